@@ -1,0 +1,26 @@
+import type { OutputSink } from "./types.js";
+
+type Write = typeof process.stdout.write;
+
+/**
+ * Routes everything written to process.stdout/stderr (console.log included) to the notebook.
+ * The kernel's own diagnostics must therefore go straight to file descriptor 2 (see kernel logging).
+ */
+export function captureProcessOutput(outputs: OutputSink): () => void {
+  const originalOut = process.stdout.write;
+  const originalErr = process.stderr.write;
+  const redirect = (name: "stdout" | "stderr"): Write =>
+    function write(this: unknown, chunk: unknown, encodingOrCallback?: unknown, callback?: unknown): boolean {
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encodingOrCallback === "string" ? (encodingOrCallback as BufferEncoding) : "utf8");
+      outputs.stream(name, text);
+      const done = typeof encodingOrCallback === "function" ? encodingOrCallback : callback;
+      if (typeof done === "function") queueMicrotask(() => (done as () => void)());
+      return true;
+    } as Write;
+  process.stdout.write = redirect("stdout");
+  process.stderr.write = redirect("stderr");
+  return () => {
+    process.stdout.write = originalOut;
+    process.stderr.write = originalErr;
+  };
+}
