@@ -1,0 +1,51 @@
+/**
+ * Runs cells through a fresh engine in this process and prints one JSON report on fd 1.
+ * The engine captures process.stdout (cell output), so engine tests run it here, in a child process,
+ * instead of inside the test runner's own process.
+ *
+ * Input (argv[2]): JSON `{ workingDirectory, cells: [{ code, sigintAfterMs?, interruptAfterMs?, silent? }] }`.
+ */
+import { spawn } from "node:child_process";
+import { writeSync } from "node:fs";
+import { createEngine } from "../../kernel/engine/create.js";
+
+interface CellRequest {
+  code: string;
+  sigintAfterMs?: number;
+  interruptAfterMs?: number;
+  silent?: boolean;
+}
+
+const request = JSON.parse(process.argv[2]!) as { workingDirectory: string; cells: CellRequest[]; inputs?: string[] };
+const outputs: unknown[][] = [];
+let current: unknown[] = [];
+const inputs = [...(request.inputs ?? [])];
+const engine = createEngine({
+  workingDirectory: request.workingDirectory,
+  outputs: {
+    stream: (name, text) => current.push({ type: "stream", name, text }),
+    displayData: (data, metadata, transient, update) => current.push({ type: "display", data, transient, update }),
+    clearOutput: (wait) => current.push({ type: "clear", wait }),
+    input: (prompt) => {
+      current.push({ type: "input", prompt });
+      return inputs.shift() ?? "";
+    },
+  },
+});
+const results = [];
+let count = 0;
+for (const cell of request.cells) {
+  current = [];
+  if (cell.sigintAfterMs !== undefined) {
+    // A separate process sends the signal, as Jupyter does, so it arrives while the cell blocks.
+    spawn("/bin/sh", ["-c", `sleep ${cell.sigintAfterMs / 1000}; kill -INT ${process.pid}`], { stdio: "ignore" });
+  }
+  if (cell.interruptAfterMs !== undefined) setTimeout(() => engine.interrupt(), cell.interruptAfterMs);
+  const outcome = await engine.execute(cell.code, { silent: cell.silent ?? false, storeHistory: true, executionCount: ++count });
+  // Let output scheduled by the cell's last microtasks arrive before the report is taken.
+  await new Promise((resolve) => setImmediate(resolve));
+  results.push({ outcome, outputs: current });
+}
+outputs.push(results);
+writeSync(1, JSON.stringify(results));
+process.exit(0);

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { resultText, runCells, streamText } from "./run-cells.js";
+
+/** A notebook folder outside the repository, so resolution cannot lean on the repo's node_modules. */
+function notebookDirectory(): string {
+  return mkdtempSync(join(tmpdir(), "tskeras-engine-"));
+}
+
+describe("TypeScript engine: state and types across cells", () => {
+  const reports = runCells(
+    [
+      "const x: number = 41;\nx + 1",
+      'const x = "now a string";\nx.toUpperCase()',
+      "let count = 0;\nfunction increment(): number { return ++count; }",
+      "count = 10;\nincrement()",
+      "class Point { constructor(public x: number, public y: number) {} norm() { return Math.hypot(this.x, this.y); } }\nconst { a, b: [c] } = { a: 3, b: [4] };",
+      "new Point(a, c).norm()",
+      "interface Named { name: string }\nenum Color { Red, Green }\nconst named: Named = { name: Color[1] };\nnamed.name",
+      "const later: Named = { name: 'ok' }; later.name.length",
+    ],
+    { workingDirectory: notebookDirectory() },
+  );
+
+  it("evaluates the last expression as the cell's result", () => {
+    assert.equal(resultText(reports[0]!), "42");
+  });
+  it("lets a later cell redeclare a const with another type", () => {
+    assert.equal(resultText(reports[1]!), "'NOW A STRING'");
+  });
+  it("carries let variables that later cells may assign, and functions that see the new value", () => {
+    assert.equal(reports[2]!.outcome.status, "ok");
+    assert.equal(resultText(reports[2]!), undefined, "a cell ending in a declaration has no result");
+    assert.equal(resultText(reports[3]!), "11");
+  });
+  it("carries classes and destructured names", () => {
+    assert.equal(resultText(reports[5]!), "5");
+  });
+  it("carries interfaces and enums (types and values)", () => {
+    assert.equal(resultText(reports[6]!), "'Green'");
+    assert.equal(resultText(reports[7]!), "2");
+  });
+});
+
+describe("TypeScript engine: type errors", () => {
+  const reports = runCells([
+    'let total: number = 1;\nconst label: string = total;\nconsole.log("ran");',
+    "%typecheck off",
+    'const forced: string = 5 as unknown as number;\nconsole.log("ran anyway", typeof forced);',
+    "%typecheck on",
+    "const again: string = 5;",
+  ]);
+
+  it("reports the cell's line:col and does not run the cell", () => {
+    const outcome = reports[0]!.outcome;
+    assert.equal(outcome.status, "error");
+    assert.equal(outcome.ename, "TypeScriptError");
+    assert.match(outcome.evalue, /^2:7 - Type 'number' is not assignable to type 'string'\. \(TS2322\)$/);
+    assert.equal(streamText(reports[0]!), "", "nothing from the cell may have run");
+  });
+  it("runs a cell with type errors when %typecheck is off, and checks again when on", () => {
+    assert.equal(reports[2]!.outcome.status, "ok");
+    assert.equal(streamText(reports[2]!), "ran anyway number\n");
+    assert.equal(reports[4]!.outcome.status, "error");
+  });
+});
+
+describe("TypeScript engine: runtime", () => {
+  it("supports top-level await and keeps output order", () => {
+    const [report] = runCells(['console.log("before");\nconst value = await new Promise<number>((resolve) => setTimeout(() => resolve(7), 20));\nconsole.log("after");\nvalue * 6']);
+    assert.equal(streamText(report!), "before\nafter\n");
+    assert.equal(resultText(report!), "42");
+  });
+
+  it("maps runtime errors to cell line and column", () => {
+    const [report] = runCells(['function fail(): never {\n  throw new RangeError("out of range");\n}\nfail();']);
+    const outcome = report!.outcome;
+    assert.equal(outcome.status, "error");
+    assert.equal(outcome.ename, "RangeError");
+    assert.equal(outcome.evalue, "out of range");
+    const text = outcome.traceback.join("\n").replace(/\u001b\[[0-9;]*m/g, "");
+    assert.match(text, /at fail Cell In\[1\], line 2, col 9/);
+    assert.match(text, /Cell In\[1\], line 4, col 1/);
+  });
+
+  it("imports an ESM-only package (exports with only an import condition) from the notebook's folder", () => {
+    const directory = notebookDirectory();
+    const packageDirectory = join(directory, "node_modules", "esm-only-demo");
+    mkdirSync(join(packageDirectory, "dist"), { recursive: true });
+    writeFileSync(join(packageDirectory, "package.json"), JSON.stringify({ name: "esm-only-demo", type: "module", exports: { ".": { types: "./dist/index.d.ts", import: "./dist/index.js" } } }));
+    writeFileSync(join(packageDirectory, "dist/index.js"), "await Promise.resolve();\nexport function triple(value) { return value * 3; }\n");
+    writeFileSync(join(packageDirectory, "dist/index.d.ts"), "export declare function triple(value: number): number;\n");
+    const reports = runCells(['import { triple } from "esm-only-demo";\ntriple(14)', "triple(2) + 1", 'const wrong: string = triple(1);'], { workingDirectory: directory });
+    assert.equal(resultText(reports[0]!), "42");
+    assert.equal(resultText(reports[1]!), "7", "imports carry to later cells");
+    assert.equal(reports[2]!.outcome.status, "error", "the package's types are used");
+  });
+
+  it("imports the kernel's own ESM-only dependencies from any folder (h5wasm/node)", () => {
+    const [report] = runCells(['import h5wasm from "h5wasm/node";\nawait h5wasm.ready;\ntypeof h5wasm.File'], { workingDirectory: notebookDirectory() });
+    assert.equal(resultText(report!), "'function'");
+  });
+
+  it("answers prompt() through the frontend's input", () => {
+    const [report] = runCells(['const name = prompt("Your name?");\n`hello ${name}`'], { inputs: ["Ada"] });
+    assert.deepEqual(report!.outputs.find((output) => output.type === "input"), { type: "input", prompt: "Your name?" });
+    assert.equal(resultText(report!), "'hello Ada'");
+  });
+
+  it("shows display() bundles and the Jupyter.display hook", () => {
+    const [report] = runCells([
+      'display.html("<b>bold</b>");\nconst card = { [Symbol.for("Jupyter.display")]() { return { "text/markdown": "**card**" }; } };\ncard',
+    ]);
+    const display = report!.outputs.find((output) => output.type === "display");
+    assert.deepEqual(display?.data, { "text/html": "<b>bold</b>" });
+    assert.deepEqual(report!.outcome.status === "ok" && report!.outcome.result, { "text/markdown": "**card**" });
+  });
+
+  it("runs notebooks written for tslab (import * as tslab)", () => {
+    const [report] = runCells(['import * as tslab from "tslab";\ntslab.display.html("<i>from tslab</i>");\nconst entry = tslab.newDisplay();\nentry.text("first");\nentry.text("second");']);
+    const displays = report!.outputs.filter((output) => output.type === "display") as unknown as Array<{ data: Record<string, string>; transient: { display_id?: string }; update: boolean }>;
+    assert.deepEqual(displays.map((d) => d.data), [{ "text/html": "<i>from tslab</i>" }, { "text/plain": "first" }, { "text/plain": "second" }]);
+    assert.equal(displays[1]!.update, false);
+    assert.equal(displays[2]!.update, true, "newDisplay() overwrites its entry");
+    assert.equal(displays[1]!.transient.display_id, displays[2]!.transient.display_id);
+  });
+});
+
+describe("TypeScript engine: interrupts", () => {
+  it("stops a synchronous infinite loop on SIGINT and keeps earlier state", () => {
+    const reports = runCells(["const kept = 5;", { code: "while (true) {}", sigintAfterMs: 500 }, "kept * 2"]);
+    const outcome = reports[1]!.outcome;
+    assert.equal(outcome.status, "error");
+    assert.equal(outcome.ename, "KeyboardInterrupt");
+    assert.equal(resultText(reports[2]!), "10");
+  });
+
+  it("stops a pending await on interrupt and keeps earlier state", () => {
+    const reports = runCells(["let progress = 1;", { code: "progress = 2;\nawait new Promise(() => {});\nprogress = 3;", interruptAfterMs: 300 }, "progress"]);
+    assert.equal(reports[1]!.outcome.status, "error");
+    assert.equal((reports[1]!.outcome as { ename: string }).ename, "KeyboardInterrupt");
+    assert.equal(resultText(reports[2]!), "2");
+  });
+});
+
+describe("TypeScript engine: help", () => {
+  it("pages documentation for `expr?`", () => {
+    const [, report] = runCells(["/** Adds one to its argument. */\nfunction addOne(value: number): number { return value + 1; }", "addOne?"]);
+    assert.equal(report!.outcome.status, "ok");
+    const page = report!.outcome.status === "ok" ? report!.outcome.payload[0] : undefined;
+    assert.equal(page?.source, "page");
+    assert.match(page!.data["text/plain"]!, /function addOne\(value: number\): number/);
+    assert.match(page!.data["text/plain"]!, /Adds one to its argument\./);
+  });
+});
