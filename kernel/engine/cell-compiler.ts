@@ -180,14 +180,12 @@ export class CellCompiler {
   compile(code: string): CompiledCell {
     const t = this.t;
     const { length } = this.loadCell(code);
-    const diagnostics = [
-      ...this.service.getSyntacticDiagnostics(this.cellPath),
-      ...this.service.getSemanticDiagnostics(this.cellPath),
-    ]
-      .filter((diagnostic) => diagnostic.start === undefined || diagnostic.start <= length)
-      .map((diagnostic) => this.toCellDiagnostic(diagnostic, code));
+    // One program per cell: asking the service for each kind of diagnostic would re-synchronize it.
     const program = this.service.getProgram()!;
     const sourceFile = program.getSourceFile(this.cellPath)!;
+    const diagnostics = [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)]
+      .filter((diagnostic) => diagnostic.start === undefined || diagnostic.start <= length)
+      .map((diagnostic) => this.toCellDiagnostic(diagnostic, code));
     const transform: CellTransformResult = { hoistedNames: new Set(), hasResult: false };
     let javascript = "";
     let sourceMap = "";
