@@ -29,6 +29,7 @@ const kernelGlobalsFileName = "__tskeras_kernel_globals.d.mts";
 /** Globals every cell has: display hooks and input. Types come from the library's display module. */
 function kernelGlobalsText(): string {
   const displayModule = JSON.stringify(join(packageRoot, "dist/lib/display/display.js"));
+  const magicsModule = JSON.stringify(join(packageRoot, "dist/lib/magics/registry.js"));
   return `declare global {
   /** Shows a value in the notebook as its richest form: \`display(model)\`, \`display(bundle, { raw: true })\`, \`display.html("<b>hi</b>")\`. */
   const display: typeof import(${displayModule}).display;
@@ -38,6 +39,10 @@ function kernelGlobalsText(): string {
   function prompt(message?: string, defaultValue?: string): string | null;
   /** Like Python's input(): asks the user for a line of text in the notebook. */
   function input(prompt?: string): string;
+  /** Adds a \`%name\` / \`%%name\` magic: \`registerMagic("shout", { line: (text) => text.toUpperCase() })\`. */
+  const registerMagic: typeof import(${magicsModule}).registerMagic;
+  /** The kernel's hooks that magic lines (\`%time\`, \`!ls\`) are compiled into. */
+  const __tskeras: { magic(name: string, line: string, code?: () => Promise<unknown>, capture?: boolean): Promise<any> };
 }
 export {};
 `;
@@ -225,6 +230,14 @@ export class CellCompiler {
       message: t.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
       sourceLine: code.split("\n")[line - 1] ?? "",
     };
+  }
+
+  /** Whether text parses as exactly one expression (so `%time text` can return its value). */
+  isExpression(text: string): boolean {
+    const t = this.t;
+    const source = t.createSourceFile("expression.mts", text, t.ScriptTarget.ES2022, false, t.ScriptKind.TS);
+    const parseErrors = (source as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics ?? [];
+    return parseErrors.length === 0 && source.statements.length === 1 && t.isExpressionStatement(source.statements[0]!);
   }
 
   completions(code: string, cursor: number): { names: string[]; start: number; end: number } {

@@ -8,6 +8,11 @@ import { hostObjectName, wrapCellScript } from "./cell-transform.js";
 import { checkIsComplete } from "./is-complete.js";
 import { importCellModule } from "./module-loader.js";
 import { captureProcessOutput } from "./output-capture.js";
+import { magicRegistry, registerMagic, UsageError, type MagicContext, type MagicDefinition } from "../../lib/magics/registry.js";
+import { registerBuiltinMagics } from "../magics/builtin.js";
+import { availableText } from "../magics/help.js";
+import { preprocessCell } from "../magics/preprocess.js";
+import { runShell } from "../magics/shell.js";
 import { compileErrorReport, runtimeErrorReport, scriptFileName, type CellSource } from "./traceback.js";
 import type { CompleteOutcome, ExecuteOutcome, InspectOutcome, IsCompleteOutcome, LanguageEngine, OutputSink } from "./types.js";
 
@@ -26,6 +31,13 @@ export class KeyboardInterrupt extends Error {
 
 const keptCellSources = 500;
 
+/** A cell that failed before or while running, with its Jupyter error report ready. */
+class CellFailure extends Error {
+  constructor(readonly report: { ename: string; evalue: string; traceback: string[] }) {
+    super(report.evalue);
+  }
+}
+
 /**
  * The TypeScript language engine: type-checks each cell against everything earlier cells declared,
  * runs it in the kernel's global scope (so state persists and objects stay plain Node objects), and
@@ -33,6 +45,7 @@ const keptCellSources = 500;
  */
 export class TypeScriptEngine implements LanguageEngine {
   private compiler: Promise<CellCompiler> | undefined;
+  private compilerInstance: CellCompiler | undefined;
   private readonly cells = new Map<number, CellSource>();
   private nextScriptId = 1;
   private running: { interrupt(): void } | undefined;
@@ -46,15 +59,20 @@ export class TypeScriptEngine implements LanguageEngine {
       clearOutput: (wait) => outputs.clearOutput(wait),
     });
     Object.assign(globalThis, {
-      [hostObjectName]: { importModule: (specifier: string) => importCellModule(specifier, workingDirectory) },
+      [hostObjectName]: {
+        importModule: (specifier: string) => importCellModule(specifier, workingDirectory),
+        magic: (name: string, line: string, code?: () => Promise<unknown>, capture = false) => this.callLineMagic(name, line, code, capture, "In[ ]"),
+      },
       display,
       clearOutput,
+      registerMagic,
       prompt: (message?: string, defaultValue?: string) => {
         const answer = outputs.input(message ?? "", false);
         return answer === "" && defaultValue !== undefined ? defaultValue : answer;
       },
       input: (message?: string) => outputs.input(message ?? "", false),
     });
+    registerBuiltinMagics([this.typecheckMagic()]);
     // Without a handler SIGINT would end the kernel; with one, it interrupts the running cell.
     process.on("SIGINT", () => this.interrupt());
   }
@@ -68,6 +86,7 @@ export class TypeScriptEngine implements LanguageEngine {
       const [{ default: typescript }, { CellCompiler }] = await Promise.all([import("typescript"), import("./cell-compiler.js")]);
       const compiler = new CellCompiler(typescript, this.options.workingDirectory);
       compiler.compile(""); // parses the standard library and @types once, up front
+      this.compilerInstance = compiler;
       return compiler;
     })();
     return this.compiler;
@@ -78,23 +97,50 @@ export class TypeScriptEngine implements LanguageEngine {
   }
 
   async execute(code: string, options: { silent: boolean; storeHistory: boolean; executionCount: number }): Promise<ExecuteOutcome> {
-    const magic = this.lineMagic(code);
-    if (magic) return magic;
-    if (/\?\s*$/.test(code) && !/^\s*[%!]/.test(code)) return this.help(code);
+    const label = options.storeHistory ? `In[${options.executionCount}]` : "In[ ]";
+    try {
+      if (/\?\s*$/.test(code) && (!/^\s*[%!]/.test(code) || /^\s*%%?[\w-]+\?+\s*$/.test(code))) return await this.help(code);
+      const compiler = await this.loadCompiler();
+      const cell = preprocessCell(code, (text) => compiler.isExpression(text));
+      let value: unknown;
+      let hasResult = true;
+      if (cell.kind === "code") {
+        ({ value, hasResult } = await this.runTypeScript(cell.code, code, label));
+      } else if (cell.kind === "magic-lines") {
+        for (const { name, line } of cell.lines) value = await this.callLineMagic(name, line, undefined, false, label);
+      } else {
+        const definition = magicRegistry().get(cell.name);
+        if (!definition?.cell) {
+          throw new UsageError(definition ? `%%${cell.name} is a line magic: use %${cell.name} ARGS on a line.` : `Cell magic %%${cell.name} not found. ${availableText()}`);
+        }
+        // The body starts below the magic's line: keep its line numbers in errors.
+        const lineOffset = "\n".repeat(code.slice(0, code.indexOf("%%")).split("\n").length);
+        const runBody = (body: string) => this.runTypeScript(lineOffset + body, lineOffset + body, label).then((run) => run.value);
+        value = await definition.cell(cell.line, cell.body, this.magicContext(runBody));
+      }
+      const result = hasResult && value !== undefined && !options.silent ? await formatValue(value) : undefined;
+      return { status: "ok", result, payload: [] };
+    } catch (error) {
+      return { status: "error", ...this.errorReport(error) };
+    }
+  }
+
+  /** Type-checks and runs TypeScript; type errors throw a {@link CellFailure}, runtime errors propagate. */
+  private async runTypeScript(code: string, originalCode: string, label: string): Promise<{ value: unknown; hasResult: boolean }> {
     const compiler = await this.loadCompiler();
     const compiled = compiler.compile(code);
-    const label = options.storeHistory ? `In[${options.executionCount}]` : "In[ ]";
-    if (compiled.diagnostics.length > 0 && this.typecheck) return { status: "error", ...compileErrorReport(label, compiled.diagnostics) };
+    if (compiled.diagnostics.length > 0 && this.typecheck) throw new CellFailure(compileErrorReport(label, compiled.diagnostics));
     // The cell's names exist (as hoisted globals) from here on, even if it fails halfway.
     compiled.commit();
     const scriptId = this.nextScriptId++;
     const { script, firstLineOffset } = wrapCellScript(compiled.javascript, compiled.hoistedNames);
     this.rememberCell(scriptId, {
       label,
-      code,
+      code: originalCode,
       sourceMap: compiled.sourceMap ? new SourceMap(JSON.parse(compiled.sourceMap)) : undefined,
       firstLineOffset,
     });
+    const outer = this.running;
     let interruptRejection: (error: Error) => void = () => {};
     const interrupted = new Promise<never>((_, reject) => (interruptRejection = reject));
     interrupted.catch(() => {});
@@ -102,18 +148,52 @@ export class TypeScriptEngine implements LanguageEngine {
     try {
       const compiledScript = new Script(script, { filename: scriptFileName(scriptId) });
       const completion = compiledScript.runInThisContext({ breakOnSigint: true, displayErrors: false }) as Promise<unknown>;
-      const value = await Promise.race([completion, interrupted]);
-      const result = compiled.hasResult && value !== undefined && !options.silent ? await formatValue(value) : undefined;
-      return { status: "ok", result, payload: [] };
-    } catch (error) {
-      if (error instanceof KeyboardInterrupt || (error as { code?: string })?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
-        const interrupt = error instanceof KeyboardInterrupt ? error : new KeyboardInterrupt();
-        return { status: "error", ename: interrupt.name, evalue: interrupt.message, traceback: [`\u001b[0;31mKeyboardInterrupt\u001b[0m: ${interrupt.message}`] };
-      }
-      return { status: "error", ...runtimeErrorReport(error, this.cells) };
+      return { value: await Promise.race([completion, interrupted]), hasResult: compiled.hasResult };
     } finally {
-      this.running = undefined;
+      this.running = outer;
     }
+  }
+
+  private errorReport(error: unknown): { ename: string; evalue: string; traceback: string[] } {
+    if (error instanceof CellFailure) return error.report;
+    if (error instanceof KeyboardInterrupt || (error as { code?: string })?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
+      const interrupt = error instanceof KeyboardInterrupt ? error : new KeyboardInterrupt();
+      return { ename: interrupt.name, evalue: interrupt.message, traceback: [`\u001b[0;31mKeyboardInterrupt\u001b[0m: ${interrupt.message}`] };
+    }
+    if (error instanceof UsageError) return { ename: "UsageError", evalue: error.message, traceback: [`\u001b[0;31mUsageError\u001b[0m: ${error.message}`] };
+    return runtimeErrorReport(error, this.cells);
+  }
+
+  /** What a magic may use; `runCode` runs TypeScript as a cell would (or the code a line magic wraps). */
+  private magicContext(runCode: (code: string) => Promise<unknown>): MagicContext {
+    return {
+      workingDirectory: process.cwd(),
+      print: (text) => this.options.outputs.stream("stdout", text),
+      runCode,
+      userNames: () => this.userNames(),
+      resetNamespace: () => this.resetNamespace(),
+    };
+  }
+
+  /** `%name line` from a magic-only cell, or `await __tskeras.magic(...)` from TypeScript. */
+  private async callLineMagic(name: string, line: string, code: (() => Promise<unknown>) | undefined, capture: boolean, label: string): Promise<unknown> {
+    const context = this.magicContext(code ? () => code() : (text) => this.runTypeScript(text, text, label).then((run) => run.value));
+    if (name === "!") return runShell(line, context, { capture });
+    const definition = magicRegistry().get(name);
+    if (!definition) throw new UsageError(`Line magic function %${name} not found. ${availableText()}`);
+    if (!definition.line) throw new UsageError(`%${name} is a cell magic: put %%${name} ${line} on the first line of the cell, with the body below.`);
+    return definition.line(line, context);
+  }
+
+  private userNames(): string[] {
+    return this.compilerInstance?.carried.names() ?? [];
+  }
+
+  private resetNamespace(): void {
+    const scope = globalThis as Record<string, unknown>;
+    // Cell variables are global `var`s, which cannot be deleted: drop their values and their types.
+    for (const name of this.userNames()) if (name in scope) scope[name] = undefined;
+    this.compilerInstance?.carried.reset();
   }
 
   private rememberCell(id: number, source: CellSource): void {
@@ -121,22 +201,27 @@ export class TypeScriptEngine implements LanguageEngine {
     if (this.cells.size > keptCellSources) this.cells.delete(this.cells.keys().next().value!);
   }
 
-  /** `%typecheck on|off` (the full magics system lives in kernel/magics and runs before the engine). */
-  private lineMagic(code: string): ExecuteOutcome | undefined {
-    const match = /^\s*%typecheck(?:\s+(\S+))?\s*$/.exec(code);
-    if (!match) return undefined;
-    const setting = match[1];
-    if (setting === "on" || setting === "off") this.typecheck = setting === "on";
-    else if (setting !== undefined) {
-      return { status: "error", ename: "UsageError", evalue: `%typecheck takes "on" or "off", not "${setting}".`, traceback: [`UsageError: %typecheck takes "on" or "off", not "${setting}".`] };
-    }
-    process.stdout.write(`Type checking is ${this.typecheck ? "on" : "off"}.\n`);
-    return { status: "ok", result: undefined, payload: [] };
+  private typecheckMagic(): MagicDefinition {
+    return {
+      name: "typecheck",
+      help: "%typecheck on|off: with off, cells run even when TypeScript reports type errors.",
+      line: (line, context) => {
+        if (line === "on" || line === "off") this.typecheck = line === "on";
+        else if (line !== "") throw new UsageError(`%typecheck takes "on" or "off", not "${line}".`);
+        context.print(`Type checking is ${this.typecheck ? "on" : "off"}.\n`);
+      },
+    };
   }
 
   /** IPython's help escape: `expr?` pages the documentation of `expr`. */
   private async help(code: string): Promise<ExecuteOutcome> {
-    const expression = code.replace(/\?+\s*$/, "").trimEnd();
+    const expression = code.replace(/\?+\s*$/, "").trim();
+    const magic = /^%%?([\w-]+)$/.exec(expression);
+    if (magic) {
+      const definition = magicRegistry().get(magic[1]!);
+      if (!definition) throw new UsageError(`No magic named %${magic[1]}. ${availableText()}`);
+      return { status: "ok", result: undefined, payload: [{ source: "page", data: { "text/plain": definition.help }, start: 0 }] };
+    }
     const compiler = await this.loadCompiler();
     const text = expression ? compiler.quickInfo(expression, Math.max(0, expression.length - 1)) : undefined;
     if (!text) {

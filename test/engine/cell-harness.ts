@@ -18,6 +18,8 @@ interface CellRequest {
 
 const request = JSON.parse(process.argv[2]!) as { workingDirectory: string; cells: CellRequest[]; inputs?: string[] };
 const outputs: unknown[][] = [];
+// A kernel starts in the notebook's folder (Jupyter sets its working directory); so does the harness.
+process.chdir(request.workingDirectory);
 let current: unknown[] = [];
 const inputs = [...(request.inputs ?? [])];
 const engine = createEngine({
