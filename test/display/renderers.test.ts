@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { display, clearOutput } from "../../lib/display/display.js";
+import { formatValue } from "../../lib/display/format.js";
+import { installDisplaySink, type MimeBundle } from "../../lib/display/sink.js";
+import { renderConfig } from "../../lib/display/renderers/config-tree.js";
+import { historyFigure, renderPlotlyFigure, resetPlotlyEmbedding } from "../../lib/display/renderers/history-plot.js";
+import { renderModelSummary } from "../../lib/display/renderers/model-summary.js";
+import { describeKey, renderVariableMap } from "../../lib/display/renderers/variable-map.js";
+
+describe("display()", () => {
+  it("routes bundles, hooks and handles to the installed sink", async () => {
+    const seen: Array<{ data: MimeBundle; transient: { display_id?: string }; update: boolean } | { clear: boolean }> = [];
+    installDisplaySink({ displayData: (data, _metadata, transient, update) => seen.push({ data, transient, update }), clearOutput: (wait) => seen.push({ clear: wait }) });
+    try {
+      display.html("<i>x</i>");
+      display.png(new Uint8Array([1, 2, 3]));
+      await display({ [Symbol.for("Jupyter.display")]: async () => ({ "text/markdown": "*hook*" }) });
+      const handle = display.handle("progress");
+      await handle.display("10%");
+      await handle.display("20%");
+      clearOutput({ wait: true });
+    } finally {
+      installDisplaySink(undefined);
+    }
+    assert.deepEqual(seen, [
+      { data: { "text/html": "<i>x</i>" }, transient: {}, update: false },
+      { data: { "image/png": "AQID" }, transient: {}, update: false },
+      { data: { "text/markdown": "*hook*" }, transient: {}, update: false },
+      { data: { "text/plain": "'10%'" }, transient: { display_id: "progress" }, update: false },
+      { data: { "text/plain": "'20%'" }, transient: { display_id: "progress" }, update: true },
+      { clear: true },
+    ]);
+  });
+
+  it("detects PNG bytes and never puts ANSI colours in text/plain", async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+    assert.equal((await formatValue(png))["image/png"], Buffer.from(png).toString("base64"));
+    const text = (await formatValue({ nested: { list: [1, "two", null] } }))["text/plain"] as string;
+    assert.equal(text, "{ nested: { list: [ 1, 'two', null ] } }");
+    assert.doesNotMatch(text, /\u001b\[/);
+  });
+});
+
+describe("variable map renderer", () => {
+  const map = {
+    source: "training_1/cp.ckpt",
+    format: "TensorFlow checkpoint",
+    variables: [
+      { name: "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE", dtype: "float32", shape: [784, 512] },
+      { name: "layer_with_weights-0/kernel/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE", dtype: "float32", shape: [784, 512] },
+      { name: "layer_with_weights-0/bias/.ATTRIBUTES/VARIABLE_VALUE", dtype: "float32", shape: [512] },
+      { name: "save_counter/.ATTRIBUTES/VARIABLE_VALUE", dtype: "int64", shape: [] },
+    ],
+  };
+  const bundle = renderVariableMap(map);
+
+  it("splits checkpoint keys into object path, slot and attribute", () => {
+    assert.deepEqual(describeKey(map.variables[1]!.name), { path: ["layer_with_weights-0", "kernel"], slot: "optimizer/m", attribute: "VARIABLE_VALUE" });
+    assert.deepEqual(describeKey("model_weights/dense/dense/kernel:0"), { path: ["model_weights", "dense", "dense", "kernel:0"] });
+  });
+  it("lists variables sorted as JSON, with sizes from dtype and shape in the text", () => {
+    const json = bundle["application/json"] as { variables: Array<{ name: string }> };
+    assert.deepEqual(json.variables.map((variable) => variable.name), [...map.variables.map((variable) => variable.name)].sort());
+    // 2 × 784·512·4 bytes + 512·4 + 8 = 3,213,320 bytes = 3.1 MiB
+    assert.match(bundle["text/plain"] as string, /^training_1\/cp\.ckpt: TensorFlow checkpoint, 4 variables, 3\.1 MiB\n/);
+  });
+  it("shows a tree grouped by object path with optimizer slots marked", () => {
+    const html = bundle["text/html"] as string;
+    assert.match(html, /<summary><code>layer_with_weights-0<\/code> <span[^>]*>\(3 variables\)<\/span><\/summary>/);
+    assert.match(html, /slot optimizer\/m/);
+    assert.match(html, /<td[^>]*>\(512,\)<\/td>/);
+  });
+});
+
+describe("config and summary renderers", () => {
+  it("renders a config as JSON for Lab and a collapsible HTML tree", () => {
+    const config = { class_name: "Dense", config: { units: 10, activation: "relu" } };
+    const bundle = renderConfig(config);
+    assert.deepEqual(bundle["application/json"], config);
+    assert.match(bundle["text/html"] as string, /<details open[^>]*><summary[^>]*>\{2 keys\}<\/summary>/);
+    assert.match(bundle["text/html"] as string, /units<\/span>: <span[^>]*>10<\/span>/);
+  });
+  it("renders a model summary table with totals and the Keras text as text/plain", () => {
+    const bundle = renderModelSummary({
+      name: "sequential",
+      className: "Sequential",
+      rows: [
+        { name: "dense", type: "Dense", outputShape: "(None, 512)", params: 401920 },
+        { name: "dropout", type: "Dropout", outputShape: "(None, 512)", params: 0 },
+        { name: "dense_1", type: "Dense", outputShape: "(None, 10)", params: 5130 },
+      ],
+      totalParams: 407050,
+      trainableParams: 407050,
+      nonTrainableParams: 0,
+      text: "Model: \"sequential\"",
+    });
+    assert.equal(bundle["text/plain"], 'Model: "sequential"');
+    const html = bundle["text/html"] as string;
+    assert.match(html, /dense \(Dense\)<\/td><td[^>]*>\(None, 512\)<\/td><td[^>]*>401,920<\/td>/);
+    assert.match(html, /Total params: 407,050<br>Trainable params: 407,050<br>Non-trainable params: 0/);
+  });
+});
+
+describe("training history plot", () => {
+  const history = { loss: [0.9, 0.5, 0.3], accuracy: [0.6, 0.8, 0.9], val_loss: [1.0, 0.7, 0.6], val_accuracy: [0.5, 0.7, 0.8] };
+  it("has one trace per series, epochs from 1, validation dashed beside its metric", () => {
+    const figure = historyFigure(history);
+    assert.deepEqual(figure.data.map((trace) => [trace.name, trace.xaxis, trace.line.dash]), [
+      ["loss", "x", "solid"],
+      ["val_loss", "x", "dash"],
+      ["accuracy", "x2", "solid"],
+      ["val_accuracy", "x2", "dash"],
+    ]);
+    assert.deepEqual(figure.data[1]!.x, [1, 2, 3]);
+    assert.deepEqual(figure.data[1]!.y, history.val_loss);
+  });
+  it("embeds plotly.js in the first HTML fallback only, and keeps it on updates of that display", () => {
+    resetPlotlyEmbedding();
+    const first = renderPlotlyFigure(historyFigure(history), "live");
+    const second = renderPlotlyFigure(historyFigure(history), "other");
+    const update = renderPlotlyFigure(historyFigure(history), "live");
+    const libraryMarker = /if \(!window\.Plotly\) \{/;
+    assert.match(first["text/html"] as string, libraryMarker);
+    assert.ok((first["text/html"] as string).length > 1_000_000, "the library itself is inlined (no network)");
+    assert.doesNotMatch(second["text/html"] as string, libraryMarker);
+    assert.match(update["text/html"] as string, libraryMarker);
+    assert.deepEqual((first["application/vnd.plotly.v1+json"] as { data: unknown[] }).data.length, 4);
+  });
+});
