@@ -187,7 +187,21 @@ export function createCellTransformer(
       }
     });
 
-    return f.updateSourceFile(sourceFile, [...functionAssignments, ...body]);
+    // `import(x)` anywhere in the cell goes through the same resolver as import declarations
+    // (a vm script has no module loader of its own).
+    const rewriteDynamicImports = <T extends ts.Node>(node: T): T => {
+      if (t.isCallExpression(node) && node.expression.kind === t.SyntaxKind.ImportKeyword) {
+        const call = f.createCallExpression(
+          f.createPropertyAccessExpression(f.createIdentifier(hostObjectName), "importModule"),
+          undefined,
+          node.arguments.slice(0, 1).map((argument) => t.visitNode(argument, rewriteDynamicImports) as ts.Expression),
+        );
+        return call as unknown as T;
+      }
+      return t.visitEachChild(node, rewriteDynamicImports, context);
+    };
+    const statements = [...functionAssignments, ...body].map((statement) => t.visitNode(statement, rewriteDynamicImports) as ts.Statement);
+    return f.updateSourceFile(sourceFile, statements);
   };
 }
 

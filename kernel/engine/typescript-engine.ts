@@ -1,4 +1,5 @@
-import { SourceMap } from "node:module";
+import { createRequire, SourceMap } from "node:module";
+import { join } from "node:path";
 import { Script } from "node:vm";
 import { clearOutput, display } from "../../lib/display/display.js";
 import { installDisplaySink } from "../../lib/display/sink.js";
@@ -66,6 +67,8 @@ export class TypeScriptEngine implements LanguageEngine {
       display,
       clearOutput,
       registerMagic,
+      // CommonJS habits keep working: require() resolves from the notebook's folder.
+      require: createRequire(join(workingDirectory, "notebook.cjs")),
       prompt: (message?: string, defaultValue?: string) => {
         const answer = outputs.input(message ?? "", false);
         return answer === "" && defaultValue !== undefined ? defaultValue : answer;

@@ -104,6 +104,11 @@ describe("TypeScript engine: runtime", () => {
     assert.equal(resultText(report!), "'function'");
   });
 
+  it("supports dynamic import() and require() from the notebook's folder", () => {
+    const [report] = runCells(['const { join } = await import("node:path");\nconst os = require("node:os") as typeof import("node:os");\n[join("a", "b"), typeof os.cpus]']);
+    assert.equal(resultText(report!), "[ 'a/b', 'function' ]");
+  });
+
   it("answers prompt() through the frontend's input", () => {
     const [report] = runCells(['const name = prompt("Your name?");\n`hello ${name}`'], { inputs: ["Ada"] });
     assert.deepEqual(report!.outputs.find((output) => output.type === "input"), { type: "input", prompt: "Your name?" });
