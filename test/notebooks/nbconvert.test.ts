@@ -4,18 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-const cli = join(root, "dist/kernel/cli.js");
-
-/** Installs the kernelspec into a private prefix and returns the environment that finds it. */
-export function kernelEnvironment(): NodeJS.ProcessEnv {
-  const prefix = mkdtempSync(join(tmpdir(), "tskeras-prefix-"));
-  const install = spawnSync(process.execPath, [cli, "install", "--prefix", prefix], { encoding: "utf8" });
-  assert.equal(install.status, 0, `tskeras install failed: ${install.stderr}${install.stdout}`);
-  return { ...process.env, JUPYTER_PATH: join(prefix, "share/jupyter"), JUPYTER_DATA_DIR: join(prefix, "data"), TSKERAS_HISTORY_FILE: join(prefix, "history.jsonl") };
-}
+import { kernelEnvironment, repositoryRoot as root } from "../support/kernelspec.js";
 
 const text = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value));
 
