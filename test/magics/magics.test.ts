@@ -45,6 +45,7 @@ describe("magics", () => {
       "%who", // 17
       "%time?", // 18
       "%%time\nconst broken: string = 1;", // 19
+      "%%html\n<em>inline</em>", // 20
     ],
     { workingDirectory: directory },
   );
@@ -101,6 +102,9 @@ describe("magics", () => {
   it("`%name?` pages the magic's help", () => {
     const outcome = reports[18]!.outcome;
     assert.equal(outcome.status === "ok" && outcome.payload[0]?.data["text/plain"]?.startsWith("%time CODE"), true);
+  });
+  it("%%html shows the body as HTML", () => {
+    assert.deepEqual(reports[20]!.outputs.find((output) => output.type === "display")?.data, { "text/html": "<em>inline</em>" });
   });
   it("%%time keeps the body's line numbers in type errors", () => {
     const outcome = reports[19]!.outcome;
