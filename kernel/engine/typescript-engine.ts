@@ -235,6 +235,18 @@ export class TypeScriptEngine implements LanguageEngine {
   }
 
   async complete(code: string, cursorPos: number): Promise<CompleteOutcome> {
+    // `%ti|` completes magic names (line magics, or cell magics after `%%`).
+    const lineStart = code.lastIndexOf("\n", cursorPos - 1) + 1;
+    const magicPrefix = /^\s*(%%?)([\w-]*)$/.exec(code.slice(lineStart, cursorPos));
+    if (magicPrefix) {
+      const [, percent, partial] = magicPrefix;
+      const cellMagic = percent === "%%";
+      const matches = [...magicRegistry().values()]
+        .filter((magic) => magic.name !== "!" && magic.name.startsWith(partial!) && (cellMagic ? magic.cell : magic.line))
+        .map((magic) => `${percent}${magic.name}`)
+        .sort();
+      return { matches, cursorStart: cursorPos - partial!.length - percent!.length, cursorEnd: cursorPos, metadata: {} };
+    }
     const compiler = await this.loadCompiler();
     const { names, start, end } = compiler.completions(code, cursorPos);
     return { matches: names, cursorStart: start, cursorEnd: end, metadata: {} };

@@ -161,3 +161,32 @@ describe("TypeScript engine: help", () => {
     assert.match(page!.data["text/plain"]!, /Adds one to its argument\./);
   });
 });
+
+describe("TypeScript engine: completion and inspection", () => {
+  it("completes members with the types of earlier cells, magic names, and inspects symbols", async () => {
+    const { createEngine } = await import("../../kernel/engine/create.js");
+    // complete/inspect write nothing, so they can run in the test process with a silent sink.
+    const engine = createEngine({
+      workingDirectory: process.cwd(),
+      outputs: { stream: () => {}, displayData: () => {}, clearOutput: () => {}, input: () => "" },
+    });
+    try {
+      const code = "const words = ['a'];\nwords.fil";
+      const completion = await engine.complete(code, code.length);
+      assert.deepEqual(completion.matches, ["fill", "filter"]);
+      assert.equal(completion.cursorStart, code.length - 3);
+      const magics = await engine.complete("%tim", 4);
+      assert.deepEqual(magics.matches, ["%time", "%timeit"]);
+      assert.equal(magics.cursorStart, 0);
+      const cellMagics = await engine.complete("%%wr", 4);
+      assert.deepEqual(cellMagics.matches, ["%%writefile"]);
+      const inspected = await engine.inspect("Math.max(1, 2)", 6, 0);
+      assert.equal(inspected.found, true);
+      assert.match(inspected.data["text/plain"] as string, /max\(\.\.\.values: number\[\]\): number/);
+      assert.equal((await engine.inspect("   ", 1, 0)).found, false);
+    } finally {
+      // The engine captured this process's output streams; give them back to the test runner.
+      (await import("../../kernel/engine/output-capture.js")).releaseProcessOutput();
+    }
+  });
+});
