@@ -63,7 +63,7 @@ export class CarriedDeclarations {
   record(cell: ts.SourceFile, declarationText: string, cellLength: number): void {
     const t = this.typescript;
     for (const statement of cell.statements) {
-      if (statement.pos >= cellLength || !t.isImportDeclaration(statement)) continue;
+      if (statement.getStart(cell) >= cellLength || !t.isImportDeclaration(statement)) continue;
       for (const [name, text] of importsByName(t, statement)) {
         this.declarations.delete(name);
         this.imports.set(name, text);

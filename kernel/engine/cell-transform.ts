@@ -32,7 +32,7 @@ export function createCellTransformer(
     const hoisted = result.hoistedNames;
     const functionAssignments: ts.Statement[] = [];
     const body: ts.Statement[] = [];
-    const userStatements = sourceFile.statements.filter((statement) => statement.pos < cellLength);
+    const userStatements = sourceFile.statements.filter((statement) => statement.getStart(sourceFile) < cellLength);
     let importCounter = 0;
 
     const assign = (name: string, value: ts.Expression): ts.Statement =>

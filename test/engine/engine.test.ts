@@ -93,9 +93,9 @@ describe("TypeScript engine: runtime", () => {
     writeFileSync(join(packageDirectory, "package.json"), JSON.stringify({ name: "esm-only-demo", type: "module", exports: { ".": { types: "./dist/index.d.ts", import: "./dist/index.js" } } }));
     writeFileSync(join(packageDirectory, "dist/index.js"), "await Promise.resolve();\nexport function triple(value) { return value * 3; }\n");
     writeFileSync(join(packageDirectory, "dist/index.d.ts"), "export declare function triple(value: number): number;\n");
-    const reports = runCells(['import { triple } from "esm-only-demo";\ntriple(14)', "triple(2) + 1", 'const wrong: string = triple(1);'], { workingDirectory: directory });
+    const reports = runCells(['import { triple } from "esm-only-demo";\ntriple(14)', "triple(2) + 1 // a trailing comment", 'const wrong: string = triple(1);'], { workingDirectory: directory });
     assert.equal(resultText(reports[0]!), "42");
-    assert.equal(resultText(reports[1]!), "7", "imports carry to later cells");
+    assert.equal(resultText(reports[1]!), "7", "imports carry to later cells (and never become the result)");
     assert.equal(reports[2]!.outcome.status, "error", "the package's types are used");
   });
 
