@@ -1,5 +1,11 @@
-import ts from "typescript";
+import { createRequire } from "node:module";
+import type ts from "typescript";
 import type { IsCompleteOutcome } from "./types.js";
+
+// Loaded on first use (synchronously, as is_complete is a quick question): importing the compiler
+// up front would slow down the kernel's start.
+const require = createRequire(import.meta.url);
+let typescript: typeof ts | undefined;
 
 /**
  * Whether a cell is ready to run (for consoles deciding between "run" and "new line"). Code whose
@@ -9,7 +15,8 @@ import type { IsCompleteOutcome } from "./types.js";
 export function checkIsComplete(code: string): IsCompleteOutcome {
   if (code.trim() === "") return { status: "complete" };
   if (/^\s*[%!]/.test(code) || /\?\s*$/.test(code)) return { status: "complete" }; // magics, help
-  const source = ts.createSourceFile("cell.mts", code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  typescript ??= require("typescript") as typeof ts;
+  const source = typescript.createSourceFile("cell.mts", code, typescript.ScriptTarget.ES2022, false, typescript.ScriptKind.TS);
   const diagnostics = (source as unknown as { parseDiagnostics: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   if (diagnostics.length === 0) return { status: "complete" };
   const end = code.trimEnd().length;
