@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * The `tskeras` command. Each subcommand loads only what it needs, so `tskeras kernel` starts fast.
+ */
+const usage = `usage: tskeras COMMAND [ARGS]
+
+  install [--user|--sys-prefix|--prefix P]   install the Jupyter kernelspec "tskeras"
+  kernel --connection-file FILE                run the kernel (what Jupyter starts)
+  run NOTEBOOK.ipynb ... [--output DIR] [--html]   execute notebooks headless
+  start [OUTPUT_DIR]                           run the tutorial notebooks (npm start)`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  async install(args) {
+    const { installKernelSpec } = await import("./install.js");
+    const directory = installKernelSpec(args);
+    console.log(`Installed the kernelspec "tskeras" in ${directory}`);
+    return 0;
+  },
+  async kernel(args) {
+    const index = args.indexOf("--connection-file");
+    const path = index >= 0 ? args[index + 1] : undefined;
+    if (!path) {
+      console.error(`tskeras kernel needs --connection-file FILE (Jupyter passes it).\n${usage}`);
+      return 2;
+    }
+    const [{ readConnectionFile }, { Kernel }] = await Promise.all([import("./protocol/connection-file.js"), import("./kernel.js")]);
+    const kernel = new Kernel({ connection: readConnectionFile(path), workingDirectory: process.cwd() });
+    await kernel.start();
+    return new Promise<number>(() => {}); // runs until a shutdown request ends the process
+  },
+  async run(args) {
+    const { runCommand } = await import("./runner/run-command.js");
+    return runCommand(args);
+  },
+  async start(args) {
+    const { startCommand } = await import("./runner/start-command.js");
+    return startCommand(args);
+  },
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const command = name ? commands[name] : undefined;
+if (!command) {
+  console.error(name && name !== "--help" && name !== "-h" ? `tskeras: unknown command "${name}"\n${usage}` : usage);
+  process.exit(name === "--help" || name === "-h" ? 0 : 2);
+}
+try {
+  process.exitCode = await command(rest);
+} catch (error) {
+  console.error(`tskeras ${name}: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

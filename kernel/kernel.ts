@@ -1,0 +1,299 @@
+import { randomUUID } from "node:crypto";
+import { writeSync } from "node:fs";
+import type { LanguageEngine, MimeBundle, OutputSink } from "./engine/types.js";
+import { History } from "./history.js";
+import { kernelLanguageInfo, kernelVersion } from "./language-info.js";
+import { KernelChannel, type Parent } from "./protocol/channel.js";
+import type { ConnectionInfo } from "./protocol/connection-file.js";
+import type { JupyterMessage } from "./protocol/wire.js";
+
+export interface KernelOptions {
+  connection: ConnectionInfo;
+  workingDirectory: string;
+}
+
+interface CurrentRequest {
+  parent: Parent;
+  silent: boolean;
+  allowStdin: boolean;
+}
+
+type Handler = (message: JupyterMessage, channel: "shell" | "control") => Promise<void> | void;
+
+function log(text: string): void {
+  // process.stderr belongs to the cells (it is captured into the notebook); the kernel's own
+  // messages go straight to the file descriptor, i.e. the terminal or log of the Jupyter server.
+  writeSync(2, `[tskeras kernel] ${text}\n`);
+}
+
+export function kernelInfoContent(): Record<string, unknown> {
+  return {
+    status: "ok",
+    protocol_version: "5.3",
+    implementation: "tskeras",
+    implementation_version: kernelVersion,
+    language_info: kernelLanguageInfo(),
+    banner: `tskeras ${kernelVersion}: TypeScript with a Keras-style library (import { tf, keras } from "tskeras")`,
+    debugger: false,
+    help_links: [
+      { text: "tskeras", url: "https://www.npmjs.com/package/tskeras" },
+      { text: "TypeScript Handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
+      { text: "TensorFlow.js API", url: "https://js.tensorflow.org/api/latest/" },
+      { text: "Keras API", url: "https://keras.io/api/" },
+    ],
+  };
+}
+
+/**
+ * The Jupyter side of the kernel (like ipykernel's Kernel): the request queue, busy/idle status,
+ * execution counts, history, stop-on-error aborts and output routing. The language lives behind
+ * {@link LanguageEngine}; the sockets live in a worker (see protocol/socket-worker.ts).
+ */
+export class Kernel {
+  private readonly channel: KernelChannel;
+  private readonly history = new History();
+  private engine: Promise<LanguageEngine> | undefined;
+  private engineInstance: LanguageEngine | undefined;
+  private executionCount = 0;
+  private readonly queue: Array<{ channel: "shell" | "control"; message: JupyterMessage }> = [];
+  private processing = false;
+  private aborting = false;
+  private current: CurrentRequest | undefined;
+  /** Output a cell schedules after it finished (a timer) still goes to the cell that started it. */
+  private lastParent: Parent | undefined;
+  private readonly streams = new Map<"stdout" | "stderr", string>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly handlers: Record<string, Handler> = {
+    execute_request: (message) => this.execute(message),
+    complete_request: (message) => this.complete(message),
+    inspect_request: (message) => this.inspect(message),
+    is_complete_request: (message) => this.isComplete(message),
+    history_request: (message) => this.historyRequest(message),
+    comm_info_request: (message) => this.reply(message, "comm_info_reply", { status: "ok", comms: {} }),
+    comm_open: (message) => this.commOpen(message),
+    comm_msg: () => {},
+    comm_close: () => {},
+    connect_request: (message) => this.connect(message),
+    shutdown_request: (message, channel) => this.shutdown(message, channel),
+  };
+
+  constructor(private readonly options: KernelOptions) {
+    this.channel = new KernelChannel(options.connection, randomUUID(), kernelInfoContent());
+    this.channel.onRequest = (channel, message) => this.enqueue(channel, message);
+    this.channel.onInterrupt = () => this.engineInstance?.interrupt();
+    // Until the engine exists, SIGINT must not end the kernel.
+    process.on("SIGINT", () => {});
+  }
+
+  async start(): Promise<void> {
+    await this.channel.ready;
+    // The worker answers kernel_info on its own; loading the compiler now cannot delay that reply.
+    setTimeout(() => void this.loadEngine().then((engine) => engine.warmUp()), 10);
+  }
+
+  private loadEngine(): Promise<LanguageEngine> {
+    this.engine ??= (async () => {
+      const { createEngine } = await import("./engine/create.js");
+      const engine = createEngine({ outputs: this.outputSink(), workingDirectory: this.options.workingDirectory });
+      this.engineInstance = engine;
+      return engine;
+    })();
+    return this.engine;
+  }
+
+  private enqueue(channel: "shell" | "control", message: JupyterMessage): void {
+    // Control requests go ahead of queued shell requests.
+    if (channel === "control") this.queue.unshift({ channel, message });
+    else this.queue.push({ channel, message });
+    if (!this.processing) void this.processQueue();
+  }
+
+  private async processQueue(): Promise<void> {
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const { channel, message } = this.queue.shift()!;
+        await this.dispatch(channel, message);
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private async dispatch(channel: "shell" | "control", message: JupyterMessage): Promise<void> {
+    const type = message.header.msg_type;
+    const handler = this.handlers[type];
+    this.publish("status", { execution_state: "busy" }, message);
+    try {
+      if (!handler) log(`ignoring a ${type} request: tskeras does not implement it`);
+      else if (type === "execute_request" && this.aborting && (message.content as { stop_on_error?: boolean }).stop_on_error !== false) {
+        this.reply(message, "execute_reply", { status: "aborted", execution_count: this.executionCount }, channel);
+      } else await handler(message, channel);
+    } catch (error) {
+      log(`error while handling ${type}: ${(error as Error).stack ?? error}`);
+    } finally {
+      this.flushStreams();
+      this.publish("status", { execution_state: "idle" }, message);
+    }
+  }
+
+  private publish(msgType: string, content: Record<string, unknown>, parent: Parent | undefined): void {
+    this.channel.send("iopub", msgType, content, parent);
+  }
+
+  private reply(message: JupyterMessage, msgType: string, content: Record<string, unknown>, channel: "shell" | "control" = "shell"): void {
+    this.channel.send(channel, msgType, content, message);
+  }
+
+  private outputSink(): OutputSink {
+    const target = (): { parent: Parent; silent: boolean } | undefined => this.current ?? (this.lastParent && { parent: this.lastParent, silent: false });
+    return {
+      stream: (name, text) => {
+        const destination = target();
+        if (!destination) {
+          log(`${name} outside any request: ${text.trimEnd()}`);
+          return;
+        }
+        if (destination.silent) return;
+        this.streams.set(name, (this.streams.get(name) ?? "") + text);
+        // Live output for long cells; the rest is flushed before the cell's reply.
+        this.flushTimer ??= setTimeout(() => this.flushStreams(), 50);
+      },
+      displayData: (data, metadata, transient, update) => {
+        const destination = target();
+        if (!destination || destination.silent) return;
+        this.flushStreams();
+        this.publish(update ? "update_display_data" : "display_data", { data, metadata, transient }, destination.parent);
+      },
+      clearOutput: (wait) => {
+        const destination = target();
+        if (!destination || destination.silent) return;
+        this.flushStreams();
+        this.publish("clear_output", { wait }, destination.parent);
+      },
+      input: (prompt, password) => {
+        const request = this.current;
+        if (!request?.allowStdin) {
+          throw new Error("This frontend does not accept input (allow_stdin is false), so prompt()/input() cannot ask. Run the cell in a notebook or console that supports input, or give the value directly.");
+        }
+        this.flushStreams();
+        return this.channel.requestInput(prompt, password, request.parent);
+      },
+    };
+  }
+
+  private flushStreams(): void {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    const destination = this.current ?? (this.lastParent && { parent: this.lastParent });
+    for (const [name, text] of this.streams) {
+      if (text && destination) this.publish("stream", { name, text }, destination.parent);
+    }
+    this.streams.clear();
+  }
+
+  private async execute(message: JupyterMessage): Promise<void> {
+    const content = message.content as { code?: string; silent?: boolean; store_history?: boolean; user_expressions?: Record<string, string>; allow_stdin?: boolean; stop_on_error?: boolean };
+    const code = content.code ?? "";
+    const silent = content.silent === true;
+    const storeHistory = !silent && content.store_history !== false;
+    if (storeHistory) this.executionCount++;
+    const executionCount = this.executionCount;
+    if (!silent) this.publish("execute_input", { code, execution_count: executionCount }, message);
+    this.current = { parent: message, silent, allowStdin: content.allow_stdin !== false };
+    this.lastParent = message;
+    let resultText: string | null = null;
+    try {
+      const engine = await this.loadEngine();
+      const outcome = await engine.execute(code, { silent, storeHistory, executionCount });
+      this.flushStreams();
+      if (outcome.status === "ok") {
+        if (outcome.result && !silent) {
+          this.publish("execute_result", { execution_count: executionCount, data: outcome.result, metadata: {} }, message);
+          resultText = typeof outcome.result["text/plain"] === "string" ? (outcome.result["text/plain"] as string) : null;
+        }
+        const userExpressions = await this.evaluateUserExpressions(engine, content.user_expressions ?? {});
+        this.reply(message, "execute_reply", { status: "ok", execution_count: executionCount, payload: outcome.payload, user_expressions: userExpressions });
+      } else {
+        const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
+        if (!silent) this.publish("error", error, message);
+        this.reply(message, "execute_reply", { status: "error", execution_count: executionCount, ...error });
+        if (content.stop_on_error !== false) this.abortQueuedExecutions();
+      }
+    } finally {
+      this.flushStreams();
+      this.current = undefined;
+      if (storeHistory) this.history.add(executionCount, code, resultText);
+    }
+  }
+
+  /** Like ipykernel: after an error, execute requests already sent are answered "aborted". */
+  private abortQueuedExecutions(): void {
+    this.aborting = true;
+    // Requests that arrived while the cell ran are still in the worker's message queue: give them
+    // time to be delivered (and aborted) before accepting new work.
+    setTimeout(() => (this.aborting = false), 50);
+  }
+
+  private async evaluateUserExpressions(engine: LanguageEngine, expressions: Record<string, string>): Promise<Record<string, unknown>> {
+    const results: Record<string, unknown> = {};
+    for (const [name, expression] of Object.entries(expressions)) {
+      const outcome = await engine.execute(expression, { silent: false, storeHistory: false, executionCount: this.executionCount });
+      results[name] = outcome.status === "ok" ? { status: "ok", data: outcome.result ?? {}, metadata: {} } : { status: "error", ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
+    }
+    return results;
+  }
+
+  private async complete(message: JupyterMessage): Promise<void> {
+    const { code = "", cursor_pos } = message.content as { code?: string; cursor_pos?: number };
+    const engine = await this.loadEngine();
+    const outcome = await engine.complete(code, cursor_pos ?? code.length);
+    this.reply(message, "complete_reply", { status: "ok", matches: outcome.matches, cursor_start: outcome.cursorStart, cursor_end: outcome.cursorEnd, metadata: outcome.metadata });
+  }
+
+  private async inspect(message: JupyterMessage): Promise<void> {
+    const { code = "", cursor_pos, detail_level = 0 } = message.content as { code?: string; cursor_pos?: number; detail_level?: number };
+    const engine = await this.loadEngine();
+    const outcome = await engine.inspect(code, cursor_pos ?? code.length, detail_level);
+    this.reply(message, "inspect_reply", { status: "ok", found: outcome.found, data: outcome.data as MimeBundle, metadata: {} });
+  }
+
+  private async isComplete(message: JupyterMessage): Promise<void> {
+    const { code = "" } = message.content as { code?: string };
+    const engine = await this.loadEngine();
+    this.reply(message, "is_complete_reply", { ...engine.isComplete(code) });
+  }
+
+  private historyRequest(message: JupyterMessage): void {
+    const request = message.content as { hist_access_type?: string; output?: boolean; n?: number; session?: number; start?: number; stop?: number; pattern?: string; unique?: boolean };
+    const output = request.output === true;
+    const history =
+      request.hist_access_type === "range"
+        ? this.history.range(request.session ?? 0, request.start ?? 0, request.stop, output)
+        : request.hist_access_type === "search"
+          ? this.history.search(request.pattern ?? "*", request.n, request.unique === true, output)
+          : this.history.tail(request.n ?? 10, output);
+    this.reply(message, "history_reply", { status: "ok", history });
+  }
+
+  /** No comm targets are registered: a frontend's comm_open is closed at once, as the protocol asks. */
+  private commOpen(message: JupyterMessage): void {
+    const { comm_id } = message.content as { comm_id?: string };
+    this.publish("comm_close", { comm_id: comm_id ?? "", data: {} }, message);
+  }
+
+  private connect(message: JupyterMessage): void {
+    const { shell_port, iopub_port, stdin_port, hb_port, control_port } = this.options.connection;
+    this.reply(message, "connect_reply", { status: "ok", shell_port, iopub_port, stdin_port, hb_port, control_port });
+  }
+
+  private async shutdown(message: JupyterMessage, channel: "shell" | "control"): Promise<void> {
+    const restart = (message.content as { restart?: boolean }).restart === true;
+    this.publish("status", { execution_state: "idle" }, message);
+    await this.channel.sendAndWait(channel, "shutdown_reply", { status: "ok", restart }, message);
+    // A restart is the frontend's to do: it starts a fresh kernel process after this one exits.
+    process.exit(0);
+  }
+}

@@ -1,0 +1,66 @@
+import { Worker } from "node:worker_threads";
+import type { ConnectionInfo } from "./connection-file.js";
+import type { JupyterMessage, MessageHeader } from "./wire.js";
+import { inputBufferBytes, inputHeaderBytes, inputState, type FromWorker, type ToWorker, type WorkerStart } from "./worker-messages.js";
+
+export type Parent = Pick<JupyterMessage, "header" | "identities">;
+
+/** Thrown into a cell whose input request was interrupted. */
+export class InputInterrupted extends Error {
+  override name = "KeyboardInterrupt";
+}
+
+/**
+ * The main thread's side of the sockets: it starts the socket worker and talks to it. Messages
+ * go out in the order they are sent, so nothing a cell printed can arrive after its idle status.
+ */
+export class KernelChannel {
+  private readonly worker: Worker;
+  private nextTicket = 1;
+  private readonly waiting = new Map<number, () => void>();
+  onRequest: (channel: "shell" | "control", message: JupyterMessage) => void = () => {};
+  onInterrupt: () => void = () => {};
+  readonly ready: Promise<void>;
+
+  constructor(connection: ConnectionInfo, session: string, kernelInfo: Record<string, unknown>) {
+    const start: WorkerStart = { connection, session, kernelInfo };
+    this.worker = new Worker(new URL("./socket-worker.js", import.meta.url), { workerData: start });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once("error", reject);
+      this.worker.on("message", (message: FromWorker) => {
+        if (message.kind === "ready") resolve();
+        else if (message.kind === "request") {
+          const request = message.message;
+          request.identities = request.identities.map((identity) => Buffer.from(identity));
+          this.onRequest(message.channel, request);
+        } else if (message.kind === "interrupt") this.onInterrupt();
+        else if (message.kind === "sent") {
+          this.waiting.get(message.ticket)?.();
+          this.waiting.delete(message.ticket);
+        }
+      });
+    });
+  }
+
+  send(channel: "shell" | "control" | "iopub", msgType: string, content: Record<string, unknown>, parent: Parent | undefined, metadata?: Record<string, unknown>): void {
+    this.worker.postMessage({ kind: "send", channel, msgType, content, parent: parent && { header: parent.header, identities: parent.identities }, metadata } satisfies ToWorker);
+  }
+
+  /** Sends and resolves once the message has been handed to ZeroMQ (before exiting, for instance). */
+  sendAndWait(channel: "shell" | "control" | "iopub", msgType: string, content: Record<string, unknown>, parent: Parent | undefined): Promise<void> {
+    const ticket = this.nextTicket++;
+    const sent = new Promise<void>((resolve) => this.waiting.set(ticket, resolve));
+    this.worker.postMessage({ kind: "send", channel, msgType, content, parent: parent && { header: parent.header, identities: parent.identities }, ticket } satisfies ToWorker);
+    return sent;
+  }
+
+  /** Asks the frontend for a line of input and blocks this thread until it answers (or is interrupted). */
+  requestInput(prompt: string, password: boolean, parent: { header: Partial<MessageHeader>; identities: Buffer[] }): string {
+    const shared = new SharedArrayBuffer(inputHeaderBytes + inputBufferBytes);
+    const header = new Int32Array(shared, 0, 2);
+    this.worker.postMessage({ kind: "input", prompt, password, parent, shared } satisfies ToWorker);
+    Atomics.wait(header, 0, inputState.waiting);
+    if (Atomics.load(header, 0) === inputState.interrupted) throw new InputInterrupted("Input was interrupted by the user.");
+    return Buffer.from(new Uint8Array(shared, inputHeaderBytes, header[1])).toString("utf8");
+  }
+}

@@ -1,0 +1,34 @@
+import type { ConnectionInfo } from "./connection-file.js";
+import type { JupyterMessage, MessageHeader } from "./wire.js";
+
+/** Messages between the kernel's main thread and the socket worker. */
+export type ToWorker =
+  | {
+      kind: "send";
+      channel: "shell" | "control" | "iopub";
+      msgType: string;
+      content: Record<string, unknown>;
+      parent: { header: Partial<MessageHeader>; identities: Uint8Array[] } | undefined;
+      metadata?: Record<string, unknown>;
+      /** When set, the worker answers with `{ kind: "sent", ticket }` once the frames are handed to ZeroMQ. */
+      ticket?: number;
+    }
+  | { kind: "input"; prompt: string; password: boolean; parent: { header: Partial<MessageHeader>; identities: Uint8Array[] }; shared: SharedArrayBuffer };
+
+export type FromWorker =
+  | { kind: "ready" }
+  | { kind: "request"; channel: "shell" | "control"; message: JupyterMessage }
+  | { kind: "interrupt" }
+  | { kind: "sent"; ticket: number };
+
+export interface WorkerStart {
+  connection: ConnectionInfo;
+  session: string;
+  /** kernel_info_reply content: the worker answers kernel_info itself, so it is fast even while a cell runs. */
+  kernelInfo: Record<string, unknown>;
+}
+
+/** Layout of the shared buffer for a blocking input request: [state, byte length] then UTF-8 bytes. */
+export const inputState = { waiting: 0, answered: 1, interrupted: 2 } as const;
+export const inputHeaderBytes = 8;
+export const inputBufferBytes = 1 << 20;
