@@ -292,7 +292,8 @@ export class Kernel {
   private async shutdown(message: JupyterMessage, channel: "shell" | "control"): Promise<void> {
     const restart = (message.content as { restart?: boolean }).restart === true;
     this.publish("status", { execution_state: "idle" }, message);
-    await this.channel.sendAndWait(channel, "shutdown_reply", { status: "ok", restart }, message);
+    this.channel.send(channel, "shutdown_reply", { status: "ok", restart }, message);
+    await this.channel.close();
     // A restart is the frontend's to do: it starts a fresh kernel process after this one exits.
     process.exit(0);
   }

@@ -16,11 +16,10 @@ export class InputInterrupted extends Error {
  */
 export class KernelChannel {
   private readonly worker: Worker;
-  private nextTicket = 1;
-  private readonly waiting = new Map<number, () => void>();
   onRequest: (channel: "shell" | "control", message: JupyterMessage) => void = () => {};
   onInterrupt: () => void = () => {};
   readonly ready: Promise<void>;
+  private closed: (() => void) | undefined;
 
   constructor(connection: ConnectionInfo, session: string, kernelInfo: Record<string, unknown>) {
     const start: WorkerStart = { connection, session, kernelInfo };
@@ -34,10 +33,7 @@ export class KernelChannel {
           request.identities = request.identities.map((identity) => Buffer.from(identity));
           this.onRequest(message.channel, request);
         } else if (message.kind === "interrupt") this.onInterrupt();
-        else if (message.kind === "sent") {
-          this.waiting.get(message.ticket)?.();
-          this.waiting.delete(message.ticket);
-        }
+        else if (message.kind === "closed") this.closed?.();
       });
     });
   }
@@ -46,12 +42,12 @@ export class KernelChannel {
     this.worker.postMessage({ kind: "send", channel, msgType, content, parent: parent && { header: parent.header, identities: parent.identities }, metadata } satisfies ToWorker);
   }
 
-  /** Sends and resolves once the message has been handed to ZeroMQ (before exiting, for instance). */
-  sendAndWait(channel: "shell" | "control" | "iopub", msgType: string, content: Record<string, unknown>, parent: Parent | undefined): Promise<void> {
-    const ticket = this.nextTicket++;
-    const sent = new Promise<void>((resolve) => this.waiting.set(ticket, resolve));
-    this.worker.postMessage({ kind: "send", channel, msgType, content, parent: parent && { header: parent.header, identities: parent.identities }, ticket } satisfies ToWorker);
-    return sent;
+  /** Sends what is queued, closes the sockets and stops the worker: call before the process exits. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => (this.closed = resolve));
+    this.worker.postMessage({ kind: "close" } satisfies ToWorker);
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    await this.worker.terminate();
   }
 
   /** Asks the frontend for a line of input and blocks this thread until it answers (or is interrupted). */

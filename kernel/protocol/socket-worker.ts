@@ -19,8 +19,9 @@ const log = (text: string) => writeSync(2, `[tskeras kernel] ${text}\n`);
 /** ZeroMQ sockets take one send at a time: each socket gets a queue. */
 function sender(socket: zmq.Writable & zmq.Socket) {
   let chain: Promise<unknown> = Promise.resolve();
-  return (frames: Buffer[]) => {
-    chain = chain.then(() => socket.send(frames)).catch((error: Error) => log(`send failed: ${error.message}`));
+  /** Sends frames after everything queued before; without frames, waits for the queue to drain. */
+  return (frames?: Buffer[]) => {
+    if (frames) chain = chain.then(() => socket.send(frames)).catch((error: Error) => log(`send failed: ${error.message}`));
     return chain;
   };
 }
@@ -96,6 +97,10 @@ async function serve(channel: "shell" | "control" | "stdin", socket: zmq.Router)
 }
 
 port.on("message", (message: ToWorker) => {
+  if (message.kind === "close") {
+    void close();
+    return;
+  }
   if (message.kind === "input") {
     pendingInput = { shared: message.shared };
     const parent = { header: message.parent.header, identities: message.parent.identities.map((identity) => Buffer.from(identity)) };
@@ -113,9 +118,15 @@ port.on("message", (message: ToWorker) => {
     },
     key,
   );
-  const sent = send[message.channel](frames);
-  if (message.ticket !== undefined) void sent.then(() => post({ kind: "sent", ticket: message.ticket! }));
+  void send[message.channel](frames);
 });
+
+async function close() {
+  // Let queued replies (the shutdown_reply) go out before the sockets close.
+  await Promise.all([send.shell(), send.control(), send.iopub(), send.stdin()]);
+  for (const socket of [shell, control, stdin, iopub, heartbeat]) socket.close();
+  post({ kind: "closed" });
+}
 
 await Promise.all([
   shell.bind(channelAddress(connection, "shell")),

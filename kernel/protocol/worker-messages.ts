@@ -10,16 +10,16 @@ export type ToWorker =
       content: Record<string, unknown>;
       parent: { header: Partial<MessageHeader>; identities: Uint8Array[] } | undefined;
       metadata?: Record<string, unknown>;
-      /** When set, the worker answers with `{ kind: "sent", ticket }` once the frames are handed to ZeroMQ. */
-      ticket?: number;
     }
+  /** Close every socket (before the process exits: ZeroMQ aborts if sockets are open at exit). */
+  | { kind: "close" }
   | { kind: "input"; prompt: string; password: boolean; parent: { header: Partial<MessageHeader>; identities: Uint8Array[] }; shared: SharedArrayBuffer };
 
 export type FromWorker =
   | { kind: "ready" }
   | { kind: "request"; channel: "shell" | "control"; message: JupyterMessage }
   | { kind: "interrupt" }
-  | { kind: "sent"; ticket: number };
+  | { kind: "closed" };
 
 export interface WorkerStart {
   connection: ConnectionInfo;
