@@ -18,7 +18,7 @@ interface CurrentRequest {
   allowStdin: boolean;
 }
 
-type Handler = (message: JupyterMessage, channel: "shell" | "control") => Promise<void> | void;
+type Handler = (message: JupyterMessage, channel: "shell" | "control", epoch: number) => Promise<void> | void;
 
 function log(text: string): void {
   // process.stderr belongs to the cells (it is captured into the notebook); the kernel's own
@@ -55,16 +55,17 @@ export class Kernel {
   private engine: Promise<LanguageEngine> | undefined;
   private engineInstance: LanguageEngine | undefined;
   private executionCount = 0;
-  private readonly queue: Array<{ channel: "shell" | "control"; message: JupyterMessage }> = [];
+  private readonly queue: Array<{ channel: "shell" | "control"; message: JupyterMessage; epoch: number }> = [];
   private processing = false;
-  private aborting = false;
+  /** Execute requests from this abort epoch or earlier arrived before a stop_on_error failure was answered. */
+  private abortThroughEpoch = -1;
   private current: CurrentRequest | undefined;
   /** Output a cell schedules after it finished (a timer) still goes to the cell that started it. */
   private lastParent: Parent | undefined;
   private readonly streams = new Map<"stdout" | "stderr", string>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly handlers: Record<string, Handler> = {
-    execute_request: (message) => this.execute(message),
+    execute_request: (message, _channel, epoch) => this.execute(message, epoch),
     complete_request: (message) => this.complete(message),
     inspect_request: (message) => this.inspect(message),
     is_complete_request: (message) => this.isComplete(message),
@@ -79,7 +80,7 @@ export class Kernel {
 
   constructor(private readonly options: KernelOptions) {
     this.channel = new KernelChannel(options.connection, randomUUID(), kernelInfoContent());
-    this.channel.onRequest = (channel, message) => this.enqueue(channel, message);
+    this.channel.onRequest = (channel, message, epoch) => this.enqueue(channel, message, epoch);
     this.channel.onInterrupt = () => this.engineInstance?.interrupt();
     // Until the engine exists, SIGINT must not end the kernel.
     process.on("SIGINT", () => {});
@@ -101,10 +102,10 @@ export class Kernel {
     return this.engine;
   }
 
-  private enqueue(channel: "shell" | "control", message: JupyterMessage): void {
+  private enqueue(channel: "shell" | "control", message: JupyterMessage, epoch: number): void {
     // Control requests go ahead of queued shell requests.
-    if (channel === "control") this.queue.unshift({ channel, message });
-    else this.queue.push({ channel, message });
+    if (channel === "control") this.queue.unshift({ channel, message, epoch });
+    else this.queue.push({ channel, message, epoch });
     if (!this.processing) void this.processQueue();
   }
 
@@ -112,23 +113,23 @@ export class Kernel {
     this.processing = true;
     try {
       while (this.queue.length > 0) {
-        const { channel, message } = this.queue.shift()!;
-        await this.dispatch(channel, message);
+        const { channel, message, epoch } = this.queue.shift()!;
+        await this.dispatch(channel, message, epoch);
       }
     } finally {
       this.processing = false;
     }
   }
 
-  private async dispatch(channel: "shell" | "control", message: JupyterMessage): Promise<void> {
+  private async dispatch(channel: "shell" | "control", message: JupyterMessage, epoch: number): Promise<void> {
     const type = message.header.msg_type;
     const handler = this.handlers[type];
     this.publish("status", { execution_state: "busy" }, message);
     try {
       if (!handler) log(`ignoring a ${type} request: tskeras does not implement it`);
-      else if (type === "execute_request" && this.aborting && (message.content as { stop_on_error?: boolean }).stop_on_error !== false) {
+      else if (type === "execute_request" && epoch <= this.abortThroughEpoch) {
         this.reply(message, "execute_reply", { status: "aborted", execution_count: this.executionCount }, channel);
-      } else await handler(message, channel);
+      } else await handler(message, channel, epoch);
     } catch (error) {
       log(`error while handling ${type}: ${(error as Error).stack ?? error}`);
     } finally {
@@ -194,7 +195,7 @@ export class Kernel {
     this.streams.clear();
   }
 
-  private async execute(message: JupyterMessage): Promise<void> {
+  private async execute(message: JupyterMessage, epoch: number): Promise<void> {
     const content = message.content as { code?: string; silent?: boolean; store_history?: boolean; user_expressions?: Record<string, string>; allow_stdin?: boolean; stop_on_error?: boolean };
     const code = content.code ?? "";
     const silent = content.silent === true;
@@ -219,22 +220,16 @@ export class Kernel {
       } else {
         const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
         if (!silent) this.publish("error", error, message);
-        this.reply(message, "execute_reply", { status: "error", execution_count: executionCount, ...error });
-        if (content.stop_on_error !== false) this.abortQueuedExecutions();
+        const stopOnError = content.stop_on_error !== false;
+        // Like ipykernel: execute requests that arrived before this reply are answered "aborted".
+        if (stopOnError) this.abortThroughEpoch = epoch;
+        this.channel.send("shell", "execute_reply", { status: "error", execution_count: executionCount, ...error }, message, { endsAbortEpoch: stopOnError });
       }
     } finally {
       this.flushStreams();
       this.current = undefined;
       if (storeHistory) this.history.add(executionCount, code, resultText);
     }
-  }
-
-  /** Like ipykernel: after an error, execute requests already sent are answered "aborted". */
-  private abortQueuedExecutions(): void {
-    this.aborting = true;
-    // Requests that arrived while the cell ran are still in the worker's message queue: give them
-    // time to be delivered (and aborted) before accepting new work.
-    setTimeout(() => (this.aborting = false), 50);
   }
 
   private async evaluateUserExpressions(engine: LanguageEngine, expressions: Record<string, string>): Promise<Record<string, unknown>> {

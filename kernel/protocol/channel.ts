@@ -16,7 +16,7 @@ export class InputInterrupted extends Error {
  */
 export class KernelChannel {
   private readonly worker: Worker;
-  onRequest: (channel: "shell" | "control", message: JupyterMessage) => void = () => {};
+  onRequest: (channel: "shell" | "control", message: JupyterMessage, epoch: number) => void = () => {};
   onInterrupt: () => void = () => {};
   readonly ready: Promise<void>;
   private closed: (() => void) | undefined;
@@ -31,15 +31,15 @@ export class KernelChannel {
         else if (message.kind === "request") {
           const request = message.message;
           request.identities = request.identities.map((identity) => Buffer.from(identity));
-          this.onRequest(message.channel, request);
+          this.onRequest(message.channel, request, message.epoch);
         } else if (message.kind === "interrupt") this.onInterrupt();
         else if (message.kind === "closed") this.closed?.();
       });
     });
   }
 
-  send(channel: "shell" | "control" | "iopub", msgType: string, content: Record<string, unknown>, parent: Parent | undefined, metadata?: Record<string, unknown>): void {
-    this.worker.postMessage({ kind: "send", channel, msgType, content, parent: parent && { header: parent.header, identities: parent.identities }, metadata } satisfies ToWorker);
+  send(channel: "shell" | "control" | "iopub", msgType: string, content: Record<string, unknown>, parent: Parent | undefined, options: { endsAbortEpoch?: boolean } = {}): void {
+    this.worker.postMessage({ kind: "send", channel, msgType, content, parent: parent && { header: parent.header, identities: parent.identities }, endsAbortEpoch: options.endsAbortEpoch } satisfies ToWorker);
   }
 
   /** Sends what is queued, closes the sockets and stops the worker: call before the process exits. */

@@ -82,8 +82,10 @@ async function handle(channel: "shell" | "control" | "stdin", frames: Buffer[]) 
     await reply("iopub", "status", { execution_state: "idle" }, message);
     return;
   }
-  post({ kind: "request", channel, message });
+  post({ kind: "request", channel, message, epoch: abortEpoch });
 }
+
+let abortEpoch = 0;
 
 /** Interrupts the main thread: SIGINT stops synchronous code; the message rejects a pending await. */
 function interrupt() {
@@ -119,6 +121,7 @@ port.on("message", (message: ToWorker) => {
     key,
   );
   void send[message.channel](frames);
+  if (message.endsAbortEpoch) abortEpoch++;
 });
 
 async function close() {

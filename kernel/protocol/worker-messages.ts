@@ -10,6 +10,8 @@ export type ToWorker =
       content: Record<string, unknown>;
       parent: { header: Partial<MessageHeader>; identities: Uint8Array[] } | undefined;
       metadata?: Record<string, unknown>;
+      /** Set on an execute error reply under stop_on_error: requests arriving after it start a new abort epoch. */
+      endsAbortEpoch?: boolean;
     }
   /** Close every socket (before the process exits: ZeroMQ aborts if sockets are open at exit). */
   | { kind: "close" }
@@ -17,7 +19,11 @@ export type ToWorker =
 
 export type FromWorker =
   | { kind: "ready" }
-  | { kind: "request"; channel: "shell" | "control"; message: JupyterMessage }
+  /**
+   * `epoch` counts the error replies sent before the request arrived: after a failed cell, the
+   * kernel aborts exactly the requests that arrived before its reply went out (ipykernel's rule).
+   */
+  | { kind: "request"; channel: "shell" | "control"; message: JupyterMessage; epoch: number }
   | { kind: "interrupt" }
   | { kind: "closed" };
 
