@@ -38,38 +38,58 @@ export class KernelClient {
   readonly iopubMessages: JupyterMessage[] = [];
   private readonly waiters: Array<() => void> = [];
 
-  static async start(options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<KernelClient> {
+  /** Milliseconds from spawning the kernel process to its kernel_info_reply. */
+  startupMilliseconds = 0;
+
+  static async start(options: { env?: NodeJS.ProcessEnv; cwd?: string; command?: (connectionFile: string) => string[] } = {}): Promise<KernelClient> {
     const client = new KernelClient();
     await client.launch(options);
     return client;
   }
 
-  private async launch(options: { env?: NodeJS.ProcessEnv; cwd?: string }): Promise<void> {
+  private async launch(options: { env?: NodeJS.ProcessEnv; cwd?: string; command?: (connectionFile: string) => string[] }): Promise<void> {
     const names = ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"];
     this.ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
     const directory = mkdtempSync(join(tmpdir(), "tskeras-client-"));
     const connectionFile = join(directory, "connection.json");
     writeFileSync(connectionFile, JSON.stringify({ ...this.ports, ip: "127.0.0.1", transport: "tcp", key: this.key, signature_scheme: "hmac-sha256", kernel_name: "tskeras" }));
-    this.process = spawn(process.execPath, [join(repositoryRoot, "dist/kernel/cli.js"), "kernel", "--connection-file", connectionFile], {
+    const started = performance.now();
+    const argv = options.command?.(connectionFile) ?? [join(repositoryRoot, "dist/kernel/cli.js"), "kernel", "--connection-file", connectionFile];
+    this.process = spawn(process.execPath, argv, {
       cwd: options.cwd ?? directory,
       env: { ...process.env, TSKERAS_HISTORY_FILE: join(directory, "history.jsonl"), TSKERAS_BACKEND: "cpu", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.process.stderr!.on("data", (chunk) => (this.stderr += chunk));
     const routingId = randomBytes(8).toString("hex");
-    this.sockets = { shell: new zmq.Dealer({ routingId }), control: new zmq.Dealer({ routingId }), stdin: new zmq.Dealer({ routingId }) };
+    // A short reconnect interval: the kernel binds its ports a few milliseconds after it starts.
+    const socketOptions = { routingId, reconnectInterval: 10 };
+    this.sockets = { shell: new zmq.Dealer(socketOptions), control: new zmq.Dealer(socketOptions), stdin: new zmq.Dealer(socketOptions) };
     for (const [channel, socket] of Object.entries(this.sockets) as Array<[Channel, zmq.Dealer]>) {
       socket.connect(`tcp://127.0.0.1:${this.ports[`${channel}_port`]}`);
       void this.receive(socket, (message) => this.received[channel].push(message));
     }
-    this.iopub = new zmq.Subscriber();
+    this.iopub = new zmq.Subscriber({ reconnectInterval: 10 });
     this.iopub.connect(`tcp://127.0.0.1:${this.ports.iopub_port}`);
     this.iopub.subscribe();
     void this.receive(this.iopub, (message) => this.iopubMessages.push(message));
-    this.heartbeat = new zmq.Request({ receiveTimeout: 2000 });
+    this.heartbeat = new zmq.Request({ receiveTimeout: 2000, reconnectInterval: 10 });
     this.heartbeat.connect(`tcp://127.0.0.1:${this.ports.hb_port}`);
     // Ready when kernel_info is answered (iopub is subscribed well before that in practice).
     await this.request("shell", "kernel_info_request", {}, { timeoutMs: 30_000 });
+    this.startupMilliseconds = performance.now() - started;
+    // Like jupyter_client's wait_for_ready: iopub may join later than shell (PUB/SUB drops what was
+    // published before the subscription), so ask again until a status arrives on iopub too.
+    for (let attempt = 0; ; attempt++) {
+      const id = this.send("shell", "kernel_info_request", {});
+      try {
+        await this.waitFor(() => this.iopubMessages.find((message) => message.parent_header.msg_id === id), 500, "iopub status");
+        await this.reply("shell", id);
+        break;
+      } catch (error) {
+        if (attempt > 40) throw error;
+      }
+    }
   }
 
   private async receive(socket: zmq.Dealer | zmq.Subscriber, deliver: (message: JupyterMessage) => void): Promise<void> {
