@@ -99,6 +99,16 @@ describe("TypeScript engine: runtime", () => {
     assert.equal(reports[2]!.outcome.status, "error", "the package's types are used");
   });
 
+  it('imports tskeras from a notebook in any folder, with its types, in later cells too', () => {
+    const reports = runCells(
+      ['import { tf, keras } from "tskeras";\nconst ones: tf.Tensor = tf.ones([2, 2]);\n[tf.getBackend(), ones.sum().dataSync()[0]]', "const later: tf.Tensor = tf.zeros([3]);\nlater.shape", "const wrong: tf.Tensor = 5;"],
+      { workingDirectory: notebookDirectory() },
+    );
+    assert.equal(resultText(reports[0]!), "[ 'cpu', 4 ]");
+    assert.equal(resultText(reports[1]!), "[ 3 ]");
+    assert.equal(reports[2]!.outcome.status, "error", "tf's types are checked");
+  });
+
   it("imports the kernel's own ESM-only dependencies from any folder (h5wasm/node)", () => {
     const [report] = runCells(['import h5wasm from "h5wasm/node";\nawait h5wasm.ready;\ntypeof h5wasm.File'], { workingDirectory: notebookDirectory() });
     assert.equal(resultText(report!), "'function'");

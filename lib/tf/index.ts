@@ -1,0 +1,8 @@
+// The types of the chained tensor methods (`x.sum()`), registered at run time by lib/backend/chained-ops.
+/// <reference path="../../node_modules/@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.d.ts" />
+/**
+ * The `tf` namespace: TensorFlow.js core and layers in one (like the `@tensorflow/tfjs` package),
+ * so both values (`tf.ones`) and types (`tf.Tensor`) are reachable through it.
+ */
+export * from "@tensorflow/tfjs-core";
+export * from "@tensorflow/tfjs-layers";
