@@ -93,6 +93,15 @@ describe("Jupyter protocol over ZeroMQ", () => {
     assert.equal(resultOf(await kernel.iopubFor(id)), "'hello Ada'");
   });
 
+  it("answers comm_info with no comms and closes a frontend's comm_open (no targets registered)", async () => {
+    const info = await kernel.request("shell", "comm_info_request", { target_name: "jupyter.widget" });
+    assert.deepEqual(info.content, { status: "ok", comms: {} });
+    const open = kernel.send("shell", "comm_open", { comm_id: "c0ffee", target_name: "jupyter.widget", data: {} });
+    const messages = await kernel.iopubFor(open);
+    const close = messages.find((message) => typeOf(message) === "comm_close");
+    assert.deepEqual(close?.content, { comm_id: "c0ffee", data: {} });
+  });
+
   it("answers history_request from the persisted history", async () => {
     await kernel.executeAndWait("const historyMarker = 'tail check';");
     const reply = await kernel.request("shell", "history_request", { hist_access_type: "tail", n: 1, output: false, raw: true });
