@@ -81,7 +81,14 @@ export class TypeScriptEngine implements LanguageEngine {
   }
 
   warmUp(): void {
-    this.loadCompiler();
+    void this.loadCompiler().then((compiler) => {
+      // Most notebooks start with `import { tf, keras } from "tskeras"`: parse its declarations and
+      // load the library (TensorFlow.js, backend start-up) while the kernel is idle anyway.
+      compiler.compile('import type * as warmUp from "tskeras";');
+      return importCellModule("tskeras", this.options.workingDirectory);
+    }).catch(() => {
+      // Warming up is an optimization; the real import reports any problem in its cell.
+    });
   }
 
   private loadCompiler(): Promise<CellCompiler> {
