@@ -137,7 +137,7 @@ export function createCellTransformer(
       } else if (t.isExportDeclaration(statement) || t.isImportEqualsDeclaration(statement)) {
         // `export { a }` has no meaning in a cell; everything top-level is already shared.
       } else if (t.isExportAssignment(statement)) {
-        body.push(index === lastIndex ? f.createReturnStatement(statement.expression) : f.createExpressionStatement(statement.expression));
+        body.push(index === lastIndex ? f.createReturnStatement(f.createParenthesizedExpression(statement.expression)) : f.createExpressionStatement(statement.expression));
         if (index === lastIndex) result.hasResult = true;
       } else if (t.isVariableStatement(statement)) {
         const isLexical = (statement.declarationList.flags & (t.NodeFlags.Let | t.NodeFlags.Const)) !== 0;
@@ -181,7 +181,8 @@ export function createCellTransformer(
         body.push(statement, copyToGlobal(statement.name.text));
       } else if (index === lastIndex && t.isExpressionStatement(statement)) {
         result.hasResult = true;
-        body.push(f.createReturnStatement(statement.expression));
+        // Parentheses keep a leading comment from putting a line break right after `return`.
+        body.push(f.createReturnStatement(f.createParenthesizedExpression(statement.expression)));
       } else {
         body.push(statement);
       }

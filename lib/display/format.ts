@@ -26,8 +26,9 @@ function startsWith(bytes: Uint8Array, magic: number[]): boolean {
 export function tensorText(tensor: TensorLike): string {
   if (tensor.isDisposed) return `<tf.Tensor: disposed, shape=(${tensor.shape.join(", ")}), dtype=${tensor.dtype}>`;
   const shape = tensor.shape.length === 1 ? `(${tensor.shape[0]},)` : `(${tensor.shape.join(", ")})`;
-  const body = tensor.toString().replace(/^Tensor\n?\s*/, "");
-  const values = tensor.rank === 0 ? body.trim() : `\n${body}`;
+  // tfjs prints "Tensor\n    [[1, 2],\n     [3, 4]]": drop the title and its four-space indent.
+  const lines = tensor.toString().split("\n").slice(1).map((line) => line.replace(/^ {4}/, ""));
+  const values = tensor.rank === 0 ? lines.join("").trim() : `\n${lines.join("\n")}`;
   return `<tf.Tensor: shape=${shape}, dtype=${tensor.dtype}, numpy=${values}>`;
 }
 

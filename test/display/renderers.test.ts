@@ -33,6 +33,15 @@ describe("display()", () => {
     ]);
   });
 
+  it("shows tensors with shape, dtype and values, like TensorFlow's repr", async () => {
+    const tfc = await import("@tensorflow/tfjs-core");
+    await import("@tensorflow/tfjs-backend-cpu");
+    await tfc.setBackend("cpu");
+    assert.equal((await formatValue(tfc.tensor2d([[1, 2], [3, 4]])))["text/plain"], "<tf.Tensor: shape=(2, 2), dtype=float32, numpy=\n[[1, 2],\n [3, 4]]>");
+    assert.equal((await formatValue(tfc.tensor1d([5], "int32")))["text/plain"], "<tf.Tensor: shape=(1,), dtype=int32, numpy=\n[5]>");
+    assert.equal((await formatValue(tfc.scalar(2.5)))["text/plain"], "<tf.Tensor: shape=(), dtype=float32, numpy=2.5>");
+  });
+
   it("detects PNG bytes and never puts ANSI colours in text/plain", async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
     assert.equal((await formatValue(png))["image/png"], Buffer.from(png).toString("base64"));

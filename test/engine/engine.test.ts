@@ -13,7 +13,7 @@ function notebookDirectory(): string {
 describe("TypeScript engine: state and types across cells", () => {
   const reports = runCells(
     [
-      "const x: number = 41;\nx + 1",
+      "const x: number = 41;\n// a comment before the result must not end the cell early\nx + 1",
       'const x = "now a string";\nx.toUpperCase()',
       "let count = 0;\nfunction increment(): number { return ++count; }",
       "count = 10;\nincrement()",
