@@ -30,9 +30,7 @@ export function normalizeOutputText(text: string): string {
     .replace(/\b\d{4}-\d{2}-\d{2}[T@ ]\d{2}:\d{2}:\d{2}(\.\d+)?Z?/g, "<date>")
     .replace(/\b0x[0-9a-f]{6,}\b/gi, "<address>")
     .replace(/\/tmp\/[\w.-]+/g, "<tmp>")
-    .replace(/[-+]?\d+\.\d+(e[-+]?\d+)?\s*(ns|µs|\u00b5s|us|ms|s|min)\b(\/step)?/g, "<time>")
-    .replace(/\b\d+\s*(ns|µs|\u00b5s|us|ms|s|min)\/step\b/g, "<time>/step")
-    .replace(/\b\d+(ms|s)\b/g, "<time>")
+    .replace(/[-+]?\b\d+(\.\d+)?(e[-+]?\d+)?\s?(ns|\u00b5s|us|ms|s|min|h|d)\b/g, "<time>")
     .replace(/[-+]?\d*\.\d+(e[-+]?\d+)?/gi, "<float>")
     .replace(/[ \t]+$/gm, "");
 }

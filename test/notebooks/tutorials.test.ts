@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { kernelEnvironment, repositoryRoot } from "../support/kernelspec.js";
+import { compareNotebooks, type NotebookDocument } from "../support/notebook-compare.js";
+
+const notebooksDirectory = join(repositoryRoot, "notebooks");
+const notebooks = readdirSync(notebooksDirectory).filter((name) => name.endsWith(".ipynb")).sort();
+// The committed outputs were made with the default backend (wasm), so the runs here use it too.
+const environment = { ...kernelEnvironment(), TSKERAS_BACKEND: "" };
+
+function freshCopy(name: string): string {
+  const directory = mkdtempSync(join(tmpdir(), "tskeras-tutorial-"));
+  copyFileSync(join(notebooksDirectory, name), join(directory, name));
+  return directory;
+}
+
+const read = (path: string) => JSON.parse(readFileSync(path, "utf8")) as NotebookDocument;
+
+describe("tutorial notebooks reproduce their committed outputs", () => {
+  it("has tutorial notebooks to check", () => {
+    assert.ok(notebooks.length > 0, `no notebooks in ${notebooksDirectory}`);
+  });
+
+  for (const name of notebooks) {
+    it(`${name} through jupyter nbconvert --execute`, () => {
+      const directory = freshCopy(name);
+      const run = spawnSync("jupyter", ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.kernel_name=tskeras", "--output", "executed.ipynb", join(directory, name)], {
+        encoding: "utf8",
+        env: environment,
+        timeout: 900_000,
+      });
+      assert.equal(run.status, 0, `nbconvert failed:\n${run.stderr}`);
+      const problems = compareNotebooks(read(join(notebooksDirectory, name)), read(join(directory, "executed.ipynb")));
+      assert.deepEqual(problems, [], `outputs differ from the committed ones:\n${problems.join("\n\n")}`);
+    });
+
+    it(`${name} through tskeras run (no Python)`, () => {
+      const directory = freshCopy(name);
+      const run = spawnSync(process.execPath, [join(repositoryRoot, "dist/kernel/cli.js"), "run", join(directory, name), "--output", join(directory, "out")], { encoding: "utf8", env: environment, timeout: 900_000 });
+      assert.equal(run.status, 0, `tskeras run failed:\n${run.stdout}\n${run.stderr}`);
+      const problems = compareNotebooks(read(join(notebooksDirectory, name)), read(join(directory, "out", name)));
+      assert.deepEqual(problems, [], `outputs differ from the committed ones:\n${problems.join("\n\n")}`);
+    });
+  }
+});
