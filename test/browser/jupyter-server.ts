@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
+import { freePort } from "../support/free-port.js";
 
 export interface JupyterServer {
   url: string;
@@ -8,15 +8,6 @@ export interface JupyterServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** Starts Debian's classic Jupyter Notebook server on loopback, serving `directory`. */
 export async function startNotebookServer(directory: string, environment: NodeJS.ProcessEnv): Promise<JupyterServer> {
