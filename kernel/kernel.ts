@@ -208,7 +208,13 @@ export class Kernel {
     let resultText: string | null = null;
     try {
       const engine = await this.loadEngine();
-      const outcome = await engine.execute(code, { silent, storeHistory, executionCount });
+      const outcome = await engine.execute(code, { silent, storeHistory, executionCount }).catch((error: Error) => ({
+        // The engine reports user errors itself; this is a fault of the kernel, still answered so the frontend never waits.
+        status: "error" as const,
+        ename: "KernelError",
+        evalue: `tskeras failed to run this cell: ${error.message}`,
+        traceback: [`KernelError: ${error.stack ?? error.message}`],
+      }));
       this.flushStreams();
       if (outcome.status === "ok") {
         if (outcome.result && !silent) {
