@@ -1,7 +1,7 @@
 import { createRequire, SourceMap } from "node:module";
 import { join } from "node:path";
 import { Script } from "node:vm";
-import { clearOutput, display } from "../../lib/display/display.js";
+import { clearOutput, display, settleDisplays } from "../../lib/display/display.js";
 import { installDisplaySink } from "../../lib/display/sink.js";
 import { formatValue } from "../../lib/display/format.js";
 import type { CellCompiler } from "./cell-compiler.js";
@@ -129,6 +129,7 @@ export class TypeScriptEngine implements LanguageEngine {
         value = await definition.cell(cell.line, cell.body, this.magicContext(runBody));
       }
       const result = hasResult && value !== undefined && !options.silent ? await formatValue(value) : undefined;
+      await settleDisplays();
       return { status: "ok", result, payload: [] };
     } catch (error) {
       return { status: "error", ...this.errorReport(error) };

@@ -32,9 +32,18 @@ function displayImplementation(value: unknown, options: DisplayOptions = {}): Pr
     publish(value as MimeBundle, options);
     return Promise.resolve();
   }
-  // The common case is synchronous so output order matches call order; only async display hooks wait.
   const pending = formatValue(value).then((bundle) => publish(bundle, options));
+  // Remembered so the cell does not finish (and report idle) before its displays are out.
+  pendingDisplays.add(pending);
+  void pending.finally(() => pendingDisplays.delete(pending)).catch(() => {});
   return pending;
+}
+
+const pendingDisplays = new Set<Promise<void>>();
+
+/** Waits for displays still being formatted (async display hooks); the kernel calls it before a cell's reply. */
+export async function settleDisplays(): Promise<void> {
+  while (pendingDisplays.size > 0) await Promise.allSettled([...pendingDisplays]);
 }
 
 /** A display entry that can be replaced in place (like tslab's `newDisplay()` or IPython's `DisplayHandle`). */

@@ -125,6 +125,11 @@ describe("TypeScript engine: runtime", () => {
     assert.equal(resultText(report!), "'hello Ada'");
   });
 
+  it("waits for asynchronous display hooks before the cell ends", () => {
+    const [report] = runCells(['const slow = { async [Symbol.for("Jupyter.display")]() { await new Promise((resolve) => setTimeout(resolve, 200)); return { "text/plain": "late but in time" }; } };\ndisplay(slow);\n"done"']);
+    assert.deepEqual(report!.outputs.find((output) => output.type === "display")?.data, { "text/plain": "late but in time" });
+  });
+
   it("shows display() bundles and the Jupyter.display hook", () => {
     const [report] = runCells([
       'display.html("<b>bold</b>");\nconst card = { [Symbol.for("Jupyter.display")]() { return { "text/markdown": "**card**" }; } };\ncard',
