@@ -1,0 +1,340 @@
+/**
+ * TensorFlow tensor bundles: `PREFIX.index` (a sorted table of BundleEntryProto per tensor key,
+ * with a BundleHeaderProto under the empty key) plus `PREFIX.data-%05d-of-%05d` shards holding the
+ * raw tensor bytes. Kept independent of tfjs so values come out exact (int64, float16 bits, bytes).
+ */
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fsyncDirectory } from "../../io/atomic-file.js";
+import {
+  bundleEntryMessage,
+  bundleHeaderMessage,
+  plainObjectOptions,
+  type BundleEntryProto,
+  type BundleHeaderProto,
+} from "../protobuf/checkpoint-protos.js";
+import { dtypeFromEnum, dtypeFromName, typedArrayFromBytes, type CheckpointDtype, type NumericData } from "./dtypes.js";
+import { CheckpointFormatError } from "./errors.js";
+import { crc32cOf, maskCrc, unmaskCrc } from "./masked-crc.js";
+import { readTable, writeTable, type TableEntry } from "./sstable.js";
+import { readVarint, writeVarint } from "./varint.js";
+
+/** A tensor as stored in a bundle. String tensors hold raw bytes (TF strings are byte strings). */
+export interface CheckpointTensor {
+  dtype: CheckpointDtype;
+  shape: number[];
+  data: NumericData | Uint8Array[];
+}
+
+/** What the writer accepts: like {@link CheckpointTensor}, and strings may be given as JS strings (UTF-8 encoded). */
+export interface CheckpointTensorInput {
+  dtype: CheckpointDtype;
+  shape: number[];
+  data: NumericData | Uint8Array[] | string[];
+}
+
+/** Dtype and shape of a stored tensor, known without reading its data. */
+export interface BundleEntryInfo {
+  dtype: CheckpointDtype;
+  shape: number[];
+}
+
+/** Name of one data shard: `PREFIX.data-00000-of-00001`. */
+export function dataShardPath(prefix: string, shard: number, shardCount: number): string {
+  return `${prefix}.data-${String(shard).padStart(5, "0")}-of-${String(shardCount).padStart(5, "0")}`;
+}
+
+const textDecoder = new TextDecoder();
+const textEncoder = new TextEncoder();
+const HEADER_KEY = "";
+const BUNDLE_VERSION = 1;
+
+/**
+ * Reads a tensor bundle. Every tensor read verifies the entry's CRC32C.
+ *
+ * @example
+ * const bundle = new BundleReader("ckpt/cp.ckpt");
+ * for (const key of bundle.keys()) console.log(key, bundle.info(key).shape);
+ * const kernel = bundle.readTensor("layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE");
+ */
+export class BundleReader {
+  readonly header: BundleHeaderProto;
+  private readonly entries = new Map<string, BundleEntryProto>();
+  private readonly indexPath: string;
+
+  constructor(readonly prefix: string) {
+    this.indexPath = `${prefix}.index`;
+    if (!existsSync(this.indexPath)) {
+      throw new Error(`No checkpoint index at ${this.indexPath}. Pass a checkpoint prefix (e.g. "dir/cp.ckpt" for dir/cp.ckpt.index) or a directory containing a "checkpoint" file.`);
+    }
+    const table = readTable(readFileSync(this.indexPath), this.indexPath);
+    if (table.length === 0 || table[0]!.key.length !== 0) {
+      throw new CheckpointFormatError(this.indexPath, 'the index has no header entry (empty key ""); it is not a tensor bundle.');
+    }
+    this.header = this.decode(bundleHeaderMessage, table[0]!.value, "header") as BundleHeaderProto;
+    if (this.header.endianness !== 0) {
+      throw new CheckpointFormatError(this.indexPath, "the bundle is big-endian; only little-endian bundles are supported.");
+    }
+    const minConsumer = this.header.version?.min_consumer ?? 0;
+    if (minConsumer > BUNDLE_VERSION) {
+      throw new CheckpointFormatError(this.indexPath, `the bundle needs a reader of version >= ${minConsumer}; this reader implements version ${BUNDLE_VERSION}.`);
+    }
+    if (this.header.num_shards < 1 || this.header.num_shards > 100000) {
+      throw new CheckpointFormatError(this.indexPath, `the header declares ${this.header.num_shards} data shards; expected 1 to 99999.`);
+    }
+    for (const { key, value } of table.slice(1)) {
+      const name = textDecoder.decode(key);
+      this.entries.set(name, this.decode(bundleEntryMessage, value, `entry "${name}"`) as BundleEntryProto);
+    }
+  }
+
+  private decode(type: typeof bundleHeaderMessage, bytes: Uint8Array, what: string): unknown {
+    try {
+      return type.toObject(type.decode(bytes), plainObjectOptions);
+    } catch (error) {
+      throw new CheckpointFormatError(this.indexPath, `the ${what} is not a valid protocol buffer: ${(error as Error).message}`);
+    }
+  }
+
+  /** Tensor keys in byte-wise sorted order (the header key is not included). */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Dtype and shape of `key`, validated. */
+  info(key: string): BundleEntryInfo {
+    const entry = this.entry(key);
+    return { dtype: this.dtypeOf(key, entry), shape: this.shapeOf(key, entry) };
+  }
+
+  private entry(key: string): BundleEntryProto {
+    const entry = this.entries.get(key);
+    if (!entry) {
+      throw new Error(`Checkpoint ${this.prefix} has no tensor "${key}". It holds ${this.entries.size} tensors; list them with listVariables().`);
+    }
+    return entry;
+  }
+
+  private dtypeOf(key: string, entry: BundleEntryProto): CheckpointDtype {
+    const info = dtypeFromEnum(entry.dtype);
+    if (!info) throw new CheckpointFormatError(this.indexPath, `tensor "${key}" has DataType ${entry.dtype}, which this reader does not support (resource, variant and quantized types are not stored as plain values).`);
+    return info.name;
+  }
+
+  private shapeOf(key: string, entry: BundleEntryProto): number[] {
+    const shape = entry.shape ?? { dim: [], unknown_rank: false };
+    if (shape.unknown_rank) throw new CheckpointFormatError(this.indexPath, `tensor "${key}" has an unknown rank; a stored tensor needs a full shape.`);
+    const dims = shape.dim.map((dim) => Number(dim.size));
+    if (dims.some((size) => !Number.isSafeInteger(size) || size < 0)) {
+      throw new CheckpointFormatError(this.indexPath, `tensor "${key}" has shape [${dims.join(", ")}]; expected non-negative dimensions.`);
+    }
+    return dims;
+  }
+
+  /**
+   * Reads and verifies one tensor.
+   * Errors: CheckpointFormatError when the entry disagrees with its data (size, bounds, CRC).
+   */
+  readTensor(key: string): CheckpointTensor {
+    const entry = this.entry(key);
+    if (entry.slices.length > 0) {
+      throw new CheckpointFormatError(this.indexPath, `tensor "${key}" is stored as partitioned slices, which this reader does not support yet.`);
+    }
+    const dtype = this.dtypeOf(key, entry);
+    const shape = this.shapeOf(key, entry);
+    const elementCount = shape.reduce((product, size) => product * size, 1);
+    const byteSize = dtypeFromName(dtype).byteSize;
+    const offset = Number(entry.offset);
+    const size = Number(entry.size);
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size < 0) {
+      throw new CheckpointFormatError(this.indexPath, `tensor "${key}" has offset ${offset} and size ${size}; expected non-negative integers.`);
+    }
+    if (byteSize > 0 && elementCount * byteSize !== size) {
+      throw new CheckpointFormatError(this.indexPath, `tensor "${key}" has shape [${shape.join(", ")}] of ${dtype} (${elementCount * byteSize} bytes) but its entry says ${size} bytes.`);
+    }
+    if (byteSize === 0 && elementCount > size) {
+      throw new CheckpointFormatError(this.indexPath, `string tensor "${key}" has ${elementCount} elements but only ${size} bytes; each needs at least one length byte.`);
+    }
+    if (entry.shard_id < 0 || entry.shard_id >= this.header.num_shards) {
+      throw new CheckpointFormatError(this.indexPath, `tensor "${key}" is in shard ${entry.shard_id}; the bundle has ${this.header.num_shards} shards.`);
+    }
+    const dataPath = dataShardPath(this.prefix, entry.shard_id, this.header.num_shards);
+    const bytes = readRange(dataPath, offset, size, key);
+    const crcPath = `${dataPath} (tensor "${key}")`;
+    if (byteSize === 0) return { dtype, shape, data: decodeStrings(bytes, elementCount, entry.crc32c, crcPath) };
+    const actual = crc32cOf(bytes);
+    if (actual !== unmaskCrc(entry.crc32c)) {
+      throw new CheckpointFormatError(crcPath, `CRC32C mismatch: the index expects ${unmaskCrc(entry.crc32c)}, the data gives ${actual}; the data file is corrupt or belongs to another checkpoint.`);
+    }
+    return { dtype, shape, data: typedArrayFromBytes(dtype, bytes) };
+  }
+}
+
+function readRange(path: string, offset: number, size: number, key: string): Uint8Array {
+  if (!existsSync(path)) throw new CheckpointFormatError(path, `the data shard holding tensor "${key}" is missing; copy every ${basename(path).replace(/data-.*/, "data-*")} file along with the index.`);
+  const descriptor = openSync(path, "r");
+  try {
+    const fileSize = fstatSync(descriptor).size;
+    if (offset + size > fileSize) {
+      throw new CheckpointFormatError(path, `tensor "${key}" spans bytes ${offset}..${offset + size}, past the end of the ${fileSize}-byte data file; it is truncated.`);
+    }
+    const bytes = new Uint8Array(size);
+    let done = 0;
+    while (done < size) {
+      const read = readSync(descriptor, bytes, done, size - done, offset + done);
+      if (read === 0) throw new CheckpointFormatError(path, `unexpected end of file while reading tensor "${key}".`);
+      done += read;
+    }
+    return bytes;
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** The running CRC of a string tensor feeds each length as uint32 (uint64 when it does not fit). */
+function lengthCrcBytes(length: number): Uint8Array {
+  const wide = length > 0xffffffff;
+  const bytes = new Uint8Array(wide ? 8 : 4);
+  const view = new DataView(bytes.buffer);
+  if (wide) view.setBigUint64(0, BigInt(length), true);
+  else view.setUint32(0, length, true);
+  return bytes;
+}
+
+function decodeStrings(bytes: Uint8Array, count: number, maskedEntryCrc: number, path: string): Uint8Array[] {
+  const lengths: number[] = [];
+  let position = 0;
+  let crc = 0;
+  for (let index = 0; index < count; index++) {
+    const length = readVarint(bytes, position);
+    if (!length) throw new CheckpointFormatError(path, `string length ${index} is truncated.`);
+    lengths.push(length.value);
+    crc = crc32cOf(lengthCrcBytes(length.value), crc);
+    position = length.next;
+  }
+  if (position + 4 > bytes.length) throw new CheckpointFormatError(path, "the string lengths' checksum is missing.");
+  const storedLengthCrc = new DataView(bytes.buffer, bytes.byteOffset + position, 4).getUint32(0, true);
+  if (unmaskCrc(storedLengthCrc) !== crc) throw new CheckpointFormatError(path, "CRC32C mismatch in the string lengths; the data file is corrupt.");
+  crc = crc32cOf(bytes.subarray(position, position + 4), crc);
+  position += 4;
+  const total = lengths.reduce((sum, length) => sum + length, 0);
+  if (position + total !== bytes.length) {
+    throw new CheckpointFormatError(path, `the string lengths add up to ${total} bytes but the entry holds ${bytes.length - position} bytes of string data.`);
+  }
+  crc = crc32cOf(bytes.subarray(position), crc);
+  if (crc !== unmaskCrc(maskedEntryCrc)) throw new CheckpointFormatError(path, `CRC32C mismatch: the index expects ${unmaskCrc(maskedEntryCrc)}, the data gives ${crc}.`);
+  return lengths.map((length) => {
+    const value = bytes.slice(position, position + length);
+    position += length;
+    return value;
+  });
+}
+
+/** Encodes a string tensor's data bytes and its (unmasked) CRC. */
+function encodeStrings(values: readonly (Uint8Array | string)[]): { bytes: Uint8Array; crc: number } {
+  const encoded = values.map((value) => (typeof value === "string" ? textEncoder.encode(value) : value));
+  const header: number[] = [];
+  let crc = 0;
+  for (const value of encoded) {
+    writeVarint(header, value.length);
+    crc = crc32cOf(lengthCrcBytes(value.length), crc);
+  }
+  const lengthCrc = new Uint8Array(4);
+  new DataView(lengthCrc.buffer).setUint32(0, maskCrc(crc), true);
+  crc = crc32cOf(lengthCrc, crc);
+  for (const value of encoded) crc = crc32cOf(value, crc);
+  return { bytes: Buffer.concat([Uint8Array.from(header), lengthCrc, ...encoded]), crc };
+}
+
+function tensorBytes(key: string, tensor: CheckpointTensorInput): { bytes: Uint8Array; crc: number } {
+  const info = dtypeFromName(tensor.dtype);
+  if (!tensor.shape.every((size) => Number.isSafeInteger(size) && size >= 0)) {
+    throw new Error(`Tensor "${key}" has shape [${tensor.shape.join(", ")}]; dimensions must be non-negative integers.`);
+  }
+  const count = tensor.shape.reduce((product, size) => product * size, 1);
+  if (info.byteSize === 0) {
+    if (!Array.isArray(tensor.data) || tensor.data.length !== count) {
+      throw new Error(`String tensor "${key}" needs an array of ${count} strings or byte arrays for shape [${tensor.shape.join(", ")}].`);
+    }
+    return encodeStrings(tensor.data);
+  }
+  if (Array.isArray(tensor.data) || tensor.data.byteLength !== count * info.byteSize) {
+    throw new Error(`Tensor "${key}" of ${tensor.dtype} and shape [${tensor.shape.join(", ")}] needs ${count * info.byteSize} bytes of typed-array data.`);
+  }
+  // Typed arrays are little-endian on every platform Node supports, which is the bundle's byte order.
+  const bytes = new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
+  return { bytes, crc: crc32cOf(bytes) };
+}
+
+function temporaryName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+}
+
+/**
+ * Writes a single-shard bundle at `prefix` atomically: data and index go to temporary files, are
+ * fsynced, then renamed into place data first and index last, so an interrupted save leaves the
+ * previous checkpoint's files untouched. (Between the two renames, a few microseconds, the old
+ * index would see the new data; its per-tensor CRCs would then fail rather than return wrong values.)
+ *
+ * @example
+ * writeBundle("out/ckpt", [["w/.ATTRIBUTES/VARIABLE_VALUE", { dtype: "float32", shape: [2], data: new Float32Array([1, 2]) }]]);
+ */
+export function writeBundle(prefix: string, tensors: Iterable<readonly [string, CheckpointTensorInput]>): void {
+  const sorted = [...tensors].sort((left, right) => Buffer.compare(Buffer.from(left[0]), Buffer.from(right[0])));
+  for (let index = 1; index < sorted.length; index++) {
+    if (sorted[index]![0] === sorted[index - 1]![0]) throw new Error(`writeBundle: tensor key "${sorted[index]![0]}" appears twice; keys must be unique.`);
+  }
+  if (sorted.some(([key]) => key === HEADER_KEY)) throw new Error('writeBundle: the empty key "" is reserved for the bundle header.');
+  const dataPath = dataShardPath(prefix, 0, 1);
+  const indexPath = `${prefix}.index`;
+  const dataTemporary = temporaryName(dataPath);
+  const indexTemporary = temporaryName(indexPath);
+  try {
+    const entries: TableEntry[] = [];
+    const header = bundleHeaderMessage.encode(
+      bundleHeaderMessage.fromObject({ num_shards: 1, endianness: 0, version: { producer: BUNDLE_VERSION } }),
+    ).finish();
+    entries.push({ key: new Uint8Array(0), value: header });
+    const descriptor = openSync(dataTemporary, "w");
+    try {
+      let offset = 0;
+      for (const [key, tensor] of sorted) {
+        const { bytes, crc } = tensorBytes(key, tensor);
+        let written = 0;
+        while (written < bytes.length) written += writeSync(descriptor, bytes, written, bytes.length - written);
+        const entry = bundleEntryMessage.fromObject({
+          dtype: dtypeFromName(tensor.dtype).enumValue,
+          shape: { dim: tensor.shape.map((size) => ({ size })) },
+          shard_id: 0,
+          offset,
+          size: bytes.length,
+          crc32c: maskCrc(crc),
+        });
+        entries.push({ key: textEncoder.encode(key), value: bundleEntryMessage.encode(entry).finish() });
+        offset += bytes.length;
+      }
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    const index = writeTable(entries);
+    const indexDescriptor = openSync(indexTemporary, "w");
+    try {
+      let written = 0;
+      while (written < index.length) written += writeSync(indexDescriptor, index, written, index.length - written);
+      fsyncSync(indexDescriptor);
+    } finally {
+      closeSync(indexDescriptor);
+    }
+    renameSync(dataTemporary, dataPath);
+    renameSync(indexTemporary, indexPath);
+    fsyncDirectory(dirname(indexPath));
+  } finally {
+    rmSync(dataTemporary, { force: true });
+    rmSync(indexTemporary, { force: true });
+  }
+}
