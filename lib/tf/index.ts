@@ -6,3 +6,5 @@
  */
 export * from "@tensorflow/tfjs-core";
 export * from "@tensorflow/tfjs-layers";
+// Our `train` (TensorFlow.js's optimizers plus checkpoint tools) takes precedence over tfjs-core's.
+export { train } from "./train.js";

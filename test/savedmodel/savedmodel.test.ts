@@ -13,9 +13,9 @@ import {
   kerasMetadataEntries,
   loadFromFiles,
   loadSavedModel,
-  openMinimalBundle,
   readSavedModelDirectory,
 } from "../../lib/formats/savedmodel/index.js";
+import { loadCheckpoint } from "../../lib/formats/checkpoint/index.js";
 
 // dist/test/savedmodel/x.test.js sits three levels below the repository root.
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -175,7 +175,7 @@ test("a VariableSource passed in options replaces the on-disk variables", async 
 });
 
 test("without an object graph in the checkpoint, variables are found by their object paths", async () => {
-  const bundle = openMinimalBundle(join(kerasDense, "variables", "variables"));
+  const bundle = loadCheckpoint(join(kerasDense, "variables", "variables"));
   const withoutObjectGraph = {
     keys: () => bundle.keys().filter((key) => key !== "_CHECKPOINTABLE_OBJECT_GRAPH"),
     getTensor: (key: string) => bundle.getTensor(key),

@@ -1,0 +1,97 @@
+/**
+ * TensorFlow's `DataType` enum (framework/types.proto): numeric codes, the short names
+ * `saved_model_cli` prints, and the tfjs dtype a value of that type is computed in.
+ *
+ * @example
+ * ```ts
+ * dataTypeName(1);    // "float32"
+ * dataTypeName(20);   // "resource"
+ * tfjsDtypeFor(9);    // "int32" (tfjs has no int64; values are narrowed)
+ * ```
+ */
+import type { DataType as TfjsDtype } from "@tensorflow/tfjs-core";
+
+const namesByCode: Record<number, string> = {
+  0: "invalid",
+  1: "float32",
+  2: "float64",
+  3: "int32",
+  4: "uint8",
+  5: "int16",
+  6: "int8",
+  7: "string",
+  8: "complex64",
+  9: "int64",
+  10: "bool",
+  11: "qint8",
+  12: "quint8",
+  13: "qint32",
+  14: "bfloat16",
+  15: "qint16",
+  16: "quint16",
+  17: "uint16",
+  18: "complex128",
+  19: "float16",
+  20: "resource",
+  21: "variant",
+  22: "uint32",
+  23: "uint64",
+};
+
+/** Enum spellings where they differ from `DT_<NAME UPPER-CASED>` (as `saved_model_cli` prints them). */
+const enumNameOverrides: Record<string, string> = {
+  float32: "DT_FLOAT",
+  float64: "DT_DOUBLE",
+  float16: "DT_HALF",
+};
+
+/** The enum spelling of a short dtype name: `float32` → `DT_FLOAT`, `int64` → `DT_INT64`. */
+export function dataTypeEnumName(name: string): string {
+  return enumNameOverrides[name] ?? `DT_${name.toUpperCase()}`;
+}
+
+/** Reference types (`DT_FLOAT_REF` = 101, ...) are the base type plus 100. */
+const referenceOffset = 100;
+
+/** The short lower-case name of a DataType code, e.g. `float32`; unknown codes print as `dtype(<code>)`. */
+export function dataTypeName(code: number | undefined): string {
+  const base = code === undefined ? 0 : code > referenceOffset ? code - referenceOffset : code;
+  return namesByCode[base] ?? `dtype(${code})`;
+}
+
+/** DataType code for the TensorFlow resource handle type (variables are passed as resources). */
+export const resourceDataType = 20;
+
+/**
+ * The tfjs dtype a TensorFlow type is computed in. tfjs only has float32, int32, bool,
+ * string and complex64, so wider or narrower types are widened/narrowed on read.
+ */
+export function tfjsDtypeFor(code: number | undefined): TfjsDtype {
+  switch (dataTypeName(code)) {
+    case "float32":
+    case "float64":
+    case "float16":
+    case "bfloat16":
+      return "float32";
+    case "int32":
+    case "int64":
+    case "uint8":
+    case "int16":
+    case "int8":
+    case "uint16":
+    case "uint32":
+    case "uint64":
+      return "int32";
+    case "bool":
+      return "bool";
+    case "string":
+      return "string";
+    case "complex64":
+      return "complex64";
+    default:
+      throw new Error(
+        `TensorFlow type ${dataTypeName(code)} has no tfjs equivalent. ` +
+          `Only numeric, bool and string tensors can be computed in TypeScript.`,
+      );
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Shape and indexing ops (reshape, concat, slice, gather, ...), mapped onto tfjs-core.
+ *
+ * @example
+ * ```ts
+ * arrayKernels.Reshape!(context); // [tf.reshape(x, shape)]
+ * ```
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { inputInts, inputTensor, type KernelContext, type OpKernel } from "./kernel.js";
+
+const allInputs = (context: KernelContext): tf.Tensor[] => context.inputs.map((_, index) => inputTensor(context, index));
+
+export const arrayKernels: Record<string, OpKernel> = {
+  Identity: (context) => [context.inputs[0]!],
+  Snapshot: (context) => [inputTensor(context, 0)],
+  StopGradient: (context) => [inputTensor(context, 0)],
+  PreventGradient: (context) => [inputTensor(context, 0)],
+  EnsureShape: (context) => [inputTensor(context, 0)],
+  IdentityN: (context) => [...context.inputs],
+  Reshape: (context) => [tf.reshape(inputTensor(context, 0), inputInts(context, 1))],
+  Shape: (context) => [tf.tensor1d(inputTensor(context, 0).shape, "int32")],
+  Size: (context) => [tf.scalar(inputTensor(context, 0).size, "int32")],
+  Rank: (context) => [tf.scalar(inputTensor(context, 0).rank, "int32")],
+  Squeeze: (context) => {
+    const axes = context.attributes.intList("squeeze_dims", []);
+    return [tf.squeeze(inputTensor(context, 0), axes.length > 0 ? axes : undefined)];
+  },
+  ExpandDims: (context) => [tf.expandDims(inputTensor(context, 0), inputInts(context, 1)[0])],
+  Transpose: (context) => [tf.transpose(inputTensor(context, 0), inputInts(context, 1))],
+  ConcatV2: (context) => {
+    const tensors = allInputs(context);
+    const axis = Array.from(tensors.pop()!.dataSync())[0]!;
+    return [tf.concat(tensors, axis)];
+  },
+  Pack: (context) => [tf.stack(allInputs(context), context.attributes.int("axis", 0))],
+  Unpack: (context) => tf.unstack(inputTensor(context, 0), context.attributes.int("axis", 0)),
+  StridedSlice: (context) => [
+    tf.stridedSlice(
+      inputTensor(context, 0),
+      inputInts(context, 1),
+      inputInts(context, 2),
+      inputInts(context, 3),
+      context.attributes.int("begin_mask", 0),
+      context.attributes.int("end_mask", 0),
+      context.attributes.int("ellipsis_mask", 0),
+      context.attributes.int("new_axis_mask", 0),
+      context.attributes.int("shrink_axis_mask", 0),
+    ),
+  ],
+  Slice: (context) => [tf.slice(inputTensor(context, 0), inputInts(context, 1), inputInts(context, 2))],
+  Fill: (context) => {
+    const value = inputTensor(context, 1);
+    return [tf.fill(inputInts(context, 0), value.dataSync()[0] as number, value.dtype)];
+  },
+  ZerosLike: (context) => [tf.zerosLike(inputTensor(context, 0))],
+  OnesLike: (context) => [tf.onesLike(inputTensor(context, 0))],
+  Tile: (context) => [tf.tile(inputTensor(context, 0), inputInts(context, 1))],
+  Pad: (context) => [tf.pad(inputTensor(context, 0), pairs(inputInts(context, 1)))],
+  PadV2: (context) => [
+    tf.pad(inputTensor(context, 0), pairs(inputInts(context, 1)), inputTensor(context, 2).dataSync()[0] as number),
+  ],
+  GatherV2: (context) => [
+    tf.gather(inputTensor(context, 0), inputTensor(context, 1), inputInts(context, 2)[0], context.attributes.int("batch_dims", 0)),
+  ],
+  Range: (context) => {
+    const [start, limit, delta] = [0, 1, 2].map((index) => inputTensor(context, index).dataSync()[0] as number);
+    return [tf.range(start!, limit!, delta!, inputTensor(context, 0).dtype === "int32" ? "int32" : "float32")];
+  },
+  ReverseV2: (context) => [tf.reverse(inputTensor(context, 0), inputInts(context, 1))],
+  BroadcastTo: (context) => [tf.broadcastTo(inputTensor(context, 0), inputInts(context, 1))],
+  OneHot: (context) => {
+    const axis = context.attributes.int("axis", -1);
+    const indices = inputTensor(context, 0);
+    if (axis !== -1 && axis !== indices.rank) {
+      throw new Error(`Node "${context.node.name}" (op OneHot) uses axis ${axis}; only the last axis (-1) is supported.`);
+    }
+    const [onValue, offValue] = [2, 3].map((index) => inputTensor(context, index).dataSync()[0] as number);
+    const dtype = inputTensor(context, 2).dtype === "int32" ? "int32" : "float32";
+    return [tf.oneHot(tf.cast(indices, "int32"), inputInts(context, 1)[0]!, onValue, offValue, dtype)];
+  },
+  Split: (context) => tf.split(inputTensor(context, 1), context.attributes.int("num_split"), inputInts(context, 0)[0]),
+  SplitV: (context) => tf.split(inputTensor(context, 0), inputInts(context, 1), inputInts(context, 2)[0]),
+};
+
+/** `[[before, after], ...]` from TensorFlow's flat `[before0, after0, before1, after1, ...]`. */
+function pairs(flat: number[]): Array<[number, number]> {
+  const result: Array<[number, number]> = [];
+  for (let index = 0; index < flat.length; index += 2) result.push([flat[index]!, flat[index + 1]!]);
+  return result;
+}

@@ -1,0 +1,21 @@
+/**
+ * TensorFlow SavedModel directories: inspect them and run their signatures in TypeScript.
+ *
+ * @example
+ * ```ts
+ * import { loadSavedModel, inspectSavedModel } from "./lib/formats/savedmodel/index.js";
+ * const model = await loadSavedModel("my_model");
+ * model.signatures.serving_default!({ dense_input: input });
+ * ```
+ */
+export { loadSavedModel, loadFromFiles, type LoadSavedModelOptions, type LoadedSavedModel } from "./load-saved-model.js";
+export { inspectSavedModel, formatSavedModelInspection, type SavedModelInspection, type SignatureInspection } from "./inspect-saved-model.js";
+export type { ConcreteFunction } from "./signature-function.js";
+export type { TensorSpec } from "./tensor-spec.js";
+export { readSavedModelDirectory, selectMetaGraph, metaGraphTags, type SavedModelFiles } from "./saved-model-directory.js";
+export { decodeSavedModel, decodeKerasMetadata, decodeFingerprint, decodeTrackableObjectGraph } from "./protos/decode.js";
+export type * from "./protos/messages.js";
+export type { VariableSource, StoredTensor } from "./variable-source.js";
+export { kerasMetadataEntries, type KerasMetadataEntry } from "./keras-metadata.js";
+export { supportedOps } from "./graph/kernels/registry.js";
+export { dataTypeName } from "./dtypes.js";

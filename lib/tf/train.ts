@@ -1,0 +1,11 @@
+import { train as tfjsTrain } from "@tensorflow/tfjs-core";
+import { latestCheckpoint, listVariables, loadCheckpoint } from "../formats/checkpoint/index.js";
+
+/**
+ * `tf.train`: TensorFlow.js's optimizers (`tf.train.adam()`, …) plus TensorFlow's checkpoint tools.
+ * @example
+ * tf.train.latestCheckpoint("training_2");                                   // "…/training_2/cp-0050.ckpt"
+ * tf.train.loadCheckpoint("training_1/cp.ckpt").getVariableToDtypeMap();     // { "layer_with_weights-0/bias/.ATTRIBUTES/VARIABLE_VALUE": "float32", … }
+ * tf.train.listVariables("training_1/cp.ckpt");                              // [[key, shape], …]
+ */
+export const train = { ...tfjsTrain, loadCheckpoint, listVariables, latestCheckpoint };
