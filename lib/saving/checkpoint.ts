@@ -41,9 +41,10 @@ function checkpointTree(root: Trackable): TrackableNode {
  * folder's `checkpoint` state file at it, as tf.keras's `save_weights` does. The bundle is written
  * atomically; the state file is updated only after it is complete.
  */
-export function writeCheckpoint(root: Trackable, prefix: string): void {
+export function writeCheckpoint(root: Trackable, prefix: string, options: { updateState?: boolean } = {}): void {
   const { tensors } = buildObjectGraph(checkpointTree(root));
   writeBundle(prefix, tensors);
+  if (options.updateState === false) return;
   const now = Date.now() / 1000;
   writeCheckpointState(dirname(prefix), { modelCheckpointPath: prefix, allModelCheckpointPaths: [prefix], allModelCheckpointTimestamps: [now], lastPreservedTimestamp: now });
 }

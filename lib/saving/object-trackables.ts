@@ -1,0 +1,87 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import * as tfl from "@tensorflow/tfjs-layers";
+import { modelTrackables, optimizerTrackable } from "./keras-trackables.js";
+import { variableNode, type SaveableVariable, type Trackable } from "./trackable.js";
+
+function coreVariable(variable: tfc.Variable): SaveableVariable {
+  return { dtype: variable.dtype, shape: [...variable.shape], read: () => variable, assign: (value) => variable.assign(value.dtype === variable.dtype ? value : tfc.cast(value, variable.dtype)) };
+}
+
+function layerVariable(variable: tfl.LayerVariable): SaveableVariable {
+  return { dtype: variable.dtype, shape: [...variable.shape] as number[], read: () => variable.read(), assign: (value) => variable.write(value) };
+}
+
+/**
+ * The saveable tree of any object the way TensorFlow tracks attributes: Keras models and layers by
+ * their Keras edges, optimizers by their state, variables as leaves, and other objects (tf.Module-like
+ * classes, plain objects, arrays) through their properties, each property name an edge.
+ */
+export class TrackableBuilder {
+  private readonly memo = new Map<object, Trackable>();
+  private readonly layerVariables = new Map<tfl.LayerVariable, Trackable>();
+  private readonly optimizers: Array<{ optimizer: tfc.Optimizer; node: Trackable; owner?: tfl.LayersModel }> = [];
+
+  constructor(private readonly forRestore: boolean) {}
+
+  /** A node for `value`, or undefined when it holds nothing saveable. */
+  node(value: unknown, name = "object"): Trackable | undefined {
+    if (typeof value !== "object" || value === null) return undefined;
+    const known = this.memo.get(value);
+    if (known) return known;
+    if (value instanceof tfc.Variable) return this.remember(value, variableNode(coreVariable(value), `variable '${value.name}'`));
+    if (value instanceof tfl.LayerVariable) return this.remember(value, variableNode(layerVariable(value), `weight '${value.name}'`));
+    if (value instanceof tfl.LayersModel) {
+      const { root, variableNodes } = modelTrackables(value, { includeOptimizer: false });
+      variableNodes.forEach((node, variable) => this.layerVariables.set(variable, node));
+      this.remember(value, root);
+      const optimizer = (value as unknown as { optimizer?: tfc.Optimizer }).optimizer;
+      if (optimizer) root.children.push({ name: "optimizer", node: this.optimizerNode(optimizer, value) });
+      return root;
+    }
+    if (value instanceof tfl.layers.Layer) {
+      const node: Trackable = { children: [], description: `${value.getClassName()} layer '${value.name}'` };
+      this.remember(value, node);
+      for (const weight of value.weights) {
+        const child = this.node(weight)!;
+        this.layerVariables.set(weight, child);
+        node.children.push({ name: weight.originalName.split("/").pop()!, node: child });
+      }
+      return node;
+    }
+    if (value instanceof tfc.Optimizer) return this.optimizerNode(value);
+    // Any other object: its saveable properties (what tf.Module and Keras attribute tracking see).
+    const node: Trackable = { children: [], description: name };
+    this.remember(value, node);
+    const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : Object.entries(value);
+    for (const [key, item] of entries) {
+      if (key.startsWith("_")) continue;
+      const child = this.node(item, key);
+      if (child && (child.variable || child.children.length > 0 || child.slots)) node.children.push({ name: key, node: child });
+    }
+    return node;
+  }
+
+  private optimizerNode(optimizer: tfc.Optimizer, owner?: tfl.LayersModel): Trackable {
+    const known = this.memo.get(optimizer);
+    if (known) return known;
+    // Slots refer to the variables of the model being trained; resolved in finish().
+    const node: Trackable = { children: [], description: `${optimizer.getClassName()} optimizer` };
+    this.remember(optimizer, node);
+    this.optimizers.push({ optimizer, node, owner });
+    return node;
+  }
+
+  /** Fills in optimizer nodes once every model variable has its node. */
+  finish(): void {
+    for (const { optimizer, node, owner } of this.optimizers) {
+      const model = owner ?? [...this.memo.keys()].find((object): object is tfl.LayersModel => object instanceof tfl.LayersModel && (object as unknown as { optimizer?: unknown }).optimizer === optimizer);
+      const trainable = (model?.trainableWeights ?? []).map((weight) => this.layerVariables.get(weight)).filter((entry): entry is Trackable => entry !== undefined);
+      Object.assign(node, optimizerTrackable(optimizer, trainable, this.forRestore));
+    }
+  }
+
+  private remember(value: object, node: Trackable): Trackable {
+    this.memo.set(value, node);
+    return node;
+  }
+}
