@@ -10,4 +10,6 @@ import { Checkpoint, CheckpointManager } from "../saving/train-checkpoint.js";
  * tf.train.listVariables("training_1/cp.ckpt");                              // [[key, shape], …]
  * await new tf.train.Checkpoint({ model, optimizer }).save("ckpts/ckpt");     // "ckpts/ckpt-1"
  */
-export const train = { ...tfjsTrain, loadCheckpoint, listVariables, latestCheckpoint, Checkpoint, CheckpointManager };
+const checkpointTools = { loadCheckpoint, listVariables, latestCheckpoint, Checkpoint, CheckpointManager };
+// tfjs's `train` is a class of static factories: inherit from it so all of them (and their types) stay.
+export const train = Object.assign(Object.create(tfjsTrain) as typeof tfjsTrain, checkpointTools);
