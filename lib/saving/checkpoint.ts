@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import { buildObjectGraph, OBJECT_GRAPH_KEY, VARIABLE_VALUE, type TrackableNode } from "../formats/checkpoint/object-graph.js";
@@ -43,6 +44,8 @@ function checkpointTree(root: Trackable): TrackableNode {
  */
 export function writeCheckpoint(root: Trackable, prefix: string, options: { updateState?: boolean } = {}): void {
   const { tensors } = buildObjectGraph(checkpointTree(root));
+  // Like TensorFlow, saving into a folder that does not exist yet creates it.
+  mkdirSync(dirname(prefix), { recursive: true });
   writeBundle(prefix, tensors);
   if (options.updateState === false) return;
   const now = Date.now() / 1000;
