@@ -5,7 +5,6 @@
  * import { tf, keras } from "tskeras";
  * tf.getBackend();   // "wasm" (or "tensorflow" with @tensorflow/tfjs-node installed, else "cpu")
  */
-import * as tfl from "@tensorflow/tfjs-layers";
 import { selectBackend } from "./backend/select.js";
 
 await selectBackend();
@@ -13,15 +12,8 @@ await selectBackend();
 /** TensorFlow.js (core and layers in one namespace, like the `@tensorflow/tfjs` package). */
 export * as tf from "./tf/index.js";
 
-/** The Keras API (growing: see the library issue). */
-export const keras = {
-  layers: tfl.layers,
-  Sequential: tfl.Sequential,
-  Model: tfl.LayersModel,
-  Input: tfl.input,
-  sequential: tfl.sequential,
-  model: tfl.model,
-};
+/** The Keras API: `new keras.layers.Dense(512, { activation: "relu" })`, `new keras.Sequential([...])`. */
+export * as keras from "./keras/index.js";
 
 export { display, clearOutput, DisplayHandle, type DisplayOptions } from "./display/display.js";
 export { registerMagic } from "./magics/registry.js";

@@ -4,6 +4,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerChainedOps } from "./chained-ops.js";
+import { patchWasmBatchMatMul } from "./wasm-batch-matmul.js";
 
 const require = createRequire(import.meta.url);
 
@@ -34,6 +35,7 @@ async function tryWasm(): Promise<string | undefined> {
   // Node has no blob-URL workers, so the threaded build cannot start; the SIMD build can.
   tfc.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   setWasmPaths(`${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`);
+  patchWasmBatchMatMul();
   try {
     return (await tfc.setBackend("wasm")) ? "wasm" : undefined;
   } catch {

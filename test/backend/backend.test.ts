@@ -12,7 +12,7 @@ function importInFreshProcess(environment: NodeJS.ProcessEnv): { stdout: string;
     // LSTM's Orthogonal initializer uses chained tensor methods (x.flatten()).
     const lstm = tf.sequential({ layers: [tf.layers.lstm({ units: 2, inputShape: [3, 4] })] });
     const lstmShape = lstm.predict(tf.ones([1, 3, 4])).shape;
-    process.stdout.write(JSON.stringify({ backend: tf.getBackend(), product, hasDense: typeof keras.layers.dense, lstmShape }));`;
+    process.stdout.write(JSON.stringify({ backend: tf.getBackend(), product, hasDense: typeof keras.layers.Dense, lstmShape }));`;
   const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, ...environment } });
   return { stdout: child.stdout, stderr: child.stderr, status: child.status };
 }

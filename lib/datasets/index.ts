@@ -1,0 +1,2 @@
+/** Keras's built-in datasets (`keras.datasets.mnist`). */
+export * as mnist from "./mnist.js";

@@ -1,0 +1,40 @@
+/**
+ * The `keras` namespace of tskeras, following Python Keras's names and argument order.
+ *
+ * @example
+ * import { keras } from "tskeras";
+ * const model = new keras.Sequential([new keras.layers.Dense(10, { inputShape: [4] })]);
+ */
+import * as tfl from "@tensorflow/tfjs-layers";
+import * as callbacks from "./callbacks.js";
+import * as datasets from "../datasets/index.js";
+import * as layers from "./layers/index.js";
+import * as losses from "./losses.js";
+import * as metrics from "./metrics.js";
+import { Model } from "./models/model.js";
+import { Sequential } from "./models/sequential.js";
+
+export { callbacks, datasets, layers, losses, metrics, Model, Sequential };
+export type { FunctionalModelArgs, ModelOptions } from "./models/model.js";
+export type { SequentialItem, SequentialOptions } from "./models/sequential.js";
+export type { CompileOptions, EvaluateOptions, FitOptions, KerasHistory } from "./training/train.js";
+
+export interface InputOptions {
+  /** The shape of one sample, without the batch axis (Python `shape=(784,)` → `[784]`). */
+  shape?: number[];
+  batchShape?: (number | null)[];
+  name?: string;
+  dtype?: "float32" | "int32" | "bool" | "complex64" | "string";
+}
+
+let inputCount = 0;
+
+/**
+ * A symbolic input tensor (Python `keras.Input(shape=(32,))`), named `input_1`, `input_2`... like Keras 2.
+ *
+ * @example
+ * const inputs = keras.Input({ shape: [32] });
+ */
+export function Input(options: InputOptions): tfl.SymbolicTensor {
+  return tfl.input({ ...options, name: options.name ?? `input_${++inputCount}` });
+}

@@ -1,0 +1,131 @@
+/**
+ * Keras layers: the tfjs-layers classes under their Keras names, constructible the Python way —
+ * positional arguments first, keyword arguments as one trailing options object — or with all options.
+ *
+ * @example
+ * new keras.layers.Dense(512, { activation: "relu", inputShape: [784] });
+ * new keras.layers.Dense({ units: 512 });
+ */
+import type { InputLayer as TfInputLayer, InputLayerArgs } from "@tensorflow/tfjs-layers/dist/engine/input_layer.js";
+import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
+import type {
+  Activation as TfActivation, ActivationLayerArgs, Dense as TfDense, DenseLayerArgs, Dropout as TfDropout, DropoutLayerArgs,
+  Flatten as TfFlatten, FlattenLayerArgs, Reshape as TfReshape, ReshapeLayerArgs,
+} from "@tensorflow/tfjs-layers/dist/layers/core.js";
+import type { Conv2D as TfConv2D, ConvLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/convolutional.js";
+import type { Embedding as TfEmbedding, EmbeddingLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/embeddings.js";
+import type { BatchNormalization as TfBatchNormalization, BatchNormalizationLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/normalization.js";
+import type { MaxPooling2D as TfMaxPooling2D, Pooling2DLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/pooling.js";
+import type { LSTM as TfLSTM, LSTMLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/recurrent.js";
+import * as tfl from "@tensorflow/tfjs-layers";
+import { withKerasName } from "../naming.js";
+import { registeredLayerClass } from "./registered-class.js";
+
+export type { LayerArgs };
+/** The base class of every layer (subclass it for custom layers). */
+export const Layer = tfl.layers.Layer;
+export type Layer = tfl.layers.Layer;
+
+/** Options without the fields given positionally. */
+type Rest<Args, Positional extends keyof Args> = Omit<Args, Positional> & Partial<Pick<Args, Positional>>;
+
+/** Python `Dense(units, **kwargs)`. */
+export class Dense extends registeredLayerClass<typeof TfDense>("Dense") {
+  constructor(units: number, options?: Rest<DenseLayerArgs, "units">);
+  constructor(options: DenseLayerArgs);
+  constructor(first: number | DenseLayerArgs, options: Rest<DenseLayerArgs, "units"> = {}) {
+    super(withKerasName(typeof first === "number" ? { ...options, units: first } : first, "Dense"));
+  }
+}
+
+/** Python `Dropout(rate, **kwargs)`. */
+export class Dropout extends registeredLayerClass<typeof TfDropout>("Dropout") {
+  constructor(rate: number, options?: Rest<DropoutLayerArgs, "rate">);
+  constructor(options: DropoutLayerArgs);
+  constructor(first: number | DropoutLayerArgs, options: Rest<DropoutLayerArgs, "rate"> = {}) {
+    super(withKerasName(typeof first === "number" ? { ...options, rate: first } : first, "Dropout"));
+  }
+}
+
+/** Python `Flatten(**kwargs)`. */
+export class Flatten extends registeredLayerClass<typeof TfFlatten>("Flatten") {
+  constructor(options: FlattenLayerArgs = {}) {
+    super(withKerasName(options, "Flatten"));
+  }
+}
+
+type ActivationName = ActivationLayerArgs["activation"];
+/** Python `Activation(activation, **kwargs)`. */
+export class Activation extends registeredLayerClass<typeof TfActivation>("Activation") {
+  constructor(activation: ActivationName, options?: Rest<ActivationLayerArgs, "activation">);
+  constructor(options: ActivationLayerArgs);
+  constructor(first: ActivationName | ActivationLayerArgs, options: Rest<ActivationLayerArgs, "activation"> = {}) {
+    super(withKerasName(typeof first === "string" ? { ...options, activation: first } : first, "Activation"));
+  }
+}
+
+/** Python `Reshape(target_shape, **kwargs)`. */
+export class Reshape extends registeredLayerClass<typeof TfReshape>("Reshape") {
+  constructor(targetShape: number[], options?: Rest<ReshapeLayerArgs, "targetShape">);
+  constructor(options: ReshapeLayerArgs);
+  constructor(first: number[] | ReshapeLayerArgs, options: Rest<ReshapeLayerArgs, "targetShape"> = {}) {
+    super(withKerasName(Array.isArray(first) ? { ...options, targetShape: first } : first, "Reshape"));
+  }
+}
+
+/** Python `Conv2D(filters, kernel_size, **kwargs)`. */
+export class Conv2D extends registeredLayerClass<typeof TfConv2D>("Conv2D") {
+  constructor(filters: number, kernelSize: number | number[], options?: Rest<ConvLayerArgs, "filters" | "kernelSize">);
+  constructor(options: ConvLayerArgs);
+  constructor(first: number | ConvLayerArgs, kernelSize?: number | number[], options: Rest<ConvLayerArgs, "filters" | "kernelSize"> = {}) {
+    if (typeof first === "number" && kernelSize === undefined) {
+      throw new Error("Conv2D(filters, kernelSize) needs a kernel size, e.g. new keras.layers.Conv2D(32, 3) or new keras.layers.Conv2D(32, [3, 3]).");
+    }
+    super(withKerasName(typeof first === "number" ? { ...options, filters: first, kernelSize: kernelSize! } : first, "Conv2D"));
+  }
+}
+
+/** Python `MaxPooling2D(pool_size=(2, 2), **kwargs)`. */
+export class MaxPooling2D extends registeredLayerClass<typeof TfMaxPooling2D>("MaxPooling2D") {
+  constructor(poolSize?: number | [number, number], options?: Pooling2DLayerArgs);
+  constructor(options: Pooling2DLayerArgs);
+  constructor(first?: number | [number, number] | Pooling2DLayerArgs, options: Pooling2DLayerArgs = {}) {
+    const all = typeof first === "number" || Array.isArray(first) ? { ...options, poolSize: first } : { ...(first ?? options) };
+    super(withKerasName({ poolSize: [2, 2] as [number, number], ...all }, "MaxPooling2D"));
+  }
+}
+
+/** Python `LSTM(units, **kwargs)`. */
+export class LSTM extends registeredLayerClass<typeof TfLSTM>("LSTM") {
+  constructor(units: number, options?: Rest<LSTMLayerArgs, "units">);
+  constructor(options: LSTMLayerArgs);
+  constructor(first: number | LSTMLayerArgs, options: Rest<LSTMLayerArgs, "units"> = {}) {
+    super(withKerasName(typeof first === "number" ? { ...options, units: first } : first, "LSTM"));
+  }
+}
+
+/** Python `Embedding(input_dim, output_dim, **kwargs)`. */
+export class Embedding extends registeredLayerClass<typeof TfEmbedding>("Embedding") {
+  constructor(inputDim: number, outputDim: number, options?: Rest<EmbeddingLayerArgs, "inputDim" | "outputDim">);
+  constructor(options: EmbeddingLayerArgs);
+  constructor(first: number | EmbeddingLayerArgs, outputDim?: number, options: Rest<EmbeddingLayerArgs, "inputDim" | "outputDim"> = {}) {
+    if (typeof first === "number" && outputDim === undefined) {
+      throw new Error("Embedding(inputDim, outputDim) needs both sizes, e.g. new keras.layers.Embedding(10000, 16).");
+    }
+    super(withKerasName(typeof first === "number" ? { ...options, inputDim: first, outputDim: outputDim! } : first, "Embedding"));
+  }
+}
+
+/** Python `BatchNormalization(**kwargs)`. */
+export class BatchNormalization extends registeredLayerClass<typeof TfBatchNormalization>("BatchNormalization") {
+  constructor(options: BatchNormalizationLayerArgs = {}) {
+    super(withKerasName(options, "BatchNormalization"));
+  }
+}
+
+/** Python `InputLayer(input_shape=..., **kwargs)`. */
+export class InputLayer extends registeredLayerClass<typeof TfInputLayer>("InputLayer") {
+  constructor(options: InputLayerArgs) {
+    super(withKerasName(options, "InputLayer"));
+  }
+}

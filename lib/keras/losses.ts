@@ -1,0 +1,88 @@
+import * as tfc from "@tensorflow/tfjs-core";
+
+/** A per-sample loss function with a Keras name (tfjs averages it over the batch). */
+export type LossFunction = (yTrue: tfc.Tensor, yPred: tfc.Tensor) => tfc.Tensor;
+
+/** Base class of Keras loss objects: callable through `asFunction()`, named like Keras. */
+export abstract class Loss {
+  abstract readonly name: string;
+  /** Per-sample losses. */
+  abstract call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor;
+  asFunction(): LossFunction {
+    const loss = (yTrue: tfc.Tensor, yPred: tfc.Tensor) => this.call(yTrue, yPred);
+    return Object.defineProperty(loss, "name", { value: this.name });
+  }
+}
+
+export interface CrossentropyOptions {
+  /** True when the model outputs raw scores (no softmax), as in the TensorFlow quickstart. */
+  fromLogits?: boolean;
+}
+
+/** Log-probabilities from either probabilities or logits. */
+function logProbabilities(yPred: tfc.Tensor, fromLogits: boolean): tfc.Tensor {
+  if (fromLogits) return tfc.logSoftmax(yPred);
+  const epsilon = 1e-7; // Keras clips probabilities by its backend epsilon before the log
+  return tfc.log(tfc.clipByValue(tfc.div(yPred, tfc.sum(yPred, -1, true)), epsilon, 1 - epsilon));
+}
+
+/**
+ * Python `keras.losses.SparseCategoricalCrossentropy(from_logits=...)`: integer labels, one score per class.
+ *
+ * @example
+ * model.compile({ optimizer: "adam", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }) });
+ */
+export class SparseCategoricalCrossentropy extends Loss {
+  readonly name = "sparse_categorical_crossentropy";
+  readonly fromLogits: boolean;
+  constructor(options: CrossentropyOptions = {}) {
+    super();
+    this.fromLogits = options.fromLogits ?? false;
+  }
+  call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor {
+    return tfc.tidy(() => {
+      const classes = yPred.shape[yPred.shape.length - 1]!;
+      const labels = tfc.cast(tfc.reshape(yTrue, [-1]), "int32");
+      const oneHot = tfc.reshape(tfc.oneHot(labels, classes), yPred.shape);
+      return tfc.neg(tfc.sum(tfc.mul(oneHot, logProbabilities(yPred, this.fromLogits)), -1));
+    });
+  }
+}
+
+/** Python `keras.losses.CategoricalCrossentropy(from_logits=...)`: one-hot labels. */
+export class CategoricalCrossentropy extends Loss {
+  readonly name = "categorical_crossentropy";
+  readonly fromLogits: boolean;
+  constructor(options: CrossentropyOptions = {}) {
+    super();
+    this.fromLogits = options.fromLogits ?? false;
+  }
+  call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor {
+    return tfc.tidy(() => tfc.neg(tfc.sum(tfc.mul(yTrue, logProbabilities(yPred, this.fromLogits)), -1)));
+  }
+}
+
+/** Python `keras.losses.MeanSquaredError()`. */
+export class MeanSquaredError extends Loss {
+  readonly name = "mean_squared_error";
+  call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor {
+    return tfc.tidy(() => tfc.mean(tfc.squaredDifference(yTrue, yPred), -1));
+  }
+}
+
+/** Keras loss strings (snake_case and aliases) → loss objects. */
+const lossesByName: Record<string, () => Loss> = {
+  sparse_categorical_crossentropy: () => new SparseCategoricalCrossentropy(),
+  categorical_crossentropy: () => new CategoricalCrossentropy(),
+  mean_squared_error: () => new MeanSquaredError(),
+  mse: () => new MeanSquaredError(),
+};
+
+/** Resolves what `compile({ loss })` accepts into a named per-sample function. */
+export function resolveLoss(loss: string | Loss | LossFunction): LossFunction {
+  if (loss instanceof Loss) return loss.asFunction();
+  if (typeof loss === "function") return loss;
+  const make = lossesByName[loss];
+  if (!make) throw new Error(`Unknown loss "${loss}". Expected one of ${Object.keys(lossesByName).join(", ")}, a keras.losses object or a function (yTrue, yPred) => Tensor.`);
+  return make().asFunction();
+}

@@ -1,0 +1,81 @@
+import * as tfl from "@tensorflow/tfjs-layers";
+import { renderModelSummary, type ModelSummaryData } from "../../display/renderers/model-summary.js";
+import type { MimeBundle } from "../../display/sink.js";
+import { uniqueName } from "../naming.js";
+import { summarizeModel } from "./summary.js";
+import * as tfc from "@tensorflow/tfjs-core";
+import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
+
+export interface SequentialOptions {
+  /** Defaults to Keras's `sequential`, `sequential_1`, ... */
+  name?: string;
+}
+
+/** What Keras 2 accepts as a Sequential item: a layer, or a `keras.Input(...)` tensor fixing the input shape. */
+export type SequentialItem = tfl.layers.Layer | tfl.SymbolicTensor;
+
+/**
+ * A linear stack of layers (Python `keras.Sequential`).
+ *
+ * @example
+ * const model = new keras.Sequential([
+ *   new keras.layers.Dense(512, { activation: "relu", inputShape: [784] }),
+ *   new keras.layers.Dropout(0.2),
+ *   new keras.layers.Dense(10),
+ * ]);
+ * model.summary();
+ */
+export class Sequential extends tfl.Sequential {
+  constructor(layers: SequentialItem[] = [], options: SequentialOptions = {}) {
+    super({ name: options.name ?? uniqueName("sequential") });
+    for (const item of layers) this.addItem(item);
+  }
+
+  /** A `keras.Input` given first, waiting for the first layer to be connected to it. */
+  private pendingInput: tfl.SymbolicTensor | undefined;
+
+  private addItem(item: SequentialItem): void {
+    if (item instanceof tfl.SymbolicTensor) {
+      // Keras 2 allows `Sequential([keras.Input(shape), ...])`; like Keras, the InputLayer is not listed in `layers`.
+      if (this.layers.length > 0 || this.pendingInput) throw new Error("keras.Input(...) can only be the first item of a Sequential model; move it to the front of the list.");
+      this.pendingInput = item;
+      return;
+    }
+    if (this.pendingInput) {
+      item.apply(this.pendingInput); // connects the layer, so tfjs takes the model's input from it
+      this.pendingInput = undefined;
+    }
+    this.add(item);
+  }
+
+  /** Python `model.compile(optimizer=..., loss=..., metrics=[...])` with Keras names. */
+  override compile(options: CompileOptions | tfl.ModelCompileArgs): void {
+    super.compile(toTfjsCompileArgs(options));
+    allowSparseTargets(this);
+  }
+
+  /** Python `model.fit(x, y, epochs=..., batch_size=...)`: prints Keras progress lines, returns a History of numbers. */
+  override async fit(x: tfc.Tensor | tfc.Tensor[], y: tfc.Tensor | tfc.Tensor[], options: FitOptions | tfl.ModelFitArgs = {}): Promise<KerasHistory> {
+    return fitModel(this, super.fit.bind(this), x, y, options as FitOptions);
+  }
+
+  /** `const [loss, accuracy] = await model.evaluate(x, y)`: numbers, like Python. */
+  override evaluate(x: tfc.Tensor | tfc.Tensor[], y: tfc.Tensor | tfc.Tensor[], options: EvaluateOptions = {}): EvaluateResult {
+    return evaluateModel(this, super.evaluate, x, y, options);
+  }
+
+  /** Keras's text summary, printed (so it shows in a cell); returns nothing like Python. */
+  override summary(): void {
+    console.log(this.summaryData().text);
+  }
+
+  /** The summary as data (rows, totals and Keras's text) for rich display. */
+  summaryData(): ModelSummaryData {
+    return summarizeModel(this, true);
+  }
+
+  /** Notebooks render a model as its summary. */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return renderModelSummary(this.summaryData());
+  }
+}

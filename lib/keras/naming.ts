@@ -1,0 +1,30 @@
+/**
+ * Keras's default object names: the snake_case class name, then `_1`, `_2`... for later instances
+ * (`dense`, `dense_1`), where tfjs would say `dense_Dense1`. Counters are global, as in a Keras session.
+ */
+const usedCounts = new Map<string, number>();
+
+/** `"BatchNormalization"` → `"batch_normalization"`, `"Conv2D"` → `"conv2d"`, `"LSTM"` → `"lstm"`. */
+export function snakeCase(className: string): string {
+  return className
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .toLowerCase();
+}
+
+/**
+ * The next unused Keras-style name for a prefix.
+ *
+ * @example
+ * uniqueName("dense"); // "dense", then "dense_1", "dense_2"
+ */
+export function uniqueName(prefix: string): string {
+  const count = usedCounts.get(prefix) ?? 0;
+  usedCounts.set(prefix, count + 1);
+  return count === 0 ? prefix : `${prefix}_${count}`;
+}
+
+/** Fills in `name` the Keras way when the caller gave none. */
+export function withKerasName<T extends { name?: string }>(options: T, className: string): T {
+  return options.name === undefined ? { ...options, name: uniqueName(snakeCase(className)) } : options;
+}

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import * as tfc from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { registerChainedOps } from "../../lib/backend/chained-ops.js";
+import * as keras from "../../lib/keras/index.js";
+import { snakeCase } from "../../lib/keras/naming.js";
+
+describe("keras.layers: Python's positional-first constructors", () => {
+  before(async () => {
+    registerChainedOps();
+    (tfc.findBackend("cpu") as { firstUse?: boolean } | null)!.firstUse = false;
+    await tfc.setBackend("cpu");
+  });
+
+  it("maps positional arguments onto the tfjs config fields", () => {
+    const conv = new keras.layers.Conv2D(32, 3, { activation: "relu", padding: "same" });
+    assert.equal(conv.getConfig().filters, 32);
+    assert.deepEqual(conv.getConfig().kernelSize, [3, 3]);
+    assert.equal(conv.getConfig().padding, "same");
+    assert.deepEqual(new keras.layers.MaxPooling2D().getConfig().poolSize, [2, 2]);
+    assert.deepEqual(new keras.layers.MaxPooling2D(3).getConfig().poolSize, [3, 3]);
+    assert.equal(new keras.layers.LSTM(16, { returnSequences: true }).getConfig().units, 16);
+    const embedding = new keras.layers.Embedding(1000, 8);
+    assert.deepEqual([embedding.getConfig().inputDim, embedding.getConfig().outputDim], [1000, 8]);
+    assert.equal(new keras.layers.Dropout(0.25).getConfig().rate, 0.25);
+    assert.equal(new keras.layers.Activation("tanh").getConfig().activation, "tanh");
+    assert.deepEqual(new keras.layers.Reshape([7, 4]).getConfig().targetShape, [7, 4]);
+    assert.equal(new keras.layers.Dense({ units: 5 }).getConfig().units, 5);
+  });
+
+  it("names layers the Keras way (snake_case class name, then _1, _2)", () => {
+    assert.equal(snakeCase("BatchNormalization"), "batch_normalization");
+    assert.equal(snakeCase("Conv2D"), "conv2d");
+    assert.equal(snakeCase("MaxPooling2D"), "max_pooling2d");
+    assert.equal(snakeCase("LSTM"), "lstm");
+    const first = new keras.layers.BatchNormalization();
+    const second = new keras.layers.BatchNormalization();
+    // Each test file runs in its own process, so these are the first two of their class.
+    assert.deepEqual([first.name, second.name], ["batch_normalization", "batch_normalization_1"]);
+    assert.equal(new keras.layers.Dense(1, { name: "mine" }).name, "mine");
+  });
+
+  it("explains a missing positional argument", () => {
+    assert.throws(() => new (keras.layers.Conv2D as unknown as new (filters: number) => unknown)(32), /needs a kernel size, e\.g\. new keras\.layers\.Conv2D\(32, 3\)/);
+  });
+
+  it("accepts keras.Input as the first Sequential item and computes Dense like x·W + b", () => {
+    const model = new keras.Sequential([keras.Input({ shape: [2] }), new keras.layers.Dense(1, { kernelInitializer: "ones", biasInitializer: "ones" })]);
+    assert.deepEqual(Array.from((model.predict(tfc.tensor2d([[2, 3]])) as tfc.Tensor).dataSync()), [2 + 3 + 1]);
+    assert.equal(model.layers.length, 1); // the InputLayer is not listed, as in Keras
+  });
+
+  it("honours trainable flags in the summary counts and round-trips weights with getWeights/setWeights", () => {
+    const frozen = new keras.layers.Dense(2, { inputShape: [3] });
+    const model = new keras.Sequential([frozen, new keras.layers.Dense(1)]);
+    frozen.trainable = false;
+    const data = model.summaryData();
+    assert.deepEqual([data.trainableParams, data.nonTrainableParams], [2 + 1, 3 * 2 + 2]);
+    const weights = model.getWeights();
+    // Trainable weights first, then frozen ones (Keras 2's `weights = trainable + non_trainable`).
+    assert.deepEqual(weights.map((weight) => weight.shape), [[2, 1], [1], [3, 2], [2]]);
+    model.setWeights(weights.map((weight) => tfc.fill(weight.shape, 0.5)));
+    // 3 inputs of 1 → hidden = 3*0.5 + 0.5 = 2 each; output = 2*0.5*2 + 0.5 = 2.5
+    assert.deepEqual(Array.from((model.predict(tfc.ones([1, 3])) as tfc.Tensor).dataSync()), [2.5]);
+  });
+});

@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import * as tfc from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import * as keras from "../../lib/keras/index.js";
+
+/**
+ * Keras 2 (2.9–2.12) prints this for the TensorFlow "quickstart for beginners" model: 65 columns,
+ * column starts at 29 and 55, a leading space per row, a line of spaces after each layer, and
+ * totals with thousands separators. Written out by hand from that layout (not from our output).
+ * Params: 784*512+512 = 401,920; 512*10+10 = 5,130; total 407,050.
+ */
+const expectedMnistSummary = [
+  'Model: "sequential"',
+  "_________________________________________________________________",
+  " Layer (type)                Output Shape              Param #   ",
+  "=================================================================",
+  " dense (Dense)               (None, 512)               401920    ",
+  "                                                                 ",
+  " dropout (Dropout)           (None, 512)               0         ",
+  "                                                                 ",
+  " dense_1 (Dense)             (None, 10)                5130      ",
+  "                                                                 ",
+  "=================================================================",
+  "Total params: 407,050",
+  "Trainable params: 407,050",
+  "Non-trainable params: 0",
+  "_________________________________________________________________",
+].join("\n");
+
+describe("model.summary() in Keras 2's text layout", () => {
+  before(async () => {
+    (tfc.findBackend("cpu") as { firstUse?: boolean } | null)!.firstUse = false; // no "install tfjs-node" banner
+    await tfc.setBackend("cpu");
+  });
+
+  it("prints the MNIST tutorial model byte for byte", () => {
+    const model = new keras.Sequential([
+      new keras.layers.Dense(512, { activation: "relu", inputShape: [784] }),
+      new keras.layers.Dropout(0.2),
+      new keras.layers.Dense(10),
+    ]);
+    const printed: string[] = [];
+    const original = console.log;
+    console.log = (...parts: unknown[]) => void printed.push(parts.join(" "));
+    try {
+      model.summary();
+    } finally {
+      console.log = original;
+    }
+    assert.equal(printed.join("\n"), expectedMnistSummary);
+    const data = model.summaryData();
+    assert.deepEqual(data.rows.map((row) => [row.name, row.type, row.outputShape, row.params]), [
+      ["dense", "Dense", "(None, 512)", 401920],
+      ["dropout", "Dropout", "(None, 512)", 0],
+      ["dense_1", "Dense", "(None, 10)", 5130],
+    ]);
+    assert.equal(data.totalParams, 407050);
+    const bundle = (model as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]();
+    assert.equal(bundle["text/plain"], expectedMnistSummary);
+    assert.match(bundle["text/html"], /dense_1 \(Dense\)/);
+  });
+
+  it("counts non-trainable weights separately (BatchNormalization's moving statistics)", () => {
+    const model = new keras.Sequential([keras.Input({ shape: [3] }), new keras.layers.BatchNormalization(), new keras.layers.Dense(2)], { name: "bn_model" });
+    const data = model.summaryData();
+    // gamma+beta trainable (3+3), moving mean/variance not (3+3); Dense 3*2+2 = 8.
+    assert.equal(data.trainableParams, 14);
+    assert.equal(data.nonTrainableParams, 6);
+    assert.match(data.text, /^Model: "bn_model"$/m);
+    assert.match(data.text, /^Total params: 20\nTrainable params: 14\nNon-trainable params: 6$/m);
+  });
+});
+
+describe("functional model summary", () => {
+  it("adds Keras 2's Connected to column (98 columns, Python list reprs)", async () => {
+    await tfc.setBackend("cpu");
+    const inputs = keras.Input({ shape: [4], name: "features" });
+    const hidden = new keras.layers.Dense(3, { name: "hidden" }).apply(inputs);
+    const outputs = new keras.layers.Dense(1, { name: "score" }).apply(hidden);
+    // Eager call: a concrete tensor in gives a tensor out (typed as tfc.Tensor without casts).
+    const eager: tfc.Tensor = new keras.layers.Dense(2).apply(tfc.ones([1, 4]));
+    assert.deepEqual(eager.shape, [1, 2]);
+    const model = new keras.Model(inputs, outputs, { name: "scorer" });
+    const sameModel = new keras.Model({ inputs, outputs, name: "scorer_again" });
+    assert.equal(sameModel.countParams(), 4 * 3 + 3 + 3 + 1);
+    // Columns start at 0, 29, 58 and 68 (98 × .3/.6/.7, Keras 2.15's defaults); a line of 98 spaces after each row.
+    const expected = [
+      'Model: "scorer"',
+      "_".repeat(98),
+      " Layer (type)                Output Shape                 Param #   Connected to                  ",
+      "=".repeat(98),
+      " features (InputLayer)       [(None, 4)]                  0         []                            ",
+      " ".repeat(98),
+      " hidden (Dense)              (None, 3)                    15        ['features[0][0]']            ",
+      " ".repeat(98),
+      " score (Dense)               (None, 1)                    4         ['hidden[0][0]']              ",
+      " ".repeat(98),
+      "=".repeat(98),
+      "Total params: 19",
+      "Trainable params: 19",
+      "Non-trainable params: 0",
+      "_".repeat(98),
+    ].join("\n");
+    assert.equal(model.summaryData().text, expected);
+    const prediction = model.predict(tfc.ones([2, 4])) as tfc.Tensor;
+    assert.deepEqual(prediction.shape, [2, 1]);
+  });
+});
