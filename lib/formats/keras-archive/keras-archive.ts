@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { KerasObjectConfig } from "../../keras/saving/keras-json/schema.js";
+import { isJsonObject, isKerasObject } from "../../keras/saving/keras-json/schema.js";
+import { Hdf5File, type Hdf5Array, type Hdf5DatasetInfo } from "../hdf5/hdf5-file.js";
+import { readZipSafely, type ZipLimits } from "./safe-zip.js";
+
+/** Member names fixed by Keras 3's `saving_lib`. */
+export const kerasArchiveMembers = { config: "config.json", metadata: "metadata.json", weightsH5: "model.weights.h5", weightsNpz: "model.weights.npz" } as const;
+
+/** A Keras 3 `.keras` archive read into memory. */
+export interface KerasArchive {
+  source: string;
+  config: KerasObjectConfig;
+  /** `metadata.json` (`keras_version`, `date_saved`), or null when missing. */
+  metadata: { keras_version?: string; date_saved?: string; [key: string]: unknown } | null;
+  memberNames: string[];
+  /** Every dataset of `model.weights.h5` with its values (e.g. `layers/dense/vars/0`). */
+  variables: Map<string, Hdf5Array>;
+  /** `name` attributes of `…/vars` groups (Keras writes the saveable's name there). */
+  varsGroupNames: Map<string, string>;
+}
+
+/**
+ * Reads a Keras 3 `.keras` zip: config, metadata and the variables of `model.weights.h5`.
+ * Zip members are checked (paths, duplicates, bombs) before anything is expanded.
+ *
+ * @example
+ * const archive = await readKerasArchive("model.keras");
+ * archive.variables.get("layers/dense/vars/0")?.shape
+ */
+export async function readKerasArchive(path: string, limits?: ZipLimits): Promise<KerasArchive> {
+  const members = readZipSafely(readFileSync(path), path, limits);
+  const configBytes = members.get(kerasArchiveMembers.config);
+  if (!configBytes) throw new Error(`${path} has no ${kerasArchiveMembers.config} member (members: ${[...members.keys()].join(", ") || "none"}). Expected a Keras 3 .keras archive.`);
+  const config = parseJsonMember(path, kerasArchiveMembers.config, configBytes);
+  if (!isKerasObject(config)) throw new Error(`${path}: config.json is not a {class_name, config} object. The archive is corrupt or not written by Keras.`);
+  const metadataBytes = members.get(kerasArchiveMembers.metadata);
+  const metadata = metadataBytes ? parseJsonMember(path, kerasArchiveMembers.metadata, metadataBytes) : null;
+  const weightsBytes = members.get(kerasArchiveMembers.weightsH5);
+  if (!weightsBytes && members.has(kerasArchiveMembers.weightsNpz)) {
+    throw new Error(`${path} stores its weights as model.weights.npz, which tskeras does not read yet. Re-save with weights_format="h5" (the default).`);
+  }
+  const { variables, varsGroupNames } = weightsBytes ? await readWeightsH5Bytes(weightsBytes, path) : { variables: new Map<string, Hdf5Array>(), varsGroupNames: new Map<string, string>() };
+  return { source: path, config, metadata: isJsonObject(metadata) ? (metadata as KerasArchive["metadata"]) : null, memberNames: [...members.keys()], variables, varsGroupNames };
+}
+
+/**
+ * h5wasm's Node build reads files from disk, so the in-memory member goes through a private
+ * temporary file that is removed before returning.
+ */
+async function readWeightsH5Bytes(bytes: Uint8Array, source: string): Promise<{ variables: Map<string, Hdf5Array>; varsGroupNames: Map<string, string> }> {
+  const directory = mkdtempSync(join(tmpdir(), "tskeras-weights-"));
+  const file = join(directory, `${randomUUID()}.h5`);
+  try {
+    writeFileSync(file, bytes, { mode: 0o600 });
+    const h5 = await Hdf5File.open(file).catch((error: unknown) => {
+      throw new Error(`${source}: its model.weights.h5 member is not readable HDF5 (${error instanceof Error ? error.message : String(error)}).`);
+    });
+    try {
+      return readKeras3Weights(h5);
+    } catch (error) {
+      // Name the archive member, not the private temporary copy.
+      throw new Error(error instanceof Error ? error.message.split(file).join(`${source} (member model.weights.h5)`) : String(error));
+    } finally {
+      h5.close();
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** Reads all variables of a Keras 3 weights file (`model.weights.h5` or `*.weights.h5`). */
+export function readKeras3Weights(file: Hdf5File): { variables: Map<string, Hdf5Array>; varsGroupNames: Map<string, string> } {
+  const variables = new Map<string, Hdf5Array>();
+  const varsGroupNames = new Map<string, string>();
+  for (const info of file.listDatasets("/")) variables.set(info.path, file.readArray(info.path));
+  for (const groupPath of new Set([...variables.keys()].map((path) => path.slice(0, path.lastIndexOf("/"))))) {
+    const name = groupPath.endsWith("vars") ? file.attributeText(groupPath, "name") : null;
+    if (name !== null) varsGroupNames.set(groupPath, name);
+  }
+  return { variables, varsGroupNames };
+}
+
+/** Describes the variables without values (for inspection). */
+export function describeVariables(variables: Map<string, Hdf5Array>): Hdf5DatasetInfo[] {
+  return [...variables.values()].map(({ path, dtype, shape }) => ({ path, dtype, shape }));
+}
+
+function parseJsonMember(path: string, member: string, bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new Error(`${path}: ${member} is not valid JSON (${error instanceof Error ? error.message : String(error)}). The archive is corrupt.`);
+  }
+}

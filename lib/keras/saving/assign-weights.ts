@@ -1,0 +1,85 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import type { Hdf5Array } from "../../formats/hdf5/hdf5-file.js";
+import type { SavedLayerWeights } from "../../formats/hdf5/legacy-h5.js";
+
+/** Reads the values of one saved weight (by dataset path). */
+export type WeightValueReader = (path: string) => Hdf5Array;
+
+/** How saved layers are matched to the model's layers. */
+export interface AssignWeightsOptions {
+  /** Match by layer name instead of by position among layers that have weights. */
+  byName?: boolean;
+  /** Label for error messages, usually the file path. */
+  source?: string;
+}
+
+type ModelLayer = LayersModel["layers"][number];
+
+/**
+ * Copies saved weights into a tfjs model. By default layers with weights are matched in order
+ * (Keras's topological order, as `load_weights` does); with `byName` they are matched by name and
+ * model layers missing from the file keep their values.
+ *
+ * @example
+ * assignSavedWeights(model, layout.layers, (path) => file.readArray(path), { source: "model.h5" });
+ */
+export function assignSavedWeights(model: LayersModel, saved: SavedLayerWeights[], read: WeightValueReader, options: AssignWeightsOptions = {}): void {
+  const source = options.source ?? "the weights file";
+  const pairs: [ModelLayer, SavedLayerWeights][] = [];
+  if (options.byName) {
+    const byName = new Map(saved.map((layer) => [layer.layerName, layer]));
+    for (const layer of model.layers) {
+      const match = byName.get(layer.name);
+      if (match) pairs.push([layer, match]);
+    }
+  } else {
+    const modelLayers = model.layers.filter((layer) => layer.weights.length > 0);
+    const savedLayers = saved.filter((layer) => layer.weights.length > 0);
+    if (modelLayers.length !== savedLayers.length) {
+      throw new Error(
+        `${source} holds weights for ${savedLayers.length} layers (${savedLayers.map((layer) => layer.layerName).join(", ")}) but the model has ${modelLayers.length} layers with weights (${modelLayers.map((layer) => layer.name).join(", ")}). ` +
+          `Load into a model with the same architecture, or match layers by name with { byName: true }.`,
+      );
+    }
+    modelLayers.forEach((layer, index) => pairs.push([layer, savedLayers[index]!]));
+  }
+  const assignments: [ModelLayer, tfc.Tensor[]][] = [];
+  try {
+    for (const [layer, savedLayer] of pairs) assignments.push([layer, tensorsForLayer(layer, savedLayer, read, source)]);
+    // Assign only after every layer checked out, so a mismatch leaves the model untouched.
+    for (const [layer, tensors] of assignments) layer.setWeights(tensors);
+  } finally {
+    for (const [, tensors] of assignments) tfc.dispose(tensors);
+  }
+}
+
+function tensorsForLayer(layer: ModelLayer, saved: SavedLayerWeights, read: WeightValueReader, source: string): tfc.Tensor[] {
+  const expected = layer.weights;
+  if (expected.length !== saved.weights.length) {
+    throw new Error(
+      `Layer "${layer.name}" (${layer.getClassName()}) expects ${expected.length} weights (${expected.map((weight) => weight.name).join(", ")}) but ${source} holds ${saved.weights.length} for "${saved.layerName}" (${saved.weights.map((weight) => weight.name).join(", ")}). ` +
+        `The layer configuration differs from the one that was saved.`,
+    );
+  }
+  return saved.weights.map((weight, index) => {
+    const target = expected[index]!;
+    const same = target.shape.length === weight.shape.length && target.shape.every((size, axis) => size === weight.shape[axis]);
+    if (!same) {
+      throw new Error(
+        `Layer "${layer.name}" weight ${index} (${target.name}) has shape [${target.shape.join(", ")}] but ${source} holds shape [${weight.shape.join(", ")}] at ${weight.path}. ` +
+          `The model architecture differs from the saved one (check units, filters, kernel sizes and input shape).`,
+      );
+    }
+    const array = read(weight.path);
+    return tfc.tensor(toFloat32(array, weight.path), [...weight.shape], target.dtype === "int32" ? "int32" : "float32");
+  });
+}
+
+function toFloat32(array: Hdf5Array, path: string): Float32Array {
+  const values = array.values;
+  if (values instanceof Float32Array) return values;
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) return Float32Array.from(values, (value) => Number(value));
+  if (array.dtype === "float16") throw new Error(`${path} is stored as float16, which this loader does not convert yet. Re-save the model in float32.`);
+  return Float32Array.from(values as ArrayLike<number>);
+}
