@@ -7,7 +7,8 @@ const usage = `usage: tskeras COMMAND [ARGS]
   install [--user|--sys-prefix|--prefix P]   install the Jupyter kernelspec "tskeras"
   kernel --connection-file FILE                run the kernel (what Jupyter starts)
   run NOTEBOOK.ipynb ... [--output DIR] [--html]   execute notebooks headless
-  start [OUTPUT_DIR]                           run the tutorial notebooks (npm start)`;
+  start [OUTPUT_DIR]                           run the tutorial notebooks (npm start)
+  inspect PATH [--json]                        format, producer, model and variables of a saved model`;
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -33,6 +34,24 @@ const commands: Record<string, Command> = {
   async run(args) {
     const { runCommand } = await import("./runner/run-command.js");
     return runCommand(args);
+  },
+  async inspect(args) {
+    const path = args.find((arg) => !arg.startsWith("--"));
+    if (!path) {
+      console.error(`tskeras inspect needs a path: a .h5/.keras file, a checkpoint prefix, a SavedModel folder or a model.json.\n${usage}`);
+      return 2;
+    }
+    const [{ describeSavedFile, variableMapOf }, { renderVariableMap }] = await Promise.all([
+      import("../lib/formats/describe.js"),
+      import("../lib/display/renderers/variable-map.js"),
+    ]);
+    const description = await describeSavedFile(path);
+    if (args.includes("--json")) console.log(JSON.stringify(description, null, 2));
+    else {
+      if (description.model) console.log(`model: ${description.model.className}${description.model.name ? ` "${description.model.name}"` : ""}`);
+      console.log(renderVariableMap(variableMapOf(path, description))["text/plain"]);
+    }
+    return 0;
   },
   async start(args) {
     const { startCommand } = await import("./runner/start-command.js");

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import { buildObjectGraph, OBJECT_GRAPH_KEY, VARIABLE_VALUE, type TrackableNode } from "../formats/checkpoint/object-graph.js";
 import { writeBundle, type CheckpointTensorInput } from "../formats/checkpoint/bundle.js";
@@ -49,7 +49,8 @@ export function writeCheckpoint(root: Trackable, prefix: string, options: { upda
   writeBundle(prefix, tensors);
   if (options.updateState === false) return;
   const now = Date.now() / 1000;
-  writeCheckpointState(dirname(prefix), { modelCheckpointPath: prefix, allModelCheckpointPaths: [prefix], allModelCheckpointTimestamps: [now], lastPreservedTimestamp: now });
+  // The state file stores names relative to its folder; absolute paths say unambiguously which file.
+  writeCheckpointState(dirname(prefix), { modelCheckpointPath: resolve(prefix), allModelCheckpointPaths: [resolve(prefix)], allModelCheckpointTimestamps: [now], lastPreservedTimestamp: now });
 }
 
 /** Raised by the status checks of a restore; lists what did not match. */

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import { loadCheckpoint } from "../formats/checkpoint/reader.js";
 import { latestCheckpoint, readCheckpointState, writeCheckpointState } from "../formats/checkpoint/state-file.js";
@@ -45,7 +45,7 @@ export class Checkpoint {
   /** Saves to `prefix-N` (N = the save counter after incrementing) and records it in the `checkpoint` file. */
   async save(prefix: string): Promise<string> {
     this.saveCounter.assign(tfc.scalar(this.saveCounter.dataSync()[0]! + 1, "int32"));
-    const path = `${prefix}-${this.saveCounter.dataSync()[0]}`;
+    const path = resolve(`${prefix}-${this.saveCounter.dataSync()[0]}`);
     const directory = dirname(path);
     const previous = readCheckpointState(directory);
     writeCheckpoint(this.tree(false), path, { updateState: false });
