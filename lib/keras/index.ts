@@ -13,6 +13,10 @@ import * as losses from "./losses.js";
 import * as metrics from "./metrics.js";
 import { Model } from "./models/model.js";
 import { Sequential } from "./models/sequential.js";
+import { loadModel } from "./models/load-model.js";
+
+/** Python `keras.models`: `await keras.models.loadModel(path)`. */
+export const models = { loadModel };
 
 export { callbacks, datasets, layers, losses, metrics, Model, Sequential };
 export type { FunctionalModelArgs, ModelOptions } from "./models/model.js";

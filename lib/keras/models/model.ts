@@ -5,6 +5,8 @@ import type { MimeBundle } from "../../display/sink.js";
 import { uniqueName } from "../naming.js";
 import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
 import { summarizeModel } from "./summary.js";
+import { loadModelWeights, saveModelWeights, type SaveWeightsOptions } from "./weights-io.js";
+import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
 
 type Tensors = tfl.SymbolicTensor | tfl.SymbolicTensor[];
 
@@ -36,6 +38,23 @@ export class Model extends tfl.LayersModel {
       throw new Error("keras.Model needs outputs: new keras.Model(inputs, outputs) or new keras.Model({ inputs, outputs }). Subclassed models are not supported yet.");
     }
     super({ inputs: args.inputs, outputs: args.outputs, name: args.name ?? uniqueName("model") });
+  }
+
+  /** Python `model.save_weights(path)`: a TensorFlow checkpoint with tf.keras's names (see weights-io). */
+  async saveWeights(path: string, options: SaveWeightsOptions = {}): Promise<void> {
+    await saveModelWeights(this, path, options);
+  }
+
+  /**
+   * Python `model.load_weights(path)` (a checkpoint prefix, .h5 or .keras); given a tensor map it is
+   * TensorFlow.js's own loadWeights.
+   */
+  override loadWeights(pathOrWeights: string | tfc.NamedTensorMap, options: boolean | { byName?: boolean } = {}): Promise<CheckpointLoadStatus | undefined> {
+    if (typeof pathOrWeights !== "string") {
+      super.loadWeights(pathOrWeights, typeof options === "boolean" ? options : true);
+      return Promise.resolve(undefined);
+    }
+    return loadModelWeights(this, pathOrWeights, typeof options === "boolean" ? {} : options);
   }
 
   /** Python `model.compile(optimizer=..., loss=..., metrics=[...])` with Keras names. */

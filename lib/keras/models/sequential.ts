@@ -3,6 +3,8 @@ import { renderModelSummary, type ModelSummaryData } from "../../display/rendere
 import type { MimeBundle } from "../../display/sink.js";
 import { uniqueName } from "../naming.js";
 import { summarizeModel } from "./summary.js";
+import { loadModelWeights, saveModelWeights, type SaveWeightsOptions } from "./weights-io.js";
+import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
 
@@ -46,6 +48,23 @@ export class Sequential extends tfl.Sequential {
       this.pendingInput = undefined;
     }
     this.add(item);
+  }
+
+  /** Python `model.save_weights(path)`: a TensorFlow checkpoint with tf.keras's names (see weights-io). */
+  async saveWeights(path: string, options: SaveWeightsOptions = {}): Promise<void> {
+    await saveModelWeights(this, path, options);
+  }
+
+  /**
+   * Python `model.load_weights(path)` (a checkpoint prefix, .h5 or .keras); given a tensor map it is
+   * TensorFlow.js's own loadWeights.
+   */
+  override loadWeights(pathOrWeights: string | tfc.NamedTensorMap, options: boolean | { byName?: boolean } = {}): Promise<CheckpointLoadStatus | undefined> {
+    if (typeof pathOrWeights !== "string") {
+      super.loadWeights(pathOrWeights, typeof options === "boolean" ? options : true);
+      return Promise.resolve(undefined);
+    }
+    return loadModelWeights(this, pathOrWeights, typeof options === "boolean" ? {} : options);
   }
 
   /** Python `model.compile(optimizer=..., loss=..., metrics=[...])` with Keras names. */

@@ -1,0 +1,25 @@
+import type * as tfl from "@tensorflow/tfjs-layers";
+import { detectFormat } from "../../formats/detect.js";
+import { loadTfjsLayersModel } from "../../formats/tfjs/model-json.js";
+import { loadKerasModel, type LoadKerasModelOptions } from "../saving/load-model.js";
+
+/**
+ * Python `keras.models.load_model(path)`: Keras 2 `.h5`, Keras 3 `.keras` (checked by content, not
+ * suffix) and TensorFlow.js `model.json`. `safeMode` (default true) refuses files carrying code.
+ * @example
+ * const model = await keras.models.loadModel("my_model.h5");
+ */
+export async function loadModel(path: string, options: LoadKerasModelOptions = {}): Promise<tfl.LayersModel> {
+  const { format, path: resolved } = detectFormat(path);
+  switch (format) {
+    case "hdf5":
+    case "keras-zip":
+      return loadKerasModel(resolved, { source: path, ...options });
+    case "tfjs":
+      return loadTfjsLayersModel(resolved);
+    case "tf-checkpoint":
+      throw new Error(`${path} is a TensorFlow checkpoint: it holds weights, not an architecture. Build the model, then await model.loadWeights("${path}").`);
+    case "tf-savedmodel":
+      throw new Error(`Rebuilding a Keras model from the SavedModel ${path} is not available in this version yet. Run its signatures with tf.savedModel.load("${path}"), or load an .h5/.keras file.`);
+  }
+}

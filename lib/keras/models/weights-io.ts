@@ -1,0 +1,39 @@
+import type * as tfl from "@tensorflow/tfjs-layers";
+import { detectFormat } from "../../formats/detect.js";
+import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
+import { loadModelCheckpoint, saveModelCheckpoint } from "../../saving/model-checkpoint.js";
+import { loadKerasWeights } from "../saving/load-model.js";
+
+export interface SaveWeightsOptions {
+  /** "tf" (TensorFlow checkpoint) or "h5"; by default `.h5`/`.hdf5` paths mean h5, anything else tf. */
+  saveFormat?: "tf" | "h5";
+}
+
+const isH5Path = (path: string) => /\.(h5|hdf5)$/i.test(path);
+
+/**
+ * Python `model.save_weights(path)`: a TensorFlow checkpoint (`path.index` + `path.data-00000-of-00001`
+ * and the folder's `checkpoint` file), named as tf.keras names it, with the optimizer's state.
+ */
+export async function saveModelWeights(model: tfl.LayersModel, path: string, options: SaveWeightsOptions = {}): Promise<void> {
+  const format = options.saveFormat ?? (isH5Path(path) ? "h5" : "tf");
+  if (format === "h5") {
+    throw new Error(`Saving weights as HDF5 (${path}) is not available in this version of tskeras yet. Save a TensorFlow checkpoint instead (a path without .h5, or saveFormat: "tf"); loading .h5 weights written by Keras works.`);
+  }
+  saveModelCheckpoint(model, path);
+}
+
+/**
+ * Python `model.load_weights(path)`: TensorFlow checkpoints (by object structure; returns a status
+ * with assertConsumed()/assertExistingObjectsMatched()/expectPartial()), Keras `.h5` weights
+ * (topological order or `byName`), and `.keras` archives.
+ */
+export async function loadModelWeights(model: tfl.LayersModel, path: string, options: { byName?: boolean } = {}): Promise<CheckpointLoadStatus | undefined> {
+  const { format, path: resolved } = detectFormat(path);
+  if (format === "tf-checkpoint") return loadModelCheckpoint(model, resolved);
+  if (format === "hdf5" || format === "keras-zip") {
+    await loadKerasWeights(model, resolved, options);
+    return undefined;
+  }
+  throw new Error(`${path} is a ${format} folder, not weights. Load whole models with keras.models.loadModel(path); load weights from a checkpoint prefix, a .h5 or a .keras file.`);
+}
