@@ -3,11 +3,8 @@ import { homedir } from "node:os";
 import { resolve } from "node:path";
 import type { MagicDefinition } from "../../lib/magics/registry.js";
 import { UsageError } from "../../lib/magics/registry.js";
+import { unquote } from "./arguments.js";
 
-function unquote(text: string): string {
-  const trimmed = text.trim();
-  return /^(["']).*\1$/.test(trimmed) ? trimmed.slice(1, -1) : trimmed;
-}
 
 export const fileMagics: MagicDefinition[] = [
   {

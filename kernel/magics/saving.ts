@@ -1,11 +1,8 @@
 import type { MagicDefinition } from "../../lib/magics/registry.js";
 import { UsageError } from "../../lib/magics/registry.js";
+import { unquote } from "./arguments.js";
 import { display } from "../../lib/display/display.js";
 
-function unquote(text: string): string {
-  const trimmed = text.trim();
-  return /^(["']).*\1$/.test(trimmed) ? trimmed.slice(1, -1) : trimmed;
-}
 
 /** Save/load magics: thin wrappers over the library's formats, never format code of their own. */
 export const savingMagics: MagicDefinition[] = [
