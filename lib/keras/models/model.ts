@@ -7,6 +7,7 @@ import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type Co
 import { summarizeModel } from "./summary.js";
 import { loadModelWeights, saveModelWeights, type SaveWeightsOptions } from "./weights-io.js";
 import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
+import { saveModelOrDelegate, type SaveModelOptions } from "../saving/save-model.js";
 
 type Tensors = tfl.SymbolicTensor | tfl.SymbolicTensor[];
 
@@ -87,4 +88,7 @@ export class Model extends tfl.LayersModel {
   [Symbol.for("Jupyter.display")](): MimeBundle {
     return renderModelSummary(this.summaryData());
   }
+
+  /** Python `model.save(path)`: `.keras` (Keras 3 archive) or `.h5` (Keras 2 HDF5); tfjs URLs/IOHandlers go to tfjs. */
+  override save(path: string | tfc.io.IOHandler, options?: SaveModelOptions | tfc.io.SaveConfig): Promise<tfc.io.SaveResult> { return saveModelOrDelegate(this, super.save.bind(this), path, options); }
 }

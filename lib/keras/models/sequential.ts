@@ -7,6 +7,7 @@ import { loadModelWeights, saveModelWeights, type SaveWeightsOptions } from "./w
 import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
+import { saveModelOrDelegate, type SaveModelOptions } from "../saving/save-model.js";
 
 export interface SequentialOptions {
   /** Defaults to Keras's `sequential`, `sequential_1`, ... */
@@ -97,4 +98,7 @@ export class Sequential extends tfl.Sequential {
   [Symbol.for("Jupyter.display")](): MimeBundle {
     return renderModelSummary(this.summaryData());
   }
+
+  /** Python `model.save(path)`: `.keras` (Keras 3 archive) or `.h5` (Keras 2 HDF5); tfjs URLs/IOHandlers go to tfjs. */
+  override save(path: string | tfc.io.IOHandler, options?: SaveModelOptions | tfc.io.SaveConfig): Promise<tfc.io.SaveResult> { return saveModelOrDelegate(this, super.save.bind(this), path, options); }
 }

@@ -3,6 +3,7 @@ import { detectFormat } from "../../formats/detect.js";
 import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
 import { loadModelCheckpoint, saveModelCheckpoint } from "../../saving/model-checkpoint.js";
 import { loadKerasWeights } from "../saving/load-model.js";
+import { saveWeightsH5 } from "../saving/save-model.js";
 
 export interface SaveWeightsOptions {
   /** "tf" (TensorFlow checkpoint) or "h5"; by default `.h5`/`.hdf5` paths mean h5, anything else tf. */
@@ -18,7 +19,9 @@ const isH5Path = (path: string) => /\.(h5|hdf5)$/i.test(path);
 export async function saveModelWeights(model: tfl.LayersModel, path: string, options: SaveWeightsOptions = {}): Promise<void> {
   const format = options.saveFormat ?? (isH5Path(path) ? "h5" : "tf");
   if (format === "h5") {
-    throw new Error(`Saving weights as HDF5 (${path}) is not available in this version of tskeras yet. Save a TensorFlow checkpoint instead (a path without .h5, or saveFormat: "tf"); loading .h5 weights written by Keras works.`);
+    // `x.weights.h5` gets Keras 3's layout, any other .h5 Keras 2's `save_weights` layout.
+    await saveWeightsH5(model, path);
+    return;
   }
   saveModelCheckpoint(model, path);
 }

@@ -1,15 +1,17 @@
+import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { registerChainedOps } from "../../backend/chained-ops.js";
 import { detectFormat } from "../../formats/detect.js";
 import { Hdf5File, type Hdf5Array } from "../../formats/hdf5/hdf5-file.js";
-import { readLegacyH5Layout, type SavedLayerWeights } from "../../formats/hdf5/legacy-h5.js";
+import { readLegacyH5Layout, readSplitTextList, type SavedLayerWeights } from "../../formats/hdf5/legacy-h5.js";
 import { readKeras3Weights, readKerasArchive } from "../../formats/keras-archive/keras-archive.js";
 import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
 import { assignSavedWeights } from "./assign-weights.js";
 import { findUnknownClasses, UnknownKerasClassError, type CustomObjects } from "./keras-json/class-registry.js";
 import { normalizeKerasConfig } from "./keras-json/normalize.js";
-import type { KerasObjectConfig } from "./keras-json/schema.js";
+import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
 import { assertSafeConfig } from "./safe-mode.js";
+import { compileFromState, optimizerFromKeras, restoreOptimizerState, type OptimizerState } from "./compile-state.js";
 
 /** Options of {@link loadKerasModel} and {@link modelFromKerasConfig}. */
 export interface LoadKerasModelOptions {
@@ -19,6 +21,8 @@ export interface LoadKerasModelOptions {
   safeMode?: boolean;
   /** Where the config came from (a file path), named in error messages. */
   source?: string;
+  /** Compile the model as saved and restore its optimizer state (default true, like Keras). */
+  compile?: boolean;
 }
 
 /**
@@ -71,6 +75,10 @@ async function loadLegacyH5Model(path: string, options: LoadKerasModelOptions): 
     }
     const model = await modelFromKerasConfig(layout.modelConfig, { ...options, source: path });
     assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), { source: path });
+    if (options.compile !== false && layout.trainingConfig) {
+      const optimizerNames = file.hasGroup("optimizer_weights") ? (readSplitTextList(file, "optimizer_weights", "weight_names") ?? []) : [];
+      await compileAndRestore(model, layout.trainingConfig["optimizer_config"], layout.trainingConfig, path, () => legacyOptimizerState(optimizerNames, (name) => file.readArray(`optimizer_weights/${name}`)));
+    }
     return model;
   } finally {
     file.close();
@@ -81,6 +89,10 @@ async function loadKerasArchiveModel(path: string, options: LoadKerasModelOption
   const archive = await readKerasArchive(path);
   const model = await modelFromKerasConfig(archive.config, { ...options, source: path });
   assignKeras3Weights(model, archive.variables, path);
+  const compileConfig = (archive.config as unknown as { compile_config?: unknown }).compile_config;
+  if (options.compile !== false && isJsonObject(compileConfig)) {
+    await compileAndRestore(model, compileConfig["optimizer"], compileConfig, path, () => keras3OptimizerState(archive.variables));
+  }
   return model;
 }
 
@@ -141,4 +153,62 @@ function compareVariablePaths(left: string, right: string): number {
   const rightGroup = right.slice(0, right.lastIndexOf("/"));
   if (leftGroup !== rightGroup) return leftGroup < rightGroup ? -1 : 1;
   return Number(left.slice(leftGroup.length + 1)) - Number(right.slice(rightGroup.length + 1));
+}
+
+/** A Keras loss or metric as saved (a name, or a serialized object) → the name `compile` accepts. */
+function savedName(value: JsonValue): string | null {
+  if (typeof value === "string") return value;
+  if (isJsonObject(value)) {
+    const config = value["config"];
+    if (isJsonObject(config) && typeof config["name"] === "string") return config["name"];
+    if (typeof value["class_name"] === "string") return value["class_name"].replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  }
+  return null;
+}
+
+/** Compiles a loaded model as its file recorded, then restores the optimizer state. */
+async function compileAndRestore(model: tfl.LayersModel, optimizerConfig: JsonValue | undefined, compileConfig: JsonObject, source: string, readState: () => OptimizerState | null): Promise<void> {
+  if (!isJsonObject(optimizerConfig) || typeof optimizerConfig["class_name"] !== "string") return;
+  const rawLoss = compileConfig["loss"] ?? null;
+  const loss = Array.isArray(rawLoss) ? rawLoss.map(savedName) : savedName(rawLoss);
+  if (loss === null || (Array.isArray(loss) && loss.some((item) => item === null))) {
+    console.warn(`${source}: the saved loss ${JSON.stringify(rawLoss)} could not be recognized, so the model was loaded without compiling. Compile it yourself before training.`);
+    return;
+  }
+  const rawMetrics = compileConfig["metrics"];
+  const metrics = (Array.isArray(rawMetrics) ? rawMetrics.flat(2) : []).map((metric) => savedName(metric as JsonValue)).filter((name): name is string => name !== null);
+  const optimizer = optimizerFromKeras(optimizerConfig["class_name"], isJsonObject(optimizerConfig["config"]) ? optimizerConfig["config"] : {});
+  compileFromState(model, { loss: loss as string | string[], metrics, optimizer });
+  const state = readState();
+  if (state) await restoreOptimizerState(model, state, source);
+}
+
+function tensorOf(array: Hdf5Array): tfc.Tensor {
+  const values = array.values instanceof Float32Array ? array.values : Float32Array.from(array.values as ArrayLike<number>);
+  return tfc.tensor(values, [...array.shape], "float32");
+}
+
+function scalarNumber(array: Hdf5Array): number {
+  return Number(array.values[0] ?? 0);
+}
+
+/** Keras 2.11+ legacy `optimizer_weights`: `iteration:0`, then `<Opt>/m/<weight>` and `<Opt>/v/<weight>` in turn. */
+function legacyOptimizerState(names: string[], read: (name: string) => Hdf5Array): OptimizerState | null {
+  const iterationName = names.find((name) => /(^|\/)iterations?:0$/.test(name));
+  if (iterationName === undefined) return null;
+  const first = names.filter((name) => /(^|\/)m\//.test(name));
+  const second = names.filter((name) => /(^|\/)v\//.test(name));
+  const moments = first.length === second.length ? first.map((name, index) => ({ m: tensorOf(read(name)), v: tensorOf(read(second[index]!)) })) : [];
+  return { iterations: scalarNumber(read(iterationName)), moments };
+}
+
+/** Keras 3 `optimizer/vars`: 0 iterations, 1 learning rate, then each weight's m and v (Adam). */
+function keras3OptimizerState(variables: Map<string, Hdf5Array>): OptimizerState | null {
+  const iterations = variables.get("optimizer/vars/0");
+  if (!iterations) return null;
+  const moments: OptimizerState["moments"] = [];
+  for (let index = 2; variables.has(`optimizer/vars/${index}`) && variables.has(`optimizer/vars/${index + 1}`); index += 2) {
+    moments.push({ m: tensorOf(variables.get(`optimizer/vars/${index}`)!), v: tensorOf(variables.get(`optimizer/vars/${index + 1}`)!) });
+  }
+  return { iterations: scalarNumber(iterations), moments };
 }

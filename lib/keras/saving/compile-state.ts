@@ -1,0 +1,130 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
+import { allowSparseTargets, toTfjsCompileArgs } from "../training/train.js";
+
+/** What `compile` was given, in Keras's names, as model files record it. */
+export interface CompileState {
+  /** Keras loss name(s), e.g. `sparse_categorical_crossentropy`; one per output for multi-output models. */
+  loss: string | string[];
+  /** Keras metric names, e.g. `["accuracy"]`. */
+  metrics: string[];
+  /** Keras optimizer class (`Adam`, `SGD`, `RMSprop`) and its Keras config (`learning_rate`, `beta_1`, ...). */
+  optimizer: { className: string; config: Record<string, number | boolean | string> };
+}
+
+/** An optimizer's saved state: its step count and, for Adam, the two moments of each trainable weight. */
+export interface OptimizerState {
+  iterations: number;
+  /** In `model.trainableWeights` order; empty before the first training step. */
+  moments: Array<{ m: tfc.Tensor; v: tfc.Tensor }>;
+}
+
+interface SlotEntry {
+  originalName: string;
+  variable: tfc.Variable;
+}
+
+type OptimizerFields = tfc.Optimizer & Record<string, unknown>;
+
+function functionName(value: unknown, what: string): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "function" && value.name) return value.name;
+  throw new Error(`The model's ${what} is an anonymous function, which a model file cannot name. Compile with a Keras ${what} name (e.g. "mse") or a named function to save the compile state.`);
+}
+
+/** The compile state of a compiled model, or null when it was never compiled. */
+export function compileStateOf(model: tfl.LayersModel): CompileState | null {
+  const optimizer = model.optimizer as OptimizerFields | undefined;
+  if (!optimizer) return null;
+  const loss = (model as unknown as { loss: unknown }).loss;
+  const outputs = model.outputs.length;
+  // tfjs lists `loss` first, then each metric (prefixed by the output name when there are several outputs).
+  const metrics = (model.metricsNames ?? []).slice(outputs > 1 ? outputs + 1 : 1).map((name) => (outputs > 1 ? name.slice(name.indexOf("_") + 1) : name));
+  return {
+    loss: Array.isArray(loss) ? loss.map((item) => functionName(item, "loss")) : functionName(loss, "loss"),
+    metrics: [...new Set(metrics)],
+    optimizer: kerasOptimizerConfig(optimizer),
+  };
+}
+
+function kerasOptimizerConfig(optimizer: OptimizerFields): CompileState["optimizer"] {
+  const className = optimizer.getClassName();
+  const config = optimizer.getConfig() as Record<string, number | boolean>;
+  const learningRate = Number(config["learningRate"]);
+  switch (className) {
+    case "Adam":
+      return { className: "Adam", config: { name: "Adam", learning_rate: learningRate, beta_1: Number(config["beta1"]), beta_2: Number(config["beta2"]), epsilon: Number(config["epsilon"]), amsgrad: false } };
+    case "SGD":
+      return { className: "SGD", config: { name: "SGD", learning_rate: learningRate, momentum: 0, nesterov: false } };
+    case "RMSProp":
+      return { className: "RMSprop", config: { name: "RMSprop", learning_rate: learningRate, rho: Number(config["decay"]), momentum: Number(config["momentum"]), epsilon: Number(config["epsilon"]), centered: Boolean(config["centered"]) } };
+    default:
+      throw new Error(`Saving the compile state of a ${className} optimizer is not supported yet (supported: Adam, SGD, RMSprop). Save with { includeOptimizer: false }, or compile with one of those.`);
+  }
+}
+
+/** Builds a TensorFlow.js optimizer from a Keras optimizer class name (also `Custom>Adam`) and config. */
+export function optimizerFromKeras(className: string, config: Record<string, unknown>): tfc.Optimizer {
+  const name = className.slice(className.lastIndexOf(">") + 1);
+  const number = (key: string, fallback: number) => (typeof config[key] === "number" ? (config[key] as number) : fallback);
+  switch (name) {
+    case "Adam":
+      return tfc.train.adam(number("learning_rate", 0.001), number("beta_1", 0.9), number("beta_2", 0.999), number("epsilon", 1e-7));
+    case "SGD":
+      return tfc.train.sgd(number("learning_rate", 0.01));
+    case "RMSprop":
+      return tfc.train.rmsprop(number("learning_rate", 0.001), number("rho", 0.9), number("momentum", 0), number("epsilon", 1e-7), config["centered"] === true);
+    default:
+      throw new Error(`The saved optimizer ${className} is not supported yet (supported: Adam, SGD, RMSprop). Load with { compile: false } and compile the model yourself.`);
+  }
+}
+
+/** Compiles `model` as the file recorded, through the same translation as `model.compile`. */
+export function compileFromState(model: tfl.LayersModel, state: { loss: string | string[]; metrics: string[]; optimizer: tfc.Optimizer }): void {
+  model.compile(toTfjsCompileArgs({ optimizer: state.optimizer, loss: state.loss as string, metrics: state.metrics }) as tfl.ModelCompileArgs);
+  allowSparseTargets(model);
+}
+
+/** Reads the optimizer's iteration count and Adam moments (other optimizers: iterations only). */
+export function optimizerStateOf(model: tfl.LayersModel): OptimizerState | null {
+  const optimizer = model.optimizer as OptimizerFields | undefined;
+  if (!optimizer) return null;
+  const first = (optimizer["accumulatedFirstMoment"] as SlotEntry[] | undefined) ?? [];
+  const second = (optimizer["accumulatedSecondMoment"] as SlotEntry[] | undefined) ?? [];
+  const count = model.trainableWeights.length;
+  const moments = optimizer.getClassName() === "Adam" && first.length === count && second.length === count ? first.map((entry, index) => ({ m: entry.variable, v: second[index]!.variable })) : [];
+  return { iterations: optimizer.iterations, moments };
+}
+
+/**
+ * Puts a saved step count and Adam moments into the compiled model's optimizer, so the next
+ * `fit` continues exactly where the saved training stopped.
+ */
+export async function restoreOptimizerState(model: tfl.LayersModel, state: OptimizerState, source: string): Promise<void> {
+  const optimizer = model.optimizer as OptimizerFields | undefined;
+  if (!optimizer) throw new Error(`${source}: cannot restore optimizer state into a model that is not compiled. Load with { compile: true } or compile first.`);
+  const trainable = model.trainableWeights;
+  if (state.moments.length > 0 && state.moments.length !== trainable.length) {
+    throw new Error(`${source} holds optimizer moments for ${state.moments.length} weights but the model has ${trainable.length} trainable weights. The optimizer state belongs to another architecture; load with { compile: false } to skip it.`);
+  }
+  state.moments.forEach(({ m }, index) => {
+    const expected = trainable[index]!.shape;
+    if (m.shape.length !== expected.length || m.shape.some((size, axis) => size !== expected[axis])) {
+      throw new Error(`${source}: the optimizer moment of ${trainable[index]!.name} has shape [${m.shape.join(", ")}], expected [${expected.join(", ")}]. The optimizer state belongs to another architecture.`);
+    }
+  });
+  const weights: Array<{ name: string; tensor: tfc.Tensor }> = [{ name: "iter", tensor: tfc.scalar(state.iterations, "int32") }];
+  state.moments.forEach(({ m }, index) => weights.push({ name: `${trainable[index]!.name}/m`, tensor: m }));
+  state.moments.forEach(({ v }, index) => weights.push({ name: `${trainable[index]!.name}/v`, tensor: v }));
+  await optimizer.setWeights(weights);
+  // tfjs keeps Adam's bias-correction powers as running float32 products; setWeights recomputes them
+  // with pow(), which can differ in the last bit. Redo the products so training resumes bit for bit.
+  for (const [power, beta] of [["accBeta1", "beta1"], ["accBeta2", "beta2"]] as const) {
+    const accumulator = optimizer[power] as tfc.Variable | undefined;
+    if (!accumulator || typeof optimizer[beta] !== "number") continue;
+    const factor = Math.fround(optimizer[beta] as number);
+    let product = factor;
+    for (let step = 0; step < state.iterations; step++) product = Math.fround(product * factor);
+    accumulator.assign(tfc.scalar(product));
+  }
+}

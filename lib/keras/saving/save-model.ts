@@ -1,0 +1,208 @@
+import { zipSync } from "fflate";
+import * as tfc from "@tensorflow/tfjs-core";
+import * as tfl from "@tensorflow/tfjs-layers";
+import { Hdf5Writer, writeHdf5FileAtomic } from "../../formats/hdf5/hdf5-writer.js";
+import { kerasArchiveMembers } from "../../formats/keras-archive/keras-archive.js";
+import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
+import { writeFileAtomic } from "../../io/atomic-file.js";
+import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
+
+/** Options of {@link saveModel} (Python `model.save(filepath, include_optimizer=True)`). */
+export interface SaveModelOptions {
+  /** Also save the compile configuration and the optimizer's state (default true). */
+  includeOptimizer?: boolean;
+}
+
+type ModelLayer = tfl.LayersModel["layers"][number];
+
+/** Recurrent layers keep their weights on a `cell`, which Keras 3 saves as its own group. */
+const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN"]);
+
+/**
+ * Python `model.save(path)`: `.h5`/`.hdf5` → Keras 2 whole-model HDF5, `.keras` → Keras 3 archive.
+ * The file appears atomically (a reader never sees a half-written model).
+ *
+ * @example
+ * await saveModel(model, "my_model.keras");
+ */
+export async function saveModel(model: tfl.LayersModel, path: string, options: SaveModelOptions = {}): Promise<void> {
+  if (/\.(h5|hdf5)$/i.test(path)) return saveLegacyH5Model(model, path, options);
+  if (/\.keras$/i.test(path)) return saveKerasArchive(model, path, options);
+  throw new Error(`Cannot save to "${path}": saving a TensorFlow SavedModel directory is not available in this version yet. Use a path ending in .keras (Keras 3 archive) or .h5 (Keras 2 HDF5).`);
+}
+
+/** Python `model.save_weights(path)` for `.h5` (Keras 2 layout) and `.weights.h5` (Keras 3 layout). */
+export async function saveWeightsH5(model: tfl.LayersModel, path: string): Promise<void> {
+  if (/\.weights\.h5$/i.test(path)) {
+    await writeHdf5FileAtomic(path, (h5) => writeKeras3Variables(h5, model, true));
+    return;
+  }
+  await writeHdf5FileAtomic(path, (h5) => writeLegacyLayerWeights(h5, model, "/"));
+}
+
+function producer(model: tfl.LayersModel): { kerasVersion: string; backend: string } {
+  const topology = model.toJSON(null, false) as unknown as { keras_version?: string; backend?: string };
+  return { kerasVersion: topology.keras_version ?? "tfjs-layers", backend: topology.backend ?? "tensor_flow.js" };
+}
+
+/** The model's architecture as a Keras 2 `{class_name, config}` object. */
+function modelConfigOf(model: tfl.LayersModel): Record<string, unknown> {
+  const { class_name, config } = model.toJSON(null, false) as unknown as { class_name: string; config: unknown };
+  return { class_name, config };
+}
+
+/** Keras 2 names weights `<layer>/<attribute>:0` (`dense/kernel:0`). */
+function legacyWeightName(variable: tfl.LayerVariable): string {
+  return `${variable.originalName}:0`;
+}
+
+function float32Values(tensor: tfc.Tensor): Float32Array {
+  const values = tensor.dataSync();
+  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+}
+
+function writeTensor(h5: Hdf5Writer, path: string, tensor: tfc.Tensor): void {
+  h5.dataset(path, float32Values(tensor), [...tensor.shape]);
+}
+
+/** `layer_names`, one group per layer with `weight_names` and its datasets, then `top_level_model_weights`. */
+function writeLegacyLayerWeights(h5: Hdf5Writer, model: tfl.LayersModel, root: string): void {
+  const { kerasVersion, backend } = producer(model);
+  const prefix = root === "/" ? "" : `${root}/`;
+  h5.group(root);
+  h5.textAttribute(root, "backend", backend);
+  h5.textAttribute(root, "keras_version", kerasVersion);
+  h5.textListAttribute(root, "layer_names", model.layers.map((layer) => layer.name));
+  for (const layer of model.layers) {
+    const group = `${prefix}${layer.name}`;
+    h5.group(group);
+    h5.textListAttribute(group, "weight_names", layer.weights.map(legacyWeightName));
+    for (const weight of layer.weights) writeTensor(h5, `${group}/${legacyWeightName(weight)}`, weight.read());
+  }
+  h5.group(`${prefix}top_level_model_weights`);
+  h5.textListAttribute(`${prefix}top_level_model_weights`, "weight_names", []);
+}
+
+/** Keras 2's `training_config` JSON (what `compile` was given). */
+function legacyTrainingConfig(state: CompileState): string {
+  return JSON.stringify({
+    loss: state.loss,
+    metrics: state.metrics,
+    weighted_metrics: null,
+    loss_weights: null,
+    optimizer_config: { class_name: state.optimizer.className, config: state.optimizer.config },
+  });
+}
+
+async function saveLegacyH5Model(model: tfl.LayersModel, path: string, options: SaveModelOptions): Promise<void> {
+  const { kerasVersion, backend } = producer(model);
+  const includeOptimizer = options.includeOptimizer !== false;
+  const compileState = includeOptimizer ? compileStateOf(model) : null;
+  const optimizerState = compileState ? optimizerStateOf(model) : null;
+  await writeHdf5FileAtomic(path, (h5) => {
+    h5.textAttribute("/", "backend", backend);
+    h5.textAttribute("/", "keras_version", kerasVersion);
+    h5.textAttribute("/", "model_config", JSON.stringify(modelConfigOf(model)));
+    if (compileState) h5.textAttribute("/", "training_config", legacyTrainingConfig(compileState));
+    writeLegacyLayerWeights(h5, model, "model_weights");
+    if (optimizerState) {
+      // tf.keras 2.11+ layout: `iteration:0`, then `<Optimizer>/m/<weight>` and `/v/` per trainable weight.
+      const className = compileState!.optimizer.className;
+      const names = ["iteration:0"];
+      h5.dataset("optimizer_weights/iteration:0", new BigInt64Array([BigInt(optimizerState.iterations)]), []);
+      model.trainableWeights.forEach((weight, index) => {
+        const moments = optimizerState.moments[index];
+        if (!moments) return;
+        for (const [slot, tensor] of [["m", moments.m], ["v", moments.v]] as const) {
+          const name = `${className}/${slot}/${legacyWeightName(weight)}`;
+          names.push(name);
+          writeTensor(h5, `optimizer_weights/${name}`, tensor);
+        }
+      });
+      h5.textListAttribute("optimizer_weights", "weight_names", names);
+    }
+  });
+}
+
+/** Keras 3's groups: `layers/<snake_case class>[_k]/vars/<i>` (`…/cell/vars` for RNNs), `optimizer/vars`, root `vars`. */
+function writeKeras3Variables(h5: Hdf5Writer, model: tfl.LayersModel, includeOptimizer: boolean): void {
+  const layers = model.layers;
+  const groups = keras3LayerGroupNames(layers.map((layer) => layer.getClassName()));
+  layers.forEach((layer: ModelLayer, index) => {
+    const group = groups[index]!;
+    const varsGroup = recurrentLayers.has(layer.getClassName()) ? `${group}/cell/vars` : `${group}/vars`;
+    h5.group(`${group}/vars`);
+    h5.textAttribute(`${group}/vars`, "name", layer.name);
+    if (varsGroup !== `${group}/vars`) h5.group(varsGroup);
+    layer.weights.forEach((weight, weightIndex) => writeTensor(h5, `${varsGroup}/${weightIndex}`, weight.read()));
+  });
+  const state = includeOptimizer ? optimizerStateOf(model) : null;
+  const compileState = includeOptimizer ? compileStateOf(model) : null;
+  if (state && compileState) {
+    // Keras 3 optimizers save `iterations`, `learning_rate`, then each weight's m and v in turn.
+    h5.group("optimizer/vars");
+    h5.textAttribute("optimizer/vars", "name", compileState.optimizer.className.toLowerCase());
+    h5.dataset("optimizer/vars/0", new BigInt64Array([BigInt(state.iterations)]), []);
+    h5.dataset("optimizer/vars/1", new Float32Array([Number(compileState.optimizer.config["learning_rate"])]), []);
+    let next = 2;
+    for (const { m, v } of state.moments) {
+      writeTensor(h5, `optimizer/vars/${next++}`, m);
+      writeTensor(h5, `optimizer/vars/${next++}`, v);
+    }
+  }
+  h5.group("vars");
+  h5.textAttribute("vars", "name", model.name);
+}
+
+function keras3DateSaved(date: Date): string {
+  const pad = (value: number) => String(value).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}@${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** Keras 3 `compile_config` (serialized optimizer, loss and metrics). */
+function keras3CompileConfig(state: CompileState): Record<string, unknown> {
+  return {
+    optimizer: { module: "keras.optimizers", class_name: state.optimizer.className, config: { ...state.optimizer.config, name: state.optimizer.className.toLowerCase() }, registered_name: null },
+    loss: state.loss,
+    loss_weights: null,
+    metrics: state.metrics,
+    weighted_metrics: null,
+    run_eagerly: false,
+    steps_per_execution: 1,
+    jit_compile: false,
+  };
+}
+
+async function saveKerasArchive(model: tfl.LayersModel, path: string, options: SaveModelOptions): Promise<void> {
+  const includeOptimizer = options.includeOptimizer !== false;
+  const compileState = includeOptimizer ? compileStateOf(model) : null;
+  const config: Record<string, unknown> = { module: "keras", ...modelConfigOf(model), registered_name: null };
+  if (compileState) config["compile_config"] = keras3CompileConfig(compileState);
+  const weights = await Hdf5Writer.build((h5) => writeKeras3Variables(h5, model, includeOptimizer));
+  const text = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  // Keras writes the members in this order, uncompressed.
+  const archive = zipSync(
+    {
+      [kerasArchiveMembers.metadata]: text({ keras_version: producer(model).kerasVersion, date_saved: keras3DateSaved(new Date()) }),
+      [kerasArchiveMembers.config]: text(config),
+      [kerasArchiveMembers.weightsH5]: weights,
+    },
+    { level: 0 },
+  );
+  writeFileAtomic(path, archive);
+}
+
+/**
+ * The body of `model.save`: a plain path is a Keras file (see {@link saveModel}); a tfjs URL
+ * (`file://`, `localstorage://`, ...) or an IOHandler keeps TensorFlow.js's own `save`.
+ */
+export async function saveModelOrDelegate(
+  model: tfl.LayersModel,
+  tfjsSave: (handler: string | tfc.io.IOHandler, config?: tfc.io.SaveConfig) => Promise<tfc.io.SaveResult>,
+  path: string | tfc.io.IOHandler,
+  options?: SaveModelOptions | tfc.io.SaveConfig,
+): Promise<tfc.io.SaveResult> {
+  if (typeof path !== "string" || path.includes("://")) return tfjsSave(path, options as tfc.io.SaveConfig);
+  await saveModel(model, path, options as SaveModelOptions);
+  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+}
