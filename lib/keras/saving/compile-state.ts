@@ -27,8 +27,10 @@ interface SlotEntry {
 type OptimizerFields = tfc.Optimizer & Record<string, unknown>;
 
 function functionName(value: unknown, what: string): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "function" && value.name) return value.name;
+  // tfjs-layers' own losses are camelCase (`binaryCrossentropy`); Keras files name them in snake_case.
+  const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  if (typeof value === "string") return snake(value);
+  if (typeof value === "function" && value.name) return snake(value.name);
   throw new Error(`The model's ${what} is an anonymous function, which a model file cannot name. Compile with a Keras ${what} name (e.g. "mse") or a named function to save the compile state.`);
 }
 
@@ -81,7 +83,15 @@ export function optimizerFromKeras(className: string, config: Record<string, unk
 
 /** Compiles `model` as the file recorded, through the same translation as `model.compile`. */
 export function compileFromState(model: tfl.LayersModel, state: { loss: string | string[]; metrics: string[]; optimizer: tfc.Optimizer }): void {
-  model.compile(toTfjsCompileArgs({ optimizer: state.optimizer, loss: state.loss as string, metrics: state.metrics }) as tfl.ModelCompileArgs);
+  let args: tfl.ModelCompileArgs;
+  try {
+    args = toTfjsCompileArgs({ optimizer: state.optimizer, loss: state.loss as string, metrics: state.metrics }) as tfl.ModelCompileArgs;
+  } catch {
+    // Keras losses tskeras has no own class for yet (binary_crossentropy, ...) exist in tfjs-layers under camelCase names.
+    const camel = (name: string) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    args = { optimizer: state.optimizer, loss: Array.isArray(state.loss) ? state.loss.map(camel) : camel(state.loss), metrics: state.metrics };
+  }
+  model.compile(args);
   allowSparseTargets(model);
 }
 

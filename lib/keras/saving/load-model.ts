@@ -178,7 +178,13 @@ async function compileAndRestore(model: tfl.LayersModel, optimizerConfig: JsonVa
   const rawMetrics = compileConfig["metrics"];
   const metrics = (Array.isArray(rawMetrics) ? rawMetrics.flat(2) : []).map((metric) => savedName(metric as JsonValue)).filter((name): name is string => name !== null);
   const optimizer = optimizerFromKeras(optimizerConfig["class_name"], isJsonObject(optimizerConfig["config"]) ? optimizerConfig["config"] : {});
-  compileFromState(model, { loss: loss as string | string[], metrics, optimizer });
+  try {
+    compileFromState(model, { loss: loss as string | string[], metrics, optimizer });
+  } catch (error) {
+    // Like Keras: a model whose compile arguments cannot be rebuilt still loads, uncompiled.
+    console.warn(`${source}: the model was loaded without compiling (${error instanceof Error ? error.message : String(error)}). Compile it yourself before training.`);
+    return;
+  }
   const state = readState();
   if (state) await restoreOptimizerState(model, state, source);
 }

@@ -177,6 +177,9 @@ async function saveKerasArchive(model: tfl.LayersModel, path: string, options: S
   const includeOptimizer = options.includeOptimizer !== false;
   const compileState = includeOptimizer ? compileStateOf(model) : null;
   const config: Record<string, unknown> = { module: "keras", ...modelConfigOf(model), registered_name: null };
+  // Keras 3's build_config: the input shape a single-input model was built with, else one shape per input name.
+  const shapes = model.inputs.map((input) => input.shape);
+  config["build_config"] = shapes.length === 1 ? { input_shape: shapes[0] } : { shapes_dict: Object.fromEntries(model.inputs.map((input, index) => [`${input.name}_shape`, shapes[index]])) };
   if (compileState) config["compile_config"] = keras3CompileConfig(compileState);
   const weights = await Hdf5Writer.build((h5) => writeKeras3Variables(h5, model, includeOptimizer));
   const text = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
