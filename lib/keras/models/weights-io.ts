@@ -10,6 +10,14 @@ export interface SaveWeightsOptions {
   saveFormat?: "tf" | "h5";
 }
 
+/** Python `load_weights(path, by_name=False, skip_mismatch=False)` for Keras 2 `.h5` files. */
+export interface LoadWeightsOptions {
+  /** Match saved layers to the model's layers by name instead of by position. */
+  byName?: boolean;
+  /** With `byName`: skip layers whose weights do not fit (a warning names them) instead of failing. */
+  skipMismatch?: boolean;
+}
+
 const isH5Path = (path: string) => /\.(h5|hdf5)$/i.test(path);
 
 /**
@@ -31,7 +39,7 @@ export async function saveModelWeights(model: tfl.LayersModel, path: string, opt
  * with assertConsumed()/assertExistingObjectsMatched()/expectPartial()), Keras `.h5` weights
  * (topological order or `byName`), and `.keras` archives.
  */
-export async function loadModelWeights(model: tfl.LayersModel, path: string, options: { byName?: boolean } = {}): Promise<CheckpointLoadStatus | undefined> {
+export async function loadModelWeights(model: tfl.LayersModel, path: string, options: LoadWeightsOptions = {}): Promise<CheckpointLoadStatus | undefined> {
   const { format, path: resolved } = detectFormat(path);
   if (format === "tf-checkpoint") return loadModelCheckpoint(model, resolved);
   if (format === "hdf5" || format === "keras-zip") {

@@ -12,6 +12,8 @@ export interface AssignWeightsOptions {
   byName?: boolean;
   /** Label for error messages, usually the file path. */
   source?: string;
+  /** With `byName`: skip layers whose weight count or shapes differ (with a warning) instead of failing, like Keras. */
+  skipMismatch?: boolean;
 }
 
 type ModelLayer = LayersModel["layers"][number];
@@ -46,7 +48,14 @@ export function assignSavedWeights(model: LayersModel, saved: SavedLayerWeights[
   }
   const assignments: [ModelLayer, tfc.Tensor[]][] = [];
   try {
-    for (const [layer, savedLayer] of pairs) assignments.push([layer, tensorsForLayer(layer, savedLayer, read, source)]);
+    for (const [layer, savedLayer] of pairs) {
+      try {
+        assignments.push([layer, tensorsForLayer(layer, savedLayer, read, source)]);
+      } catch (error) {
+        if (!(options.skipMismatch && options.byName) || !(error instanceof WeightMismatchError)) throw error;
+        console.warn(`Skipping loading weights for layer "${layer.name}": ${error.message}`);
+      }
+    }
     // Assign only after every layer checked out, so a mismatch leaves the model untouched.
     for (const [layer, tensors] of assignments) layer.setWeights(tensors);
   } finally {
@@ -54,11 +63,14 @@ export function assignSavedWeights(model: LayersModel, saved: SavedLayerWeights[
   }
 }
 
+/** A saved layer whose weights do not fit the model's layer (count or shape); `skipMismatch` skips these. */
+export class WeightMismatchError extends Error {}
+
 function tensorsForLayer(layer: ModelLayer, saved: SavedLayerWeights, read: WeightValueReader, source: string): tfc.Tensor[] {
   const expected = layer.weights;
   if (expected.length !== saved.weights.length) {
-    throw new Error(
-      `Layer "${layer.name}" (${layer.getClassName()}) expects ${expected.length} weights (${expected.map((weight) => weight.name).join(", ")}) but ${source} holds ${saved.weights.length} for "${saved.layerName}" (${saved.weights.map((weight) => weight.name).join(", ")}). ` +
+    throw new WeightMismatchError(
+      `Layer "${layer.name}" (${layer.getClassName()}) expects ${expected.length} weights (${expected.map((weight) => weight.originalName).join(", ")}) but ${source} holds ${saved.weights.length} for "${saved.layerName}" (${saved.weights.map((weight) => weight.name).join(", ")}). ` +
         `The layer configuration differs from the one that was saved.`,
     );
   }
@@ -66,8 +78,8 @@ function tensorsForLayer(layer: ModelLayer, saved: SavedLayerWeights, read: Weig
     const target = expected[index]!;
     const same = target.shape.length === weight.shape.length && target.shape.every((size, axis) => size === weight.shape[axis]);
     if (!same) {
-      throw new Error(
-        `Layer "${layer.name}" weight ${index} (${target.name}) has shape [${target.shape.join(", ")}] but ${source} holds shape [${weight.shape.join(", ")}] at ${weight.path}. ` +
+      throw new WeightMismatchError(
+        `Layer "${layer.name}" weight ${index} (${target.originalName}) has shape [${target.shape.join(", ")}] but ${source} holds shape [${weight.shape.join(", ")}] at ${weight.path}. ` +
           `The model architecture differs from the saved one (check units, filters, kernel sizes and input shape).`,
       );
     }

@@ -103,7 +103,7 @@ async function loadKerasArchiveModel(path: string, options: LoadKerasModelOption
  * @example
  * await loadKerasWeights(model, "model_weights.h5");
  */
-export async function loadKerasWeights(model: tfl.LayersModel, path: string, options: { byName?: boolean } = {}): Promise<void> {
+export async function loadKerasWeights(model: tfl.LayersModel, path: string, options: { byName?: boolean; skipMismatch?: boolean } = {}): Promise<void> {
   const { format } = detectFormat(path);
   if (format === "keras-zip") {
     assignKeras3Weights(model, (await readKerasArchive(path)).variables, path);
@@ -117,7 +117,7 @@ export async function loadKerasWeights(model: tfl.LayersModel, path: string, opt
       return;
     }
     const layout = readLegacyH5Layout(file);
-    assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), { source: path, byName: options.byName ?? false });
+    assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), { source: path, byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false });
   } finally {
     file.close();
   }
