@@ -8,7 +8,8 @@ const usage = `usage: tskeras COMMAND [ARGS]
   kernel --connection-file FILE                run the kernel (what Jupyter starts)
   run NOTEBOOK.ipynb ... [--output DIR] [--html]   execute notebooks headless
   start [OUTPUT_DIR]                           run the tutorial notebooks (npm start)
-  inspect PATH [--json]                        format, producer, model and variables of a saved model`;
+  inspect PATH [--json]                        format, producer, model and variables of a saved model
+  predict PATH --input a.npy [--input b.npy] --output out.json [--unsafe]   run a saved model on .npy inputs`;
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -53,6 +54,7 @@ const commands: Record<string, Command> = {
     }
     return 0;
   },
+  predict: async (args) => (await import("./predict-command.js")).predictCommand(args),
   async start(args) {
     const { startCommand } = await import("./runner/start-command.js");
     return startCommand(args);
