@@ -62,20 +62,25 @@ export class CheckpointMismatchError extends Error {
  * What a restore matched (like TensorFlow's CheckpointLoadStatus): `assertConsumed()` when the
  * checkpoint and the objects must correspond exactly, `assertExistingObjectsMatched()` when the
  * checkpoint may hold more (transfer learning), `expectPartial()` to say a partial restore is intended.
+ * Values for layers not built yet wait for their first build (deferred restoration); the lists below
+ * change when that happens.
  */
 export class CheckpointLoadStatus {
   constructor(
     readonly prefix: string,
-    /** Checkpoint keys no object took. */
+    /** Checkpoint keys no object took (yet). */
     readonly unusedKeys: string[],
     /** Objects of ours that found no value in the checkpoint. */
     readonly unmatchedObjects: string[],
+    /** Objects (unbuilt layers) whose checkpoint values wait for their variables to be created. */
+    readonly pendingObjects: string[] = [],
   ) {}
 
   assertConsumed(): this {
     this.assertExistingObjectsMatched();
     if (this.unusedKeys.length > 0) {
-      throw new CheckpointMismatchError(`Unused values in checkpoint ${this.prefix}: ${this.unusedKeys.slice(0, 20).join(", ")}${this.unusedKeys.length > 20 ? ", …" : ""}. The checkpoint holds objects this model does not have; restore into a model with the same structure, or use assertExistingObjectsMatched()/expectPartial() if a partial restore is intended.`);
+      const pending = this.pendingObjects.length > 0 ? ` Still waiting to be built (their values are restored when they create their variables, e.g. on their first call): ${this.pendingObjects.join(", ")}.` : "";
+      throw new CheckpointMismatchError(`Unused values in checkpoint ${this.prefix}: ${this.unusedKeys.slice(0, 20).join(", ")}${this.unusedKeys.length > 20 ? ", …" : ""}.${pending} The checkpoint holds objects this model does not have; restore into a model with the same structure, or use assertExistingObjectsMatched()/expectPartial() if a partial restore is intended.`);
     }
     return this;
   }
@@ -104,10 +109,10 @@ export async function restoreCheckpoint(root: Trackable, reader: CheckpointReade
   }
   const matched = new Map<Trackable, number>([[root, 0]]);
   const usedKeys = new Set<string>();
+  const valueKey = (checkpointNode: number | undefined) => graph.nodes[checkpointNode ?? -1]?.attributes?.find((entry) => entry.name === VARIABLE_VALUE)?.checkpoint_key;
   const assign = (node: Trackable, checkpointNode: number) => {
-    const attribute = graph.nodes[checkpointNode]?.attributes?.find((entry) => entry.name === VARIABLE_VALUE);
-    if (!node.variable || !attribute?.checkpoint_key) return;
-    const key = attribute.checkpoint_key;
+    const key = valueKey(checkpointNode);
+    if (!node.variable || !key) return;
     const stored = reader.getTensor(key);
     const expected = node.variable.shape;
     if (stored.shape.length !== expected.length || stored.shape.some((size, index) => size !== expected[index])) {
@@ -118,18 +123,23 @@ export async function restoreCheckpoint(root: Trackable, reader: CheckpointReade
     node.variable.assign(target);
     usedKeys.add(key);
   };
-  const queue: Array<[Trackable, number]> = [[root, 0]];
-  while (queue.length > 0) {
-    const [node, checkpointNode] = queue.shift()!;
-    assign(node, checkpointNode);
-    for (const child of node.children) {
-      if (matched.has(child.node)) continue;
-      const edge = graph.nodes[checkpointNode]?.children?.find((reference) => reference.local_name === child.name);
-      if (!edge || edge.node_id === undefined) continue;
-      matched.set(child.node, edge.node_id);
-      queue.push([child.node, edge.node_id]);
+  /** Matches the children of already matched nodes, breadth-first, assigning variables on the way. */
+  const walk = (start: Array<[Trackable, number]>) => {
+    const queue = [...start];
+    while (queue.length > 0) {
+      const [node, checkpointNode] = queue.shift()!;
+      for (const child of node.children) {
+        if (matched.has(child.node)) continue;
+        const edge = graph.nodes[checkpointNode]?.children?.find((reference) => reference.local_name === child.name);
+        if (!edge || edge.node_id === undefined) continue;
+        matched.set(child.node, edge.node_id);
+        assign(child.node, edge.node_id);
+        queue.push([child.node, edge.node_id]);
+      }
     }
-  }
+  };
+  assign(root, 0);
+  walk([[root, 0]]);
   // Slots hang off the optimizer but refer to variables elsewhere: match them once those are known.
   for (const [node, checkpointNode] of [...matched]) {
     for (const slot of node.slots ?? []) {
@@ -142,7 +152,23 @@ export async function restoreCheckpoint(root: Trackable, reader: CheckpointReade
   }
   for (const node of matched.keys()) await node.afterRestore?.();
   const allKeys = graph.nodes.flatMap((node) => (node.attributes ?? []).map((attribute) => attribute.checkpoint_key ?? "")).filter((key) => key && key !== OBJECT_GRAPH_KEY);
+  const unmatchedVariables = (nodes: Trackable[]) => nodes.filter((node) => node.variable && !usedKeys.has(valueKey(matched.get(node)) ?? "\u0000")).map((node) => node.description ?? "a variable");
   const ours = [...reachableNodes(root), ...reachableNodes(root).flatMap((node) => (node.slots ?? []).map((slot) => slot.slot))];
-  const unmatched = ours.filter((node) => node.variable && !usedKeys.has(graph.nodes[matched.get(node) ?? -1]?.attributes?.find((entry) => entry.name === VARIABLE_VALUE)?.checkpoint_key ?? "\u0000"));
-  return new CheckpointLoadStatus(reader.prefix, allKeys.filter((key) => !usedKeys.has(key)), unmatched.map((node) => node.description ?? "a variable"));
+  const status = new CheckpointLoadStatus(reader.prefix, allKeys.filter((key) => !usedKeys.has(key)), unmatchedVariables(ours));
+  // Objects that create their variables later take their values then; the status follows.
+  for (const [node, checkpointNode] of matched) {
+    if (!node.onChildrenCreated || !(graph.nodes[checkpointNode]?.children?.length)) continue;
+    const description = node.description ?? "an object";
+    status.pendingObjects.push(description);
+    node.onChildrenCreated(() => {
+      walk([[node, checkpointNode]]);
+      // The layer had no children before its build, so everything under it is new.
+      const added = reachableNodes(node).filter((entry) => entry !== node);
+      status.unmatchedObjects.push(...unmatchedVariables(added));
+      const stillUnused = status.unusedKeys.filter((key) => !usedKeys.has(key));
+      status.unusedKeys.splice(0, status.unusedKeys.length, ...stillUnused);
+      status.pendingObjects.splice(status.pendingObjects.indexOf(description), 1);
+    });
+  }
+  return status;
 }

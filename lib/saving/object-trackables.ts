@@ -1,6 +1,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { modelTrackables, optimizerTrackable } from "./keras-trackables.js";
+import { afterLayerBuild } from "./deferred-build.js";
 import { variableNode, type SaveableVariable, type Trackable } from "./trackable.js";
 
 function coreVariable(variable: tfc.Variable): SaveableVariable {
@@ -41,10 +42,20 @@ export class TrackableBuilder {
     if (value instanceof tfl.layers.Layer) {
       const node: Trackable = { children: [], description: `${value.getClassName()} layer '${value.name}'` };
       this.remember(value, node);
-      for (const weight of value.weights) {
-        const child = this.node(weight)!;
-        this.layerVariables.set(weight, child);
-        node.children.push({ name: weight.originalName.split("/").pop()!, node: child });
+      const addWeights = () => {
+        for (const weight of value.weights) {
+          const child = this.node(weight)!;
+          this.layerVariables.set(weight, child);
+          node.children.push({ name: weight.originalName.split("/").pop()!, node: child });
+        }
+      };
+      addWeights();
+      // A layer not built yet has no weights: a restore waits for its first build (TensorFlow's deferred restoration).
+      if (!value.built && this.forRestore) {
+        node.onChildrenCreated = (listener) => afterLayerBuild(value, () => {
+          addWeights();
+          listener();
+        });
       }
       return node;
     }
@@ -56,7 +67,7 @@ export class TrackableBuilder {
     for (const [key, item] of entries) {
       if (key.startsWith("_")) continue;
       const child = this.node(item, key);
-      if (child && (child.variable || child.children.length > 0 || child.slots)) node.children.push({ name: key, node: child });
+      if (child && (child.variable || child.children.length > 0 || child.slots || child.onChildrenCreated)) node.children.push({ name: key, node: child });
     }
     return node;
   }

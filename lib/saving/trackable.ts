@@ -23,6 +23,11 @@ export interface Trackable {
   description?: string;
   /** Called once a restore has assigned this node's values (an optimizer applies its slots here). */
   afterRestore?: () => Promise<void> | void;
+  /**
+   * On an object that creates its variables later (a layer not built yet): registers `listener` to run
+   * once they exist and have been added to `children`, so a restore can fill them (deferred restoration).
+   */
+  onChildrenCreated?: (listener: () => void) => void;
 }
 
 export function variableNode(variable: SaveableVariable, description?: string): Trackable {
