@@ -49,5 +49,13 @@ for (const cell of request.cells) {
   results.push({ outcome, outputs: current });
 }
 outputs.push(results);
-writeSync(1, JSON.stringify(results));
+// A pipe takes a large report in pieces (plot displays embed plotly.js): write until all of it is out.
+const report = Buffer.from(JSON.stringify(results));
+for (let written = 0; written < report.length; ) {
+  try {
+    written += writeSync(1, report, written);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+  }
+}
 process.exit(0);

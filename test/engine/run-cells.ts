@@ -23,6 +23,8 @@ export function runCells(
   const child = spawnSync(process.execPath, [harness, JSON.stringify(request)], {
     encoding: "utf8",
     timeout: options.timeoutMs ?? 60_000,
+    // Plot displays embed plotly.js (megabytes); the 1 MiB default would cut the report.
+    maxBuffer: 512 * 1024 * 1024,
     env: { ...process.env, TSKERAS_BACKEND: "cpu" },
   });
   if (child.status !== 0) throw new Error(`cell harness failed (${child.status ?? child.signal}):\n${child.stderr}\n${child.stdout}`);

@@ -6,7 +6,7 @@ import { escapeHtml } from "./html.js";
 
 export type HistoryValues = Record<string, number[]>;
 
-interface PlotlyTrace {
+export interface PlotlyTrace {
   type: "scatter";
   mode: "lines+markers";
   name: string;

@@ -1,6 +1,8 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { Callback, History, type Logs } from "../callbacks.js";
+import { Callback, History, PlotCallback, type Logs } from "../callbacks.js";
+import { currentDisplaySink } from "../../display/sink.js";
+import { HistoryPlot, HtmlProgressBar } from "../../display/renderers/training-displays.js";
 import { Loss, resolveLoss, type LossFunction } from "../losses.js";
 import { resolveMetric, type Metric, type MetricFunction } from "../metrics.js";
 import { epochLineVerbose1, epochLineVerbose2 } from "./progress.js";
@@ -36,11 +38,19 @@ export interface FitOptions {
   callbacks?: Callback[];
   shuffle?: boolean;
   initialEpoch?: number;
+  /** Draws the loss/metric curves live in the notebook, one plot redrawn in place (adds a `PlotCallback`). */
+  plot?: boolean;
+  /** `"text"`: Keras progress lines in the stream (default); `"html"`: a progress bar updated in place in the notebook. */
+  progress?: "text" | "html";
 }
 
 /** `fit`'s result: `history.history.loss` etc. as plain numbers. */
 export class KerasHistory extends tfl.History {
   declare history: Record<string, number[]>;
+  /** Loss and metric curves (validation series dashed) as a plotly figure; the same as Keras users draw with matplotlib. */
+  plot(options: { title?: string } = {}): HistoryPlot {
+    return new HistoryPlot(this.history, options.title);
+  }
 }
 
 function sampleCount(x: tfc.Tensor | tfc.Tensor[]): number {
@@ -54,7 +64,15 @@ export async function fitModel(model: tfl.LayersModel, baseFit: tfl.LayersModel[
   const verbose = options.verbose ?? 1;
   const validationSplit = options.validationSplit ?? 0;
   const steps = Math.ceil((sampleCount(x) * (1 - validationSplit)) / batchSize);
-  const callbacks = options.callbacks ?? [];
+  const callbacks = [...(options.callbacks ?? [])];
+  if (options.plot && !callbacks.some((callback) => callback instanceof PlotCallback)) callbacks.push(new PlotCallback());
+  if (options.progress !== undefined && options.progress !== "text" && options.progress !== "html") {
+    throw new Error(`fit({ progress: ${JSON.stringify(options.progress)} }) is not a progress style; use "text" (Keras lines, the default) or "html" (a bar updated in place in the notebook).`);
+  }
+  // Without a notebook to draw in, the HTML bar falls back to the text lines.
+  const htmlBar = options.progress === "html" && verbose > 0 && currentDisplaySink() ? new HtmlProgressBar() : undefined;
+  let lastBarDraw = 0;
+  let currentEpoch = 0;
   for (const callback of callbacks) {
     if (!(callback instanceof Callback)) {
       throw new Error("fit({ callbacks }) expects keras.callbacks.Callback instances; subclass keras.callbacks.Callback and override onEpochEnd/onBatchEnd etc.");
@@ -69,16 +87,27 @@ export async function fitModel(model: tfl.LayersModel, baseFit: tfl.LayersModel[
     onTrainEnd: async () => { for (const callback of callbacks) await callback.onTrainEnd({}); },
     onEpochBegin: async (epoch) => {
       epochStart = performance.now();
-      if (verbose > 0) console.log(`Epoch ${epoch + 1}/${epochs}`);
+      currentEpoch = epoch;
+      if (htmlBar) await htmlBar.update(epoch + 1, epochs, 0, steps, {});
+      else if (verbose > 0) console.log(`Epoch ${epoch + 1}/${epochs}`);
       for (const callback of callbacks) await callback.onEpochBegin(epoch, {});
     },
     onBatchBegin: async (batch, logs) => { for (const callback of callbacks) await callback.onBatchBegin(batch, (logs ?? {}) as Logs); },
-    onBatchEnd: async (batch, logs) => { for (const callback of callbacks) await callback.onBatchEnd(batch, (logs ?? {}) as Logs); },
+    onBatchEnd: async (batch, logs) => {
+      // Redrawn at most ten times a second: every batch would flood the notebook with messages.
+      if (htmlBar && performance.now() - lastBarDraw > 100) {
+        lastBarDraw = performance.now();
+        const numbers = Object.fromEntries(Object.entries(logs ?? {}).filter(([key]) => key !== "batch" && key !== "size").map(([key, value]) => [key, Number(value)]));
+        await htmlBar.update(currentEpoch + 1, epochs, Math.min(batch + 1, steps), steps, numbers);
+      }
+      for (const callback of callbacks) await callback.onBatchEnd(batch, (logs ?? {}) as Logs);
+    },
     onEpochEnd: async (epoch, logs) => {
       const numbers = Object.fromEntries(Object.entries(logs ?? {}).map(([key, value]) => [key, Number(value)]));
       const seconds = (performance.now() - epochStart) / 1000;
-      if (verbose === 1) console.log(epochLineVerbose1(steps, seconds, numbers));
-      if (verbose === 2) console.log(epochLineVerbose2(steps, seconds, numbers));
+      if (htmlBar) await htmlBar.update(epoch + 1, epochs, steps, steps, numbers);
+      else if (verbose === 1) console.log(epochLineVerbose1(steps, seconds, numbers));
+      else if (verbose === 2) console.log(epochLineVerbose2(steps, seconds, numbers));
       kept.record(epoch, numbers);
       for (const callback of callbacks) await callback.onEpochEnd(epoch, numbers);
     },
