@@ -70,7 +70,7 @@ export function forwardFunction(model: tfl.LayersModel, functionName: string): F
     return add(`${layer.name}/${op}`, op, [x], { T: typeAttr(floatType) }, activationOutputs[op] ?? "y");
   };
 
-  const inputNames = model.inputLayers.map((layer) => layer.name);
+  const inputNames = model.inputs.map((tensor) => tensor.sourceLayer.name);
   const edges = new Map<number, string>();
   model.inputs.forEach((tensor, index) => edges.set(tensor.id, inputNames[index]!));
   for (const layer of model.layers) {
