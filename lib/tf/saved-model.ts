@@ -11,6 +11,8 @@
  * ```
  */
 import * as tfc from "@tensorflow/tfjs-core";
+import * as tfl from "@tensorflow/tfjs-layers";
+import { saveKerasSavedModel, type SaveKerasSavedModelOptions } from "../formats/savedmodel/write/save-keras-saved-model.js";
 import { loadCheckpoint } from "../formats/checkpoint/index.js";
 import { checkpointTensorToTf } from "../formats/checkpoint/to-tensor.js";
 import { inspectSavedModel } from "../formats/savedmodel/inspect-saved-model.js";
@@ -61,5 +63,17 @@ export async function load(directory: string, options: { tags?: string[] } = {})
   };
 }
 
+/**
+ * Python `tf.saved_model.save(obj, export_dir)`. Keras models (tfjs LayersModels) are written as
+ * tf-keras 2 SavedModels with `keras_metadata.pb`, so `keras.models.loadModel` rebuilds them.
+ */
+export async function save(object: unknown, directory: string, options: SaveKerasSavedModelOptions = {}): Promise<void> {
+  if (object instanceof tfl.LayersModel) return saveKerasSavedModel(object, directory, options);
+  throw new Error(
+    "tf.savedModel.save writes Keras models (keras.Sequential, keras.Model) in this version; " +
+      "saving other objects with traced tf.function signatures is not available yet. Save a Keras model, or use tf.train.Checkpoint for variables.",
+  );
+}
+
 /** The `tf.savedModel` namespace. */
-export const savedModel = { load };
+export const savedModel = { load, save };
