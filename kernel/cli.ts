@@ -50,7 +50,11 @@ const commands: Record<string, Command> = {
     if (args.includes("--json")) console.log(JSON.stringify(description, null, 2));
     else {
       if (description.model) console.log(`model: ${description.model.className}${description.model.name ? ` "${description.model.name}"` : ""}`);
-      console.log(renderVariableMap(variableMapOf(path, description))["text/plain"]);
+      // SavedModels: tags, signatures and variables like `saved_model_cli show --all`.
+      if (description.format === "tf-savedmodel") {
+        const { inspectSavedModel, formatSavedModelInspection } = await import("../lib/formats/savedmodel/index.js");
+        console.log(formatSavedModelInspection(inspectSavedModel(path)));
+      } else console.log(renderVariableMap(variableMapOf(path, description))["text/plain"]);
     }
     return 0;
   },

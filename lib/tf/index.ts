@@ -8,3 +8,5 @@ export * from "@tensorflow/tfjs-core";
 export * from "@tensorflow/tfjs-layers";
 // Our `train` (TensorFlow.js's optimizers plus checkpoint tools) takes precedence over tfjs-core's.
 export { train } from "./train.js";
+// TensorFlow's tf.saved_model (load/save SavedModel directories); tfjs has no `savedModel` export.
+export { savedModel } from "./saved-model.js";

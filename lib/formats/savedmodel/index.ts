@@ -19,3 +19,6 @@ export type { VariableSource, StoredTensor } from "./variable-source.js";
 export { kerasMetadataEntries, type KerasMetadataEntry } from "./keras-metadata.js";
 export { supportedOps } from "./graph/kernels/registry.js";
 export { dataTypeName } from "./dtypes.js";
+export { runSavedModelSignature, type SignatureInput } from "./run-signature.js";
+export { saveKerasSavedModel, type SaveKerasSavedModelOptions } from "./write/save-keras-saved-model.js";
+export { loadKerasSavedModel } from "./keras/load-keras-saved-model.js";

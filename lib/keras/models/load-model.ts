@@ -2,6 +2,7 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import { detectFormat } from "../../formats/detect.js";
 import { loadTfjsLayersModel } from "../../formats/tfjs/model-json.js";
 import { loadKerasModel, type LoadKerasModelOptions } from "../saving/load-model.js";
+import { loadKerasSavedModel } from "../../formats/savedmodel/keras/load-keras-saved-model.js";
 
 /**
  * Python `keras.models.load_model(path)`: Keras 2 `.h5`, Keras 3 `.keras` (checked by content, not
@@ -20,6 +21,6 @@ export async function loadModel(path: string, options: LoadKerasModelOptions = {
     case "tf-checkpoint":
       throw new Error(`${path} is a TensorFlow checkpoint: it holds weights, not an architecture. Build the model, then await model.loadWeights("${path}").`);
     case "tf-savedmodel":
-      throw new Error(`Rebuilding a Keras model from the SavedModel ${path} is not available in this version yet. Run its signatures with tf.savedModel.load("${path}"), or load an .h5/.keras file.`);
+      return loadKerasSavedModel(resolved, { source: path, ...options });
   }
 }

@@ -1,0 +1,216 @@
+/**
+ * The forward pass of a Keras model as a TensorFlow FunctionDef, with TensorFlow's op names
+ * (MatMul, BiasAdd, Conv2D, MaxPool, Reshape, ...). Variables enter as `resource` arguments
+ * read with ReadVariableOp, as in the functions tf-keras traces. Inference mode: Dropout is
+ * Identity and BatchNormalization uses the moving statistics.
+ *
+ * @example
+ * ```ts
+ * const forward = forwardFunction(model, "__inference_signature_wrapper_1");
+ * forward.definition.signature.input_arg.map((arg) => arg.name); // ["dense_input", "dense_kernel_resource", ...]
+ * ```
+ */
+import type * as tfl from "@tensorflow/tfjs-layers";
+import { attributeName } from "../../../saving/keras-trackables.js";
+import type { AttrValue, FunctionDef, NodeDef, OpDef, TensorProto } from "../protos/messages.js";
+
+export const floatType = 1;
+export const int32Type = 3;
+export const resourceType = 20;
+
+export interface ForwardFunction {
+  definition: FunctionDef;
+  /** Model inputs in order: Keras name and shape (`-1` = any size). */
+  inputs: Array<{ name: string; shape: number[] }>;
+  /** Model outputs in order: Keras name (of the producing layer) and shape. */
+  outputs: Array<{ name: string; shape: number[] }>;
+  /** The weights passed as resource arguments, in argument order after the inputs. */
+  variables: tfl.LayerVariable[];
+  /** Ops the body uses (for the MetaGraph's stripped op list). */
+  ops: Set<string>;
+}
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const typeAttr = (type: number): AttrValue => ({ type });
+const sanitize = (name: string): string => name.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+const shapeOf = (shape: Array<number | null>): number[] => shape.map((size) => (size === null ? -1 : size));
+
+export function forwardFunction(model: tfl.LayersModel, functionName: string): ForwardFunction {
+  const nodes: NodeDef[] = [];
+  const ops = new Set<string>();
+  const used = new Set<string>();
+  const variables: tfl.LayerVariable[] = [];
+  const variableArguments: string[] = [];
+  const add = (name: string, op: string, input: string[], attr: Record<string, AttrValue>, outputArg: string): string => {
+    let unique = name;
+    for (let index = 1; used.has(unique); index++) unique = `${name}_${index}`;
+    used.add(unique);
+    ops.add(op);
+    nodes.push({ name: unique, op, input, attr });
+    return `${unique}:${outputArg}:0`;
+  };
+  const read = (layer: tfl.layers.Layer, weight: tfl.LayerVariable): string => {
+    const argument = `${sanitize(layer.name)}_${sanitize(attributeName(weight))}_readvariableop_resource`;
+    variables.push(weight);
+    variableArguments.push(argument);
+    return add(`${layer.name}/${attributeName(weight)}/ReadVariableOp`, "ReadVariableOp", [argument], { dtype: typeAttr(floatType) }, "value");
+  };
+  const constant = (name: string, values: number[], type: number): string => {
+    const tensor = {
+      dtype: type,
+      tensor_shape: { dim: [{ size: values.length }] },
+      ...(type === int32Type ? { int_val: values } : { float_val: values }),
+    };
+    return add(name, "Const", [], { dtype: typeAttr(type), value: { tensor: tensor as unknown as TensorProto } }, "output");
+  };
+  const activation = (layer: tfl.layers.Layer, name: string | undefined, x: string): string => {
+    const op = activationOps[name ?? "linear"];
+    if (op === undefined) throw unsupported(layer, `activation "${name}"`);
+    if (op === "") return x;
+    return add(`${layer.name}/${op}`, op, [x], { T: typeAttr(floatType) }, activationOutputs[op] ?? "y");
+  };
+
+  const inputNames = model.inputs.map((tensor) => tensor.sourceLayer.name);
+  const edges = new Map<number, string>();
+  model.inputs.forEach((tensor, index) => edges.set(tensor.id, inputNames[index]!));
+  for (const layer of model.layers) {
+    if (layer.getClassName() === "InputLayer") continue;
+    const inbound = layer.inboundNodes.find((node) => node.inputTensors.every((tensor) => edges.has(tensor.id)));
+    if (inbound === undefined || inbound.inputTensors.length !== 1) throw unsupported(layer, "more than one input");
+    const x = edges.get(inbound.inputTensors[0]!.id)!;
+    const config = layer.getConfig() as Record<string, unknown>;
+    const weight = (name: string): tfl.LayerVariable => layer.weights.find((candidate) => attributeName(candidate) === name)!;
+    let y: string;
+    switch (layer.getClassName()) {
+      case "Dense": {
+        let value = add(`${layer.name}/MatMul`, "MatMul", [x, read(layer, weight("kernel"))], { T: typeAttr(floatType), transpose_a: { b: false }, transpose_b: { b: false } }, "product");
+        if (config["useBias"] !== false) value = add(`${layer.name}/BiasAdd`, "BiasAdd", [value, read(layer, weight("bias"))], { T: typeAttr(floatType), data_format: { s: bytes("NHWC") } }, "output");
+        y = activation(layer, config["activation"] as string | undefined, value);
+        break;
+      }
+      case "Conv2D": {
+        if (config["dataFormat"] === "channelsFirst") throw unsupported(layer, "channels-first data");
+        const strides = config["strides"] as number[];
+        const dilations = (config["dilationRate"] as number[] | number | undefined) ?? 1;
+        const dilation = Array.isArray(dilations) ? dilations : [dilations, dilations];
+        let value = add(
+          `${layer.name}/Conv2D`,
+          "Conv2D",
+          [x, read(layer, weight("kernel"))],
+          {
+            T: typeAttr(floatType),
+            strides: { list: listOf({ i: [1, strides[0]!, strides[1]!, 1] }) },
+            padding: { s: bytes(String(config["padding"]).toUpperCase()) },
+            dilations: { list: listOf({ i: [1, dilation[0]!, dilation[1]!, 1] }) },
+            data_format: { s: bytes("NHWC") },
+            use_cudnn_on_gpu: { b: true },
+          },
+          "output",
+        );
+        if (config["useBias"] !== false) value = add(`${layer.name}/BiasAdd`, "BiasAdd", [value, read(layer, weight("bias"))], { T: typeAttr(floatType), data_format: { s: bytes("NHWC") } }, "output");
+        y = activation(layer, config["activation"] as string | undefined, value);
+        break;
+      }
+      case "MaxPooling2D": {
+        if (config["dataFormat"] === "channelsFirst") throw unsupported(layer, "channels-first data");
+        const size = config["poolSize"] as number[];
+        const strides = (config["strides"] as number[] | null) ?? size;
+        y = add(
+          `${layer.name}/MaxPool`,
+          "MaxPool",
+          [x],
+          {
+            T: typeAttr(floatType),
+            ksize: { list: listOf({ i: [1, size[0]!, size[1]!, 1] }) },
+            strides: { list: listOf({ i: [1, strides[0]!, strides[1]!, 1] }) },
+            padding: { s: bytes(String(config["padding"]).toUpperCase()) },
+            data_format: { s: bytes("NHWC") },
+          },
+          "output",
+        );
+        break;
+      }
+      case "Flatten":
+      case "Reshape": {
+        const outputShape = (layer.outputShape as Array<number | null>).slice(1).map((size) => size ?? -1);
+        const target = layer.getClassName() === "Flatten" ? [-1, outputShape.reduce((product, size) => product * size, 1)] : [-1, ...outputShape];
+        y = add(`${layer.name}/Reshape`, "Reshape", [x, constant(`${layer.name}/Const`, target, int32Type)], { T: typeAttr(floatType), Tshape: typeAttr(int32Type) }, "output");
+        break;
+      }
+      case "Dropout":
+        y = add(`${layer.name}/Identity`, "Identity", [x], { T: typeAttr(floatType) }, "output");
+        break;
+      case "Activation":
+        y = activation(layer, config["activation"] as string | undefined, x);
+        break;
+      case "BatchNormalization": {
+        const axis = config["axis"] as number;
+        if (axis !== -1 && axis !== (layer.inputSpec?.[0]?.ndim ?? 0) - 1 && axis !== (layer.outputShape as unknown[]).length - 1) throw unsupported(layer, `axis ${axis} (only the last axis)`);
+        const epsilon = constant(`${layer.name}/batchnorm/add/y`, [Number(config["epsilon"] ?? 0.001)], floatType);
+        const attributes = { T: typeAttr(floatType) };
+        const variance = add(`${layer.name}/batchnorm/add`, "AddV2", [read(layer, weight("moving_variance")), epsilon], attributes, "z");
+        let scale = add(`${layer.name}/batchnorm/Rsqrt`, "Rsqrt", [variance], attributes, "y");
+        if (config["scale"] !== false) scale = add(`${layer.name}/batchnorm/mul`, "Mul", [scale, read(layer, weight("gamma"))], attributes, "z");
+        const scaled = add(`${layer.name}/batchnorm/mul_1`, "Mul", [x, scale], attributes, "z");
+        const shift = add(`${layer.name}/batchnorm/mul_2`, "Mul", [read(layer, weight("moving_mean")), scale], attributes, "z");
+        const offset = config["center"] !== false ? add(`${layer.name}/batchnorm/sub`, "Sub", [read(layer, weight("beta")), shift], attributes, "z") : add(`${layer.name}/batchnorm/Neg`, "Neg", [shift], attributes, "y");
+        y = add(`${layer.name}/batchnorm/add_1`, "AddV2", [scaled, offset], attributes, "z");
+        break;
+      }
+      default:
+        throw unsupported(layer, "its layer type");
+    }
+    const output = inbound.outputTensors[0]!;
+    edges.set(output.id, y);
+  }
+
+  const outputs = model.outputs.map((tensor) => ({ name: tensor.sourceLayer.name, shape: shapeOf(tensor.shape) }));
+  const ret: Record<string, string> = {};
+  const outputArguments = model.outputs.map((tensor, index) => {
+    const name = index === 0 ? "identity" : `identity_${index}`;
+    ret[name] = add(index === 0 ? "Identity" : `Identity_${index}`, "Identity", [edges.get(tensor.id)!], { T: typeAttr(floatType) }, "output");
+    return { name, type: floatType };
+  });
+  const signature: OpDef = {
+    name: functionName,
+    input_arg: [...inputNames.map((name) => ({ name: sanitize(name), type: floatType })), ...variableArguments.map((name) => ({ name, type: resourceType }))],
+    output_arg: outputArguments,
+    attr: [],
+    is_stateful: true,
+  };
+  // Arguments are referenced by their sanitized names inside the body.
+  for (const node of nodes) node.input = node.input.map((input) => (inputNames.includes(input) ? sanitize(input) : input));
+  return {
+    definition: { signature, attr: {}, node_def: nodes, ret, control_ret: {} },
+    inputs: model.inputs.map((tensor, index) => ({ name: inputNames[index]!, shape: shapeOf(tensor.shape) })),
+    outputs,
+    variables,
+    ops,
+  };
+}
+
+function listOf(values: { i?: number[]; type?: number[] }): AttrValue["list"] {
+  return { s: [], i: values.i ?? [], f: [], b: [], type: values.type ?? [], shape: [], tensor: [], func: [] };
+}
+
+const activationOps: Record<string, string> = {
+  linear: "",
+  relu: "Relu",
+  relu6: "Relu6",
+  sigmoid: "Sigmoid",
+  softmax: "Softmax",
+  tanh: "Tanh",
+  elu: "Elu",
+  selu: "Selu",
+  softplus: "Softplus",
+  softsign: "Softsign",
+};
+const activationOutputs: Record<string, string> = { Relu: "activations", Relu6: "activations", Softmax: "softmax", Elu: "activations", Selu: "activations", Softplus: "activations", Softsign: "activations" };
+
+function unsupported(layer: tfl.layers.Layer, what: string): Error {
+  return new Error(
+    `Layer "${layer.name}" (${layer.getClassName()}) cannot be written into a SavedModel graph yet because of ${what}. ` +
+      `Supported: Dense, Conv2D, MaxPooling2D, Flatten, Reshape, Dropout, Activation, BatchNormalization (last axis), one input each. ` +
+      `Save to .keras or .h5 instead.`,
+  );
+}
