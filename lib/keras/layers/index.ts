@@ -22,6 +22,9 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { withKerasName } from "../naming.js";
 import { registeredLayerClass } from "./registered-class.js";
 
+/** Python `keras.layers.serialize(layer)` / `keras.layers.deserialize(config, { customObjects })`. */
+export { serialize, deserialize } from "../saving/serialization.js";
+
 export type { LayerArgs };
 /** The base class of every layer (subclass it for custom layers). */
 export const Layer = tfl.layers.Layer;
