@@ -14,9 +14,13 @@ import * as metrics from "./metrics.js";
 import { Model } from "./models/model.js";
 import { Sequential } from "./models/sequential.js";
 import { loadModel } from "./models/load-model.js";
+import { cloneModel } from "./models/clone-model.js";
+import { modelFromJSON } from "./saving/serialization.js";
 
-/** Python `keras.models`: `await keras.models.loadModel(path)`. */
-export const models = { loadModel };
+/** Python `keras.models`: `await keras.models.loadModel(path)`, `cloneModel(model)`, `modelFromJSON(json)`. */
+export const models = { loadModel, cloneModel, modelFromJSON };
+export * as saving from "./saving/index.js";
+export * as utils from "./utils.js";
 
 export { callbacks, datasets, layers, losses, metrics, Model, Sequential };
 export type { FunctionalModelArgs, ModelOptions } from "./models/model.js";

@@ -106,7 +106,7 @@ test("k3_3.15.0_nested_custom: loading without the custom class names it and the
     assert.match(error.message, /"NestedDenseModel" \(registered in Python as "legacy_nested_container>NestedDenseModel"\)/);
     assert.match(error.message, /customObjects/);
     assert.match(error.message, /customObjectScope/);
-    assert.match(error.message, /registerKerasSerializable\(MyClass, "legacy_nested_container"\)/);
+    assert.match(error.message, /registerKerasSerializable\(\{ package: "legacy_nested_container", name: "NestedDenseModel" \}\)\(MyClass\)/);
     assert.match(error.message, /inspectFile/);
     return true;
   });

@@ -13,19 +13,19 @@ describe("keras.layers: Python's positional-first constructors", () => {
     await tfc.setBackend("cpu");
   });
 
-  it("maps positional arguments onto the tfjs config fields", () => {
+  it("maps positional arguments onto the Keras config fields (snake_case, as Python get_config)", () => {
     const conv = new keras.layers.Conv2D(32, 3, { activation: "relu", padding: "same" });
     assert.equal(conv.getConfig().filters, 32);
-    assert.deepEqual(conv.getConfig().kernelSize, [3, 3]);
+    assert.deepEqual(conv.getConfig().kernel_size, [3, 3]);
     assert.equal(conv.getConfig().padding, "same");
-    assert.deepEqual(new keras.layers.MaxPooling2D().getConfig().poolSize, [2, 2]);
-    assert.deepEqual(new keras.layers.MaxPooling2D(3).getConfig().poolSize, [3, 3]);
+    assert.deepEqual(new keras.layers.MaxPooling2D().getConfig().pool_size, [2, 2]);
+    assert.deepEqual(new keras.layers.MaxPooling2D(3).getConfig().pool_size, [3, 3]);
     assert.equal(new keras.layers.LSTM(16, { returnSequences: true }).getConfig().units, 16);
     const embedding = new keras.layers.Embedding(1000, 8);
-    assert.deepEqual([embedding.getConfig().inputDim, embedding.getConfig().outputDim], [1000, 8]);
+    assert.deepEqual([embedding.getConfig().input_dim, embedding.getConfig().output_dim], [1000, 8]);
     assert.equal(new keras.layers.Dropout(0.25).getConfig().rate, 0.25);
     assert.equal(new keras.layers.Activation("tanh").getConfig().activation, "tanh");
-    assert.deepEqual(new keras.layers.Reshape([7, 4]).getConfig().targetShape, [7, 4]);
+    assert.deepEqual(new keras.layers.Reshape([7, 4]).getConfig().target_shape, [7, 4]);
     assert.equal(new keras.layers.Dense({ units: 5 }).getConfig().units, 5);
   });
 

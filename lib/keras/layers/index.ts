@@ -17,14 +17,33 @@ import type { Embedding as TfEmbedding, EmbeddingLayerArgs } from "@tensorflow/t
 import type { BatchNormalization as TfBatchNormalization, BatchNormalizationLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/normalization.js";
 import type { MaxPooling2D as TfMaxPooling2D, Pooling2DLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/pooling.js";
 import type { LSTM as TfLSTM, LSTMLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/recurrent.js";
+import type * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { withKerasName } from "../naming.js";
 import { registeredLayerClass } from "./registered-class.js";
+
+/** Python `keras.layers.serialize(layer)` / `keras.layers.deserialize(config, { customObjects })`. */
+export { serialize, deserialize } from "../saving/serialization.js";
 
 export type { LayerArgs };
 /** The base class of every layer (subclass it for custom layers). */
 export const Layer = tfl.layers.Layer;
 export type Layer = tfl.layers.Layer;
+
+/** A nested `{class_name, config}` in a layer config (initializers, regularizers, constraints). */
+export type SerializedObjectConfig = { class_name: string; config: tfc.serialization.ConfigDict };
+/** Fields every Keras layer config has (Python `Layer.get_config()`), plus the layer's own. */
+export type LayerConfig = { name: string; trainable: boolean; dtype: string; [key: string]: tfc.serialization.ConfigDictValue };
+/** Python `Dense.get_config()`. */
+export type DenseConfig = LayerConfig & { units: number; activation: string; use_bias: boolean; kernel_initializer: SerializedObjectConfig; bias_initializer: SerializedObjectConfig };
+/** Python `Dropout.get_config()`. */
+export type DropoutConfig = LayerConfig & { rate: number };
+/** Python `Conv2D.get_config()`. */
+export type Conv2DConfig = LayerConfig & { filters: number; kernel_size: number[]; strides: number[]; padding: string; activation: string; use_bias: boolean };
+/** Python `LSTM.get_config()`. */
+export type LSTMConfig = LayerConfig & { units: number; activation: string; recurrent_activation: string; return_sequences: boolean };
+/** Python `Embedding.get_config()`. */
+export type EmbeddingConfig = LayerConfig & { input_dim: number; output_dim: number };
 
 /** Options without the fields given positionally. */
 type Rest<Args, Positional extends keyof Args> = Omit<Args, Positional> & Partial<Pick<Args, Positional>>;
@@ -36,6 +55,8 @@ export class Dense extends registeredLayerClass<typeof TfDense>("Dense") {
   constructor(first: number | DenseLayerArgs, options: Rest<DenseLayerArgs, "units"> = {}) {
     super(withKerasName(typeof first === "number" ? { ...options, units: first } : first, "Dense"));
   }
+  /** Python `get_config()`, with its known fields typed. */
+  override getConfig(): DenseConfig { return super.getConfig() as DenseConfig; }
 }
 
 /** Python `Dropout(rate, **kwargs)`. */
@@ -45,6 +66,8 @@ export class Dropout extends registeredLayerClass<typeof TfDropout>("Dropout") {
   constructor(first: number | DropoutLayerArgs, options: Rest<DropoutLayerArgs, "rate"> = {}) {
     super(withKerasName(typeof first === "number" ? { ...options, rate: first } : first, "Dropout"));
   }
+  /** Python `get_config()`, with its known fields typed. */
+  override getConfig(): DropoutConfig { return super.getConfig() as DropoutConfig; }
 }
 
 /** Python `Flatten(**kwargs)`. */
@@ -52,6 +75,8 @@ export class Flatten extends registeredLayerClass<typeof TfFlatten>("Flatten") {
   constructor(options: FlattenLayerArgs = {}) {
     super(withKerasName(options, "Flatten"));
   }
+  /** Python `get_config()`, with its known fields typed. */
+  override getConfig(): LayerConfig { return super.getConfig() as LayerConfig; }
 }
 
 type ActivationName = ActivationLayerArgs["activation"];
@@ -62,6 +87,8 @@ export class Activation extends registeredLayerClass<typeof TfActivation>("Activ
   constructor(first: ActivationName | ActivationLayerArgs, options: Rest<ActivationLayerArgs, "activation"> = {}) {
     super(withKerasName(typeof first === "string" ? { ...options, activation: first } : first, "Activation"));
   }
+  /** Python `get_config()`, with its known fields typed. */
+  override getConfig(): LayerConfig & { activation: string } { return super.getConfig() as LayerConfig & { activation: string }; }
 }
 
 /** Python `Reshape(target_shape, **kwargs)`. */
@@ -71,6 +98,8 @@ export class Reshape extends registeredLayerClass<typeof TfReshape>("Reshape") {
   constructor(first: number[] | ReshapeLayerArgs, options: Rest<ReshapeLayerArgs, "targetShape"> = {}) {
     super(withKerasName(Array.isArray(first) ? { ...options, targetShape: first } : first, "Reshape"));
   }
+  /** Python `get_config()`, with its known fields typed. */
+  override getConfig(): LayerConfig & { target_shape: number[] } { return super.getConfig() as LayerConfig & { target_shape: number[] }; }
 }
 
 /** Python `Conv2D(filters, kernel_size, **kwargs)`. */
@@ -83,6 +112,8 @@ export class Conv2D extends registeredLayerClass<typeof TfConv2D>("Conv2D") {
     }
     super(withKerasName(typeof first === "number" ? { ...options, filters: first, kernelSize: kernelSize! } : first, "Conv2D"));
   }
+  /** Python `get_config()`, with its known fields typed. */
+  override getConfig(): Conv2DConfig { return super.getConfig() as Conv2DConfig; }
 }
 
 /** Python `MaxPooling2D(pool_size=(2, 2), **kwargs)`. */
@@ -93,6 +124,8 @@ export class MaxPooling2D extends registeredLayerClass<typeof TfMaxPooling2D>("M
     const all = typeof first === "number" || Array.isArray(first) ? { ...options, poolSize: first } : { ...(first ?? options) };
     super(withKerasName({ poolSize: [2, 2] as [number, number], ...all }, "MaxPooling2D"));
   }
+  /** Python `get_config()`, with its known fields typed. */
+  override getConfig(): LayerConfig & { pool_size: number[]; strides: number[]; padding: string } { return super.getConfig() as LayerConfig & { pool_size: number[]; strides: number[]; padding: string }; }
 }
 
 /** Python `LSTM(units, **kwargs)`. */
@@ -102,6 +135,8 @@ export class LSTM extends registeredLayerClass<typeof TfLSTM>("LSTM") {
   constructor(first: number | LSTMLayerArgs, options: Rest<LSTMLayerArgs, "units"> = {}) {
     super(withKerasName(typeof first === "number" ? { ...options, units: first } : first, "LSTM"));
   }
+  /** Python `get_config()`, with its known fields typed. */
+  override getConfig(): LSTMConfig { return super.getConfig() as LSTMConfig; }
 }
 
 /** Python `Embedding(input_dim, output_dim, **kwargs)`. */
@@ -114,6 +149,8 @@ export class Embedding extends registeredLayerClass<typeof TfEmbedding>("Embeddi
     }
     super(withKerasName(typeof first === "number" ? { ...options, inputDim: first, outputDim: outputDim! } : first, "Embedding"));
   }
+  /** Python `get_config()`, with its known fields typed. */
+  override getConfig(): EmbeddingConfig { return super.getConfig() as EmbeddingConfig; }
 }
 
 /** Python `BatchNormalization(**kwargs)`. */
@@ -121,6 +158,8 @@ export class BatchNormalization extends registeredLayerClass<typeof TfBatchNorma
   constructor(options: BatchNormalizationLayerArgs = {}) {
     super(withKerasName(options, "BatchNormalization"));
   }
+  /** Python `get_config()`, with its known fields typed. */
+  override getConfig(): LayerConfig & { axis: number; momentum: number; epsilon: number } { return super.getConfig() as LayerConfig & { axis: number; momentum: number; epsilon: number }; }
 }
 
 /** Python `InputLayer(input_shape=..., **kwargs)`. */

@@ -1,14 +1,41 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
+import { toKerasConfig } from "../saving/keras-json/case-conversion.js";
+import { prepareKerasConfig, withKerasClasses } from "../saving/keras-json/deserialize.js";
+import type { CustomObjectMap } from "../saving/keras-json/custom-objects.js";
+import type { JsonObject } from "../saving/keras-json/schema.js";
 
 /**
  * tfjs-layers exports its layer classes only through factories (`tf.layers.dense`), but every class
  * registers itself for deserialization; the registry hands us the class itself so we can subclass it.
+ * The class returned adds Keras's serialization face: `getConfig()` in Keras spelling (snake_case)
+ * and a one-argument `static fromConfig(config)`, next to tfjs's two-argument form.
  */
 export function registeredLayerClass<C extends new (...args: never[]) => tfl.layers.Layer>(className: string): WithTypedApply<C> {
   const entry = tfc.serialization.SerializationMap.getMap().classNameMap[className];
   if (!entry) throw new Error(`tfjs-layers has no registered class "${className}"; is @tensorflow/tfjs-layers 4.22 installed?`);
-  return entry[0] as unknown as WithTypedApply<C>;
+  const tfjsClass = entry[0] as unknown as new (config: unknown) => tfl.layers.Layer;
+  const tfjsFromConfig = entry[1] as unknown as (cls: unknown, config: unknown, ...rest: unknown[]) => unknown;
+  const KerasFacing = class extends tfjsClass {
+    /** Python `layer.get_config()`: Keras's keys (`use_bias`, `kernel_initializer`...). */
+    override getConfig(): tfc.serialization.ConfigDict {
+      return toKerasConfig(super.getConfig()) as tfc.serialization.ConfigDict;
+    }
+
+    /**
+     * Python `Dense.from_config(config)` (also given Keras 3 spellings); tfjs calls it as
+     * `fromConfig(cls, config)`, which still works.
+     */
+    static fromConfig(...args: unknown[]): unknown {
+      if (typeof args[0] === "function") return tfjsFromConfig(args[0], args[1], ...args.slice(2));
+      const [config, options] = args as [JsonObject, { customObjects?: CustomObjectMap } | undefined];
+      const prepared = prepareKerasConfig({ class_name: className, config }, { customObjects: options?.customObjects ?? {} });
+      return withKerasClasses(prepared.aliases, () => new this(prepared.config.config));
+    }
+  };
+  Object.defineProperty(KerasFacing.fromConfig, "pythonStyle", { value: true });
+  Object.defineProperty(KerasFacing, "name", { value: className });
+  return KerasFacing as unknown as WithTypedApply<C>;
 }
 
 type Kwargs = Parameters<tfl.layers.Layer["apply"]>[1];
@@ -24,5 +51,13 @@ export interface TypedApply {
   apply(inputs: tfc.Tensor, kwargs?: Kwargs): tfc.Tensor;
   apply(inputs: AnyInputs, kwargs?: Kwargs): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[];
 }
+
+/** Python-style `static fromConfig(config, { customObjects })`, returning the class's instance. */
+export interface KerasFromConfig<I> {
+  fromConfig(config: JsonObject, options?: { customObjects?: CustomObjectMap }): I;
+}
+
 /** The class with the typed `apply` overloads first, so they win overload resolution. */
-export type WithTypedApply<C extends new (...args: never[]) => tfl.layers.Layer> = Omit<C, "prototype"> & (new (...args: ConstructorParameters<C>) => TypedApply & InstanceType<C>);
+export type WithTypedApply<C extends new (...args: never[]) => tfl.layers.Layer> = Omit<C, "prototype" | "fromConfig"> &
+  KerasFromConfig<TypedApply & InstanceType<C>> &
+  (new (...args: ConstructorParameters<C>) => TypedApply & InstanceType<C>);

@@ -1,3 +1,5 @@
+import { kerasModelConfig, modelFromConfigArguments, modelToJSON, type FromConfigOptions } from "../saving/serialization.js";
+import type { JsonObject } from "../saving/keras-json/schema.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { renderModelSummary, type ModelSummaryData } from "../../display/renderers/model-summary.js";
@@ -91,4 +93,12 @@ export class Model extends tfl.LayersModel {
 
   /** Python `model.save(path)`: `.keras` (Keras 3 archive) or `.h5` (Keras 2 HDF5); tfjs URLs/IOHandlers go to tfjs. */
   override save(path: string | tfc.io.IOHandler, options?: SaveModelOptions | tfc.io.SaveConfig): Promise<tfc.io.SaveResult> { return saveModelOrDelegate(this, super.save.bind(this), path, options); }
+  /** Python `model.get_config()`: a plain object in Keras spelling (snake_case). */
+  override getConfig(): JsonObject { return kerasModelConfig(this, super.getConfig()); }
+  /** Python `model.to_json()`; tfjs's internal `toJSON(null, false)` still gets its object. */
+  override toJSON(unused?: unknown, returnString = true): string { return (returnString ? modelToJSON(this, this.getConfig()) : super.toJSON(unused, false)) as string; }
+  /** Python `Model.from_config(config)` (also tfjs's `fromConfig(cls, config)`). */
+  static override fromConfig<T extends tfc.serialization.Serializable>(cls: tfc.serialization.SerializableConstructor<T>, config: tfc.serialization.ConfigDict, customObjects?: tfc.serialization.ConfigDict, fastWeightInit?: boolean): T;
+  static override fromConfig<M extends Model>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;
+  static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Model, "Functional", args, super.fromConfig.bind(this) as never); }
 }

@@ -1,3 +1,5 @@
+import { kerasModelConfig, modelFromConfigArguments, modelToJSON, type FromConfigOptions } from "../saving/serialization.js";
+import type { JsonObject } from "../saving/keras-json/schema.js";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { renderModelSummary, type ModelSummaryData } from "../../display/renderers/model-summary.js";
 import type { MimeBundle } from "../../display/sink.js";
@@ -101,4 +103,12 @@ export class Sequential extends tfl.Sequential {
 
   /** Python `model.save(path)`: `.keras` (Keras 3 archive) or `.h5` (Keras 2 HDF5); tfjs URLs/IOHandlers go to tfjs. */
   override save(path: string | tfc.io.IOHandler, options?: SaveModelOptions | tfc.io.SaveConfig): Promise<tfc.io.SaveResult> { return saveModelOrDelegate(this, super.save.bind(this), path, options); }
+  /** Python `model.get_config()`: a plain object in Keras spelling (snake_case). */
+  override getConfig(): JsonObject { return kerasModelConfig(this, super.getConfig()); }
+  /** Python `model.to_json()`; tfjs's internal `toJSON(null, false)` still gets its object. */
+  override toJSON(unused?: unknown, returnString = true): string { return (returnString ? modelToJSON(this, this.getConfig()) : super.toJSON(unused, false)) as string; }
+  /** Python `Sequential.from_config(config)` (also tfjs's `fromConfig(cls, config)`). */
+  static override fromConfig<T extends tfc.serialization.Serializable>(cls: tfc.serialization.SerializableConstructor<T>, config: tfc.serialization.ConfigDict, customObjects?: tfc.serialization.ConfigDict, fastWeightInit?: boolean): T;
+  static override fromConfig<M extends Sequential>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;
+  static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Sequential, "Sequential", args, super.fromConfig.bind(this) as never); }
 }

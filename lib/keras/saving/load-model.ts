@@ -1,22 +1,20 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { registerChainedOps } from "../../backend/chained-ops.js";
 import { detectFormat } from "../../formats/detect.js";
 import { Hdf5File, type Hdf5Array } from "../../formats/hdf5/hdf5-file.js";
 import { readLegacyH5Layout, readSplitTextList, type SavedLayerWeights } from "../../formats/hdf5/legacy-h5.js";
 import { readKeras3Weights, readKerasArchive } from "../../formats/keras-archive/keras-archive.js";
 import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
 import { assignSavedWeights } from "./assign-weights.js";
-import { findUnknownClasses, UnknownKerasClassError, type CustomObjects } from "./keras-json/class-registry.js";
-import { normalizeKerasConfig } from "./keras-json/normalize.js";
+import { deserializeKerasObject } from "./keras-json/deserialize.js";
+import type { CustomObjectMap } from "./keras-json/custom-objects.js";
 import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
-import { assertSafeConfig } from "./safe-mode.js";
 import { compileFromState, optimizerFromKeras, restoreOptimizerState, type OptimizerState } from "./compile-state.js";
 
 /** Options of {@link loadKerasModel} and {@link modelFromKerasConfig}. */
 export interface LoadKerasModelOptions {
   /** Classes for names the file uses that tfjs-layers does not know (className → class). */
-  customObjects?: CustomObjects;
+  customObjects?: CustomObjectMap;
   /** Refuse configs that carry code (Lambda bytecode, external functions). Default true. */
   safeMode?: boolean;
   /** Where the config came from (a file path), named in error messages. */
@@ -33,22 +31,9 @@ export interface LoadKerasModelOptions {
  * const model = await modelFromKerasConfig(JSON.parse(configJson));
  */
 export async function modelFromKerasConfig(config: KerasObjectConfig, options: LoadKerasModelOptions = {}): Promise<tfl.LayersModel> {
-  assertSafeConfig(config, options);
-  const unknown = findUnknownClasses(config, options.customObjects);
-  if (unknown.length > 0) throw new UnknownKerasClassError(unknown, options.source);
-  const where = options.source ? `${options.source}: ` : "";
-  try {
-    const normalized = normalizeKerasConfig(config);
-    // Some tfjs-layers initializers (Orthogonal, used by LSTM) call chained tensor methods.
-    registerChainedOps();
-    return await tfl.models.modelFromJSON(
-      normalized as unknown as Parameters<typeof tfl.models.modelFromJSON>[0],
-      options.customObjects as unknown as Parameters<typeof tfl.models.modelFromJSON>[1],
-    );
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${where}the model config could not be rebuilt: ${message} The config is corrupt or uses options tskeras does not support yet.`);
-  }
+  const model = deserializeKerasObject(config, options);
+  if (!(model instanceof tfl.LayersModel)) throw new Error(`${options.source ?? "the config"}: describes a ${config.class_name}, not a model.`);
+  return model;
 }
 
 /**

@@ -23,10 +23,11 @@ export class UnknownKerasClassError extends Error {
     const packageName = first.registeredName?.includes(">") ? first.registeredName.split(">")[0] : "Custom";
     super(
       `${source ? `${source}: ` : ""}Cannot rebuild the model: unknown class ${names}. tskeras only rebuilds classes it knows or that you register. ` +
-        `Write a TypeScript class with static className = "${first.className}" and register it in one of three ways: ` +
-        `pass it in the customObjects argument (loadModel(path, { customObjects: { ${first.className}: MyClass } })), ` +
-        `run the load inside customObjectScope({ ${first.className}: MyClass }, () => loadModel(path)), ` +
-        `or register it once with registerKerasSerializable(MyClass, "${packageName}"). ` +
+        `Write a TypeScript class for it and make it known in one of three ways: ` +
+        `pass it in the customObjects argument (keras.models.loadModel(path, { customObjects: { ${first.className}: MyClass } }), ` +
+        `keras.models.modelFromJSON(json, { ${first.className}: MyClass }), keras.Model.fromConfig(config, { customObjects: { ${first.className}: MyClass } })), ` +
+        `run the call inside keras.utils.customObjectScope({ ${first.className}: MyClass }, () => ...), ` +
+        `or register it once with keras.saving.registerKerasSerializable({ package: "${packageName}", name: "${first.className}" })(MyClass). ` +
         `The variables and config can still be read without the class: inspectFile(path).`,
     );
     this.name = "UnknownKerasClassError";

@@ -1,0 +1,61 @@
+/**
+ * Live objects → Keras JSON (the Keras 2 `{class_name, config}` schema, snake_case keys), with
+ * `registered_name` for classes registered through `registerKerasSerializable`.
+ *
+ * @example
+ * serializeKerasObject(new keras.layers.Dense(3)); // { class_name: "Dense", config: { units: 3, ... } }
+ */
+import * as tfc from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-layers";
+import { toKerasConfig } from "./case-conversion.js";
+import { registeredEntries, registeredNameOf } from "./custom-objects.js";
+import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./schema.js";
+
+/** Class names tfjs-layers itself registers (its configs are camelCase and get respelled). */
+const builtinClassNames = new Set(Object.keys(tfc.serialization.SerializationMap.getMap().classNameMap));
+
+/** Whether a class name is one of tfjs-layers's own (configs respelled) rather than a user's (kept as written). */
+export function isBuiltinClassName(className: string): boolean {
+  return builtinClassNames.has(className);
+}
+
+/** Anything with tfjs's serialization methods: layers, models, initializers... */
+export interface SerializableObject {
+  getClassName(): string;
+  getConfig(): object;
+}
+
+/** The config an object's getConfig returns, in Keras spelling (user classes' configs as written). */
+export function kerasConfigOf(object: SerializableObject): JsonObject {
+  const builtin = isBuiltinClassName(object.getClassName());
+  const raw = object.getConfig() as Record<string, unknown>;
+  const converted = builtin
+    ? toKerasConfig(raw, (className) => !isBuiltinClassName(className))
+    : (toKerasConfig({ className: object.getClassName(), config: raw }, () => true) as JsonObject)["config"];
+  const config = converted as JsonObject;
+  addRegisteredNames(config);
+  return config;
+}
+
+/** Python `keras.layers.serialize(layer)` / `serialize_keras_object`. */
+export function serializeKerasObject(object: SerializableObject): KerasObjectConfig {
+  const registeredName = registeredNameOf(object.constructor);
+  const result: KerasObjectConfig = { class_name: object.getClassName(), config: kerasConfigOf(object) };
+  if (registeredName !== undefined) result.registered_name = registeredName;
+  return result;
+}
+
+/** Adds `registered_name` to nested objects whose class was registered (custom layers inside a model). */
+function addRegisteredNames(value: JsonValue): void {
+  if (Array.isArray(value)) {
+    value.forEach(addRegisteredNames);
+    return;
+  }
+  if (!isJsonObject(value)) return;
+  const className = value["class_name"];
+  if (typeof className === "string" && !isBuiltinClassName(className) && value["registered_name"] === undefined) {
+    const match = registeredEntries().find(([, object]) => ((object as { className?: string }).className ?? object.name) === className);
+    if (match) value["registered_name"] = match[0];
+  }
+  for (const entry of Object.values(value)) addRegisteredNames(entry);
+}
