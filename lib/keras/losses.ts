@@ -70,19 +70,55 @@ export class MeanSquaredError extends Loss {
   }
 }
 
+/** Python `keras.losses.BinaryCrossentropy(from_logits=...)`: one probability (or logit) per label. */
+export class BinaryCrossentropy extends Loss {
+  readonly name = "binary_crossentropy";
+  readonly fromLogits: boolean;
+  constructor(options: CrossentropyOptions = {}) {
+    super();
+    this.fromLogits = options.fromLogits ?? false;
+  }
+  call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor {
+    return tfc.tidy(() => {
+      const labels = tfc.cast(yTrue, "float32");
+      if (this.fromLogits) {
+        // max(x, 0) - x * z + log(1 + exp(-|x|)): stable for large logits.
+        const perLabel = tfc.add(tfc.sub(tfc.relu(yPred), tfc.mul(yPred, labels)), tfc.log1p(tfc.exp(tfc.neg(tfc.abs(yPred)))));
+        return tfc.mean(perLabel, -1);
+      }
+      const epsilon = 1e-7;
+      const p = tfc.clipByValue(yPred, epsilon, 1 - epsilon);
+      const perLabel = tfc.neg(tfc.add(tfc.mul(labels, tfc.log(p)), tfc.mul(tfc.sub(1, labels), tfc.log(tfc.sub(1, p)))));
+      return tfc.mean(perLabel, -1);
+    });
+  }
+}
+
+/** Python `keras.losses.MeanAbsoluteError()`. */
+export class MeanAbsoluteError extends Loss {
+  readonly name = "mean_absolute_error";
+  call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor {
+    return tfc.tidy(() => tfc.mean(tfc.abs(tfc.sub(yTrue, yPred)), -1));
+  }
+}
+
 /** Keras loss strings (snake_case and aliases) → loss objects. */
 const lossesByName: Record<string, () => Loss> = {
   sparse_categorical_crossentropy: () => new SparseCategoricalCrossentropy(),
   categorical_crossentropy: () => new CategoricalCrossentropy(),
   mean_squared_error: () => new MeanSquaredError(),
   mse: () => new MeanSquaredError(),
+  binary_crossentropy: () => new BinaryCrossentropy(),
+  mean_absolute_error: () => new MeanAbsoluteError(),
+  mae: () => new MeanAbsoluteError(),
 };
 
 /** Resolves what `compile({ loss })` accepts into a named per-sample function. */
 export function resolveLoss(loss: string | Loss | LossFunction): LossFunction {
   if (loss instanceof Loss) return loss.asFunction();
   if (typeof loss === "function") return loss;
-  const make = lossesByName[loss];
+  // tfjs spells loss names in camelCase ("binaryCrossentropy"); Keras in snake_case.
+  const make = lossesByName[loss] ?? lossesByName[loss.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()];
   if (!make) throw new Error(`Unknown loss "${loss}". Expected one of ${Object.keys(lossesByName).join(", ")}, a keras.losses object or a function (yTrue, yPred) => Tensor.`);
   return make().asFunction();
 }

@@ -101,4 +101,15 @@ describe("training the MNIST tutorial model", () => {
     });
     assert.ok(Math.abs(values[0] - expected[0]) < 1e-5 && Math.abs(values[1] - expected[1]) < 1e-5, `${values} vs ${expected}`);
   });
+  it("computes binary crossentropy from probabilities and from logits like -[z log p + (1 - z) log(1 - p)], also by its tfjs name", () => {
+    const logits = [[2, -1], [0.3, 4]];
+    const labels = [[1, 0], [0, 1]];
+    const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+    const expected = logits.map((row, i) => row.reduce((sum, x, j) => sum - (labels[i]![j]! * Math.log(sigmoid(x)) + (1 - labels[i]![j]!) * Math.log(1 - sigmoid(x))), 0) / row.length);
+    const fromLogits = new keras.losses.BinaryCrossentropy({ fromLogits: true }).call(tfc.tensor2d(labels), tfc.tensor2d(logits)).dataSync();
+    const fromProbabilities = keras.losses.resolveLoss("binaryCrossentropy")(tfc.tensor2d(labels), tfc.tensor2d(logits.map((row) => row.map(sigmoid)))).dataSync();
+    for (const values of [fromLogits, fromProbabilities]) {
+      assert.ok(expected.every((value, i) => Math.abs(values[i]! - value) < 1e-5), `${[...values]} vs ${expected}`);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { Hdf5Writer, writeHdf5FileAtomic } from "../../formats/hdf5/hdf5-writer.
 import { kerasArchiveMembers } from "../../formats/keras-archive/keras-archive.js";
 import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
 import { writeFileAtomic } from "../../io/atomic-file.js";
+import { kerasVersion, modelToJSON } from "./serialization.js";
 import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
 
 /** Options of {@link saveModel} (Python `model.save(filepath, include_optimizer=True)`). */
@@ -40,15 +41,16 @@ export async function saveWeightsH5(model: tfl.LayersModel, path: string): Promi
   await writeHdf5FileAtomic(path, (h5) => writeLegacyLayerWeights(h5, model, "/"));
 }
 
-function producer(model: tfl.LayersModel): { kerasVersion: string; backend: string } {
-  const topology = model.toJSON(null, false) as unknown as { keras_version?: string; backend?: string };
-  return { kerasVersion: topology.keras_version ?? "tfjs-layers", backend: topology.backend ?? "tensor_flow.js" };
+function producer(_model: tfl.LayersModel): { kerasVersion: string; backend: string } {
+  return { kerasVersion, backend: "tensorflow" };
 }
 
-/** The model's architecture as a Keras 2 `{class_name, config}` object. */
+/** The model's architecture as a Keras `{class_name, config}` object (Keras spelling, as `model.toJSON()`). */
 function modelConfigOf(model: tfl.LayersModel): Record<string, unknown> {
-  const { class_name, config } = model.toJSON(null, false) as unknown as { class_name: string; config: unknown };
-  return { class_name, config };
+  // Our Model/Sequential override toJSON with the Keras spelling; a plain tfjs model is respelled here.
+  const overridden = model.toJSON !== tfl.LayersModel.prototype.toJSON && model.toJSON !== tfl.Sequential.prototype.toJSON;
+  const json = JSON.parse(overridden ? (model.toJSON() as string) : modelToJSON(model)) as { class_name: string; config: unknown };
+  return { class_name: json.class_name, config: json.config };
 }
 
 /** Keras 2 names weights `<layer>/<attribute>:0` (`dense/kernel:0`). */
