@@ -9,7 +9,8 @@ const usage = `usage: tskeras COMMAND [ARGS]
   run NOTEBOOK.ipynb ... [--output DIR] [--html]   execute notebooks headless
   start [OUTPUT_DIR]                           run the tutorial notebooks (npm start)
   inspect PATH [--json]                        format, producer, model and variables of a saved model
-  predict PATH --input a.npy [--input b.npy] --output out.json [--unsafe]   run a saved model on .npy inputs`;
+  predict PATH --input a.npy [--input b.npy] --output out.json [--unsafe] [--signature NAME]
+                                         run a saved model on .npy inputs (--signature: a SavedModel signature)`;
 
 type Command = (args: string[]) => Promise<number>;
 

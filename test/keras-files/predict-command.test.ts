@@ -57,4 +57,27 @@ describe("tskeras predict", () => {
     assert.equal(hostile.status, 1);
     assert.match(hostile.stderr, /tskeras predict: [\s\S]*Lambda/);
   });
+  it("--signature serving_default runs sm_k2_dense's graph (NAME=file.npy) and gives the reference outputs", () => {
+    const reference = readReference("sm_k2_dense");
+    const prediction = reference.prediction!;
+    const input = prediction.inputs[0]!;
+    const file = join(directory, "sm-input.npy");
+    writeFileSync(file, writeNpy({ dtype: "float32", shape: input.shape, values: Float32Array.from(flatten(input.values)) }));
+    const output = join(directory, "sm.json");
+    const child = runPredict([join(repositoryRoot, "../shared/fixtures/real/sm_k2_dense/my_model"), "--signature", "serving_default", "--input", `dense_input=${file}`, "--output", output]);
+    assert.equal(child.status, 0, child.stderr);
+    const written = JSON.parse(readFileSync(output, "utf8")) as { outputs: { name: string; shape: number[]; values: number[] }[] };
+    assert.equal(written.outputs.length, 1);
+    assert.deepEqual(written.outputs[0]!.shape, prediction.outputs[0]!.shape);
+    const expected = flatten(prediction.outputs[0]!.values);
+    written.outputs[0]!.values.forEach((value, position) => assert.ok(Math.abs(value - expected[position]!) <= prediction.tolerance_abs, `${value} vs ${expected[position]}`));
+  });
+
+  it("--signature names the signatures a SavedModel has when the one asked for is missing", () => {
+    const file = join(directory, "three.npy");
+    writeFileSync(file, writeNpy({ dtype: "float32", shape: [], values: new Float32Array([2]) }));
+    const child = runPredict([join(repositoryRoot, "../shared/fixtures/real/tfjs_sm_times_three_float/times_three_float"), "--signature", "predict", "--input", file, "--output", join(directory, "never.json")]);
+    assert.equal(child.status, 2);
+    assert.match(child.stderr, /has no signature "predict"; it has serving_default/);
+  });
 });

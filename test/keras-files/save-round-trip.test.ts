@@ -3,7 +3,7 @@
 // state and Adam state, and train on exactly like the model that was never saved.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -44,8 +44,8 @@ function reloadInFreshProcess(path: string): { before: number[]; after: number[]
 
 describe("model.save round trips in a fresh process", () => {
   for (const [kind, build] of [["Sequential", sequentialModel], ["Functional", functionalModel]] as const) {
-    for (const suffix of [".h5", ".keras"]) {
-      it(`${kind} → ${suffix}: same predictions, compile and Adam state, identical resumed training`, async () => {
+    for (const suffix of [".h5", ".keras", ""]) {
+      it(`${kind} → ${suffix || "SavedModel directory"}: same predictions, compile and Adam state, identical resumed training`, async () => {
         const model = build();
         model.compile({ optimizer: tf.train.adam(0.01, 0.8, 0.99, 1e-6), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
         const x = inputs();
@@ -74,9 +74,27 @@ describe("model.save round trips in a fresh process", () => {
     }
   }
 
-  it("refuses a SavedModel directory path with a clear message and writes nothing", async () => {
+  it("refuses an unknown saveFormat with a clear message and writes nothing", async () => {
     const directory = mkdtempSync(join(tmpdir(), "tskeras-save-"));
-    await assert.rejects(sequentialModel().save(join(directory, "exported")), /SavedModel directory is not available in this version yet\. Use a path ending in \.keras .* or \.h5/);
+    await assert.rejects(sequentialModel().save(join(directory, "exported"), { saveFormat: "onnx" as "tf" }), /Unknown saveFormat "onnx"\. Expected "h5", "keras", "tf" \(SavedModel directory\) or "tfjs"/);
     assert.deepEqual(readdirSync(directory), []);
+  });
+
+  it("saveFormat overrides the suffix: a .h5-named path saved as 'tf' is a SavedModel directory", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "tskeras-save-"));
+    await sequentialModel().save(join(directory, "odd.h5"), { saveFormat: "tf" });
+    assert.deepEqual(readdirSync(join(directory, "odd.h5")).sort(), ["assets", "fingerprint.pb", "keras_metadata.pb", "saved_model.pb", "variables"]);
+  });
+  it("saveFormat 'tfjs' writes model.json in the Keras schema that tfjs and keras.models.loadModel read back identically", async () => {
+    const directory = join(mkdtempSync(join(tmpdir(), "tskeras-save-")), "web_model");
+    const model = sequentialModel();
+    await model.save(directory, { saveFormat: "tfjs" });
+    const json = JSON.parse(readFileSync(join(directory, "model.json"), "utf8")) as { modelTopology: { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } } };
+    // Keras class names and keys (not tfjs's camelCase, not respelled twice).
+    assert.deepEqual(json.modelTopology.config.layers.map((layer) => layer.class_name), ["Dense", "Dense"]);
+    assert.deepEqual((json.modelTopology.config.layers[0]!.config["kernel_initializer"] as { class_name: string }).class_name, "VarianceScaling");
+    const reloaded = await keras.models.loadModel(join(directory, "model.json"));
+    const x = inputs();
+    assert.deepEqual(Array.from((reloaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()));
   });
 });

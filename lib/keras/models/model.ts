@@ -7,7 +7,7 @@ import type { MimeBundle } from "../../display/sink.js";
 import { uniqueName } from "../naming.js";
 import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
 import { summarizeModel } from "./summary.js";
-import { loadModelWeights, saveModelWeights, type SaveWeightsOptions } from "./weights-io.js";
+import { loadModelWeights, saveModelWeights, type LoadWeightsOptions, type SaveWeightsOptions } from "./weights-io.js";
 import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
 import { saveModelOrDelegate, type SaveModelOptions } from "../saving/save-model.js";
 
@@ -52,7 +52,7 @@ export class Model extends tfl.LayersModel {
    * Python `model.load_weights(path)` (a checkpoint prefix, .h5 or .keras); given a tensor map it is
    * TensorFlow.js's own loadWeights.
    */
-  override loadWeights(pathOrWeights: string | tfc.NamedTensorMap, options: boolean | { byName?: boolean } = {}): Promise<CheckpointLoadStatus | undefined> {
+  override loadWeights(pathOrWeights: string | tfc.NamedTensorMap, options: boolean | LoadWeightsOptions = {}): Promise<CheckpointLoadStatus | undefined> {
     if (typeof pathOrWeights !== "string") {
       super.loadWeights(pathOrWeights, typeof options === "boolean" ? options : true);
       return Promise.resolve(undefined);
@@ -95,8 +95,14 @@ export class Model extends tfl.LayersModel {
   override save(path: string | tfc.io.IOHandler, options?: SaveModelOptions | tfc.io.SaveConfig): Promise<tfc.io.SaveResult> { return saveModelOrDelegate(this, super.save.bind(this), path, options); }
   /** Python `model.get_config()`: a plain object in Keras spelling (snake_case). */
   override getConfig(): JsonObject { return kerasModelConfig(this, super.getConfig()); }
-  /** Python `model.to_json()`; tfjs's internal `toJSON(null, false)` still gets its object. */
-  override toJSON(unused?: unknown, returnString = true): string { return (returnString ? modelToJSON(this, this.getConfig()) : super.toJSON(unused, false)) as string; }
+  /**
+   * Python `model.to_json()`. tfjs's own `toJSON(null, false)` (used when saving model.json) gets the
+   * same Keras JSON as an object: tfjs would otherwise respell the already-Keras config a second time.
+   */
+  override toJSON(_unused?: unknown, returnString = true): string {
+    const json = modelToJSON(this, this.getConfig());
+    return (returnString ? json : JSON.parse(json)) as string;
+  }
   /** Python `Model.from_config(config)` (also tfjs's `fromConfig(cls, config)`). */
   static override fromConfig<T extends tfc.serialization.Serializable>(cls: tfc.serialization.SerializableConstructor<T>, config: tfc.serialization.ConfigDict, customObjects?: tfc.serialization.ConfigDict, fastWeightInit?: boolean): T;
   static override fromConfig<M extends Model>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;

@@ -5,13 +5,18 @@ import { Hdf5Writer, writeHdf5FileAtomic } from "../../formats/hdf5/hdf5-writer.
 import { kerasArchiveMembers } from "../../formats/keras-archive/keras-archive.js";
 import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
 import { writeFileAtomic } from "../../io/atomic-file.js";
-import { kerasVersion, modelToJSON } from "./serialization.js";
+import { kerasModelJson, kerasVersion } from "./serialization.js";
 import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
 
 /** Options of {@link saveModel} (Python `model.save(filepath, include_optimizer=True)`). */
 export interface SaveModelOptions {
   /** Also save the compile configuration and the optimizer's state (default true). */
   includeOptimizer?: boolean;
+  /**
+   * Python `save_format`: `"h5"`, `"keras"`, `"tf"` (SavedModel directory) or `"tfjs"` (a directory with
+   * TensorFlow.js `model.json` + weight shards); by default chosen from the suffix.
+   */
+  saveFormat?: "h5" | "keras" | "tf" | "tfjs";
 }
 
 type ModelLayer = tfl.LayersModel["layers"][number];
@@ -20,16 +25,26 @@ type ModelLayer = tfl.LayersModel["layers"][number];
 const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN"]);
 
 /**
- * Python `model.save(path)`: `.h5`/`.hdf5` → Keras 2 whole-model HDF5, `.keras` → Keras 3 archive.
- * The file appears atomically (a reader never sees a half-written model).
+ * Python `model.save(path)`: `.h5`/`.hdf5` → Keras 2 whole-model HDF5, `.keras` → Keras 3 archive,
+ * anything else → a TensorFlow SavedModel directory (as Keras 2 does). `saveFormat` overrides the suffix.
+ * The file or directory appears atomically (a reader never sees a half-written model).
  *
  * @example
  * await saveModel(model, "my_model.keras");
  */
 export async function saveModel(model: tfl.LayersModel, path: string, options: SaveModelOptions = {}): Promise<void> {
-  if (/\.(h5|hdf5)$/i.test(path)) return saveLegacyH5Model(model, path, options);
-  if (/\.keras$/i.test(path)) return saveKerasArchive(model, path, options);
-  throw new Error(`Cannot save to "${path}": saving a TensorFlow SavedModel directory is not available in this version yet. Use a path ending in .keras (Keras 3 archive) or .h5 (Keras 2 HDF5).`);
+  const format = options.saveFormat ?? (/\.(h5|hdf5)$/i.test(path) ? "h5" : /\.keras$/i.test(path) ? "keras" : "tf");
+  if (format === "h5") return saveLegacyH5Model(model, path, options);
+  if (format === "keras") return saveKerasArchive(model, path, options);
+  if (format === "tfjs") {
+    const { saveTfjsLayersModel } = await import("../../formats/tfjs/model-json.js");
+    await saveTfjsLayersModel(model, path, { includeOptimizer: options.includeOptimizer ?? true });
+    return;
+  }
+  if (format !== "tf") throw new Error(`Unknown saveFormat "${String(format)}". Expected "h5", "keras", "tf" (SavedModel directory) or "tfjs".`);
+  // Loaded lazily: the SavedModel writer pulls in the protobuf schema and graph builder.
+  const { saveKerasSavedModel } = await import("../../formats/savedmodel/write/save-keras-saved-model.js");
+  return saveKerasSavedModel(model, path, { includeOptimizer: options.includeOptimizer ?? true });
 }
 
 /** Python `model.save_weights(path)` for `.h5` (Keras 2 layout) and `.weights.h5` (Keras 3 layout). */
@@ -45,12 +60,10 @@ function producer(_model: tfl.LayersModel): { kerasVersion: string; backend: str
   return { kerasVersion, backend: "tensorflow" };
 }
 
-/** The model's architecture as a Keras `{class_name, config}` object (Keras spelling, as `model.toJSON()`). */
+/** The model's architecture as a Keras `{class_name, config}` object. */
 function modelConfigOf(model: tfl.LayersModel): Record<string, unknown> {
-  // Our Model/Sequential override toJSON with the Keras spelling; a plain tfjs model is respelled here.
-  const overridden = model.toJSON !== tfl.LayersModel.prototype.toJSON && model.toJSON !== tfl.Sequential.prototype.toJSON;
-  const json = JSON.parse(overridden ? (model.toJSON() as string) : modelToJSON(model)) as { class_name: string; config: unknown };
-  return { class_name: json.class_name, config: json.config };
+  const { class_name, config } = kerasModelJson(model);
+  return { class_name, config };
 }
 
 /** Keras 2 names weights `<layer>/<attribute>:0` (`dense/kernel:0`). */

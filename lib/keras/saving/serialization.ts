@@ -60,6 +60,15 @@ export function modelToJSON(model: tfl.LayersModel, config: JsonObject = modelCo
   });
 }
 
+/**
+ * A model's Keras JSON as an object (`{class_name, config, keras_version, backend}`), for writers.
+ * Our Model/Sequential already speak Keras in `toJSON()`; a plain tfjs model is respelled here.
+ */
+export function kerasModelJson(model: tfl.LayersModel): JsonObject {
+  const overridden = model.toJSON !== tfl.LayersModel.prototype.toJSON && model.toJSON !== tfl.Sequential.prototype.toJSON;
+  return JSON.parse(overridden ? (model.toJSON() as string) : modelToJSON(model)) as JsonObject;
+}
+
 /** The Keras schema tskeras writes (tf.keras 2), marked as written by tskeras. */
 export const kerasVersion = "2.15.0 (tskeras)";
 

@@ -78,7 +78,7 @@ export function forwardFunction(model: tfl.LayersModel, functionName: string): F
     const inbound = layer.inboundNodes.find((node) => node.inputTensors.every((tensor) => edges.has(tensor.id)));
     if (inbound === undefined || inbound.inputTensors.length !== 1) throw unsupported(layer, "more than one input");
     const x = edges.get(inbound.inputTensors[0]!.id)!;
-    const config = layer.getConfig() as Record<string, unknown>;
+    const config = camelCaseKeys(layer.getConfig() as Record<string, unknown>);
     const weight = (name: string): tfl.LayerVariable => layer.weights.find((candidate) => attributeName(candidate) === name)!;
     let y: string;
     switch (layer.getClassName()) {
@@ -89,7 +89,7 @@ export function forwardFunction(model: tfl.LayersModel, functionName: string): F
         break;
       }
       case "Conv2D": {
-        if (config["dataFormat"] === "channelsFirst") throw unsupported(layer, "channels-first data");
+        if (/^channels_?first$/i.test(String(config["dataFormat"]))) throw unsupported(layer, "channels-first data");
         const strides = config["strides"] as number[];
         const dilations = (config["dilationRate"] as number[] | number | undefined) ?? 1;
         const dilation = Array.isArray(dilations) ? dilations : [dilations, dilations];
@@ -112,7 +112,7 @@ export function forwardFunction(model: tfl.LayersModel, functionName: string): F
         break;
       }
       case "MaxPooling2D": {
-        if (config["dataFormat"] === "channelsFirst") throw unsupported(layer, "channels-first data");
+        if (/^channels_?first$/i.test(String(config["dataFormat"]))) throw unsupported(layer, "channels-first data");
         const size = config["poolSize"] as number[];
         const strides = (config["strides"] as number[] | null) ?? size;
         y = add(
@@ -213,4 +213,9 @@ function unsupported(layer: tfl.layers.Layer, what: string): Error {
       `Supported: Dense, Conv2D, MaxPooling2D, Flatten, Reshape, Dropout, Activation, BatchNormalization (last axis), one input each. ` +
       `Save to .keras or .h5 instead.`,
   );
+}
+
+/** Layer configs come in Keras spelling (`use_bias`) from our layers and camelCase from plain tfjs ones. */
+function camelCaseKeys(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()), value]));
 }

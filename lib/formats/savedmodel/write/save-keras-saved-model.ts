@@ -10,6 +10,8 @@
  * await saveKerasSavedModel(model, "my_model");
  * ```
  */
+import { kerasModelJson } from "../../../keras/saving/serialization.js";
+import { serializeKerasObject } from "../../../keras/saving/keras-json/serialize.js";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -51,7 +53,7 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
   const layers = model.layers.filter((layer) => !(sequential && layer.getClassName() === "InputLayer"));
   const kinds = new Map<Trackable, ObjectKind>();
   const variableNodes = new Map<tfl.LayerVariable, Trackable>();
-  const modelJson = model.toJSON(null, false) as unknown as { class_name: string; config: Record<string, unknown> };
+  const modelJson = kerasModelJson(model) as { class_name: string; config: Record<string, unknown> };
   const layerConfigs = (modelJson.config["layers"] as Array<{ class_name: string; config: Record<string, unknown> }> | undefined) ?? [];
 
   const root: Trackable = { children: [], description: `model '${model.name}'` };
@@ -268,7 +270,7 @@ function layerMetadata(layer: tfl.layers.Layer, config: { class_name: string; co
     stateful: false,
     must_restore_from_config: false,
     class_name: layer.getClassName(),
-    config: config?.config ?? layer.getConfig(),
+    config: config?.config ?? serializeKerasObject(layer).config,
     build_input_shape: inputShape,
   };
 }
