@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { MagicContext, MagicDefinition } from "../../lib/magics/registry.js";
 import { UsageError } from "../../lib/magics/registry.js";
@@ -184,6 +184,8 @@ export const saveLoadMagics: MagicDefinition[] = [
       const model = notebookModel(name);
       let written: string;
       try {
+        // Like checkpoint saves, a magic save creates the folder it writes into.
+        mkdirSync(dirname(path), { recursive: true });
         if (weightsOnly) written = await saveWeightsOnly(model, path, format);
         else {
           const { saveModel } = await import("../../lib/keras/saving/save-model.js");
