@@ -71,6 +71,12 @@ describe("%save and %load", () => {
       `%load ${join(real, "k3_3.15.0_nested_custom/pre_pr22362_nested_container.keras")} --custom-objects Missing`, // 29
       "%save model x.keras --weights-only --format keras", // 30
       "1 + 1", // 31
+      "model.layers[0]!.setWeights([tf.tensor2d([[1, 2], [3, 4], [5, 6.75]]), tf.tensor1d([0.5, -0.5])]);", // 32
+      "%save model changed.h5\n%save model changed.keras", // 33
+      "%diff legacy.h5 changed.h5", // 34
+      "%diff archive.keras changed.keras", // 35
+      "%diff legacy.h5 archive.keras", // 36
+      "%diff legacy.h5 nowhere.h5", // 37
     ],
     { workingDirectory: directory, timeoutMs: 180_000 },
   );
@@ -146,6 +152,21 @@ describe("%save and %load", () => {
     const weights = JSON.parse(JSON.parse(resultText(reports[20]!)!.replace(/^'|'$/g, '"'))) as number[][];
     assert.equal(weights.length, nested.variables.length);
     nested.variables.forEach((variable, index) => variable.first_values.forEach((value, position) => assert.ok(Math.abs(weights[index]![position]! - value) < 1e-6, `${variable.path}[${position}]`)));
+  });
+
+  it("%diff compares .h5 and .keras saves variable by variable (one kernel entry moved by 0.75)", () => {
+    ok(32);
+    ok(33);
+    assert.equal(displayed(reports[34]!)!["text/plain"], "~ model_weights/out/out/kernel:0: max |Δ| = 0.7500\n1 shared variables equal, 1 differ.");
+    assert.equal(displayed(reports[35]!)!["text/plain"], "~ layers/dense/vars/0: max |Δ| = 0.7500\n1 shared variables equal, 1 differ.");
+    assert.equal(
+      displayed(reports[36]!)!["text/plain"],
+      "+ layers/dense/vars/0 (only in archive.keras)\n+ layers/dense/vars/1 (only in archive.keras)\n- model_weights/out/out/bias:0 (only in legacy.h5)\n- model_weights/out/out/kernel:0 (only in legacy.h5)\n0 shared variables equal, 0 differ.",
+    );
+    const outcome = reports[37]!.outcome as { status: string; ename: string; evalue: string };
+    assert.equal(outcome.ename, "UsageError");
+    assert.match(outcome.evalue, /^%diff: .*nowhere\.h5/);
+    assert.doesNotMatch(outcome.evalue, /\n/);
   });
 
   it("bad formats, paths, variables and arguments are one-line UsageErrors, and the kernel stays usable", () => {
