@@ -39,6 +39,13 @@ describe("renderers.ipynb in a real browser (Debian chromium + classic Jupyter N
       assert.deepEqual(rows.slice(1), [["hidden (Dense)", "(None, 4)", "16"], ["scores (Dense)", "(None, 2)", "10"]]);
       assert.match((await summary.textContent())!, /Total params: 26Trainable params: 26Non-trainable params: 0/);
 
+      // The functional model's nested Sequential expands to its own table on click.
+      const nested = page.locator(".output_html .tskeras-model-summary details").first();
+      assert.equal(await nested.locator("td", { hasText: "encode (Dense)" }).isVisible(), false);
+      await nested.locator("summary").click();
+      assert.ok(await nested.locator("td", { hasText: "encode (Dense)" }).isVisible());
+      assert.ok((await page.locator(".output_html .tskeras-model-summary", { hasText: "Optimizer: Adam, 9 variables, 53 values" }).count()) === 1);
+
       // The checkpoint's variable map: a tree of <details> by object path, open, with the slots marked.
       const tree = page.locator(".output_html .tskeras-variable-map").first();
       const groups = await tree.locator(":scope > details > summary > code").allTextContents();
@@ -71,8 +78,8 @@ describe("renderers.ipynb in a real browser (Debian chromium + classic Jupyter N
       const errors = await page.locator(".output_error").allTextContents();
       assert.equal(errors.length, 4);
       assert.ok(errors.every((error) => error.trim().startsWith("UsageError: ")), errors.join("\n"));
-      const last = page.locator(".cell.code_cell").last();
-      assert.equal((await last.locator(".output_result, .output_text").last().textContent())?.trim(), "26");
+      const afterErrors = page.locator(".cell.code_cell", { hasText: "reloaded.countParams()" });
+      assert.equal((await afterErrors.locator(".output_result, .output_text").last().textContent())?.trim(), "26");
 
       assert.deepEqual(outside, [], "nothing was fetched from outside localhost");
       mkdirSync(join(repositoryRoot, "test-output"), { recursive: true });

@@ -48,6 +48,11 @@ describe("renderers.ipynb: every renderer and magic through nbconvert", () => {
     assert.ok(output, `no ${type} output in the cell starting with ${start}`);
     return output.data![type];
   };
+  const lastOutputsOf = (start: string): Output[] => {
+    const cell = cells.filter((candidate) => candidate.cell_type === "code" && text(candidate.source).startsWith(start)).at(-1);
+    assert.ok(cell, `no cell starting with ${start}`);
+    return cell.outputs;
+  };
   const stream = (start: string) => outputsOf(start).filter((output) => output.output_type === "stream").map((output) => text(output.text)).join("");
 
   before(() => {
@@ -62,6 +67,29 @@ describe("renderers.ipynb: every renderer and magic through nbconvert", () => {
     assert.match(table, /Total params: 26<br>Trainable params: 26<br>Non-trainable params: 0/);
     assert.match(text(data("import { keras", "text/plain")), /Total params: 26\b/);
     assert.match(stream("%summary model"), /Model: "demo"[\s\S]*Total params: 26\b/);
+  });
+
+  it("a functional model shows Connected to, and its nested model expands to its own table", () => {
+    // encoder: Dense(3) on 5 features = 5·3 + 3 = 18; head: Dense(1) on 3 = 4; total 22.
+    const table = text(data("const encoder", "text/html", "execute_result"));
+    assert.match(table, /<th[^>]*>Connected to<\/th>/);
+    assert.match(table, /<details><summary>encoder \(Sequential\)<\/summary><table[^>]*>.*<td[^>]*>encode \(Dense\)<\/td><td[^>]*>\(None, 3\)<\/td><td[^>]*>18<\/td><\/tr><\/table><\/details>/);
+    assert.match(table, /<td[^>]*>head \(Dense\)<\/td><td[^>]*>\(None, 1\)<\/td><td[^>]*>4<\/td><td[^>]*>encoder\[1\]\[0\]<\/td>/);
+    assert.match(table, /Total params: 22</);
+  });
+
+  it("after compile and fit the summary adds the optimizer state", () => {
+    // Adam: the step counter plus m and v for each of the 4 weights (9 variables), 1 + 2·26 values.
+    assert.match(text(data("// compiled and trained", "text/html", "execute_result")), /Total params: 26<br>Trainable params: 26<br>Non-trainable params: 0<br>Optimizer: Adam, 9 variables, 53 values</);
+  });
+
+  it("%load and %inspect of a real Keras 2 file agree with the reference read by h5py", () => {
+    const reference = JSON.parse(readFileSync(join(root, "../shared/fixtures/real/reference/k2h5_2.12.0_dense.json"), "utf8")) as { variables: Array<{ path: string; shape: number[] }> };
+    const params = reference.variables.filter((variable) => variable.path.startsWith("model_weights/")).reduce((sum, variable) => sum + variable.shape.reduce((a, b) => a * b, 1), 0);
+    assert.match(text(data("%load real/k2h5", "text/html")), new RegExp(`Total params: ${params.toLocaleString("en-US")}<`));
+    const listed = data("%inspect real/k2h5", "application/json") as { variables: Array<{ name: string; shape: number[] }> };
+    assert.deepEqual(listed.variables.map((variable) => [variable.name, variable.shape]).sort(), reference.variables.map((variable) => [variable.path, variable.shape]).sort());
+    assert.match(text(data("%inspect real/k2h5", "text/html")), /<summary><code>optimizer_weights<\/code>/);
   });
 
   it("%config gives application/json with the Keras config keys and a collapsible HTML tree", () => {
@@ -98,6 +126,13 @@ describe("renderers.ipynb: every renderer and magic through nbconvert", () => {
     assert.match(text(data("%diff", "text/plain")), /state\/weights\/\.ATTRIBUTES\/VARIABLE_VALUE: max \|Δ\| = 0\.5000[\s\S]*0 shared variables equal, 2 differ\./);
   });
 
+  it("%diff of the saves before and after training: every layer variable moved, optimizer state only in the trained one", () => {
+    const report = text(data("%save model saved/trained.keras", "text/plain")).split("\n");
+    for (const key of ["layers/dense/vars/0", "layers/dense/vars/1", "layers/dense_1/vars/0", "layers/dense_1/vars/1"]) assert.ok(report.some((line) => new RegExp(`^~ ${key}: max \\|Δ\\| = [\\d.e-]+$`).test(line)), key);
+    assert.ok(report.some((line) => /^\+ optimizer\/vars\/\d+ \(only in saved\/trained\.keras\)$/.test(line)));
+    assert.equal(report.at(-1), "0 shared variables equal, 4 differ.");
+  });
+
   it("the live plot and history.plot() are plotly figures with one point per epoch for every series", () => {
     for (const outputType of ["display_data", "execute_result"]) {
       const figure = data("model.compile", "application/vnd.plotly.v1+json", outputType) as { data: Array<{ name: string; x: number[]; y: number[] }> };
@@ -123,12 +158,39 @@ describe("renderers.ipynb: every renderer and magic through nbconvert", () => {
     assert.equal(text(data("display.json", "text/plain", "execute_result")), "<tf.Tensor: shape=(2, 2), dtype=float32, numpy=\n[[1, 2],\n [3, 4]]>");
   });
 
+  it("display.markdown/svg, an updatable handle (one output, last value) and clearOutput", () => {
+    const outputs = outputsOf('display.markdown("**bold** text")');
+    assert.deepEqual(outputs.map((output) => Object.keys(output.data ?? {})), [["text/markdown"], ["image/svg+xml"], ["text/plain"]]);
+    assert.equal(text(outputs[0]!.data!["text/markdown"]), "**bold** text");
+    assert.match(text(outputs[1]!.data!["image/svg+xml"]), /^<svg [^>]*><rect /);
+    assert.equal(text(outputs[2]!.data!["text/plain"]), "'step 2'");
+    assert.deepEqual(outputsOf('console.log("erased")').map((output) => text(output.text)), ["kept\n"]);
+  });
+
+  it("more magics: %%time, %timeit, %%bash, %whos, %cd/%pwd/%ls, %env, %typecheck, %backend, registerMagic, %lsmagic, %reset", () => {
+    assert.match(stream("%%time"), /^CPU times: user .*\nWall time: /);
+    assert.equal(text(data("%%time", "text/plain")), String(Array.from({ length: 1000 }, (_, i) => i * i).reduce((a, b) => a + b, 0)));
+    assert.match(stream("%timeit"), /^[\d.]+ \S+ ± [\d.]+ \S+ per loop \(mean ± std\. dev\. of 2 runs, 3 loops each\)\n$/);
+    assert.equal(stream("%%bash"), "FROM BASH\n");
+    assert.match(stream("%whos"), /^Variable\s+Type\s+Data\/Info\n-+\n[\s\S]*\nreloaded\s+Sequential\s/);
+    assert.match(text(data("%cd saved", "text/plain")), /\/saved'$/);
+    assert.deepEqual(stream("%ls").trim().split(/\s+/), ["demo.keras", "trained.keras"]);
+    assert.equal(text(data("%env TSKERAS_DEMO=on", "text/plain")), "'on'");
+    assert.equal(text(data('const loose: number = "not checked"', "text/plain")), "'not checked'", "%typecheck off lets a mistyped cell run");
+    assert.equal(stream("%typecheck on"), "Type checking is on.\n");
+    assert.match(stream("%backend"), /^Backend: cpu \(available: [^)]*cpu[^)]*\)\n$/);
+    assert.equal(text(data("%shout hello", "text/plain")), "'HELLO'");
+    assert.match(stream("%lsmagic"), /Available line magics:\n.*%load.*%save.*%shout/);
+    assert.equal(stream("%reset -f"), "Namespace cleared.\n");
+    assert.equal(lastOutputsOf("%who").map((output) => text(output.text)).join(""), "Interactive namespace is empty.\n");
+  });
+
   it("general magics: %time, %%writefile, !cmd, %who, %magic", () => {
-    assert.match(stream("%time"), /^CPU times: user [\d.]+ [µm]?s, sys: [\d.]+ [µm]?s, total: [\d.]+ [µm]?s\nWall time: [\d.]+ [µm]?s\n$/);
-    assert.equal(text(data("%time", "text/plain")), "6");
+    assert.match(stream("%time "), /^CPU times: user [\d.]+ [µm]?s, sys: [\d.]+ [µm]?s, total: [\d.]+ [µm]?s\nWall time: [\d.]+ [µm]?s\n$/);
+    assert.equal(text(data("%time ", "text/plain")), "6");
     assert.equal(stream("%%writefile"), "Writing notes.txt\n");
     assert.equal(stream("!cat notes.txt"), "saved by %%writefile\n");
-    assert.deepEqual(stream("%who").trim().split("\t"), ["history", "keras", "manager", "model", "reloaded", "state", "tf", "x", "y"]);
+    assert.deepEqual(stream("%who").trim().split("\t"), ["charity", "encoder", "features", "head", "history", "keras", "manager", "model", "reloaded", "squares", "state", "status", "tf", "wide", "x", "y"]);
     assert.match(stream("%magic save"), /^%save MODEL PATH \[--format h5\|keras\|savedmodel\|tf\|tfjs\] \[--weights-only\]/);
   });
 
