@@ -90,11 +90,22 @@ describe("model.save round trips in a fresh process", () => {
     const model = sequentialModel();
     await model.save(directory, { saveFormat: "tfjs" });
     const json = JSON.parse(readFileSync(join(directory, "model.json"), "utf8")) as { modelTopology: { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } } };
-    // Keras class names and keys (not tfjs's camelCase, not respelled twice).
-    assert.deepEqual(json.modelTopology.config.layers.map((layer) => layer.class_name), ["Dense", "Dense"]);
-    assert.deepEqual((json.modelTopology.config.layers[0]!.config["kernel_initializer"] as { class_name: string }).class_name, "VarianceScaling");
+    // Keras class names and keys (not tfjs's camelCase, not respelled twice); Keras 2 lists the input first.
+    assert.deepEqual(json.modelTopology.config.layers.map((layer) => layer.class_name), ["InputLayer", "Dense", "Dense"]);
+    assert.deepEqual((json.modelTopology.config.layers[1]!.config["kernel_initializer"] as { class_name: string }).class_name, "VarianceScaling");
     const reloaded = await keras.models.loadModel(join(directory, "model.json"));
     const x = inputs();
     assert.deepEqual(Array.from((reloaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()));
+  });
+  it("a Sequential started with keras.Input saves (.h5, .keras, SavedModel) and reloads with the same layers and predictions", async () => {
+    const model = new keras.Sequential([keras.Input({ shape: [5] }), new keras.layers.Dense(3, { activation: "tanh" })]);
+    const x = inputs();
+    for (const suffix of [".h5", ".keras", ""]) {
+      const path = join(mkdtempSync(join(tmpdir(), "tskeras-save-")), `input_first${suffix}`);
+      await model.save(path);
+      const reloaded = await keras.models.loadModel(path);
+      assert.deepEqual(reloaded.layers.map((layer) => layer.getClassName()), ["Dense"], suffix);
+      assert.deepEqual(Array.from((reloaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()), suffix);
+    }
   });
 });

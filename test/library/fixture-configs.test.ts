@@ -70,8 +70,9 @@ describe("configs from real Python-written files", () => {
     const metadata = root.metadata as { class_name: string; config: object };
     assert.equal(metadata.class_name, raw.keras_root_config_summary.class_name);
     const model = keras.Sequential.fromConfig(metadata.config);
-    // The explicit InputLayer entry stays a layer of the rebuilt model, as the config lists it.
-    assert.deepEqual(model.layers.map((layer) => ({ class_name: layer.getClassName(), name: layer.name })), raw.keras_root_config_summary.layers);
+    // Like Keras: the InputLayer entry becomes the model's input (not one of `layers`), and getConfig lists it again.
+    assert.deepEqual(model.layers.map((layer) => ({ class_name: layer.getClassName(), name: layer.name })), raw.keras_root_config_summary.layers.filter((layer) => layer.class_name !== "InputLayer"));
+    assert.deepEqual(configLayers(model.getConfig() as never), raw.keras_root_config_summary.layers);
     // Model variables in the bundle: layer_with_weights-K/<name>/.ATTRIBUTES/VARIABLE_VALUE (optimizer slots excluded).
     const parameters = raw.bundle.variables
       .filter((variable) => /^layer_with_weights-\d+\/[^/]+\/\.ATTRIBUTES\/VARIABLE_VALUE$/.test(variable.key))

@@ -1,4 +1,4 @@
-import { kerasModelConfig, modelFromConfigArguments, modelToJSON, type FromConfigOptions } from "../saving/serialization.js";
+import { kerasModelConfig, sequentialConfigWithInputLayer, modelFromConfigArguments, modelToJSON, type FromConfigOptions } from "../saving/serialization.js";
 import type { JsonObject } from "../saving/keras-json/schema.js";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { renderModelSummary, type ModelSummaryData } from "../../display/renderers/model-summary.js";
@@ -104,7 +104,7 @@ export class Sequential extends tfl.Sequential {
   /** Python `model.save(path)`: `.keras` (Keras 3 archive) or `.h5` (Keras 2 HDF5); tfjs URLs/IOHandlers go to tfjs. */
   override save(path: string | tfc.io.IOHandler, options?: SaveModelOptions | tfc.io.SaveConfig): Promise<tfc.io.SaveResult> { return saveModelOrDelegate(this, super.save.bind(this), path, options); }
   /** Python `model.get_config()`: a plain object in Keras spelling (snake_case). */
-  override getConfig(): JsonObject { return kerasModelConfig(this, super.getConfig()); }
+  override getConfig(): JsonObject { return sequentialConfigWithInputLayer(this, kerasModelConfig(this, super.getConfig())); }
   /**
    * Python `model.to_json()`. tfjs's own `toJSON(null, false)` (used when saving model.json) gets the
    * same Keras JSON as an object: tfjs would otherwise respell the already-Keras config a second time.

@@ -11,7 +11,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { deserializeKerasObject, type DeserializeOptions } from "./keras-json/deserialize.js";
 import { registerCustomObject, registeredNameOf, registeredObject, withCustomObjectScope, type CustomObject, type CustomObjectMap } from "./keras-json/custom-objects.js";
 import { kerasConfigOf, serializeKerasObject, type SerializableObject } from "./keras-json/serialize.js";
-import { isKerasObject, type JsonObject, type KerasObjectConfig } from "./keras-json/schema.js";
+import { isKerasObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
 
 export type { CustomObject, CustomObjectMap, DeserializeOptions };
 
@@ -29,6 +29,23 @@ export function modelConfig(model: SerializableObject): JsonObject {
 /** Respells tfjs's model config (from `super.getConfig()`) the Keras way. */
 export function kerasModelConfig(model: tfl.LayersModel, tfjsConfig: object): JsonObject {
   return kerasConfigOf({ getClassName: () => model.getClassName(), getConfig: () => tfjsConfig });
+}
+
+/**
+ * Keras 2 lists a Sequential's input as an `InputLayer` first in its config; tfjs leaves it out and
+ * relies on the first layer's `batch_input_shape`, which a model started with `keras.Input` lacks.
+ */
+export function sequentialConfigWithInputLayer(model: tfl.LayersModel, config: JsonObject): JsonObject {
+  const layers = config["layers"];
+  const input = model.inputs[0];
+  if (!Array.isArray(layers) || input === undefined || model.inputs.length !== 1) return config;
+  const first = layers[0] as JsonObject | undefined;
+  if (first === undefined || first["class_name"] === "InputLayer") return config;
+  const inputLayer: JsonObject = {
+    class_name: "InputLayer",
+    config: { batch_input_shape: input.shape as JsonValue, dtype: input.dtype, sparse: false, ragged: false, name: input.sourceLayer.name },
+  };
+  return { ...config, layers: [inputLayer, ...layers] };
 }
 
 /**

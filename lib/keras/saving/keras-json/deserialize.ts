@@ -160,9 +160,17 @@ function instantiate(config: { className: string; config: unknown }): unknown {
 function sequentialFromConfig(_cls: unknown, config: JsonObject | JsonValue[]): Sequential {
   const layers = Array.isArray(config) ? config : ((config["layers"] ?? []) as JsonValue[]);
   const name = Array.isArray(config) ? undefined : (config["name"] as string | undefined);
-  const model = new Sequential([], name === undefined ? {} : { name });
-  for (const layerConfig of layers) model.add(instantiate(layerConfig as { className: string; config: unknown }) as tfl.layers.Layer);
-  return model;
+  // Keras 2 lists the input first as an InputLayer; like Keras, it becomes the model's input, not one of its layers.
+  const first = layers[0] as { className?: string; config?: { batchInputShape?: (number | null)[]; dtype?: tfc.DataType; name?: string } } | undefined;
+  const items: Array<tfl.layers.Layer | tfl.SymbolicTensor> = [];
+  let rest = layers;
+  if (first?.className === "InputLayer" && Array.isArray(first.config?.batchInputShape) && layers.length > 1) {
+    const { batchInputShape, dtype, name: inputName } = first.config!;
+    items.push(tfl.input({ batchShape: batchInputShape!, ...(dtype ? { dtype } : {}), ...(inputName ? { name: inputName } : {}) }));
+    rest = layers.slice(1);
+  }
+  for (const layerConfig of rest) items.push(instantiate(layerConfig as { className: string; config: unknown }) as tfl.layers.Layer);
+  return new Sequential(items, name === undefined ? {} : { name });
 }
 
 /** tfjs's own static fromConfig functions (two arguments: class, config). */
