@@ -22,8 +22,12 @@ function seconds(body: () => void): number {
 
 let checksum = 0;
 
-/** Bundle write/read against raw fs on the same bytes. Each timing is the best of `repeats` runs. */
-function measure(directory: string, label: string, tensorCount: number, elementsPerTensor: number, repeats: number): void {
+/**
+ * Bundle write/read against raw fs on the same bytes. Each timing is the best of its runs: the first
+ * pass of whichever code runs first pays for the process touching fresh memory (slow on a VM), which
+ * made single-pass reads look 20x slower than the same reads a moment later.
+ */
+function measure(directory: string, label: string, tensorCount: number, elementsPerTensor: number, writeRepeats: number, readRepeats: number): void {
   const tensorBytes = elementsPerTensor * 4;
   const totalMegabytes = (tensorCount * tensorBytes) / (1024 * 1024);
   const tensors: [string, CheckpointTensorInput][] = Array.from({ length: tensorCount }, (_, index) => {
@@ -33,13 +37,13 @@ function measure(directory: string, label: string, tensorCount: number, elements
   });
   const prefix = join(directory, `ckpt-${label}`);
   const rawPath = join(directory, `raw-${label}.bin`);
-  const best = (body: () => void) => Math.min(...Array.from({ length: repeats }, () => seconds(body)));
-  const writeSeconds = best(() => writeBundle(prefix, tensors));
-  const readSeconds = best(() => {
+  const best = (repeats: number, body: () => void) => Math.min(...Array.from({ length: repeats }, () => seconds(body)));
+  const writeSeconds = best(writeRepeats, () => writeBundle(prefix, tensors));
+  const readSeconds = best(readRepeats, () => {
     const reader = loadCheckpoint(prefix);
     for (const key of reader.keys()) checksum += (reader.getTensor(key).data as Float32Array)[0]!;
   });
-  const rawWriteSeconds = best(() => {
+  const rawWriteSeconds = best(writeRepeats, () => {
     const descriptor = openSync(rawPath, "w");
     for (const [, tensor] of tensors) {
       const data = tensor.data as Float32Array;
@@ -50,7 +54,7 @@ function measure(directory: string, label: string, tensorCount: number, elements
   });
   // A loader must hand out a fresh array per tensor, so the fair baseline reads each tensor's bytes
   // into its own new (uninitialized) buffer through one open file; readFileSync of the whole file is shown too.
-  const rawReadSeconds = best(() => {
+  const rawReadSeconds = best(readRepeats, () => {
     const descriptor = openSync(rawPath, "r");
     let offset = 0;
     for (let index = 0; index < tensorCount; index++) {
@@ -61,12 +65,12 @@ function measure(directory: string, label: string, tensorCount: number, elements
     }
     closeSync(descriptor);
   });
-  const wholeFileSeconds = best(() => {
+  const wholeFileSeconds = best(readRepeats, () => {
     checksum += readFileSync(rawPath).length;
   });
   const report = (name: string, value: number, baseline: number): string =>
     `${name.padEnd(28)} ${(totalMegabytes / value).toFixed(0).padStart(6)} MB/s   (${(baseline / value).toFixed(2)}x raw fs speed)`;
-  console.log(`\n${label}: ${tensorCount} float32 tensors of ${tensorBytes} bytes, ${totalMegabytes.toFixed(1)} MB, best of ${repeats}`);
+  console.log(`\n${label}: ${tensorCount} float32 tensors of ${tensorBytes} bytes, ${totalMegabytes.toFixed(1)} MB, best of ${writeRepeats} writes, ${readRepeats} reads`);
   console.log(report("tskeras writeBundle", writeSeconds, rawWriteSeconds));
   console.log(report("tskeras read all tensors", readSeconds, rawReadSeconds));
   console.log(report("raw fs write + fsync", rawWriteSeconds, rawWriteSeconds));
@@ -78,8 +82,8 @@ function measure(directory: string, label: string, tensorCount: number, elements
 const directory = mkdtempSync(join(tmpdir(), "tskeras-bench-ckpt-"));
 try {
   const bigTensorCount = Math.max(1, Math.round((megabytes * 1024 * 1024) / (4 * 1024 * 1024)));
-  measure(directory, "large", bigTensorCount, 1024 * 1024, 1);
-  measure(directory, "small", smallTensorCount, 256, 3);
+  measure(directory, "large", bigTensorCount, 1024 * 1024, 1, 3);
+  measure(directory, "small", smallTensorCount, 256, 3, 3);
 
   const hasH5py = spawnSync("/usr/bin/python3", ["-c", "import h5py"]).status === 0;
   if (hasH5py) {
