@@ -44,6 +44,17 @@ export function dataShardPath(prefix: string, shard: number, shardCount: number)
   return `${prefix}.data-${String(shard).padStart(5, "0")}-of-${String(shardCount).padStart(5, "0")}`;
 }
 
+/** A data shard opened for reading: one descriptor serves every tensor read in the same turn. */
+interface OpenShard {
+  path: string;
+  descriptor: number;
+  size: number;
+}
+
+/** Every shard descriptor open in this process, oldest first, with how to close it. */
+const openDescriptors = new Map<OpenShard, () => void>();
+const MAX_OPEN_DESCRIPTORS = 64;
+
 const textDecoder = new TextDecoder();
 const textEncoder = new TextEncoder();
 const HEADER_KEY = "";
@@ -61,6 +72,8 @@ export class BundleReader {
   readonly header: BundleHeaderProto;
   private readonly entries = new Map<string, BundleEntryProto>();
   private readonly indexPath: string;
+  private readonly shards = new Map<number, OpenShard>();
+  private closeScheduled = false;
 
   constructor(readonly prefix: string) {
     this.indexPath = `${prefix}.index`;
@@ -94,6 +107,54 @@ export class BundleReader {
     } catch (error) {
       throw new CheckpointFormatError(this.indexPath, `the ${what} is not a valid protocol buffer: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * The shard's open descriptor. Restores read every tensor in one synchronous pass, so descriptors
+   * stay open until the current turn of the event loop ends (one open per shard, not per tensor) and
+   * are then closed: a reader kept for later (deferred restoration) never holds files open.
+   */
+  private openShard(shardId: number, key: string): OpenShard {
+    const known = this.shards.get(shardId);
+    if (known) return known;
+    const path = dataShardPath(this.prefix, shardId, this.header.num_shards);
+    let descriptor: number;
+    try {
+      descriptor = openSync(path, "r");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        throw new CheckpointFormatError(path, `the data shard holding tensor "${key}" is missing; copy every ${basename(path).replace(/data-.*/, "data-*")} file along with the index.`);
+      }
+      throw error;
+    }
+    const shard = { path, descriptor, size: fstatSync(descriptor).size };
+    this.shards.set(shardId, shard);
+    // A synchronous loop over many readers (or shards) must not run out of descriptors: past the
+    // limit, the longest-open one is closed (its reader reopens it if it reads there again).
+    openDescriptors.set(shard, () => this.closeShard(shardId));
+    if (openDescriptors.size > MAX_OPEN_DESCRIPTORS) {
+      const [oldest, closeOldest] = openDescriptors.entries().next().value as [OpenShard, () => void];
+      if (oldest !== shard) closeOldest();
+    }
+    if (!this.closeScheduled) {
+      this.closeScheduled = true;
+      setImmediate(() => this.close()).unref();
+    }
+    return shard;
+  }
+
+  /** Closes the data files now (they are closed automatically after the current turn anyway). */
+  close(): void {
+    this.closeScheduled = false;
+    for (const shardId of [...this.shards.keys()]) this.closeShard(shardId);
+  }
+
+  private closeShard(shardId: number): void {
+    const shard = this.shards.get(shardId);
+    if (!shard) return;
+    closeSync(shard.descriptor);
+    this.shards.delete(shardId);
+    openDescriptors.delete(shard);
   }
 
   /** Tensor keys in byte-wise sorted order (the header key is not included). */
@@ -162,8 +223,12 @@ export class BundleReader {
     if (entry.shard_id < 0 || entry.shard_id >= this.header.num_shards) {
       throw new CheckpointFormatError(this.indexPath, `tensor "${key}" is in shard ${entry.shard_id}; the bundle has ${this.header.num_shards} shards.`);
     }
-    const dataPath = dataShardPath(this.prefix, entry.shard_id, this.header.num_shards);
-    const bytes = readRange(dataPath, offset, size, key);
+    const shard = this.openShard(entry.shard_id, key);
+    const dataPath = shard.path;
+    if (offset + size > shard.size) {
+      throw new CheckpointFormatError(dataPath, `tensor "${key}" spans bytes ${offset}..${offset + size}, past the end of the ${shard.size}-byte data file; it is truncated.`);
+    }
+    const bytes = readRange(shard, offset, size, key);
     const crcPath = `${dataPath} (tensor "${key}")`;
     if (byteSize === 0) return { dtype, shape, data: decodeStrings(bytes, elementCount, entry.crc32c, crcPath) };
     const actual = crc32cOf(bytes);
@@ -174,25 +239,19 @@ export class BundleReader {
   }
 }
 
-function readRange(path: string, offset: number, size: number, key: string): Uint8Array {
-  if (!existsSync(path)) throw new CheckpointFormatError(path, `the data shard holding tensor "${key}" is missing; copy every ${basename(path).replace(/data-.*/, "data-*")} file along with the index.`);
-  const descriptor = openSync(path, "r");
-  try {
-    const fileSize = fstatSync(descriptor).size;
-    if (offset + size > fileSize) {
-      throw new CheckpointFormatError(path, `tensor "${key}" spans bytes ${offset}..${offset + size}, past the end of the ${fileSize}-byte data file; it is truncated.`);
-    }
-    const bytes = new Uint8Array(size);
-    let done = 0;
-    while (done < size) {
-      const read = readSync(descriptor, bytes, done, size - done, offset + done);
-      if (read === 0) throw new CheckpointFormatError(path, `unexpected end of file while reading tensor "${key}".`);
-      done += read;
-    }
-    return bytes;
-  } finally {
-    closeSync(descriptor);
+/**
+ * Reads `size` bytes at `offset` into a buffer of its own (uninitialized: every byte is overwritten,
+ * and owning its whole ArrayBuffer lets typed arrays view it without a copy).
+ */
+function readRange(shard: OpenShard, offset: number, size: number, key: string): Uint8Array {
+  const bytes = Buffer.allocUnsafeSlow(size);
+  let done = 0;
+  while (done < size) {
+    const read = readSync(shard.descriptor, bytes, done, size - done, offset + done);
+    if (read === 0) throw new CheckpointFormatError(shard.path, `unexpected end of file while reading tensor "${key}".`);
+    done += read;
   }
+  return new Uint8Array(bytes.buffer, 0, size);
 }
 
 /** The running CRC of a string tensor feeds each length as uint32 (uint64 when it does not fit). */
@@ -270,6 +329,40 @@ function tensorBytes(key: string, tensor: CheckpointTensorInput): { bytes: Uint8
   return { bytes, crc: crc32cOf(bytes) };
 }
 
+function writeFully(descriptor: number, bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(descriptor, bytes, written, bytes.length - written);
+}
+
+/**
+ * Appends to a file, gathering small pieces into 1 MiB writes: a model's many small tensors
+ * (biases, optimizer scalars) would otherwise cost one system call each. Large tensors go straight
+ * from their own memory to the file, without a copy.
+ */
+class StagedWriter {
+  private static readonly CAPACITY = 1 << 20;
+  private readonly staging = new Uint8Array(StagedWriter.CAPACITY);
+  private used = 0;
+
+  constructor(private readonly descriptor: number) {}
+
+  write(bytes: Uint8Array): void {
+    if (bytes.length >= StagedWriter.CAPACITY / 4) {
+      this.flush();
+      writeFully(this.descriptor, bytes);
+      return;
+    }
+    if (this.used + bytes.length > StagedWriter.CAPACITY) this.flush();
+    this.staging.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  flush(): void {
+    writeFully(this.descriptor, this.staging.subarray(0, this.used));
+    this.used = 0;
+  }
+}
+
 function temporaryName(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
 }
@@ -284,11 +377,14 @@ function temporaryName(path: string): string {
  * writeBundle("out/ckpt", [["w/.ATTRIBUTES/VARIABLE_VALUE", { dtype: "float32", shape: [2], data: new Float32Array([1, 2]) }]]);
  */
 export function writeBundle(prefix: string, tensors: Iterable<readonly [string, CheckpointTensorInput]>): void {
-  const sorted = [...tensors].sort((left, right) => Buffer.compare(Buffer.from(left[0]), Buffer.from(right[0])));
+  // Keys are encoded once: the table is ordered by their UTF-8 bytes.
+  const sorted = [...tensors]
+    .map(([key, tensor]) => ({ key, encodedKey: textEncoder.encode(key), tensor }))
+    .sort((left, right) => Buffer.compare(left.encodedKey, right.encodedKey));
   for (let index = 1; index < sorted.length; index++) {
-    if (sorted[index]![0] === sorted[index - 1]![0]) throw new Error(`writeBundle: tensor key "${sorted[index]![0]}" appears twice; keys must be unique.`);
+    if (sorted[index]!.key === sorted[index - 1]!.key) throw new Error(`writeBundle: tensor key "${sorted[index]!.key}" appears twice; keys must be unique.`);
   }
-  if (sorted.some(([key]) => key === HEADER_KEY)) throw new Error('writeBundle: the empty key "" is reserved for the bundle header.');
+  if (sorted.some(({ key }) => key === HEADER_KEY)) throw new Error('writeBundle: the empty key "" is reserved for the bundle header.');
   const dataPath = dataShardPath(prefix, 0, 1);
   const indexPath = `${prefix}.index`;
   const dataTemporary = temporaryName(dataPath);
@@ -301,11 +397,11 @@ export function writeBundle(prefix: string, tensors: Iterable<readonly [string, 
     entries.push({ key: new Uint8Array(0), value: header });
     const descriptor = openSync(dataTemporary, "w");
     try {
+      const data = new StagedWriter(descriptor);
       let offset = 0;
-      for (const [key, tensor] of sorted) {
+      for (const { key, encodedKey, tensor } of sorted) {
         const { bytes, crc } = tensorBytes(key, tensor);
-        let written = 0;
-        while (written < bytes.length) written += writeSync(descriptor, bytes, written, bytes.length - written);
+        data.write(bytes);
         const entry = bundleEntryMessage.fromObject({
           dtype: dtypeFromName(tensor.dtype).enumValue,
           shape: { dim: tensor.shape.map((size) => ({ size })) },
@@ -314,9 +410,10 @@ export function writeBundle(prefix: string, tensors: Iterable<readonly [string, 
           size: bytes.length,
           crc32c: maskCrc(crc),
         });
-        entries.push({ key: textEncoder.encode(key), value: bundleEntryMessage.encode(entry).finish() });
+        entries.push({ key: encodedKey, value: bundleEntryMessage.encode(entry).finish() });
         offset += bytes.length;
       }
+      data.flush();
       fsyncSync(descriptor);
     } finally {
       closeSync(descriptor);
@@ -324,8 +421,7 @@ export function writeBundle(prefix: string, tensors: Iterable<readonly [string, 
     const index = writeTable(entries);
     const indexDescriptor = openSync(indexTemporary, "w");
     try {
-      let written = 0;
-      while (written < index.length) written += writeSync(indexDescriptor, index, written, index.length - written);
+      writeFully(indexDescriptor, index);
       fsyncSync(indexDescriptor);
     } finally {
       closeSync(indexDescriptor);

@@ -49,6 +49,11 @@ export class CheckpointReader {
     return this.bundle.has(key);
   }
 
+  /** Closes open data files now; they also close by themselves after the current event-loop turn. */
+  close(): void {
+    this.bundle.close();
+  }
+
   /** Reads one tensor, verifying its CRC32C. */
   getTensor(key: string): CheckpointTensor {
     return this.bundle.readTensor(key);

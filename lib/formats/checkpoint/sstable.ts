@@ -6,6 +6,7 @@
 import { createRequire } from "node:module";
 import { CheckpointFormatError } from "./errors.js";
 import { crc32cOf, maskCrc, unmaskCrc } from "./masked-crc.js";
+import { ByteBuilder } from "./byte-builder.js";
 import { readVarint, writeVarint } from "./varint.js";
 
 const snappy = createRequire(import.meta.url)("snappyjs") as { uncompress(data: Uint8Array, maxLength?: number): Uint8Array };
@@ -142,7 +143,7 @@ export interface TableWriteOptions {
 }
 
 class BlockBuilder {
-  private readonly bytes: number[] = [];
+  private readonly bytes = new ByteBuilder();
   private readonly restarts: number[] = [0];
   private sinceRestart = 0;
   private lastKey = new Uint8Array(0);
@@ -162,8 +163,8 @@ class BlockBuilder {
     writeVarint(this.bytes, shared);
     writeVarint(this.bytes, key.length - shared);
     writeVarint(this.bytes, value.length);
-    for (let index = shared; index < key.length; index++) this.bytes.push(key[index]!);
-    for (const byte of value) this.bytes.push(byte);
+    this.bytes.append(key.subarray(shared));
+    this.bytes.append(value);
     this.lastKey = key;
     this.sinceRestart++;
     this.count++;
@@ -175,7 +176,7 @@ class BlockBuilder {
 
   finish(): Uint8Array {
     const out = new Uint8Array(this.estimatedSize());
-    out.set(this.bytes, 0);
+    out.set(this.bytes.bytes(), 0);
     const view = new DataView(out.buffer);
     let position = this.bytes.length;
     for (const restart of this.restarts) {

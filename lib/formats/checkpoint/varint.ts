@@ -23,8 +23,8 @@ export function readVarint(bytes: Uint8Array, offset: number, limit = bytes.leng
   return undefined;
 }
 
-/** Appends the varint encoding of a non-negative safe integer to `out`. */
-export function writeVarint(out: number[], value: number): void {
+/** Appends the varint encoding of a non-negative safe integer to `out` (an array or a ByteBuilder). */
+export function writeVarint(out: { push(byte: number): unknown }, value: number): void {
   let remaining = value;
   while (remaining >= 0x80) {
     out.push((remaining % 128) | 0x80);
