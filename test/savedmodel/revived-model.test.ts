@@ -1,0 +1,107 @@
+// The docs' `del CustomModel` flow: a model of a registered custom class is saved as a SavedModel
+// directory, then loaded in fresh node processes that do not define the class (a generic revived
+// model running the saved forward pass) and that do (the class itself). Reference outputs are the
+// forward pass computed here by plain loops over the saved weights.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { execFileSync } from "node:child_process";
+import * as tf from "@tensorflow/tfjs-core";
+import { keras } from "../../lib/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..", "..");
+tf.env().set("PROD", true);
+await import("@tensorflow/tfjs-backend-cpu");
+await tf.setBackend("cpu");
+
+const classSource = `
+  class CustomModel extends keras.Sequential {
+    constructor(config = {}) {
+      super([keras.Input({ shape: [4] }), new keras.layers.Dense(3, { activation: "relu" }), new keras.layers.Dense(2)], { name: config.name ?? "custom_model" });
+    }
+  }`;
+// The class is defined from the same source text here and in the "with the class" process.
+const CustomModel = new Function("keras", `${classSource}; return CustomModel;`)(keras) as new () => InstanceType<typeof keras.Sequential>;
+keras.saving.registerKerasSerializable({ package: "Custom" })(CustomModel as never);
+
+const model = new CustomModel();
+model.compile({ optimizer: "adam", loss: "meanSquaredError" });
+// One step, so the saved optimizer has its slots and an iteration count to retain.
+await model.fit(tf.randomUniform([8, 4], -1, 1, "float32", 3), tf.randomUniform([8, 2], -1, 1, "float32", 4), { epochs: 1, verbose: 0 });
+const saved = join(mkdtempSync(join(tmpdir(), "tskeras-revived-")), "custom_model");
+await model.save(saved);
+const weights = model.getWeights().map((weight) => weight.arraySync());
+const input = [
+  [0.5, -1, 2, 0.25],
+  [-0.75, 0.1, 0.3, -2],
+  [1, 1, -1, 0],
+];
+
+/** Dense(3, relu) then Dense(2), by hand. */
+function referenceForward(rows: number[][]): number[][] {
+  const [kernel0, bias0, kernel1, bias1] = weights as [number[][], number[], number[][], number[]];
+  const dense = (x: number[], kernel: number[][], bias: number[]): number[] => bias.map((b, j) => x.reduce((sum, value, i) => sum + value * kernel[i]![j]!, b));
+  return rows.map((row) => dense(dense(row, kernel0, bias0).map((value) => Math.max(0, value)), kernel1, bias1));
+}
+
+function runFresh(body: string, withClass: boolean): Record<string, unknown> {
+  const script = `
+    import * as tf from "@tensorflow/tfjs-core";
+    tf.env().set("PROD", true);
+    const { keras } = await import(${JSON.stringify(join(root, "dist", "lib", "index.js"))});
+    await import("@tensorflow/tfjs-backend-cpu");
+    await tf.setBackend("cpu");
+    ${withClass ? `${classSource}\n keras.saving.registerKerasSerializable({ package: "Custom" })(CustomModel);` : ""}
+    const model = await keras.models.loadModel(${JSON.stringify(saved)});
+    const input = tf.tensor(${JSON.stringify(input)});
+    ${body}
+  `;
+  const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+  return JSON.parse(output.trim().split("\n").pop()!) as Record<string, unknown>;
+}
+
+const close = (actual: number[][], expected: number[][], tolerance: number): void =>
+  expected.forEach((row, i) => row.forEach((value, j) => assert.ok(Math.abs(actual[i]![j]! - value) < tolerance, `[${i}][${j}] ${actual[i]![j]} vs ${value}`)));
+
+test("without the class: loadModel returns a revived model whose predict/apply run the saved forward pass", () => {
+  const result = runFresh(
+    `
+    let fitError = "";
+    try { await model.fit(input, tf.zeros([3, 2])); } catch (error) { fitError = error.message; }
+    console.log(JSON.stringify({
+      constructorName: model.constructor.name,
+      originalClassName: model.originalClassName,
+      predicted: model.predict(input).arraySync(),
+      applied: model.apply(input).arraySync(),
+      weights: model.weights.map((weight) => ({ name: weight.name, shape: weight.shape, values: weight.read().arraySync() })),
+      fitError,
+    }));`,
+    false,
+  );
+  assert.equal(result["constructorName"], "RevivedKerasModel");
+  assert.equal(result["originalClassName"], "CustomModel");
+  const expected = referenceForward(input);
+  close(result["predicted"] as number[][], expected, 1e-5);
+  close(result["applied"] as number[][], expected, 1e-5);
+  const revivedWeights = result["weights"] as Array<{ name: string; shape: number[]; values: unknown }>;
+  assert.deepEqual(
+    revivedWeights.map((weight) => weight.shape),
+    [[4, 3], [3], [3, 2], [2]],
+  );
+  revivedWeights.forEach((weight, index) => assert.deepEqual(weight.values, weights[index]));
+  assert.match(result["fitError"] as string, /fit\(\) is not available on a revived model.*Register the original class/);
+});
+
+test("with the class registered: loadModel rebuilds the class itself with identical predictions", () => {
+  const result = runFresh(
+    `console.log(JSON.stringify({ isCustom: model instanceof CustomModel, predicted: model.predict(input).arraySync(), iterations: model.optimizer.iterations }));`,
+    true,
+  );
+  assert.equal(result["isCustom"], true);
+  assert.equal(result["iterations"], 1);
+  close(result["predicted"] as number[][], referenceForward(input), 1e-5);
+});
