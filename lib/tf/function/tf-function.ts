@@ -59,7 +59,8 @@ export function tfFunction<Fn extends (...inputs: tfc.Tensor[]) => TraceableResu
     let concrete = traces.get(key);
     if (concrete === undefined) {
       const names = specs.map((spec, index) => sanitizeName(spec.name ?? argumentNames[index] ?? `args_${index}`));
-      const traced = traceFunction(fn, specs, `__inference_${baseName}_${++functionCounter}`, names);
+      const named = specs.map((spec, index) => new TensorSpec(spec.shape, spec.dtype, spec.name ?? names[index]));
+      const traced = traceFunction(fn, named, `__inference_${baseName}_${++functionCounter}`, names);
       concrete = concreteFunction(traced);
       traces.set(key, concrete);
     }
@@ -81,7 +82,6 @@ export function tfFunction<Fn extends (...inputs: tfc.Tensor[]) => TraceableResu
     concreteFor(options.inputSignature ?? inputs.map((input) => TensorSpec.fromTensor(input)));
     return fn(...inputs);
   };
-  if (options.inputSignature !== undefined) concreteFor(options.inputSignature);
   return Object.assign(call as unknown as (...inputs: Parameters<Fn>) => ReturnType<Fn>, {
     pythonFunction: fn,
     inputSignature: options.inputSignature,
@@ -92,7 +92,11 @@ export function tfFunction<Fn extends (...inputs: tfc.Tensor[]) => TraceableResu
       }
       return concreteFor(specsOrTensors.map((item) => (item instanceof TensorSpec ? item : TensorSpec.fromTensor(item))));
     },
-    concreteFunctions: () => [...traces.values()],
+    concreteFunctions: (): ConcreteTfFunction[] => {
+      // A function with an input signature has its concrete function even before any call.
+      if (options.inputSignature !== undefined) concreteFor(options.inputSignature);
+      return [...traces.values()];
+    },
   });
 }
 
