@@ -26,7 +26,7 @@ import { resourceType } from "./trace.js";
 
 /** A saved function after loading: call it with tensors; it runs the matching concrete function. */
 export interface LoadedFunction {
-  (...inputs: tfc.Tensor[]): tfc.Tensor | tfc.Tensor[];
+  (...inputs: tfc.Tensor[]): tfc.Tensor | tfc.Tensor[] | undefined;
   /** Input signature of each concrete function, in saved order. */
   readonly concreteSignatures: readonly TensorSpec[][];
 }
@@ -109,12 +109,12 @@ function loadedFunction(
       const variable = variables.get(id);
       if (variable === undefined) throw new Error(`Concrete function "${name}" captures object ${id}, which is not a variable restored from the checkpoint.`);
       // The handle reads the live Variable, so later assignments are seen.
-      return new VariableHandle(variable.name, () => variable.value);
+      return new VariableHandle(variable.name, () => variable.value, (value) => variable.value.assign(value.dtype === variable.value.dtype ? value : tfc.cast(value, variable.value.dtype)));
     });
     return { definition, inputSpecs: inputSpecsOf(definition), handles };
   });
   let resolved: ReturnType<typeof resolveConcretes> | undefined;
-  const call = (...inputs: tfc.Tensor[]): tfc.Tensor | tfc.Tensor[] => {
+  const call = (...inputs: tfc.Tensor[]): tfc.Tensor | tfc.Tensor[] | undefined => {
     const concretes = (resolved ??= resolveConcretes());
     const match = concretes.find((concrete) => concrete.inputSpecs.length === inputs.length && concrete.inputSpecs.every((spec, index) => spec.isCompatibleWith(inputs[index]!)));
     if (match === undefined) {
@@ -125,7 +125,7 @@ function loadedFunction(
       );
     }
     const outputs = runTraced(runtime!, match, inputs, match.handles);
-    return outputs.length === 1 ? outputs[0]! : outputs;
+    return outputs.length === 0 ? undefined : outputs.length === 1 ? outputs[0]! : outputs;
   };
   return Object.assign(call, {
     get concreteSignatures(): TensorSpec[][] {

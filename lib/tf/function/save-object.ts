@@ -208,7 +208,7 @@ function writeInto(object: object, directory: string, options: SaveObjectOptions
     saved_model_schema_version: 1,
     meta_graphs: [
       {
-        meta_info_def: { meta_graph_version: "", tags: ["serve"], tensorflow_version: "tskeras", tensorflow_git_version: "", stripped_default_attrs: true, stripped_op_list: { op: [...ops].map((name) => ({ name, input_arg: [], output_arg: [{ name: outputArgumentOf[name] ?? (name === "VarHandleOp" ? "resource" : "output") }], attr: [] })) } },
+        meta_info_def: { meta_graph_version: "", tags: ["serve"], tensorflow_version: "tskeras", tensorflow_git_version: "", stripped_default_attrs: true, stripped_op_list: { op: [...ops].map((name) => ({ name, input_arg: [], output_arg: outputArgumentOf[name] === "" || name === "NoOp" ? [] : [{ name: outputArgumentOf[name] ?? (name === "VarHandleOp" ? "resource" : "output") }], attr: [] })) } },
         graph_def: { node: graphNodes, versions: { producer: 1286, min_consumer: 12, bad_consumers: [] }, library: { function: [...concreteFunctions.values()].map((concrete) => concrete.traced.definition) } },
         signature_def: signatureDefs,
         asset_file_def: [],

@@ -108,7 +108,7 @@ export function isTfFunction(value: unknown): value is TfFunction {
 function concreteFunction(traced: TracedFunction): ConcreteTfFunction {
   const runtime = new GraphRuntime({ node: [], library: { function: [traced.definition] } } as never, { opDefinitions: opDefinitions(traced.ops), bindVariable: () => { throw new Error("A traced function has no top-level variables."); } });
   const run = (...inputs: tfc.Tensor[]): TraceableResult => {
-    const handles = traced.captured.map((variable) => new VariableHandle(variable.name, () => variable));
+    const handles = traced.captured.map((variable) => new VariableHandle(variable.name, () => variable, (value) => variable.assign(value)));
     const outputs = runTraced(runtime, traced, inputs, handles);
     return restructure(traced, outputs);
   };
@@ -132,6 +132,7 @@ export function runTraced(runtime: GraphRuntime, traced: { definition: TracedFun
 }
 
 export function restructure(traced: { structure: TracedFunction["structure"] }, outputs: tfc.Tensor[]): TraceableResult {
+  if (traced.structure.kind === "none") return undefined;
   if (traced.structure.kind === "tensor") return outputs[0]!;
   if (traced.structure.kind === "array") return outputs;
   const keys = traced.structure.keys;
@@ -139,7 +140,7 @@ export function restructure(traced: { structure: TracedFunction["structure"] }, 
 }
 
 export function opDefinitions(ops: Iterable<string>): OpDef[] {
-  return [...ops].map((name) => ({ name, input_arg: [], output_arg: [{ name: outputArgumentOf[name] ?? "output" }], attr: [] }) as unknown as OpDef);
+  return [...ops].map((name) => ({ name, input_arg: [], output_arg: outputArgumentOf[name] === "" ? [] : [{ name: outputArgumentOf[name] ?? "output" }], attr: [] }) as unknown as OpDef);
 }
 
 function sanitizeName(name: string): string {

@@ -29,15 +29,18 @@ export interface TracedFunction {
   /** Shape of each output in the trace (sizes the input signature leaves open are `null`). */
   outputSpecs: TensorSpec[];
   /** How the function returned its tensors: one tensor, an array, or an object (keys in output order). */
-  structure: { kind: "tensor" } | { kind: "array" } | { kind: "record"; keys: string[] };
+  structure: { kind: "none" } | { kind: "tensor" } | { kind: "array" } | { kind: "record"; keys: string[] };
   /** TensorFlow op names used in the body (for the MetaGraph's op list). */
   ops: Set<string>;
 }
 
-export type TraceableResult = tfc.Tensor | tfc.Tensor[] | Record<string, tfc.Tensor>;
+/** What a traced function may return (nothing, e.g. a function that only assigns variables). */
+export type TraceableResult = tfc.Tensor | tfc.Tensor[] | Record<string, tfc.Tensor> | void;
 
 interface RecordedKernel {
+  /** `assign` marks `variable.assign(value)` (inputs = [value]), recorded instead of run. */
   kernelName: string;
+  variable?: tfc.Variable;
   inputs: Array<tfc.Tensor | undefined>;
   attrs: Record<string, unknown>;
   outputs: tfc.Tensor[];
@@ -49,7 +52,7 @@ export const outputArgumentOf: Record<string, string> = {
   Relu: "activations", Relu6: "activations", Elu: "activations", Selu: "activations", Softplus: "activations", Softmax: "softmax",
   Sigmoid: "y", Tanh: "y", Exp: "y", Log: "y", Sqrt: "y", Rsqrt: "y", Neg: "y", Abs: "y", Square: "y",
   Identity: "output", Cast: "y", Reshape: "output", Transpose: "y", Sum: "output", Mean: "output", Max: "output", Min: "output", Prod: "output",
-  ReadVariableOp: "value", Const: "output",
+  ReadVariableOp: "value", Const: "output", AssignVariableOp: "",
 };
 
 const binaryOps: Record<string, string> = { Add: "AddV2", Sub: "Sub", Multiply: "Mul", RealDiv: "RealDiv", Maximum: "Maximum", Minimum: "Minimum", Pow: "Pow", SquaredDifference: "SquaredDifference" };
@@ -71,23 +74,31 @@ export function traceFunction(fn: (...inputs: tfc.Tensor[]) => TraceableResult, 
     const placeholders = inputSpecs.map((spec) => tfc.zeros((spec.shape ?? []).map((size) => size ?? openDimensionSize), spec.dtype));
     placeholders.forEach((tensor) => produced.add(tensor.id));
     let result: TraceableResult;
+    const rememberConstant = (tensor: tfc.Tensor | undefined): void => {
+      if (tensor === undefined || produced.has(tensor.id) || tensor instanceof tfc.Variable || constants.has(tensor.id)) return;
+      constants.set(tensor.id, { values: Array.from(tensor.dataSync() as ArrayLike<number>), shape: [...tensor.shape], dtype: tensor.dtype });
+    };
     engine.runKernel = function (this: unknown, kernelName, inputs, attrs) {
       const outer = engine.state.kernelDepth === 0;
       if (outer) {
-        for (const tensor of Object.values(inputs ?? {}).flat() as Array<tfc.Tensor | undefined>) {
-          if (tensor === undefined || produced.has(tensor.id) || tensor instanceof tfc.Variable || constants.has(tensor.id)) continue;
-          constants.set(tensor.id, { values: Array.from(tensor.dataSync() as ArrayLike<number>), shape: [...tensor.shape], dtype: tensor.dtype });
-        }
+        for (const tensor of Object.values(inputs ?? {}).flat() as Array<tfc.Tensor | undefined>) rememberConstant(tensor);
       }
       const outputs = original.call(engine, kernelName, inputs, attrs);
       if (outer) (Array.isArray(outputs) ? outputs : [outputs]).forEach((tensor) => produced.add(tensor.id));
       if (outer) recorded.push({ kernelName, inputs: Object.values(inputs ?? {}).flat() as Array<tfc.Tensor | undefined>, attrs: { ...(attrs ?? {}) }, outputs: Array.isArray(outputs) ? outputs : [outputs] });
       return outputs;
     };
+    const originalAssign = tfc.Variable.prototype.assign;
+    // Assignments become AssignVariableOp nodes; tracing must not change the real variable.
+    tfc.Variable.prototype.assign = function (this: tfc.Variable, value: tfc.Tensor) {
+      rememberConstant(value);
+      recorded.push({ kernelName: "assign", variable: this, inputs: [value], attrs: {}, outputs: [] });
+    };
     try {
       result = fn(...placeholders);
     } finally {
       engine.runKernel = original;
+      tfc.Variable.prototype.assign = originalAssign;
     }
     const traced = buildFunction(recorded, constants, placeholders, inputSpecs, result, functionName, argumentNames);
     return traced as unknown as tfc.TensorContainer;
@@ -119,17 +130,23 @@ function buildFunction(recorded: RecordedKernel[], constants: Map<number, Consta
   };
   const constant = (name: string, value: ConstantValue): string => add(name, "Const", [], { dtype: { type: typeOf(value.dtype, name) }, value: { tensor: tensorProto(value) as never } });
   const intConstant = (name: string, values: number[]): string => constant(name, { values, shape: [values.length], dtype: "int32" });
+  const controlReturns: Record<string, string> = {};
+  const lastAssignment = new Map<tfc.Variable, string>();
+  const resourceOf = (variable: tfc.Variable): string => {
+    let index = captured.indexOf(variable);
+    if (index < 0) {
+      index = captured.push(variable) - 1;
+      capturedArguments.push(`${sanitize(variable.name)}_readvariableop_resource`);
+    }
+    return capturedArguments[index]!;
+  };
   const edgeOf = (tensor: tfc.Tensor): string => {
     const known = edges.get(tensor.id);
     if (known !== undefined) return known;
     if (tensor instanceof tfc.Variable) {
-      let index = captured.indexOf(tensor);
-      if (index < 0) {
-        index = captured.push(tensor) - 1;
-        capturedArguments.push(`${sanitize(tensor.name)}_readvariableop_resource`);
-      }
-      // One read per use: the variable may change between calls, never inside one.
-      return add(`${sanitize(tensor.name)}/ReadVariableOp`, "ReadVariableOp", [capturedArguments[index]!], { dtype: { type: typeOf(tensor.dtype, tensor.name) } });
+      // One read per use, ordered after the latest assignment of the variable in this function.
+      const assignment = lastAssignment.get(tensor);
+      return add(`${sanitize(tensor.name)}/ReadVariableOp`, "ReadVariableOp", [resourceOf(tensor), ...(assignment ? [`^${assignment}`] : [])], { dtype: { type: typeOf(tensor.dtype, tensor.name) } });
     }
     // A tensor made outside any kernel (tf.scalar, a captured tensor): its value is frozen in the graph.
     const value = constants.get(tensor.id) ?? { values: Array.from(tensor.dataSync() as ArrayLike<number>), shape: [...tensor.shape], dtype: tensor.dtype };
@@ -140,6 +157,15 @@ function buildFunction(recorded: RecordedKernel[], constants: Map<number, Consta
 
   for (const kernel of recorded) {
     const inputs = kernel.inputs.filter((tensor): tensor is tfc.Tensor => tensor !== undefined);
+    if (kernel.kernelName === "assign") {
+      const variable = kernel.variable!;
+      const value = edgeOf(inputs[0]!);
+      const edge = add("AssignVariableOp", "AssignVariableOp", [resourceOf(variable), value], { dtype: { type: typeOf(variable.dtype, variable.name) } });
+      const nodeName = edge.split(":")[0]!;
+      lastAssignment.set(variable, nodeName);
+      controlReturns[nodeName] = nodeName;
+      continue;
+    }
     const type = (tensor: tfc.Tensor): AttrValue => ({ type: typeOf(tensor.dtype, kernel.kernelName) });
     const name = kernel.kernelName;
     let edge: string;
@@ -177,8 +203,9 @@ function buildFunction(recorded: RecordedKernel[], constants: Map<number, Consta
     edges.set(kernel.outputs[0]!.id, edge);
   }
 
-  const outputs: tfc.Tensor[] = result instanceof tfc.Tensor ? [result] : Array.isArray(result) ? result : Object.values(result);
-  const structure: TracedFunction["structure"] = result instanceof tfc.Tensor ? { kind: "tensor" } : Array.isArray(result) ? { kind: "array" } : { kind: "record", keys: Object.keys(result) };
+  const outputs: tfc.Tensor[] = result === undefined || result === null ? [] : result instanceof tfc.Tensor ? [result] : Array.isArray(result) ? result : Object.values(result);
+  const structure: TracedFunction["structure"] =
+    result === undefined || result === null ? { kind: "none" } : result instanceof tfc.Tensor ? { kind: "tensor" } : Array.isArray(result) ? { kind: "array" } : { kind: "record", keys: Object.keys(result) };
   const ret: Record<string, string> = {};
   const outputArguments = outputs.map((tensor, index) => {
     if (!(tensor instanceof tfc.Tensor)) throw new Error(`tf.function: output ${index} is not a tensor; a traced function must return a tensor, an array of tensors or an object of tensors.`);
@@ -199,7 +226,7 @@ function buildFunction(recorded: RecordedKernel[], constants: Map<number, Consta
     attr: { _input_shapes: { list: { s: [], i: [], f: [], b: [], type: [], tensor: [], func: [], shape: [...inputSpecs.map((spec) => shapeProto(spec.shape)), ...captured.map(() => shapeProto([]))] } } as unknown as AttrValue },
     node_def: nodes,
     ret,
-    control_ret: {},
+    control_ret: controlReturns,
   };
   const outputSpecs = outputs.map((tensor) => new TensorSpec(openShape(tensor, placeholders, inputSpecs), tensor.dtype));
   return { definition, inputSpecs, captured, outputSpecs, structure, ops };
