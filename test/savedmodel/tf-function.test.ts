@@ -91,18 +91,23 @@ test("the modules guide: saved with tf.savedModel.save, reloaded in a fresh proc
     v = tf.variable(tf.scalar(1.5), true, "v");
     call = tf.function((x: tfc.Tensor) => tf.mul(x, this.v));
     double = tf.function((x: tfc.Tensor) => tf.add(x, x), { inputSignature: [new tf.TensorSpec([null], "float32", "x")] });
+    mutate = tf.function((newV: tfc.Tensor) => {
+      this.v.assign(newV as tfc.Scalar);
+    }, { inputSignature: [new tf.TensorSpec([], "float32", "new_v")] });
   }
   const module = new CustomModule();
   // Two traces, as in the guide: a scalar call and a vector signature.
   const scalarOutput = (module.call(tf.scalar(3)) as tfc.Tensor).arraySync();
   module.call.getConcreteFunction(new tf.TensorSpec([null], "float32", "x"));
   const saved = join(mkdtempSync(join(tmpdir(), "tskeras-module-")), "module");
-  await tf.savedModel.save(module, saved);
+  await tf.savedModel.save(module, saved, { signatures: { serving_default: module.double } });
+  // Tracing mutate recorded the assignment without running it.
+  assert.equal(module.v.arraySync(), 1.5);
 
   // The written object graph: root children v, call, double (+ signatures), two concrete functions for call.
   const metaGraph = selectMetaGraph(readSavedModelDirectory(saved).savedModel, undefined);
   const objects = metaGraph.object_graph_def!.nodes;
-  assert.deepEqual(objects[0]!.children.map((child) => child.local_name), ["v", "call", "double", "signatures"]);
+  assert.deepEqual(objects[0]!.children.map((child) => child.local_name), ["v", "call", "double", "mutate", "signatures"]);
   const callNode = objects[objects[0]!.children[1]!.node_id!]!;
   assert.equal(callNode.function!.concrete_functions.length, 2);
   assert.deepEqual(Object.keys(metaGraph.signature_def).sort(), ["__saved_model_init_op", "serving_default"]);
@@ -126,10 +131,11 @@ test("the modules guide: saved with tf.savedModel.save, reloaded in a fresh proc
       doubled: loaded.double(tf.tensor1d([1, 2])).arraySync(),
       serving: Object.fromEntries(Object.entries(serving).map(([key, value]) => [key, value.arraySync()])),
       unsaved,
+      afterMutate: (loaded.mutate(tf.scalar(-2)), loaded.call(tf.scalar(3)).arraySync()),
     }));`;
   const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
   const result = JSON.parse(output.trim().split("\n").pop()!) as Record<string, unknown>;
-  assert.deepEqual(result["keys"], ["v", "call", "double"]);
+  assert.deepEqual(result["keys"], ["v", "call", "double", "mutate"]);
   assert.equal(result["v"], 1.5);
   assert.equal(scalarOutput, 4.5);
   assert.equal(result["scalar"], 4.5);
@@ -137,6 +143,7 @@ test("the modules guide: saved with tf.savedModel.save, reloaded in a fresh proc
   assert.deepEqual(result["doubled"], [2, 4]);
   assert.deepEqual(result["serving"], { output_0: [2, -4] });
   assert.match(result["unsaved"] as string, /No saved concrete function takes \(float32\[1, 1\]\)/);
+  assert.equal(result["afterMutate"], -6);
 
   // In this process too the loaded object is a plain object, not an instance of the class.
   const loaded = await tf.savedModel.load(saved);
