@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { execFileSync } from "node:child_process";
 import * as tf from "@tensorflow/tfjs-core";
 import { keras } from "../../lib/index.js";
+import { readSavedModelDirectory, selectMetaGraph } from "../../lib/formats/savedmodel/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..", "..");
@@ -23,6 +24,13 @@ const classSource = `
     constructor(config = {}) {
       super([keras.Input({ shape: [4] }), new keras.layers.Dense(3, { activation: "relu" }), new keras.layers.Dense(2)], { name: config.name ?? "custom_model" });
     }
+  }`;
+const configurableSource = `
+  class ConfigurableModel extends keras.Sequential {
+    constructor(config = {}) {
+      super([keras.Input({ shape: [4] }), new keras.layers.Dense(3, { activation: "relu" }), new keras.layers.Dense(2)], { name: config.name ?? "configurable_model" });
+    }
+    getConfig() { return super.getConfig(); }
   }`;
 // The class is defined from the same source text here and in the "with the class" process.
 const CustomModel = new Function("keras", `${classSource}; return CustomModel;`)(keras) as new () => InstanceType<typeof keras.Sequential>;
@@ -104,4 +112,37 @@ test("with the class registered: loadModel rebuilds the class itself with identi
   assert.equal(result["isCustom"], true);
   assert.equal(result["iterations"], 1);
   close(result["predicted"] as number[][], referenceForward(input), 1e-5);
+});
+
+test("saveTraces: false requires getConfig on custom classes, writes no forward pass, and loads only with the class", async () => {
+  const directory = mkdtempSync(join(tmpdir(), "tskeras-notraces-"));
+  await assert.rejects(model.save(join(directory, "refused"), { saveTraces: false }), /saveTraces: false: the custom class CustomModel does not override getConfig.*Add getConfig\(\)/);
+
+  const ConfigurableModel = new Function("keras", `${configurableSource}; return ConfigurableModel;`)(keras) as new () => InstanceType<typeof keras.Sequential>;
+  keras.saving.registerKerasSerializable({ package: "Custom" })(ConfigurableModel as never);
+  const configurable = new ConfigurableModel();
+  configurable.setWeights(model.getWeights());
+  const saved = join(directory, "configurable");
+  await configurable.save(saved, { saveTraces: false });
+  const metaGraph = selectMetaGraph(readSavedModelDirectory(saved).savedModel, undefined);
+  assert.deepEqual(Object.keys(metaGraph.signature_def), ["__saved_model_init_op"]);
+  assert.equal(metaGraph.graph_def!.library?.function.length ?? 0, 0);
+
+  const script = (withClass: boolean): string => `
+    import * as tf from "@tensorflow/tfjs-core";
+    tf.env().set("PROD", true);
+    const { keras } = await import(${JSON.stringify(join(root, "dist", "lib", "index.js"))});
+    await import("@tensorflow/tfjs-backend-cpu");
+    await tf.setBackend("cpu");
+    ${withClass ? `${configurableSource}\n keras.saving.registerKerasSerializable({ package: "Custom" })(ConfigurableModel);` : ""}
+    try {
+      const model = await keras.models.loadModel(${JSON.stringify(saved)});
+      console.log(JSON.stringify({ isClass: model.constructor.name, predicted: model.predict(tf.tensor(${JSON.stringify(input)})).arraySync() }));
+    } catch (error) { console.log(JSON.stringify({ error: error.message })); }`;
+  const run = (withClass: boolean): Record<string, unknown> =>
+    JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script(withClass)], { cwd: root, encoding: "utf8" }).trim().split("\n").pop()!) as Record<string, unknown>;
+  const withClass = run(true);
+  assert.equal(withClass["isClass"], "ConfigurableModel");
+  close(withClass["predicted"] as number[][], referenceForward(input), 1e-5);
+  assert.match(run(false)["error"] as string, /ConfigurableModel is not registered.*no signature to run its saved forward pass.*Register the class/);
 });
