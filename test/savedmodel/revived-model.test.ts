@@ -146,3 +146,55 @@ test("saveTraces: false requires getConfig on custom classes, writes no forward 
   close(withClass["predicted"] as number[][], referenceForward(input), 1e-5);
   assert.match(run(false)["error"] as string, /ConfigurableModel is not registered.*no signature to run its saved forward pass.*Register the class/);
 });
+
+test("a custom layer's call is traced into the SavedModel: reloaded without its class, predictions equal the hand-computed forward pass", async () => {
+  const layerSource = `
+    class ScaledTanh extends tfl.layers.Layer {
+      static className = "ScaledTanh";
+      constructor(config = {}) { super(config); this.units = config.units ?? 3; }
+      build(inputShape) {
+        this.kernel = this.addWeight("kernel", [inputShape[inputShape.length - 1], this.units], "float32", tfl.initializers.glorotUniform({ seed: 1 }));
+        this.scale = this.addWeight("scale", [], "float32", tfl.initializers.constant({ value: 1.5 }));
+        this.built = true;
+      }
+      computeOutputShape(shape) { return [shape[0], this.units]; }
+      call(inputs) {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        return tfc.mul(tfc.tanh(tfc.matMul(x, this.kernel.read())), this.scale.read());
+      }
+      getConfig() { return { ...super.getConfig(), units: this.units }; }
+    }`;
+  const tfl = await import("@tensorflow/tfjs-layers");
+  const ScaledTanh = new Function("tfl", "tfc", `${layerSource}; return ScaledTanh;`)(tfl, tf) as new (config: { units: number; name: string }) => InstanceType<typeof tfl.layers.Layer>;
+  keras.saving.registerKerasSerializable({ package: "Custom" })(ScaledTanh as never);
+  // A functional model (its config lists the InputLayer, so the class can rebuild it from config).
+  const modelInput = keras.Input({ shape: [4] });
+  const hidden = new ScaledTanh({ units: 3, name: "scaled" }).apply(modelInput) as typeof modelInput;
+  const withLayer = new keras.Model({ inputs: modelInput, outputs: new keras.layers.Dense(2, { name: "head" }).apply(hidden) as typeof modelInput });
+  const saved = join(mkdtempSync(join(tmpdir(), "tskeras-customlayer-")), "model");
+  await withLayer.save(saved);
+  const [kernel, scale, headKernel, headBias] = withLayer.getWeights().map((weight) => weight.arraySync()) as [number[][], number, number[][], number[]];
+  assert.equal(scale, 1.5);
+  const expected = input.map((row) => {
+    const hidden = [0, 1, 2].map((j) => scale * Math.tanh(row.reduce((sum, value, i) => sum + value * kernel[i]![j]!, 0)));
+    return headBias.map((bias, j) => hidden.reduce((sum, value, i) => sum + value * headKernel[i]![j]!, bias));
+  });
+  const script = (withClass: boolean): string => `
+    import * as tfc from "@tensorflow/tfjs-core";
+    import * as tfl from "@tensorflow/tfjs-layers";
+    tfc.env().set("PROD", true);
+    const { keras } = await import(${JSON.stringify(join(root, "dist", "lib", "index.js"))});
+    await import("@tensorflow/tfjs-backend-cpu");
+    await tfc.setBackend("cpu");
+    ${withClass ? `${layerSource}\n keras.saving.registerKerasSerializable({ package: "Custom" })(ScaledTanh);` : ""}
+    const model = await keras.models.loadModel(${JSON.stringify(saved)});
+    console.log(JSON.stringify({ name: model.constructor.name, layers: model.layers.map((layer) => layer.constructor.name), predicted: model.predict(tfc.tensor(${JSON.stringify(input)})).arraySync() }));`;
+  const run = (withClass: boolean): Record<string, unknown> =>
+    JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script(withClass)], { cwd: root, encoding: "utf8" }).trim().split("\n").pop()!) as Record<string, unknown>;
+  const revived = run(false);
+  assert.equal(revived["name"], "RevivedKerasModel");
+  close(revived["predicted"] as number[][], expected, 1e-5);
+  const rebuilt = run(true);
+  assert.ok((rebuilt["layers"] as string[]).includes("ScaledTanh"));
+  close(rebuilt["predicted"] as number[][], expected, 1e-5);
+});
