@@ -10,3 +10,6 @@ export * from "@tensorflow/tfjs-layers";
 export { train } from "./train.js";
 // TensorFlow's tf.saved_model (load/save SavedModel directories); tfjs has no `savedModel` export.
 export { savedModel } from "./saved-model.js";
+// TensorFlow's tf.function and tf.TensorSpec (tracing TypeScript functions into graphs).
+export { tfFunction as function, isTfFunction, type TfFunction, type ConcreteTfFunction, type TfFunctionOptions } from "./function/tf-function.js";
+export { TensorSpec } from "./function/tensor-spec.js";

@@ -18,6 +18,8 @@ import { checkpointTensorToTf } from "../formats/checkpoint/to-tensor.js";
 import { inspectSavedModel } from "../formats/savedmodel/inspect-saved-model.js";
 import { loadSavedModel, type LoadedSavedModel } from "../formats/savedmodel/load-saved-model.js";
 import type { ConcreteFunction } from "../formats/savedmodel/signature-function.js";
+import { reviveObjectGraph } from "./function/load-object.js";
+import { saveObjectSavedModel, type SaveObjectOptions } from "./function/save-object.js";
 
 /** One variable of a loaded SavedModel. */
 export interface LoadedVariable {
@@ -40,18 +42,31 @@ export interface LoadedSavedModelObject {
   dispose(): void;
 }
 
-/** Python `tf.saved_model.load(export_dir, tags=...)`. */
-export async function load(directory: string, options: { tags?: string[] } = {}): Promise<LoadedSavedModelObject> {
+/**
+ * Python `tf.saved_model.load(export_dir, tags=...)`. Besides `signatures` and `variables`, the
+ * result carries the saved object's attributes without its original class: saved `tf.function`s
+ * as callables (`loaded.call(x)`), variables as tfjs-core Variables, nested objects as objects.
+ */
+export async function load(directory: string, options: { tags?: string[] } = {}): Promise<LoadedSavedModelObject & { readonly [attribute: string]: unknown }> {
   const savedModel = await loadSavedModel(directory, options);
-  const inspection = inspectSavedModel(directory, options);
-  const reader = inspection.variables.length > 0 ? loadCheckpoint(savedModel.directory) : undefined;
-  const variables = inspection.variables.flatMap((variable) => {
-    const key = `${variable.path}/.ATTRIBUTES/VARIABLE_VALUE`;
-    if (reader === undefined || !reader.hasTensor(key)) return [];
-    const value = tfc.tidy(() => checkpointTensorToTf(reader.getTensor(key)));
-    return [{ name: variable.name, path: variable.path, value: tfc.variable(value, false) }];
-  });
+  const revived = savedModel.kerasMetadata === undefined ? reviveObjectGraph(savedModel) : undefined;
+  let variables: LoadedVariable[];
+  if (revived !== undefined) {
+    variables = [...revived.variables.values()].map(({ name, path, value }) => ({ name, path, value }));
+  } else {
+    const inspection = inspectSavedModel(directory, options);
+    const reader = inspection.variables.length > 0 ? loadCheckpoint(savedModel.directory) : undefined;
+    variables = inspection.variables.flatMap((variable) => {
+      const key = `${variable.path}/.ATTRIBUTES/VARIABLE_VALUE`;
+      if (reader === undefined || !reader.hasTensor(key)) return [];
+      const value = tfc.tidy(() => checkpointTensorToTf(reader.getTensor(key)));
+      return [{ name: variable.name, path: variable.path, value: tfc.variable(value, false) }];
+    });
+  }
+  const reserved = new Set(["signatures", "variables", "tags", "savedModel", "dispose"]);
+  const attributes = Object.fromEntries(Object.entries(revived?.root ?? {}).filter(([name]) => !reserved.has(name)));
   return {
+    ...attributes,
     signatures: savedModel.signatures,
     variables,
     tags: savedModel.tags,
@@ -64,14 +79,16 @@ export async function load(directory: string, options: { tags?: string[] } = {})
 }
 
 /**
- * Python `tf.saved_model.save(obj, export_dir)`. Keras models (tfjs LayersModels) are written as
- * tf-keras 2 SavedModels with `keras_metadata.pb`, so `keras.models.loadModel` rebuilds them.
+ * Python `tf.saved_model.save(obj, export_dir, signatures)`. Keras models (tfjs LayersModels) are
+ * written as tf-keras 2 SavedModels with `keras_metadata.pb`, so `keras.models.loadModel` rebuilds
+ * them; other objects (a class instance or plain object holding tfjs-core Variables and
+ * `tf.function`s, like a `tf.Module`) are written with their traced functions and signatures.
  */
-export async function save(object: unknown, directory: string, options: SaveKerasSavedModelOptions = {}): Promise<void> {
+export async function save(object: unknown, directory: string, options: SaveKerasSavedModelOptions & SaveObjectOptions = {}): Promise<void> {
   if (object instanceof tfl.LayersModel) return saveKerasSavedModel(object, directory, options);
+  if (typeof object === "object" && object !== null) return saveObjectSavedModel(object, directory, options);
   throw new Error(
-    "tf.savedModel.save writes Keras models (keras.Sequential, keras.Model) in this version; " +
-      "saving other objects with traced tf.function signatures is not available yet. Save a Keras model, or use tf.train.Checkpoint for variables.",
+    `tf.savedModel.save takes a Keras model or an object whose properties hold tf.Variables and tf.functions, not ${typeof object}.`,
   );
 }
 

@@ -22,3 +22,4 @@ export { dataTypeName } from "./dtypes.js";
 export { runSavedModelSignature, type SignatureInput } from "./run-signature.js";
 export { saveKerasSavedModel, type SaveKerasSavedModelOptions } from "./write/save-keras-saved-model.js";
 export { loadKerasSavedModel } from "./keras/load-keras-saved-model.js";
+export { RevivedKerasModel, reviveKerasSavedModel } from "./keras/revived-model.js";

@@ -17,6 +17,8 @@ export interface SaveModelOptions {
    * TensorFlow.js `model.json` + weight shards); by default chosen from the suffix.
    */
   saveFormat?: "h5" | "keras" | "tf" | "tfjs";
+  /** SavedModel only (Python `save_traces`, default true): false skips the traced forward pass and requires getConfig on custom classes. */
+  saveTraces?: boolean;
 }
 
 type ModelLayer = tfl.LayersModel["layers"][number];
@@ -44,7 +46,7 @@ export async function saveModel(model: tfl.LayersModel, path: string, options: S
   if (format !== "tf") throw new Error(`Unknown saveFormat "${String(format)}". Expected "h5", "keras", "tf" (SavedModel directory) or "tfjs".`);
   // Loaded lazily: the SavedModel writer pulls in the protobuf schema and graph builder.
   const { saveKerasSavedModel } = await import("../../formats/savedmodel/write/save-keras-saved-model.js");
-  return saveKerasSavedModel(model, path, { includeOptimizer: options.includeOptimizer ?? true });
+  return saveKerasSavedModel(model, path, { includeOptimizer: options.includeOptimizer ?? true, saveTraces: options.saveTraces });
 }
 
 /** Python `model.save_weights(path)` for `.h5` (Keras 2 layout) and `.weights.h5` (Keras 3 layout). */

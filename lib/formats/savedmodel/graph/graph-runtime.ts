@@ -102,10 +102,11 @@ export class GraphRuntime {
     const bodyNodes = new Map(definition.node_def.map((node) => [node.name, node] as const));
     const where = `function "${name}"`;
 
+    // Control edges count too: a read after an assignment (`^AssignVariableOp`) must see it.
     const dependenciesOf = (node: NodeDef): string[] =>
       node.input
         .map((text) => parseFunctionEdge(text, argumentNames))
-        .flatMap((edge) => (edge.kind === "output" ? [edge.node] : []));
+        .flatMap((edge) => (edge.kind === "output" || edge.kind === "control" ? [edge.node] : []));
 
     const resolve = (text: string, consumer: string | undefined): GraphValue[] => {
       const edge = parseFunctionEdge(text, argumentNames);
@@ -125,13 +126,16 @@ export class GraphRuntime {
       (node) => this.runNode(node, node.input.flatMap((text) => resolve(text, node.name)), where),
       where,
     );
-    return signature.output_arg.map((argument) => {
+    const outputs = signature.output_arg.map((argument) => {
       const source = definition.ret[argument.name];
       if (source === undefined) {
         throw new Error(`Function "${name}" declares output "${argument.name}" but its ret map does not say where it comes from.`);
       }
       return resolve(source, undefined)[0]!;
     });
+    // Stateful nodes the function must run even though no output needs them (AssignVariableOp, ...).
+    for (const node of Object.values(definition.control_ret ?? {})) evaluator.outputsOf(node);
+    return outputs;
   }
 
   /** Frees the cached Const values. */

@@ -14,11 +14,23 @@ import type * as tf from "@tensorflow/tfjs-core";
 export class VariableHandle {
   private value: tf.Tensor | undefined;
 
-  /** `name` identifies the variable in error messages; `load` fetches its value once, on first read. */
+  /**
+   * `name` identifies the variable in error messages; `load` fetches its value once, on first read;
+   * `write`, when given, makes the variable assignable (AssignVariableOp).
+   */
   constructor(
     readonly name: string,
     private readonly load: () => tf.Tensor,
+    private readonly write?: (value: tf.Tensor) => void,
   ) {}
+
+  /** Stores a new value (the graph's AssignVariableOp). */
+  assign(value: tf.Tensor): void {
+    if (this.write === undefined) {
+      throw new Error(`Variable "${this.name}" is read-only here: this SavedModel was loaded for inference, so its variables cannot be assigned. Load it with tf.savedModel.load to call functions that assign variables.`);
+    }
+    this.write(value);
+  }
 
   read(): tf.Tensor {
     this.value ??= this.load();

@@ -21,6 +21,8 @@ import { toTfjsCompileArgs } from "../../../keras/training/train.js";
 import type { KerasObjectConfig } from "../../../keras/saving/keras-json/schema.js";
 import { kerasMetadataEntries } from "../keras-metadata.js";
 import { readSavedModelDirectory } from "../saved-model-directory.js";
+import { UnknownKerasClassError } from "../../../keras/saving/keras-json/class-registry.js";
+import { reviveKerasSavedModel } from "./revived-model.js";
 
 /** What the root node's metadata JSON holds (tf-keras 2 writes these keys). */
 interface RootMetadata {
@@ -47,13 +49,20 @@ export async function loadKerasSavedModel(directory: string, options: LoadKerasM
   const root = kerasMetadataEntries(files.kerasMetadata).find((entry) => entry.nodePath === "root");
   const metadata = root?.metadata as RootMetadata | undefined;
   const config = metadata?.model_config ?? (metadata?.class_name !== undefined ? ({ class_name: metadata.class_name, config: metadata.config } as KerasObjectConfig) : undefined);
+  const name = typeof (metadata as { name?: unknown } | undefined)?.name === "string" ? (metadata as { name: string }).name : "revived_model";
   if (config === undefined) {
-    throw new Error(
-      `keras_metadata.pb in ${directory} has no model config on its root node (a subclassed model saved without get_config). ` +
-        `Run its signatures with tf.savedModel.load("${directory}") instead.`,
-    );
+    // A subclassed model saved without get_config: only its saved forward pass can come back.
+    return reviveKerasSavedModel(directory, { name, originalClassName: metadata?.class_name ?? "Model", reason: "Its root node has no model config (a subclassed model saved without getConfig)." });
   }
-  const model = await modelFromKerasConfig(decodeJsonExtensions(config) as KerasObjectConfig, { source: directory, ...options });
+  let model: tfl.LayersModel;
+  try {
+    model = await modelFromKerasConfig(decodeJsonExtensions(config) as KerasObjectConfig, { source: directory, ...options });
+  } catch (error) {
+    if (!(error instanceof UnknownKerasClassError)) throw error;
+    // As tf-keras does for a custom class that is not available: a generic model running the saved forward pass.
+    const classes = error.unknownClasses.map((entry) => entry.className).join(", ");
+    return reviveKerasSavedModel(directory, { name, originalClassName: config.class_name, reason: `Class ${classes} is not registered.` });
+  }
   const training = metadata?.training_config;
   if (training) compileFromTrainingConfig(model, training, directory);
   // Edge names from the root are the same as in tf-keras TF-format checkpoints.

@@ -11,6 +11,9 @@
  * ```
  */
 import type * as tfl from "@tensorflow/tfjs-layers";
+import type { Tensor } from "@tensorflow/tfjs-core";
+import { traceFunction, type TracedFunction } from "../../../tf/function/trace.js";
+import { TensorSpec } from "../../../tf/function/tensor-spec.js";
 import { attributeName } from "../../../saving/keras-trackables.js";
 import type { AttrValue, FunctionDef, NodeDef, OpDef, TensorProto } from "../protos/messages.js";
 
@@ -157,8 +160,45 @@ export function forwardFunction(model: tfl.LayersModel, functionName: string): F
         y = add(`${layer.name}/batchnorm/add_1`, "AddV2", [scaled, offset], attributes, "z");
         break;
       }
-      default:
-        throw unsupported(layer, "its layer type");
+      default: {
+        // Any other layer (a custom layer, ...): its call is traced into ops and inlined.
+        const inputShape = (inbound.inputTensors[0]!.shape as Array<number | null>).map((size) => size);
+        let traced: TracedFunction;
+        try {
+          traced = traceFunction((input) => layer.apply(input) as Tensor, [new TensorSpec(inputShape, "float32")], `${layer.name}_call`, ["x"]);
+        } catch (error) {
+          throw unsupported(layer, `its layer type (tracing its call failed: ${error instanceof Error ? error.message : String(error)})`);
+        }
+        const resourceNames = new Map<string, string>();
+        traced.definition.signature.input_arg.slice(1).forEach((argument, index) => {
+          const weight = layer.weights.find((candidate) => candidate.read() === traced.captured[index]);
+          if (weight === undefined) throw unsupported(layer, `a variable its call reads that is not one of its weights`);
+          const name = `${sanitize(layer.name)}_${sanitize(attributeName(weight))}_readvariableop_resource`;
+          variables.push(weight);
+          variableArguments.push(name);
+          resourceNames.set(argument.name, name);
+        });
+        const renamed = new Map<string, string>();
+        for (const node of traced.definition.node_def) {
+          let unique = `${layer.name}/${node.name}`;
+          for (let index = 1; used.has(unique); index++) unique = `${layer.name}/${node.name}_${index}`;
+          used.add(unique);
+          renamed.set(node.name, unique);
+        }
+        const remap = (edge: string): string => {
+          if (edge === "x") return x;
+          if (resourceNames.has(edge)) return resourceNames.get(edge)!;
+          if (edge.startsWith("^")) return `^${renamed.get(edge.slice(1)) ?? edge.slice(1)}`;
+          const [node, ...rest] = edge.split(":");
+          return [renamed.get(node!) ?? node, ...rest].join(":");
+        };
+        for (const node of traced.definition.node_def) {
+          ops.add(node.op);
+          nodes.push({ ...node, name: renamed.get(node.name)!, input: node.input.map(remap) });
+        }
+        y = remap(traced.definition.ret["identity"]!);
+        break;
+      }
     }
     const output = inbound.outputTensors[0]!;
     edges.set(output.id, y);

@@ -24,10 +24,17 @@ import { variableNode, type SaveableVariable, type Trackable } from "../../../sa
 import { fingerprintMessage, kerasSavedMetadataMessage, savedModelMessage } from "../protos/schema.js";
 import type { NodeDef, SavedObject } from "../protos/messages.js";
 import { floatType, forwardFunction, resourceType } from "./forward-graph.js";
+import { registeredNameOf } from "../../../keras/saving/keras-json/custom-objects.js";
 
 export interface SaveKerasSavedModelOptions {
   /** Include the optimizer state (default true, like Keras). */
   includeOptimizer?: boolean;
+  /**
+   * Write the traced forward pass (function library and `serving_default`; default true, like
+   * Keras `save_traces`). `false` writes a smaller directory whose model can only be rebuilt from
+   * its config: every custom class must then override `getConfig`, and loading needs the classes.
+   */
+  saveTraces?: boolean;
 }
 
 type ObjectKind = { identifier: string; metadata?: unknown; path?: string } | { variable: { name: string; trainable: boolean } };
@@ -48,6 +55,8 @@ export async function saveKerasSavedModel(model: tfl.LayersModel, directory: str
 }
 
 function writeInto(model: tfl.LayersModel, directory: string, options: SaveKerasSavedModelOptions): void {
+  const saveTraces = options.saveTraces !== false;
+  if (!saveTraces) requireGetConfig(model);
   const sequential = model instanceof tfl.Sequential;
   // Keras lists no InputLayer among a Sequential's layers; a functional model's layers include them.
   const layers = model.layers.filter((layer) => !(sequential && layer.getClassName() === "InputLayer"));
@@ -134,7 +143,7 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
 
   // The forward function and the top-level graph that calls it.
   const functionName = `__inference_signature_wrapper_${Math.floor(Math.random() * 1e6)}`;
-  const forward = forwardFunction(model, functionName);
+  const forward = saveTraces ? forwardFunction(model, functionName) : { definition: undefined, inputs: [], outputs: [], variables: [], ops: new Set<string>() };
   const handleNames = forward.variables.map((weight) => (kinds.get(variableNodes.get(weight)!) as { variable: { name: string } }).variable.name);
   const graphNodes: NodeDef[] = [];
   const allVariables = [...ids.keys()].filter((node) => node.variable !== undefined);
@@ -153,7 +162,7 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
     graphNodes.push({ name, op: "Placeholder", input: [], attr: { dtype: { type: floatType }, shape: { shape: shapeProto(input.shape) } } });
     return name;
   });
-  graphNodes.push({
+  if (saveTraces) graphNodes.push({
     name: "StatefulPartitionedCall",
     op: "StatefulPartitionedCall",
     input: [...placeholders, ...handleNames],
@@ -182,10 +191,12 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
     return object;
   });
   // root.signatures → signature_map → serving_default (the wrapper function).
-  const signatureMapId = objects.length;
-  objects[0]!.children.push({ node_id: signatureMapId, local_name: "signatures" });
-  objects.push({ children: [{ node_id: signatureMapId + 1, local_name: "serving_default" }], slot_variables: [], user_object: { identifier: "signature_map", version: { producer: 1, min_consumer: 1, bad_consumers: [] } } });
-  objects.push({ children: [], slot_variables: [], bare_concrete_function: { concrete_function_name: functionName, argument_keywords: forward.inputs.map((input) => input.name), allowed_positional_arguments: 1 } });
+  if (saveTraces) {
+    const signatureMapId = objects.length;
+    objects[0]!.children.push({ node_id: signatureMapId, local_name: "signatures" });
+    objects.push({ children: [{ node_id: signatureMapId + 1, local_name: "serving_default" }], slot_variables: [], user_object: { identifier: "signature_map", version: { producer: 1, min_consumer: 1, bad_consumers: [] } } });
+    objects.push({ children: [], slot_variables: [], bare_concrete_function: { concrete_function_name: functionName, argument_keywords: forward.inputs.map((input) => input.name), allowed_positional_arguments: 1 } });
+  }
 
   const tensorInfo = (name: string, shape: number[]) => ({ name, dtype: floatType, tensor_shape: shapeProto(shape) });
   const savedModel = {
@@ -193,17 +204,21 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
     meta_graphs: [
       {
         meta_info_def: { meta_graph_version: "", tags: ["serve"], tensorflow_version: "tskeras", tensorflow_git_version: "", stripped_default_attrs: true, stripped_op_list: { op: [...forward.ops, "VarHandleOp", "Placeholder", "StatefulPartitionedCall", "NoOp", "ReadVariableOp"].map((name) => ({ name, input_arg: [], output_arg: opOutputs(name), attr: [] })) } },
-        graph_def: { node: graphNodes, versions: { producer: 1286, min_consumer: 12, bad_consumers: [] }, library: { function: [forward.definition] } },
+        graph_def: { node: graphNodes, versions: { producer: 1286, min_consumer: 12, bad_consumers: [] }, library: { function: forward.definition ? [forward.definition] : [] } },
         signature_def: {
-          serving_default: {
-            inputs: Object.fromEntries(forward.inputs.map((input, index) => [input.name, tensorInfo(`${placeholders[index]}:0`, input.shape)])),
-            outputs: Object.fromEntries(forward.outputs.map((output, index) => [output.name, tensorInfo(`StatefulPartitionedCall:${index}`, output.shape)])),
-            method_name: "tensorflow/serving/predict",
-          },
+          ...(saveTraces
+            ? {
+                serving_default: {
+                  inputs: Object.fromEntries(forward.inputs.map((input, index) => [input.name, tensorInfo(`${placeholders[index]}:0`, input.shape)])),
+                  outputs: Object.fromEntries(forward.outputs.map((output, index) => [output.name, tensorInfo(`StatefulPartitionedCall:${index}`, output.shape)])),
+                  method_name: "tensorflow/serving/predict",
+                },
+              }
+            : {}),
           __saved_model_init_op: { inputs: {}, outputs: { __saved_model_init_op: { name: "NoOp" } }, method_name: "" },
         },
         asset_file_def: [],
-        object_graph_def: { nodes: objects, concrete_functions: { [functionName]: { bound_inputs: forward.variables.map(variableObjectId) } } },
+        object_graph_def: { nodes: objects, concrete_functions: saveTraces ? { [functionName]: { bound_inputs: forward.variables.map(variableObjectId) } } : {} },
       },
     ],
   };
@@ -253,6 +268,31 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
     join(directory, "fingerprint.pb"),
     fingerprintMessage.encode(fingerprintMessage.fromObject({ saved_model_checksum: hash64(savedModelBytes), graph_def_program_hash: hash64(savedModelBytes), signature_def_hash: hash64(new TextEncoder().encode(functionName)), saved_object_graph_hash: hash64(savedModelBytes), checkpoint_hash: hash64(checkpointIndex), version: { producer: 1 } })).finish(),
   );
+}
+
+/**
+ * Without traces the model comes back only through its config, so (as Keras checks) every custom
+ * class of the model and its layers must define getConfig itself rather than inherit a built-in one.
+ */
+function requireGetConfig(model: tfl.LayersModel): void {
+  for (const object of [model, ...model.layers] as object[]) {
+    let constructor = object.constructor as (Function & { prototype: object }) | undefined;
+    let custom = false;
+    let overrides = false;
+    // Walk the user-registered classes of the chain; a built-in ancestor ends the custom part.
+    while (constructor !== undefined && constructor !== Object && registeredNameOf(constructor as never) !== undefined) {
+      custom = true;
+      if (Object.hasOwn(constructor.prototype, "getConfig")) overrides = true;
+      constructor = Object.getPrototypeOf(constructor) as (Function & { prototype: object }) | undefined;
+    }
+    if (custom && !overrides) {
+      const name = (object as { constructor: { name: string } }).constructor.name;
+      throw new Error(
+        `Cannot save with saveTraces: false: the custom class ${name} does not override getConfig, so it could not be rebuilt from the saved config. ` +
+          `Add getConfig() (returning its constructor arguments) to ${name}, or save with traces (the default).`,
+      );
+    }
+  }
 }
 
 function layerOf(model: tfl.LayersModel, weight: tfl.LayerVariable): string {

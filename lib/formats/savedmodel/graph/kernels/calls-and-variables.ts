@@ -7,7 +7,8 @@
  * callKernels.StatefulPartitionedCall!(context); // outputs of __inference_call_15
  * ```
  */
-import { inputHandle, type KernelContext, type OpKernel } from "./kernel.js";
+import * as tf from "@tensorflow/tfjs-core";
+import { inputHandle, inputTensor, type KernelContext, type OpKernel } from "./kernel.js";
 import type { GraphValue } from "../values.js";
 
 const call = (context: KernelContext): GraphValue[] =>
@@ -18,4 +19,18 @@ export const callKernels: Record<string, OpKernel> = {
   PartitionedCall: call,
   NoOp: () => [],
   ReadVariableOp: (context) => [inputHandle(context, 0).read()],
+  AssignVariableOp: (context) => {
+    inputHandle(context, 0).assign(inputTensor(context, 1));
+    return [];
+  },
+  AssignAddVariableOp: (context) => {
+    const handle = inputHandle(context, 0);
+    handle.assign(tf.add(handle.read(), inputTensor(context, 1)));
+    return [];
+  },
+  AssignSubVariableOp: (context) => {
+    const handle = inputHandle(context, 0);
+    handle.assign(tf.sub(handle.read(), inputTensor(context, 1)));
+    return [];
+  },
 };

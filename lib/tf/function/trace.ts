@@ -1,0 +1,266 @@
+/**
+ * Traces a TypeScript function over tfjs ops into a TensorFlow FunctionDef. The function runs
+ * once on placeholder tensors built from its input signature while every top-level kernel the
+ * tfjs engine runs is recorded (the engine's `runKernel` is wrapped for the duration; kernels
+ * that kernels run internally are not recorded). Each recorded kernel becomes a node with
+ * TensorFlow's op name and attributes; tensors made outside any kernel (constants) become
+ * `Const` nodes, and tfjs-core Variables read by the function become `resource` arguments read
+ * with `ReadVariableOp`, as in the functions TensorFlow traces.
+ *
+ * @example
+ * ```ts
+ * const traced = traceFunction((x) => tf.relu(tf.matMul(x, w)), [new TensorSpec([null, 3])], "__inference_f_1");
+ * traced.definition.node_def.map((node) => node.op); // ["ReadVariableOp", "MatMul", "Relu", "Identity"]
+ * traced.captured;                                   // [w]
+ * ```
+ */
+import * as tfc from "@tensorflow/tfjs-core";
+import type { AttrValue, FunctionDef, NodeDef } from "../../formats/savedmodel/protos/messages.js";
+import { TensorSpec } from "./tensor-spec.js";
+
+export const dataTypeEnum: Record<string, number> = { float32: 1, int32: 3, string: 7, bool: 10, resource: 20 };
+export const resourceType = 20;
+
+export interface TracedFunction {
+  definition: FunctionDef;
+  inputSpecs: TensorSpec[];
+  /** Variables the function reads, passed after the inputs as resource arguments (in this order). */
+  captured: tfc.Variable[];
+  /** Shape of each output in the trace (sizes the input signature leaves open are `null`). */
+  outputSpecs: TensorSpec[];
+  /** How the function returned its tensors: one tensor, an array, or an object (keys in output order). */
+  structure: { kind: "none" } | { kind: "tensor" } | { kind: "array" } | { kind: "record"; keys: string[] };
+  /** TensorFlow op names used in the body (for the MetaGraph's op list). */
+  ops: Set<string>;
+}
+
+/** What a traced function may return (nothing, e.g. a function that only assigns variables). */
+export type TraceableResult = tfc.Tensor | tfc.Tensor[] | Record<string, tfc.Tensor> | void;
+
+interface RecordedKernel {
+  /** `assign` marks `variable.assign(value)` (inputs = [value]), recorded instead of run. */
+  kernelName: string;
+  variable?: tfc.Variable;
+  inputs: Array<tfc.Tensor | undefined>;
+  attrs: Record<string, unknown>;
+  outputs: tfc.Tensor[];
+}
+
+/** Output argument names of the TF ops we emit (edges inside functions are `node:arg:index`). */
+export const outputArgumentOf: Record<string, string> = {
+  MatMul: "product", BatchMatMulV2: "output", AddV2: "z", Sub: "z", Mul: "z", RealDiv: "z", Maximum: "z", Minimum: "z", Pow: "z", SquaredDifference: "z",
+  Relu: "activations", Relu6: "activations", Elu: "activations", Selu: "activations", Softplus: "activations", Softmax: "softmax",
+  Sigmoid: "y", Tanh: "y", Exp: "y", Log: "y", Sqrt: "y", Rsqrt: "y", Neg: "y", Abs: "y", Square: "y",
+  Identity: "output", Cast: "y", Reshape: "output", Transpose: "y", Sum: "output", Mean: "output", Max: "output", Min: "output", Prod: "output",
+  ReadVariableOp: "value", Const: "output", AssignVariableOp: "",
+};
+
+const binaryOps: Record<string, string> = { Add: "AddV2", Sub: "Sub", Multiply: "Mul", RealDiv: "RealDiv", Maximum: "Maximum", Minimum: "Minimum", Pow: "Pow", SquaredDifference: "SquaredDifference" };
+const unaryOps = ["Relu", "Relu6", "Elu", "Selu", "Softplus", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Rsqrt", "Neg", "Abs", "Square", "Identity"];
+const reductionOps: Record<string, string> = { Sum: "Sum", Mean: "Mean", Max: "Max", Min: "Min", Prod: "Prod" };
+
+/** Size used for dimensions the signature leaves open while tracing. */
+const openDimensionSize = 2;
+
+export function traceFunction(fn: (...inputs: tfc.Tensor[]) => TraceableResult, inputSpecs: TensorSpec[], functionName: string, argumentNames: string[]): TracedFunction {
+  const engine = tfc.engine() as unknown as { runKernel: (name: string, inputs: Record<string, tfc.Tensor>, attrs?: Record<string, unknown>) => tfc.Tensor | tfc.Tensor[]; state: { kernelDepth: number } };
+  const recorded: RecordedKernel[] = [];
+  const original = engine.runKernel;
+  // Values of tensors no recorded kernel produced (constants), read when first used: tfjs
+  // disposes the ones an op creates from numbers (tf.mul(x, 2)) when the op returns.
+  const produced = new Set<number>();
+  const constants = new Map<number, ConstantValue>();
+  return tfc.tidy(() => {
+    const placeholders = inputSpecs.map((spec) => tfc.zeros((spec.shape ?? []).map((size) => size ?? openDimensionSize), spec.dtype));
+    placeholders.forEach((tensor) => produced.add(tensor.id));
+    let result: TraceableResult;
+    const rememberConstant = (tensor: tfc.Tensor | undefined): void => {
+      if (tensor === undefined || produced.has(tensor.id) || tensor instanceof tfc.Variable || constants.has(tensor.id)) return;
+      constants.set(tensor.id, { values: Array.from(tensor.dataSync() as ArrayLike<number>), shape: [...tensor.shape], dtype: tensor.dtype });
+    };
+    engine.runKernel = function (this: unknown, kernelName, inputs, attrs) {
+      const outer = engine.state.kernelDepth === 0;
+      if (outer) {
+        for (const tensor of Object.values(inputs ?? {}).flat() as Array<tfc.Tensor | undefined>) rememberConstant(tensor);
+      }
+      const outputs = original.call(engine, kernelName, inputs, attrs);
+      if (outer) (Array.isArray(outputs) ? outputs : [outputs]).forEach((tensor) => produced.add(tensor.id));
+      if (outer) recorded.push({ kernelName, inputs: Object.values(inputs ?? {}).flat() as Array<tfc.Tensor | undefined>, attrs: { ...(attrs ?? {}) }, outputs: Array.isArray(outputs) ? outputs : [outputs] });
+      return outputs;
+    };
+    const originalAssign = tfc.Variable.prototype.assign;
+    // Assignments become AssignVariableOp nodes; tracing must not change the real variable.
+    tfc.Variable.prototype.assign = function (this: tfc.Variable, value: tfc.Tensor) {
+      rememberConstant(value);
+      recorded.push({ kernelName: "assign", variable: this, inputs: [value], attrs: {}, outputs: [] });
+    };
+    try {
+      result = fn(...placeholders);
+    } finally {
+      engine.runKernel = original;
+      tfc.Variable.prototype.assign = originalAssign;
+    }
+    const traced = buildFunction(recorded, constants, placeholders, inputSpecs, result, functionName, argumentNames);
+    return traced as unknown as tfc.TensorContainer;
+  }) as unknown as TracedFunction;
+}
+
+interface ConstantValue {
+  values: number[];
+  shape: number[];
+  dtype: tfc.DataType;
+}
+
+function buildFunction(recorded: RecordedKernel[], constants: Map<number, ConstantValue>, placeholders: tfc.Tensor[], inputSpecs: TensorSpec[], result: TraceableResult, functionName: string, argumentNames: string[]): TracedFunction {
+  const nodes: NodeDef[] = [];
+  const ops = new Set<string>();
+  const used = new Set<string>();
+  const edges = new Map<number, string>();
+  const captured: tfc.Variable[] = [];
+  const capturedArguments: string[] = [];
+  placeholders.forEach((tensor, index) => edges.set(tensor.id, argumentNames[index]!));
+
+  const add = (name: string, op: string, input: string[], attr: Record<string, AttrValue>): string => {
+    let unique = name;
+    for (let index = 1; used.has(unique); index++) unique = `${name}_${index}`;
+    used.add(unique);
+    ops.add(op);
+    nodes.push({ name: unique, op, input, attr });
+    return `${unique}:${outputArgumentOf[op] ?? "output"}:0`;
+  };
+  const constant = (name: string, value: ConstantValue): string => add(name, "Const", [], { dtype: { type: typeOf(value.dtype, name) }, value: { tensor: tensorProto(value) as never } });
+  const intConstant = (name: string, values: number[]): string => constant(name, { values, shape: [values.length], dtype: "int32" });
+  const controlReturns: Record<string, string> = {};
+  const lastAssignment = new Map<tfc.Variable, string>();
+  const resourceOf = (variable: tfc.Variable): string => {
+    let index = captured.indexOf(variable);
+    if (index < 0) {
+      index = captured.push(variable) - 1;
+      capturedArguments.push(`${sanitize(variable.name)}_readvariableop_resource`);
+    }
+    return capturedArguments[index]!;
+  };
+  const edgeOf = (tensor: tfc.Tensor): string => {
+    const known = edges.get(tensor.id);
+    if (known !== undefined) return known;
+    if (tensor instanceof tfc.Variable) {
+      // One read per use, ordered after the latest assignment of the variable in this function.
+      const assignment = lastAssignment.get(tensor);
+      return add(`${sanitize(tensor.name)}/ReadVariableOp`, "ReadVariableOp", [resourceOf(tensor), ...(assignment ? [`^${assignment}`] : [])], { dtype: { type: typeOf(tensor.dtype, tensor.name) } });
+    }
+    // A tensor made outside any kernel (tf.scalar, a captured tensor): its value is frozen in the graph.
+    const value = constants.get(tensor.id) ?? { values: Array.from(tensor.dataSync() as ArrayLike<number>), shape: [...tensor.shape], dtype: tensor.dtype };
+    const edge = constant("Const", value);
+    edges.set(tensor.id, edge);
+    return edge;
+  };
+
+  for (const kernel of recorded) {
+    const inputs = kernel.inputs.filter((tensor): tensor is tfc.Tensor => tensor !== undefined);
+    if (kernel.kernelName === "assign") {
+      const variable = kernel.variable!;
+      const value = edgeOf(inputs[0]!);
+      const edge = add("AssignVariableOp", "AssignVariableOp", [resourceOf(variable), value], { dtype: { type: typeOf(variable.dtype, variable.name) } });
+      const nodeName = edge.split(":")[0]!;
+      lastAssignment.set(variable, nodeName);
+      controlReturns[nodeName] = nodeName;
+      continue;
+    }
+    const type = (tensor: tfc.Tensor): AttrValue => ({ type: typeOf(tensor.dtype, kernel.kernelName) });
+    const name = kernel.kernelName;
+    let edge: string;
+    if (binaryOps[name] !== undefined) {
+      edge = add(binaryOps[name]!, binaryOps[name]!, [edgeOf(inputs[0]!), edgeOf(inputs[1]!)], { T: type(inputs[0]!) });
+    } else if (unaryOps.includes(name)) {
+      edge = add(name, name, [edgeOf(inputs[0]!)], { T: type(inputs[0]!) });
+    } else if (name === "BatchMatMul") {
+      const [a, b] = [inputs[0]!, inputs[1]!];
+      const transposeA = kernel.attrs["transposeA"] === true;
+      const transposeB = kernel.attrs["transposeB"] === true;
+      edge =
+        a.rank === 2 && b.rank === 2
+          ? add("MatMul", "MatMul", [edgeOf(a), edgeOf(b)], { T: type(a), transpose_a: { b: transposeA }, transpose_b: { b: transposeB } })
+          : add("BatchMatMulV2", "BatchMatMulV2", [edgeOf(a), edgeOf(b)], { T: type(a), adj_x: { b: transposeA }, adj_y: { b: transposeB } });
+    } else if (name === "Cast") {
+      edge = add("Cast", "Cast", [edgeOf(inputs[0]!)], { SrcT: type(inputs[0]!), DstT: { type: typeOf(String(kernel.attrs["dtype"]), name) } });
+    } else if (name === "Reshape") {
+      edge = add("Reshape", "Reshape", [edgeOf(inputs[0]!), intConstant("Reshape/shape", kernel.attrs["shape"] as number[])], { T: type(inputs[0]!), Tshape: { type: 3 } });
+    } else if (name === "Transpose") {
+      edge = add("Transpose", "Transpose", [edgeOf(inputs[0]!), intConstant("Transpose/perm", kernel.attrs["perm"] as number[])], { T: type(inputs[0]!), Tperm: { type: 3 } });
+    } else if (reductionOps[name] !== undefined) {
+      const x = inputs[0]!;
+      const axis = kernel.attrs["axis"];
+      const axes = axis === null || axis === undefined ? [...Array(x.rank).keys()] : Array.isArray(axis) ? (axis as number[]) : [axis as number];
+      edge = add(name, reductionOps[name]!, [edgeOf(x), intConstant(`${name}/reduction_indices`, axes)], { T: type(x), Tidx: { type: 3 }, keep_dims: { b: kernel.attrs["keepDims"] === true } });
+    } else if (name === "Softmax") {
+      const dim = kernel.attrs["dim"] as number;
+      if (dim !== -1 && dim !== inputs[0]!.rank - 1) throw untraceable(name, `softmax over axis ${dim} (only the last axis)`);
+      edge = add("Softmax", "Softmax", [edgeOf(inputs[0]!)], { T: type(inputs[0]!) });
+    } else {
+      throw untraceable(name, "this kernel");
+    }
+    if (kernel.outputs.length !== 1) throw untraceable(name, "more than one output");
+    edges.set(kernel.outputs[0]!.id, edge);
+  }
+
+  const outputs: tfc.Tensor[] = result === undefined || result === null ? [] : result instanceof tfc.Tensor ? [result] : Array.isArray(result) ? result : Object.values(result);
+  const structure: TracedFunction["structure"] =
+    result === undefined || result === null ? { kind: "none" } : result instanceof tfc.Tensor ? { kind: "tensor" } : Array.isArray(result) ? { kind: "array" } : { kind: "record", keys: Object.keys(result) };
+  const ret: Record<string, string> = {};
+  const outputArguments = outputs.map((tensor, index) => {
+    if (!(tensor instanceof tfc.Tensor)) throw new Error(`tf.function: output ${index} is not a tensor; a traced function must return a tensor, an array of tensors or an object of tensors.`);
+    const argument = index === 0 ? "identity" : `identity_${index}`;
+    ret[argument] = add(index === 0 ? "Identity" : `Identity_${index}`, "Identity", [edgeOf(tensor)], { T: { type: typeOf(tensor.dtype, "output") } });
+    return { name: argument, type: typeOf(tensor.dtype, "output") };
+  });
+  const shapeProto = (shape: Array<number | null> | null) => (shape === null ? { dim: [], unknown_rank: true } : { dim: shape.map((size) => ({ size: size ?? -1 })) });
+  const definition: FunctionDef = {
+    signature: {
+      name: functionName,
+      input_arg: [...inputSpecs.map((spec, index) => ({ name: argumentNames[index]!, type: typeOf(spec.dtype, "input") })), ...capturedArguments.map((name) => ({ name, type: resourceType }))],
+      output_arg: outputArguments,
+      attr: [],
+      is_stateful: captured.length > 0,
+    },
+    // `_input_shapes` as TensorFlow records it: the shape of every argument (resources are scalars).
+    attr: { _input_shapes: { list: { s: [], i: [], f: [], b: [], type: [], tensor: [], func: [], shape: [...inputSpecs.map((spec) => shapeProto(spec.shape)), ...captured.map(() => shapeProto([]))] } } as unknown as AttrValue },
+    node_def: nodes,
+    ret,
+    control_ret: controlReturns,
+  };
+  const outputSpecs = outputs.map((tensor) => new TensorSpec(openShape(tensor, placeholders, inputSpecs), tensor.dtype));
+  return { definition, inputSpecs, captured, outputSpecs, structure, ops };
+}
+
+/** An output's shape with the batch-like sizes the signature leaves open marked unknown (a guess: sizes equal to the placeholder size). */
+function openShape(tensor: tfc.Tensor, placeholders: tfc.Tensor[], specs: TensorSpec[]): Array<number | null> | null {
+  if (specs.some((spec) => spec.shape === null)) return null;
+  const open = specs.some((spec) => spec.shape!.some((size) => size === null));
+  return tensor.shape.map((size) => (open && size === openDimensionSize && placeholders.length > 0 ? null : size));
+}
+
+function typeOf(dtype: string, where: string): number {
+  const type = dataTypeEnum[dtype];
+  if (type === undefined) throw new Error(`tf.function: dtype ${dtype} (at ${where}) cannot be written into a graph; use float32, int32 or bool.`);
+  return type;
+}
+
+function tensorProto(tensor: ConstantValue): Record<string, unknown> {
+  const values = tensor.values;
+  const base = { dtype: typeOf(tensor.dtype, "Const"), tensor_shape: { dim: tensor.shape.map((size) => ({ size })) } };
+  if (tensor.dtype === "int32") return { ...base, int_val: values };
+  if (tensor.dtype === "bool") return { ...base, bool_val: values.map(Boolean) };
+  return { ...base, float_val: values };
+}
+
+function sanitize(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+}
+
+function untraceable(kernel: string, what: string): Error {
+  return new Error(
+    `tf.function cannot trace the tfjs kernel "${kernel}" (${what}) into a graph yet. ` +
+      `Traceable: Add, Sub, Multiply, RealDiv, Maximum, Minimum, Pow, SquaredDifference, ${unaryOps.join(", ")}, BatchMatMul (MatMul), Cast, Reshape, Transpose, Sum, Mean, Max, Min, Prod, Softmax. ` +
+      `Rewrite the function with these ops, or call it eagerly (without tf.function).`,
+  );
+}
