@@ -177,10 +177,11 @@ function keras3DateSaved(date: Date): string {
 
 /** Keras 3.10's optimizer config: the base optimizer's keys (name first), then the optimizer's own. */
 function keras3OptimizerConfig(state: CompileState): Record<string, unknown> {
-  const { name: _keras2Name, ...own } = state.optimizer.config;
+  const { name: _keras2Name, learning_rate: learningRate, ...own } = state.optimizer.config;
   return {
     name: state.optimizer.className.toLowerCase(),
-    learning_rate: own["learning_rate"],
+    // Keras keeps the learning rate in a float32 variable and writes its value.
+    learning_rate: Math.fround(Number(learningRate)),
     weight_decay: null,
     clipnorm: null,
     global_clipnorm: null,

@@ -128,8 +128,11 @@ function sequentialEntry(model: tfl.LayersModel, config: JsonObject): JsonObject
   const first = layerConfigs[0];
   const explicitInput = first !== undefined && first["class_name"] === "InputLayer";
   if (built && !explicitInput) {
-    const inputLayer = model.inputLayers?.[0];
-    layers.push(inputLayerEntry(input.shape, input.dtype, inputLayer?.name ?? "input_layer"));
+    // tfjs names the implicit input `<first layer>_input`; Keras 3 creates it as `input_layer`.
+    const taken = new Set(model.layers.map((layer) => layer.name));
+    let name = "input_layer";
+    for (let suffix = 1; taken.has(name); suffix++) name = `input_layer_${suffix}`;
+    layers.push(inputLayerEntry(input.shape, input.dtype, name));
   }
   const liveLayers = model.layers.filter((layer) => layer.getClassName() !== "InputLayer" || explicitInput);
   layerConfigs.forEach((entry, index) => layers.push(layerEntry(entry, liveLayers[index] ?? findLayer(model, entry))));
