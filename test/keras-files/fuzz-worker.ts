@@ -79,7 +79,7 @@ async function run(job: FuzzJob): Promise<void> {
   tfc.env().set("IS_TEST", true);
   await tfc.setBackend("cpu");
   // The library's own guard against HDF5 loops, shortened so it answers well before the harness's deadline.
-  hdf5ReadLimits.baseDeadlineMs = 3_000;
+  hdf5ReadLimits.baseDeadlineMs = 2_000;
   const original = readFileSync(job.original);
   const isZip = original[0] === 0x50 && original[1] === 0x4b;
   const architecture = job.architecture === null ? null : await loadKerasModel(job.architecture, { compile: false });
