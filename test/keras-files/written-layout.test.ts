@@ -114,6 +114,33 @@ describe("files tskeras writes have the layout of real Keras files (read by h5py
     assert.deepEqual(ours["config"], realConfig);
   });
 
+  it(".keras of a recurrent model: Keras 3.10 keys for Embedding/LSTM/GRU/BatchNormalization, and the same predictions after reload", async () => {
+    const model = new keras.Sequential([
+      new keras.layers.Embedding(20, 4, { inputLength: 5, name: "embedding" }),
+      new keras.layers.LSTM(3, { returnSequences: true, name: "lstm" }),
+      tfl.layers.gru({ units: 2, name: "gru" }),
+      new keras.layers.BatchNormalization({ name: "batch_normalization" }),
+      new keras.layers.Dense(2, { activation: "softmax", name: "dense" }),
+    ]);
+    const path = join(mkdtempSync(join(tmpdir(), "tskeras-layout-")), "recurrent.keras");
+    await model.save(path);
+    const layers = (dumpWithH5py(path)["config"] as Record<string, any>)["config"]["layers"] as Record<string, any>[];
+    const keys = (className: string) => Object.keys(layers.find((layer) => layer["class_name"] === className)!["config"]).sort();
+    const base = ["dtype", "name", "trainable"];
+    const rnn = ["go_backwards", "return_sequences", "return_state", "stateful", "unroll", "zero_output_for_mask"];
+    // The get_config keys of Keras 3.10's layers (keras/src/layers/..., v3.10.0).
+    assert.deepEqual(keys("Embedding"), [...base, "activity_regularizer", "embeddings_constraint", "embeddings_initializer", "embeddings_regularizer", "input_dim", "mask_zero", "output_dim"].sort());
+    assert.deepEqual(keys("LSTM"), [...base, ...rnn, "activation", "activity_regularizer", "bias_constraint", "bias_initializer", "bias_regularizer", "dropout", "kernel_constraint", "kernel_initializer", "kernel_regularizer", "recurrent_activation", "recurrent_constraint", "recurrent_dropout", "recurrent_initializer", "recurrent_regularizer", "seed", "unit_forget_bias", "units", "use_bias"].sort());
+    assert.deepEqual(keys("GRU"), [...base, ...rnn, "activation", "activity_regularizer", "bias_constraint", "bias_initializer", "bias_regularizer", "dropout", "kernel_constraint", "kernel_initializer", "kernel_regularizer", "recurrent_activation", "recurrent_constraint", "recurrent_dropout", "recurrent_initializer", "recurrent_regularizer", "reset_after", "seed", "units", "use_bias"].sort());
+    assert.deepEqual(keys("BatchNormalization"), [...base, "axis", "beta_constraint", "beta_initializer", "beta_regularizer", "center", "epsilon", "gamma_constraint", "gamma_initializer", "gamma_regularizer", "momentum", "moving_mean_initializer", "moving_variance_initializer", "scale", "synchronized"].sort());
+    // tfjs's GRU gates before the recurrent product, which Keras calls reset_after=False (its bias is (3 * units,)).
+    assert.equal(layers.find((layer) => layer["class_name"] === "GRU")!["config"]["reset_after"], false);
+    assert.deepEqual(layers.find((layer) => layer["class_name"] === "LSTM")!["build_config"], { input_shape: [null, 5, 4] });
+    const x = tf.tensor2d([[1, 2, 3, 4, 5], [5, 6, 7, 0, 1]]);
+    const reloaded = await keras.models.loadModel(path);
+    assert.deepEqual(Array.from((reloaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()));
+  });
+
   it(".keras of a functional model: Keras 3 Functional schema, read back by tskeras with the same predictions", async () => {
     const input = keras.Input({ shape: [4], name: "features" });
     const hidden = new keras.layers.Dense(3, { activation: "relu", name: "hidden" }).apply(input) as never;

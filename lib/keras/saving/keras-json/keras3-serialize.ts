@@ -79,7 +79,8 @@ const keras3Defaults: JsonObject = {
   keepdims: false,
   activity_regularizer: null,
   mask_zero: false,
-  reset_after: true,
+  // tfjs's GRU applies the reset gate before the recurrent product: Keras's reset_after=False.
+  reset_after: false,
   unit_forget_bias: true,
   dropout: 0,
   recurrent_dropout: 0,
