@@ -1,99 +1,146 @@
-// 750 mutated or truncated variants of real .h5 and .keras files (250 per file) go through
-// inspectFile, and the first LOADED_VARIANTS_PER_FILE of each also through loadKerasModel: every
-// one either succeeds or fails with a clear tskeras error naming the file; none crashes, hangs or
-// breaks later loads.
+// 1,200 mutated or truncated variants of real .h5 and .keras files go through inspectFile, and a
+// share of them through loadKerasModel / loadKerasWeights. Each fixture's variants run in a worker
+// thread that reports every case as it starts; a case that does not finish within CASE_DEADLINE_MS
+// is a hang (the worker is stopped, which also interrupts a synchronous wasm loop, and the run goes
+// on from the next variant), and a worker that dies is a crash. Expected: no hang, no crash, and
+// every case either succeeds or fails with a tskeras error naming the file and saying what is wrong.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { inspectFile } from "../../lib/formats/inspect.js";
 import { loadKerasModel } from "../../lib/keras/saving/load-model.js";
-import { fixturePath, readReference } from "./reference-fixtures.js";
+import { fixturePath, flatten, readReference } from "./reference-fixtures.js";
+import type { FuzzJob, FuzzMessage } from "./fuzz-worker.js";
 
 tfc.env().set("IS_TEST", true);
-
-/**
- * Per fixture. Known limit: with seed 1, variant 397 of k2h5_2.12.0_dense makes HDF5 (h5wasm) loop
- * without end inside inspectFile; a synchronous wasm loop cannot be interrupted in-process, so
- * untrusted HDF5 needs reading in a worker with a deadline. Until then the run stops at 250.
- */
-const VARIANTS_PER_FILE = 250;
-const LOADED_VARIANTS_PER_FILE = 30;
 await tfc.setBackend("cpu");
 
-/** Deterministic generator so a failure can be replayed. */
-function randomGenerator(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state / 2 ** 32;
-  };
-}
+/** Far above the slowest legitimate case (loading the 1.5 MB CNN archive, well under a second alone). */
+const CASE_DEADLINE_MS = 20_000;
 
 /** Errors tskeras raises explain what was wrong with the file in one of these ways. */
-const clearMessage = /corrupt|holds only weights|could not be rebuilt|truncated|not a readable zip|not valid JSON|is missing|not a Keras|unknown class|Refus|expects \d+ weights|has shape|holds weights for|not HDF5|could not be opened|is not text|not a numeric array|not a \{class_name, config\}|does not read/;
+const clearMessage = /corrupt|holds only weights|could not be rebuilt|truncated|not a readable zip|not valid JSON|is missing|not a Keras|unknown class|Refus|expects \d+ weights|has shape|holds weights for|not HDF5|could not be opened|is not text|not a numeric array|not a \{class_name, config\}|does not read|match no layer|has no variables for|is not a model file|has no \S+ member/;
 
-async function fuzz(id: string, suffix: string, variants: number, seed: number): Promise<{ loaded: number; refused: number }> {
-  const reference = readReference(id);
-  const original = readFileSync(fixturePath(reference));
-  const directory = mkdtempSync(join(tmpdir(), "tskeras-fuzz-"));
-  const random = randomGenerator(seed);
-  let loaded = 0;
-  let refused = 0;
-  try {
-    for (let variant = 0; variant < variants; variant++) {
-      let bytes = Buffer.from(original);
-      if (variant % 3 === 0) bytes = bytes.subarray(0, Math.floor(random() * bytes.length));
-      else for (let flips = 1 + Math.floor(random() * 8); flips > 0; flips--) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
-      const path = join(directory, `variant-${variant}.${suffix}`);
-      writeFileSync(path, bytes);
-      const operations = (variant < LOADED_VARIANTS_PER_FILE ? [inspectFile, loadKerasModel] : [inspectFile]) as ((path: string) => Promise<unknown>)[];
-      for (const operation of operations) {
-        try {
-          const result = await operation(path);
-          if (result && typeof (result as { dispose?: unknown }).dispose === "function") (result as { dispose(): void }).dispose();
-          loaded++;
-        } catch (error) {
-          assert.ok(error instanceof Error, `${id} variant ${variant}: threw a non-Error ${String(error)}`);
-          assert.ok(error.message.includes(path), `${id} variant ${variant}: message does not name the file: ${error.message.slice(0, 300)}`);
-          assert.match(error.message, clearMessage, `${id} variant ${variant}: unclear message`);
-          refused++;
-        }
-      }
-      rmSync(path);
-    }
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
-  return { loaded, refused };
+interface FuzzReport {
+  cases: number;
+  operations: number;
+  succeeded: number;
+  refused: number;
+  hangs: string[];
+  crashes: string[];
+  unclear: string[];
+  mutations: Set<string>;
+  /** Cases the library itself stopped because HDF5 looped (refused with a clear error, not hangs). */
+  stoppedLoops: number;
 }
 
-test(`fuzz: ${VARIANTS_PER_FILE} variants of a Keras 2 .h5 model`, { timeout: 120_000 }, async () => {
-  const { refused } = await fuzz("k2h5_2.12.0_dense", "h5", VARIANTS_PER_FILE, 1);
-  assert.ok(refused > VARIANTS_PER_FILE / 4, `only ${refused} operations were refused: the mutations are too weak`);
-});
+/** Runs variants [0, count) of one fixture in worker threads, replacing a worker that hangs or dies. */
+async function fuzzInWorkers(job: Omit<FuzzJob, "first" | "count">, count: number): Promise<FuzzReport> {
+  const report: FuzzReport = { cases: 0, operations: 0, succeeded: 0, refused: 0, hangs: [], crashes: [], unclear: [], mutations: new Set(), stoppedLoops: 0 };
+  let next = 0;
+  while (next < count) {
+    next = await new Promise<number>((resolve) => {
+      const worker = new Worker(new URL("./fuzz-worker.js", import.meta.url), { workerData: { ...job, first: next, count: count - next } satisfies FuzzJob });
+      let current = next;
+      let finished = false;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (resumeAt: number) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        resolve(resumeAt);
+      };
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          report.hangs.push(`${job.original} variant ${current} (seed ${job.seed}) did not finish within ${CASE_DEADLINE_MS} ms`);
+          void worker.terminate();
+          finish(current + 1);
+        }, CASE_DEADLINE_MS);
+      };
+      arm();
+      worker.on("message", (message: FuzzMessage) => {
+        current = message.variant;
+        arm();
+        if (message.type !== "done") return;
+        report.cases++;
+        report.mutations.add(message.mutation.replace(/\d+/g, "N").replace(/member \S+/, "member"));
+        for (const outcome of message.outcomes) {
+          report.operations++;
+          if (outcome.error === null) {
+            report.succeeded++;
+            continue;
+          }
+          report.refused++;
+          if (/did not finish within/.test(outcome.error)) report.stoppedLoops++;
+          const where = `variant ${message.variant} (${message.mutation}), ${outcome.operation}`;
+          if (!outcome.errorIsError || !clearMessage.test(outcome.error) || !outcome.error.includes(`variant-${message.variant}.${job.suffix}`)) {
+            report.unclear.push(`${where}: ${outcome.error.slice(0, 300)}`);
+          }
+        }
+      });
+      worker.on("error", (error) => {
+        report.crashes.push(`${job.original} variant ${current}: the worker died: ${error.stack ?? error.message}`);
+        finish(current + 1);
+      });
+      worker.on("exit", (code) => {
+        if (finished) return;
+        if (code !== 0) report.crashes.push(`${job.original} variant ${current}: the worker exited with code ${code}`);
+        finish(code === 0 ? count : current + 1);
+      });
+    });
+  }
+  return report;
+}
 
-// The LSTM fixture is left out: every surviving variant rebuilds a slow Orthogonal initializer.
-test(`fuzz: ${VARIANTS_PER_FILE} variants of a Keras 2 .h5 CNN model`, { timeout: 120_000 }, async () => {
-  const { refused } = await fuzz("k2h5_2.3.1_cnn", "h5", VARIANTS_PER_FILE, 2);
-  assert.ok(refused > VARIANTS_PER_FILE / 4);
-});
+function assertClean(report: FuzzReport, count: number): void {
+  assert.deepEqual(report.hangs, [], "hangs");
+  assert.deepEqual(report.crashes, [], "crashes");
+  assert.deepEqual(report.unclear.slice(0, 5), [], `${report.unclear.length} unclear errors`);
+  assert.equal(report.cases, count, "every variant ran");
+}
 
-test(`fuzz: ${VARIANTS_PER_FILE} variants of a Keras 3 .keras archive`, { timeout: 120_000 }, async () => {
-  const { refused } = await fuzz("k3_3.15.0_nested_custom", "keras", VARIANTS_PER_FILE, 3);
-  assert.ok(refused > VARIANTS_PER_FILE / 4);
+const fixtures: { id: string; suffix: string; count: number; loadEvery: number; architecture?: string }[] = [
+  { id: "k2h5_2.12.0_dense", suffix: "h5", count: 250, loadEvery: 5 },
+  { id: "k2h5_2.3.1_cnn", suffix: "h5", count: 200, loadEvery: 20 },
+  { id: "wh5_2.12.0_dense", suffix: "h5", count: 150, loadEvery: 3, architecture: "k2h5_2.12.0_dense" },
+  { id: "k3_3.15.0_nested_custom", suffix: "keras", count: 200, loadEvery: 5 },
+  { id: "k3_3.10.0_cnn", suffix: "keras", count: 200, loadEvery: 20 },
+];
+
+test(`fuzz: ${fixtures.reduce((total, fixture) => total + fixture.count, 0)} variants of real .h5 and .keras files, each case under a deadline in a worker`, { timeout: 600_000 }, async (context) => {
+  // Two fixtures at a time (one worker each, plus each worker's HDF5 reader thread).
+  const reports = new Map<string, FuzzReport>();
+  const queue = fixtures.map((fixture, index) => ({ fixture, seed: index + 1 }));
+  await Promise.all([0, 1].map(async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      const { fixture, seed } = job;
+      const architecture = fixture.architecture ? fixturePath(readReference(fixture.architecture)) : null;
+      reports.set(fixture.id, await fuzzInWorkers({ original: fixturePath(readReference(fixture.id)), suffix: fixture.suffix, seed, loadEvery: fixture.loadEvery, architecture }, fixture.count));
+    }
+  }));
+  let total = 0;
+  for (const fixture of fixtures) {
+    const report = reports.get(fixture.id)!;
+    await context.test(`${fixture.count} variants of ${fixture.id}`, () => {
+      assertClean(report, fixture.count);
+      // The mutations must be strong enough to be refused often, and varied (every kind occurred).
+      assert.ok(report.refused > fixture.count / 4, `only ${report.refused} of ${report.operations} operations were refused: the mutations are too weak`);
+      assert.equal(report.mutations.size, fixture.suffix === "keras" ? 5 : 3, [...report.mutations].join("; "));
+      context.diagnostic(`${fixture.id}: ${report.cases} cases, ${report.operations} operations, ${report.succeeded} succeeded, ${report.refused} refused (${report.stoppedLoops} HDF5 loops stopped by the library)`);
+      total += report.cases;
+    });
+  }
+  assert.ok(total >= 1000, `${total} variants`);
 });
 
 test("after the fuzzing, the original files still load and predict", async () => {
   const reference = readReference("k2h5_2.12.0_dense");
   const model = await loadKerasModel(fixturePath(reference));
   const input = reference.prediction!.inputs[0]!;
-  const flat = (values: unknown): number[] => (Array.isArray(values) ? values.flatMap(flat) : [values as number]);
-  const output = model.predict(tfc.tensor(flat(input.values), input.shape)) as tfc.Tensor;
-  const expected = flat(reference.prediction!.outputs[0]!.values);
+  const output = model.predict(tfc.tensor(flatten(input.values), input.shape)) as tfc.Tensor;
+  const expected = flatten(reference.prediction!.outputs[0]!.values);
   Array.from(output.dataSync()).forEach((value, index) => assert.ok(Math.abs(value - expected[index]!) <= 1e-4));
   model.dispose();
 });

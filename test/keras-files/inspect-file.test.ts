@@ -1,6 +1,9 @@
 // inspectFile lists exactly the variables the independent h5py reader found in each real file.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { inspectFile } from "../../lib/formats/inspect.js";
 import { fixturePath, readReference } from "./reference-fixtures.js";
 
@@ -30,4 +33,19 @@ test("inspectFile reports producers from the file's own metadata", async () => {
   assert.equal(archive.producer, "keras 3.15.0");
   assert.equal(archive.format, "keras3-zip");
   assert.equal(archive.model?.config.registered_name, "legacy_nested_container>NestedDenseModel");
+});
+
+test("tskeras inspect PATH --json, for every real .h5 and .keras file, lists exactly the reference variables", () => {
+  const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "kernel", "cli.js");
+  for (const id of ids) {
+    const reference = readReference(id);
+    const run = spawnSync(process.execPath, [cli, "inspect", fixturePath(reference), "--json"], { encoding: "utf8" });
+    assert.equal(run.status, 0, `${id}: ${run.stderr}`);
+    const json = JSON.parse(run.stdout) as { format: string; producer: string | null; model: unknown; variables: { name: string; dtype: string; shape: number[] }[] };
+    assert.deepEqual(Object.keys(json), ["format", "producer", "model", "variables"], id);
+    const listed = json.variables.map((variable) => `${variable.name} ${variable.dtype} [${variable.shape.join(",")}]`).sort();
+    const expected = reference.variables.map((variable) => `${variable.path} ${variable.dtype} [${variable.shape.join(",")}]`).sort();
+    assert.deepEqual(listed, expected, id);
+    assert.equal(json.model === null, id === "wh5_2.12.0_dense", `${id}: a model summary exactly when the file has an architecture`);
+  }
 });

@@ -111,3 +111,17 @@ test("k3_3.15.0_nested_custom: loading without the custom class names it and the
     return true;
   });
 });
+
+test("Keras 3 model classes from keras.src.models are building blocks; other keras.models objects stay refused", () => {
+  // Keras 3.x writes a functional model as module "keras.src.models.functional", class "Functional".
+  assert.deepEqual(findUnsafeContent({ module: "keras.src.models.functional", class_name: "Functional", config: { layers: [] }, registered_name: "Functional" }), []);
+  assert.deepEqual(findUnsafeContent({ module: "keras", class_name: "Sequential", config: { layers: [{ module: "keras.models", class_name: "Sequential", config: { layers: [] } } as never] } }), []);
+  const findings = findUnsafeContent({
+    class_name: "Sequential",
+    config: { layers: [{ module: "keras.src.models.cloning", class_name: "clone_model", config: {} } as never, { module: "keras.models", class_name: "load_model", config: {} } as never] },
+  });
+  assert.deepEqual(findings.map((finding) => [finding.kind, finding.location]), [
+    ["non-modeling-api", "config.layers[0]"],
+    ["non-modeling-api", "config.layers[1]"],
+  ]);
+});

@@ -7,6 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import * as tfl from "@tensorflow/tfjs-layers";
 import { keras, tf } from "../../lib/index.js";
 import { fixturesRoot } from "./reference-fixtures.js";
 
@@ -29,9 +30,10 @@ path = sys.argv[1]
 if path.endswith(".keras"):
     z = zipfile.ZipFile(path)
     config = json.loads(z.read("config.json"))
-    result = {"members": z.namelist(), "metadata_keys": sorted(json.loads(z.read("metadata.json"))),
+    metadata = json.loads(z.read("metadata.json"))
+    result = {"members": z.namelist(), "metadata_keys": sorted(metadata), "keras_version": metadata["keras_version"], "config": config,
               "config_keys": sorted(config), "compile_keys": sorted(config.get("compile_config") or {}),
-              "optimizer_class": config["compile_config"]["optimizer"]["class_name"],
+              "optimizer_class": ((config.get("compile_config") or {}).get("optimizer") or {}).get("class_name"),
               "h5": dump(h5py.File(io.BytesIO(z.read("model.weights.h5")), "r"))}
 else:
     f = h5py.File(path, "r")
@@ -42,6 +44,13 @@ else:
               "model_class": model["class_name"], "layer_classes": [l["class_name"] for l in model["config"]["layers"] if l["class_name"] != "InputLayer"]}
 print(json.dumps(result))
 `;
+
+/** A copy of a JSON value without `key` at any depth. */
+function withoutKey(value: unknown, key: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => withoutKey(item, key));
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).filter(([entryKey]) => entryKey !== key).map(([entryKey, entry]) => [entryKey, withoutKey(entry, key)]));
+}
 
 function dumpWithH5py(path: string): Record<string, unknown> & { h5: Record<string, unknown> } {
   const child = spawnSync("/usr/bin/python3", ["-c", dumpScript, path], { encoding: "utf8" });
@@ -73,18 +82,20 @@ describe("files tskeras writes have the layout of real Keras files (read by h5py
     for (const key of ["training_keys", "optimizer_class", "optimizer_config_has", "model_class", "layer_classes"]) assert.deepEqual(ours[key], real[key], key);
   });
 
-  it(".keras matches k3_3.10.0_cnn: members, JSON keys, and model.weights.h5 group for group", async () => {
+  it(".keras matches k3_3.10.0_cnn: members, config.json value for value, and model.weights.h5 group for group", async () => {
     // The architecture of the real file (its config.json): a small MNIST CNN, Adam, sparse categorical cross-entropy.
+    // Keras's default kernel initializer (tfjs's is glorotNormal) so the configs can be compared whole.
+    const kernelInitializer = "glorotUniform";
     const model = new keras.Sequential([
-      new keras.layers.Conv2D(32, [3, 3], { activation: "relu", inputShape: [28, 28, 1], name: "conv2d" }),
+      new keras.layers.Conv2D(32, [3, 3], { activation: "relu", inputShape: [28, 28, 1], name: "conv2d", kernelInitializer }),
       new keras.layers.MaxPooling2D([2, 2], { name: "max_pooling2d" }),
-      new keras.layers.Conv2D(64, [3, 3], { activation: "relu", name: "conv2d_1" }),
+      new keras.layers.Conv2D(64, [3, 3], { activation: "relu", name: "conv2d_1", kernelInitializer }),
       new keras.layers.MaxPooling2D([2, 2], { name: "max_pooling2d_1" }),
       new keras.layers.Flatten({ name: "flatten" }),
       new keras.layers.Dropout(0.5, { name: "dropout" }),
-      new keras.layers.Dense(64, { activation: "relu", name: "dense" }),
-      new keras.layers.Dense(10, { activation: "softmax", name: "dense_1" }),
-    ]);
+      new keras.layers.Dense(64, { activation: "relu", name: "dense", kernelInitializer }),
+      new keras.layers.Dense(10, { activation: "softmax", name: "dense_1", kernelInitializer }),
+    ], { name: "sequential" });
     // The wasm backend has no Conv2DBackpropFilter kernel yet; train this CNN on the CPU backend.
     await tf.setBackend("cpu");
     await trainOneStep(model, [28, 28, 1], 10, "sparse_categorical_crossentropy");
@@ -94,5 +105,81 @@ describe("files tskeras writes have the layout of real Keras files (read by h5py
     const real = dumpWithH5py(join(fixturesRoot, "k3_3.10.0_cnn/model.keras"));
     assert.deepEqual(ours.h5, real.h5);
     for (const key of ["members", "metadata_keys", "config_keys", "compile_keys", "optimizer_class"]) assert.deepEqual(ours[key], real[key], key);
+    assert.match(ours["keras_version"] as string, /^3\.\d+\.\d+ /, "a Keras 3 version, as the schema written is Keras 3's");
+    // config.json value for value: every object {module, class_name, config, registered_name}, build_config per
+    // layer, DTypePolicy dtypes, InputLayer first. Known differences, listed: Keras adds shared_object_id where one
+    // policy object is serialized twice (optional on load), and tskeras does not XLA-compile (jit_compile false).
+    const realConfig = withoutKey(real["config"], "shared_object_id") as { compile_config: Record<string, unknown> };
+    realConfig.compile_config["jit_compile"] = false;
+    assert.deepEqual(ours["config"], realConfig);
+  });
+
+  it(".keras of a recurrent model: Keras 3.10 keys for Embedding/LSTM/GRU/BatchNormalization, and the same predictions after reload", async () => {
+    const model = new keras.Sequential([
+      new keras.layers.Embedding(20, 4, { inputLength: 5, name: "embedding" }),
+      new keras.layers.LSTM(3, { returnSequences: true, name: "lstm" }),
+      tfl.layers.gru({ units: 2, name: "gru" }),
+      new keras.layers.BatchNormalization({ name: "batch_normalization" }),
+      new keras.layers.Dense(2, { activation: "softmax", name: "dense" }),
+    ]);
+    const path = join(mkdtempSync(join(tmpdir(), "tskeras-layout-")), "recurrent.keras");
+    await model.save(path);
+    const layers = (dumpWithH5py(path)["config"] as Record<string, any>)["config"]["layers"] as Record<string, any>[];
+    const keys = (className: string) => Object.keys(layers.find((layer) => layer["class_name"] === className)!["config"]).sort();
+    const base = ["dtype", "name", "trainable"];
+    const rnn = ["go_backwards", "return_sequences", "return_state", "stateful", "unroll", "zero_output_for_mask"];
+    // The get_config keys of Keras 3.10's layers (keras/src/layers/..., v3.10.0).
+    assert.deepEqual(keys("Embedding"), [...base, "activity_regularizer", "embeddings_constraint", "embeddings_initializer", "embeddings_regularizer", "input_dim", "mask_zero", "output_dim"].sort());
+    assert.deepEqual(keys("LSTM"), [...base, ...rnn, "activation", "activity_regularizer", "bias_constraint", "bias_initializer", "bias_regularizer", "dropout", "kernel_constraint", "kernel_initializer", "kernel_regularizer", "recurrent_activation", "recurrent_constraint", "recurrent_dropout", "recurrent_initializer", "recurrent_regularizer", "seed", "unit_forget_bias", "units", "use_bias"].sort());
+    assert.deepEqual(keys("GRU"), [...base, ...rnn, "activation", "activity_regularizer", "bias_constraint", "bias_initializer", "bias_regularizer", "dropout", "kernel_constraint", "kernel_initializer", "kernel_regularizer", "recurrent_activation", "recurrent_constraint", "recurrent_dropout", "recurrent_initializer", "recurrent_regularizer", "reset_after", "seed", "units", "use_bias"].sort());
+    assert.deepEqual(keys("BatchNormalization"), [...base, "axis", "beta_constraint", "beta_initializer", "beta_regularizer", "center", "epsilon", "gamma_constraint", "gamma_initializer", "gamma_regularizer", "momentum", "moving_mean_initializer", "moving_variance_initializer", "scale", "synchronized"].sort());
+    // tfjs's GRU gates before the recurrent product, which Keras calls reset_after=False (its bias is (3 * units,)).
+    assert.equal(layers.find((layer) => layer["class_name"] === "GRU")!["config"]["reset_after"], false);
+    assert.deepEqual(layers.find((layer) => layer["class_name"] === "LSTM")!["build_config"], { input_shape: [null, 5, 4] });
+    const x = tf.tensor2d([[1, 2, 3, 4, 5], [5, 6, 7, 0, 1]]);
+    const reloaded = await keras.models.loadModel(path);
+    assert.deepEqual(Array.from((reloaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()));
+  });
+
+  it(".keras of a functional model: Keras 3 Functional schema, read back by tskeras with the same predictions", async () => {
+    const input = keras.Input({ shape: [4], name: "features" });
+    const hidden = new keras.layers.Dense(3, { activation: "relu", name: "hidden" }).apply(input) as never;
+    const side = new keras.layers.Dense(3, { name: "side" }).apply(input) as never;
+    // tskeras has no keras.layers.Concatenate yet; the tfjs-layers class serializes the same way.
+    const merged = tfl.layers.concatenate({ name: "merged" }).apply([hidden, side]) as never;
+    const output = new keras.layers.Dense(1, { name: "out" }).apply(merged) as never;
+    const model = new keras.Model({ inputs: input, outputs: output });
+    const path = join(mkdtempSync(join(tmpdir(), "tskeras-layout-")), "functional.keras");
+    await model.save(path);
+    const config = dumpWithH5py(path)["config"] as Record<string, any>;
+    // Facts of the Keras 3 schema (reference §3.3 and Keras 3.10's Functional.get_config).
+    assert.equal(config["module"], "keras.src.models.functional");
+    assert.equal(config["class_name"], "Functional");
+    assert.equal(config["registered_name"], "Functional");
+    assert.deepEqual(Object.keys(config["config"]).sort(), ["input_layers", "layers", "name", "output_layers", "trainable"]);
+    assert.deepEqual(config["config"]["input_layers"], [["features", 0, 0]]);
+    assert.deepEqual(config["config"]["output_layers"], [["out", 0, 0]]);
+    const layers = config["config"]["layers"] as Record<string, any>[];
+    assert.deepEqual(layers.map((layer) => [layer["class_name"], layer["name"], layer["module"], "build_config" in layer]), [
+      ["InputLayer", "features", "keras.layers", false],
+      ["Dense", "hidden", "keras.layers", true],
+      ["Dense", "side", "keras.layers", true],
+      ["Concatenate", "merged", "keras.layers", true],
+      ["Dense", "out", "keras.layers", true],
+    ]);
+    assert.deepEqual(layers[0]!["config"], { batch_shape: [null, 4], dtype: "float32", sparse: false, ragged: false, name: "features" });
+    assert.deepEqual(layers[0]!["inbound_nodes"], []);
+    const tensor = (name: string, width: number) => ({ class_name: "__keras_tensor__", config: { shape: [null, width], dtype: "float32", keras_history: [name, 0, 0] } });
+    assert.deepEqual(layers[1]!["inbound_nodes"], [{ args: [tensor("features", 4)], kwargs: {} }]);
+    // A merge layer takes its inputs as one list argument and was built with one shape per input.
+    assert.deepEqual(layers[3]!["inbound_nodes"], [{ args: [[tensor("hidden", 3), tensor("side", 3)]], kwargs: {} }]);
+    assert.deepEqual(layers[3]!["build_config"], { input_shape: [[null, 3], [null, 3]] });
+    assert.deepEqual(layers[4]!["build_config"], { input_shape: [null, 6] });
+    assert.deepEqual(layers[1]!["config"]["dtype"], { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null });
+    assert.equal(layers[1]!["config"]["kernel_initializer"]["module"], "keras.initializers");
+    // Our loader reads the Keras 3 file back.
+    const x = tf.tensor2d([[0.5, -1, 2, 0.25], [1, 1, -0.5, 3]]);
+    const reloaded = await keras.models.loadModel(path);
+    assert.deepEqual(Array.from((reloaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()));
   });
 });

@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
-import h5wasm from "h5wasm/node";
+import { existsSync, statSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import type { Hdf5Snapshot, SnapshotDtype, SnapshotObject, SnapshotOutcome, SnapshotRead } from "./hdf5-snapshot.js";
 
 /** Numpy-style dtype names used across tskeras's readers. */
 export type ArrayDtype = "float16" | "float32" | "float64" | "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64" | "bool" | "string" | "other";
@@ -17,16 +18,104 @@ export interface Hdf5Array extends Hdf5DatasetInfo {
   values: ArrayLike<number> | ArrayLike<bigint>;
 }
 
-const hdf5Ready = h5wasm.ready.then((module) => {
-  // Turn HDF5's error stack into a thrown error instead of text printed on stderr, so corrupt
-  // files surface as one clear exception.
-  module.activate_throwing_error_handler();
-  return module;
-});
+/**
+ * How long reading one file may take before it is abandoned as a file the HDF5 library loops on:
+ * `baseDeadlineMs` plus `millisecondsPerMegabyte` for each MB of the file.
+ */
+export const hdf5ReadLimits = { baseDeadlineMs: 30_000, millisecondsPerMegabyte: 200 };
 
 /**
- * Read-only view of an HDF5 file (Keras .h5 models and weights). Wraps h5wasm, whose Node build
- * opens files on disk directly.
+ * Reads files in a worker thread. The HDF5 library can spin forever on damaged metadata (h5py hangs
+ * on the same bytes), and only a worker can be stopped; it also keeps a library abort on a corrupt
+ * file away from this thread. The worker is reused while it behaves and replaced after a failure.
+ */
+class ReadWorker {
+  private static current: ReadWorker | null = null;
+  // `--input-type` (from `node --input-type=module -e ...`) is refused by file workers; other flags carry over.
+  private readonly worker = new Worker(new URL("./hdf5-read-worker.js", import.meta.url), { execArgv: process.execArgv.filter((argument) => !argument.startsWith("--input-type")) });
+  private nextId = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Loading the HDF5 library takes a few seconds on a busy machine; it does not count against a file's deadline. */
+  private readonly ready = new Promise<void>((resolve, reject) => {
+    const onMessage = (message: { ready?: boolean }) => {
+      if (!message.ready) return;
+      this.worker.off("message", onMessage);
+      resolve();
+    };
+    this.worker.on("message", onMessage);
+    this.worker.once("error", (error) => reject(new Error(`The HDF5 reader thread failed to start (${error.message}).`)));
+  });
+
+  private constructor() {
+    this.worker.unref(); // an idle reader never keeps the process alive
+    this.ready.catch(() => {
+      if (ReadWorker.current === this) ReadWorker.current = null;
+    });
+  }
+
+  static read(path: string, deadlineMs: number): Promise<SnapshotOutcome> {
+    ReadWorker.current ??= new ReadWorker();
+    return ReadWorker.current.enqueue(path, deadlineMs);
+  }
+
+  private pending = 0;
+
+  private enqueue(path: string, deadlineMs: number): Promise<SnapshotOutcome> {
+    // Referenced while a read is pending (the caller awaits it), unreferenced when idle.
+    if (this.pending++ === 0) this.worker.ref();
+    const result = this.queue.then(() => this.ready).then(() => this.request(path, deadlineMs));
+    this.queue = result.catch(() => undefined).finally(() => {
+      if (--this.pending === 0) this.worker.unref();
+    });
+    return result;
+  }
+
+  private request(path: string, deadlineMs: number): Promise<SnapshotOutcome> {
+    const id = this.nextId++;
+    return new Promise<SnapshotOutcome>((resolve, reject) => {
+      const cleanUp = () => {
+        clearTimeout(timer);
+        this.worker.off("message", onMessage);
+        this.worker.off("error", onError);
+        this.worker.off("exit", onExit);
+      };
+      const retire = () => {
+        if (ReadWorker.current === this) ReadWorker.current = null;
+        void this.worker.terminate();
+      };
+      const timer = setTimeout(() => {
+        cleanUp();
+        retire();
+        reject(new Error(`${path}: reading the HDF5 file did not finish within ${(deadlineMs / 1000).toFixed(0)} s, so it was stopped. The HDF5 library loops on damaged metadata like this; the file is corrupt (or crafted).`));
+      }, deadlineMs);
+      const onMessage = (message: { id: number; outcome: SnapshotOutcome }) => {
+        if (message.id !== id) return;
+        cleanUp();
+        if (message.outcome.retire) retire();
+        resolve(message.outcome);
+      };
+      const onError = (error: Error) => {
+        cleanUp();
+        retire();
+        reject(new Error(`${path} could not be read as HDF5: the reader failed (${error.message.slice(0, 200)}). The file is truncated or corrupt.`));
+      };
+      const onExit = (code: number) => {
+        cleanUp();
+        retire();
+        reject(new Error(`${path} could not be read as HDF5: the reader stopped (exit code ${code}). The file is truncated or corrupt.`));
+      };
+      this.worker.on("message", onMessage);
+      this.worker.on("error", onError);
+      this.worker.on("exit", onExit);
+      this.worker.postMessage({ id, path });
+    });
+  }
+}
+
+/**
+ * Read-only view of an HDF5 file (Keras .h5 models and weights), read whole by h5wasm in a worker
+ * thread under a deadline, then served from memory.
  *
  * @example
  * const file = await Hdf5File.open("model.h5");
@@ -35,31 +124,22 @@ const hdf5Ready = h5wasm.ready.then((module) => {
 export class Hdf5File {
   private constructor(
     readonly path: string,
-    private readonly file: InstanceType<typeof h5wasm.File>,
+    private readonly snapshot: Hdf5Snapshot,
   ) {}
 
-  /** Opens `path` for reading; throws a clear error when it is missing or not HDF5. */
+  /** Opens `path` for reading; throws a clear error when it is missing, not HDF5, or makes HDF5 loop. */
   static async open(path: string): Promise<Hdf5File> {
-    await hdf5Ready;
     if (!existsSync(path)) throw new Error(`${path} does not exist. Expected an HDF5 file (.h5/.hdf5/.keras).`);
-    let file: InstanceType<typeof h5wasm.File>;
-    try {
-      file = new h5wasm.File(path, "r");
-    } catch (error) {
-      throw new Error(`${path} could not be opened as HDF5 (${describe(error)}). Expected a file written by h5py or Keras; it may be truncated or corrupt.`);
+    const megabytes = statSync(path).size / 1e6;
+    const outcome = await ReadWorker.read(path, hdf5ReadLimits.baseDeadlineMs + megabytes * hdf5ReadLimits.millisecondsPerMegabyte);
+    if ("openError" in outcome) {
+      throw new Error(`${path} could not be opened as HDF5 (${describe(outcome.openError)}). Expected a file written by h5py or Keras; it may be truncated or corrupt.`);
     }
-    if (!file.file_id || file.file_id < 0n) throw new Error(`${path} could not be opened as HDF5: the file is truncated or corrupt.`);
-    return new Hdf5File(path, file);
+    return new Hdf5File(path, outcome.snapshot);
   }
 
-  /** Releases the file; never throws (a corrupt file may fail to close cleanly). */
-  close(): void {
-    try {
-      this.file.close();
-    } catch {
-      // Nothing useful to report: the handle is gone either way.
-    }
-  }
+  /** Releases the file's data (kept for API compatibility; reading already closed the file). */
+  close(): void {}
 
   /** Whether a group exists at `path`. */
   hasGroup(path: string): boolean {
@@ -73,7 +153,7 @@ export class Hdf5File {
     return guarded(this.path, `group ${groupPath}`, () => {
       const group = this.groupOrNull(groupPath);
       if (!group) throw new Error(`${this.path}: group "${groupPath}" is missing.`);
-      return group.keys();
+      return [...unwrap(group.children!)];
     });
   }
 
@@ -81,7 +161,7 @@ export class Hdf5File {
   attributeNames(path: string): string[] {
     return guarded(this.path, `attributes of ${path}`, () => {
       const entity = this.entity(path);
-      return entity ? Object.keys(entity.attrs) : [];
+      return entity ? Object.keys(unwrap(entity.attributes)) : [];
     });
   }
 
@@ -118,14 +198,16 @@ export class Hdf5File {
       const visit = (path: string): void => {
         const group = this.groupOrNull(path);
         if (!group) return;
-        for (const name of group.keys()) {
-          const childPath = path === "/" ? name : `${path.replace(/^\//, "")}/${name}`;
-          const child = group.get(name);
-          if (child instanceof h5wasm.Group) visit(childPath);
-          else if (child instanceof h5wasm.Dataset) found.push(this.describeDataset(childPath, child));
+        for (const name of unwrap(group.children!)) {
+          const childPath = path === "" ? name : `${path}/${name}`;
+          const child = this.snapshot[childPath];
+          if (child === undefined) continue;
+          const object = unwrap(child);
+          if (object.kind === "group") visit(childPath);
+          else if (object.kind === "dataset") found.push(this.describeDataset(childPath, object));
         }
       };
-      visit(groupPath);
+      visit(normalize(groupPath));
       return found;
     });
   }
@@ -133,7 +215,7 @@ export class Hdf5File {
   /** Shape and dtype of one dataset. */
   datasetInfo(path: string): Hdf5DatasetInfo {
     return guarded(this.path, `dataset ${path}`, () => {
-      return this.describeDataset(path, this.dataset(path));
+      return this.describeDataset(normalize(path), this.dataset(path));
     });
   }
 
@@ -141,8 +223,8 @@ export class Hdf5File {
   readArray(path: string): Hdf5Array {
     return guarded(this.path, `dataset ${path}`, () => {
       const dataset = this.dataset(path);
-      const info = this.describeDataset(path, dataset);
-      const value = dataset.value;
+      const info = this.describeDataset(normalize(path), dataset);
+      const value = unwrap(dataset.value!);
       if (typeof value === "number") return { ...info, values: new Float64Array([value]) };
       if (typeof value === "bigint") return { ...info, values: new BigInt64Array([value]) };
       if (typeof value === "boolean") return { ...info, values: new Uint8Array([value ? 1 : 0]) };
@@ -151,43 +233,49 @@ export class Hdf5File {
     });
   }
 
-  private describeDataset(path: string, dataset: InstanceType<typeof h5wasm.Dataset>): Hdf5DatasetInfo {
-    const metadata = dataset.metadata;
-    return { path: path.replace(/^\//, ""), dtype: dtypeFromMetadata(metadata), shape: [...(dataset.shape ?? [])] };
+  private describeDataset(path: string, dataset: SnapshotObject): Hdf5DatasetInfo {
+    return { path, dtype: dtypeFromMetadata(unwrap(dataset.dtype!)), shape: [...(dataset.shape ?? [])] };
   }
 
-  private dataset(path: string): InstanceType<typeof h5wasm.Dataset> {
+  private dataset(path: string): SnapshotObject {
     const entity = this.entity(path);
-    if (!(entity instanceof h5wasm.Dataset)) throw new Error(`${this.path}: dataset "${path}" is missing. The file may be truncated or not written by Keras.`);
+    if (entity?.kind !== "dataset") throw new Error(`${this.path}: dataset "${path}" is missing. The file may be truncated or not written by Keras.`);
     return entity;
   }
 
-  private groupOrNull(path: string): InstanceType<typeof h5wasm.Group> | null {
-    if (path === "/" || path === "") return this.file;
+  private groupOrNull(path: string): SnapshotObject | null {
     const entity = this.entity(path);
-    return entity instanceof h5wasm.Group ? entity : null;
+    return entity?.kind === "group" ? entity : null;
   }
 
-  private entity(path: string): InstanceType<typeof h5wasm.Group> | InstanceType<typeof h5wasm.Dataset> | null {
-    if (path === "/" || path === "") return this.file;
-    try {
-      const entity = this.file.get(path);
-      return entity instanceof h5wasm.Group || entity instanceof h5wasm.Dataset ? entity : null;
-    } catch {
-      return null;
-    }
+  /** The object at `path`, or null when there is none or HDF5 could not open it. */
+  private entity(path: string): SnapshotObject | null {
+    const entry = this.snapshot[normalize(path)];
+    if (entry === undefined || !("value" in entry)) return null;
+    return entry.value.kind === "other" ? null : entry.value;
   }
 
   private attributeValue(path: string, name: string): unknown {
     const entity = this.entity(path);
     if (!entity) return null;
-    const attribute = entity.attrs[name];
-    return attribute ? attribute.value : null;
+    const attribute = unwrap(entity.attributes)[name];
+    return attribute ? unwrap(attribute) : null;
   }
 }
 
+/** `/a/b/` → `a/b`; the root is `""`. */
+function normalize(path: string): string {
+  return path.replace(/^\/+|\/+$/g, "");
+}
+
+/** The value of a recorded read, or its error thrown again (as reading it directly would have). */
+function unwrap<T>(read: SnapshotRead<T>): T {
+  if ("error" in read) throw new Error(read.error);
+  return read.value;
+}
+
 /** h5wasm type classes follow HDF5's H5T_class_t: 0 integer, 1 float, 3 string, 8 enum (h5py bool). */
-function dtypeFromMetadata(metadata: { type: number; size: number; signed: boolean }): ArrayDtype {
+function dtypeFromMetadata(metadata: SnapshotDtype): ArrayDtype {
   if (metadata.type === 1) return metadata.size === 2 ? "float16" : metadata.size === 4 ? "float32" : metadata.size === 8 ? "float64" : "other";
   if (metadata.type === 0) {
     const bits = metadata.size * 8;

@@ -81,10 +81,14 @@ function inspectObject(object: KerasObjectConfig, location: string, findings: Un
   } else if (object.class_name === "TFSMLayer") {
     findings.push({ location: where, objectName, kind: "savedmodel-layer", detail: "TFSMLayer, which loads and runs an external SavedModel" });
   }
-  if (nonModelingNames.has(object.class_name) || (module !== null && nonModelingModules.some((pattern) => pattern.test(module)))) {
+  const modelClass = modelClassNames.has(object.class_name) && module !== null && /^keras\.(src\.)?models\b/.test(module);
+  if (nonModelingNames.has(object.class_name) || (!modelClass && module !== null && nonModelingModules.some((pattern) => pattern.test(module)))) {
     findings.push({ location: where, objectName, kind: "non-modeling-api", detail: `reference to ${module ?? "?"}.${object.class_name}, which is not a model building block` });
   }
 }
+
+/** Model classes Keras 3 writes with a `keras.models` module (`keras.src.models.functional` for Functional); the module's functions stay refused. */
+const modelClassNames = new Set(["Functional", "Sequential", "Model"]);
 
 function inspectFunction(name: string, module: string | null, where: string, objectName: string | null, findings: UnsafeFinding[]): void {
   if (nonModelingNames.has(name) || (module !== null && nonModelingModules.some((pattern) => pattern.test(module)))) {

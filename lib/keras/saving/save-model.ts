@@ -5,7 +5,8 @@ import { Hdf5Writer, writeHdf5FileAtomic } from "../../formats/hdf5/hdf5-writer.
 import { kerasArchiveMembers } from "../../formats/keras-archive/keras-archive.js";
 import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
 import { writeFileAtomic } from "../../io/atomic-file.js";
-import { kerasModelJson, kerasVersion } from "./serialization.js";
+import { kerasModelJson, kerasVersion, keras3Version } from "./serialization.js";
+import { keras3ModelConfig } from "./keras-json/keras3-serialize.js";
 import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
 
 /** Options of {@link saveModel} (Python `model.save(filepath, include_optimizer=True)`). */
@@ -176,10 +177,30 @@ function keras3DateSaved(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}@${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
+/** Keras 3.10's optimizer config: the base optimizer's keys (name first), then the optimizer's own. */
+function keras3OptimizerConfig(state: CompileState): Record<string, unknown> {
+  const { name: _keras2Name, learning_rate: learningRate, ...own } = state.optimizer.config;
+  return {
+    name: state.optimizer.className.toLowerCase(),
+    // Keras keeps the learning rate in a float32 variable and writes its value.
+    learning_rate: Math.fround(Number(learningRate)),
+    weight_decay: null,
+    clipnorm: null,
+    global_clipnorm: null,
+    clipvalue: null,
+    use_ema: false,
+    ema_momentum: 0.99,
+    ema_overwrite_frequency: null,
+    loss_scale_factor: null,
+    gradient_accumulation_steps: null,
+    ...own,
+  };
+}
+
 /** Keras 3 `compile_config` (serialized optimizer, loss and metrics). */
 function keras3CompileConfig(state: CompileState): Record<string, unknown> {
   return {
-    optimizer: { module: "keras.optimizers", class_name: state.optimizer.className, config: { ...state.optimizer.config, name: state.optimizer.className.toLowerCase() }, registered_name: null },
+    optimizer: { module: "keras.optimizers", class_name: state.optimizer.className, config: keras3OptimizerConfig(state), registered_name: null },
     loss: state.loss,
     loss_weights: null,
     metrics: state.metrics,
@@ -193,17 +214,15 @@ function keras3CompileConfig(state: CompileState): Record<string, unknown> {
 async function saveKerasArchive(model: tfl.LayersModel, path: string, options: SaveModelOptions): Promise<void> {
   const includeOptimizer = options.includeOptimizer !== false;
   const compileState = includeOptimizer ? compileStateOf(model) : null;
-  const config: Record<string, unknown> = { module: "keras", ...modelConfigOf(model), registered_name: null };
-  // Keras 3's build_config: the input shape a single-input model was built with, else one shape per input name.
-  const shapes = model.inputs.map((input) => input.shape);
-  config["build_config"] = shapes.length === 1 ? { input_shape: shapes[0] } : { shapes_dict: Object.fromEntries(model.inputs.map((input, index) => [`${input.name}_shape`, shapes[index]])) };
+  // Keras 3 schema: {module, class_name, config, registered_name, build_config} all the way down.
+  const config: Record<string, unknown> = keras3ModelConfig(model);
   if (compileState) config["compile_config"] = keras3CompileConfig(compileState);
   const weights = await Hdf5Writer.build((h5) => writeKeras3Variables(h5, model, includeOptimizer));
   const text = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
   // Keras writes the members in this order, uncompressed.
   const archive = zipSync(
     {
-      [kerasArchiveMembers.metadata]: text({ keras_version: producer(model).kerasVersion, date_saved: keras3DateSaved(new Date()) }),
+      [kerasArchiveMembers.metadata]: text({ keras_version: keras3Version, date_saved: keras3DateSaved(new Date()) }),
       [kerasArchiveMembers.config]: text(config),
       [kerasArchiveMembers.weightsH5]: weights,
     },

@@ -89,6 +89,9 @@ export function kerasModelJson(model: tfl.LayersModel): JsonObject {
 /** The Keras schema tskeras writes (tf.keras 2), marked as written by tskeras. */
 export const kerasVersion = "2.15.0 (tskeras)";
 
+/** The Keras 3 schema tskeras writes in `.keras` archives (Keras 3.10 `config.json`), marked as written by tskeras. */
+export const keras3Version = "3.10.0 (tskeras)";
+
 /**
  * Python `Model.from_config(config)` / `Sequential.from_config(config)`: accepts the inner config
  * (`model.getConfig()`) or a whole `{class_name, config}`; Keras 2 and Keras 3 spellings.
