@@ -10,3 +10,6 @@ export * from "@tensorflow/tfjs-layers";
 export { train } from "./train.js";
 // TensorFlow's tf.saved_model (load/save SavedModel directories); tfjs has no `savedModel` export.
 export { savedModel } from "./saved-model.js";
+// TensorFlow's `tf.Variable` (a tfjs-core Variable with TF semantics) and `tf.Module`; tfjs's `tf.variable()` stays.
+export { Variable, type VariableOptions } from "./variable.js";
+export { Module, type ModuleOptions } from "./module.js";
