@@ -89,6 +89,12 @@ export function asLayerVariables(variables: unknown[]): tfl.LayerVariable[] {
 export class Layer extends tfl.layers.Layer {
   constructor(args: LayerArgs = {}) {
     super({ ...args, name: args.name ?? uniqueName(snakeCase(new.target.name)) });
+    // tfjs hands `call` a one-item array where Keras hands the tensor itself; the subclass's call sees Keras's form.
+    const defined = this.call;
+    Object.defineProperty(this, "call", {
+      value: (inputs: tfc.Tensor | tfc.Tensor[], kwargs?: Kwargs) => defined.call(this, Array.isArray(inputs) && inputs.length === 1 ? inputs[0]! : inputs, kwargs ?? {}),
+      writable: true, configurable: true, enumerable: false,
+    });
     // Everything tfjs set up so far is machinery; what the subclass assigns next is tracked.
     markInfrastructure(this);
   }
