@@ -6,7 +6,7 @@ import { renderModelSummary, type ModelSummaryData } from "../../display/rendere
 import type { MimeBundle } from "../../display/sink.js";
 import { snakeCase, uniqueName } from "../naming.js";
 import { makeWeight, type AddWeightOptions } from "../layers/layer.js";
-import type { Variable } from "../../tf/variable.js";
+import { withNameScope, type Variable } from "../../tf/variable.js";
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers.js";
 import { buildSubclassed, ensureSubclassedBuilt, initSubclassed, isSubclassed, subclassedNonTrainableWeights, subclassedTrainableWeights, subclassState } from "./subclassed.js";
 import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
@@ -156,7 +156,8 @@ export class Model extends tfl.LayersModel {
   override apply(inputs: tfc.Tensor, kwargs?: Kwargs): tfc.Tensor;
   override apply(inputs: tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: Kwargs): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[];
   override apply(inputs: tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: Kwargs): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[] {
-    return super.apply(inputs, kwargs);
+    // tf.Variables made while a subclassed model builds are named under its scope (`my_model/dense/w:0`).
+    return isSubclassed(this) ? withNameScope(this.name, () => super.apply(inputs, kwargs)) : super.apply(inputs, kwargs);
   }
 
   override get trainableWeights(): tfl.LayerVariable[] {
