@@ -8,6 +8,13 @@ import * as tfl from "@tensorflow/tfjs-layers";
  */
 export const trackedChildren = Symbol.for("tskeras.trackedChildren");
 
+/**
+ * On objects that create variables lazily and assign them as properties (tf.Module's build-on-call
+ * pattern): registers a listener called after each property assignment holding something saveable,
+ * so a restore made before the variables existed fills them in as they appear.
+ */
+export const onAttributeSet = Symbol.for("tskeras.onAttributeSet");
+
 export interface AttributeTracked {
   [trackedChildren](): Array<[string, unknown]>;
 }

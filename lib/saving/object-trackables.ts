@@ -3,7 +3,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { modelTrackables, optimizerTrackable } from "./keras-trackables.js";
 import { afterLayerBuild } from "./deferred-build.js";
 import { variableNode, type SaveableVariable, type Trackable } from "./trackable.js";
-import { isAttributeTracked, trackedChildren } from "./attribute-tracking.js";
+import { isAttributeTracked, onAttributeSet, trackedChildren } from "./attribute-tracking.js";
 
 function coreVariable(variable: tfc.Variable): SaveableVariable {
   return { dtype: variable.dtype, shape: [...variable.shape], read: () => variable, assign: (value) => variable.assign(value.dtype === variable.dtype ? value : tfc.cast(value, variable.dtype)) };
@@ -65,11 +65,21 @@ export class TrackableBuilder {
     // Any other object: its saveable properties (what tf.Module and Keras attribute tracking see).
     const node: Trackable = { children: [], description: name };
     this.remember(value, node);
-    const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : Object.entries(value);
-    for (const [key, item] of entries) {
-      if (key.startsWith("_")) continue;
-      const child = this.node(item, key);
-      if (child && (child.variable || child.children.length > 0 || child.slots || child.onChildrenCreated)) node.children.push({ name: key, node: child });
+    const addChildren = () => {
+      for (const [key, item] of Array.isArray(value) ? value.map((entry, index) => [String(index), entry] as const) : Object.entries(value)) {
+        if (key.startsWith("_") || node.children.some((child) => child.name === key)) continue;
+        const child = this.node(item, key);
+        if (child && (child.variable || child.children.length > 0 || child.slots || child.onChildrenCreated)) node.children.push({ name: key, node: child });
+      }
+    };
+    addChildren();
+    // A tf.Module that has not built yet (no saveable children): restore its variables as they are assigned.
+    const observable = value as { [onAttributeSet]?: (listener: () => void) => void };
+    if (this.forRestore && node.children.length === 0 && typeof observable[onAttributeSet] === "function") {
+      node.onChildrenCreated = (listener) => observable[onAttributeSet]!(() => {
+        addChildren();
+        listener();
+      });
     }
     return node;
   }

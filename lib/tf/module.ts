@@ -1,5 +1,13 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { snakeCase } from "../keras/naming.js";
+import { onAttributeSet } from "../saving/attribute-tracking.js";
+
+const listenersKey = Symbol("tskeras.moduleListeners");
+
+/** Saveable values whose assignment a pending restore wants to hear about. */
+function isSaveable(value: unknown): boolean {
+  return value instanceof tfc.Variable || value instanceof Module || (typeof value === "object" && value !== null && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype));
+}
 
 export interface ModuleOptions {
   /** Python `name=`; defaults to the snake_case class name (`SimpleModule` → `simple_module`). */
@@ -75,6 +83,30 @@ export class Module {
       throw new Error(`"${chosen}" is not a valid module name: use letters, digits, "_", "-" and ".", starting with a letter or "_" (Python identifiers work).`);
     }
     this.name = chosen;
+    Object.defineProperty(this, listenersKey, { value: [] as Array<() => void>, enumerable: false });
+    // Assignments are observed so a restore made before a lazy build reaches the variables it creates
+    // (TensorFlow restores them on creation). The proxy is what the subclass's constructor sees as `this`.
+    const announce = (target: Module, value: unknown) => {
+      if (!isSaveable(value)) return;
+      for (const listener of [...(target as unknown as Record<symbol, Array<() => void>>)[listenersKey]!]) listener();
+    };
+    return new Proxy(this, {
+      set(target, key, value, receiver) {
+        const done = Reflect.set(target, key, value, receiver);
+        if (typeof key === "string") announce(target, value);
+        return done;
+      },
+      defineProperty(target, key, descriptor) {
+        const done = Reflect.defineProperty(target, key, descriptor);
+        if (typeof key === "string" && "value" in descriptor) announce(target, descriptor.value);
+        return done;
+      },
+    });
+  }
+
+  /** Registers a listener for saveable property assignments (see attribute-tracking.ts). */
+  [onAttributeSet](listener: () => void): void {
+    (this as unknown as Record<symbol, Array<() => void>>)[listenersKey]!.push(listener);
   }
 
   /** Every variable of this module and its submodules (Python `module.variables`). */

@@ -159,6 +159,22 @@ describe("tf.Module (doc: Introduction to modules)", () => {
     assert.deepEqual(twin.call(input).arraySync(), expected);
   });
 
+  it("restore before the lazy build: the variables take the checkpoint's values when created (the docs' new_model)", async () => {
+    const model = new MySequentialModule({ name: "the_model" });
+    const input = tfc.tensor([[2, 2, 2]]);
+    const expected = model.call(input).arraySync();
+    const path = join(folder(), "my_checkpoint");
+    await new tf.train.Checkpoint({ model }).write(path);
+    const newModel = new MySequentialModule();
+    const status = await new tf.train.Checkpoint({ model: newModel }).restore(path);
+    assert.equal(newModel.variables.length, 0);
+    assert.ok(status.unusedKeys.includes("model/dense_1/w/.ATTRIBUTES/VARIABLE_VALUE"));
+    assert.deepEqual(newModel.call(input).arraySync(), expected);
+    assert.deepEqual(newModel.dense_2.w!.arraySync(), model.dense_2.w!.arraySync());
+    assert.deepEqual(status.unusedKeys, []);
+    status.assertConsumed();
+  });
+
   it("a module with variables v and two restores from a real tf.Module SavedModel's variables (TF 2.0 keys)", async () => {
     const reference = JSON.parse(readFileSync(join(realFixtures, "reference", "tfjs_sm_module_with_multiple_signatures.json"), "utf8")) as { bundle: { variables: Array<{ key: string; first_values?: number[] }> } };
     class TwoVariables extends tf.Module {
