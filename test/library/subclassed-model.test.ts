@@ -210,5 +210,8 @@ describe("subclassed keras.Model", () => {
     assert.match(data.text, /Model: "my_sequential_model"/);
     assert.match(data.text, /multiple/);
     assert.match(data.text, /Total params: 20/);
+    // Keras 2 prints subclassed models in the 65-column Sequential layout, without "Connected to".
+    assert.doesNotMatch(data.text, /Connected to/);
+    assert.equal(data.text.split("\n")[1], "_".repeat(65));
   });
 });

@@ -106,7 +106,8 @@ export class Model extends tfl.LayersModel {
 
   /** The summary as data (rows, totals and Keras's text) for rich display. */
   summaryData(): ModelSummaryData {
-    return summarizeModel(this, false);
+    // Keras lays out subclassed models like Sequential ones (no graph, so no "Connected to").
+    return summarizeModel(this, isSubclassed(this));
   }
 
   /** Notebooks render a model as its summary. */
