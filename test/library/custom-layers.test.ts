@@ -5,6 +5,10 @@ import "@tensorflow/tfjs-backend-cpu";
 import * as tfl from "@tensorflow/tfjs-layers";
 import * as keras from "../../lib/keras/index.js";
 import * as tf from "../../lib/tf/index.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { listVariables } from "../../lib/formats/checkpoint/index.js";
 
 // Doc "Making new layers and models via subclassing", section by section.
 class Linear extends keras.layers.Layer {
@@ -166,5 +170,22 @@ describe("keras.layers.Layer: custom layers as the docs write them", () => {
     const after = names();
     assert.deepEqual(after, ["nested/dense_2/kernel:0", "nested/dense_2/bias:0", "nested/dense_1/kernel:0", "nested/dense_1/bias:0"]);
     assert.notDeepEqual(before, after);
+  });
+
+  it("in a Sequential checkpoint, a custom layer's nested weights are under its attribute names", async () => {
+    const model = new keras.Sequential([keras.Input({ shape: [4] }), new NestedDenseLayer(2, "nested_ckpt")]);
+    const prefix = join(mkdtempSync(join(tmpdir(), "tskeras-custom-")), "ckpt");
+    await model.saveWeights(prefix);
+    // tf.keras: the model's edge layer_with_weights-0 (functional tracking), then the layer's attributes.
+    assert.deepEqual(listVariables(prefix).map(([key]) => key), [
+      "_CHECKPOINTABLE_OBJECT_GRAPH",
+      "layer_with_weights-0/dense1/bias/.ATTRIBUTES/VARIABLE_VALUE",
+      "layer_with_weights-0/dense1/kernel/.ATTRIBUTES/VARIABLE_VALUE",
+      "layer_with_weights-0/dense2/bias/.ATTRIBUTES/VARIABLE_VALUE",
+      "layer_with_weights-0/dense2/kernel/.ATTRIBUTES/VARIABLE_VALUE",
+    ]);
+    const copy = new keras.Sequential([keras.Input({ shape: [4] }), new NestedDenseLayer(2, "nested_copy")]);
+    (await copy.loadWeights(prefix))!.assertConsumed();
+    assert.deepEqual(copy.getWeights().map((weight) => weight.arraySync()), model.getWeights().map((weight) => weight.arraySync()));
   });
 });

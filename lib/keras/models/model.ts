@@ -118,7 +118,10 @@ export class Model extends tfl.LayersModel {
   /** Python `model.save(path)`: `.keras` (Keras 3 archive) or `.h5` (Keras 2 HDF5); tfjs URLs/IOHandlers go to tfjs. */
   override save(path: string | tfc.io.IOHandler, options?: SaveModelOptions | tfc.io.SaveConfig): Promise<tfc.io.SaveResult> { return saveModelOrDelegate(this, super.save.bind(this), path, options); }
   /** Python `model.get_config()`: a plain object in Keras spelling (snake_case). */
-  override getConfig(): JsonObject { return kerasModelConfig(this, super.getConfig()); }
+  override getConfig(): JsonObject {
+    if (isSubclassed(this)) throw new Error(`${this.constructor.name} is a subclassed model: its configuration is its constructor's arguments, which only it knows. Override getConfig() to return them (and fromConfig if the constructor takes positional arguments), as in Keras.`);
+    return kerasModelConfig(this, super.getConfig());
+  }
   /**
    * Python `model.to_json()`. tfjs's own `toJSON(null, false)` (used when saving model.json) gets the
    * same Keras JSON as an object: tfjs would otherwise respell the already-Keras config a second time.
