@@ -92,40 +92,38 @@ savingMagics.push(
   },
   {
     name: "diff",
-    help: "%diff A B compares two TensorFlow checkpoints variable by variable: keys only in one, shape changes, and the largest absolute difference of each shared value.",
+    help: "%diff A B compares two saves variable by variable (TensorFlow checkpoints, SavedModel folders, .h5 or .keras files): keys only in one, shape changes, and the largest absolute difference of each shared value.",
     line: async (line) => {
-      const [first, second] = line.trim().split(/\s+/).map(unquote);
-      if (!first || !second) throw new UsageError("%diff needs two checkpoint prefixes, e.g. %diff training_1/cp.ckpt training_2/cp-0050.ckpt");
-      const { loadCheckpoint, checkpointTensorToTf, OBJECT_GRAPH_KEY } = await import("../../lib/formats/checkpoint/index.js");
-      const [a, b] = [first, second].map((path) => {
-        try {
-          return loadCheckpoint(path);
-        } catch (error) {
-          throw new UsageError(`%diff: ${(error as Error).message}`);
-        }
-      });
-      const keysA = new Set(a!.keys().filter((key) => key !== OBJECT_GRAPH_KEY));
-      const keysB = new Set(b!.keys().filter((key) => key !== OBJECT_GRAPH_KEY));
+      const [first, second] = (line.trim().match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map(unquote);
+      if (!first || !second) throw new UsageError("%diff needs two saves to compare, e.g. %diff training_1/cp.ckpt training_2/cp-0050.ckpt or %diff before.h5 after.h5");
+      const { readStoredVariables } = await import("../../lib/formats/variable-values.js");
+      const [a, b] = await Promise.all(
+        [first, second].map((path) =>
+          readStoredVariables(path).catch((error: Error) => {
+            throw new UsageError(`%diff: ${error.message.replace(/\s*\n\s*/g, " ")}`);
+          }),
+        ),
+      );
       const lines: string[] = [];
       let changed = 0;
-      for (const key of [...new Set([...keysA, ...keysB])].sort()) {
-        if (!keysB.has(key)) lines.push(`- ${key} (only in ${first})`);
-        else if (!keysA.has(key)) lines.push(`+ ${key} (only in ${second})`);
-        else {
-          const [ta, tb] = [a!.getTensor(key), b!.getTensor(key)];
-          if (ta.shape.join(",") !== tb.shape.join(",")) lines.push(`~ ${key}: shape [${ta.shape.join(", ")}] → [${tb.shape.join(", ")}]`);
-          else if (ta.dtype !== "string") {
-            const [va, vb] = [checkpointTensorToTf(ta).dataSync(), checkpointTensorToTf(tb).dataSync()];
-            let largest = 0;
-            for (let index = 0; index < va.length; index++) largest = Math.max(largest, Math.abs(Number(va[index]) - Number(vb[index])));
-            if (largest > 0) {
-              changed++;
-              lines.push(`~ ${key}: max |Δ| = ${largest.toPrecision(4)}`);
-            }
+      let reshaped = 0;
+      for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+        const [va, vb] = [a.get(key), b.get(key)];
+        if (!vb) lines.push(`- ${key} (only in ${first})`);
+        else if (!va) lines.push(`+ ${key} (only in ${second})`);
+        else if (va.shape.join(",") !== vb.shape.join(",")) {
+          reshaped++;
+          lines.push(`~ ${key}: shape [${va.shape.join(", ")}] → [${vb.shape.join(", ")}]`);
+        } else if (va.values && vb.values) {
+          let largest = 0;
+          for (let index = 0; index < va.values.length; index++) largest = Math.max(largest, Math.abs(Number(va.values[index]) - Number(vb.values[index])));
+          if (largest > 0) {
+            changed++;
+            lines.push(`~ ${key}: max |Δ| = ${largest.toPrecision(4)}`);
           }
         }
       }
-      const same = [...keysA].filter((key) => keysB.has(key)).length - changed - lines.filter((entry) => entry.includes("shape")).length;
+      const same = [...a.keys()].filter((key) => b.has(key)).length - changed - reshaped;
       await display({ "text/plain": `${lines.join("\n")}${lines.length ? "\n" : ""}${same} shared variables equal, ${changed} differ.` }, { raw: true });
     },
   },

@@ -3,27 +3,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Page } from "playwright-core";
 import { kernelEnvironment, repositoryRoot } from "../support/kernelspec.js";
 import { launchChromium } from "./browser.js";
+import { runAll } from "./classic-notebook.js";
 import { startNotebookServer, type JupyterServer } from "./jupyter-server.js";
-
-/** Runs every cell of the open classic-Notebook page and waits until the kernel has answered all. */
-async function runAll(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const jupyter = (globalThis as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter;
-    return jupyter?.notebook?.kernel?.is_connected() === true;
-  }, undefined, { timeout: 90_000 });
-  await page.evaluate(() => (globalThis as unknown as { Jupyter: { notebook: { execute_all_cells(): void } } }).Jupyter.notebook.execute_all_cells());
-  await page.waitForFunction(
-    () => {
-      const cells = (globalThis as unknown as { Jupyter: { notebook: { get_cells(): Array<{ cell_type: string; input_prompt_number?: number | string | null }> } } }).Jupyter.notebook.get_cells();
-      return cells.every((cell) => cell.cell_type !== "code" || typeof cell.input_prompt_number === "number");
-    },
-    undefined,
-    { timeout: 180_000, polling: 250 },
-  );
-}
 
 describe("the kernel in a real browser (Debian chromium + classic Jupyter Notebook)", () => {
   let server: JupyterServer;

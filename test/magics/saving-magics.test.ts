@@ -55,7 +55,7 @@ describe("save/load magics", () => {
       [7, /^%inspect no\/such\/file\.h5: no\/such\/file\.h5 does not exist/],
       [8, /^No variable named "noSuchModel" in the notebook/],
       [9, /^%checkpoints: no checkpoints \(\*\.index files\) in \./],
-      [10, /^%diff needs two checkpoint prefixes/],
+      [10, /^%diff needs two saves to compare/],
     ] as const) {
       const outcome = reports[index]!.outcome as { status: string; ename: string; evalue: string };
       assert.equal(outcome.status, "error");

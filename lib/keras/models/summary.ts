@@ -67,6 +67,8 @@ export function summarizeModel(model: tfl.LayersModel, sequentialLike: boolean):
     outputShape: outputShapeText(layer),
     params: layer.countParams(),
     ...(sequentialLike ? {} : { connectedTo: inboundNames(layer, nodeKeys) }),
+    // A model used as a layer: its own summary, which the HTML table shows expandable.
+    ...(isModel(layer) ? { nested: summarizeModel(layer, layer.getClassName() === "Sequential" || isSequentialLike(layer)) } : {}),
   }));
   const trainableParams = countWeights(model.trainableWeights);
   const nonTrainableParams = countWeights(model.nonTrainableWeights);
@@ -103,8 +105,26 @@ export function summarizeModel(model: tfl.LayersModel, sequentialLike: boolean):
     totalParams: trainableParams + nonTrainableParams,
     trainableParams,
     nonTrainableParams,
+    ...(optimizerSummary(model) ?? {}),
     text: lines.join("\n"),
   };
+}
+
+function isModel(layer: tfl.layers.Layer): layer is tfl.LayersModel {
+  return Array.isArray((layer as Partial<tfl.LayersModel>).layers) && typeof (layer as Partial<tfl.LayersModel>).evaluate === "function";
+}
+
+/**
+ * The compiled optimizer's state: its step counter plus every slot variable it has created (tfjs
+ * optimizers keep them in arrays of `{ originalName, variable }`, e.g. Adam's two moments per weight).
+ */
+function optimizerSummary(model: tfl.LayersModel): Pick<ModelSummaryData, "optimizer"> | undefined {
+  const optimizer = (model as unknown as { optimizer?: { getClassName(): string } & Record<string, unknown> }).optimizer;
+  if (!optimizer) return undefined;
+  const slots = Object.values(optimizer).flatMap((value) =>
+    Array.isArray(value) ? value.filter((entry): entry is { variable: { size: number } } => typeof (entry as { variable?: { size?: unknown } })?.variable?.size === "number") : [],
+  );
+  return { optimizer: { className: optimizer.getClassName(), variables: slots.length + 1, params: slots.reduce((sum, slot) => sum + slot.variable.size, 1) } };
 }
 
 /**
