@@ -169,7 +169,9 @@ export async function restoreCheckpoint(root: Trackable, reader: CheckpointReade
       status.unmatchedObjects.push(...unmatchedVariables(added));
       const stillUnused = status.unusedKeys.filter((key) => !usedKeys.has(key));
       status.unusedKeys.splice(0, status.unusedKeys.length, ...stillUnused);
-      status.pendingObjects.splice(status.pendingObjects.indexOf(description), 1);
+      // Objects that create variables one by one (tf.Module) call this once per variable.
+      const at = status.pendingObjects.indexOf(description);
+      if (at >= 0) status.pendingObjects.splice(at, 1);
     });
   }
   return status;

@@ -1,6 +1,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { variableNode, type SaveableVariable, type Trackable } from "./trackable.js";
+import { isAttributeTracked, isPlainContainer, trackedChildren } from "./attribute-tracking.js";
 
 /** Recurrent layers keep their weights on a `cell` object in Keras, so checkpoint paths go through it. */
 const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN"]);
@@ -25,9 +26,38 @@ export interface ModelTrackables {
   variableNodes: Map<tfl.LayerVariable, Trackable>;
 }
 
+/**
+ * Custom layers and subclassed models are tracked by attribute, like Keras: each property holding a
+ * layer, a variable, or an array/plain object of them is an edge named after the property.
+ */
+function attributeTrackable(value: unknown, name: string, nodes: Map<tfl.LayerVariable, Trackable>, memo: Map<unknown, Trackable>): Trackable | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const known = memo.get(value);
+  if (known) return known;
+  if (value instanceof tfl.LayerVariable || value instanceof tfc.Variable) {
+    const weight = value as unknown as tfl.LayerVariable;
+    const node = variableNode(layerVariable(weight), `variable '${weight.name}'`);
+    memo.set(value, node);
+    nodes.set(weight, node);
+    return node;
+  }
+  if (value instanceof tfl.layers.Layer && !isAttributeTracked(value)) return layerTrackable(value, nodes, memo as Map<tfl.layers.Layer, Trackable>);
+  if (!isAttributeTracked(value) && !isPlainContainer(value)) return undefined;
+  const description = value instanceof tfl.layers.Layer ? `${value.getClassName()} '${value.name}'` : name;
+  const node: Trackable = { children: [], description };
+  memo.set(value, node);
+  const entries: Array<[string, unknown]> = isAttributeTracked(value) ? value[trackedChildren]() : Array.isArray(value) ? value.map((item, index) => [String(index), item]) : Object.entries(value);
+  for (const [key, item] of entries) {
+    const child = attributeTrackable(item, key, nodes, memo);
+    if (child && (child.variable || child.children.length > 0)) node.children.push({ name: key, node: child });
+  }
+  return node;
+}
+
 function layerTrackable(layer: tfl.layers.Layer, nodes: Map<tfl.LayerVariable, Trackable>, memo: Map<tfl.layers.Layer, Trackable>): Trackable {
   const known = memo.get(layer);
   if (known) return known;
+  if (isAttributeTracked(layer)) return attributeTrackable(layer, layer.name, nodes, memo)!;
   if (layer instanceof tfl.LayersModel) {
     const nested = modelGraph(layer, nodes, memo);
     memo.set(layer, nested);
@@ -46,6 +76,8 @@ function layerTrackable(layer: tfl.layers.Layer, nodes: Map<tfl.LayerVariable, T
 }
 
 function modelGraph(model: tfl.LayersModel, nodes: Map<tfl.LayerVariable, Trackable>, memo: Map<tfl.layers.Layer, Trackable>): Trackable {
+  // Subclassed models: edges are attribute names (`dense_1/kernel`), not layer positions.
+  if (isAttributeTracked(model)) return attributeTrackable(model, model.name, nodes, memo)!;
   const root: Trackable = { children: [], description: `${model.getClassName()} model '${model.name}'` };
   // tf.keras names each layer twice: `layer-i` by position, and `layer_with_weights-k` counting only
   // layers with weights, so a checkpoint survives weightless layers being added or removed.

@@ -3,6 +3,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { modelTrackables, optimizerTrackable } from "./keras-trackables.js";
 import { afterLayerBuild } from "./deferred-build.js";
 import { variableNode, type SaveableVariable, type Trackable } from "./trackable.js";
+import { isAttributeTracked, onAttributeSet, trackedChildren } from "./attribute-tracking.js";
 
 function coreVariable(variable: tfc.Variable): SaveableVariable {
   return { dtype: variable.dtype, shape: [...variable.shape], read: () => variable, assign: (value) => variable.assign(value.dtype === variable.dtype ? value : tfc.cast(value, variable.dtype)) };
@@ -31,6 +32,7 @@ export class TrackableBuilder {
     if (known) return known;
     if (value instanceof tfc.Variable) return this.remember(value, variableNode(coreVariable(value), `variable '${value.name}'`));
     if (value instanceof tfl.LayerVariable) return this.remember(value, variableNode(layerVariable(value), `weight '${value.name}'`));
+    if (isAttributeTracked(value)) return this.attributeNode(value);
     if (value instanceof tfl.LayersModel) {
       const { root, variableNodes } = modelTrackables(value, { includeOptimizer: false });
       variableNodes.forEach((node, variable) => this.layerVariables.set(variable, node));
@@ -63,12 +65,42 @@ export class TrackableBuilder {
     // Any other object: its saveable properties (what tf.Module and Keras attribute tracking see).
     const node: Trackable = { children: [], description: name };
     this.remember(value, node);
-    const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : Object.entries(value);
-    for (const [key, item] of entries) {
-      if (key.startsWith("_")) continue;
+    const addChildren = () => {
+      for (const [key, item] of Array.isArray(value) ? value.map((entry, index) => [String(index), entry] as const) : Object.entries(value)) {
+        if (key.startsWith("_") || node.children.some((child) => child.name === key)) continue;
+        const child = this.node(item, key);
+        if (child && (child.variable || child.children.length > 0 || child.slots || child.onChildrenCreated)) node.children.push({ name: key, node: child });
+      }
+    };
+    addChildren();
+    // A tf.Module that has not built yet (no saveable children): restore its variables as they are assigned.
+    const observable = value as { [onAttributeSet]?: (listener: () => void) => void };
+    if (this.forRestore && node.children.length === 0 && typeof observable[onAttributeSet] === "function") {
+      node.onChildrenCreated = (listener) => observable[onAttributeSet]!(() => {
+        addChildren();
+        listener();
+      });
+    }
+    return node;
+  }
+
+  /** Custom layers and subclassed models: children by attribute name, like Keras's object tracking. */
+  private attributeNode(value: object & { [trackedChildren](): Array<[string, unknown]> }): Trackable {
+    const node: Trackable = { children: [], description: value instanceof tfl.layers.Layer ? `${value.getClassName()} '${value.name}'` : "object" };
+    this.remember(value, node);
+    for (const [key, item] of value[trackedChildren]()) {
       const child = this.node(item, key);
       if (child && (child.variable || child.children.length > 0 || child.slots || child.onChildrenCreated)) node.children.push({ name: key, node: child });
     }
+    if (value instanceof tfl.layers.Layer) {
+      // Optimizer slots refer to weights by object: register every weight's node.
+      for (const weight of value.weights) {
+        const weightNode = this.memo.get(weight);
+        if (weightNode) this.layerVariables.set(weight, weightNode);
+      }
+    }
+    const optimizer = value instanceof tfl.LayersModel ? (value as unknown as { optimizer?: tfc.Optimizer }).optimizer : undefined;
+    if (optimizer) node.children.push({ name: "optimizer", node: this.optimizerNode(optimizer, value as unknown as tfl.LayersModel) });
     return node;
   }
 

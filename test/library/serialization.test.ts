@@ -186,7 +186,8 @@ describe("Keras serialization", () => {
       assert.equal(keras.saving.getRegisteredObject("MyLayers>OffsetLayer"), OffsetLayer);
       const layer = new OffsetLayer({ offset: 1, name: "plus" });
       const serialized = keras.layers.serialize(layer);
-      assert.deepEqual(serialized, { class_name: "OffsetLayer", config: { name: "plus", trainable: true, offset: 1 }, registered_name: "MyLayers>OffsetLayer" });
+      // Keras's base Layer.get_config() has name, trainable and dtype (the custom-layers guide prints all three).
+      assert.deepEqual(serialized, { class_name: "OffsetLayer", config: { name: "plus", trainable: true, dtype: "float32", offset: 1 }, registered_name: "MyLayers>OffsetLayer" });
       const rebuilt = keras.layers.deserialize<OffsetLayer>(serialized);
       assert.ok(rebuilt instanceof OffsetLayer);
       // The class's own fromConfig ran (it multiplies by 10), not `new OffsetLayer(config)`.

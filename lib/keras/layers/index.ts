@@ -26,9 +26,8 @@ import { registeredLayerClass } from "./registered-class.js";
 export { serialize, deserialize } from "../saving/serialization.js";
 
 export type { LayerArgs };
-/** The base class of every layer (subclass it for custom layers). */
-export const Layer = tfl.layers.Layer;
-export type Layer = tfl.layers.Layer;
+/** The base class for custom layers (Python `keras.layers.Layer`): build/call/addWeight/getConfig, attribute tracking. */
+export { Layer, type AddWeightOptions, type BaseLayerConfig } from "./layer.js";
 
 /** A nested `{class_name, config}` in a layer config (initializers, regularizers, constraints). */
 export type SerializedObjectConfig = { class_name: string; config: tfc.serialization.ConfigDict };

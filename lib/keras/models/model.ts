@@ -4,7 +4,11 @@ import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { renderModelSummary, type ModelSummaryData } from "../../display/renderers/model-summary.js";
 import type { MimeBundle } from "../../display/sink.js";
-import { uniqueName } from "../naming.js";
+import { snakeCase, uniqueName } from "../naming.js";
+import { makeWeight, type AddWeightOptions } from "../layers/layer.js";
+import { withNameScope, type Variable } from "../../tf/variable.js";
+import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers.js";
+import { buildSubclassed, ensureSubclassedBuilt, initSubclassed, isSubclassed, subclassedNonTrainableWeights, subclassedTrainableWeights, subclassState } from "./subclassed.js";
 import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
 import { summarizeModel } from "./summary.js";
 import { loadModelWeights, saveModelWeights, type LoadWeightsOptions, type SaveWeightsOptions } from "./weights-io.js";
@@ -12,6 +16,7 @@ import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
 import { saveModelOrDelegate, type SaveModelOptions } from "../saving/save-model.js";
 
 type Tensors = tfl.SymbolicTensor | tfl.SymbolicTensor[];
+type Kwargs = Parameters<tfl.layers.Layer["apply"]>[1];
 
 export interface ModelOptions {
   /** Defaults to Keras's `model`, `model_1`, ... */
@@ -24,7 +29,10 @@ export interface FunctionalModelArgs extends ModelOptions {
 }
 
 /**
- * A functional model from symbolic inputs to outputs (Python `keras.Model(inputs, outputs, name=...)`).
+ * A functional model from symbolic inputs to outputs (Python `keras.Model(inputs, outputs, name=...)`),
+ * or the base of a subclassed model (`class MyModel extends keras.Model { call(x) {...} }`, see
+ * subclassed.ts): layers and variables assigned to its properties are tracked, it is built on its
+ * first call (`model.apply(x)`) or by fit/evaluate/predict, and `call` runs eagerly.
  *
  * @example
  * const inputs = keras.Input({ shape: [32] });
@@ -35,10 +43,18 @@ export interface FunctionalModelArgs extends ModelOptions {
 export class Model extends tfl.LayersModel {
   constructor(inputs: Tensors, outputs: Tensors, options?: ModelOptions);
   constructor(args: FunctionalModelArgs);
-  constructor(first: Tensors | FunctionalModelArgs, outputs?: Tensors, options: ModelOptions = {}) {
-    const args = first instanceof tfl.SymbolicTensor || Array.isArray(first) ? { inputs: first, outputs: outputs!, ...options } : first;
-    if (args.outputs === undefined) {
-      throw new Error("keras.Model needs outputs: new keras.Model(inputs, outputs) or new keras.Model({ inputs, outputs }). Subclassed models are not supported yet.");
+  /** A subclassed model: `super()` or `super({ name })` in the subclass's constructor. */
+  constructor(options?: ModelOptions);
+  constructor(first: Tensors | FunctionalModelArgs | ModelOptions = {}, outputs?: Tensors, options: ModelOptions = {}) {
+    const args: Partial<FunctionalModelArgs> = first instanceof tfl.SymbolicTensor || Array.isArray(first) ? { inputs: first, outputs, ...options } : first;
+    if (args.inputs === undefined && args.outputs === undefined) {
+      // Subclassed: no graph yet; it is made on the first call (see subclassed.ts).
+      super({ inputs: [], outputs: [], name: args.name ?? uniqueName(snakeCase(new.target.name)) });
+      initSubclassed(this);
+      return;
+    }
+    if (args.outputs === undefined || args.inputs === undefined) {
+      throw new Error("keras.Model needs both inputs and outputs: new keras.Model(inputs, outputs) or new keras.Model({ inputs, outputs }); for a subclassed model call super() without them.");
     }
     super({ inputs: args.inputs, outputs: args.outputs, name: args.name ?? uniqueName("model") });
   }
@@ -62,17 +78,24 @@ export class Model extends tfl.LayersModel {
 
   /** Python `model.compile(optimizer=..., loss=..., metrics=[...])` with Keras names. */
   override compile(options: CompileOptions | tfl.ModelCompileArgs): void {
+    // A subclassed model has no outputs before its first call: compile then.
+    if (isSubclassed(this) && !this.built) {
+      subclassState(this).pendingCompile = options;
+      return;
+    }
     super.compile(toTfjsCompileArgs(options));
     allowSparseTargets(this);
   }
 
   /** Python `model.fit(x, y, epochs=..., batch_size=...)`: prints Keras progress lines, returns a History of numbers. */
   override async fit(x: tfc.Tensor | tfc.Tensor[], y: tfc.Tensor | tfc.Tensor[], options: FitOptions | tfl.ModelFitArgs = {}): Promise<KerasHistory> {
+    ensureSubclassedBuilt(this, x, (pending) => this.compile(pending));
     return fitModel(this, super.fit.bind(this), x, y, options as FitOptions);
   }
 
   /** `const [loss, accuracy] = await model.evaluate(x, y)`: numbers, like Python. */
   override evaluate(x: tfc.Tensor | tfc.Tensor[], y: tfc.Tensor | tfc.Tensor[], options: EvaluateOptions = {}): EvaluateResult {
+    ensureSubclassedBuilt(this, x, (pending) => this.compile(pending));
     return evaluateModel(this, super.evaluate, x, y, options);
   }
 
@@ -83,7 +106,8 @@ export class Model extends tfl.LayersModel {
 
   /** The summary as data (rows, totals and Keras's text) for rich display. */
   summaryData(): ModelSummaryData {
-    return summarizeModel(this, false);
+    // Keras lays out subclassed models like Sequential ones (no graph, so no "Connected to").
+    return summarizeModel(this, isSubclassed(this));
   }
 
   /** Notebooks render a model as its summary. */
@@ -94,7 +118,10 @@ export class Model extends tfl.LayersModel {
   /** Python `model.save(path)`: `.keras` (Keras 3 archive) or `.h5` (Keras 2 HDF5); tfjs URLs/IOHandlers go to tfjs. */
   override save(path: string | tfc.io.IOHandler, options?: SaveModelOptions | tfc.io.SaveConfig): Promise<tfc.io.SaveResult> { return saveModelOrDelegate(this, super.save.bind(this), path, options); }
   /** Python `model.get_config()`: a plain object in Keras spelling (snake_case). */
-  override getConfig(): JsonObject { return kerasModelConfig(this, super.getConfig()); }
+  override getConfig(): JsonObject {
+    if (isSubclassed(this)) throw new Error(`${this.constructor.name} is a subclassed model: its configuration is its constructor's arguments, which only it knows. Override getConfig() to return them (and fromConfig if the constructor takes positional arguments), as in Keras.`);
+    return kerasModelConfig(this, super.getConfig());
+  }
   /**
    * Python `model.to_json()`. tfjs's own `toJSON(null, false)` (used when saving model.json) gets the
    * same Keras JSON as an object: tfjs would otherwise respell the already-Keras config a second time.
@@ -107,4 +134,66 @@ export class Model extends tfl.LayersModel {
   static override fromConfig<T extends tfc.serialization.Serializable>(cls: tfc.serialization.SerializableConstructor<T>, config: tfc.serialization.ConfigDict, customObjects?: tfc.serialization.ConfigDict, fastWeightInit?: boolean): T;
   static override fromConfig<M extends Model>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;
   static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Model, "Functional", args, super.fromConfig.bind(this) as never); }
+
+  /** Python `model.predict(x)`; a subclassed model is built from `x` first. */
+  override predict(x: tfc.Tensor | tfc.Tensor[], args?: Parameters<tfl.LayersModel["predict"]>[1]): tfc.Tensor | tfc.Tensor[] {
+    ensureSubclassedBuilt(this, x, (pending) => this.compile(pending));
+    return super.predict(x, args);
+  }
+
+  /** Subclassed models define `call(inputs, kwargs)`; functional models run their graph. */
+  override call(inputs: tfc.Tensor | tfc.Tensor[], kwargs: NonNullable<Kwargs>): tfc.Tensor | tfc.Tensor[] {
+    if (isSubclassed(this)) throw new Error(`${this.constructor.name} extends keras.Model without inputs/outputs, so it must define call(inputs) { ... } returning its output.`);
+    return super.call(inputs, kwargs);
+  }
+
+  /** A subclassed model builds on its first call: weights come from running `call` once. */
+  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
+    if (!isSubclassed(this)) return super.build(inputShape);
+    if (Array.isArray(inputShape[0])) throw new Error("Subclassed models with several inputs are not supported yet; pass one tensor to call().");
+    buildSubclassed(this, inputShape as tfl.Shape);
+  }
+
+  /** `model.apply(tensor)` is Python's `model(tensor)`. */
+  override apply(inputs: tfl.SymbolicTensor, kwargs?: Kwargs): tfl.SymbolicTensor;
+  override apply(inputs: tfl.SymbolicTensor[], kwargs?: Kwargs): tfl.SymbolicTensor | tfl.SymbolicTensor[];
+  override apply(inputs: tfc.Tensor, kwargs?: Kwargs): tfc.Tensor;
+  override apply(inputs: tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: Kwargs): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[];
+  override apply(inputs: tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: Kwargs): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[] {
+    // tf.Variables made while a subclassed model builds are named under its scope (`my_model/dense/w:0`).
+    return isSubclassed(this) ? withNameScope(this.name, () => super.apply(inputs, kwargs)) : super.apply(inputs, kwargs);
+  }
+
+  override get trainableWeights(): tfl.LayerVariable[] {
+    return isSubclassed(this) ? subclassedTrainableWeights(this) : super.trainableWeights;
+  }
+  override get nonTrainableWeights(): tfl.LayerVariable[] {
+    return isSubclassed(this) ? subclassedNonTrainableWeights(this) : super.nonTrainableWeights;
+  }
+  override get trainable(): boolean { return super.trainable; }
+  /** Like Keras: on a subclassed model the flag goes to every tracked layer too. */
+  override set trainable(value: boolean) {
+    if (!isSubclassed(this)) {
+      super.trainable = value;
+      return;
+    }
+    (this as unknown as { trainable_: boolean }).trainable_ = value;
+    for (const layer of this.layers) layer.trainable = value;
+  }
+
+  /** Python `model.add_weight(...)` on a subclassed model (the docs' ContrivedModel); returns a tf.Variable. */
+  override addWeight(name: string, shape: tfl.Shape, dtype?: tfc.DataType, initializer?: Initializer, regularizer?: unknown, trainable?: boolean, constraint?: unknown, getInitializerFunction?: Function): tfl.LayerVariable;
+  override addWeight(name: string | undefined, options: AddWeightOptions): Variable;
+  override addWeight(options: AddWeightOptions): Variable;
+  override addWeight(first?: string | AddWeightOptions, second?: tfl.Shape | AddWeightOptions, dtype?: tfc.DataType, initializer?: Initializer, _regularizer?: unknown, trainable?: boolean): Variable | tfl.LayerVariable {
+    if (!isSubclassed(this)) throw new Error("addWeight is for subclassed models; a functional model's weights belong to its layers.");
+    const variable = makeWeight("float32", first, second, dtype, initializer, trainable);
+    subclassState(this).ownWeights.push(variable as unknown as tfl.LayerVariable);
+    return variable;
+  }
+
+  /** Python's older name `add_variable(name, shape)`. */
+  addVariable(name: string, shape: number[], options: Omit<AddWeightOptions, "name" | "shape"> = {}): Variable {
+    return this.addWeight(name, { ...options, shape });
+  }
 }
