@@ -1,0 +1,62 @@
+/**
+ * Library behaviours the "Save and load models" tutorial notebook shows, checked against TensorFlow's
+ * and Keras's documented behaviour (not against the code's own output).
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import * as tfc from "@tensorflow/tfjs-core";
+import { selectBackend } from "../../lib/backend/select.js";
+import { latestCheckpoint } from "../../lib/formats/checkpoint/state-file.js";
+import * as keras from "../../lib/keras/index.js";
+
+async function captureLog<T>(run: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...parts: unknown[]) => void lines.push(parts.join(" "));
+  try {
+    return { value: await run(), lines };
+  } finally {
+    console.log = original;
+  }
+}
+
+describe("behaviours the save-and-load tutorial relies on", () => {
+  before(async () => {
+    process.env.TSKERAS_BACKEND = "cpu";
+    await selectBackend();
+  });
+
+  it("tf.train.latestCheckpoint joins a relative stored path to the directory as given, like TensorFlow", () => {
+    const root = mkdtempSync(join(tmpdir(), "tskeras-latest-"));
+    const previous = process.cwd();
+    process.chdir(root);
+    try {
+      mkdirSync("training_2");
+      for (const name of ["cp-0005.ckpt.index", "cp-0050.ckpt.index"]) writeFileSync(join("training_2", name), "");
+      // The state file as TensorFlow writes it: paths relative to the directory.
+      writeFileSync("training_2/checkpoint", 'model_checkpoint_path: "cp-0050.ckpt"\nall_model_checkpoint_paths: "cp-0005.ckpt"\nall_model_checkpoint_paths: "cp-0050.ckpt"\n');
+      assert.equal(latestCheckpoint("training_2"), "training_2/cp-0050.ckpt");
+      assert.equal(latestCheckpoint("./training_2/"), "training_2/cp-0050.ckpt");
+      assert.equal(latestCheckpoint(join(root, "training_2")), join(root, "training_2", "cp-0050.ckpt"));
+    } finally {
+      process.chdir(previous);
+    }
+  });
+
+  it("evaluate({ verbose: 2 }) prints Keras's one-line summary and resolves to [loss, accuracy]", async () => {
+    const model = new keras.Sequential([new keras.layers.Dense(2, { inputShape: [3], kernelInitializer: "zeros" })]);
+    model.compile({ optimizer: "adam", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: [new keras.metrics.SparseCategoricalAccuracy()] });
+    // Zero kernel and bias: equal logits, so the loss is ln 2 for every sample; argmax picks class 0.
+    const x = tfc.ones([40, 3]);
+    const y = tfc.tensor1d([...Array(30).fill(0), ...Array(10).fill(1)], "int32");
+    const { value, lines } = await captureLog(async () => await model.evaluate(x, y, { verbose: 2 }));
+    assert.ok(Math.abs(value[0]! - Math.LN2) < 1e-6, `loss ${value[0]}`);
+    assert.ok(Math.abs(value[1]! - 0.75) < 1e-6, `accuracy ${value[1]}`);
+    assert.equal(lines.length, 1);
+    // 40 samples in batches of 32: 2 steps; no progress bar in verbose 2.
+    assert.match(lines[0]!, /^2\/2 - \d+s - loss: 0\.6931 - sparse_categorical_accuracy: 0\.7500 - \d+s\/epoch - \d+m?s\/step$/);
+  });
+});
