@@ -3,6 +3,7 @@
  * and Keras's documented behaviour (not against the code's own output).
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,5 +59,41 @@ describe("behaviours the save-and-load tutorial relies on", () => {
     assert.equal(lines.length, 1);
     // 40 samples in batches of 32: 2 steps; no progress bar in verbose 2.
     assert.match(lines[0]!, /^2\/2 - \d+s - loss: 0\.6931 - sparse_categorical_accuracy: 0\.7500 - \d+s\/epoch - \d+m?s\/step$/);
+  });
+
+  it("a model compiled with SparseCategoricalCrossentropy({ fromLogits: true }) reloads from .h5, .keras and SavedModel with the same loss", async () => {
+    const model = new keras.Sequential([new keras.layers.Dense(3, { inputShape: [2] })]);
+    // SGD: an untrained Adam model's SavedModel does not reload yet (its slots are expected but not written).
+    model.compile({ optimizer: "sgd", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: [new keras.metrics.SparseCategoricalAccuracy()] });
+    model.setWeights([tfc.tensor2d([[1, -2, 0.5], [3, 0, -1]]), tfc.tensor1d([0.1, 0.2, -0.3])]);
+    const inputs = [[1, 2], [-1, 0.5], [0, -2], [2, 2]];
+    const labels = [0, 1, 2, 1];
+    // Independent: logits = x·W + b, loss = mean(logsumexp(logits) - logits[label]).
+    const kernel = [[1, -2, 0.5], [3, 0, -1]];
+    const bias = [0.1, 0.2, -0.3];
+    const expected = inputs.reduce((total, x, row) => {
+      const logits = bias.map((b, j) => b + x[0]! * kernel[0]![j]! + x[1]! * kernel[1]![j]!);
+      return total + Math.log(logits.reduce((sum, logit) => sum + Math.exp(logit), 0)) - logits[labels[row]!]!;
+    }, 0) / inputs.length;
+    const x = tfc.tensor2d(inputs);
+    const y = tfc.tensor1d(labels, "int32");
+    const [originalLoss] = await model.evaluate(x, y, { verbose: 0 });
+    assert.ok(Math.abs(originalLoss! - expected) < 1e-5, `original loss ${originalLoss}, expected ${expected}`);
+    const directory = mkdtempSync(join(tmpdir(), "tskeras-logits-"));
+    for (const name of ["model.h5", "model.keras", "saved_model_dir"]) {
+      await model.save(join(directory, name));
+      const loaded = (await keras.models.loadModel(join(directory, name))) as keras.Sequential;
+      const [loss] = await loaded.evaluate(x, y, { verbose: 0 });
+      assert.ok(Math.abs(loss! - expected) < 1e-5, `${name}: reloaded loss ${loss}, expected ${expected}`);
+    }
+    // The files say so the way Keras writes it (read with h5py and zipfile, not with tskeras).
+    const script = `
+import h5py, json, sys, zipfile
+h5 = json.loads(h5py.File(sys.argv[1] + "/model.h5").attrs["training_config"])["loss"]
+k3 = json.loads(zipfile.ZipFile(sys.argv[1] + "/model.keras").read("config.json"))["compile_config"]["loss"]
+print(json.dumps([h5["class_name"], h5["config"]["from_logits"], k3["module"], k3["class_name"], k3["config"]["from_logits"]]))`;
+    const python = spawnSync("/usr/bin/python3", ["-c", script, directory], { encoding: "utf8" });
+    assert.equal(python.status, 0, python.stderr);
+    assert.deepEqual(JSON.parse(python.stdout), ["SparseCategoricalCrossentropy", true, "keras.losses", "SparseCategoricalCrossentropy", true]);
   });
 });

@@ -7,6 +7,7 @@ import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weight
 import { writeFileAtomic } from "../../io/atomic-file.js";
 import { kerasModelJson, kerasVersion } from "./serialization.js";
 import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
+import { keras3LossConfig } from "./loss-config.js";
 
 /** Options of {@link saveModel} (Python `model.save(filepath, include_optimizer=True)`). */
 export interface SaveModelOptions {
@@ -178,7 +179,7 @@ function keras3DateSaved(date: Date): string {
 function keras3CompileConfig(state: CompileState): Record<string, unknown> {
   return {
     optimizer: { module: "keras.optimizers", class_name: state.optimizer.className, config: { ...state.optimizer.config, name: state.optimizer.className.toLowerCase() }, registered_name: null },
-    loss: state.loss,
+    loss: Array.isArray(state.loss) ? state.loss.map(keras3LossConfig) : keras3LossConfig(state.loss),
     loss_weights: null,
     metrics: state.metrics,
     weighted_metrics: null,
