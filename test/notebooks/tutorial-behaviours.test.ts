@@ -24,7 +24,7 @@ async function captureLog<T>(run: () => Promise<T>): Promise<{ value: T; lines: 
   }
 }
 
-describe("behaviours the save-and-load tutorial relies on", () => {
+describe("behaviours the save-and-load notebooks rely on", () => {
   before(async () => {
     process.env.TSKERAS_BACKEND = "cpu";
     await selectBackend();
@@ -95,5 +95,24 @@ print(json.dumps([h5["class_name"], h5["config"]["from_logits"], k3["module"], k
     const python = spawnSync("/usr/bin/python3", ["-c", script, directory], { encoding: "utf8" });
     assert.equal(python.status, 0, python.stderr);
     assert.deepEqual(JSON.parse(python.stdout), ["SparseCategoricalCrossentropy", true, "keras.losses", "SparseCategoricalCrossentropy", true]);
+  });
+
+  it("Sequential([keras.Input({ shape: [32] }), Dense(1)]) keeps its input shape in getConfig, toJSON and the rebuilt model", () => {
+    const model = new keras.Sequential([keras.Input({ shape: [32] }), new keras.layers.Dense(1)]);
+    const config = model.getConfig() as { layers: Array<{ class_name: string; config: Record<string, unknown> }> };
+    assert.equal(config.layers.length, 1);
+    assert.equal(config.layers[0]!.class_name, "Dense");
+    assert.deepEqual(config.layers[0]!.config["batch_input_shape"], [null, 32]);
+    for (const rebuilt of [keras.Sequential.fromConfig(config), keras.models.modelFromJSON(model.toJSON())]) {
+      assert.deepEqual(rebuilt.inputs[0]!.shape, [null, 32]);
+      assert.deepEqual(rebuilt.outputs[0]!.shape, [null, 1]);
+      rebuilt.setWeights(model.getWeights());
+      const x = tfc.ones([2, 32]);
+      // Independent: ones · kernel + bias, summed by hand.
+      const kernel = Array.from(model.getWeights()[0]!.dataSync());
+      const expected = kernel.reduce((sum, value) => sum + value, 0);
+      const output = Array.from((rebuilt.predict(x) as tfc.Tensor).dataSync());
+      output.forEach((value) => assert.ok(Math.abs(value - expected) < 1e-5, `${value} vs ${expected}`));
+    }
   });
 });

@@ -10,6 +10,7 @@ import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
 import { saveModelOrDelegate, type SaveModelOptions } from "../saving/save-model.js";
+import { withInputLayer } from "./sequential-input-layer.js";
 
 export interface SequentialOptions {
   /** Defaults to Keras's `sequential`, `sequential_1`, ... */
@@ -104,7 +105,7 @@ export class Sequential extends tfl.Sequential {
   /** Python `model.save(path)`: `.keras` (Keras 3 archive) or `.h5` (Keras 2 HDF5); tfjs URLs/IOHandlers go to tfjs. */
   override save(path: string | tfc.io.IOHandler, options?: SaveModelOptions | tfc.io.SaveConfig): Promise<tfc.io.SaveResult> { return saveModelOrDelegate(this, super.save.bind(this), path, options); }
   /** Python `model.get_config()`: a plain object in Keras spelling (snake_case). */
-  override getConfig(): JsonObject { return kerasModelConfig(this, super.getConfig()); }
+  override getConfig(): JsonObject { return withInputLayer(this, kerasModelConfig(this, super.getConfig())); }
   /**
    * Python `model.to_json()`. tfjs's own `toJSON(null, false)` (used when saving model.json) gets the
    * same Keras JSON as an object: tfjs would otherwise respell the already-Keras config a second time.
