@@ -10,6 +10,8 @@ export abstract class Loss {
   abstract call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor;
   asFunction(): LossFunction {
     const loss = (yTrue: tfc.Tensor, yPred: tfc.Tensor) => this.call(yTrue, yPred);
+    // The object stays reachable so saving can record its config (e.g. from_logits), as Keras does.
+    Object.defineProperty(loss, Symbol.for("tskeras.kerasLoss"), { value: this });
     return Object.defineProperty(loss, "name", { value: this.name });
   }
 }

@@ -154,10 +154,14 @@ export function writeCheckpointState(directory: string, state: CheckpointState):
  * `undefined` when there is no state file or its index file is missing.
  *
  * @example
- * const prefix = latestCheckpoint("training_1"); // "/abs/training_1/cp.ckpt"
+ * const prefix = latestCheckpoint("training_1"); // "training_1/cp.ckpt"
  */
 export function latestCheckpoint(directory: string): string | undefined {
   const state = readCheckpointState(directory);
   if (!state || !state.modelCheckpointPath) return undefined;
-  return existsSync(`${state.modelCheckpointPath}.index`) ? state.modelCheckpointPath : undefined;
+  if (!existsSync(`${state.modelCheckpointPath}.index`)) return undefined;
+  // Like TensorFlow, a path stored relative to the directory comes back joined to the directory as
+  // given ("training_2" → "training_2/cp-0050.ckpt"), so relative in, relative out.
+  const inside = relative(resolve(directory), state.modelCheckpointPath);
+  return inside.startsWith("..") || isAbsolute(inside) ? state.modelCheckpointPath : join(directory, inside);
 }

@@ -1,11 +1,17 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { allowSparseTargets, toTfjsCompileArgs } from "../training/train.js";
+import type { Loss } from "../losses.js";
+import type { JsonObject } from "./keras-json/schema.js";
+import { configurableLossOf, keras2LossConfig } from "./loss-config.js";
 
 /** What `compile` was given, in Keras's names, as model files record it. */
 export interface CompileState {
-  /** Keras loss name(s), e.g. `sparse_categorical_crossentropy`; one per output for multi-output models. */
-  loss: string | string[];
+  /**
+   * Keras loss name(s), e.g. `sparse_categorical_crossentropy`, or tf-keras 2's `{class_name, config}` of a
+   * crossentropy loss object (which carries `from_logits`); one per output for multi-output models.
+   */
+  loss: string | JsonObject | Array<string | JsonObject>;
   /** Keras metric names, e.g. `["accuracy"]`. */
   metrics: string[];
   /** Keras optimizer class (`Adam`, `SGD`, `RMSprop`) and its Keras config (`learning_rate`, `beta_1`, ...). */
@@ -34,6 +40,11 @@ function functionName(value: unknown, what: string): string {
   throw new Error(`The model's ${what} is an anonymous function, which a model file cannot name. Compile with a Keras ${what} name (e.g. "mse") or a named function to save the compile state.`);
 }
 
+function lossEntry(value: unknown): string | JsonObject {
+  const object = configurableLossOf(value);
+  return object ? keras2LossConfig(object) : functionName(value, "loss");
+}
+
 /** The compile state of a compiled model, or null when it was never compiled. */
 export function compileStateOf(model: tfl.LayersModel): CompileState | null {
   const optimizer = model.optimizer as OptimizerFields | undefined;
@@ -43,7 +54,7 @@ export function compileStateOf(model: tfl.LayersModel): CompileState | null {
   // tfjs lists `loss` first, then each metric (prefixed by the output name when there are several outputs).
   const metrics = (model.metricsNames ?? []).slice(outputs > 1 ? outputs + 1 : 1).map((name) => (outputs > 1 ? name.slice(name.indexOf("_") + 1) : name));
   return {
-    loss: Array.isArray(loss) ? loss.map((item) => functionName(item, "loss")) : functionName(loss, "loss"),
+    loss: Array.isArray(loss) ? loss.map((item) => lossEntry(item)) : lossEntry(loss),
     metrics: [...new Set(metrics)],
     optimizer: kerasOptimizerConfig(optimizer),
   };
@@ -82,13 +93,14 @@ export function optimizerFromKeras(className: string, config: Record<string, unk
 }
 
 /** Compiles `model` as the file recorded, through the same translation as `model.compile`. */
-export function compileFromState(model: tfl.LayersModel, state: { loss: string | string[]; metrics: string[]; optimizer: tfc.Optimizer }): void {
+export function compileFromState(model: tfl.LayersModel, state: { loss: string | string[] | Loss; metrics: string[]; optimizer: tfc.Optimizer }): void {
   let args: tfl.ModelCompileArgs;
   try {
-    args = toTfjsCompileArgs({ optimizer: state.optimizer, loss: state.loss as string, metrics: state.metrics }) as tfl.ModelCompileArgs;
+    args = toTfjsCompileArgs({ optimizer: state.optimizer, loss: state.loss as string | Loss, metrics: state.metrics }) as tfl.ModelCompileArgs;
   } catch {
     // Keras losses tskeras has no own class for yet (binary_crossentropy, ...) exist in tfjs-layers under camelCase names.
     const camel = (name: string) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    if (typeof state.loss === "object" && !Array.isArray(state.loss)) throw new Error(`The loss ${state.loss.name} could not be compiled.`);
     args = { optimizer: state.optimizer, loss: Array.isArray(state.loss) ? state.loss.map(camel) : camel(state.loss), metrics: state.metrics };
   }
   model.compile(args);

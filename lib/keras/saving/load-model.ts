@@ -8,6 +8,8 @@ import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weight
 import { assignSavedWeights } from "./assign-weights.js";
 import { deserializeKerasObject } from "./keras-json/deserialize.js";
 import type { CustomObjectMap } from "./keras-json/custom-objects.js";
+import { lossFromKerasConfig } from "./loss-config.js";
+import type { Loss } from "../losses.js";
 import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
 import { compileFromState, optimizerFromKeras, restoreOptimizerState, type OptimizerState } from "./compile-state.js";
 
@@ -155,7 +157,7 @@ function savedName(value: JsonValue): string | null {
 async function compileAndRestore(model: tfl.LayersModel, optimizerConfig: JsonValue | undefined, compileConfig: JsonObject, source: string, readState: () => OptimizerState | null): Promise<void> {
   if (!isJsonObject(optimizerConfig) || typeof optimizerConfig["class_name"] !== "string") return;
   const rawLoss = compileConfig["loss"] ?? null;
-  const loss = Array.isArray(rawLoss) ? rawLoss.map(savedName) : savedName(rawLoss);
+  const loss = lossFromKerasConfig(rawLoss) ?? (Array.isArray(rawLoss) ? rawLoss.map(savedName) : savedName(rawLoss));
   if (loss === null || (Array.isArray(loss) && loss.some((item) => item === null))) {
     console.warn(`${source}: the saved loss ${JSON.stringify(rawLoss)} could not be recognized, so the model was loaded without compiling. Compile it yourself before training.`);
     return;
@@ -164,7 +166,7 @@ async function compileAndRestore(model: tfl.LayersModel, optimizerConfig: JsonVa
   const metrics = (Array.isArray(rawMetrics) ? rawMetrics.flat(2) : []).map((metric) => savedName(metric as JsonValue)).filter((name): name is string => name !== null);
   const optimizer = optimizerFromKeras(optimizerConfig["class_name"], isJsonObject(optimizerConfig["config"]) ? optimizerConfig["config"] : {});
   try {
-    compileFromState(model, { loss: loss as string | string[], metrics, optimizer });
+    compileFromState(model, { loss: loss as string | string[] | Loss, metrics, optimizer });
   } catch (error) {
     // Like Keras: a model whose compile arguments cannot be rebuilt still loads, uncompiled.
     console.warn(`${source}: the model was loaded without compiling (${error instanceof Error ? error.message : String(error)}). Compile it yourself before training.`);

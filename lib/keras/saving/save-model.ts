@@ -8,6 +8,7 @@ import { writeFileAtomic } from "../../io/atomic-file.js";
 import { kerasModelJson, kerasVersion, keras3Version } from "./serialization.js";
 import { keras3ModelConfig } from "./keras-json/keras3-serialize.js";
 import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
+import { keras3LossConfig } from "./loss-config.js";
 
 /** Options of {@link saveModel} (Python `model.save(filepath, include_optimizer=True)`). */
 export interface SaveModelOptions {
@@ -201,7 +202,7 @@ function keras3OptimizerConfig(state: CompileState): Record<string, unknown> {
 function keras3CompileConfig(state: CompileState): Record<string, unknown> {
   return {
     optimizer: { module: "keras.optimizers", class_name: state.optimizer.className, config: keras3OptimizerConfig(state), registered_name: null },
-    loss: state.loss,
+    loss: Array.isArray(state.loss) ? state.loss.map(keras3LossConfig) : keras3LossConfig(state.loss),
     loss_weights: null,
     metrics: state.metrics,
     weighted_metrics: null,

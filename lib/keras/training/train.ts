@@ -125,7 +125,8 @@ export async function fitModel(model: tfl.LayersModel, baseFit: tfl.LayersModel[
 
 export interface EvaluateOptions {
   batchSize?: number;
-  verbose?: 0 | 1;
+  /** 1: a progress bar line; 2: one plain line (`32/32 - 0s - loss: ...`), as the docs' `verbose=2`. */
+  verbose?: 0 | 1 | 2;
 }
 
 /** `[loss, ...metrics]` as numbers, printed like Keras's `evaluate` when verbose. */
@@ -152,11 +153,11 @@ export function evaluateModel(model: tfl.LayersModel, evaluate: tfl.LayersModel[
 async function readAndPrint(model: tfl.LayersModel, scalars: tfc.Scalar[], x: tfc.Tensor | tfc.Tensor[], batchSize: number, started: number, verbose: number): Promise<number[]> {
   const values: number[] = [];
   for (const scalar of scalars) values.push((await scalar.data())[0]);
-  const options = { verbose };
-  if ((options.verbose ?? 1) === 1) {
+  if (verbose === 1 || verbose === 2) {
     const names = model.metricsNames;
     const logs = Object.fromEntries(values.map((value, index) => [names[index] ?? `metric_${index}`, value]));
-    console.log(epochLineVerbose1(Math.ceil(sampleCount(x) / batchSize), (performance.now() - started) / 1000, logs));
+    const line = verbose === 1 ? epochLineVerbose1 : epochLineVerbose2;
+    console.log(line(Math.ceil(sampleCount(x) / batchSize), (performance.now() - started) / 1000, logs));
   }
   return values;
 }

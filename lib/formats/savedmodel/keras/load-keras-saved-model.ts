@@ -18,6 +18,7 @@ import { restoreCheckpoint } from "../../../saving/checkpoint.js";
 import { modelTrackables } from "../../../saving/keras-trackables.js";
 import { modelFromKerasConfig, type LoadKerasModelOptions } from "../../../keras/saving/load-model.js";
 import { toTfjsCompileArgs } from "../../../keras/training/train.js";
+import { lossFromKerasConfig } from "../../../keras/saving/loss-config.js";
 import type { KerasObjectConfig } from "../../../keras/saving/keras-json/schema.js";
 import { kerasMetadataEntries } from "../keras-metadata.js";
 import { readSavedModelDirectory } from "../saved-model-directory.js";
@@ -74,7 +75,7 @@ export async function loadKerasSavedModel(directory: string, options: LoadKerasM
 /** Compiles like tf-keras's `compile_args_from_training_config` for the common cases. */
 function compileFromTrainingConfig(model: tfl.LayersModel, training: TrainingConfig, directory: string): void {
   const optimizer = optimizerFromConfig(training.optimizer_config);
-  const loss = typeof training.loss === "string" ? training.loss : undefined;
+  const loss = typeof training.loss === "string" ? training.loss : lossFromKerasConfig(training.loss);
   if (optimizer === undefined || loss === undefined) {
     // Not fatal: the model predicts; only resuming training needs compile(), which the user can call.
     console.warn(`${directory}: the training config (loss ${JSON.stringify(training.loss)}, optimizer ${training.optimizer_config?.class_name}) is not supported; the model is loaded uncompiled.`);
@@ -86,6 +87,7 @@ function compileFromTrainingConfig(model: tfl.LayersModel, training: TrainingCon
     args = toTfjsCompileArgs({ optimizer, loss, metrics });
   } catch {
     // Losses the Keras layer does not name yet (binary_crossentropy, ...) exist in tfjs-layers under camelCase names.
+    if (typeof loss !== "string") throw new Error(`${directory}: the loss ${loss.name} could not be compiled.`);
     args = { optimizer, loss: loss.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase()), metrics };
   }
   model.compile(args);

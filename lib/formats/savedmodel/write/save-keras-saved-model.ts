@@ -12,6 +12,7 @@
  */
 import { kerasModelJson } from "../../../keras/saving/serialization.js";
 import { serializeKerasObject } from "../../../keras/saving/keras-json/serialize.js";
+import { configurableLossOf, keras2LossConfig } from "../../../keras/saving/loss-config.js";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -320,7 +321,7 @@ function trainingConfig(model: tfl.LayersModel, optimizer: tfc.Optimizer, metric
   const lossName = typeof loss === "string" ? loss : typeof loss === "function" ? (loss as { name?: string }).name : undefined;
   const optimizerConfig = optimizer.getConfig() as Record<string, unknown>;
   return {
-    loss: lossName ? lossName.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) : null,
+    loss: configurableLossOf(loss) ? keras2LossConfig(configurableLossOf(loss)!) : lossName ? lossName.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) : null,
     metrics: [metricNames.slice(1).map((name) => ({ class_name: "MeanMetricWrapper", config: { name, dtype: "float32" } }))],
     optimizer_config: {
       class_name: optimizer.getClassName(),

@@ -60,7 +60,8 @@ export function prepareKerasConfig(config: KerasObjectConfig, options: Deseriali
     if (Array.isArray(value)) return value.map(visit);
     if (!isJsonObject(value)) return value;
     const result: JsonObject = {};
-    for (const [key, entry] of Object.entries(value)) result[key] = visit(entry);
+    // compile_config (losses, metrics, optimizer) is not architecture; compiling reads it separately.
+    for (const [key, entry] of Object.entries(value)) result[key] = key === "compile_config" ? entry : visit(entry);
     if (isKerasObject(value) && !valueClassNames.has(value.class_name) && !/Policy$/.test(value.class_name)) {
       const registeredName = typeof value.registered_name === "string" ? value.registered_name : null;
       const custom = resolveCustomObject(registeredName, value.class_name, options.customObjects);
