@@ -8,10 +8,11 @@ export abstract class Loss {
   abstract readonly name: string;
   /** Per-sample losses. */
   abstract call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor;
-  asFunction(): LossFunction {
+  asFunction(options: { keepObject?: boolean } = {}): LossFunction {
     const loss = (yTrue: tfc.Tensor, yPred: tfc.Tensor) => this.call(yTrue, yPred);
-    // The object stays reachable so saving can record its config (e.g. from_logits), as Keras does.
-    Object.defineProperty(loss, Symbol.for("tskeras.kerasLoss"), { value: this });
+    // The object stays reachable so saving can record its config (e.g. from_logits), as Keras does;
+    // a loss given by name is saved by name, as Keras does.
+    if (options.keepObject !== false) Object.defineProperty(loss, Symbol.for("tskeras.kerasLoss"), { value: this });
     return Object.defineProperty(loss, "name", { value: this.name });
   }
 }
@@ -122,5 +123,5 @@ export function resolveLoss(loss: string | Loss | LossFunction): LossFunction {
   // tfjs spells loss names in camelCase ("binaryCrossentropy"); Keras in snake_case.
   const make = lossesByName[loss] ?? lossesByName[loss.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()];
   if (!make) throw new Error(`Unknown loss "${loss}". Expected one of ${Object.keys(lossesByName).join(", ")}, a keras.losses object or a function (yTrue, yPred) => Tensor.`);
-  return make().asFunction();
+  return make().asFunction({ keepObject: false });
 }

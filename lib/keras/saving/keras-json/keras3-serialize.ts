@@ -122,20 +122,19 @@ function modelEntry(model: tfl.LayersModel, keras2: JsonObject): JsonObject {
 }
 
 function sequentialEntry(model: tfl.LayersModel, config: JsonObject): JsonObject {
-  const layerConfigs = ((config["layers"] ?? []) as JsonValue[]).filter(isKerasObject) as JsonObject[];
+  // Keras 2's config lists the input as an InputLayer first; Keras 3 writes its own InputLayer entry below.
+  const layerConfigs = (((config["layers"] ?? []) as JsonValue[]).filter(isKerasObject) as JsonObject[]).filter((entry, index) => !(index === 0 && entry["class_name"] === "InputLayer"));
   const layers: JsonValue[] = [];
   const input = model.inputs[0];
   const built = input !== undefined;
-  const first = layerConfigs[0];
-  const explicitInput = first !== undefined && first["class_name"] === "InputLayer";
-  if (built && !explicitInput) {
+  if (built) {
     // tfjs names the implicit input `<first layer>_input`; Keras 3 creates it as `input_layer`.
     const taken = new Set(model.layers.map((layer) => layer.name));
     let name = "input_layer";
     for (let suffix = 1; taken.has(name); suffix++) name = `input_layer_${suffix}`;
     layers.push(inputLayerEntry(input.shape, input.dtype, name));
   }
-  const liveLayers = model.layers.filter((layer) => layer.getClassName() !== "InputLayer" || explicitInput);
+  const liveLayers = model.layers.filter((layer) => layer.getClassName() !== "InputLayer");
   layerConfigs.forEach((entry, index) => layers.push(layerEntry(entry, liveLayers[index] ?? findLayer(model, entry))));
   const result: JsonObject = {
     module: "keras",
