@@ -155,7 +155,9 @@ export async function restoreCheckpoint(root: Trackable, reader: CheckpointReade
   for (const node of matched.keys()) await node.afterRestore?.();
   const allKeys = graph.nodes.flatMap((node) => (node.attributes ?? []).map((attribute) => attribute.checkpoint_key ?? "")).filter((key) => key && key !== OBJECT_GRAPH_KEY);
   const unmatchedVariables = (nodes: Trackable[]) => nodes.filter((node) => node.variable && !usedKeys.has(valueKey(matched.get(node)) ?? "\u0000")).map((node) => node.description ?? "a variable");
-  const ours = [...reachableNodes(root), ...reachableNodes(root).flatMap((node) => (node.slots ?? []).map((slot) => slot.slot))];
+  // An optimizer saved before its first step has no slots yet (TF creates them lazily); zero slots are then expected.
+  const savedWithSlots = (node: Trackable) => !matched.has(node) || (graph.nodes[matched.get(node)!]?.slot_variables?.length ?? 0) > 0;
+  const ours = [...reachableNodes(root), ...reachableNodes(root).filter(savedWithSlots).flatMap((node) => (node.slots ?? []).map((slot) => slot.slot))];
   const status = new CheckpointLoadStatus(reader.prefix, allKeys.filter((key) => !usedKeys.has(key)), unmatchedVariables(ours));
   // Objects that create their variables later take their values then; the status follows.
   for (const [node, checkpointNode] of matched) {

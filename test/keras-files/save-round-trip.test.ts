@@ -108,4 +108,17 @@ describe("model.save round trips in a fresh process", () => {
       assert.deepEqual(Array.from((reloaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()), suffix);
     }
   });
+  it("a compiled model saved before its first training step reloads from a SavedModel (no Adam slots yet) and trains like the original", async () => {
+    const model = sequentialModel();
+    model.compile({ optimizer: tf.train.adam(0.01), loss: "sparse_categorical_crossentropy" });
+    const path = join(mkdtempSync(join(tmpdir(), "tskeras-save-")), "untrained");
+    await model.save(path);
+    const reloaded = await keras.models.loadModel(path);
+    assert.equal((reloaded.optimizer as unknown as { iterations: number }).iterations, 0);
+    const x = inputs();
+    const y = labels();
+    await model.fit(x, y, fitOptions);
+    await reloaded.fit(x, y, fitOptions);
+    assert.deepEqual(Array.from((reloaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()));
+  });
 });
