@@ -22,6 +22,15 @@ export interface CrossentropyOptions {
   fromLogits?: boolean;
 }
 
+/** The crossentropies share `fromLogits` (saved as Keras's `from_logits`). */
+abstract class CrossentropyLoss extends Loss {
+  readonly fromLogits: boolean;
+  constructor(options: CrossentropyOptions = {}) {
+    super();
+    this.fromLogits = options.fromLogits ?? false;
+  }
+}
+
 /** Log-probabilities from either probabilities or logits. */
 function logProbabilities(yPred: tfc.Tensor, fromLogits: boolean): tfc.Tensor {
   if (fromLogits) return tfc.logSoftmax(yPred);
@@ -35,13 +44,8 @@ function logProbabilities(yPred: tfc.Tensor, fromLogits: boolean): tfc.Tensor {
  * @example
  * model.compile({ optimizer: "adam", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }) });
  */
-export class SparseCategoricalCrossentropy extends Loss {
+export class SparseCategoricalCrossentropy extends CrossentropyLoss {
   readonly name = "sparse_categorical_crossentropy";
-  readonly fromLogits: boolean;
-  constructor(options: CrossentropyOptions = {}) {
-    super();
-    this.fromLogits = options.fromLogits ?? false;
-  }
   call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor {
     return tfc.tidy(() => {
       const classes = yPred.shape[yPred.shape.length - 1]!;
@@ -53,13 +57,8 @@ export class SparseCategoricalCrossentropy extends Loss {
 }
 
 /** Python `keras.losses.CategoricalCrossentropy(from_logits=...)`: one-hot labels. */
-export class CategoricalCrossentropy extends Loss {
+export class CategoricalCrossentropy extends CrossentropyLoss {
   readonly name = "categorical_crossentropy";
-  readonly fromLogits: boolean;
-  constructor(options: CrossentropyOptions = {}) {
-    super();
-    this.fromLogits = options.fromLogits ?? false;
-  }
   call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor {
     return tfc.tidy(() => tfc.neg(tfc.sum(tfc.mul(yTrue, logProbabilities(yPred, this.fromLogits)), -1)));
   }
@@ -74,13 +73,8 @@ export class MeanSquaredError extends Loss {
 }
 
 /** Python `keras.losses.BinaryCrossentropy(from_logits=...)`: one probability (or logit) per label. */
-export class BinaryCrossentropy extends Loss {
+export class BinaryCrossentropy extends CrossentropyLoss {
   readonly name = "binary_crossentropy";
-  readonly fromLogits: boolean;
-  constructor(options: CrossentropyOptions = {}) {
-    super();
-    this.fromLogits = options.fromLogits ?? false;
-  }
   call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor {
     return tfc.tidy(() => {
       const labels = tfc.cast(yTrue, "float32");

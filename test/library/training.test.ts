@@ -5,18 +5,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { selectBackend } from "../../lib/backend/select.js";
 import * as keras from "../../lib/keras/index.js";
-
-/** Captures console.log lines while `run` executes. */
-async function captureLog<T>(run: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...parts: unknown[]) => void lines.push(parts.join(" "));
-  try {
-    return { value: await run(), lines };
-  } finally {
-    console.log = original;
-  }
-}
+import { captureLog } from "../support/capture-log.js";
 
 describe("training the MNIST tutorial model", () => {
   before(async () => {

@@ -12,17 +12,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import { selectBackend } from "../../lib/backend/select.js";
 import { latestCheckpoint } from "../../lib/formats/checkpoint/state-file.js";
 import * as keras from "../../lib/keras/index.js";
-
-async function captureLog<T>(run: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...parts: unknown[]) => void lines.push(parts.join(" "));
-  try {
-    return { value: await run(), lines };
-  } finally {
-    console.log = original;
-  }
-}
+import { captureLog } from "../support/capture-log.js";
 
 describe("behaviours the save-and-load notebooks rely on", () => {
   before(async () => {

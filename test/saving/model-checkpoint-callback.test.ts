@@ -10,18 +10,7 @@ import { latestCheckpoint } from "../../lib/formats/checkpoint/state-file.js";
 import { loadCheckpoint } from "../../lib/formats/checkpoint/reader.js";
 import * as keras from "../../lib/keras/index.js";
 import { pythonFormat, type FormatValue } from "../../lib/keras/callbacks/python-format.js";
-
-/** Captures console.log lines while `run` executes. */
-async function captureLog<T>(run: () => Promise<T>): Promise<{ value: T; lines: string[] }> {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...parts: unknown[]) => void lines.push(parts.join(" "));
-  try {
-    return { value: await run(), lines };
-  } finally {
-    console.log = original;
-  }
-}
+import { captureLog } from "../support/capture-log.js";
 
 /** The tutorial's create_model(). */
 function createModel() {
