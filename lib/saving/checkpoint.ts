@@ -1,43 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
-import { buildObjectGraph, OBJECT_GRAPH_KEY, VARIABLE_VALUE, type TrackableNode } from "../formats/checkpoint/object-graph.js";
-import { writeBundle, type CheckpointTensorInput } from "../formats/checkpoint/bundle.js";
+import { buildObjectGraph, OBJECT_GRAPH_KEY, VARIABLE_VALUE } from "../formats/checkpoint/object-graph.js";
+import { writeBundle } from "../formats/checkpoint/bundle.js";
 import type { CheckpointReader } from "../formats/checkpoint/reader.js";
 import { writeCheckpointState } from "../formats/checkpoint/state-file.js";
 import { checkpointTensorToTf } from "../formats/checkpoint/to-tensor.js";
-import type { CheckpointDtype } from "../formats/checkpoint/dtypes.js";
-import { reachableNodes, type SaveableVariable, type Trackable } from "./trackable.js";
-
-function storedTensor(variable: SaveableVariable): CheckpointTensorInput {
-  const value = variable.read();
-  const dtype = variable.dtype === "int64" ? "int64" : (value.dtype as CheckpointDtype);
-  const values = value.dataSync();
-  // dataSync already gives the stored layout for float32 and int32; the bundle writer only reads it
-  // (synchronously), so it is passed on without another copy.
-  const data =
-    dtype === "int64" ? BigInt64Array.from(values as ArrayLike<number>, (entry) => BigInt(Math.trunc(entry)))
-      : dtype === "bool" ? Uint8Array.from(values as ArrayLike<number>)
-        : dtype === "int32" ? (values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<number>))
-          : values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
-  return { dtype, shape: [...variable.shape], data };
-}
-
-/** Our tree as the checkpoint writer's tree, with every variable's current value. */
-function checkpointTree(root: Trackable): TrackableNode {
-  const converted = new Map<Trackable, TrackableNode>();
-  const convert = (node: Trackable): TrackableNode => {
-    const known = converted.get(node);
-    if (known) return known;
-    const result: TrackableNode = {};
-    converted.set(node, result);
-    if (node.variable) result.attributes = [{ name: VARIABLE_VALUE, tensor: storedTensor(node.variable) }];
-    result.children = node.children.map((child) => ({ name: child.name, node: convert(child.node) }));
-    if (node.slots?.length) result.slots = node.slots.map((slot) => ({ variable: convert(slot.variable), slotName: slot.slotName, slot: convert(slot.slot) }));
-    return result;
-  };
-  return convert(root);
-}
+import { reachableNodes, type Trackable } from "./trackable.js";
+import { checkpointTree } from "./checkpoint-tree.js";
 
 /**
  * Writes a TF2 object-based checkpoint (`PREFIX.index`, `PREFIX.data-00000-of-00001`) and points the

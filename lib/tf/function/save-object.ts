@@ -12,11 +12,13 @@
  * await saveObjectSavedModel(module, "my_module");
  * ```
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import { storedTensor } from "../../saving/checkpoint-tree.js";
+import { writeDirectoryAtomic } from "../../io/atomic-directory.js";
+import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { basename, dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
-import { buildObjectGraph, VARIABLE_VALUE, writeBundle, type CheckpointTensorInput, type TrackableNode } from "../../formats/checkpoint/index.js";
+import { buildObjectGraph, VARIABLE_VALUE, writeBundle, type TrackableNode } from "../../formats/checkpoint/index.js";
 import { fingerprintMessage, savedModelMessage } from "../../formats/savedmodel/protos/schema.js";
 import type { NodeDef, SavedObject } from "../../formats/savedmodel/protos/messages.js";
 import { isTfFunction, type ConcreteTfFunction, type TfFunction } from "./tf-function.js";
@@ -38,18 +40,11 @@ const version = { producer: 1, min_consumer: 1, bad_consumers: [] };
 const emptyList = { s: [], i: [], f: [], b: [], shape: [], tensor: [], func: [], type: [] };
 
 export async function saveObjectSavedModel(object: object, directory: string, options: SaveObjectOptions = {}): Promise<void> {
-  const target = resolve(directory);
-  const temporary = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
-  mkdirSync(join(temporary, "variables"), { recursive: true });
-  mkdirSync(join(temporary, "assets"), { recursive: true });
-  try {
+  await writeDirectoryAtomic(directory, (temporary) => {
+    mkdirSync(join(temporary, "variables"));
+    mkdirSync(join(temporary, "assets"));
     writeInto(object, temporary, options);
-    if (existsSync(target)) rmSync(target, { recursive: true, force: true });
-    renameSync(temporary, target);
-  } catch (error) {
-    rmSync(temporary, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
 function buildTree(object: object): ObjectNode {
@@ -101,7 +96,7 @@ function writeInto(object: object, directory: string, options: SaveObjectOptions
     if (known) return known;
     const result: TrackableNode = {};
     converted.set(node, result);
-    if (node.variable) result.attributes = [{ name: VARIABLE_VALUE, tensor: storedTensor(node.variable), fullName: node.variable.name }];
+    if (node.variable) result.attributes = [{ name: VARIABLE_VALUE, tensor: storedTensor({ dtype: node.variable.dtype, shape: node.variable.shape, read: () => node.variable! }), fullName: node.variable.name }];
     result.children = node.children.map((child) => ({ name: child.name, node: convert(child.node) }));
     return result;
   };
@@ -266,9 +261,3 @@ function shapeProto(shape: ReadonlyArray<number | null> | null): { dim: Array<{ 
   return shape === null ? { dim: [], unknown_rank: true } : { dim: shape.map((size) => ({ size: size ?? -1 })) };
 }
 
-function storedTensor(variable: tfc.Variable): CheckpointTensorInput {
-  const values = variable.dataSync() as ArrayLike<number>;
-  const dtype = variable.dtype === "int32" ? "int32" : variable.dtype === "bool" ? "bool" : "float32";
-  const data = dtype === "int32" ? Int32Array.from(values) : dtype === "bool" ? Uint8Array.from(values) : Float32Array.from(values);
-  return { dtype, shape: [...variable.shape], data } as CheckpointTensorInput;
-}

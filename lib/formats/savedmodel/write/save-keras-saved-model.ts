@@ -10,16 +10,17 @@
  * await saveKerasSavedModel(model, "my_model");
  * ```
  */
+import { checkpointTree } from "../../../saving/checkpoint-tree.js";
+import { writeDirectoryAtomic } from "../../../io/atomic-directory.js";
 import { kerasModelJson } from "../../../keras/saving/serialization.js";
 import { serializeKerasObject } from "../../../keras/saving/keras-json/serialize.js";
 import { configurableLossOf, keras2LossConfig } from "../../../keras/saving/loss-config.js";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { buildObjectGraph, VARIABLE_VALUE, writeBundle, type CheckpointTensorInput, type TrackableNode } from "../../checkpoint/index.js";
-import type { CheckpointDtype } from "../../checkpoint/dtypes.js";
+import { buildObjectGraph, writeBundle } from "../../checkpoint/index.js";
 import { attributeName, optimizerTrackable } from "../../../saving/keras-trackables.js";
 import { variableNode, type SaveableVariable, type Trackable } from "../../../saving/trackable.js";
 import { fingerprintMessage, kerasSavedMetadataMessage, savedModelMessage } from "../protos/schema.js";
@@ -41,18 +42,11 @@ export interface SaveKerasSavedModelOptions {
 type ObjectKind = { identifier: string; metadata?: unknown; path?: string } | { variable: { name: string; trainable: boolean } };
 
 export async function saveKerasSavedModel(model: tfl.LayersModel, directory: string, options: SaveKerasSavedModelOptions = {}): Promise<void> {
-  const target = resolve(directory);
-  const temporary = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
-  mkdirSync(join(temporary, "variables"), { recursive: true });
-  mkdirSync(join(temporary, "assets"), { recursive: true });
-  try {
+  await writeDirectoryAtomic(directory, (temporary) => {
+    mkdirSync(join(temporary, "variables"));
+    mkdirSync(join(temporary, "assets"));
     writeInto(model, temporary, options);
-    if (existsSync(target)) rmSync(target, { recursive: true, force: true });
-    renameSync(temporary, target);
-  } catch (error) {
-    rmSync(temporary, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
 function writeInto(model: tfl.LayersModel, directory: string, options: SaveKerasSavedModelOptions): void {
@@ -116,18 +110,7 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
   }
 
   // Checkpoint tree and object ids (ids number the same tree in the checkpoint and the SavedObjectGraph).
-  const converted = new Map<Trackable, TrackableNode>();
-  const convert = (node: Trackable): TrackableNode => {
-    const known = converted.get(node);
-    if (known) return known;
-    const result: TrackableNode = {};
-    converted.set(node, result);
-    if (node.variable) result.attributes = [{ name: VARIABLE_VALUE, tensor: storedTensor(node.variable), fullName: (kinds.get(node) as { variable: { name: string } } | undefined)?.variable.name }];
-    result.children = node.children.map((child) => ({ name: child.name, node: convert(child.node) }));
-    if (node.slots?.length) result.slots = node.slots.map((slot) => ({ variable: convert(slot.variable), slotName: slot.slotName, slot: convert(slot.slot) }));
-    return result;
-  };
-  const { graph, tensors } = buildObjectGraph(convert(root));
+  const { graph, tensors } = buildObjectGraph(checkpointTree(root, (node) => (kinds.get(node) as { variable?: { name: string } } | undefined)?.variable?.name));
   const ids = new Map<Trackable, number>([[root, 0]]);
   const walk = (node: Trackable, id: number): void => {
     node.children.forEach((child, index) => {
@@ -336,14 +319,6 @@ function layerVariable(variable: tfl.LayerVariable): SaveableVariable {
 
 function zeroScalar(): SaveableVariable {
   return { dtype: "float32", shape: [], read: () => tfc.scalar(0), assign: () => undefined };
-}
-
-function storedTensor(variable: SaveableVariable): CheckpointTensorInput {
-  const value = variable.read();
-  const dtype = variable.dtype === "int64" ? "int64" : (value.dtype as CheckpointDtype);
-  const values = value.dataSync();
-  const data = dtype === "int64" ? BigInt64Array.from(values as ArrayLike<number>, (entry) => BigInt(Math.trunc(entry))) : dtype === "int32" ? Int32Array.from(values as ArrayLike<number>) : Float32Array.from(values as ArrayLike<number>);
-  return { dtype, shape: [...variable.shape], data };
 }
 
 function shapeProto(shape: number[]): { dim: Array<{ size: number }> } {
