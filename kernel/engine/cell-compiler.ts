@@ -66,7 +66,7 @@ export class CellCompiler {
 
   constructor(
     private readonly t: typeof ts,
-    private readonly workingDirectory: string,
+    workingDirectory: string,
   ) {
     this.carried = new CarriedDeclarations(t);
     this.cellPath = join(workingDirectory, cellFileName);

@@ -6,7 +6,7 @@
 import { writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
-import { channelAddress, type ConnectionInfo } from "./connection-file.js";
+import { channelAddress } from "./connection-file.js";
 import { createHeader, decodeMessage, encodeMessage, ForgedMessageError, type JupyterMessage, type MessageHeader } from "./wire.js";
 import { inputHeaderBytes, inputState, type FromWorker, type ToWorker, type WorkerStart } from "./worker-messages.js";
 
