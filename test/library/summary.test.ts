@@ -107,3 +107,45 @@ describe("functional model summary", () => {
     assert.deepEqual(prediction.shape, [2, 1]);
   });
 });
+
+describe("models nested in a model's summary", () => {
+  before(async () => {
+    await tfc.setBackend("cpu");
+  });
+
+  it("a functional model used as a layer prints as (Functional), as in the saving guide's transfer-learning summary", () => {
+    const inputs = keras.Input({ shape: [784], name: "digits" });
+    let x = new keras.layers.Dense(64, { activation: "relu", name: "dense_1" }).apply(inputs);
+    x = new keras.layers.Dense(64, { activation: "relu", name: "dense_2" }).apply(x);
+    const pretrained = new keras.Model(inputs, x, { name: "pretrained" });
+    const model = new keras.Sequential([pretrained, new keras.layers.Dense(5, { name: "predictions" })], { name: "with_pretrained" });
+    // Keras 2's rows from the guide's output: 784*64+64 = 50,240 + 64*64+64 = 4,160 → 54,400; 64*5+5 = 325.
+    const expectedRows = [
+      " pretrained (Functional)     (None, 64)                54400     ",
+      " predictions (Dense)         (None, 5)                 325       ",
+    ];
+    const text = model.summaryData().text;
+    for (const row of expectedRows) assert.ok(text.split("\n").includes(row), `row ${JSON.stringify(row)} in:\n${text}`);
+    assert.match(text, /^Total params: 54,725$/m);
+    assert.equal(model.summaryData().rows[0]!.type, "Functional");
+    assert.equal(pretrained.summaryData().className, "Functional");
+  });
+
+  it("a subclassed model prints as its own class, nested or not", () => {
+    class TwoDense extends keras.Model {
+      first = new keras.layers.Dense(3);
+      second = new keras.layers.Dense(2);
+      override call(inputs: tfc.Tensor): tfc.Tensor {
+        return this.second.apply(this.first.apply(inputs));
+      }
+    }
+    const inner = new TwoDense({ name: "two_dense" });
+    inner.apply(tfc.ones([1, 4]));
+    assert.equal(inner.summaryData().className, "TwoDense");
+    const outer = new keras.Sequential([keras.Input({ shape: [4] }), inner]);
+    const row = outer.summaryData().rows[0]!;
+    assert.equal(row.type, "TwoDense");
+    // 4*3+3 + 3*2+2 = 23 parameters.
+    assert.equal(row.params, 23);
+  });
+});

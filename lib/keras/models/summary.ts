@@ -1,5 +1,6 @@
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { ModelSummaryData, SummaryRow } from "../../display/renderers/model-summary.js";
+import { isSubclassed } from "./subclassed.js";
 
 /** Keras 2 prints shapes as Python tuples: `(None, 512)`; a one-element tuple keeps its comma. */
 export function formatShape(shape: ReadonlyArray<number | null>): string {
@@ -62,13 +63,13 @@ export function summarizeModel(model: tfl.LayersModel, sequentialLike: boolean):
   const nodeKeys = (model as unknown as { containerNodes?: Set<string> }).containerNodes;
   const rows: SummaryRow[] = model.layers.map((layer) => ({
     name: layer.name,
-    type: layer.getClassName(),
+    type: printedClassName(layer),
     // tfjs gives an InputLayer's shape as a one-element list, which Keras 2 also prints: [(None, 4)].
     outputShape: outputShapeText(layer),
     params: layer.countParams(),
     ...(sequentialLike ? {} : { connectedTo: inboundNames(layer, nodeKeys) }),
     // A model used as a layer: its own summary, which the HTML table shows expandable.
-    ...(isModel(layer) ? { nested: summarizeModel(layer, layer.getClassName() === "Sequential" || isSequentialLike(layer)) } : {}),
+    ...(isModel(layer) ? { nested: summarizeModel(layer, layer.getClassName() === "Sequential" || isSubclassed(layer) || isSequentialLike(layer)) } : {}),
   }));
   const trainableParams = countWeights(model.trainableWeights);
   const nonTrainableParams = countWeights(model.nonTrainableWeights);
@@ -100,7 +101,7 @@ export function summarizeModel(model: tfl.LayersModel, sequentialLike: boolean):
   );
   return {
     name: model.name,
-    className: model.getClassName(),
+    className: printedClassName(model),
     rows,
     totalParams: trainableParams + nonTrainableParams,
     trainableParams,
@@ -108,6 +109,17 @@ export function summarizeModel(model: tfl.LayersModel, sequentialLike: boolean):
     ...(optimizerSummary(model) ?? {}),
     text: lines.join("\n"),
   };
+}
+
+/**
+ * The class name Keras 2 prints in a summary: graph models are `Functional` (tfjs calls them
+ * `Model`), a subclassed model is its own class (tfjs would give the inherited `Model`).
+ */
+function printedClassName(layer: tfl.layers.Layer): string {
+  if (!isModel(layer)) return layer.getClassName();
+  if (isSubclassed(layer)) return layer.constructor.name;
+  const className = layer.getClassName();
+  return className === "Model" ? "Functional" : className;
 }
 
 function isModel(layer: tfl.layers.Layer): layer is tfl.LayersModel {
