@@ -73,7 +73,7 @@ describe("model.summary() in Keras 2's text layout", () => {
 });
 
 describe("functional model summary", () => {
-  it("adds Keras 2's Connected to column (98 columns, Python list reprs)", async () => {
+  it("lays out a plain chain like a Sequential model, with its InputLayer row (Keras 2's sequential_like)", async () => {
     await tfc.setBackend("cpu");
     const inputs = keras.Input({ shape: [4], name: "features" });
     const hidden = new keras.layers.Dense(3, { name: "hidden" }).apply(inputs);
@@ -84,9 +84,39 @@ describe("functional model summary", () => {
     const model = new keras.Model(inputs, outputs, { name: "scorer" });
     const sameModel = new keras.Model({ inputs, outputs, name: "scorer_again" });
     assert.equal(sameModel.countParams(), 4 * 3 + 3 + 3 + 1);
-    // Columns start at 0, 29, 58 and 68 (98 × .3/.6/.7, Keras 2.15's defaults); a line of 98 spaces after each row.
+    // 65 columns, columns start at 29 and 55, as for Sequential models.
     const expected = [
       'Model: "scorer"',
+      "_".repeat(65),
+      " Layer (type)                Output Shape              Param #   ",
+      "=".repeat(65),
+      " features (InputLayer)       [(None, 4)]               0         ",
+      " ".repeat(65),
+      " hidden (Dense)              (None, 3)                 15        ",
+      " ".repeat(65),
+      " score (Dense)               (None, 1)                 4         ",
+      " ".repeat(65),
+      "=".repeat(65),
+      "Total params: 19",
+      "Trainable params: 19",
+      "Non-trainable params: 0",
+      "_".repeat(65),
+    ].join("\n");
+    assert.equal(model.summaryData().text, expected);
+    const prediction = model.predict(tfc.ones([2, 4])) as tfc.Tensor;
+    assert.deepEqual(prediction.shape, [2, 1]);
+  });
+
+  it("adds Keras 2's Connected to column when the graph branches (98 columns, Python list reprs)", async () => {
+    await tfc.setBackend("cpu");
+    const inputs = keras.Input({ shape: [4], name: "features" });
+    const hidden = new keras.layers.Dense(3, { name: "hidden" }).apply(inputs);
+    const score = new keras.layers.Dense(1, { name: "score" }).apply(hidden);
+    const label = new keras.layers.Dense(2, { name: "label" }).apply(hidden);
+    const model = new keras.Model(inputs, [score, label], { name: "two_heads" });
+    // Columns start at 0, 29, 58 and 68 (98 × .3/.6/.7, Keras 2.15's defaults); a line of 98 spaces after each row.
+    const expected = [
+      'Model: "two_heads"',
       "_".repeat(98),
       " Layer (type)                Output Shape                 Param #   Connected to                  ",
       "=".repeat(98),
@@ -96,15 +126,24 @@ describe("functional model summary", () => {
       " ".repeat(98),
       " score (Dense)               (None, 1)                    4         ['hidden[0][0]']              ",
       " ".repeat(98),
+      " label (Dense)               (None, 2)                    8         ['hidden[0][0]']              ",
+      " ".repeat(98),
       "=".repeat(98),
-      "Total params: 19",
-      "Trainable params: 19",
+      "Total params: 27",
+      "Trainable params: 27",
       "Non-trainable params: 0",
       "_".repeat(98),
     ].join("\n");
     assert.equal(model.summaryData().text, expected);
-    const prediction = model.predict(tfc.ones([2, 4])) as tfc.Tensor;
-    assert.deepEqual(prediction.shape, [2, 1]);
+  });
+
+  it("a layer called twice in a chain is shared, so Keras shows Connected to", async () => {
+    await tfc.setBackend("cpu");
+    const inputs = keras.Input({ shape: [3], name: "values" });
+    const square = new keras.layers.Dense(3, { name: "square" });
+    const outputs = square.apply(square.apply(inputs));
+    const model = new keras.Model(inputs, outputs, { name: "twice" });
+    assert.match(model.summaryData().text, /Connected to/);
   });
 });
 

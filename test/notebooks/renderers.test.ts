@@ -69,13 +69,14 @@ describe("renderers.ipynb: every renderer and magic through nbconvert", () => {
     assert.match(stream("%summary model"), /Model: "demo"[\s\S]*Total params: 26\b/);
   });
 
-  it("a functional model shows Connected to, and its nested model expands to its own table", () => {
-    // encoder: Dense(3) on 5 features = 5·3 + 3 = 18; head: Dense(1) on 3 = 4; total 22.
+  it("a branching functional model shows Connected to, and its nested model expands to its own table", () => {
+    // encoder: Dense(3) on 5 features = 5·3 + 3 = 18; head: Dense(1) on 3 = 4; skip: Dense(2) on 5 = 12; total 34.
     const table = text(data("const encoder", "text/html", "execute_result"));
     assert.match(table, /<th[^>]*>Connected to<\/th>/);
     assert.match(table, /<details><summary>encoder \(Sequential\)<\/summary><table[^>]*>.*<td[^>]*>encode \(Dense\)<\/td><td[^>]*>\(None, 3\)<\/td><td[^>]*>18<\/td><\/tr><\/table><\/details>/);
     assert.match(table, /<td[^>]*>head \(Dense\)<\/td><td[^>]*>\(None, 1\)<\/td><td[^>]*>4<\/td><td[^>]*>encoder\[1\]\[0\]<\/td>/);
-    assert.match(table, /Total params: 22</);
+    assert.match(table, /<td[^>]*>skip \(Dense\)<\/td><td[^>]*>\(None, 2\)<\/td><td[^>]*>12<\/td><td[^>]*>features\[0\]\[0\]<\/td>/);
+    assert.match(table, /Total params: 34</);
   });
 
   it("after compile and fit the summary adds the optimizer state", () => {

@@ -10,7 +10,7 @@ import { withNameScope, type Variable } from "../../tf/variable.js";
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers.js";
 import { buildSubclassed, ensureSubclassedBuilt, initSubclassed, isSubclassed, subclassedNonTrainableWeights, subclassedTrainableWeights, subclassState } from "./subclassed.js";
 import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
-import { summarizeModel } from "./summary.js";
+import { isSequentialLike, summarizeModel } from "./summary.js";
 import { loadModelWeights, saveModelWeights, type LoadWeightsOptions, type SaveWeightsOptions } from "./weights-io.js";
 import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
 import { saveModelOrDelegate, type SaveModelOptions } from "../saving/save-model.js";
@@ -106,8 +106,8 @@ export class Model extends tfl.LayersModel {
 
   /** The summary as data (rows, totals and Keras's text) for rich display. */
   summaryData(): ModelSummaryData {
-    // Keras lays out subclassed models like Sequential ones (no graph, so no "Connected to").
-    return summarizeModel(this, isSubclassed(this));
+    // Keras lays out subclassed models and plain chains like Sequential ones (no "Connected to").
+    return summarizeModel(this, isSubclassed(this) || isSequentialLike(this));
   }
 
   /** Notebooks render a model as its summary. */

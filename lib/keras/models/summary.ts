@@ -140,10 +140,13 @@ function optimizerSummary(model: tfl.LayersModel): Pick<ModelSummaryData, "optim
 }
 
 /**
- * Keras prints a functional model without `Connected to` when it is a plain chain: every depth holds
- * one node and no node takes more than one input tensor.
+ * Keras 2 prints a functional model without `Connected to` when it is a plain chain: every depth
+ * holds one node, no node takes more than one input tensor, and no layer is called twice.
  */
 export function isSequentialLike(model: tfl.LayersModel): boolean {
-  const byDepth = (model as unknown as { nodesByDepth?: Record<string, Array<{ inputTensors: unknown[] }>> }).nodesByDepth ?? {};
-  return Object.values(byDepth).every((nodes) => nodes.length <= 1 && (nodes[0]?.inputTensors.length ?? 0) <= 1);
+  const byDepth = (model as unknown as { nodesByDepth?: Record<string, Array<{ inputTensors: unknown[]; outboundLayer: unknown }>> }).nodesByDepth ?? {};
+  const nodes = Object.values(byDepth);
+  if (!nodes.every((atDepth) => atDepth.length <= 1 && (atDepth[0]?.inputTensors.length ?? 0) <= 1)) return false;
+  const layers = nodes.flatMap((atDepth) => atDepth.map((node) => node.outboundLayer));
+  return new Set(layers).size === layers.length;
 }
