@@ -51,6 +51,24 @@ describe("keras.layers: Python's positional-first constructors", () => {
     assert.equal(model.layers.length, 1); // the InputLayer is not listed, as in Keras
   });
 
+  it("takes layers extracted from a functional model, InputLayer first (the saving guide's HDF5 transfer learning)", () => {
+    const inputs = keras.Input({ shape: [3], name: "digits" });
+    const hidden = new keras.layers.Dense(2, { name: "hidden" }).apply(inputs);
+    const outputs = new keras.layers.Dense(4, { name: "head" }).apply(hidden);
+    const functional = new keras.Model(inputs, outputs);
+    const extracted = functional.layers.slice(0, -1);
+    assert.deepEqual(extracted.map((layer) => layer.name), ["digits", "hidden"]);
+    const model = new keras.Sequential([...extracted, new keras.layers.Dense(1, { name: "new_head", kernelInitializer: "ones", biasInitializer: "zeros" })]);
+    // As in Keras 2, the InputLayer fixes the input but is not one of the Sequential's layers.
+    assert.deepEqual(model.layers.map((layer) => layer.name), ["hidden", "new_head"]);
+    assert.deepEqual(model.summaryData().rows.map((row) => row.name), ["hidden", "new_head"]);
+    // The extracted layer keeps its weights: new_head sums hidden's outputs, computed here by hand.
+    functional.layers[1]!.setWeights([tfc.tensor2d([[1, 2], [3, 4], [5, 6]]), tfc.tensor1d([1, -1])]);
+    const x = tfc.tensor2d([[1, 1, 1]]);
+    // hidden = [1+3+5+1, 2+4+6-1] = [10, 11]; new_head = 21.
+    assert.deepEqual(Array.from((model.predict(x) as tfc.Tensor).dataSync()), [21]);
+  });
+
   it("honours trainable flags in the summary counts and round-trips weights with getWeights/setWeights", () => {
     const frozen = new keras.layers.Dense(2, { inputShape: [3] });
     const model = new keras.Sequential([frozen, new keras.layers.Dense(1)]);

@@ -16,7 +16,7 @@ export interface SequentialOptions {
   name?: string;
 }
 
-/** What Keras 2 accepts as a Sequential item: a layer, or a `keras.Input(...)` tensor fixing the input shape. */
+/** What Keras 2 accepts as a Sequential item: a layer, or a `keras.Input(...)` tensor (or an InputLayer) fixing the input shape. */
 export type SequentialItem = tfl.layers.Layer | tfl.SymbolicTensor;
 
 /**
@@ -44,6 +44,13 @@ export class Sequential extends tfl.Sequential {
       // Keras 2 allows `Sequential([keras.Input(shape), ...])`; like Keras, the InputLayer is not listed in `layers`.
       if (this.layers.length > 0 || this.pendingInput) throw new Error("keras.Input(...) can only be the first item of a Sequential model; move it to the front of the list.");
       this.pendingInput = item;
+      return;
+    }
+    if (item.getClassName() === "InputLayer" && this.layers.length === 0 && !this.pendingInput) {
+      // An InputLayer taken from another model (Python `Sequential(functional.layers[:-1])`): tfjs takes the
+      // model's input from its tensor; like Keras 2, it is then not listed in `layers`.
+      this.add(item);
+      this.layers.pop();
       return;
     }
     if (this.pendingInput) {
