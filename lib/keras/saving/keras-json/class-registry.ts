@@ -19,7 +19,7 @@ export class UnknownKerasClassError extends Error {
   /** @param source the file the config came from, named at the start of the message */
   constructor(unknownClasses: UnknownClass[], source?: string) {
     const first = unknownClasses[0]!;
-    const names = unknownClasses.map((entry) => `"${entry.className}"${entry.registeredName ? ` (registered in Python as "${entry.registeredName}")` : ""}`).join(", ");
+    const names = unknownClasses.map((entry) => `"${entry.className}"${entry.registeredName && entry.registeredName !== entry.className ? ` (registered in Python as "${entry.registeredName}")` : ""}`).join(", ");
     const packageName = first.registeredName?.includes(">") ? first.registeredName.split(">")[0] : "Custom";
     super(
       `${source ? `${source}: ` : ""}Cannot rebuild the model: unknown class ${names}. tskeras only rebuilds classes it knows or that you register. ` +
