@@ -221,8 +221,11 @@ export class Layer extends tfl.layers.Layer {
   }
 
   /** Python `cls.from_config(config)`: `new this(config)`; tfjs's `fromConfig(cls, config)` also works. */
-  static override fromConfig<T extends tfc.serialization.Serializable>(cls: tfc.serialization.SerializableConstructor<T>, config: tfc.serialization.ConfigDict): T;
   static override fromConfig<L extends Layer>(this: new (config: never) => L, config: JsonObject | BaseLayerConfig): L;
+  // The Keras form comes first so `X.fromConfig(config)` is typed; the tfjs form takes `any` so a subclass may
+  // declare Keras's `static fromConfig(config: MyConfig): MyClass` without a type error.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  static override fromConfig(clsOrConfig: any, ...rest: any[]): any;
   static override fromConfig(...args: unknown[]): unknown {
     if (typeof args[0] === "function") return new (args[0] as new (config: unknown) => unknown)(args[1]);
     return new (this as unknown as new (config: unknown) => unknown)(args[0]);
