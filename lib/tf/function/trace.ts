@@ -56,7 +56,7 @@ export const outputArgumentOf: Record<string, string> = {
   Relu: "activations", Relu6: "activations", Elu: "activations", Selu: "activations", Softplus: "activations", Softmax: "softmax", LeakyRelu: "activations",
   Sigmoid: "y", Tanh: "y", Exp: "y", Log: "y", Sqrt: "y", Rsqrt: "y", Neg: "y", Abs: "y", Square: "y",
   Identity: "output", Cast: "y", Reshape: "output", Transpose: "y", Sum: "output", Mean: "output", Max: "output", Min: "output", Prod: "output",
-  ReadVariableOp: "value", Const: "output", AssignVariableOp: "", BiasAdd: "output",
+  ReadVariableOp: "value", Const: "output", AssignVariableOp: "", BiasAdd: "output", Conv2D: "output", MaxPool: "output", AvgPool: "output",
 };
 
 const binaryOps: Record<string, string> = { Add: "AddV2", Sub: "Sub", Multiply: "Mul", RealDiv: "RealDiv", Maximum: "Maximum", Minimum: "Minimum", Pow: "Pow", SquaredDifference: "SquaredDifference" };
@@ -245,6 +245,14 @@ function buildFunction(recording: Recording, second: Recording | undefined, resh
   };
   const constant = (name: string, value: ConstantValue): string => add(name, "Const", [], { dtype: { type: typeOf(value.dtype, name) }, value: { tensor: tensorProto(value) as never } });
   const intConstant = (name: string, values: number[]): string => constant(name, { values, shape: [values.length], dtype: "int32" });
+  /** The activation a fused tfjs kernel applies after its main op. */
+  const fusedActivation = (value: string, kernel: RecordedKernel, type: AttrValue): string => {
+    const activation = String(kernel.attrs["activation"] ?? "linear");
+    const op = fusedActivationOps[activation];
+    if (op === undefined) throw untraceable(kernel.kernelName, `the fused activation "${activation}"`);
+    if (op === "LeakyRelu") return add(op, op, [value], { T: type, alpha: { f: Number(kernel.attrs["leakyreluAlpha"] ?? 0.2) } });
+    return op === "" ? value : add(op, op, [value], { T: type });
+  };
   const controlReturns: Record<string, string> = {};
   const lastAssignment = new Map<tfc.Variable, string>();
   const resourceOf = (variable: tfc.Variable): string => {
@@ -313,12 +321,7 @@ function buildFunction(recording: Recording, second: Recording | undefined, resh
       if (bias !== undefined) {
         value = bias.rank === 1 ? add("BiasAdd", "BiasAdd", [value, edgeOf(bias)], { T: type(a), data_format: { s: new TextEncoder().encode("NHWC") } }) : add("AddV2", "AddV2", [value, edgeOf(bias)], { T: type(a) });
       }
-      const activation = String(kernel.attrs["activation"] ?? "linear");
-      const op = fusedActivationOps[activation];
-      if (op === undefined) throw untraceable(name, `the fused activation "${activation}"`);
-      if (op === "LeakyRelu") value = add(op, op, [value], { T: type(a), alpha: { f: Number(kernel.attrs["leakyreluAlpha"] ?? 0.2) } });
-      else if (op !== "") value = add(op, op, [value], { T: type(a) });
-      edge = value;
+      edge = fusedActivation(value, kernel, type(a));
     } else if (name === "Transpose") {
       edge = add("Transpose", "Transpose", [edgeOf(inputs[0]!), intConstant("Transpose/perm", kernel.attrs["perm"] as number[])], { T: type(inputs[0]!), Tperm: { type: 3 } });
     } else if (reductionOps[name] !== undefined) {
@@ -326,6 +329,37 @@ function buildFunction(recording: Recording, second: Recording | undefined, resh
       const axis = kernel.attrs["axis"];
       const axes = axis === null || axis === undefined ? [...Array(x.rank).keys()] : Array.isArray(axis) ? (axis as number[]) : [axis as number];
       edge = add(name, reductionOps[name]!, [edgeOf(x), intConstant(`${name}/reduction_indices`, axes)], { T: type(x), Tidx: { type: 3 }, keep_dims: { b: kernel.attrs["keepDims"] === true } });
+    } else if (name === "Conv2D" || name === "FusedConv2D") {
+      // tfjs's Conv2D layer runs FusedConv2D (conv, bias, activation): TensorFlow's Conv2D, BiasAdd, then the activation.
+      const { x, filter, bias } = kernel.named as { x: tfc.Tensor; filter: tfc.Tensor; bias?: tfc.Tensor };
+      if (kernel.attrs["dataFormat"] !== undefined && kernel.attrs["dataFormat"] !== "NHWC") throw untraceable(name, "channels-first data");
+      let value = add("Conv2D", "Conv2D", [edgeOf(x), edgeOf(filter)], {
+        T: type(x),
+        strides: { list: intList([1, ...pair(kernel.attrs["strides"]), 1]) },
+        padding: { s: new TextEncoder().encode(paddingOf(kernel, name)) },
+        dilations: { list: intList([1, ...pair(kernel.attrs["dilations"] ?? 1), 1]) },
+        data_format: { s: new TextEncoder().encode("NHWC") },
+      });
+      if (bias !== undefined) value = add("BiasAdd", "BiasAdd", [value, edgeOf(bias)], { T: type(x), data_format: { s: new TextEncoder().encode("NHWC") } });
+      edge = fusedActivation(value, kernel, type(x));
+    } else if (name === "MaxPool" || name === "AvgPool") {
+      const x = inputs[0]!;
+      edge = add(name, name, [edgeOf(x)], {
+        T: type(x),
+        ksize: { list: intList([1, ...pair(kernel.attrs["filterSize"]), 1]) },
+        strides: { list: intList([1, ...pair(kernel.attrs["strides"]), 1]) },
+        padding: { s: new TextEncoder().encode(paddingOf(kernel, name)) },
+        data_format: { s: new TextEncoder().encode("NHWC") },
+      });
+    } else if (name === "FusedBatchNorm") {
+      // Inference batch normalization, as tf-keras writes it for any rank: (x - mean) · rsqrt(variance + ε) · scale + offset.
+      const { x, mean, variance, scale, offset } = kernel.named as { x: tfc.Tensor; mean: tfc.Tensor; variance: tfc.Tensor; scale?: tfc.Tensor; offset?: tfc.Tensor };
+      const epsilon = constant("batchnorm/add/y", { values: [Number(kernel.attrs["varianceEpsilon"] ?? 0.001)], shape: [], dtype: "float32" });
+      let factor = add("batchnorm/Rsqrt", "Rsqrt", [add("batchnorm/add", "AddV2", [edgeOf(variance), epsilon], { T: type(x) })], { T: type(x) });
+      if (scale !== undefined) factor = add("batchnorm/mul", "Mul", [factor, edgeOf(scale)], { T: type(x) });
+      let value = add("batchnorm/mul_1", "Mul", [add("batchnorm/sub", "Sub", [edgeOf(x), edgeOf(mean)], { T: type(x) }), factor], { T: type(x) });
+      if (offset !== undefined) value = add("batchnorm/add_1", "AddV2", [value, edgeOf(offset)], { T: type(x) });
+      edge = value;
     } else if (name === "Softmax") {
       const dim = kernel.attrs["dim"] as number;
       if (dim !== -1 && dim !== inputs[0]!.rank - 1) throw untraceable(name, `softmax over axis ${dim} (only the last axis)`);
@@ -373,6 +407,23 @@ function openShape(tensor: tfc.Tensor, other: tfc.Tensor | undefined, specs: Ten
   return tensor.shape.map((size, position) => (other !== undefined && other.shape[position] !== size ? null : size));
 }
 
+/** tfjs gives a size as a number or a `[height, width]` pair. */
+function pair(value: unknown): [number, number] {
+  return Array.isArray(value) ? [Number(value[0]), Number(value[1])] : [Number(value), Number(value)];
+}
+
+function intList(values: number[]): AttrValue["list"] {
+  return { s: [], i: values, f: [], b: [], type: [], shape: [], tensor: [], func: [] };
+}
+
+/** TensorFlow's padding names; tfjs's explicit paddings have no graph counterpart here. */
+function paddingOf(kernel: RecordedKernel, name: string): string {
+  const pad = kernel.attrs["pad"];
+  if (pad !== "same" && pad !== "valid") throw untraceable(name, `padding ${JSON.stringify(pad)} (only "same" and "valid")`);
+  if (kernel.attrs["dimRoundingMode"] !== undefined && kernel.attrs["dimRoundingMode"] !== null) throw untraceable(name, "a dimRoundingMode");
+  return pad.toUpperCase();
+}
+
 function typeOf(dtype: string, where: string): number {
   const type = dataTypeEnum[dtype];
   if (type === undefined) throw new Error(`tf.function: dtype ${dtype} (at ${where}) cannot be written into a graph; use float32, int32 or bool.`);
@@ -394,7 +445,8 @@ function sanitize(name: string): string {
 function untraceable(kernel: string, what: string): Error {
   return new Error(
     `tf.function cannot trace the tfjs kernel "${kernel}" (${what}) into a graph yet. ` +
-      `Traceable: Add, Sub, Multiply, RealDiv, Maximum, Minimum, Pow, SquaredDifference, ${unaryOps.join(", ")}, BatchMatMul (MatMul), Cast, Reshape, Transpose, Sum, Mean, Max, Min, Prod, Softmax. ` +
+      `Traceable: Add, Sub, Multiply, RealDiv, Maximum, Minimum, Pow, SquaredDifference, ${unaryOps.join(", ")}, BatchMatMul (MatMul), _FusedMatMul (Dense), ` +
+      `Conv2D, FusedConv2D, MaxPool, AvgPool, FusedBatchNorm, Cast, Reshape, Transpose, Sum, Mean, Max, Min, Prod, Softmax. ` +
       `Rewrite the function with these ops, or call it eagerly (without tf.function).`,
   );
 }
