@@ -209,5 +209,29 @@ describe("Keras serialization", () => {
       const copy = keras.models.modelFromJSON(JSON.stringify(json));
       assert.deepEqual(values(copy.predict(tfc.tensor2d([[4]]))), [8]);
     });
+
+    it("3c. a class redefined under a registered class's name is not taken for the registered one (notebooks redefine classes)", () => {
+      const makeClass = (factor: number) =>
+        class Doubler extends keras.layers.Layer {
+          override call(inputs: tfc.Tensor | tfc.Tensor[]): tfc.Tensor {
+            return tfc.mul(Array.isArray(inputs) ? inputs[0]! : inputs, factor);
+          }
+        };
+      const Registered = makeClass(2);
+      const Redefined = makeClass(3);
+      keras.saving.registerKerasSerializable({ package: "First" })(Registered);
+      const inputs = keras.Input({ shape: [1], name: "d_in" });
+      const model = new keras.Model(inputs, new Redefined({ name: "tripler" }).apply(inputs) as tfl.SymbolicTensor, { name: "redefined" });
+      const layers = model.getConfig()["layers"] as Array<{ class_name: string; registered_name?: string }>;
+      assert.equal(layers[1]!.class_name, "Doubler");
+      // Only the registered class carries "First>Doubler"; this layer's class is another one.
+      assert.equal(layers[1]!.registered_name, undefined);
+      const copy = keras.Model.fromConfig(model.getConfig(), { customObjects: { Doubler: Redefined } });
+      assert.ok(copy.layers[1] instanceof Redefined);
+      assert.deepEqual(values(copy.predict(tfc.tensor2d([[4]]))), [12]);
+      // A model of the registered class still names it.
+      const registeredModel = new keras.Model(inputs, new Registered({ name: "doubler" }).apply(inputs) as tfl.SymbolicTensor, { name: "registered" });
+      assert.equal((registeredModel.getConfig()["layers"] as Array<{ registered_name?: string }>)[1]!.registered_name, "First>Doubler");
+    });
   });
 });

@@ -29,7 +29,9 @@ export function modelConfig(model: SerializableObject): JsonObject {
 
 /** Respells tfjs's model config (from `super.getConfig()`) the Keras way. */
 export function kerasModelConfig(model: tfl.LayersModel, tfjsConfig: object): JsonObject {
-  return kerasConfigOf({ getClassName: () => model.getClassName(), getConfig: () => tfjsConfig });
+  // The layers go along so registered custom layers are recognized by identity, not by class name.
+  const source = { getClassName: () => model.getClassName(), getConfig: () => tfjsConfig, layers: model.layers };
+  return kerasConfigOf(source);
 }
 
 /**

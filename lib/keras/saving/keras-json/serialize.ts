@@ -33,7 +33,7 @@ export function kerasConfigOf(object: SerializableObject): JsonObject {
     ? toKerasConfig(raw, (className) => !isBuiltinClassName(className))
     : (toKerasConfig({ className: object.getClassName(), config: raw }, () => true) as JsonObject)["config"];
   const config = converted as JsonObject;
-  addRegisteredNames(config);
+  addRegisteredNames(config, layerRegistrations(object));
   return config;
 }
 
@@ -45,17 +45,43 @@ export function serializeKerasObject(object: SerializableObject): KerasObjectCon
   return result;
 }
 
-/** Adds `registered_name` to nested objects whose class was registered (custom layers inside a model). */
-function addRegisteredNames(value: JsonValue): void {
+/**
+ * The registered name (or null) of every layer inside `object`, nested models included, by layer name:
+ * what the layer's own class was registered as, found by identity.
+ */
+function layerRegistrations(object: unknown, into = new Map<string, string | null>()): Map<string, string | null> {
+  const layers = (object as { layers?: unknown }).layers;
+  if (!Array.isArray(layers)) return into;
+  for (const layer of layers as Array<{ name?: unknown; constructor: unknown }>) {
+    if (typeof layer.name === "string") into.set(layer.name, registeredNameOf(layer.constructor) ?? null);
+    layerRegistrations(layer, into);
+  }
+  return into;
+}
+
+/**
+ * Adds `registered_name` to nested objects whose class was registered (custom layers inside a model).
+ * A layer of the model is matched by identity through `layers`: another class of the same name (a
+ * notebook redefining `CustomLayer` after registering the first one) is not mistaken for the registered
+ * one. Objects that are not layers of the model (e.g. functions) are matched by name.
+ */
+function addRegisteredNames(value: JsonValue, layers: Map<string, string | null>): void {
   if (Array.isArray(value)) {
-    value.forEach(addRegisteredNames);
+    for (const item of value) addRegisteredNames(item, layers);
     return;
   }
   if (!isJsonObject(value)) return;
   const className = value["class_name"];
   if (typeof className === "string" && !isBuiltinClassName(className) && value["registered_name"] === undefined) {
-    const match = registeredEntries().find(([, object]) => ((object as { className?: string }).className ?? object.name) === className);
-    if (match) value["registered_name"] = match[0];
+    const inner = value["config"];
+    const layerName = isJsonObject(inner) ? inner["name"] : undefined;
+    if (typeof layerName === "string" && layers.has(layerName)) {
+      const registered = layers.get(layerName);
+      if (registered) value["registered_name"] = registered;
+    } else {
+      const match = registeredEntries().find(([, object]) => ((object as { className?: string }).className ?? object.name) === className);
+      if (match) value["registered_name"] = match[0];
+    }
   }
-  for (const entry of Object.values(value)) addRegisteredNames(entry);
+  for (const entry of Object.values(value)) addRegisteredNames(entry, layers);
 }
