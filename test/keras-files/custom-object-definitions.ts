@@ -69,3 +69,16 @@ export class CustomDense extends keras.layers.Layer {
     return { ...super.getConfig(), units: this.units };
   }
 }
+
+/** The guide's ContrivedModel: a Dense layer, then a kernel and bias the model creates itself with addVariable. */
+export class ContrivedModel extends keras.Model {
+  readonly firstDense = new keras.layers.Dense(8);
+  readonly kernel = this.addVariable("kernel", [8, 3]);
+  readonly bias = this.addVariable("bias", [3]);
+  override call(inputs: tf.Tensor): tf.Tensor {
+    return tf.softmax(tf.add(tf.matMul(this.firstDense.apply(inputs) as tf.Tensor2D, this.kernel as unknown as tf.Tensor2D), this.bias));
+  }
+  override getConfig() {
+    return super.getConfig();
+  }
+}

@@ -9,7 +9,7 @@ import { kerasModelJson, kerasVersion, keras3Version } from "./serialization.js"
 import { keras3ModelConfig } from "./keras-json/keras3-serialize.js";
 import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
 import { keras3LossConfig } from "./loss-config.js";
-import { isSubclassed } from "../models/subclassed.js";
+import { isSubclassed, ownVariables } from "../models/subclassed.js";
 
 /** Options of {@link saveModel} (Python `model.save(filepath, include_optimizer=True)`). */
 export interface SaveModelOptions {
@@ -194,6 +194,8 @@ function writeKeras3Variables(h5: Hdf5Writer, model: tfl.LayersModel, includeOpt
   }
   h5.group("vars");
   h5.textAttribute("vars", "name", model.name);
+  // Keras 3 saves a model's own variables (a subclassed model's addWeight) in the root `vars` group.
+  if (isSubclassed(model)) ownVariables(model).forEach((variable, index) => writeTensor(h5, `vars/${index}`, variable.read()));
 }
 
 function keras3DateSaved(date: Date): string {
