@@ -49,7 +49,7 @@ export interface CustomDenseConfig {
   name?: string;
 }
 
-/** The guide's custom layer: its own kernel and bias through addWeight, `units` in its config. */
+/** The guide's custom layer: its own kernel and bias through addWeight (unnamed, as in the guide), `units` in its config. */
 export class CustomDense extends keras.layers.Layer {
   readonly units: number;
   kernel?: tf.Variable;
@@ -59,13 +59,26 @@ export class CustomDense extends keras.layers.Layer {
     this.units = config.units;
   }
   override build(inputShape: (number | null)[]): void {
-    this.kernel = this.addWeight({ name: "kernel", shape: [inputShape.at(-1)!, this.units], initializer: "random_normal" });
-    this.bias = this.addWeight({ name: "bias", shape: [this.units], initializer: "zeros" });
+    this.kernel = this.addWeight({ shape: [inputShape.at(-1)!, this.units], initializer: "random_normal" });
+    this.bias = this.addWeight({ shape: [this.units], initializer: "random_normal" });
   }
   override call(inputs: tf.Tensor): tf.Tensor {
     return tf.add(tf.matMul(inputs as tf.Tensor2D, this.kernel as unknown as tf.Tensor2D), this.bias!);
   }
   override getConfig() {
     return { ...super.getConfig(), units: this.units };
+  }
+}
+
+/** The guide's ContrivedModel: a Dense layer, then a kernel and bias the model creates itself with addVariable. */
+export class ContrivedModel extends keras.Model {
+  readonly firstDense = new keras.layers.Dense(8);
+  readonly kernel = this.addVariable("kernel", [8, 3]);
+  readonly bias = this.addVariable("bias", [3]);
+  override call(inputs: tf.Tensor): tf.Tensor {
+    return tf.softmax(tf.add(tf.matMul(this.firstDense.apply(inputs) as tf.Tensor2D, this.kernel as unknown as tf.Tensor2D), this.bias));
+  }
+  override getConfig() {
+    return super.getConfig();
   }
 }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { keras, tf } from "../../lib/index.js";
 import { repositoryRoot } from "../support/kernelspec.js";
-import { cappedRelu, CustomDense, CustomModel, scaledTanh } from "./custom-object-definitions.js";
+import { cappedRelu, ContrivedModel, CustomDense, CustomModel, scaledTanh } from "./custom-object-definitions.js";
 
 const inputs = () => tf.randomNormal([12, 5], 0, 1, "float32", 7);
 const labels = () => tf.tensor1d([0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2], "int32");
@@ -37,7 +37,7 @@ interface Reloaded {
 function reloadInFreshProcess(path: string, load: string, setup = ""): Reloaded | { error: string } {
   const script = `
     import { keras, tf } from ${JSON.stringify(join(repositoryRoot, "dist/lib/index.js"))};
-    import { CustomModel, CustomDense, scaledTanh, cappedRelu } from ${JSON.stringify(join(repositoryRoot, "dist/test/keras-files/custom-object-definitions.js"))};
+    import { CustomModel, ContrivedModel, CustomDense, scaledTanh, cappedRelu } from ${JSON.stringify(join(repositoryRoot, "dist/test/keras-files/custom-object-definitions.js"))};
     const path = ${JSON.stringify(path)};
     const x = tf.randomNormal([12, 5], 0, 1, "float32", 7);
     const y = tf.tensor1d([0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2], "int32");
@@ -53,7 +53,7 @@ function reloadInFreshProcess(path: string, load: string, setup = ""): Reloaded 
     const compiled = { loss: model.loss.name ?? model.loss, optimizer: model.optimizer.getClassName(), learningRate: model.optimizer.getConfig().learningRate, iterations: model.optimizer.iterations };
     await model.fit(x, y, ${JSON.stringify(fitOptions)});
     const after = Array.from(model.predict(x).dataSync());
-    process.stdout.write(JSON.stringify({ className: model.constructor.name, isInstance: model instanceof CustomModel, before, after, ...compiled }));`;
+    process.stdout.write(JSON.stringify({ className: model.constructor.name, isInstance: model instanceof CustomModel || model instanceof ContrivedModel, before, after, ...compiled }));`;
   const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
   assert.equal(child.status, 0, child.stderr);
   return JSON.parse(child.stdout) as Reloaded | { error: string };
@@ -147,6 +147,15 @@ describe("a subclassed model with getConfig/fromConfig (CustomModel)", () => {
     const message = failed(reloadInFreshProcess(path, "keras.models.loadModel(path)"));
     assert.match(message, /unknown class "CustomModel" \(registered in Python as "MyModels>CustomModel"\)/);
     assert.match(message, /registerKerasSerializable\(\{ package: "MyModels", name: "CustomModel" \}\)/);
+  });
+
+  it(".keras of a model with its own variables (the guide's ContrivedModel): they are saved in the root vars group and restored", async () => {
+    const path = join(folder(), "contrived_model.keras");
+    const model = new ContrivedModel();
+    const expected = await trainSaveAndContinue(model, path);
+    const reloaded = loaded(reloadInFreshProcess(path, "keras.models.loadModel(path, { customObjects: { ContrivedModel } })"));
+    assert.equal(reloaded.className, ContrivedModel.name);
+    assertSameModel(reloaded, expected);
   });
 
   it(".h5 is refused before anything is written, with Keras's reason; saveWeights to .h5 still works", async () => {

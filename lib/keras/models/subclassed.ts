@@ -53,7 +53,8 @@ function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
 }
 
-function ownVariables(model: tfl.LayersModel): tfl.LayerVariable[] {
+/** The variables a subclassed model holds itself (addWeight, or assigned to its properties), not through its layers. */
+export function ownVariables(model: tfl.LayersModel): tfl.LayerVariable[] {
   return unique([...subclassState(model).ownWeights, ...(trackedVariables(model) as unknown as tfl.LayerVariable[])]);
 }
 

@@ -6,7 +6,7 @@ import { readLegacyH5Layout, readSplitTextList, type SavedLayerWeights } from ".
 import { readKeras3Weights, readKerasArchive } from "../../formats/keras-archive/keras-archive.js";
 import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
 import { assignSavedWeights } from "./assign-weights.js";
-import { buildSubclassedFor, isSubclassed } from "../models/subclassed.js";
+import { buildSubclassedFor, isSubclassed, ownVariables } from "../models/subclassed.js";
 import { deserializeKerasObject } from "./keras-json/deserialize.js";
 import type { CustomObjectMap } from "./keras-json/custom-objects.js";
 import { lossFromKerasConfig } from "./loss-config.js";
@@ -154,8 +154,27 @@ export function assignKeras3Weights(model: tfl.LayersModel, variables: Map<strin
     throw new Error(`${source} holds layer variables that match no layer of the model: ${orphans.slice(0, 5).join(", ")}${orphans.length > 5 ? ", …" : ""}. Load into a model with the same architecture.`);
   }
   assignSavedWeights(model, saved, (variablePath) => variables.get(variablePath)!, { source, byName: true });
+  if (isSubclassed(model)) assignOwnVariables(model, variables, source);
   const missing = saved.filter((layer, index) => layer.weights.length === 0 && model.layers[index]!.weights.length > 0);
   if (missing.length > 0) throw new Error(`${source} has no variables for layers ${missing.map((layer) => layer.layerName).join(", ")} (expected groups ${missing.map((layer) => groups[saved.indexOf(layer)]).join(", ")}). Load into a model with the same architecture.`);
+}
+
+/** A subclassed model's own variables (addWeight on the model) from the root `vars/<i>` datasets Keras 3 writes. */
+function assignOwnVariables(model: tfl.LayersModel, variables: Map<string, Hdf5Array>, source: string): void {
+  const own = ownVariables(model);
+  const saved = [...variables.keys()].filter((name) => /^vars\/\d+$/.test(name)).sort((left, right) => Number(left.slice(5)) - Number(right.slice(5)));
+  if (saved.length !== own.length) {
+    throw new Error(`${source} holds ${saved.length} variables of the model itself (vars/…), but ${model.constructor.name} has ${own.length} (created with addWeight on the model). Load into a model with the same architecture.`);
+  }
+  own.forEach((variable, index) => {
+    const array = variables.get(saved[index]!)!;
+    if (array.shape.join(",") !== variable.shape.join(",")) {
+      throw new Error(`${source}: ${saved[index]} has shape [${array.shape.join(", ")}], but the model's variable ${variable.originalName} has shape [${variable.shape.join(", ")}]. Load into a model with the same architecture.`);
+    }
+    const tensor = tensorOf(array);
+    variable.write(tensor);
+    tensor.dispose();
+  });
 }
 
 /** Orders `a/vars/10` after `a/vars/2`, keeping group order. */

@@ -9,7 +9,7 @@ import { kerasModelJson, kerasVersion, keras3Version } from "./serialization.js"
 import { keras3ModelConfig } from "./keras-json/keras3-serialize.js";
 import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
 import { keras3LossConfig } from "./loss-config.js";
-import { isSubclassed } from "../models/subclassed.js";
+import { isSubclassed, ownVariables } from "../models/subclassed.js";
 
 /** Options of {@link saveModel} (Python `model.save(filepath, include_optimizer=True)`). */
 export interface SaveModelOptions {
@@ -71,9 +71,20 @@ function modelConfigOf(model: tfl.LayersModel): Record<string, unknown> {
   return { class_name, config };
 }
 
-/** Keras 2 names weights `<layer>/<attribute>:0` (`dense/kernel:0`). */
-function legacyWeightName(variable: tfl.LayerVariable): string {
-  return `${variable.originalName}:0`;
+/**
+ * The weights' Keras 2 names (`<layer>/<attribute>:0`, `dense/kernel:0`), each unique: weights created without a name (`addWeight({ shape })`)
+ * would all be `<layer>/Variable:0`, and HDF5 cannot hold two datasets of one name. Later ones get
+ * TensorFlow's graph-mode suffix (`Variable_1:0`); loading goes by position, so nothing else changes.
+ */
+function uniqueLegacyWeightNames(variables: tfl.LayerVariable[]): string[] {
+  const used = new Set<string>();
+  return variables.map((variable) => {
+    const base = variable.originalName;
+    let name = `${base}:0`;
+    for (let suffix = 1; used.has(name); suffix++) name = `${base}_${suffix}:0`;
+    used.add(name);
+    return name;
+  });
 }
 
 function float32Values(tensor: tfc.Tensor): Float32Array {
@@ -96,8 +107,9 @@ function writeLegacyLayerWeights(h5: Hdf5Writer, model: tfl.LayersModel, root: s
   for (const layer of model.layers) {
     const group = `${prefix}${layer.name}`;
     h5.group(group);
-    h5.textListAttribute(group, "weight_names", layer.weights.map(legacyWeightName));
-    for (const weight of layer.weights) writeTensor(h5, `${group}/${legacyWeightName(weight)}`, weight.read());
+    const names = uniqueLegacyWeightNames(layer.weights);
+    h5.textListAttribute(group, "weight_names", names);
+    layer.weights.forEach((weight, index) => writeTensor(h5, `${group}/${names[index]}`, weight.read()));
   }
   h5.group(`${prefix}top_level_model_weights`);
   h5.textListAttribute(`${prefix}top_level_model_weights`, "weight_names", []);
@@ -139,11 +151,12 @@ async function saveLegacyH5Model(model: tfl.LayersModel, path: string, options: 
       const className = compileState!.optimizer.className;
       const names = ["iteration:0"];
       h5.dataset("optimizer_weights/iteration:0", new BigInt64Array([BigInt(optimizerState.iterations)]), []);
-      model.trainableWeights.forEach((weight, index) => {
+      const weightNames = uniqueLegacyWeightNames(model.trainableWeights);
+      model.trainableWeights.forEach((_weight, index) => {
         const moments = optimizerState.moments[index];
         if (!moments) return;
         for (const [slot, tensor] of [["m", moments.m], ["v", moments.v]] as const) {
-          const name = `${className}/${slot}/${legacyWeightName(weight)}`;
+          const name = `${className}/${slot}/${weightNames[index]}`;
           names.push(name);
           writeTensor(h5, `optimizer_weights/${name}`, tensor);
         }
@@ -181,6 +194,8 @@ function writeKeras3Variables(h5: Hdf5Writer, model: tfl.LayersModel, includeOpt
   }
   h5.group("vars");
   h5.textAttribute("vars", "name", model.name);
+  // Keras 3 saves a model's own variables (a subclassed model's addWeight) in the root `vars` group.
+  if (isSubclassed(model)) ownVariables(model).forEach((variable, index) => writeTensor(h5, `vars/${index}`, variable.read()));
 }
 
 function keras3DateSaved(date: Date): string {
