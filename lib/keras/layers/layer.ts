@@ -220,8 +220,9 @@ export class Layer extends tfl.layers.Layer {
   }
 
   /** Python `cls.from_config(config)`: `new this(config)`; tfjs's `fromConfig(cls, config)` also works. */
-  static override fromConfig<T extends tfc.serialization.Serializable>(cls: tfc.serialization.SerializableConstructor<T>, config: tfc.serialization.ConfigDict): T;
-  static override fromConfig<L extends Layer>(this: new (config: never) => L, config: JsonObject | BaseLayerConfig): L;
+  // The loose second overload lets a subclass declare Keras's own `static fromConfig(config)` without TS2417.
+  static override fromConfig(config: JsonObject | BaseLayerConfig): Layer;
+  static override fromConfig(...args: any[]): any;
   static override fromConfig(...args: unknown[]): unknown {
     if (typeof args[0] === "function") return new (args[0] as new (config: unknown) => unknown)(args[1]);
     return new (this as unknown as new (config: unknown) => unknown)(args[0]);

@@ -131,8 +131,9 @@ export class Model extends tfl.LayersModel {
     return (returnString ? json : JSON.parse(json)) as string;
   }
   /** Python `Model.from_config(config)` (also tfjs's `fromConfig(cls, config)`). */
-  static override fromConfig<T extends tfc.serialization.Serializable>(cls: tfc.serialization.SerializableConstructor<T>, config: tfc.serialization.ConfigDict, customObjects?: tfc.serialization.ConfigDict, fastWeightInit?: boolean): T;
-  static override fromConfig<M extends Model>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;
+  // The loose second overload lets a subclass declare Keras's own `static fromConfig(config)` without TS2417.
+  static override fromConfig(config: object, options?: FromConfigOptions): Model;
+  static override fromConfig(...args: any[]): any;
   static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Model, "Functional", args, super.fromConfig.bind(this) as never); }
 
   /** Python `model.predict(x)`; a subclassed model is built from `x` first. */

@@ -114,7 +114,8 @@ export class Sequential extends tfl.Sequential {
     return (returnString ? json : JSON.parse(json)) as string;
   }
   /** Python `Sequential.from_config(config)` (also tfjs's `fromConfig(cls, config)`). */
-  static override fromConfig<T extends tfc.serialization.Serializable>(cls: tfc.serialization.SerializableConstructor<T>, config: tfc.serialization.ConfigDict, customObjects?: tfc.serialization.ConfigDict, fastWeightInit?: boolean): T;
-  static override fromConfig<M extends Sequential>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;
+  // The loose second overload lets a subclass declare Keras's own `static fromConfig(config)` without TS2417.
+  static override fromConfig(config: object, options?: FromConfigOptions): Sequential;
+  static override fromConfig(...args: any[]): any;
   static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Sequential, "Sequential", args, super.fromConfig.bind(this) as never); }
 }
