@@ -1,4 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { markLibraryClass } from "../library-classes.js";
 import * as tfl from "@tensorflow/tfjs-layers";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers.js";
@@ -228,3 +229,6 @@ export class Layer extends tfl.layers.Layer {
     return new (this as unknown as new (config: unknown) => unknown)(args[0]);
   }
 }
+
+// Users subclass it; it is not itself a user class (see library-classes.ts).
+markLibraryClass(Layer);

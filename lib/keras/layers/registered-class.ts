@@ -4,6 +4,7 @@ import { toKerasConfig } from "../saving/keras-json/case-conversion.js";
 import { prepareKerasConfig, withKerasClasses } from "../saving/keras-json/deserialize.js";
 import type { CustomObjectMap } from "../saving/keras-json/custom-objects.js";
 import type { JsonObject } from "../saving/keras-json/schema.js";
+import { markLibraryClass } from "../library-classes.js";
 
 /**
  * tfjs-layers exports its layer classes only through factories (`tf.layers.dense`), but every class
@@ -35,6 +36,7 @@ export function registeredLayerClass<C extends new (...args: never[]) => tfl.lay
   };
   Object.defineProperty(KerasFacing.fromConfig, "pythonStyle", { value: true });
   Object.defineProperty(KerasFacing, "name", { value: className });
+  markLibraryClass(KerasFacing);
   return KerasFacing as unknown as WithTypedApply<C>;
 }
 

@@ -1,4 +1,5 @@
 import { kerasModelConfig, modelFromConfigArguments, modelToJSON, type FromConfigOptions } from "../saving/serialization.js";
+import { markLibraryClass } from "../library-classes.js";
 import type { JsonObject } from "../saving/keras-json/schema.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
@@ -198,3 +199,6 @@ export class Model extends tfl.LayersModel {
     return this.addWeight(name, { ...options, shape });
   }
 }
+
+// Users subclass it; it is not itself a user class (see library-classes.ts).
+markLibraryClass(Model);

@@ -1,4 +1,5 @@
 import { kerasModelConfig, sequentialConfigWithInputLayer, modelFromConfigArguments, modelToJSON, type FromConfigOptions } from "../saving/serialization.js";
+import { markLibraryClass } from "../library-classes.js";
 import type { JsonObject } from "../saving/keras-json/schema.js";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { renderModelSummary, type ModelSummaryData } from "../../display/renderers/model-summary.js";
@@ -127,3 +128,6 @@ export class Sequential extends tfl.Sequential {
   static override fromConfig(...args: any[]): any;
   static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Sequential, "Sequential", args, super.fromConfig.bind(this) as never); }
 }
+
+// Users subclass it; it is not itself a user class (see library-classes.ts).
+markLibraryClass(Sequential);
