@@ -20,6 +20,10 @@ export interface SequentialOptions {
 /** What Keras 2 accepts as a Sequential item: a layer, or a `keras.Input(...)` tensor (or an InputLayer) fixing the input shape. */
 export type SequentialItem = tfl.layers.Layer | tfl.SymbolicTensor;
 
+function isInputLayer(item: tfl.layers.Layer): boolean {
+  return item.getClassName() === "InputLayer" && item.inboundNodes.length === 1;
+}
+
 /**
  * A linear stack of layers (Python `keras.Sequential`).
  *
@@ -41,21 +45,18 @@ export class Sequential extends tfl.Sequential {
   private pendingInput: tfl.SymbolicTensor | undefined;
 
   private addItem(item: SequentialItem): void {
-    if (item instanceof tfl.SymbolicTensor) {
-      // Keras 2 allows `Sequential([keras.Input(shape), ...])`; like Keras, the InputLayer is not listed in `layers`.
-      if (this.layers.length > 0 || this.pendingInput) throw new Error("keras.Input(...) can only be the first item of a Sequential model; move it to the front of the list.");
-      this.pendingInput = item;
-      return;
-    }
-    if (item.getClassName() === "InputLayer" && this.layers.length === 0 && !this.pendingInput) {
-      // An InputLayer taken from another model (Python `Sequential(functional.layers[:-1])`): tfjs takes the
-      // model's input from its tensor; like Keras 2, it is then not listed in `layers`.
-      this.add(item);
-      this.layers.pop();
+    if (item instanceof tfl.SymbolicTensor || isInputLayer(item)) {
+      // Keras 2 allows `Sequential([keras.Input(shape), ...])` and `Sequential(functional.layers)`, whose first
+      // item is an InputLayer; like Keras, the InputLayer is not listed in `layers` (nor in the summary).
+      if (this.layers.length > 0 || this.pendingInput) throw new Error("keras.Input(...) or an InputLayer can only be the first item of a Sequential model; move it to the front of the list.");
+      this.pendingInput = item instanceof tfl.SymbolicTensor ? item : item.inboundNodes[0]!.outputTensors[0]!;
       return;
     }
     if (this.pendingInput) {
-      item.apply(this.pendingInput); // connects the layer, so tfjs takes the model's input from it
+      // Connect the layer to the input, so tfjs takes the model's input from it; a layer taken from a
+      // functional model may already be connected to exactly that input.
+      const connected = item.inboundNodes.length === 1 && item.inboundNodes[0]!.inputTensors[0] === this.pendingInput;
+      if (!connected) item.apply(this.pendingInput);
       this.pendingInput = undefined;
     }
     this.add(item);
