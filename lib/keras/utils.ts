@@ -1,7 +1,9 @@
 /**
- * Python `keras.utils`: `customObjectScope(objects, body)`.
+ * Python `keras.utils`: `customObjectScope(objects, body)` and `registerKerasSerializable`, which
+ * Keras exports here as well as under `keras.saving`.
  *
  * @example
  * const model = keras.utils.customObjectScope({ CustomLayer }, () => keras.Model.fromConfig(config));
+ * keras.utils.registerKerasSerializable({ package: "MyLayers" })(CustomLayer);
  */
-export { customObjectScope } from "./saving/serialization.js";
+export { customObjectScope, registerKerasSerializable } from "./saving/serialization.js";

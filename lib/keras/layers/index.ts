@@ -20,6 +20,7 @@ import type { LSTM as TfLSTM, LSTMLayerArgs } from "@tensorflow/tfjs-layers/dist
 import type * as tfc from "@tensorflow/tfjs-core";
 import { withKerasName } from "../naming.js";
 import { registeredLayerClass } from "./registered-class.js";
+import type { ActivationFunction, WithActivationFunctions } from "./function-activation.js";
 
 /** Python `keras.layers.serialize(layer)` / `keras.layers.deserialize(config, { customObjects })`. */
 export { serialize, deserialize } from "../saving/serialization.js";
@@ -46,12 +47,23 @@ export type EmbeddingConfig = LayerConfig & { input_dim: number; output_dim: num
 /** Options without the fields given positionally. */
 type Rest<Args, Positional extends keyof Args> = Omit<Args, Positional> & Partial<Pick<Args, Positional>>;
 
+/** Dense options; `activation` may also be a TypeScript function of a tensor. */
+export type DenseArgs = WithActivationFunctions<DenseLayerArgs>;
+/** Conv2D options; `activation` may also be a TypeScript function of a tensor. */
+export type Conv2DArgs = WithActivationFunctions<ConvLayerArgs>;
+/** LSTM options; `activation` and `recurrentActivation` may also be TypeScript functions of a tensor. */
+export type LSTMArgs = WithActivationFunctions<LSTMLayerArgs>;
+/** Activation options; `activation` may also be a TypeScript function of a tensor. */
+export type ActivationArgs = WithActivationFunctions<ActivationLayerArgs>;
+export type { ActivationFunction };
+
 /** Python `Dense(units, **kwargs)`. */
 export class Dense extends registeredLayerClass<typeof TfDense>("Dense") {
-  constructor(units: number, options?: Rest<DenseLayerArgs, "units">);
-  constructor(options: DenseLayerArgs);
-  constructor(first: number | DenseLayerArgs, options: Rest<DenseLayerArgs, "units"> = {}) {
-    super(withKerasName(typeof first === "number" ? { ...options, units: first } : first, "Dense"));
+  constructor(units: number, options?: Rest<DenseArgs, "units">);
+  constructor(options: DenseArgs);
+  constructor(first: number | DenseArgs, options: Rest<DenseArgs, "units"> = {}) {
+    // Function activations are wrapped for tfjs by the registered class's constructor.
+    super(withKerasName(typeof first === "number" ? { ...options, units: first } : first, "Dense") as DenseLayerArgs);
   }
   /** Python `get_config()`, with its known fields typed. */
   override getConfig(): DenseConfig { return super.getConfig() as DenseConfig; }
@@ -77,13 +89,14 @@ export class Flatten extends registeredLayerClass<typeof TfFlatten>("Flatten") {
   override getConfig(): LayerConfig { return super.getConfig() as LayerConfig; }
 }
 
-type ActivationName = ActivationLayerArgs["activation"];
+type ActivationName = ActivationLayerArgs["activation"] | ActivationFunction;
 /** Python `Activation(activation, **kwargs)`. */
 export class Activation extends registeredLayerClass<typeof TfActivation>("Activation") {
-  constructor(activation: ActivationName, options?: Rest<ActivationLayerArgs, "activation">);
-  constructor(options: ActivationLayerArgs);
-  constructor(first: ActivationName | ActivationLayerArgs, options: Rest<ActivationLayerArgs, "activation"> = {}) {
-    super(withKerasName(typeof first === "string" ? { ...options, activation: first } : first, "Activation"));
+  constructor(activation: ActivationName, options?: Rest<ActivationArgs, "activation">);
+  constructor(options: ActivationArgs);
+  constructor(first: ActivationName | ActivationArgs, options: Rest<ActivationArgs, "activation"> = {}) {
+    const args = typeof first === "string" || typeof first === "function" ? { ...options, activation: first } : first;
+    super(withKerasName(args, "Activation") as ActivationLayerArgs);
   }
   /** Python `get_config()`, with its known fields typed. */
   override getConfig(): LayerConfig & { activation: string } { return super.getConfig() as LayerConfig & { activation: string }; }
@@ -102,13 +115,13 @@ export class Reshape extends registeredLayerClass<typeof TfReshape>("Reshape") {
 
 /** Python `Conv2D(filters, kernel_size, **kwargs)`. */
 export class Conv2D extends registeredLayerClass<typeof TfConv2D>("Conv2D") {
-  constructor(filters: number, kernelSize: number | number[], options?: Rest<ConvLayerArgs, "filters" | "kernelSize">);
-  constructor(options: ConvLayerArgs);
-  constructor(first: number | ConvLayerArgs, kernelSize?: number | number[], options: Rest<ConvLayerArgs, "filters" | "kernelSize"> = {}) {
+  constructor(filters: number, kernelSize: number | number[], options?: Rest<Conv2DArgs, "filters" | "kernelSize">);
+  constructor(options: Conv2DArgs);
+  constructor(first: number | Conv2DArgs, kernelSize?: number | number[], options: Rest<Conv2DArgs, "filters" | "kernelSize"> = {}) {
     if (typeof first === "number" && kernelSize === undefined) {
       throw new Error("Conv2D(filters, kernelSize) needs a kernel size, e.g. new keras.layers.Conv2D(32, 3) or new keras.layers.Conv2D(32, [3, 3]).");
     }
-    super(withKerasName(typeof first === "number" ? { ...options, filters: first, kernelSize: kernelSize! } : first, "Conv2D"));
+    super(withKerasName(typeof first === "number" ? { ...options, filters: first, kernelSize: kernelSize! } : first, "Conv2D") as ConvLayerArgs);
   }
   /** Python `get_config()`, with its known fields typed. */
   override getConfig(): Conv2DConfig { return super.getConfig() as Conv2DConfig; }
@@ -128,10 +141,10 @@ export class MaxPooling2D extends registeredLayerClass<typeof TfMaxPooling2D>("M
 
 /** Python `LSTM(units, **kwargs)`. */
 export class LSTM extends registeredLayerClass<typeof TfLSTM>("LSTM") {
-  constructor(units: number, options?: Rest<LSTMLayerArgs, "units">);
-  constructor(options: LSTMLayerArgs);
-  constructor(first: number | LSTMLayerArgs, options: Rest<LSTMLayerArgs, "units"> = {}) {
-    super(withKerasName(typeof first === "number" ? { ...options, units: first } : first, "LSTM"));
+  constructor(units: number, options?: Rest<LSTMArgs, "units">);
+  constructor(options: LSTMArgs);
+  constructor(first: number | LSTMArgs, options: Rest<LSTMArgs, "units"> = {}) {
+    super(withKerasName(typeof first === "number" ? { ...options, units: first } : first, "LSTM") as LSTMLayerArgs);
   }
   /** Python `get_config()`, with its known fields typed. */
   override getConfig(): LSTMConfig { return super.getConfig() as LSTMConfig; }

@@ -221,9 +221,10 @@ export class Layer extends tfl.layers.Layer {
   }
 
   /** Python `cls.from_config(config)`: `new this(config)`; tfjs's `fromConfig(cls, config)` also works. */
-  // The loose second overload lets a subclass declare Keras's own `static fromConfig(config)` without TS2417.
-  static override fromConfig(config: JsonObject | BaseLayerConfig): Layer;
-  static override fromConfig(...args: any[]): any;
+  static override fromConfig<L extends Layer>(this: new (config: never) => L, config: JsonObject | BaseLayerConfig): L;
+  // The Keras form comes first so `X.fromConfig(config)` is typed; the tfjs form takes `any` so a subclass may
+  // declare Keras's `static fromConfig(config: MyConfig): MyClass` without a type error.
+  static override fromConfig(clsOrConfig: any, ...rest: any[]): any;
   static override fromConfig(...args: unknown[]): unknown {
     if (typeof args[0] === "function") return new (args[0] as new (config: unknown) => unknown)(args[1]);
     return new (this as unknown as new (config: unknown) => unknown)(args[0]);

@@ -1,6 +1,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { toKerasConfig } from "../saving/keras-json/case-conversion.js";
+import { withFunctionActivations } from "./function-activation.js";
 import { prepareKerasConfig, withKerasClasses } from "../saving/keras-json/deserialize.js";
 import type { CustomObjectMap } from "../saving/keras-json/custom-objects.js";
 import type { JsonObject } from "../saving/keras-json/schema.js";
@@ -18,6 +19,11 @@ export function registeredLayerClass<C extends new (...args: never[]) => tfl.lay
   const tfjsClass = entry[0] as unknown as new (config: unknown) => tfl.layers.Layer;
   const tfjsFromConfig = entry[1] as unknown as (cls: unknown, config: unknown, ...rest: unknown[]) => unknown;
   const KerasFacing = class extends tfjsClass {
+    /** Activation options may be plain functions, as in Keras; tfjs gets them wrapped. */
+    constructor(args: unknown) {
+      super(withFunctionActivations(args));
+    }
+
     /** Python `layer.get_config()`: Keras's keys (`use_bias`, `kernel_initializer`...). */
     override getConfig(): tfc.serialization.ConfigDict {
       return toKerasConfig(super.getConfig()) as tfc.serialization.ConfigDict;

@@ -120,6 +120,8 @@ export class Model extends tfl.LayersModel {
   override save(path: string | tfc.io.IOHandler, options?: SaveModelOptions | tfc.io.SaveConfig): Promise<tfc.io.SaveResult> { return saveModelOrDelegate(this, super.save.bind(this), path, options); }
   /** Python `model.get_config()`: a plain object in Keras spelling (snake_case). */
   override getConfig(): JsonObject {
+    // Like Keras's Layer.get_config: a subclass that writes its own getConfig gets the base keys from super.getConfig().
+    if (isSubclassed(this) && this.getConfig !== Model.prototype.getConfig) return { name: this.name, trainable: this.trainable, dtype: "float32" };
     if (isSubclassed(this)) throw new Error(`${this.constructor.name} is a subclassed model: its configuration is its constructor's arguments, which only it knows. Override getConfig() to return them (and fromConfig if the constructor takes positional arguments), as in Keras.`);
     return kerasModelConfig(this, super.getConfig());
   }
@@ -132,9 +134,10 @@ export class Model extends tfl.LayersModel {
     return (returnString ? json : JSON.parse(json)) as string;
   }
   /** Python `Model.from_config(config)` (also tfjs's `fromConfig(cls, config)`). */
-  // The loose second overload lets a subclass declare Keras's own `static fromConfig(config)` without TS2417.
-  static override fromConfig(config: object, options?: FromConfigOptions): Model;
-  static override fromConfig(...args: any[]): any;
+  static override fromConfig<M extends Model>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;
+  // The Keras form comes first so `X.fromConfig(config)` is typed; the tfjs form takes `any` so a subclass may
+  // declare Keras's `static fromConfig(config: MyConfig): MyClass` without a type error.
+  static override fromConfig(clsOrConfig: any, ...rest: any[]): any;
   static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Model, "Functional", args, super.fromConfig.bind(this) as never); }
 
   /** Python `model.predict(x)`; a subclassed model is built from `x` first. */

@@ -123,9 +123,10 @@ export class Sequential extends tfl.Sequential {
     return (returnString ? json : JSON.parse(json)) as string;
   }
   /** Python `Sequential.from_config(config)` (also tfjs's `fromConfig(cls, config)`). */
-  // The loose second overload lets a subclass declare Keras's own `static fromConfig(config)` without TS2417.
-  static override fromConfig(config: object, options?: FromConfigOptions): Sequential;
-  static override fromConfig(...args: any[]): any;
+  static override fromConfig<M extends Sequential>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;
+  // The Keras form comes first so `X.fromConfig(config)` is typed; the tfjs form takes `any` so a subclass may
+  // declare Keras's `static fromConfig(config: MyConfig): MyClass` without a type error.
+  static override fromConfig(clsOrConfig: any, ...rest: any[]): any;
   static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Sequential, "Sequential", args, super.fromConfig.bind(this) as never); }
 }
 

@@ -116,13 +116,22 @@ export function buildSubclassed(model: tfl.LayersModel, inputShape: Shape, optio
   (model as unknown as { built: boolean }).built = true;
 }
 
+/**
+ * Builds a subclassed model for inputs of `inputShape` (batch axis first, its size ignored) by calling
+ * it once on zeros, as its first real call would. Loading uses it with the `build_config` Keras 3
+ * saves, so the weights exist before the file's values are assigned.
+ */
+export function buildSubclassedFor(model: tfl.LayersModel, inputShape: ReadonlyArray<number | null>, dtype: tfc.DataType = "float32"): void {
+  // Through apply, so the weights are named under the model's name scope as on a first call.
+  tfc.tidy(() => void model.apply(tfc.zeros([1, ...inputShape.slice(1).map((size) => size ?? 1)], dtype)));
+}
+
 /** Builds from the first batch of data given to fit/evaluate/predict, then applies a deferred compile. */
 export function ensureSubclassedBuilt(model: tfl.LayersModel, x: tfc.Tensor | tfc.Tensor[], compile: (options: never) => void): void {
   if (!isSubclassed(model)) return;
   if (!model.built) {
-    // Through apply, so the weights are named under the model's name scope as on a first call.
     const first = Array.isArray(x) ? x[0]! : x;
-    tfc.tidy(() => void model.apply(tfc.zeros([1, ...first.shape.slice(1)], first.dtype)));
+    buildSubclassedFor(model, first.shape, first.dtype);
   }
   const state = subclassState(model);
   if (state.pendingCompile !== undefined) {

@@ -6,6 +6,7 @@ import { readLegacyH5Layout, readSplitTextList, type SavedLayerWeights } from ".
 import { readKeras3Weights, readKerasArchive } from "../../formats/keras-archive/keras-archive.js";
 import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
 import { assignSavedWeights } from "./assign-weights.js";
+import { buildSubclassedFor, isSubclassed } from "../models/subclassed.js";
 import { deserializeKerasObject } from "./keras-json/deserialize.js";
 import type { CustomObjectMap } from "./keras-json/custom-objects.js";
 import { lossFromKerasConfig } from "./loss-config.js";
@@ -75,12 +76,35 @@ async function loadLegacyH5Model(path: string, options: LoadKerasModelOptions): 
 async function loadKerasArchiveModel(path: string, options: LoadKerasModelOptions): Promise<tfl.LayersModel> {
   const archive = await readKerasArchive(path);
   const model = await modelFromKerasConfig(archive.config, { ...options, source: path });
+  if (isSubclassed(model) && !model.built) buildFromBuildConfig(model, archive.config, archive.variables, path);
   assignKeras3Weights(model, archive.variables, path);
   const compileConfig = (archive.config as unknown as { compile_config?: unknown }).compile_config;
   if (options.compile !== false && isJsonObject(compileConfig)) {
     await compileAndRestore(model, compileConfig["optimizer"], compileConfig, path, () => keras3OptimizerState(archive.variables));
   }
   return model;
+}
+
+/**
+ * A subclassed model has no weights until it is called. Keras 3 saves the shape it was built for
+ * (`build_config: {input_shape}`) next to its config and builds it from that before assigning the
+ * weights; tskeras does the same (normalization drops `build_config`, so it is read here).
+ */
+function buildFromBuildConfig(model: tfl.LayersModel, config: KerasObjectConfig, variables: Map<string, Hdf5Array>, source: string): void {
+  const buildConfig = (config as unknown as { build_config?: JsonValue }).build_config;
+  const inputShape = isJsonObject(buildConfig) ? buildConfig["input_shape"] : undefined;
+  const isShape = Array.isArray(inputShape) && inputShape.length > 0 && inputShape.every((size) => size === null || (typeof size === "number" && Number.isInteger(size) && size >= 0));
+  if (isShape) {
+    buildSubclassedFor(model, inputShape as Array<number | null>);
+    return;
+  }
+  const saved = [...variables.keys()].filter((name) => name.startsWith("layers/"));
+  if (saved.length > 0) {
+    throw new Error(
+      `${source}: the ${config.class_name} model was saved with ${saved.length} layer variables but no usable build_config ({input_shape}), so its weights cannot be created before loading them. ` +
+        `Build the model yourself, then load the weights into it: const model = new ${config.class_name}(...); model.predict(sampleBatch); await model.loadWeights("${source}").`,
+    );
+  }
 }
 
 /**

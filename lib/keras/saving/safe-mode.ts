@@ -93,7 +93,9 @@ const modelClassNames = new Set(["Functional", "Sequential", "Model"]);
 function inspectFunction(name: string, module: string | null, where: string, objectName: string | null, findings: UnsafeFinding[]): void {
   if (nonModelingNames.has(name) || (module !== null && nonModelingModules.some((pattern) => pattern.test(module)))) {
     findings.push({ location: where, objectName, kind: "non-modeling-api", detail: `reference to ${module ?? "?"}.${name}, which is not a model building block` });
-  } else if (module !== null && !isKerasModule(module)) {
+  } else if (module !== null && module !== "builtins" && !isKerasModule(module)) {
+    // Keras 3 writes a user's plain function (a custom activation) with module "builtins": it is a name that
+    // only the loader's own custom objects resolve, so it reaches no code from the file.
     findings.push({ location: where, objectName, kind: "external-function", detail: `function ${name} from Python module ${module}, outside the Keras API` });
   }
 }

@@ -9,6 +9,7 @@ import { kerasModelJson, kerasVersion, keras3Version } from "./serialization.js"
 import { keras3ModelConfig } from "./keras-json/keras3-serialize.js";
 import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
 import { keras3LossConfig } from "./loss-config.js";
+import { isSubclassed } from "../models/subclassed.js";
 
 /** Options of {@link saveModel} (Python `model.save(filepath, include_optimizer=True)`). */
 export interface SaveModelOptions {
@@ -114,6 +115,15 @@ function legacyTrainingConfig(state: CompileState): string {
 }
 
 async function saveLegacyH5Model(model: tfl.LayersModel, path: string, options: SaveModelOptions): Promise<void> {
+  if (isSubclassed(model)) {
+    // tf.keras refuses the same way (save_model with save_format="h5"), before anything is written.
+    throw new Error(
+      `Cannot save ${model.constructor.name} to ${path}: saving a model to HDF5 format (.h5) requires a Functional or Sequential model. ` +
+        `It does not work for subclassed models, whose computation is the body of their call() method, which the file cannot hold. ` +
+        `Save it as a .keras archive (model.save("model.keras"), with getConfig() on the class), as a SavedModel directory (model.save("model_dir")), ` +
+        `or save only its weights (model.saveWeights("weights.h5")).`,
+    );
+  }
   const { kerasVersion, backend } = producer(model);
   const includeOptimizer = options.includeOptimizer !== false;
   const compileState = includeOptimizer ? compileStateOf(model) : null;

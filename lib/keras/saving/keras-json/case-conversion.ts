@@ -8,6 +8,7 @@
  * // { className: "Dense", config: { units: 2, useBias: false } }
  */
 import type { JsonValue } from "./schema.js";
+import { isBuiltinActivationName } from "../../layers/function-activation.js";
 
 /** `use_bias` → `useBias` (tfjs's spelling of keys and of enum values such as `channels_last`). */
 export function camelCase(text: string): string {
@@ -25,6 +26,9 @@ export function snakeCase(text: string): string {
 const endpointKeys = new Set(["inbound_nodes", "inboundNodes", "input_layers", "inputLayers", "output_layers", "outputLayers"]);
 /** Keys whose string values are names, never respelled. */
 const nameKeys = new Set(["name", "class_name", "className", "registered_name", "registeredName", "module"]);
+
+/** tfjs keys holding activations. */
+const activationKeys = new Set(["activation", "recurrentActivation"]);
 
 /** Decides whether a `{class_name, config}` object's config is a custom class's, kept verbatim. */
 export type IsVerbatim = (className: string) => boolean;
@@ -51,7 +55,12 @@ export function toTfjsConfig(value: JsonValue, isVerbatim: IsVerbatim = () => fa
 export function toKerasConfig(value: unknown, isVerbatim: IsVerbatim = () => false, key?: string): JsonValue {
   if (value === null || value === undefined) return null;
   if (typeof value === "number" || typeof value === "boolean") return value;
-  if (typeof value === "string") return key !== undefined && nameKeys.has(key) ? value : snakeCase(value);
+  if (typeof value === "string") {
+    if (key !== undefined && nameKeys.has(key)) return value;
+    // A user's activation function is written by its own name (`scaledTanh`, `MyPkg>fn`); tfjs's built-ins are respelled (`hardSigmoid` → `hard_sigmoid`).
+    if (key !== undefined && activationKeys.has(key) && !isBuiltinActivationName(snakeCase(value))) return value;
+    return snakeCase(value);
+  }
   if (Array.isArray(value)) {
     return value.map((item, index) => (index === 0 && typeof item === "string" && key !== undefined && endpointKeys.has(key) ? item : toKerasConfig(item, isVerbatim, key)));
   }

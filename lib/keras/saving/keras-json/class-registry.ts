@@ -10,6 +10,8 @@ export interface UnknownClass {
   className: string;
   registeredName: string | null;
   module: string | null;
+  /** A class (default) or a function (an activation saved by name). */
+  kind?: "class" | "function";
 }
 
 /** Error raised when a config names a class that is neither built in nor registered. */
@@ -19,16 +21,24 @@ export class UnknownKerasClassError extends Error {
   /** @param source the file the config came from, named at the start of the message */
   constructor(unknownClasses: UnknownClass[], source?: string) {
     const first = unknownClasses[0]!;
-    const names = unknownClasses.map((entry) => `"${entry.className}"${entry.registeredName ? ` (registered in Python as "${entry.registeredName}")` : ""}`).join(", ");
-    const packageName = first.registeredName?.includes(">") ? first.registeredName.split(">")[0] : "Custom";
+    const describe = (entry: UnknownClass) =>
+      `${entry.kind === "function" ? "activation function" : "class"} "${entry.className}"${entry.registeredName && entry.registeredName !== entry.className ? ` (registered in Python as "${entry.registeredName}")` : ""}`;
+    const names = unknownClasses.map(describe).join(", ");
+    // A saved `package>name` is registered back as package and name; the object is known by the whole string.
+    const [packageName, bareName] = (first.registeredName ?? first.className).includes(">") ? (first.registeredName ?? first.className).split(">", 2) as [string, string] : ["Custom", first.className];
+    const key = /^[A-Za-z_$][\w$]*$/.test(first.className) ? first.className : JSON.stringify(first.className);
+    const function_ = first.kind === "function";
+    const object = function_ ? "myFunction" : "MyClass";
     super(
-      `${source ? `${source}: ` : ""}Cannot rebuild the model: unknown class ${names}. tskeras only rebuilds classes it knows or that you register. ` +
-        `Write a TypeScript class for it and make it known in one of three ways: ` +
-        `pass it in the customObjects argument (keras.models.loadModel(path, { customObjects: { ${first.className}: MyClass } }), ` +
-        `keras.models.modelFromJSON(json, { ${first.className}: MyClass }), keras.Model.fromConfig(config, { customObjects: { ${first.className}: MyClass } })), ` +
-        `run the call inside keras.utils.customObjectScope({ ${first.className}: MyClass }, () => ...), ` +
-        `or register it once with keras.saving.registerKerasSerializable({ package: "${packageName}", name: "${first.className}" })(MyClass). ` +
-        `The variables and config can still be read without the class: inspectFile(path).`,
+      `${source ? `${source}: ` : ""}Cannot rebuild the model: unknown ${names}. tskeras only rebuilds ${function_ ? "functions and classes" : "classes"} it knows or that you register. ` +
+        (function_
+          ? `Write the function in TypeScript (function myFunction(x: tf.Tensor): tf.Tensor { ... }) and make it known under its saved name in one of three ways: `
+          : `Write a TypeScript class for it and make it known in one of three ways: `) +
+        `pass it in the customObjects argument (keras.models.loadModel(path, { customObjects: { ${key}: ${object} } }), ` +
+        `keras.models.modelFromJSON(json, { ${key}: ${object} }), keras.Model.fromConfig(config, { customObjects: { ${key}: ${object} } })), ` +
+        `run the call inside keras.utils.customObjectScope({ ${key}: ${object} }, () => ...), ` +
+        `or register it once with keras.saving.registerKerasSerializable({ package: "${packageName}", name: "${bareName}" })(${object}). ` +
+        `The variables and config can still be read without ${function_ ? "it" : "the class"}: inspectFile(path).`,
     );
     this.name = "UnknownKerasClassError";
     this.unknownClasses = unknownClasses;

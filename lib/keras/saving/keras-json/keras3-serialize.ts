@@ -12,6 +12,7 @@
 import * as tfl from "@tensorflow/tfjs-layers";
 import { kerasModelJson } from "../serialization.js";
 import { isBuiltinClassName } from "./serialize.js";
+import { isBuiltinActivationName } from "../../layers/function-activation.js";
 import { isJsonObject, isKerasObject, type JsonObject, type JsonValue } from "./schema.js";
 
 type Layer = tfl.LayersModel["layers"][number];
@@ -220,8 +221,19 @@ function keras3LayerConfig(className: string, keras2: JsonObject): JsonObject {
     if (!keys.includes("activity_regularizer") && keras2["activity_regularizer"] != null) base["activity_regularizer"] = keras2["activity_regularizer"];
     for (const key of keys) rest[key] = key in keras2 ? keras2[key]! : (keras3Defaults[key] ?? null);
   }
-  for (const [key, value] of Object.entries(rest)) rest[key] = nestedObject(key, value);
+  for (const [key, value] of Object.entries(rest)) rest[key] = activationKeys.has(key) ? keras3Activation(value) : nestedObject(key, value);
   return { ...base, ...rest };
+}
+
+const activationKeys = new Set(["activation", "recurrent_activation"]);
+
+/**
+ * Keras 3 writes a built-in activation as its name and a user's function as a function object
+ * (`keras.activations.serialize`): module "builtins", the function's (registered) name as config.
+ */
+function keras3Activation(value: JsonValue): JsonValue {
+  if (typeof value !== "string" || isBuiltinActivationName(value)) return value;
+  return { module: "builtins", class_name: "function", config: value, registered_name: "function" };
 }
 
 /** Initializers, regularizers and constraints as Keras 3 objects with their public module. */
