@@ -78,7 +78,12 @@ function withLossNames(model: tfl.LayersModel, trainingConfig: tfc.io.TrainingCo
   const loss = trainingConfig.loss as unknown;
   const unnamed = typeof loss === "object" && loss !== null && !Array.isArray(loss) && Object.keys(loss).length === 0;
   if (!unnamed) return trainingConfig;
-  const state = compileStateOf(model);
+  let state: ReturnType<typeof compileStateOf>;
+  try {
+    state = compileStateOf(model);
+  } catch {
+    return trainingConfig; // an anonymous loss function has no name to write; tfjs's `{}` stays
+  }
   if (!state) return trainingConfig;
   const nameOf = (entry: string | JsonObject): string | undefined => {
     if (typeof entry === "string") return entry;
