@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
@@ -20,7 +21,8 @@ export class Checkpoint {
   readonly saveCounter: tfc.Variable;
 
   constructor(private readonly objects: Record<string, unknown>) {
-    this.saveCounter = tfc.variable(tfc.scalar(0, "int32"), false, `save_counter_${Math.random().toString(36).slice(2)}`, "int32");
+    // The engine wants a unique name; not from Math.random, which keras.utils.setRandomSeed makes repeat.
+    this.saveCounter = tfc.variable(tfc.scalar(0, "int32"), false, `save_counter_${randomUUID()}`, "int32");
   }
 
   private tree(forRestore: boolean): Trackable {
