@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inspect } from "node:util";
 import { before, describe, it } from "node:test";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
@@ -117,6 +118,12 @@ describe("tf.Module (doc: Introduction to modules)", () => {
     assert.deepEqual(model.submodules, [model.dense1, model.dense2]);
     // Docs output: b:0 (3,), w:0 (3, 3), b:0 (2,), w:0 (3, 2).
     assert.deepEqual(model.variables.map((v) => [v.name.replace(/_\d+:0$/, ":0"), v.shape]), [["b:0", [3]], ["w:0", [3, 3]], ["b:0", [2]], ["w:0", [3, 2]]]);
+  });
+
+  it("modules print as <Class 'name'> in console.log and cell results, also inside lists", () => {
+    const model = new SequentialModule({ name: "the_model" });
+    assert.equal(inspect(model), "<SequentialModule 'the_model'>");
+    assert.equal(inspect(model.submodules), "[ <Dense 'dense'>, <Dense 'dense'> ]");
   });
 
   it("arrays and plain objects of modules and variables are looked into", () => {
