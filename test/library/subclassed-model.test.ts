@@ -115,6 +115,23 @@ describe("subclassed keras.Model", () => {
     assert.equal(functional.submodules[1], dense);
   });
 
+  it("saved to .keras and loaded back (built from build_config before its weights are set): same predictions", async () => {
+    class SavableSequentialModel extends MySequentialModel {
+      override getConfig(): tfc.serialization.ConfigDict {
+        return { name: this.name };
+      }
+    }
+    const model = new SavableSequentialModel({ name: "the_model" });
+    const input = tfc.tensor([[2, 2, 2], [1, -1, 0.5]]);
+    const expected = model.apply(input).arraySync();
+    const path = join(folder(), "exname_of_file.keras");
+    await model.save(path);
+    const loaded = await keras.models.loadModel(path, { customObjects: { SavableSequentialModel } });
+    assert.ok(loaded instanceof SavableSequentialModel);
+    assert.equal(loaded.name, "the_model");
+    assert.deepEqual((loaded.apply(input) as tfc.Tensor).arraySync(), expected);
+  });
+
   it("compile before the first call, then fit/evaluate/predict train it end to end", async () => {
     const model = new SubclassedModel(1);
     model.compile({ optimizer: "adam", loss: "mse" });

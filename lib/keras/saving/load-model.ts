@@ -6,6 +6,7 @@ import { readLegacyH5Layout, readSplitTextList, type SavedLayerWeights } from ".
 import { readKeras3Weights, readKerasArchive } from "../../formats/keras-archive/keras-archive.js";
 import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
 import { assignSavedWeights } from "./assign-weights.js";
+import { isSubclassed } from "../models/subclassed.js";
 import { deserializeKerasObject } from "./keras-json/deserialize.js";
 import type { CustomObjectMap } from "./keras-json/custom-objects.js";
 import { lossFromKerasConfig } from "./loss-config.js";
@@ -75,12 +76,26 @@ async function loadLegacyH5Model(path: string, options: LoadKerasModelOptions): 
 async function loadKerasArchiveModel(path: string, options: LoadKerasModelOptions): Promise<tfl.LayersModel> {
   const archive = await readKerasArchive(path);
   const model = await modelFromKerasConfig(archive.config, { ...options, source: path });
+  buildFromConfig(model, (archive.config as unknown as { build_config?: unknown }).build_config);
   assignKeras3Weights(model, archive.variables, path);
   const compileConfig = (archive.config as unknown as { compile_config?: unknown }).compile_config;
   if (options.compile !== false && isJsonObject(compileConfig)) {
     await compileAndRestore(model, compileConfig["optimizer"], compileConfig, path, () => keras3OptimizerState(archive.variables));
   }
   return model;
+}
+
+/**
+ * Keras 3's `build_from_config`: a subclassed model has no weights until it is called, so it is
+ * called once on zeros of the saved input shape (`build_config.input_shape`) before its weights
+ * are assigned. Other models are built by their config already.
+ */
+function buildFromConfig(model: tfl.LayersModel, buildConfig: unknown): void {
+  if (!isSubclassed(model) || model.built || !isJsonObject(buildConfig)) return;
+  const shape = buildConfig["input_shape"];
+  if (!Array.isArray(shape) || !shape.every((size) => size === null || typeof size === "number")) return;
+  // Through apply, as a first call: the weights are named under the model's scope.
+  tfc.tidy(() => void model.apply(tfc.zeros((shape as Array<number | null>).map((size) => size ?? 1))));
 }
 
 /**

@@ -12,6 +12,7 @@ import { deserializeKerasObject, type DeserializeOptions } from "./keras-json/de
 import { registerCustomObject, registeredNameOf, registeredObject, withCustomObjectScope, type CustomObject, type CustomObjectMap } from "./keras-json/custom-objects.js";
 import { kerasConfigOf, serializeKerasObject, type SerializableObject } from "./keras-json/serialize.js";
 import { isKerasObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
+import { isSubclassed } from "../models/subclassed.js";
 
 export type { CustomObject, CustomObjectMap, DeserializeOptions };
 
@@ -62,7 +63,9 @@ export function modelFromConfigArguments(cls: unknown, base: unknown, className:
 /** The class name Keras writes for a model: Keras 2 calls graph models `Functional`. */
 function modelClassName(model: tfl.LayersModel): string {
   const className = model.getClassName();
-  return className === "Model" ? "Functional" : className;
+  if (className !== "Model") return className;
+  // An unregistered subclassed model is no graph: Keras writes its class name (loading then needs customObjects).
+  return isSubclassed(model) ? model.constructor.name : "Functional";
 }
 
 /** Python `model.to_json()`: `{class_name, config, keras_version, backend}` as a JSON string. */
