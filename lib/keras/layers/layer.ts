@@ -5,6 +5,7 @@ import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js"
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers.js";
 import { Variable, withNameScope } from "../../tf/variable.js";
 import { snakeCase, uniqueName } from "../naming.js";
+import { layerRepr, submodulesOf } from "./submodules.js";
 import { attributeEntries, markInfrastructure, trackedChildren, trackedLayers, trackedVariables } from "../../saving/attribute-tracking.js";
 import type { JsonObject } from "../saving/keras-json/schema.js";
 
@@ -170,6 +171,16 @@ export class Layer extends tfl.layers.Layer {
   /** Python `layer.variables`: same as `weights`. */
   get variables(): tfl.LayerVariable[] {
     return this.weights;
+  }
+
+  /** Python `layer.submodules`: the layers inside this one, recursively. */
+  get submodules(): tfl.layers.Layer[] {
+    return submodulesOf(this);
+  }
+
+  /** Keras's repr, `<MyLayer name=my_layer, built=True>`, instead of tfjs's internals. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return layerRepr(this);
   }
 
   /** The checkpoint children, by attribute name (Keras's object tracking); addWeight names fill gaps. */
