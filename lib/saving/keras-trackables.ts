@@ -24,6 +24,8 @@ export interface ModelTrackables {
   root: Trackable;
   /** The node of each model weight, keyed by the LayerVariable (for optimizer slots). */
   variableNodes: Map<tfl.LayerVariable, Trackable>;
+  /** The node of each layer (and nested model) in the tree, the model's own included (SavedModel metadata). */
+  layerNodes: Map<tfl.layers.Layer, Trackable>;
 }
 
 /**
@@ -93,13 +95,16 @@ function modelGraph(model: tfl.LayersModel, nodes: Map<tfl.LayerVariable, Tracka
 /** The saveable tree of a Keras model, named as tf.keras 2 names it in TF-format checkpoints. */
 export function modelTrackables(model: tfl.LayersModel, options: { includeOptimizer?: boolean; forRestore?: boolean } = {}): ModelTrackables {
   const variableNodes = new Map<tfl.LayerVariable, Trackable>();
-  const root = modelGraph(model, variableNodes, new Map());
+  const memo = new Map<tfl.layers.Layer, Trackable>();
+  const root = modelGraph(model, variableNodes, memo);
   const optimizer = (model as unknown as { optimizer?: tfc.Optimizer }).optimizer;
   if (options.includeOptimizer !== false && optimizer) {
     const trainable = model.trainableWeights.map((weight) => variableNodes.get(weight)).filter((node): node is Trackable => node !== undefined);
     root.children.push({ name: "optimizer", node: optimizerTrackable(optimizer, trainable, options.forRestore === true) });
   }
-  return { root, variableNodes };
+  const layerNodes = new Map([...memo].filter(([object]) => object instanceof tfl.layers.Layer));
+  layerNodes.set(model, root);
+  return { root, variableNodes, layerNodes };
 }
 
 interface SlotEntry {

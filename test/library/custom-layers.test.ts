@@ -143,6 +143,33 @@ describe("keras.layers.Layer: custom layers as the docs write them", () => {
     assert.equal(copy.name, layer.name);
   });
 
+  it("a subclass may declare Keras's one-argument static fromConfig(config); loading calls it", () => {
+    // Positional constructor arguments need their own fromConfig, as in Keras; this must also type-check.
+    let calls = 0;
+    class Scaled extends keras.layers.Layer {
+      constructor(readonly factor: number, options: keras.layers.LayerArgs = {}) {
+        super(options);
+      }
+      override call(inputs: tfc.Tensor): tfc.Tensor {
+        return tfc.mul(inputs, this.factor);
+      }
+      override getConfig(): tfc.serialization.ConfigDict {
+        return { ...super.getConfig(), factor: this.factor };
+      }
+      static override fromConfig(config: { factor: number; name?: string }): Scaled {
+        calls += 1;
+        return new Scaled(config.factor, { name: config.name });
+      }
+    }
+    const input = keras.Input({ shape: [2] });
+    const model = new keras.Model(input, new Scaled(3).apply(input) as tfl.SymbolicTensor);
+    const copy = keras.models.modelFromJSON(model.toJSON(), { Scaled });
+    assert.equal(calls, 1);
+    const layer = copy.layers.find((candidate) => candidate instanceof Scaled) as Scaled | undefined;
+    assert.equal(layer?.factor, 3);
+    assert.deepEqual(Array.from((copy.predict(tfc.tensor2d([[1, -2]])) as tfc.Tensor).dataSync()), [3, -6]);
+  });
+
   it("works in Sequential and functional models (output shape found by running call), with fit", async () => {
     const inputs = keras.Input({ shape: [3] });
     const hidden: tfl.SymbolicTensor = new LazyLinear({ units: 4 }).apply(inputs);

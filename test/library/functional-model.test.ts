@@ -50,4 +50,23 @@ describe("keras.Model (functional)", () => {
     ].join("\n");
     assert.equal(model.summaryData().text, expected);
   });
+
+  it("Sequential(functional.layers) drops the InputLayer, as Keras lists it (the guide's transfer-learning cell)", () => {
+    const inputs = keras.Input({ shape: [784], name: "digits" });
+    const hidden1 = new keras.layers.Dense(64, { activation: "relu" }).apply(inputs) as tfl.SymbolicTensor;
+    const hidden2 = new keras.layers.Dense(64, { activation: "relu" }).apply(hidden1) as tfl.SymbolicTensor;
+    const pretrained = new keras.Model(inputs, new keras.layers.Dense(10).apply(hidden2) as tfl.SymbolicTensor);
+    const extracted: tfl.layers.Layer[] = pretrained.layers.slice(0, -1);
+    assert.equal(extracted[0]!.getClassName(), "InputLayer");
+    const head = new keras.layers.Dense(5);
+    const model = new keras.Sequential([...extracted, head]);
+    assert.deepEqual(model.layers.map((layer) => layer.getClassName()), ["Dense", "Dense", "Dense"]);
+    assert.equal(model.layers[0], pretrained.layers[1], "the layers are shared with the pretrained model");
+    assert.equal(model.countParams(), 784 * 64 + 64 + 64 * 64 + 64 + 64 * 5 + 5);
+    assert.ok(!model.summaryData().text.includes("InputLayer"));
+    const x = tfc.randomNormal([3, 784]);
+    const trunk = new keras.Model(inputs, hidden2);
+    const expected = head.apply(trunk.predict(x) as tfc.Tensor) as tfc.Tensor;
+    assert.ok(tfc.max(tfc.abs(tfc.sub(model.predict(x) as tfc.Tensor, expected))).dataSync()[0]! < 1e-6);
+  });
 });

@@ -82,8 +82,22 @@ test("inputSignature is enforced, a function without one traces once per new sha
   assert.deepEqual(Object.keys(result), ["sum", "mean"]);
   assert.deepEqual([result["sum"]!.arraySync(), result["mean"]!.arraySync()], [12, 3]);
 
-  const pooled = tf.function((x: tfc.Tensor) => tf.maxPool(x as tfc.Tensor4D, 2, 2, "valid"), { inputSignature: [new tf.TensorSpec([1, 4, 4, 1])] }).getConcreteFunction;
-  assert.throws(() => pooled(), /cannot trace the tfjs kernel "MaxPool"/);
+  const cumulative = tf.function((x: tfc.Tensor) => tfc.cumsum(x), { inputSignature: [new tf.TensorSpec([4])] }).getConcreteFunction;
+  assert.throws(() => cumulative(), /cannot trace the tfjs kernel "Cumsum"/);
+});
+
+test("an open batch size stays open: a reshape from x.shape[0] becomes -1, the output spec is [null], and 12 rows give 12 results", () => {
+  const rowSums = tf.function((x: tfc.Tensor) => tf.sum(tf.reshape(x, [x.shape[0]!, 6]), 1), { inputSignature: [new tf.TensorSpec([null, 2, 3])] });
+  const concrete = rowSums.getConcreteFunction();
+  assert.deepEqual(concrete.outputSpecs.map((spec) => spec.shape), [[null]]);
+  const reshapeTarget = concrete.traced.definition.node_def.find((node) => node.name === "Reshape/shape")!.attr["value"]!.tensor!.int_val;
+  assert.deepEqual(reshapeTarget, [-1, 6]);
+  const rows = Array.from({ length: 12 }, (_, row) => [[row, 1, 2], [3, 4, -row]]);
+  // Each row sums to 10 (row and -row cancel): computed by hand, not by the function.
+  assert.deepEqual((concrete(tfc.tensor(rows)) as tfc.Tensor).arraySync(), rows.map(() => 10));
+  // A kernel fed a constant made from the stand-in size cannot stay open: refused, naming the kernel.
+  const addsRowCount = tf.function((x: tfc.Tensor) => tf.add(x, tfc.fill([x.shape[0]!, 3], x.shape[0]!)), { inputSignature: [new tf.TensorSpec([null, 3])] });
+  assert.throws(() => addsRowCount.getConcreteFunction(), /an attribute of the kernel "Fill".*depends on the size of an input dimension the signature leaves open/);
 });
 
 test("the modules guide: saved with tf.savedModel.save, reloaded in a fresh process without the class, both traced signatures identical", async () => {

@@ -5,6 +5,7 @@ import { withFunctionActivations } from "./function-activation.js";
 import { prepareKerasConfig, withKerasClasses } from "../saving/keras-json/deserialize.js";
 import type { CustomObjectMap } from "../saving/keras-json/custom-objects.js";
 import type { JsonObject } from "../saving/keras-json/schema.js";
+import { markLibraryClass } from "../library-classes.js";
 
 /**
  * tfjs-layers exports its layer classes only through factories (`tf.layers.dense`), but every class
@@ -41,6 +42,7 @@ export function registeredLayerClass<C extends new (...args: never[]) => tfl.lay
   };
   Object.defineProperty(KerasFacing.fromConfig, "pythonStyle", { value: true });
   Object.defineProperty(KerasFacing, "name", { value: className });
+  markLibraryClass(KerasFacing);
   return KerasFacing as unknown as WithTypedApply<C>;
 }
 

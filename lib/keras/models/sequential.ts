@@ -1,4 +1,5 @@
 import { kerasModelConfig, sequentialConfigWithInputLayer, modelFromConfigArguments, modelToJSON, type FromConfigOptions } from "../saving/serialization.js";
+import { markLibraryClass } from "../library-classes.js";
 import type { JsonObject } from "../saving/keras-json/schema.js";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { renderModelSummary, type ModelSummaryData } from "../../display/renderers/model-summary.js";
@@ -18,6 +19,10 @@ export interface SequentialOptions {
 
 /** What Keras 2 accepts as a Sequential item: a layer, or a `keras.Input(...)` tensor fixing the input shape. */
 export type SequentialItem = tfl.layers.Layer | tfl.SymbolicTensor;
+
+function isInputLayer(item: tfl.layers.Layer): boolean {
+  return item.getClassName() === "InputLayer" && item.inboundNodes.length === 1;
+}
 
 /**
  * A linear stack of layers (Python `keras.Sequential`).
@@ -40,14 +45,18 @@ export class Sequential extends tfl.Sequential {
   private pendingInput: tfl.SymbolicTensor | undefined;
 
   private addItem(item: SequentialItem): void {
-    if (item instanceof tfl.SymbolicTensor) {
-      // Keras 2 allows `Sequential([keras.Input(shape), ...])`; like Keras, the InputLayer is not listed in `layers`.
-      if (this.layers.length > 0 || this.pendingInput) throw new Error("keras.Input(...) can only be the first item of a Sequential model; move it to the front of the list.");
-      this.pendingInput = item;
+    if (item instanceof tfl.SymbolicTensor || isInputLayer(item)) {
+      // Keras 2 allows `Sequential([keras.Input(shape), ...])` and `Sequential(functional.layers)`, whose first
+      // item is an InputLayer; like Keras, the InputLayer is not listed in `layers` (nor in the summary).
+      if (this.layers.length > 0 || this.pendingInput) throw new Error("keras.Input(...) or an InputLayer can only be the first item of a Sequential model; move it to the front of the list.");
+      this.pendingInput = item instanceof tfl.SymbolicTensor ? item : item.inboundNodes[0]!.outputTensors[0]!;
       return;
     }
     if (this.pendingInput) {
-      item.apply(this.pendingInput); // connects the layer, so tfjs takes the model's input from it
+      // Connect the layer to the input, so tfjs takes the model's input from it; a layer taken from a
+      // functional model may already be connected to exactly that input.
+      const connected = item.inboundNodes.length === 1 && item.inboundNodes[0]!.inputTensors[0] === this.pendingInput;
+      if (!connected) item.apply(this.pendingInput);
       this.pendingInput = undefined;
     }
     this.add(item);
@@ -117,7 +126,9 @@ export class Sequential extends tfl.Sequential {
   static override fromConfig<M extends Sequential>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;
   // The Keras form comes first so `X.fromConfig(config)` is typed; the tfjs form takes `any` so a subclass may
   // declare Keras's `static fromConfig(config: MyConfig): MyClass` without a type error.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   static override fromConfig(clsOrConfig: any, ...rest: any[]): any;
   static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Sequential, "Sequential", args, super.fromConfig.bind(this) as never); }
 }
+
+// Users subclass it; it is not itself a user class (see library-classes.ts).
+markLibraryClass(Sequential);

@@ -29,7 +29,10 @@ export function modelConfig(model: SerializableObject): JsonObject {
 
 /** Respells tfjs's model config (from `super.getConfig()`) the Keras way. */
 export function kerasModelConfig(model: tfl.LayersModel, tfjsConfig: object): JsonObject {
-  return kerasConfigOf({ getClassName: () => model.getClassName(), getConfig: () => tfjsConfig });
+  // The config comes from tfjs's own Sequential/Model getConfig whatever a subclass is called, so it is
+  // respelled as theirs (a user class's name would keep tfjs's `className` keys in the saved file).
+  const configOf = model instanceof tfl.Sequential ? "Sequential" : "Model";
+  return kerasConfigOf({ getClassName: () => configOf, getConfig: () => tfjsConfig });
 }
 
 /**

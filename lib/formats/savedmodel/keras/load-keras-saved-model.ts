@@ -12,7 +12,7 @@
  * ```
  */
 import * as tfc from "@tensorflow/tfjs-core";
-import type * as tfl from "@tensorflow/tfjs-layers";
+import * as tfl from "@tensorflow/tfjs-layers";
 import { loadCheckpoint } from "../../checkpoint/index.js";
 import { restoreCheckpoint } from "../../../saving/checkpoint.js";
 import { modelTrackables } from "../../../saving/keras-trackables.js";
@@ -23,14 +23,22 @@ import type { KerasObjectConfig } from "../../../keras/saving/keras-json/schema.
 import { kerasMetadataEntries } from "../keras-metadata.js";
 import { readSavedModelDirectory } from "../saved-model-directory.js";
 import { UnknownKerasClassError } from "../../../keras/saving/keras-json/class-registry.js";
+import { resolveCustomObject } from "../../../keras/saving/keras-json/custom-objects.js";
 import { reviveKerasSavedModel } from "./revived-model.js";
 
 /** What the root node's metadata JSON holds (tf-keras 2 writes these keys). */
 interface RootMetadata {
+  name?: unknown;
   class_name?: string;
+  registered_name?: string;
   config?: unknown;
   model_config?: KerasObjectConfig;
   training_config?: TrainingConfig | null;
+  /** False for subclassed models (their architecture is their `call`, not a graph config). */
+  is_graph_network?: boolean;
+  /** What a subclassed model was built for (batch first). */
+  build_input_shape?: Array<number | null> | { class_name: string; items: Array<number | null> } | null;
+  input_dtype?: string;
 }
 
 interface TrainingConfig {
@@ -50,7 +58,10 @@ export async function loadKerasSavedModel(directory: string, options: LoadKerasM
   const root = kerasMetadataEntries(files.kerasMetadata).find((entry) => entry.nodePath === "root");
   const metadata = root?.metadata as RootMetadata | undefined;
   const config = metadata?.model_config ?? (metadata?.class_name !== undefined ? ({ class_name: metadata.class_name, config: metadata.config } as KerasObjectConfig) : undefined);
-  const name = typeof (metadata as { name?: unknown } | undefined)?.name === "string" ? (metadata as { name: string }).name : "revived_model";
+  const name = typeof metadata?.name === "string" ? metadata.name : "revived_model";
+  if (metadata?.is_graph_network === false && !["Sequential", "Functional", "Model"].includes(metadata.class_name ?? "")) {
+    return loadSubclassedModel(directory, files.variablesPrefix, metadata, name, options);
+  }
   if (config === undefined) {
     // A subclassed model saved without get_config: only its saved forward pass can come back.
     return reviveKerasSavedModel(directory, { name, originalClassName: metadata?.class_name ?? "Model", reason: "Its root node has no model config (a subclassed model saved without getConfig)." });
@@ -64,12 +75,55 @@ export async function loadKerasSavedModel(directory: string, options: LoadKerasM
     const classes = error.unknownClasses.map((entry) => entry.className).join(", ");
     return reviveKerasSavedModel(directory, { name, originalClassName: config.class_name, reason: `Class ${classes} is not registered.` });
   }
+  await restoreSavedState(model, metadata, files.variablesPrefix, directory);
+  return model;
+}
+
+/** Compiles the model as saved, then restores its variables and optimizer state from `variables/`. */
+async function restoreSavedState(model: tfl.LayersModel, metadata: RootMetadata | undefined, variablesPrefix: string, directory: string): Promise<void> {
   const training = metadata?.training_config;
   if (training) compileFromTrainingConfig(model, training, directory);
   // Edge names from the root are the same as in tf-keras TF-format checkpoints.
-  const status = await restoreCheckpoint(modelTrackables(model, { forRestore: true }).root, loadCheckpoint(files.variablesPrefix));
+  const status = await restoreCheckpoint(modelTrackables(model, { forRestore: true }).root, loadCheckpoint(variablesPrefix));
   status.assertExistingObjectsMatched();
-  return model;
+}
+
+/**
+ * A subclassed model (`class CustomModel extends keras.Model { call(x) {...} }`): with its class
+ * available (registered or in customObjects) it is rebuilt as that class, from its config when
+ * saved (the class defines getConfig) or with no constructor arguments, then built by one call on
+ * an input of the saved shape, compiled and restored. Without the class, or when the class needs
+ * constructor arguments no config recorded, it comes back as a revived model running the saved
+ * forward pass, as tf-keras does.
+ */
+async function loadSubclassedModel(directory: string, variablesPrefix: string, metadata: RootMetadata, name: string, options: LoadKerasModelOptions): Promise<tfl.LayersModel> {
+  const className = metadata.class_name ?? "Model";
+  const registeredName = typeof metadata.registered_name === "string" ? metadata.registered_name : null;
+  const cls = resolveCustomObject(registeredName, className, options.customObjects);
+  if (cls === undefined) return reviveKerasSavedModel(directory, { name, originalClassName: className, reason: `Class ${className} is not registered.` });
+  let model: unknown;
+  if (metadata.config !== undefined) {
+    model = await modelFromKerasConfig({ class_name: className, config: decodeJsonExtensions(metadata.config) as KerasObjectConfig["config"], ...(registeredName ? { registered_name: registeredName } : {}) } as KerasObjectConfig, { source: directory, ...options });
+  } else if ((cls as { length: number }).length > 0) {
+    const reason = `${className} was saved without getConfig and its constructor takes arguments, so it cannot be rebuilt from the class.`;
+    console.warn(`${directory}: ${reason} Returning a revived model that runs the saved forward pass; add getConfig() to ${className} to get the class back.`);
+    return reviveKerasSavedModel(directory, { name, originalClassName: className, reason });
+  } else {
+    model = new (cls as new () => unknown)();
+    // Keras passes the saved name back in the config; weights are named under it once built.
+    if (model instanceof tfl.LayersModel) (model as { name: string }).name = name;
+  }
+  if (!(model instanceof tfl.LayersModel)) throw new Error(`${directory}: the class ${className} made a ${String((model as object | null)?.constructor?.name)}, not a keras.Model.`);
+  const built: tfl.LayersModel = model;
+  if (!built.built) {
+    const saved = metadata.build_input_shape;
+    const shape = Array.isArray(saved) ? saved : saved?.items;
+    if (!Array.isArray(shape)) throw new Error(`${directory}: the saved ${className} records no build_input_shape, so it cannot be built before its variables are restored. Build it yourself (model.apply(x)) and load the weights with model.loadWeights("${directory}/variables/variables").`);
+    const dtype = (metadata.input_dtype ?? "float32") as tfc.DataType;
+    tfc.tidy(() => void built.apply(tfc.zeros([1, ...shape.slice(1).map((size) => size ?? 1)], dtype)));
+  }
+  await restoreSavedState(built, metadata, variablesPrefix, directory);
+  return built;
 }
 
 /** Compiles like tf-keras's `compile_args_from_training_config` for the common cases. */

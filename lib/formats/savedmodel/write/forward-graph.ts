@@ -229,6 +229,41 @@ export function forwardFunction(model: tfl.LayersModel, functionName: string): F
   };
 }
 
+/**
+ * The forward pass of a subclassed model (`call` is user code): `call` is traced over tfjs ops on
+ * an input of the shape it was built for, with the batch size left open (`-1`), so the graph
+ * accepts any batch. Keras names the serving input `input_1` and the outputs `output_1`, ...
+ */
+export function subclassedForwardFunction(model: tfl.LayersModel, functionName: string): ForwardFunction {
+  const input = model.inputs[0];
+  if (input === undefined || model.inputs.length !== 1) {
+    throw new Error(`${model.name}: a subclassed model is written into a SavedModel from one call on one input; call it (or fit/predict) on a tensor before saving.`);
+  }
+  const inputName = "input_1";
+  let traced: TracedFunction;
+  try {
+    traced = traceFunction((x) => model.call(x, {}) as Tensor | Tensor[], [new TensorSpec(input.shape as Array<number | null>, input.dtype)], functionName, [inputName]);
+  } catch (error) {
+    throw new Error(
+      `${model.constructor.name}.call cannot be written into a SavedModel graph: ${error instanceof Error ? error.message : String(error)} ` +
+        `Save to .keras or .h5 instead, or save the weights with saveWeights.`,
+      { cause: error },
+    );
+  }
+  const variables = traced.captured.map((captured) => {
+    const weight = model.weights.find((candidate) => (candidate as unknown) === captured || candidate.read() === captured);
+    if (weight === undefined) throw new Error(`${model.constructor.name}.call reads the variable "${captured.name}", which is not one of the model's weights; assign it to a property of the model or of one of its layers so it is saved.`);
+    return weight;
+  });
+  return {
+    definition: traced.definition,
+    inputs: [{ name: inputName, shape: shapeOf(input.shape as Array<number | null>) }],
+    outputs: traced.outputSpecs.map((spec, index) => ({ name: `output_${index + 1}`, shape: shapeOf(spec.shape ?? []) })),
+    variables,
+    ops: traced.ops,
+  };
+}
+
 function listOf(values: { i?: number[]; type?: number[] }): AttrValue["list"] {
   return { s: [], i: values.i ?? [], f: [], b: [], type: values.type ?? [], shape: [], tensor: [], func: [] };
 }

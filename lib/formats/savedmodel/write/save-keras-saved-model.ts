@@ -21,11 +21,14 @@ import { join } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { buildObjectGraph, writeBundle } from "../../checkpoint/index.js";
-import { attributeName, optimizerTrackable } from "../../../saving/keras-trackables.js";
+import { attributeName, modelTrackables, optimizerTrackable } from "../../../saving/keras-trackables.js";
+import { trackedLayers } from "../../../saving/attribute-tracking.js";
+import { isSubclassed } from "../../../keras/models/subclassed.js";
+import { kerasClassName, userClassLacksGetConfig } from "../../../keras/library-classes.js";
 import { variableNode, type SaveableVariable, type Trackable } from "../../../saving/trackable.js";
 import { fingerprintMessage, kerasSavedMetadataMessage, savedModelMessage } from "../protos/schema.js";
 import type { NodeDef, SavedObject } from "../protos/messages.js";
-import { floatType, forwardFunction, resourceType } from "./forward-graph.js";
+import { floatType, forwardFunction, resourceType, subclassedForwardFunction } from "./forward-graph.js";
 import { registeredNameOf } from "../../../keras/saving/keras-json/custom-objects.js";
 
 export interface SaveKerasSavedModelOptions {
@@ -39,9 +42,14 @@ export interface SaveKerasSavedModelOptions {
   saveTraces?: boolean;
 }
 
+/** The model's Keras class and config (no config for a subclassed model without getConfig). */
+type ModelJson = { class_name: string; config?: Record<string, unknown>; registered_name?: string };
+
 type ObjectKind = { identifier: string; metadata?: unknown; path?: string } | { variable: { name: string; trainable: boolean } };
 
 export async function saveKerasSavedModel(model: tfl.LayersModel, directory: string, options: SaveKerasSavedModelOptions = {}): Promise<void> {
+  // Refused before anything is written, as Keras checks get_config first.
+  if (options.saveTraces === false) requireGetConfig(model);
   await writeDirectoryAtomic(directory, (temporary) => {
     mkdirSync(join(temporary, "variables"));
     mkdirSync(join(temporary, "assets"));
@@ -51,30 +59,31 @@ export async function saveKerasSavedModel(model: tfl.LayersModel, directory: str
 
 function writeInto(model: tfl.LayersModel, directory: string, options: SaveKerasSavedModelOptions): void {
   const saveTraces = options.saveTraces !== false;
-  if (!saveTraces) requireGetConfig(model);
   const sequential = model instanceof tfl.Sequential;
-  // Keras lists no InputLayer among a Sequential's layers; a functional model's layers include them.
-  const layers = model.layers.filter((layer) => !(sequential && layer.getClassName() === "InputLayer"));
+  const subclassed = isSubclassed(model);
   const kinds = new Map<Trackable, ObjectKind>();
-  const variableNodes = new Map<tfl.LayerVariable, Trackable>();
-  const modelJson = kerasModelJson(model) as { class_name: string; config: Record<string, unknown> };
-  const layerConfigs = (modelJson.config["layers"] as Array<{ class_name: string; config: Record<string, unknown> }> | undefined) ?? [];
+  const modelJson: ModelJson = subclassed ? subclassedModelJson(model) : (kerasModelJson(model) as ModelJson);
+  const layerConfigs = (modelJson.config?.["layers"] as Array<{ class_name: string; config: Record<string, unknown> }> | undefined) ?? [];
 
-  const root: Trackable = { children: [], description: `model '${model.name}'` };
-  let withWeights = 0;
-  layers.forEach((layer, index) => {
-    const node: Trackable = { children: [] };
+  // The same tree (and so the same checkpoint keys) as the TF-format checkpoints and the loader:
+  // `layer_with_weights-0`/`layer-0` for graph models, attribute names for subclassed models and custom layers.
+  const { root, variableNodes, layerNodes } = modelTrackables(model, { includeOptimizer: false });
+  root.description = `model '${model.name}'`;
+  for (const [layer, node] of layerNodes) {
+    if (layer === model) continue;
     const config = layerConfigs.find((entry) => entry.config["name"] === layer.name);
-    kinds.set(node, { identifier: layer.getClassName() === "InputLayer" ? "_tf_keras_input_layer" : "_tf_keras_layer", metadata: layerMetadata(layer, config) });
-    for (const weight of layer.weights) {
-      const child = variableNode(layerVariable(weight));
-      kinds.set(child, { variable: { name: `${layer.name}/${attributeName(weight)}`, trainable: weight.trainable } });
-      variableNodes.set(weight, child);
-      node.children.push({ name: attributeName(weight), node: child });
-    }
-    if (layer.weights.length > 0) root.children.push({ name: `layer_with_weights-${withWeights++}`, node });
-    root.children.push({ name: `layer-${index}`, node });
-  });
+    const identifier = layer.getClassName() === "InputLayer" ? "_tf_keras_input_layer" : layer instanceof tfl.LayersModel ? "_tf_keras_model" : "_tf_keras_layer";
+    kinds.set(node, { identifier, metadata: layerMetadata(layer, config) });
+  }
+  const takenNames = new Set<string>();
+  for (const [weight, node] of variableNodes) {
+    const owner = model.layers.find((layer) => layer.weights.includes(weight));
+    let name = owner ? `${owner.name}/${attributeName(weight)}` : weight.name.replace(/:\d+$/, "");
+    for (let index = 1; takenNames.has(name); index++) name = `${name.replace(/_\d+$/, "")}_${index}`;
+    takenNames.add(name);
+    kinds.set(node, { variable: { name, trainable: weight.trainable } });
+  }
+  const variableName = (weight: tfl.LayerVariable): string => (kinds.get(variableNodes.get(weight)!) as { variable: { name: string } }).variable.name;
 
   const compiled = (model as unknown as { optimizer?: tfc.Optimizer }).optimizer;
   const metricNames = compiled ? ["loss", ...((model as unknown as { metricsNames?: string[] }).metricsNames ?? []).filter((name) => name !== "loss")] : [];
@@ -104,7 +113,7 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
     for (const child of optimizer.children) kinds.set(child.node, { variable: { name: `${prefix}/${child.name}`, trainable: false } });
     for (const slot of optimizer.slots ?? []) {
       const original = [...variableNodes.entries()].find(([, node]) => node === slot.variable)?.[0];
-      kinds.set(slot.slot, { variable: { name: `${prefix}/${original ? `${layerOf(model, original)}/${attributeName(original)}` : "slot"}/${slot.slotName}`, trainable: false } });
+      kinds.set(slot.slot, { variable: { name: `${prefix}/${original ? variableName(original) : "slot"}/${slot.slotName}`, trainable: false } });
     }
     root.children.push({ name: "optimizer", node: optimizer });
   }
@@ -127,8 +136,8 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
 
   // The forward function and the top-level graph that calls it.
   const functionName = `__inference_signature_wrapper_${Math.floor(Math.random() * 1e6)}`;
-  const forward = saveTraces ? forwardFunction(model, functionName) : { definition: undefined, inputs: [], outputs: [], variables: [], ops: new Set<string>() };
-  const handleNames = forward.variables.map((weight) => (kinds.get(variableNodes.get(weight)!) as { variable: { name: string } }).variable.name);
+  const forward = !saveTraces ? { definition: undefined, inputs: [], outputs: [], variables: [], ops: new Set<string>() } : subclassed ? subclassedForwardFunction(model, functionName) : forwardFunction(model, functionName);
+  const handleNames = forward.variables.map(variableName);
   const graphNodes: NodeDef[] = [];
   const allVariables = [...ids.keys()].filter((node) => node.variable !== undefined);
   for (const node of allVariables) {
@@ -169,7 +178,7 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
     if (kind !== undefined && "variable" in kind) {
       object.variable = { dtype: node.variable!.dtype === "int64" ? 9 : floatType, shape: shapeProto(node.variable!.shape), trainable: kind.variable.trainable, name: kind.variable.name };
     } else {
-      const identifier = id === 0 ? (sequential ? "_tf_keras_sequential" : "_tf_keras_network") : kind?.identifier ?? "_generic_user_object";
+      const identifier = id === 0 ? (sequential ? "_tf_keras_sequential" : subclassed ? "_tf_keras_model" : "_tf_keras_network") : kind?.identifier ?? "_generic_user_object";
       object.user_object = { identifier, version: { producer: 1, min_consumer: 1, bad_consumers: [] } };
     }
     return object;
@@ -221,6 +230,7 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
     }
   }
   const version = { producer: 2, min_consumer: 1, bad_consumers: [] };
+  const modelInput = model.inputs[0];
   const rootMetadata = {
     name: model.name,
     trainable: model.trainable,
@@ -229,11 +239,14 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
     batch_input_shape: null,
     must_restore_from_config: false,
     class_name: modelJson.class_name,
-    config: modelJson.config,
-    is_graph_network: true,
+    ...(modelJson.config !== undefined ? { config: modelJson.config } : {}),
+    ...(modelJson.registered_name !== undefined ? { registered_name: modelJson.registered_name } : {}),
+    is_graph_network: !subclassed,
+    // A subclassed model is rebuilt by calling it once on an input of this shape (Keras's build_input_shape).
+    ...(subclassed && modelInput !== undefined ? { build_input_shape: modelInput.shape, input_dtype: modelInput.dtype } : {}),
     keras_version: "2.10.0",
     backend: "tensorflow",
-    model_config: { class_name: modelJson.class_name, config: modelJson.config },
+    model_config: { class_name: modelJson.class_name, ...(modelJson.config !== undefined ? { config: modelJson.config } : {}) },
     training_config: compiled ? trainingConfig(model, compiled, metricNames) : null,
   };
   const metadataNodes = [{ node_id: 0, node_path: "root", identifier: objects[0]!.user_object!.identifier, metadata: JSON.stringify(rootMetadata), version }];
@@ -255,32 +268,46 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
 }
 
 /**
- * Without traces the model comes back only through its config, so (as Keras checks) every custom
- * class of the model and its layers must define getConfig itself rather than inherit a built-in one.
+ * Without traces the model comes back only through its config, so (as Keras checks) every user
+ * class among the model and its layers (nested ones included) must define getConfig itself rather
+ * than inherit a built-in one. Checked before anything is written.
  */
 function requireGetConfig(model: tfl.LayersModel): void {
-  for (const object of [model, ...model.layers] as object[]) {
-    let constructor = object.constructor as (Function & { prototype: object }) | undefined;
-    let custom = false;
-    let overrides = false;
-    // Walk the user-registered classes of the chain; a built-in ancestor ends the custom part.
-    while (constructor !== undefined && constructor !== Object && registeredNameOf(constructor as never) !== undefined) {
-      custom = true;
-      if (Object.hasOwn(constructor.prototype, "getConfig")) overrides = true;
-      constructor = Object.getPrototypeOf(constructor) as (Function & { prototype: object }) | undefined;
-    }
-    if (custom && !overrides) {
-      const name = (object as { constructor: { name: string } }).constructor.name;
-      throw new Error(
-        `Cannot save with saveTraces: false: the custom class ${name} does not override getConfig, so it could not be rebuilt from the saved config. ` +
-          `Add getConfig() (returning its constructor arguments) to ${name}, or save with traces (the default).`,
-      );
-    }
+  for (const object of modelAndLayers(model)) {
+    if (!userClassLacksGetConfig(object)) continue;
+    const name = object.constructor.name;
+    throw new Error(
+      `Cannot save with saveTraces: false: the custom class ${name} does not override getConfig, so it could not be rebuilt from the saved config ` +
+        `(as Keras: saving with save_traces=False requires get_config). Nothing was written. ` +
+        `Add getConfig() (returning its constructor arguments) to ${name}, or save with traces (the default).`,
+    );
   }
 }
 
-function layerOf(model: tfl.LayersModel, weight: tfl.LayerVariable): string {
-  return model.layers.find((layer) => layer.weights.includes(weight))?.name ?? "layer";
+/** The model, its layers, and theirs: graph layers of nested models and layers held in attributes. */
+function modelAndLayers(model: tfl.LayersModel): tfl.layers.Layer[] {
+  const found = new Set<tfl.layers.Layer>();
+  const visit = (layer: tfl.layers.Layer): void => {
+    if (found.has(layer)) return;
+    found.add(layer);
+    if (layer instanceof tfl.LayersModel) layer.layers.forEach(visit);
+    trackedLayers(layer).forEach(visit);
+  };
+  visit(model);
+  return [...found];
+}
+
+/**
+ * A subclassed model's Keras class and config: the config only when the class defines getConfig
+ * (Keras 2 writes none otherwise, and only the saved forward pass or the class itself can bring it back).
+ */
+function subclassedModelJson(model: tfl.LayersModel): ModelJson {
+  const registeredName = registeredNameOf(model.constructor);
+  return {
+    class_name: kerasClassName(model),
+    ...(userClassLacksGetConfig(model) ? {} : { config: model.getConfig() as Record<string, unknown> }),
+    ...(registeredName !== undefined ? { registered_name: registeredName } : {}),
+  };
 }
 
 function layerMetadata(layer: tfl.layers.Layer, config: { class_name: string; config: Record<string, unknown> } | undefined): unknown {
@@ -294,9 +321,18 @@ function layerMetadata(layer: tfl.layers.Layer, config: { class_name: string; co
     stateful: false,
     must_restore_from_config: false,
     class_name: layer.getClassName(),
-    config: config?.config ?? serializeKerasObject(layer).config,
+    config: config?.config ?? layerConfigOrNull(layer),
     build_input_shape: inputShape,
   };
+}
+
+/** A layer's own config, or null when it cannot give one (a user class whose getConfig throws). */
+function layerConfigOrNull(layer: tfl.layers.Layer): unknown {
+  try {
+    return serializeKerasObject(layer).config;
+  } catch {
+    return null;
+  }
 }
 
 function trainingConfig(model: tfl.LayersModel, optimizer: tfc.Optimizer, metricNames: string[]): unknown {
@@ -311,10 +347,6 @@ function trainingConfig(model: tfl.LayersModel, optimizer: tfc.Optimizer, metric
       config: { name: optimizer.getClassName(), learning_rate: optimizerConfig["learningRate"], beta_1: optimizerConfig["beta1"], beta_2: optimizerConfig["beta2"], epsilon: optimizerConfig["epsilon"], momentum: optimizerConfig["momentum"] },
     },
   };
-}
-
-function layerVariable(variable: tfl.LayerVariable): SaveableVariable {
-  return { dtype: variable.dtype, shape: [...variable.shape] as number[], read: () => variable.read(), assign: (value) => variable.write(value) };
 }
 
 function zeroScalar(): SaveableVariable {
