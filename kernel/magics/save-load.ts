@@ -214,7 +214,8 @@ export const saveLoadMagics: MagicDefinition[] = [
       try {
         model = await loadModel(path, options as Parameters<typeof loadModel>[1]);
       } catch (error) {
-        throw new UsageError(`%load ${path}: ${oneLine(error)}`);
+        // The library's hint names its inspectFile function; in a notebook the same listing is a magic.
+        throw new UsageError(`%load ${path}: ${oneLine(error).replace(/inspectFile\(path\)/g, `%inspect ${path}`)}`);
       }
       await bindVariable(name, model, context);
       context.print(`Loaded ${path} as ${name}.\n`);

@@ -27,7 +27,10 @@ export function tensorText(tensor: TensorLike): string {
   if (tensor.isDisposed) return `<tf.Tensor: disposed, shape=(${tensor.shape.join(", ")}), dtype=${tensor.dtype}>`;
   const shape = tensor.shape.length === 1 ? `(${tensor.shape[0]},)` : `(${tensor.shape.join(", ")})`;
   // tfjs prints "Tensor\n    [[1, 2],\n     [3, 4]]": drop the title and its four-space indent.
-  const lines = tensor.toString().split("\n").slice(1).map((line) => line.replace(/^ {4}/, ""));
+  // A block of one row comes out as " [[1, 2],]" (an extra space and comma; tfjs's formatter joins its
+  // first and last line): written as NumPy does, "[[1, 2]]". A one-line tensor has five spaces of indent.
+  const text = tensor.dtype === "string" ? tensor.toString() : tensor.toString().replace(/ ?\[(\[[^[\]\n]*\]),\]/g, "[$1]");
+  const lines = text.split("\n").slice(1).map((line, index) => line.replace(index === 0 ? /^ {4,5}/ : /^ {4}/, ""));
   const values = tensor.rank === 0 ? lines.join("").trim() : `\n${lines.join("\n")}`;
   return `<tf.Tensor: shape=${shape}, dtype=${tensor.dtype}, numpy=${values}>`;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
@@ -18,20 +19,29 @@ import { variableNode, type Trackable } from "./trackable.js";
 export class Checkpoint {
   /** How many times save() ran; saved with the checkpoint as `save_counter`, like TensorFlow. */
   readonly saveCounter: tfc.Variable;
+  /**
+   * TensorFlow creates `save_counter` lazily, on the first save() or restore(): a write() before
+   * either stores only the given objects (the modules guide lists no save_counter after write()),
+   * and `checkpoint.read(path).assertConsumed()` holds for what write() wrote.
+   */
+  private counterInUse = false;
 
   constructor(private readonly objects: Record<string, unknown>) {
-    this.saveCounter = tfc.variable(tfc.scalar(0, "int32"), false, `save_counter_${Math.random().toString(36).slice(2)}`, "int32");
+    // The engine wants a unique name; not from Math.random, which keras.utils.setRandomSeed makes repeat.
+    this.saveCounter = tfc.variable(tfc.scalar(0, "int32"), false, `save_counter_${randomUUID()}`, "int32");
   }
 
-  private tree(forRestore: boolean): Trackable {
+  private tree(forRestore: boolean, withCounter = this.counterInUse): Trackable {
     const builder = new TrackableBuilder(forRestore);
     const root: Trackable = { children: [], description: "Checkpoint" };
     for (const [name, value] of Object.entries(this.objects)) {
       const node = builder.node(value, name);
       if (node) root.children.push({ name, node });
     }
-    const counter = variableNode({ dtype: "int64", shape: [], read: () => this.saveCounter, assign: (value) => this.saveCounter.assign(tfc.cast(value, "int32")) }, "save_counter");
-    root.children.push({ name: "save_counter", node: counter });
+    if (withCounter) {
+      const counter = variableNode({ dtype: "int64", shape: [], read: () => this.saveCounter, assign: (value) => this.saveCounter.assign(tfc.cast(value, "int32")) }, "save_counter");
+      root.children.push({ name: "save_counter", node: counter });
+    }
     builder.finish();
     return root;
   }
@@ -44,6 +54,7 @@ export class Checkpoint {
 
   /** Saves to `prefix-N` (N = the save counter after incrementing) and records it in the `checkpoint` file. */
   async save(prefix: string): Promise<string> {
+    this.counterInUse = true;
     this.saveCounter.assign(tfc.scalar(this.saveCounter.dataSync()[0]! + 1, "int32"));
     const path = resolve(`${prefix}-${this.saveCounter.dataSync()[0]}`);
     const directory = dirname(path);
@@ -58,7 +69,10 @@ export class Checkpoint {
   /** Restores from a prefix (or a folder: its latest checkpoint); see CheckpointLoadStatus for checks. */
   async restore(path: string): Promise<CheckpointLoadStatus> {
     const prefix = existsSync(path) && !existsSync(`${path}.index`) ? latestCheckpoint(path) ?? path : path;
-    return restoreCheckpoint(this.tree(true), loadCheckpoint(prefix));
+    const reader = loadCheckpoint(prefix);
+    // TensorFlow makes the counter after reading: a checkpoint without one (from write()) still matches fully.
+    this.counterInUse = true;
+    return restoreCheckpoint(this.tree(true, reader.hasTensor("save_counter/.ATTRIBUTES/VARIABLE_VALUE")), reader);
   }
 
   /** Like restore(); TensorFlow's name for reading what write() wrote. */

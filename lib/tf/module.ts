@@ -133,4 +133,9 @@ export class Module {
   toString(): string {
     return `<${this.constructor.name} '${this.name}'>`;
   }
+
+  /** The same text for console.log and cell results (lists of submodules read like Python's). */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }

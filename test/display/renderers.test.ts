@@ -40,6 +40,12 @@ describe("display()", () => {
     assert.equal((await formatValue(tfc.tensor2d([[1, 2], [3, 4]])))["text/plain"], "<tf.Tensor: shape=(2, 2), dtype=float32, numpy=\n[[1, 2],\n [3, 4]]>");
     assert.equal((await formatValue(tfc.tensor1d([5], "int32")))["text/plain"], "<tf.Tensor: shape=(1,), dtype=int32, numpy=\n[5]>");
     assert.equal((await formatValue(tfc.scalar(2.5)))["text/plain"], "<tf.Tensor: shape=(), dtype=float32, numpy=2.5>");
+    // Blocks of one row, written out by hand as NumPy prints them (tfjs's own text has "[[1, 2],]").
+    assert.equal((await formatValue(tfc.tensor2d([[1, 2]])))["text/plain"], "<tf.Tensor: shape=(1, 2), dtype=float32, numpy=\n[[1, 2]]>");
+    assert.equal((await formatValue(tfc.tensor2d([[7]])))["text/plain"], "<tf.Tensor: shape=(1, 1), dtype=float32, numpy=\n[[7]]>");
+    assert.equal((await formatValue(tfc.tensor3d([[[1, 2]]])))["text/plain"], "<tf.Tensor: shape=(1, 1, 2), dtype=float32, numpy=\n[[[1, 2]]]>");
+    assert.equal((await formatValue(tfc.tensor3d([[[1, 2]], [[3, 4]]])))["text/plain"], "<tf.Tensor: shape=(2, 1, 2), dtype=float32, numpy=\n[[[1, 2]],\n\n [[3, 4]]]>");
+    assert.equal((await formatValue(tfc.tensor3d([[[1, 2], [3, 4]]])))["text/plain"], "<tf.Tensor: shape=(1, 2, 2), dtype=float32, numpy=\n[[[1, 2],\n  [3, 4]]]>");
   });
 
   it("detects PNG bytes and never puts ANSI colours in text/plain", async () => {

@@ -9,6 +9,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { listTfjsVariables, loadTfjsLayersModel, saveTfjsLayersModel, TfjsFormatError } from "../../lib/formats/tfjs/model-json.js";
 import { repositoryRoot } from "../support/kernelspec.js";
+import * as keras from "../../lib/keras/index.js";
 
 function smallModel(): tfl.Sequential {
   const model = tfl.sequential({
@@ -81,5 +82,26 @@ describe("TensorFlow.js model.json format", () => {
     json.weightsManifest[0].paths = ["gone.bin"];
     writeFileSync(files.modelJsonPath, JSON.stringify(json));
     await assert.rejects(loadTfjsLayersModel(directory), /gone\.bin listed in .* is missing/);
+  });
+
+  it("keeps a tskeras-compiled loss by its Keras name, so the reloaded model is compiled with it", async () => {
+    const model = new keras.Sequential([new keras.layers.Dense(3, { activation: "softmax", inputShape: [4] })]);
+    model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+    const directory = mkdtempSync(join(tmpdir(), "tskeras-tfjs-"));
+    const files = await saveTfjsLayersModel(model, directory, { includeOptimizer: true });
+    const json = JSON.parse(readFileSync(files.modelJsonPath, "utf8"));
+    // tfjs alone writes {} for a loss function, and the reloaded model then has no loss.
+    assert.equal(json.trainingConfig.loss, "sparse_categorical_crossentropy");
+    const loaded = await loadTfjsLayersModel(directory);
+    assert.equal((loaded as unknown as { loss: unknown }).loss, "sparseCategoricalCrossentropy");
+  });
+
+  it("does not name a from_logits crossentropy after tfjs's loss of that name, which expects probabilities", async () => {
+    const model = new keras.Sequential([new keras.layers.Dense(3, { inputShape: [4] })]);
+    model.compile({ optimizer: "adam", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }) });
+    const directory = mkdtempSync(join(tmpdir(), "tskeras-tfjs-"));
+    const files = await saveTfjsLayersModel(model, directory, { includeOptimizer: true });
+    const json = JSON.parse(readFileSync(files.modelJsonPath, "utf8"));
+    assert.notEqual(json.trainingConfig.loss, "sparse_categorical_crossentropy");
   });
 });

@@ -4,8 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inspect } from "node:util";
 import { before, describe, it } from "node:test";
 import * as tfc from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
 import "@tensorflow/tfjs-backend-cpu";
 import * as keras from "../../lib/keras/index.js";
 import * as tf from "../../lib/tf/index.js";
@@ -88,6 +90,46 @@ describe("subclassed keras.Model", () => {
     const hidden = [0, 1, 2].map((j) => 2 * (w1[0]![j]! + w1[1]![j]! + w1[2]![j]!) + b1[j]!);
     const expected = [0, 1].map((k) => hidden.reduce((sum, value, j) => sum + value * w2[j]![k]!, 0) + b2[k]!);
     (output.arraySync() as number[][])[0]!.forEach((value, index) => assert.ok(Math.abs(value - expected[index]!) < 1e-4));
+  });
+
+  it("variables, submodules (recursive, tf.Module's order) and Keras's repr", () => {
+    const model = new MySequentialModel({ name: "the_model" });
+    assert.equal(inspect(model), "<MySequentialModel name=the_model, built=False>");
+    model.apply(tfc.tensor([[2, 2, 2]]));
+    assert.deepEqual(model.variables, model.weights);
+    assert.equal(model.variables.length, 4);
+    assert.deepEqual(model.submodules, [model.dense_1, model.dense_2]);
+    assert.equal(inspect(model.submodules), `[\n  <FlexibleDense name=${model.dense_1.name}, built=True>,\n  <FlexibleDense name=${model.dense_2.name}, built=True>\n]`);
+    // A custom layer holding layers: its own layers first, then theirs.
+    class Block extends keras.layers.Layer {
+      inner = new MySequentialModel();
+      head = new keras.layers.Dense(1);
+    }
+    const block = new Block();
+    assert.deepEqual(block.submodules, [block.inner, block.head, block.inner.dense_1, block.inner.dense_2]);
+    // A functional model's submodules are its layers, the input layer included.
+    const inputs = keras.Input({ shape: [3] });
+    const dense = new keras.layers.Dense(2);
+    const functional = new keras.Model(inputs, dense.apply(inputs) as tfl.SymbolicTensor);
+    assert.deepEqual(functional.submodules.map((layer) => layer.getClassName()), ["InputLayer", "Dense"]);
+    assert.equal(functional.submodules[1], dense);
+  });
+
+  it("saved to .keras and loaded back (built from build_config before its weights are set): same predictions", async () => {
+    class SavableSequentialModel extends MySequentialModel {
+      override getConfig(): tfc.serialization.ConfigDict {
+        return { name: this.name };
+      }
+    }
+    const model = new SavableSequentialModel({ name: "the_model" });
+    const input = tfc.tensor([[2, 2, 2], [1, -1, 0.5]]);
+    const expected = model.apply(input).arraySync();
+    const path = join(folder(), "exname_of_file.keras");
+    await model.save(path);
+    const loaded = await keras.models.loadModel(path, { customObjects: { SavableSequentialModel } });
+    assert.ok(loaded instanceof SavableSequentialModel);
+    assert.equal(loaded.name, "the_model");
+    assert.deepEqual((loaded.apply(input) as tfc.Tensor).arraySync(), expected);
   });
 
   it("compile before the first call, then fit/evaluate/predict train it end to end", async () => {

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
+import * as tfl from "@tensorflow/tfjs-layers";
 import * as keras from "../../lib/keras/index.js";
+import { summarizeModel } from "../../lib/keras/models/summary.js";
 
 /**
  * Keras 2 (2.9–2.12) prints this for the TensorFlow "quickstart for beginners" model: 65 columns,
@@ -69,6 +71,20 @@ describe("model.summary() in Keras 2's text layout", () => {
     assert.equal(data.nonTrainableParams, 6);
     assert.match(data.text, /^Model: "bn_model"$/m);
     assert.match(data.text, /^Total params: 20\nTrainable params: 14\nNon-trainable params: 6$/m);
+  });
+});
+
+describe("summary of a Sequential that TensorFlow.js built (as from a model.json)", () => {
+  it("lists the layers without the InputLayer that the config's first entry adds, as Keras's Sequential summary does", async () => {
+    await tfc.setBackend("cpu");
+    // Our model.json writer starts a Sequential's layers with an InputLayer (Keras 2's config), so tfjs's
+    // Sequential.fromConfig adds one to its layers; Keras never shows it for a Sequential.
+    const model = tfl.sequential({ layers: [tfl.layers.inputLayer({ inputShape: [4], name: "features" }), tfl.layers.dense({ units: 3, name: "hidden" })] });
+    assert.deepEqual(model.layers.map((layer) => layer.getClassName()), ["InputLayer", "Dense"], "the premise: tfjs keeps the InputLayer in layers");
+    const data = summarizeModel(model, true);
+    assert.deepEqual(data.rows.map((row) => row.name), ["hidden"]);
+    assert.doesNotMatch(data.text, /InputLayer/);
+    assert.match(data.text, /^Total params: 15$/m); // 4·3 + 3
   });
 });
 

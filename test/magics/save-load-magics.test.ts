@@ -77,6 +77,7 @@ describe("%save and %load", () => {
       "%diff archive.keras changed.keras", // 35
       "%diff legacy.h5 archive.keras", // 36
       "%diff legacy.h5 nowhere.h5", // 37
+      `%load ${join(real, "k3_3.15.0_nested_custom/pre_pr22362_nested_container.keras")} as unregistered`, // 38
     ],
     { workingDirectory: directory, timeoutMs: 180_000 },
   );
@@ -189,6 +190,12 @@ describe("%save and %load", () => {
       assert.doesNotMatch(outcome.evalue, /\n/);
     }
     assert.ok(!existsSync(join(directory, "out.h5")), "a refused %save writes nothing");
+    // A model whose class is unknown: the hint to read it anyway is the notebook's magic, with the path.
+    const unknownClass = reports[38]!.outcome as { status: string; ename: string; evalue: string };
+    assert.equal(unknownClass.ename, "UsageError");
+    assert.match(unknownClass.evalue, /unknown class "NestedDenseModel"/);
+    assert.match(unknownClass.evalue, /can still be read without the class: %inspect \S*pre_pr22362_nested_container\.keras/);
+    assert.doesNotMatch(unknownClass.evalue, /inspectFile/);
     assert.equal(resultText(reports[31]!), "2");
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -17,6 +17,9 @@ const environment = { ...kernelEnvironment(), TSKERAS_BACKEND: "" };
 function freshCopy(name: string): string {
   const directory = mkdtempSync(join(tmpdir(), "tskeras-tutorial-"));
   copyFileSync(join(notebooksDirectory, name), join(directory, name));
+  // Notebooks read their input files (e.g. Python-written models) from data/, relative to themselves.
+  const data = join(notebooksDirectory, "data");
+  if (existsSync(data)) cpSync(data, join(directory, "data"), { recursive: true });
   return directory;
 }
 

@@ -4,6 +4,8 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { writeFileAtomic } from "../../io/atomic-file.js";
+import { compileStateOf } from "../../keras/saving/compile-state.js";
+import type { JsonObject } from "../../keras/saving/keras-json/schema.js";
 
 /** TensorFlow.js's own converter shards weights at 4 MiB. */
 const defaultShardBytes = 4 * 1024 * 1024;
@@ -55,7 +57,7 @@ export async function saveTfjsLayersModel(model: tfl.LayersModel, directory: str
     generatedBy: artifacts.generatedBy,
     convertedBy: artifacts.convertedBy,
     weightsManifest: [{ paths, weights: artifacts.weightSpecs ?? [] }],
-    ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+    ...(artifacts.trainingConfig ? { trainingConfig: withLossNames(model, artifacts.trainingConfig) } : {}),
     ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
   };
   const modelJsonPath = join(directory, "model.json");
@@ -63,6 +65,34 @@ export async function saveTfjsLayersModel(model: tfl.LayersModel, directory: str
   writeFileAtomic(modelJsonPath, JSON.stringify(modelJson));
   for (const stale of previous) if (!paths.includes(relative(directory, stale))) rmSync(stale, { force: true });
   return { modelJsonPath, weightPaths: paths.map((path) => join(directory, path)) };
+}
+
+/**
+ * tfjs writes a loss into `trainingConfig` only when `compile` was given its name; tskeras compiles
+ * with loss functions (they carry Keras's options), which tfjs writes as `{}`, and loading such a
+ * model.json then compiles without a loss (with a warning per output). The Keras names go back in,
+ * where tfjs's loss of that name means the same: a crossentropy with `from_logits` has no tfjs
+ * name, so it stays as tfjs wrote it.
+ */
+function withLossNames(model: tfl.LayersModel, trainingConfig: tfc.io.TrainingConfig): tfc.io.TrainingConfig {
+  const loss = trainingConfig.loss as unknown;
+  const unnamed = typeof loss === "object" && loss !== null && !Array.isArray(loss) && Object.keys(loss).length === 0;
+  if (!unnamed) return trainingConfig;
+  let state: ReturnType<typeof compileStateOf>;
+  try {
+    state = compileStateOf(model);
+  } catch {
+    return trainingConfig; // an anonymous loss function has no name to write; tfjs's `{}` stays
+  }
+  if (!state) return trainingConfig;
+  const nameOf = (entry: string | JsonObject): string | undefined => {
+    if (typeof entry === "string") return entry;
+    const config = entry["config"] as JsonObject | undefined;
+    return config?.["from_logits"] === false && typeof config["name"] === "string" ? config["name"] : undefined;
+  };
+  const names = (Array.isArray(state.loss) ? state.loss : [state.loss]).map(nameOf);
+  if (names.some((name) => name === undefined)) return trainingConfig;
+  return { ...trainingConfig, loss: (Array.isArray(state.loss) ? names : names[0]) as tfc.io.TrainingConfig["loss"] };
 }
 
 function weightFilesOf(modelJsonPath: string): string[] {

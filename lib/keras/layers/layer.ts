@@ -5,6 +5,7 @@ import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js"
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers.js";
 import { Variable, withNameScope } from "../../tf/variable.js";
 import { snakeCase, uniqueName } from "../naming.js";
+import { layerRepr, submodulesOf } from "./submodules.js";
 import { attributeEntries, markInfrastructure, trackedChildren, trackedLayers, trackedVariables } from "../../saving/attribute-tracking.js";
 import type { JsonObject } from "../saving/keras-json/schema.js";
 
@@ -172,6 +173,16 @@ export class Layer extends tfl.layers.Layer {
     return this.weights;
   }
 
+  /** Python `layer.submodules`: the layers inside this one, recursively. */
+  get submodules(): tfl.layers.Layer[] {
+    return submodulesOf(this);
+  }
+
+  /** Keras's repr, `<MyLayer name=my_layer, built=True>`, instead of tfjs's internals. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return layerRepr(this);
+  }
+
   /** The checkpoint children, by attribute name (Keras's object tracking); addWeight names fill gaps. */
   [trackedChildren](): Array<[string, unknown]> {
     const entries = attributeEntries(this);
@@ -224,7 +235,6 @@ export class Layer extends tfl.layers.Layer {
   static override fromConfig<L extends Layer>(this: new (config: never) => L, config: JsonObject | BaseLayerConfig): L;
   // The Keras form comes first so `X.fromConfig(config)` is typed; the tfjs form takes `any` so a subclass may
   // declare Keras's `static fromConfig(config: MyConfig): MyClass` without a type error.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   static override fromConfig(clsOrConfig: any, ...rest: any[]): any;
   static override fromConfig(...args: unknown[]): unknown {
     if (typeof args[0] === "function") return new (args[0] as new (config: unknown) => unknown)(args[1]);

@@ -7,6 +7,7 @@ import { renderModelSummary, type ModelSummaryData } from "../../display/rendere
 import type { MimeBundle } from "../../display/sink.js";
 import { snakeCase, uniqueName } from "../naming.js";
 import { makeWeight, type AddWeightOptions } from "../layers/layer.js";
+import { layerRepr, submodulesOf } from "../layers/submodules.js";
 import { withNameScope, type Variable } from "../../tf/variable.js";
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers.js";
 import { buildSubclassed, ensureSubclassedBuilt, initSubclassed, isSubclassed, subclassedNonTrainableWeights, subclassedTrainableWeights, subclassState } from "./subclassed.js";
@@ -137,7 +138,6 @@ export class Model extends tfl.LayersModel {
   static override fromConfig<M extends Model>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;
   // The Keras form comes first so `X.fromConfig(config)` is typed; the tfjs form takes `any` so a subclass may
   // declare Keras's `static fromConfig(config: MyConfig): MyClass` without a type error.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   static override fromConfig(clsOrConfig: any, ...rest: any[]): any;
   static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Model, "Functional", args, super.fromConfig.bind(this) as never); }
 
@@ -168,6 +168,21 @@ export class Model extends tfl.LayersModel {
   override apply(inputs: tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: Kwargs): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[] {
     // tf.Variables made while a subclassed model builds are named under its scope (`my_model/dense/w:0`).
     return isSubclassed(this) ? withNameScope(this.name, () => super.apply(inputs, kwargs)) : super.apply(inputs, kwargs);
+  }
+
+  /** Python `model.variables`: same as `weights`. */
+  get variables(): tfl.LayerVariable[] {
+    return this.weights;
+  }
+
+  /** Python `model.submodules`: every layer inside the model, recursively. */
+  get submodules(): tfl.layers.Layer[] {
+    return submodulesOf(this);
+  }
+
+  /** Keras's repr, `<MyModel name=my_model, built=True>`, instead of tfjs's internals. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return layerRepr(this);
   }
 
   override get trainableWeights(): tfl.LayerVariable[] {

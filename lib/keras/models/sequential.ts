@@ -126,7 +126,6 @@ export class Sequential extends tfl.Sequential {
   static override fromConfig<M extends Sequential>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;
   // The Keras form comes first so `X.fromConfig(config)` is typed; the tfjs form takes `any` so a subclass may
   // declare Keras's `static fromConfig(config: MyConfig): MyClass` without a type error.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   static override fromConfig(clsOrConfig: any, ...rest: any[]): any;
   static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Sequential, "Sequential", args, super.fromConfig.bind(this) as never); }
 }

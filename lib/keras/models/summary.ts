@@ -61,7 +61,9 @@ export function summarizeModel(model: tfl.LayersModel, sequentialLike: boolean):
   const positions = fractions.map((fraction) => Math.floor(lineLength * fraction));
   const headers = ["Layer (type)", "Output Shape", "Param #", ...(sequentialLike ? [] : ["Connected to"])];
   const nodeKeys = (model as unknown as { containerNodes?: Set<string> }).containerNodes;
-  const rows: SummaryRow[] = model.layers.map((layer) => ({
+  // Keras never lists a Sequential's input; tfjs keeps it in `layers` when the config starts with an InputLayer (model.json).
+  const layers = sequentialLike ? model.layers.filter((layer) => layer.getClassName() !== "InputLayer") : model.layers;
+  const rows: SummaryRow[] = layers.map((layer) => ({
     name: layer.name,
     type: printedClassName(layer),
     // tfjs gives an InputLayer's shape as a one-element list, which Keras 2 also prints: [(None, 4)].

@@ -29,8 +29,11 @@ export function modelConfig(model: SerializableObject): JsonObject {
 
 /** Respells tfjs's model config (from `super.getConfig()`) the Keras way. */
 export function kerasModelConfig(model: tfl.LayersModel, tfjsConfig: object): JsonObject {
+  // The config comes from tfjs's own Sequential/Model getConfig whatever a subclass is called, so it is
+  // respelled as theirs (a user class's name would keep tfjs's `className` keys in the saved file).
+  const configOf = model instanceof tfl.Sequential ? "Sequential" : "Model";
   // The layers go along so registered custom layers are recognized by identity, not by class name.
-  const source = { getClassName: () => model.getClassName(), getConfig: () => tfjsConfig, layers: model.layers };
+  const source = { getClassName: () => configOf, getConfig: () => tfjsConfig, layers: model.layers };
   return kerasConfigOf(source);
 }
 
