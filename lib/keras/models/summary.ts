@@ -62,7 +62,9 @@ export function summarizeModel(model: tfl.LayersModel, sequentialLike: boolean):
   const headers = ["Layer (type)", "Output Shape", "Param #", ...(sequentialLike ? [] : ["Connected to"])];
   const nodeKeys = (model as unknown as { containerNodes?: Set<string> }).containerNodes;
   // Keras never lists a Sequential's input; tfjs keeps it in `layers` when the config starts with an InputLayer (model.json).
-  const layers = sequentialLike ? model.layers.filter((layer) => layer.getClassName() !== "InputLayer") : model.layers;
+  // A functional model keeps its InputLayer row even when it is laid out like a Sequential one.
+  const isSequential = model.getClassName() === "Sequential";
+  const layers = isSequential ? model.layers.filter((layer) => layer.getClassName() !== "InputLayer") : model.layers;
   const rows: SummaryRow[] = layers.map((layer) => ({
     name: layer.name,
     type: printedClassName(layer),
