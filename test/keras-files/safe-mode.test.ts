@@ -3,8 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire, syncBuiltinESMExports } from "node:module";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { loadKerasModel } from "../../lib/keras/saving/load-model.js";
@@ -48,16 +49,30 @@ async function watchSideEffects(run: () => Promise<void>): Promise<string[]> {
 
 test("adv_k2h5_2.11.0_lambda: refused with an error naming the Lambda layer and the opt-out, with no process spawned and no file written", async () => {
   const path = fixturePath(readReference("adv_k2h5_2.11.0_lambda"));
-  const temporaryBefore = readdirSync(tmpdir()).sort();
+  // A private temporary folder (os.tmpdir() follows TMPDIR), so other processes writing to /tmp cannot
+  // disturb the check that loading wrote nothing there.
+  const privateTemporary = mkdtempSync(join(tmpdir(), "tskeras-safe-mode-"));
+  const savedTemporary = process.env["TMPDIR"];
+  process.env["TMPDIR"] = privateTemporary;
   let refusal: unknown;
-  const calls = await watchSideEffects(async () => {
-    refusal = await loadKerasModel(path).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-  });
+  let calls: string[];
+  let written: string[];
+  try {
+    assert.equal(tmpdir(), privateTemporary);
+    calls = await watchSideEffects(async () => {
+      refusal = await loadKerasModel(path).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    });
+    written = readdirSync(privateTemporary);
+  } finally {
+    if (savedTemporary === undefined) delete process.env["TMPDIR"];
+    else process.env["TMPDIR"] = savedTemporary;
+    rmSync(privateTemporary, { recursive: true, force: true });
+  }
   assert.deepEqual(calls, []);
-  assert.deepEqual(readdirSync(tmpdir()).sort(), temporaryBefore);
+  assert.deepEqual(written, []);
   assert.ok(refusal instanceof UnsafeConfigError, `expected UnsafeConfigError, got ${String(refusal)}`);
   assert.match(refusal.message, /Lambda layer with marshalled Python bytecode/);
   assert.match(refusal.message, /\(lambda\)/);
