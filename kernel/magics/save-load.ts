@@ -170,7 +170,7 @@ async function displaySummary(model: tfl.LayersModel): Promise<void> {
     return;
   }
   const [{ summarizeModel }, { renderModelSummary }] = await Promise.all([import("../../lib/keras/models/summary.js"), import("../../lib/display/renderers/model-summary.js")]);
-  await display(renderModelSummary(summarizeModel(model, model.getClassName() === "Sequential")), { raw: true });
+  await display(renderModelSummary(summarizeModel(model)), { raw: true });
 }
 
 /** %save and %load: model files one magic away, written and read by the library's own savers and loaders. */
@@ -214,8 +214,7 @@ export const saveLoadMagics: MagicDefinition[] = [
       try {
         model = await loadModel(path, options as Parameters<typeof loadModel>[1]);
       } catch (error) {
-        // The library's hint names its inspectFile function; in a notebook the same listing is a magic.
-        throw new UsageError(`%load ${path}: ${oneLine(error).replace(/inspectFile\(path\)/g, `%inspect ${path}`)}`);
+        throw new UsageError(`%load ${path}: ${oneLine(error)}`);
       }
       await bindVariable(name, model, context);
       context.print(`Loaded ${path} as ${name}.\n`);

@@ -81,7 +81,7 @@ describe("summary of a Sequential that TensorFlow.js built (as from a model.json
     // Sequential.fromConfig adds one to its layers; Keras never shows it for a Sequential.
     const model = tfl.sequential({ layers: [tfl.layers.inputLayer({ inputShape: [4], name: "features" }), tfl.layers.dense({ units: 3, name: "hidden" })] });
     assert.deepEqual(model.layers.map((layer) => layer.getClassName()), ["InputLayer", "Dense"], "the premise: tfjs keeps the InputLayer in layers");
-    const data = summarizeModel(model, true);
+    const data = summarizeModel(model);
     assert.deepEqual(data.rows.map((row) => row.name), ["hidden"]);
     assert.doesNotMatch(data.text, /InputLayer/);
     assert.match(data.text, /^Total params: 15$/m); // 4·3 + 3

@@ -12,7 +12,7 @@ import { withNameScope, type Variable } from "../../tf/variable.js";
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers.js";
 import { buildSubclassed, ensureSubclassedBuilt, initSubclassed, isSubclassed, subclassedNonTrainableWeights, subclassedTrainableWeights, subclassState } from "./subclassed.js";
 import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
-import { isSequentialLike, summarizeModel } from "./summary.js";
+import { summarizeModel } from "./summary.js";
 import { loadModelWeights, saveModelWeights, type LoadWeightsOptions, type SaveWeightsOptions } from "./weights-io.js";
 import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
 import { saveModelOrDelegate, type SaveModelOptions } from "../saving/save-model.js";
@@ -108,8 +108,7 @@ export class Model extends tfl.LayersModel {
 
   /** The summary as data (rows, totals and Keras's text) for rich display. */
   summaryData(): ModelSummaryData {
-    // Keras lays out subclassed models and plain chains like Sequential ones (no "Connected to").
-    return summarizeModel(this, isSubclassed(this) || isSequentialLike(this));
+    return summarizeModel(this);
   }
 
   /** Notebooks render a model as its summary. */

@@ -102,7 +102,7 @@ export class Sequential extends tfl.Sequential {
 
   /** The summary as data (rows, totals and Keras's text) for rich display. */
   summaryData(): ModelSummaryData {
-    return summarizeModel(this, true);
+    return summarizeModel(this);
   }
 
   /** Notebooks render a model as its summary. */

@@ -1,6 +1,7 @@
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { ModelSummaryData, SummaryRow } from "../../display/renderers/model-summary.js";
 import { isSubclassed } from "./subclassed.js";
+import { modelClassName } from "../saving/serialization.js";
 
 /** Keras 2 prints shapes as Python tuples: `(None, 512)`; a one-element tuple keeps its comma. */
 export function formatShape(shape: ReadonlyArray<number | null>): string {
@@ -55,7 +56,8 @@ function inboundNames(layer: tfl.layers.Layer, modelNodeKeys: Set<string> | unde
  * The Keras 2 summary of a model, as data and as Keras's exact text (65 columns at 45%/85% for
  * sequential models, 98 columns with `Connected to` for functional ones).
  */
-export function summarizeModel(model: tfl.LayersModel, sequentialLike: boolean): ModelSummaryData {
+export function summarizeModel(model: tfl.LayersModel): ModelSummaryData {
+  const sequentialLike = usesSequentialLayout(model);
   const lineLength = sequentialLike ? 65 : 98;
   const fractions = sequentialLike ? [0.45, 0.85, 1] : [0.3, 0.6, 0.7, 1];
   const positions = fractions.map((fraction) => Math.floor(lineLength * fraction));
@@ -73,7 +75,7 @@ export function summarizeModel(model: tfl.LayersModel, sequentialLike: boolean):
     params: layer.countParams(),
     ...(sequentialLike ? {} : { connectedTo: inboundNames(layer, nodeKeys) }),
     // A model used as a layer: its own summary, which the HTML table shows expandable.
-    ...(isModel(layer) ? { nested: summarizeModel(layer, layer.getClassName() === "Sequential" || isSubclassed(layer) || isSequentialLike(layer)) } : {}),
+    ...(isModel(layer) ? { nested: summarizeModel(layer) } : {}),
   }));
   const trainableParams = countWeights(model.trainableWeights);
   const nonTrainableParams = countWeights(model.nonTrainableWeights);
@@ -115,15 +117,9 @@ export function summarizeModel(model: tfl.LayersModel, sequentialLike: boolean):
   };
 }
 
-/**
- * The class name Keras 2 prints in a summary: graph models are `Functional` (tfjs calls them
- * `Model`), a subclassed model is its own class (tfjs would give the inherited `Model`).
- */
+/** The class name Keras 2 prints in a summary: a model's is the one it is saved under (`Functional`, its own class). */
 function printedClassName(layer: tfl.layers.Layer): string {
-  if (!isModel(layer)) return layer.getClassName();
-  if (isSubclassed(layer)) return layer.constructor.name;
-  const className = layer.getClassName();
-  return className === "Model" ? "Functional" : className;
+  return isModel(layer) ? modelClassName(layer) : layer.getClassName();
 }
 
 function isModel(layer: tfl.layers.Layer): layer is tfl.LayersModel {
@@ -143,11 +139,16 @@ function optimizerSummary(model: tfl.LayersModel): Pick<ModelSummaryData, "optim
   return { optimizer: { className: optimizer.getClassName(), variables: slots.length + 1, params: slots.reduce((sum, slot) => sum + slot.variable.size, 1) } };
 }
 
+/** Keras lays out Sequential models, subclassed models (no graph) and plain functional chains without `Connected to`. */
+function usesSequentialLayout(model: tfl.LayersModel): boolean {
+  return model.getClassName() === "Sequential" || isSubclassed(model) || isSequentialLike(model);
+}
+
 /**
  * Keras 2 prints a functional model without `Connected to` when it is a plain chain: every depth
  * holds one node, no node takes more than one input tensor, and no layer is called twice.
  */
-export function isSequentialLike(model: tfl.LayersModel): boolean {
+function isSequentialLike(model: tfl.LayersModel): boolean {
   const byDepth = (model as unknown as { nodesByDepth?: Record<string, Array<{ inputTensors: unknown[]; outboundLayer: unknown }>> }).nodesByDepth ?? {};
   const nodes = Object.values(byDepth);
   if (!nodes.every((atDepth) => atDepth.length <= 1 && (atDepth[0]?.inputTensors.length ?? 0) <= 1)) return false;

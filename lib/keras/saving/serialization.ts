@@ -13,6 +13,7 @@ import { registerCustomObject, registeredNameOf, registeredObject, withCustomObj
 import { kerasConfigOf, serializeKerasObject, type SerializableObject } from "./keras-json/serialize.js";
 import { isKerasObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
 import { isSubclassed } from "../models/subclassed.js";
+import { kerasClassName } from "../library-classes.js";
 
 export type { CustomObject, CustomObjectMap, DeserializeOptions };
 
@@ -69,16 +70,10 @@ export function modelFromConfigArguments(cls: unknown, base: unknown, className:
  * The class name Keras writes for a model: Keras 2 calls graph models `Functional`; a subclassed
  * model is written under its own class's name (`obj.__class__.__name__`), as Keras does.
  */
-function modelClassName(model: tfl.LayersModel): string {
-  if (isSubclassed(model)) return userClassName(model.constructor);
+export function modelClassName(model: tfl.LayersModel): string {
+  if (isSubclassed(model)) return kerasClassName(model);
   const className = model.getClassName();
   return className === "Model" ? "Functional" : className;
-}
-
-/** A user class's name: its own static `className` (set by registration with a name), else its JavaScript name. */
-function userClassName(cls: Function): string {
-  const own = Object.prototype.hasOwnProperty.call(cls, "className") ? (cls as { className?: unknown }).className : undefined;
-  return typeof own === "string" && own !== "" ? own : cls.name;
 }
 
 /** Python `model.to_json()`: `{class_name, config, keras_version, backend}` as a JSON string. */
