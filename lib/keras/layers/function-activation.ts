@@ -20,7 +20,10 @@ export type ActivationFunction = (x: tfc.Tensor) => tfc.Tensor;
 export type WithActivationFunctions<Args> = { [Key in keyof Args]: Key extends "activation" | "recurrentActivation" ? Args[Key] | ActivationFunction : Args[Key] };
 
 /** Layer options (tfjs spelling) that name activations. */
-const activationKeys = ["activation", "recurrentActivation"] as const;
+export const activationOptionKeys = ["activation", "recurrentActivation"] as const;
+
+/** The same keys in a Keras (snake_case) layer config. */
+export const activationConfigKeys = ["activation", "recurrent_activation"] as const;
 
 /** Keras's built-in activation names (`keras.activations`), which are never custom functions. */
 const kerasActivationNames = new Set([
@@ -74,9 +77,9 @@ export class FunctionActivation extends ActivationBaseClass {
 export function withFunctionActivations<Args>(args: Args): Args {
   if (args === null || typeof args !== "object") return args;
   const record = args as Record<string, unknown>;
-  if (!activationKeys.some((key) => isActivationFunction(record[key]))) return args;
+  if (!activationOptionKeys.some((key) => isActivationFunction(record[key]))) return args;
   const result: Record<string, unknown> = { ...record };
-  for (const key of activationKeys) {
+  for (const key of activationOptionKeys) {
     const value = record[key];
     if (isActivationFunction(value)) result[key] = new FunctionActivation(value);
   }
@@ -84,7 +87,7 @@ export function withFunctionActivations<Args>(args: Args): Args {
 }
 
 /** A plain function (not a class, not already an activation object). */
-function isActivationFunction(value: unknown): value is ActivationFunction {
+export function isActivationFunction(value: unknown): value is ActivationFunction {
   return typeof value === "function" && !/^class[\s{]/.test(Function.prototype.toString.call(value));
 }
 

@@ -8,7 +8,7 @@
  * // { className: "Dense", config: { units: 2, useBias: false } }
  */
 import type { JsonValue } from "./schema.js";
-import { isBuiltinActivationName } from "../../layers/function-activation.js";
+import { activationOptionKeys, isBuiltinActivationName } from "../../layers/function-activation.js";
 
 /** `use_bias` → `useBias` (tfjs's spelling of keys and of enum values such as `channels_last`). */
 export function camelCase(text: string): string {
@@ -27,8 +27,7 @@ const endpointKeys = new Set(["inbound_nodes", "inboundNodes", "input_layers", "
 /** Keys whose string values are names, never respelled. */
 const nameKeys = new Set(["name", "class_name", "className", "registered_name", "registeredName", "module"]);
 
-/** tfjs keys holding activations. */
-const activationKeys = new Set(["activation", "recurrentActivation"]);
+const activationKeys = new Set<string>(activationOptionKeys);
 
 /** Decides whether a `{class_name, config}` object's config is a custom class's, kept verbatim. */
 export type IsVerbatim = (className: string) => boolean;

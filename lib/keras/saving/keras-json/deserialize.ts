@@ -20,7 +20,7 @@ import { UnknownKerasClassError, type UnknownClass } from "./class-registry.js";
 import { resolveCustomObject, type CustomObject, type CustomObjectMap } from "./custom-objects.js";
 import { canonicalClassName, normalizeKerasConfig } from "./normalize.js";
 import { isJsonObject, isKerasObject, isSerializedFunction, type JsonObject, type JsonValue, type KerasObjectConfig } from "./schema.js";
-import { FunctionActivation, isBuiltinActivationName, type ActivationFunction } from "../../layers/function-activation.js";
+import { activationConfigKeys, FunctionActivation, isActivationFunction, isBuiltinActivationName } from "../../layers/function-activation.js";
 
 export interface DeserializeOptions {
   /** Classes and functions for names the config uses (Python `custom_objects`). */
@@ -39,18 +39,11 @@ const registry = (): Record<string, RegistryEntry> => tfc.serialization.Serializ
 /** Keras 3 special values that are not classes. */
 const valueClassNames = new Set(["__keras_tensor__", "__tensor__", "__numpy__", "__bytes__", "__slice__", "__ellipsis__", "__typespec__", "function"]);
 
-/** Keys of a layer config holding activation functions. */
-const activationConfigKeys = ["activation", "recurrent_activation"];
-
 /** The function name an activation entry saves: Keras 2 writes the name, Keras 3 a `{class_name: "function", config: name}` object. */
 function savedFunctionName(value: JsonValue | undefined): string | null {
   if (typeof value === "string") return value;
   if (isSerializedFunction(value)) return value.config;
   return null;
-}
-
-function isClass(value: Function): boolean {
-  return /^class[\s{]/.test(Function.prototype.toString.call(value));
 }
 
 /** A config ready for tfjs, with the user classes its aliases stand for. */
@@ -82,10 +75,10 @@ export function prepareKerasConfig(config: KerasObjectConfig, options: Deseriali
       if (name === null || isBuiltinActivationName(name)) continue;
       // A registered function is saved as `package>name`; its bare name also finds it in customObjects.
       const custom = resolveCustomObject(name, name.slice(name.indexOf(">") + 1), options.customObjects);
-      if (typeof custom === "function" && !isClass(custom)) {
+      if (isActivationFunction(custom)) {
         // tfjs resolves activations by class name: a class standing for this function under a name tfjs keeps as is.
         const alias = `CustomActivation${aliases.size}`;
-        const fn = custom as ActivationFunction;
+        const fn = custom;
         aliases.set(alias, class extends FunctionActivation { constructor() { super(fn, name!); } });
         result[key] = alias;
       } else if (custom === undefined && !unknown.has(name)) {

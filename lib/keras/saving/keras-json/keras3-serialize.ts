@@ -12,7 +12,7 @@
 import * as tfl from "@tensorflow/tfjs-layers";
 import { kerasModelJson } from "../serialization.js";
 import { isBuiltinClassName } from "./serialize.js";
-import { isBuiltinActivationName } from "../../layers/function-activation.js";
+import { activationConfigKeys, isBuiltinActivationName } from "../../layers/function-activation.js";
 import { isJsonObject, isKerasObject, type JsonObject, type JsonValue } from "./schema.js";
 
 type Layer = tfl.LayersModel["layers"][number];
@@ -225,7 +225,7 @@ function keras3LayerConfig(className: string, keras2: JsonObject): JsonObject {
   return { ...base, ...rest };
 }
 
-const activationKeys = new Set(["activation", "recurrent_activation"]);
+const activationKeys = new Set<string>(activationConfigKeys);
 
 /**
  * Keras 3 writes a built-in activation as its name and a user's function as a function object
