@@ -9,15 +9,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { execFileSync } from "node:child_process";
+import { repositoryRoot } from "../support/kernelspec.js";
 import * as tf from "@tensorflow/tfjs-core";
 import { keras } from "../../lib/index.js";
 import { readSavedModelDirectory, selectMetaGraph } from "../../lib/formats/savedmodel/index.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..", "..");
 tf.env().set("PROD", true);
 await import("@tensorflow/tfjs-backend-cpu");
 await tf.setBackend("cpu");
@@ -81,7 +79,7 @@ function loadFresh(directory: string, registration: string, body: string, loadOp
     import * as tf from "@tensorflow/tfjs-core";
     import { readFileSync } from "node:fs";
     tf.env().set("PROD", true);
-    const { keras } = await import(${JSON.stringify(join(root, "dist", "lib", "index.js"))});
+    const { keras } = await import(${JSON.stringify(join(repositoryRoot, "dist", "lib", "index.js"))});
     await import("@tensorflow/tfjs-backend-cpu");
     await tf.setBackend("cpu");
     const data = JSON.parse(readFileSync(${JSON.stringify(inputFile)}, "utf8"));
@@ -90,7 +88,7 @@ function loadFresh(directory: string, registration: string, body: string, loadOp
     try { model = await keras.models.loadModel(${JSON.stringify(directory)}, ${loadOptions}); }
     catch (error) { console.log(JSON.stringify({ loadError: error.message })); process.exit(0); }
     ${body}`;
-  const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+  const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: repositoryRoot, encoding: "utf8" });
   return JSON.parse(output.trim().split("\n").pop()!) as Record<string, unknown>;
 }
 

@@ -319,7 +319,7 @@ function buildFunction(recording: Recording, second: Recording | undefined, resh
           ? add("MatMul", "MatMul", [edgeOf(a), edgeOf(b)], { T: type(a), transpose_a: { b: transposeA }, transpose_b: { b: transposeB } })
           : add("BatchMatMulV2", "BatchMatMulV2", [edgeOf(a), edgeOf(b)], { T: type(a), adj_x: { b: transposeA }, adj_y: { b: transposeB } });
       if (bias !== undefined) {
-        value = bias.rank === 1 ? add("BiasAdd", "BiasAdd", [value, edgeOf(bias)], { T: type(a), data_format: { s: new TextEncoder().encode("NHWC") } }) : add("AddV2", "AddV2", [value, edgeOf(bias)], { T: type(a) });
+        value = bias.rank === 1 ? add("BiasAdd", "BiasAdd", [value, edgeOf(bias)], { T: type(a), data_format: stringAttribute("NHWC") }) : add("AddV2", "AddV2", [value, edgeOf(bias)], { T: type(a) });
       }
       edge = fusedActivation(value, kernel, type(a));
     } else if (name === "Transpose") {
@@ -335,21 +335,21 @@ function buildFunction(recording: Recording, second: Recording | undefined, resh
       if (kernel.attrs["dataFormat"] !== undefined && kernel.attrs["dataFormat"] !== "NHWC") throw untraceable(name, "channels-first data");
       let value = add("Conv2D", "Conv2D", [edgeOf(x), edgeOf(filter)], {
         T: type(x),
-        strides: { list: intList([1, ...pair(kernel.attrs["strides"]), 1]) },
-        padding: { s: new TextEncoder().encode(paddingOf(kernel, name)) },
-        dilations: { list: intList([1, ...pair(kernel.attrs["dilations"] ?? 1), 1]) },
-        data_format: { s: new TextEncoder().encode("NHWC") },
+        strides: { list: attributeList({ i: [1, ...pair(kernel.attrs["strides"]), 1] }) },
+        padding: stringAttribute(paddingOf(kernel, name)),
+        dilations: { list: attributeList({ i: [1, ...pair(kernel.attrs["dilations"] ?? 1), 1] }) },
+        data_format: stringAttribute("NHWC"),
       });
-      if (bias !== undefined) value = add("BiasAdd", "BiasAdd", [value, edgeOf(bias)], { T: type(x), data_format: { s: new TextEncoder().encode("NHWC") } });
+      if (bias !== undefined) value = add("BiasAdd", "BiasAdd", [value, edgeOf(bias)], { T: type(x), data_format: stringAttribute("NHWC") });
       edge = fusedActivation(value, kernel, type(x));
     } else if (name === "MaxPool" || name === "AvgPool") {
       const x = inputs[0]!;
       edge = add(name, name, [edgeOf(x)], {
         T: type(x),
-        ksize: { list: intList([1, ...pair(kernel.attrs["filterSize"]), 1]) },
-        strides: { list: intList([1, ...pair(kernel.attrs["strides"]), 1]) },
-        padding: { s: new TextEncoder().encode(paddingOf(kernel, name)) },
-        data_format: { s: new TextEncoder().encode("NHWC") },
+        ksize: { list: attributeList({ i: [1, ...pair(kernel.attrs["filterSize"]), 1] }) },
+        strides: { list: attributeList({ i: [1, ...pair(kernel.attrs["strides"]), 1] }) },
+        padding: stringAttribute(paddingOf(kernel, name)),
+        data_format: stringAttribute("NHWC"),
       });
     } else if (name === "FusedBatchNorm") {
       // Inference batch normalization, as tf-keras writes it for any rank: (x - mean) · rsqrt(variance + ε) · scale + offset.
@@ -412,8 +412,14 @@ function pair(value: unknown): [number, number] {
   return Array.isArray(value) ? [Number(value[0]), Number(value[1])] : [Number(value), Number(value)];
 }
 
-function intList(values: number[]): AttrValue["list"] {
-  return { s: [], i: values, f: [], b: [], type: [], shape: [], tensor: [], func: [] };
+/** An attribute's list value with only the given parts filled (`{ i: [1, 2, 2, 1] }`). */
+export function attributeList(values: { i?: number[]; type?: number[] }): AttrValue["list"] {
+  return { s: [], i: values.i ?? [], f: [], b: [], type: values.type ?? [], shape: [], tensor: [], func: [] };
+}
+
+/** A string attribute value (padding, data_format), as the bytes protobuf holds. */
+function stringAttribute(text: string): AttrValue {
+  return { s: new TextEncoder().encode(text) };
 }
 
 /** TensorFlow's padding names; tfjs's explicit paddings have no graph counterpart here. */

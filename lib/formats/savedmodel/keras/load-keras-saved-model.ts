@@ -25,6 +25,7 @@ import { readSavedModelDirectory } from "../saved-model-directory.js";
 import { UnknownKerasClassError } from "../../../keras/saving/keras-json/class-registry.js";
 import { resolveCustomObject } from "../../../keras/saving/keras-json/custom-objects.js";
 import { reviveKerasSavedModel } from "./revived-model.js";
+import { buildSubclassedFor } from "../../../keras/models/subclassed.js";
 
 /** What the root node's metadata JSON holds (tf-keras 2 writes these keys). */
 interface RootMetadata {
@@ -119,8 +120,7 @@ async function loadSubclassedModel(directory: string, variablesPrefix: string, m
     const saved = metadata.build_input_shape;
     const shape = Array.isArray(saved) ? saved : saved?.items;
     if (!Array.isArray(shape)) throw new Error(`${directory}: the saved ${className} records no build_input_shape, so it cannot be built before its variables are restored. Build it yourself (model.apply(x)) and load the weights with model.loadWeights("${directory}/variables/variables").`);
-    const dtype = (metadata.input_dtype ?? "float32") as tfc.DataType;
-    tfc.tidy(() => void built.apply(tfc.zeros([1, ...shape.slice(1).map((size) => size ?? 1)], dtype)));
+    buildSubclassedFor(built, shape, (metadata.input_dtype ?? "float32") as tfc.DataType);
   }
   await restoreSavedState(built, metadata, variablesPrefix, directory);
   return built;

@@ -12,7 +12,7 @@
  */
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { Tensor } from "@tensorflow/tfjs-core";
-import { traceFunction, type TracedFunction } from "../../../tf/function/trace.js";
+import { attributeList, traceFunction, type TracedFunction } from "../../../tf/function/trace.js";
 import { TensorSpec } from "../../../tf/function/tensor-spec.js";
 import { attributeName } from "../../../saving/keras-trackables.js";
 import type { AttrValue, FunctionDef, NodeDef, OpDef, TensorProto } from "../protos/messages.js";
@@ -102,9 +102,9 @@ export function forwardFunction(model: tfl.LayersModel, functionName: string): F
           [x, read(layer, weight("kernel"))],
           {
             T: typeAttr(floatType),
-            strides: { list: listOf({ i: [1, strides[0]!, strides[1]!, 1] }) },
+            strides: { list: attributeList({ i: [1, strides[0]!, strides[1]!, 1] }) },
             padding: { s: bytes(String(config["padding"]).toUpperCase()) },
-            dilations: { list: listOf({ i: [1, dilation[0]!, dilation[1]!, 1] }) },
+            dilations: { list: attributeList({ i: [1, dilation[0]!, dilation[1]!, 1] }) },
             data_format: { s: bytes("NHWC") },
             use_cudnn_on_gpu: { b: true },
           },
@@ -124,8 +124,8 @@ export function forwardFunction(model: tfl.LayersModel, functionName: string): F
           [x],
           {
             T: typeAttr(floatType),
-            ksize: { list: listOf({ i: [1, size[0]!, size[1]!, 1] }) },
-            strides: { list: listOf({ i: [1, strides[0]!, strides[1]!, 1] }) },
+            ksize: { list: attributeList({ i: [1, size[0]!, size[1]!, 1] }) },
+            strides: { list: attributeList({ i: [1, strides[0]!, strides[1]!, 1] }) },
             padding: { s: bytes(String(config["padding"]).toUpperCase()) },
             data_format: { s: bytes("NHWC") },
           },
@@ -264,9 +264,6 @@ export function subclassedForwardFunction(model: tfl.LayersModel, functionName: 
   };
 }
 
-function listOf(values: { i?: number[]; type?: number[] }): AttrValue["list"] {
-  return { s: [], i: values.i ?? [], f: [], b: [], type: values.type ?? [], shape: [], tensor: [], func: [] };
-}
 
 const activationOps: Record<string, string> = {
   linear: "",

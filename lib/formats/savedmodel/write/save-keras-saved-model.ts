@@ -22,7 +22,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { buildObjectGraph, writeBundle } from "../../checkpoint/index.js";
 import { attributeName, modelTrackables, optimizerTrackable } from "../../../saving/keras-trackables.js";
-import { trackedLayers } from "../../../saving/attribute-tracking.js";
+import { submodulesOf } from "../../../keras/layers/submodules.js";
 import { isSubclassed } from "../../../keras/models/subclassed.js";
 import { kerasClassName, userClassLacksGetConfig } from "../../../keras/library-classes.js";
 import { variableNode, type SaveableVariable, type Trackable } from "../../../saving/trackable.js";
@@ -273,7 +273,7 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
  * than inherit a built-in one. Checked before anything is written.
  */
 function requireGetConfig(model: tfl.LayersModel): void {
-  for (const object of modelAndLayers(model)) {
+  for (const object of [model, ...submodulesOf(model)]) {
     if (!userClassLacksGetConfig(object)) continue;
     const name = object.constructor.name;
     throw new Error(
@@ -282,19 +282,6 @@ function requireGetConfig(model: tfl.LayersModel): void {
         `Add getConfig() (returning its constructor arguments) to ${name}, or save with traces (the default).`,
     );
   }
-}
-
-/** The model, its layers, and theirs: graph layers of nested models and layers held in attributes. */
-function modelAndLayers(model: tfl.LayersModel): tfl.layers.Layer[] {
-  const found = new Set<tfl.layers.Layer>();
-  const visit = (layer: tfl.layers.Layer): void => {
-    if (found.has(layer)) return;
-    found.add(layer);
-    if (layer instanceof tfl.LayersModel) layer.layers.forEach(visit);
-    trackedLayers(layer).forEach(visit);
-  };
-  visit(model);
-  return [...found];
 }
 
 /**
