@@ -1,4 +1,5 @@
 import { isJsonObject, isKerasObject, isSerializedFunction, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
+import { inspectHint } from "./keras-json/class-registry.js";
 
 /** One piece of a config that would carry or reach code if a Python loader honoured it. */
 export interface UnsafeFinding {
@@ -21,7 +22,7 @@ export class UnsafeConfigError extends Error {
       `${source ? `${source}: ` : ""}Refused to load the model: its config carries code, which safe mode disallows.\n${lines.join("\n")}\n` +
         `Nothing from the file was executed (tskeras never runs Python code). If you trust the file and have a TypeScript ` +
         `implementation for these objects, register it (customObjects) and load with { safeMode: false }. ` +
-        `Variables and config can be examined safely with inspectFile(path).`,
+        `Variables and config can be examined safely with ${inspectHint(source)}.`,
     );
     this.name = "UnsafeConfigError";
     this.findings = findings;

@@ -14,6 +14,12 @@ export interface UnknownClass {
   kind?: "class" | "function";
 }
 
+/** How a user lists a file's variables and config without rebuilding its model, in a notebook or a shell. */
+export function inspectHint(source?: string): string {
+  const file = source ?? "PATH";
+  return `%inspect ${file} in a notebook, or npx tskeras inspect ${file}`;
+}
+
 /** Error raised when a config names a class that is neither built in nor registered. */
 export class UnknownKerasClassError extends Error {
   readonly unknownClasses: UnknownClass[];
@@ -38,7 +44,7 @@ export class UnknownKerasClassError extends Error {
         `keras.models.modelFromJSON(json, { ${key}: ${object} }), keras.Model.fromConfig(config, { customObjects: { ${key}: ${object} } })), ` +
         `run the call inside keras.utils.customObjectScope({ ${key}: ${object} }, () => ...), ` +
         `or register it once with keras.saving.registerKerasSerializable({ package: "${packageName}", name: "${bareName}" })(${object}). ` +
-        `The variables and config can still be read without ${function_ ? "it" : "the class"}: inspectFile(path).`,
+        `The variables and config can still be read without ${function_ ? "it" : "the class"}: ${inspectHint(source)}.`,
     );
     this.name = "UnknownKerasClassError";
     this.unknownClasses = unknownClasses;
