@@ -7,6 +7,7 @@ import { kernelEnvironment, repositoryRoot } from "../support/kernelspec.js";
 import { launchChromium } from "./browser.js";
 import { runAll } from "./classic-notebook.js";
 import { startNotebookServer, type JupyterServer } from "./jupyter-server.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
 describe("renderers.ipynb in a real browser (Debian chromium + classic Jupyter Notebook)", () => {
   let server: JupyterServer;
@@ -14,7 +15,7 @@ describe("renderers.ipynb in a real browser (Debian chromium + classic Jupyter N
     assert.ok(existsSync("/usr/bin/chromium"), "Debian's chromium is needed: apt-get install chromium (.ci/run installs it)");
     const directory = mkdtempSync(join(tmpdir(), "tskeras-renderers-ui-"));
     copyFileSync(join(repositoryRoot, "test/notebooks/renderers.ipynb"), join(directory, "renderers.ipynb"));
-    symlinkSync(join(repositoryRoot, "../shared/fixtures/real"), join(directory, "real"));
+    symlinkSync(realFixturesDirectory, join(directory, "real"));
     server = await startNotebookServer(directory, kernelEnvironment());
   });
   after(async () => {

@@ -1,11 +1,10 @@
-/** Paths of the real TF bundles under /work/shared/fixtures/real and their reference JSON. */
+/** Paths of the real TF bundles among the real fixtures and their reference JSON. */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
-// dist/test/checkpoint/fixtures.js is three levels below the repository root.
-export const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
-export const realFixtures = join(repositoryRoot, "..", "shared", "fixtures", "real");
+export { repositoryRoot } from "../support/kernelspec.js";
+export const realFixtures = realFixturesDirectory;
 
 export interface ReferenceVariable {
   key: string;

@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { describeSavedFile } from "../../lib/formats/describe.js";
 import { repositoryRoot } from "../support/kernelspec.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
-const real = join(repositoryRoot, "../shared/fixtures/real");
+const real = realFixturesDirectory;
 
 /** Fixture path → its reference JSON id. */
 const fixtures: Record<string, string> = {

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { detectFormat } from "../../lib/formats/detect.js";
-import { repositoryRoot } from "../support/kernelspec.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
-const real = join(repositoryRoot, "../shared/fixtures/real");
+const real = realFixturesDirectory;
 
 describe("format detection (by content, not suffix)", () => {
   it("recognizes the real files Python wrote", () => {

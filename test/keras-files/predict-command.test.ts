@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import { writeNpy } from "../../lib/formats/npy.js";
 import { repositoryRoot } from "../support/kernelspec.js";
 import { fixturePath, readReference } from "./reference-fixtures.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
 const cli = join(repositoryRoot, "dist/kernel/cli.js");
 const directory = mkdtempSync(join(tmpdir(), "tskeras-predict-"));
@@ -53,7 +54,7 @@ describe("tskeras predict", () => {
     assert.match(missing.stderr, /at least one --input FILE\.npy is needed/);
     const input = join(directory, "lambda-input.npy");
     writeFileSync(input, writeNpy({ dtype: "float32", shape: [1, 1], values: new Float32Array([1]) }));
-    const hostile = runPredict([join(repositoryRoot, "../shared/fixtures/real/adv_k2h5_2.11.0_lambda/exploit.h5"), "--input", input, "--output", join(directory, "never.json")]);
+    const hostile = runPredict([join(realFixturesDirectory, "adv_k2h5_2.11.0_lambda/exploit.h5"), "--input", input, "--output", join(directory, "never.json")]);
     assert.equal(hostile.status, 1);
     assert.match(hostile.stderr, /tskeras predict: [\s\S]*Lambda/);
   });
@@ -64,7 +65,7 @@ describe("tskeras predict", () => {
     const file = join(directory, "sm-input.npy");
     writeFileSync(file, writeNpy({ dtype: "float32", shape: input.shape, values: Float32Array.from(flatten(input.values)) }));
     const output = join(directory, "sm.json");
-    const child = runPredict([join(repositoryRoot, "../shared/fixtures/real/sm_k2_dense/my_model"), "--signature", "serving_default", "--input", `dense_input=${file}`, "--output", output]);
+    const child = runPredict([join(realFixturesDirectory, "sm_k2_dense/my_model"), "--signature", "serving_default", "--input", `dense_input=${file}`, "--output", output]);
     assert.equal(child.status, 0, child.stderr);
     const written = JSON.parse(readFileSync(output, "utf8")) as { outputs: { name: string; shape: number[]; values: number[] }[] };
     assert.equal(written.outputs.length, 1);
@@ -76,7 +77,7 @@ describe("tskeras predict", () => {
   it("--signature names the signatures a SavedModel has when the one asked for is missing", () => {
     const file = join(directory, "three.npy");
     writeFileSync(file, writeNpy({ dtype: "float32", shape: [], values: new Float32Array([2]) }));
-    const child = runPredict([join(repositoryRoot, "../shared/fixtures/real/tfjs_sm_times_three_float/times_three_float"), "--signature", "predict", "--input", file, "--output", join(directory, "never.json")]);
+    const child = runPredict([join(realFixturesDirectory, "tfjs_sm_times_three_float/times_three_float"), "--signature", "predict", "--input", file, "--output", join(directory, "never.json")]);
     assert.equal(child.status, 2);
     assert.match(child.stderr, /has no signature "predict"; it has serving_default/);
   });

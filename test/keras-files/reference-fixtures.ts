@@ -1,12 +1,10 @@
 // Helpers shared by the keras-files tests: where the real fixtures live and how to read their
 // reference JSON (written by an independent numpy/h5py reader, see fixtures/real/README.md).
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
-/** dist/test/keras-files/x.js is three levels below the repository root. */
-const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-export const fixturesRoot = join(repositoryRoot, "..", "shared", "fixtures", "real");
+export const fixturesRoot = realFixturesDirectory;
 
 export interface ReferenceVariable {
   path: string;

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { inspect } from "node:util";
 import { before, describe, it } from "node:test";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "../../lib/tf/index.js";
 import { listVariables } from "../../lib/formats/checkpoint/index.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
-const realFixtures = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "shared", "fixtures", "real");
+const realFixtures = realFixturesDirectory;
 const folder = () => mkdtempSync(join(tmpdir(), "tskeras-modules-"));
 
 // Doc "Introduction to modules", section by section.

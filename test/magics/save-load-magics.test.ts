@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { repositoryRoot } from "../support/kernelspec.js";
 import { resultText, runCells, streamText, type CellReport } from "../engine/run-cells.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
-const real = join(repositoryRoot, "../shared/fixtures/real");
+const real = realFixturesDirectory;
 type Reference = { variables: Array<{ path: string; shape: number[]; first_values: number[] }>; model_config_summary: { layers: Array<{ name: string }> } };
 const reference = (id: string) => JSON.parse(readFileSync(join(real, "reference", `${id}.json`), "utf8")) as Reference;
 const displayed = (report: CellReport) => report.outputs.find((output) => output.type === "display")?.data as Record<string, string> | undefined;

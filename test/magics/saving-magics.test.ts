@@ -3,10 +3,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { repositoryRoot } from "../support/kernelspec.js";
 import { runCells, streamText, type CellReport } from "../engine/run-cells.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
-const real = join(repositoryRoot, "../shared/fixtures/real");
+const real = realFixturesDirectory;
 const displayed = (report: CellReport) => report.outputs.find((output) => output.type === "display")?.data as Record<string, unknown> | undefined;
 
 describe("save/load magics", () => {

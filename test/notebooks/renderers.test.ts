@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { kernelEnvironment, repositoryRoot as root } from "../support/kernelspec.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
 const text = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value));
 type Output = { output_type: string; name?: string; text?: unknown; data?: Record<string, unknown>; ename?: string; evalue?: string };
@@ -20,7 +21,7 @@ const plotlyEmbedding = /<script type="text\/javascript">if \(!window\.Plotly\) 
 export function executeRenderersNotebook(): { directory: string; cells: Cell[]; html: string } {
   const directory = mkdtempSync(join(tmpdir(), "tskeras-renderers-"));
   copyFileSync(join(root, "test/notebooks/renderers.ipynb"), join(directory, "renderers.ipynb"));
-  symlinkSync(join(root, "../shared/fixtures/real"), join(directory, "real"));
+  symlinkSync(realFixturesDirectory, join(directory, "real"));
   const environment = kernelEnvironment();
   const execute = spawnSync(
     "jupyter",
@@ -85,7 +86,7 @@ describe("renderers.ipynb: every renderer and magic through nbconvert", () => {
   });
 
   it("%load and %inspect of a real Keras 2 file agree with the reference read by h5py", () => {
-    const reference = JSON.parse(readFileSync(join(root, "../shared/fixtures/real/reference/k2h5_2.12.0_dense.json"), "utf8")) as { variables: Array<{ path: string; shape: number[] }> };
+    const reference = JSON.parse(readFileSync(join(realFixturesDirectory, "reference/k2h5_2.12.0_dense.json"), "utf8")) as { variables: Array<{ path: string; shape: number[] }> };
     const params = reference.variables.filter((variable) => variable.path.startsWith("model_weights/")).reduce((sum, variable) => sum + variable.shape.reduce((a, b) => a * b, 1), 0);
     assert.match(text(data("%load real/k2h5", "text/html")), new RegExp(`Total params: ${params.toLocaleString("en-US")}<`));
     const listed = data("%inspect real/k2h5", "application/json") as { variables: Array<{ name: string; shape: number[] }> };
@@ -104,7 +105,7 @@ describe("renderers.ipynb: every renderer and magic through nbconvert", () => {
   });
 
   it("%inspect of a real checkpoint lists the reference's variable keys, as a tree with optimizer slots marked", () => {
-    const reference = JSON.parse(readFileSync(join(root, "../shared/fixtures/real/reference/ckpt_k2.4.0_conv.json"), "utf8")) as { bundle: { variables: Array<{ key: string; shape: number[] }> } };
+    const reference = JSON.parse(readFileSync(join(realFixturesDirectory, "reference/ckpt_k2.4.0_conv.json"), "utf8")) as { bundle: { variables: Array<{ key: string; shape: number[] }> } };
     const expected = reference.bundle.variables.filter((variable) => variable.key !== "_CHECKPOINTABLE_OBJECT_GRAPH");
     const listed = data("%inspect real/", "application/json") as { variables: Array<{ name: string; shape: number[] }> };
     assert.deepEqual(listed.variables.map((variable) => [variable.name, variable.shape]).sort(), expected.map((variable) => [variable.key, variable.shape]).sort());

@@ -9,9 +9,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { keras } from "../../lib/index.js";
 import { savedModel } from "../../lib/tf/saved-model.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const fixtures = join(root, "..", "shared", "fixtures", "real");
+const fixtures = realFixturesDirectory;
 const kerasDense = join(fixtures, "sm_k2_dense", "my_model");
 
 interface Reference {

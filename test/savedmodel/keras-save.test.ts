@@ -13,10 +13,11 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { saveKerasSavedModel } from "../../lib/formats/savedmodel/write/save-keras-saved-model.js";
 import { loadSavedModel, readSavedModelDirectory } from "../../lib/formats/savedmodel/index.js";
 import { loadCheckpoint } from "../../lib/formats/checkpoint/index.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..", "..");
-const realModel = join(root, "..", "shared", "fixtures", "real", "sm_k2_dense", "my_model");
+const realModel = join(realFixturesDirectory, "sm_k2_dense", "my_model");
 
 tf.env().set("PROD", true);
 await import("@tensorflow/tfjs-backend-cpu");

@@ -6,13 +6,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import { tf } from "../../lib/index.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const fixtures = join(root, "..", "shared", "fixtures", "real");
+const fixtures = realFixturesDirectory;
 tfc.env().set("PROD", true);
 await import("@tensorflow/tfjs-backend-cpu");
 await tfc.setBackend("cpu");

@@ -6,9 +6,10 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { runSavedModelSignature } from "../../lib/formats/savedmodel/index.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const multipleSignatures = join(root, "..", "shared", "fixtures", "real", "tfjs_sm_module_with_multiple_signatures", "module_with_multiple_signatures");
+const multipleSignatures = join(realFixturesDirectory, "tfjs_sm_module_with_multiple_signatures", "module_with_multiple_signatures");
 
 tf.env().set("PROD", true);
 await import("@tensorflow/tfjs-backend-cpu");

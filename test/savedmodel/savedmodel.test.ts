@@ -16,10 +16,11 @@ import {
   readSavedModelDirectory,
 } from "../../lib/formats/savedmodel/index.js";
 import { loadCheckpoint } from "../../lib/formats/checkpoint/index.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
 // dist/test/savedmodel/x.test.js sits three levels below the repository root.
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const fixtures = join(root, "..", "shared", "fixtures", "real");
+const fixtures = realFixturesDirectory;
 const timesThree = join(fixtures, "tfjs_sm_times_three_float", "times_three_float");
 const multipleSignatures = join(fixtures, "tfjs_sm_module_with_multiple_signatures", "module_with_multiple_signatures");
 const kerasDense = join(fixtures, "sm_k2_dense", "my_model");

@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { keras, tf } from "../../lib/index.js";
 import { repositoryRoot } from "../support/kernelspec.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
-const real = join(repositoryRoot, "../shared/fixtures/real");
+const real = realFixturesDirectory;
 
 function tutorialModel() {
   const model = new keras.Sequential([

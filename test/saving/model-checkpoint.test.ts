@@ -10,9 +10,9 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { registerChainedOps } from "../../lib/backend/chained-ops.js";
 import { loadCheckpoint } from "../../lib/formats/checkpoint/reader.js";
 import { loadModelCheckpoint, saveModelCheckpoint } from "../../lib/saving/model-checkpoint.js";
-import { repositoryRoot } from "../support/kernelspec.js";
+import { realFixturesDirectory } from "../support/real-fixtures.js";
 
-const real = join(repositoryRoot, "../shared/fixtures/real");
+const real = realFixturesDirectory;
 
 /** The architecture of k2h5_2.4.0_conv/vw_model.h5, as its model_config states it (read with h5py). */
 function vwModel(): tfl.Sequential {
