@@ -6,7 +6,10 @@ const usage = `usage: tskeras COMMAND [ARGS]
 
   install [--user|--sys-prefix|--prefix P]   install the Jupyter kernelspec "tskeras"
   kernel --connection-file FILE                run the kernel (what Jupyter starts)
-  run NOTEBOOK.ipynb ... [--output DIR] [--html]   execute notebooks headless
+  run NOTEBOOK.ipynb|DIR ... [--output DIR] [--html] [-p NAME VALUE] [--jobs N]
+      [--check|--update] [--junit FILE] [--sanitize FILE] [--lax]
+                                               execute notebooks headless; --check compares outputs
+                                               with the committed ones (tskeras run --help)
   start [OUTPUT_DIR]                           run the tutorial notebooks (npm start)
   inspect PATH [--json]                        format, producer, model and variables of a saved model
   predict PATH --input a.npy [--input b.npy] --output out.json [--unsafe] [--signature NAME]

@@ -59,3 +59,14 @@ export function splitLines(text: string): string[] {
   const lines = text.split(/(?<=\n)/);
   return lines.length === 1 && lines[0] === "" ? [] : lines;
 }
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value && typeof value === "object") return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
+  return value;
+}
+
+/** A notebook's file text as Jupyter writes it (one-space indent, sorted keys), so rewrites diff cleanly. */
+export function serializeNotebook(notebook: Notebook): string {
+  return `${JSON.stringify(sortedKeys(notebook), null, 1)}\n`;
+}

@@ -4,7 +4,16 @@ import { dirname, resolve } from "node:path";
 import { createEngine } from "../engine/create.js";
 import { joinSource, type CodeCell, type Notebook } from "./notebook-format.js";
 import { OutputCollector } from "./output-collector.js";
+import { cellMarkers } from "./check/cell-markers.js";
+import { injectParameters, type ParameterValue } from "./parameters.js";
 import { kernelLanguageInfo } from "../language-info.js";
+
+export interface RunNotebookOptions {
+  /** Leave cells marked `nbval-skip` unexecuted, keeping their outputs (for --check / --update). */
+  honorSkip?: boolean;
+  /** `-p NAME VALUE` pairs, injected papermill-style as a typed cell tagged `injected-parameters`. */
+  parameters?: Array<[string, ParameterValue]>;
+}
 
 export interface NotebookRunResult {
   notebook: Notebook;
@@ -25,12 +34,14 @@ function preview(source: string): string {
 /**
  * Executes a notebook in this process, cell by cell, with the same engine the kernel uses. The
  * working directory is the notebook's folder, as with a Jupyter kernel. Stops at the first error
- * unless the cell is tagged `raises-exception` (nbconvert's and nbval's convention).
+ * unless the cell is tagged `raises-exception` (nbconvert's and nbval's convention; nbval's
+ * `nbval-raises-exception` and a first-line `// NBVAL_RAISES_EXCEPTION` count too).
  */
-export async function runNotebook(path: string): Promise<NotebookRunResult> {
+export async function runNotebook(path: string, options: RunNotebookOptions = {}): Promise<NotebookRunResult> {
   const absolutePath = resolve(path);
   const notebook = JSON.parse(readFileSync(absolutePath, "utf8")) as Notebook;
   if (notebook.nbformat !== 4) throw new Error(`${path} is nbformat ${notebook.nbformat}; the runner reads nbformat 4 notebooks. Convert it with: jupyter nbconvert --to notebook --nbformat 4 ${path}`);
+  if (options.parameters?.length) for (const warning of await injectParameters(notebook, options.parameters)) progress(`warning: ${warning}`);
   const directory = dirname(absolutePath);
   process.chdir(directory);
   const collector = new OutputCollector();
@@ -59,6 +70,11 @@ export async function runNotebook(path: string): Promise<NotebookRunResult> {
     if (cell.cell_type !== "code") continue;
     const codeCell = cell as CodeCell;
     const source = joinSource(codeCell.source);
+    const markers = cellMarkers(codeCell);
+    if (options.honorSkip && markers.skip) {
+      progress(`[-/${codeCells}] skip   ${preview(source)} (nbval-skip)`);
+      continue;
+    }
     if (failedCell !== undefined) {
       codeCell.outputs = [];
       codeCell.execution_count = null;
@@ -79,7 +95,7 @@ export async function runNotebook(path: string): Promise<NotebookRunResult> {
       progress(`[${executionCount}/${codeCells}] ok     ${seconds}s  ${preview(source)}`);
     } else {
       collector.error(outcome.ename, outcome.evalue, outcome.traceback);
-      const expected = (codeCell.metadata.tags ?? []).includes("raises-exception");
+      const expected = markers.raisesException;
       progress(`[${executionCount}/${codeCells}] ${expected ? "raised" : "FAILED"} ${seconds}s  ${preview(source)}${expected ? " (tagged raises-exception)" : `\n    ${outcome.ename}: ${outcome.evalue.split("\n")[0]}`}`);
       if (!expected) failedCell = index;
     }
