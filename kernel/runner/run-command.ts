@@ -253,7 +253,7 @@ export async function runCommand(args: string[]): Promise<number> {
     return report;
   });
 
-  if (many && mode !== "run") console.log(`\n${summaryTable(reports)}`);
+  if (many && mode === "check") console.log(`\n${summaryTable(reports)}`);
   if (options.junit) {
     mkdirSync(dirname(resolve(options.junit)), { recursive: true });
     writeFileAtomic(resolve(options.junit), junitXml(reports));

@@ -127,7 +127,8 @@ function differenceDetails(expected: OutputBlock[], actual: OutputBlock[]): stri
 }
 
 function firstLineOf(cell: Cell): string {
-  const line = joinSource(cell.source).split("\n").find((candidate) => candidate.trim() !== "") ?? "";
+  // A marker comment (// NBVAL_SKIP) says nothing about the cell; the line after it does.
+  const line = joinSource(cell.source).split("\n").find((candidate) => candidate.trim() !== "" && !/^\/\/\s*NBVAL_[A-Z_]+\s*$/.test(candidate.trim())) ?? "";
   return line.length > 70 ? `${line.slice(0, 67)}...` : line;
 }
 
