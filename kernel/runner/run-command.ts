@@ -178,8 +178,9 @@ export async function runCommand(args: string[]): Promise<number> {
   try {
     options = parseArguments(args);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`tskeras run: ${error.message}\n\n${runUsage}`);
+    // Bad arguments (a parameter name, an unreadable sanitizers file): usage errors, exit code 2.
+    const message = (error as Error).message;
+    console.error(error instanceof UsageError ? `tskeras run: ${message}\n\n${runUsage}` : `tskeras run: ${message}`);
     return 2;
   }
   const { notebooks, mode } = options;
