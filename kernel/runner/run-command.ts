@@ -8,7 +8,7 @@ import type { ChildJob } from "./child.js";
 import { compareNotebook, defaultCheckOptions, type CheckOptions } from "./check/compare-notebook.js";
 import { junitXml, type NotebookReport } from "./check/junit-report.js";
 import { readSanitizers } from "./check/sanitizers.js";
-import { failureReport, summaryLine, summaryTable } from "./check/text-report.js";
+import { failureReport, formatTable, summaryLine, summaryTable } from "./check/text-report.js";
 import { serializeNotebook, type Notebook } from "./notebook-format.js";
 import { checkParameterName, parseParameterValue, type ParameterValue } from "./parameters.js";
 
@@ -189,7 +189,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const live = concurrency === 1;
   const many = notebooks.length > 1;
   let finished = 0;
-  const reports = await inParallel(notebooks, concurrency, async (notebook): Promise<NotebookReport & { ok: boolean }> => {
+  const reports = await inParallel(notebooks, concurrency, async (notebook): Promise<NotebookReport & { ok: boolean; verdict?: string }> => {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     if (!existsSync(notebook)) {
@@ -218,7 +218,7 @@ export async function runCommand(args: string[]): Promise<number> {
     if (mode === "run") {
       if (!live && code !== 0) process.stderr.write(log);
       console.log(`${live ? "  " : counter}${code === 0 ? "ok" : "FAILED"} → ${output}${html ? ` and ${html}` : ""}${live ? "" : `  (${notebook}, ${seconds().toFixed(1)}s)`}`);
-      return { path: notebook, seconds: seconds(), cells: [], ok: code === 0 };
+      return { path: notebook, seconds: seconds(), cells: [], ok: code === 0, verdict: code === 0 ? "ok" : "FAILED" };
     }
 
     if (code === 2 || !existsSync(output)) {
@@ -229,16 +229,18 @@ export async function runCommand(args: string[]): Promise<number> {
     }
     const executed = readNotebook(output);
     const cells = compareNotebook(readNotebook(notebook), executed, options.check);
-    const report: NotebookReport & { ok: boolean } = { path: notebook, seconds: seconds(), cells, ok: false };
+    const report: NotebookReport & { ok: boolean; verdict?: string } = { path: notebook, seconds: seconds(), cells, ok: false };
     if (mode === "update") {
       const changed = cells.filter((cell) => cell.status === "failed" && cell.reason === "outputs differ from the committed ones").length;
       if (code === 0) {
         writeFileAtomic(resolve(notebook), serializeNotebook(executed));
         console.log(`${counter}UPDATED ${notebook}  ${changed} cell(s) with new outputs (${report.seconds.toFixed(1)}s)`);
         report.ok = true;
+        report.verdict = "UPDATED";
       } else {
         if (!live) process.stderr.write(log);
         console.log(`${counter}NOT UPDATED ${notebook}: a cell failed, so the committed outputs are kept`);
+        report.verdict = "NOT UPDATED";
         const failure = failureReport({ ...report, cells: cells.filter((cell) => cell.reason !== "outputs differ from the committed ones") });
         if (failure) console.log(failure);
       }
@@ -255,6 +257,7 @@ export async function runCommand(args: string[]): Promise<number> {
   });
 
   if (many && mode === "check") console.log(`\n${summaryTable(reports)}`);
+  else if (many) console.log(`\n${formatTable(["", "notebook", "time"], reports.map((report) => [report.verdict ?? "FAILED", report.path, `${report.seconds.toFixed(1)}s`]), 2)}`);
   if (options.junit) {
     mkdirSync(dirname(resolve(options.junit)), { recursive: true });
     writeFileAtomic(resolve(options.junit), junitXml(reports));

@@ -140,6 +140,20 @@ describe("tskeras run --check", () => {
   });
 });
 
+describe("tskeras run --jobs", () => {
+  it("runs a folder's notebooks in parallel processes, one progress line per notebook, then a table", () => {
+    const directory = copyFixtures("clean.ipynb", "parameters.ipynb");
+    const run = tskerasRun([directory, "--jobs", "2", "--output", join(directory, "out")]);
+    assert.equal(run.status, 0, run.all);
+    const progress = run.stdout.split("\n").filter((line) => /^\[\d\/2\] /.test(line));
+    assert.equal(progress.length, 2, run.stdout);
+    for (const name of ["clean", "parameters"]) assert.ok(progress.some((line) => line.includes(`ok → ${join(directory, "out", `${name}.ipynb`)}`)), run.stdout);
+    assert.match(run.stdout, /^ +notebook +time\nok +\S+clean\.ipynb +\d+\.\ds\nok +\S+parameters\.ipynb +\d+\.\ds$/m);
+    // Per-cell progress of parallel children is not interleaved on the terminal.
+    assert.doesNotMatch(run.stderr, /^\[1\/3\] ok/m);
+  });
+});
+
 describe("tskeras run -p (papermill-style parameters)", () => {
   it("injects typed const declarations after the parameters cell, in a cell tagged injected-parameters", () => {
     const directory = copyFixtures("parameters.ipynb");

@@ -21,14 +21,18 @@ export function failureReport(report: NotebookReport): string {
   return blocks.join("\n\n");
 }
 
-/** The table at the end of a multi-notebook run. */
+/** Rows under a header, columns padded; columns from `rightAligned` on are right-aligned. */
+export function formatTable(header: string[], rows: string[][], rightAligned = header.length): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const format = (row: string[]) => row.map((cell, column) => (column >= rightAligned ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join("  ").trimEnd();
+  return [format(header), ...rows.map(format)].join("\n");
+}
+
+/** The table at the end of a multi-notebook --check run. */
 export function summaryTable(reports: NotebookReport[]): string {
   const rows = reports.map((report) => {
     const count = (status: CellCheck["status"]) => report.cells.filter((cell) => cell.status === status).length;
     return [report.error || count("failed") ? "FAIL" : "PASS", report.path, String(count("passed")), String(count("failed")), String(count("skipped")), `${report.seconds.toFixed(1)}s`];
   });
-  const header = ["", "notebook", "passed", "failed", "skipped", "time"];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const format = (row: string[]) => row.map((cell, column) => (column >= 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join("  ").trimEnd();
-  return [format(header), ...rows.map(format)].join("\n");
+  return formatTable(["", "notebook", "passed", "failed", "skipped", "time"], rows, 2);
 }
