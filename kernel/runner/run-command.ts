@@ -19,7 +19,8 @@ export const runUsage = `usage: tskeras run NOTEBOOK.ipynb|FOLDER [...] [options
 Executes notebooks headless (no Python or Jupyter needed), each in a fresh process, and writes the
 executed notebooks. A FOLDER stands for the .ipynb files directly in it.
 
-  --output DIR        where executed notebooks go (default: next to each, as NAME.executed.ipynb)
+  --output DIR        where executed notebooks go (default: next to each, as NAME.executed.ipynb;
+                      under --check/--update a temporary folder, kept and named when a check fails)
   --html              also write a self-contained HTML report next to each executed notebook
   -p, --parameter NAME VALUE
                       papermill-style parameter: injected after the cell tagged "parameters" as a
