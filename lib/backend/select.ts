@@ -20,7 +20,7 @@ const nativeThreadDefaults: Record<string, string> = { TF_NUM_INTRAOP_THREADS: "
 async function tryNative(): Promise<string | undefined> {
   const found = findNativeBackend();
   if (!found) return undefined;
-  for (const [name, value] of Object.entries(nativeThreadDefaults)) process.env[name] ??= value;
+  for (const [name, value] of Object.entries(nativeThreadDefaults)) if (!process.env[name]) process.env[name] = value;
   try {
     await import(pathToFileURL(found.entry).href);
     if (await tfc.setBackend("tensorflow")) return "tensorflow";
