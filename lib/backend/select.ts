@@ -7,6 +7,7 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerChainedOps } from "./chained-ops.js";
 import { findNativeBackend, nativeBackendDirectory } from "./native-location.js";
 import { patchWasmBatchMatMul } from "./wasm-batch-matmul.js";
+import { registerWasmConv2DBackpropFilter } from "./wasm-conv2d-backprop-filter.js";
 
 const require = createRequire(import.meta.url);
 
@@ -39,6 +40,7 @@ async function tryWasm(): Promise<string | undefined> {
   tfc.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   setWasmPaths(`${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`);
   patchWasmBatchMatMul();
+  registerWasmConv2DBackpropFilter();
   try {
     return (await tfc.setBackend("wasm")) ? "wasm" : undefined;
   } catch {
