@@ -11,7 +11,7 @@
  * `--gpu` takes the same path into tfjs-node-gpu (same binding, libraries from a GPU wheel).
  */
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import {
@@ -131,7 +131,11 @@ function buildTools(): { nodeGyp: string; nodeDirectory: string } {
   throw new BackendError(`npm's node-gyp was not found under ${npmDirectories.join(" or ")}.`);
 }
 
-/** Deletes packages the native folder got that tskeras already resolves at the same version, so one tfjs-core is loaded. */
+/**
+ * Replaces packages the native folder got that tskeras already resolves at the same version with
+ * symlinks to tskeras's copies: Node loads a module once per real path, so there is one tfjs-core
+ * (one engine, one kernel registry) wherever the native folder is.
+ */
 function dropDuplicates(directory: string): string[] {
   const fromTskeras = createRequire(join(packageRoot, "package.json"));
   const dropped: string[] = [];
@@ -141,9 +145,11 @@ function dropDuplicates(directory: string): string[] {
     if (Object.values(nativePackages).includes(packageName)) continue;
     const version = (JSON.parse(readFileSync(join(scope, name, "package.json"), "utf8")) as { version: string }).version;
     try {
-      const theirs = JSON.parse(readFileSync(fromTskeras.resolve(`${packageName}/package.json`), "utf8")) as { version: string };
+      const theirPackageJson = realpathSync(fromTskeras.resolve(`${packageName}/package.json`));
+      const theirs = JSON.parse(readFileSync(theirPackageJson, "utf8")) as { version: string };
       if (theirs.version === version) {
         rmSync(join(scope, name), { recursive: true });
+        symlinkSync(dirname(theirPackageJson), join(scope, name), "dir");
         dropped.push(packageName);
       }
     } catch {
