@@ -1,54 +1,82 @@
 /**
- * MNIST MLP (Dense 512 relu / Dropout 0.2 / Dense 10) training throughput in samples/s on wasm with
- * and without the BatchMatMul transpose fix (lib/backend/wasm-batch-matmul.ts) and on cpu, reported
- * as ratios measured in this one run. Usage: node dist/bench/training.js
+ * Training throughput, all engines in one run: the MNIST MLP (784→512 relu → Dropout 0.2 → 10 logits)
+ * and the small CNN (Conv2D 32 3×3 relu → MaxPool → Flatten → Dense 10 on 28×28×1), Adam, cross-entropy
+ * from logits, batch 32, random data. Each engine trains in its own process (thread settings are read
+ * at start-up): tskeras on wasm (and with tfjs's own BatchMatMul, MLP only), tskeras on the native
+ * TensorFlow backend when built (1 TF thread, the default, and 2), Keras/TF from the test venv
+ * (1 thread) and PyTorch (1 thread) when a Python has it. Prints samples/s (median of the timed
+ * epochs, after a warm-up) and ratios to PyTorch and Keras.
+ * Usage: node dist/bench/training.js [mlp|cnn]   (PyTorch's Python: TSKERAS_BENCH_TORCH_PYTHON)
  */
 import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { dirname } from "node:path";
-import * as tfc from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-backend-cpu";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { registerChainedOps } from "../lib/backend/chained-ops.js";
-import { patchWasmBatchMatMul, unpatchWasmBatchMatMul } from "../lib/backend/wasm-batch-matmul.js";
-import * as keras from "../lib/keras/index.js";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readNativeBuildRecord } from "../lib/backend/native-location.js";
 
-const require = createRequire(import.meta.url);
-const samples = 2048;
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const worker = join(root, "dist/bench/training/tskeras-worker.js");
+const venvPython = join(process.env.TSKERAS_TEST_VENV ?? join(homedir(), ".cache/tskeras/test-venv"), "bin/python");
+const settings = { mlp: { samples: 2048, epochs: 3 }, cnn: { samples: 1024, epochs: 3 } } as const;
 
-/** Samples per second for one epoch after a warm-up epoch. */
-async function samplesPerSecond(x: tfc.Tensor, y: tfc.Tensor): Promise<number> {
-  const model = new keras.Sequential([
-    new keras.layers.Dense(512, { activation: "relu", inputShape: [784] }),
-    new keras.layers.Dropout(0.2),
-    new keras.layers.Dense(10),
-  ]);
-  model.compile({ optimizer: "adam", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }) });
-  await model.fit(tfc.slice(x, 0, 256), tfc.slice(y, 0, 256), { epochs: 1, verbose: 0 });
-  const started = performance.now();
-  await model.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0 });
-  return samples / ((performance.now() - started) / 1000);
+interface Engine {
+  name: string;
+  command: string;
+  args: (model: string, samples: number, epochs: number) => string[];
+  environment?: NodeJS.ProcessEnv;
+  only?: string;
 }
 
-registerChainedOps();
-(tfc.findBackend("cpu") as { firstUse?: boolean } | null)!.firstUse = false;
-tfc.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
-setWasmPaths(`${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`);
-await tfc.setBackend("wasm");
-const x = tfc.randomUniform([samples, 784]);
-const y = tfc.randomUniform([samples], 0, 10, "int32");
-
-const results: Record<string, number> = {};
-patchWasmBatchMatMul();
-results["wasm (fixed)"] = await samplesPerSecond(x, y);
-unpatchWasmBatchMatMul();
-results["wasm (tfjs 4.22 kernel)"] = await samplesPerSecond(x, y);
-await tfc.setBackend("cpu");
-results["cpu"] = await samplesPerSecond(tfc.tensor(x.dataSync(), x.shape), tfc.tensor(y.dataSync(), y.shape, "int32"));
-
-const torch = spawnSync("/usr/bin/python3", ["-c", "import torch"], { encoding: "utf8" });
-const baseline = results["wasm (fixed)"];
-for (const [name, rate] of Object.entries(results)) {
-  console.log(`${name.padEnd(24)} ${rate.toFixed(0).padStart(7)} samples/s   ${(rate / baseline).toFixed(2)}× of wasm (fixed)`);
+function pythonWith(module: string, candidates: (string | undefined)[]): string | undefined {
+  for (const python of candidates) {
+    if (!python || (python.includes("/") && !existsSync(python))) continue;
+    if (spawnSync(python, ["-c", `import ${module}`], { stdio: "ignore" }).status === 0) return python;
+  }
+  return undefined;
 }
-if (torch.status !== 0) console.log("PyTorch CPU: not installed for /usr/bin/python3; skipped.");
+
+const engines: Engine[] = [
+  { name: "tskeras wasm", command: process.execPath, args: (...a) => [worker, ...a.map(String)], environment: { TSKERAS_BACKEND: "wasm" } },
+  { name: "tskeras wasm, tfjs's BatchMatMul", command: process.execPath, args: (...a) => [worker, ...a.map(String), "--tfjs-batch-matmul"], environment: { TSKERAS_BACKEND: "wasm" }, only: "mlp" },
+];
+const native = readNativeBuildRecord("cpu") ?? readNativeBuildRecord("gpu");
+if (native) {
+  engines.push({ name: "tskeras native, 1 thread", command: process.execPath, args: (...a) => [worker, ...a.map(String)], environment: { TSKERAS_BACKEND: "tensorflow", TF_NUM_INTRAOP_THREADS: "1", TF_NUM_INTEROP_THREADS: "1" } });
+  engines.push({ name: "tskeras native, 2 threads", command: process.execPath, args: (...a) => [worker, ...a.map(String)], environment: { TSKERAS_BACKEND: "tensorflow", TF_NUM_INTRAOP_THREADS: "2", TF_NUM_INTEROP_THREADS: "2" } });
+}
+const kerasPython = pythonWith("tensorflow, keras", [venvPython]);
+if (kerasPython) engines.push({ name: "Keras/TF model.fit, 1 thread", command: kerasPython, args: (...a) => [join(root, "bench/training/keras_worker.py"), ...a.map(String), "1"] });
+const torchPython = pythonWith("torch", [process.env.TSKERAS_BENCH_TORCH_PYTHON, venvPython, "/usr/bin/python3"]);
+if (torchPython) engines.push({ name: "PyTorch, 1 thread", command: torchPython, args: (...a) => [join(root, "bench/training/torch_worker.py"), ...a.map(String), "1"], environment: { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } });
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const models = process.argv.slice(2).filter((name) => name in settings);
+for (const model of (models.length ? models : Object.keys(settings)) as (keyof typeof settings)[]) {
+  const { samples, epochs } = settings[model];
+  console.log(`\n${model === "mlp" ? "MNIST MLP 784→512→10" : "CNN Conv2D 32 3×3 → MaxPool → Dense 10"}, batch 32, ${samples} samples × ${epochs} timed epochs`);
+  const rows: { name: string; version: string; rate?: number; range?: string; error?: string }[] = [];
+  for (const engine of engines.filter((candidate) => !candidate.only || candidate.only === model)) {
+    const run = spawnSync(engine.command, engine.args(model, samples, epochs), { encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3", ...engine.environment } });
+    try {
+      const result = JSON.parse(run.stdout.trim().split("\n").pop() ?? "") as { version: string; rates: number[] };
+      rows.push({ name: engine.name, version: result.version, rate: median(result.rates), range: `${Math.min(...result.rates).toFixed(0)}–${Math.max(...result.rates).toFixed(0)}` });
+    } catch {
+      rows.push({ name: engine.name, version: "", error: (run.stderr || run.stdout || String(run.error)).trim().split("\n").slice(-2).join(" ") });
+    }
+  }
+  const reference = (prefix: string) => rows.find((row) => row.name.startsWith(prefix))?.rate;
+  const torch = reference("PyTorch");
+  const keras = reference("Keras");
+  console.log(`${"engine".padEnd(34)} ${"samples/s".padStart(9)} ${"[range]".padEnd(13)} ${"÷ PyTorch".padStart(9)} ${"÷ Keras".padStart(8)}  version`);
+  for (const row of rows) {
+    if (row.rate === undefined) {
+      console.log(`${row.name.padEnd(34)} failed: ${row.error}`);
+      continue;
+    }
+    const ratio = (base?: number) => (base ? `${(row.rate! / base).toFixed(2)}×` : "—");
+    console.log(`${row.name.padEnd(34)} ${row.rate.toFixed(0).padStart(9)} ${`[${row.range}]`.padEnd(13)} ${ratio(torch).padStart(9)} ${ratio(keras).padStart(8)}  ${row.version}`);
+  }
+  if (!torch) console.log("PyTorch: no Python with torch (set TSKERAS_BENCH_TORCH_PYTHON, or apt-get install python3-torch); skipped.");
+  if (!native) console.log("tskeras native: not built (npx tskeras backend install); skipped.");
+}

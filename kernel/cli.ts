@@ -13,7 +13,8 @@ const usage = `usage: tskeras COMMAND [ARGS]
   start [OUTPUT_DIR]                           run the tutorial notebooks (npm start)
   inspect PATH [--json]                        format, producer, model and variables of a saved model
   predict PATH --input a.npy [--input b.npy] --output out.json [--unsafe] [--signature NAME]
-                                         run a saved model on .npy inputs (--signature: a SavedModel signature)`;
+                                         run a saved model on .npy inputs (--signature: a SavedModel signature)
+  backend [status|install [--from PYTHON_OR_WHEEL] [--gpu]|remove]   the native TensorFlow backend`;
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -62,6 +63,7 @@ const commands: Record<string, Command> = {
     }
     return 0;
   },
+  backend: async (args) => (await import("./backend-command.js")).backendCommand(args),
   predict: async (args) => (await import("./predict-command.js")).predictCommand(args),
   async start(args) {
     const { startCommand } = await import("./runner/start-command.js");

@@ -19,10 +19,14 @@ export const backendMagics: MagicDefinition[] = [
       const available = Object.keys(tf.engine().registryFactory);
       const name = line.trim();
       if (name) {
-        if (!available.includes(name)) throw new UsageError(`No TensorFlow.js backend named "${name}". Available: ${available.join(", ")}. Faster ones come from installing @tensorflow/tfjs-node (or -gpu) next to the notebook.`);
+        if (!available.includes(name)) throw new UsageError(`No TensorFlow.js backend named "${name}". Available: ${available.join(", ")}. The native "tensorflow" backend comes from \`npx tskeras backend install\` (it builds against your pip TensorFlow).`);
         if (!(await tf.setBackend(name))) throw new UsageError(`The "${name}" backend failed to initialize; still using "${tf.getBackend()}".`);
       }
-      context.print(`Backend: ${tf.getBackend()} (available: ${available.join(", ")})\n`);
+      const current = tf.getBackend();
+      const hint = current === "tensorflow"
+        ? "%backend wasm switches back for this session; TSKERAS_BACKEND=wasm or `npx tskeras backend remove` for good"
+        : available.includes("tensorflow") ? "%backend tensorflow switches to the native backend" : "a native TensorFlow backend: `npx tskeras backend install`; see README, Backends";
+      context.print(`Backend: ${current} (available: ${available.join(", ")}; ${hint})\n`);
     },
   },
 ];

@@ -1,31 +1,35 @@
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
+import { pathToFileURL } from "node:url";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerChainedOps } from "./chained-ops.js";
+import { findNativeBackend, nativeBackendDirectory } from "./native-location.js";
 import { patchWasmBatchMatMul } from "./wasm-batch-matmul.js";
+import { registerWasmConv2DBackpropFilter } from "./wasm-conv2d-backprop-filter.js";
 
 const require = createRequire(import.meta.url);
 
-/** Native backends a user may have installed (their install downloads libtensorflow, so they are opt-in). */
-const nativeBackends = [
-  { module: "@tensorflow/tfjs-node-gpu", name: "tensorflow" },
-  { module: "@tensorflow/tfjs-node", name: "tensorflow" },
-];
+/**
+ * libtensorflow's thread pools cost more than they gain on batch-32 work dispatched op by op: one
+ * intra-op and one inter-op thread trained the MNIST MLP faster than two (npm run bench -- training).
+ * A user's own setting wins. They are read when the binding creates its TensorFlow context.
+ */
+const nativeThreadDefaults: Record<string, string> = { TF_NUM_INTRAOP_THREADS: "1", TF_NUM_INTEROP_THREADS: "1", TF_CPP_MIN_LOG_LEVEL: "2" };
 
 async function tryNative(): Promise<string | undefined> {
-  for (const candidate of nativeBackends) {
-    try {
-      require.resolve(candidate.module);
-    } catch {
-      continue;
-    }
-    try {
-      await import(candidate.module);
-      if (await tfc.setBackend(candidate.name)) return candidate.name;
-    } catch {
-      // Installed but unusable (wrong platform, missing libtensorflow): fall through to wasm.
+  const found = findNativeBackend();
+  if (!found) return undefined;
+  for (const [name, value] of Object.entries(nativeThreadDefaults)) if (!process.env[name]) process.env[name] = value;
+  try {
+    await import(pathToFileURL(found.entry).href);
+    if (await tfc.setBackend("tensorflow")) return "tensorflow";
+  } catch (error) {
+    // Built by `tskeras backend install` but unusable now (its TensorFlow was removed, another Node):
+    // say so once and fall through to wasm.
+    if (found.record) {
+      process.stderr.write(`tskeras: the native TensorFlow backend in ${nativeBackendDirectory(found.flavor)} failed to load (${(error as Error).message.split("\n")[0]}); using wasm. Rebuild it with \`npx tskeras backend install\` or remove it with \`npx tskeras backend remove\`.\n`);
     }
   }
   return undefined;
@@ -36,6 +40,7 @@ async function tryWasm(): Promise<string | undefined> {
   tfc.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   setWasmPaths(`${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`);
   patchWasmBatchMatMul();
+  registerWasmConv2DBackpropFilter();
   try {
     return (await tfc.setBackend("wasm")) ? "wasm" : undefined;
   } catch {
@@ -50,8 +55,8 @@ function silenceCpuBanner(): void {
 }
 
 /**
- * Picks the fastest backend available: tfjs-node-gpu, then tfjs-node (when installed), then wasm,
- * then cpu. `TSKERAS_BACKEND=cpu|wasm|tensorflow` forces one. `tf.getBackend()` tells which won.
+ * Picks the fastest backend available: the native TensorFlow one (tfjs-node-gpu, then tfjs-node,
+ * installed beside tskeras or built by `tskeras backend install`), then wasm, then cpu. `TSKERAS_BACKEND=cpu|wasm|tensorflow` forces one. `tf.getBackend()` tells which won.
  */
 export async function selectBackend(): Promise<string> {
   registerChainedOps();

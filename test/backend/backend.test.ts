@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { repositoryRoot } from "../support/kernelspec.js";
@@ -18,8 +20,8 @@ function importInFreshProcess(environment: NodeJS.ProcessEnv): { stdout: string;
 }
 
 describe("backend selection", () => {
-  it("uses wasm by default (no native TensorFlow installed here) and prints nothing", () => {
-    const run = importInFreshProcess({ TSKERAS_BACKEND: "" });
+  it("uses wasm by default when no native TensorFlow is built, and prints nothing", () => {
+    const run = importInFreshProcess({ TSKERAS_BACKEND: "", TSKERAS_NATIVE_DIR: mkdtempSync(join(tmpdir(), "tskeras-no-native-")) });
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), { backend: "wasm", product: 11, hasDense: "function", lstmShape: [1, 2] });
     assert.equal(run.stderr, "");

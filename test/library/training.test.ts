@@ -10,8 +10,9 @@ import { captureLog } from "../support/capture-log.js";
 describe("training the MNIST tutorial model", () => {
   before(async () => {
     // The product's default backend (wasm, with the BatchMatMul fix): 3–5× faster than cpu for this model.
-    process.env.TSKERAS_BACKEND = "wasm";
-    assert.equal(await selectBackend(), "wasm");
+    // The native pass of test/run.mjs trains on the native TensorFlow backend instead.
+    process.env.TSKERAS_BACKEND = process.env.TSKERAS_BACKEND === "tensorflow" ? "tensorflow" : "wasm";
+    assert.equal(await selectBackend(), process.env.TSKERAS_BACKEND);
   });
 
   it("reaches > 80% test accuracy after 10 epochs on 1,000 real digits, with Keras progress lines and numbers", async () => {

@@ -34,7 +34,8 @@ const folder = () => mkdtempSync(join(tmpdir(), "tskeras-model-checkpoint-"));
 
 describe("keras.callbacks.ModelCheckpoint", () => {
   before(async () => {
-    process.env.TSKERAS_BACKEND = "wasm";
+    // The native pass of test/run.mjs runs it on the native TensorFlow backend instead.
+    process.env.TSKERAS_BACKEND = process.env.TSKERAS_BACKEND === "tensorflow" ? "tensorflow" : "wasm";
     await selectBackend();
   });
 

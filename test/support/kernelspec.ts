@@ -23,6 +23,7 @@ export function kernelEnvironment(): NodeJS.ProcessEnv {
     JUPYTER_CONFIG_DIR: join(prefix, "config"),
     JUPYTER_RUNTIME_DIR: join(prefix, "runtime"),
     TSKERAS_HISTORY_FILE: join(prefix, "history.jsonl"),
-    TSKERAS_BACKEND: process.env.TSKERAS_BACKEND ?? "cpu",
+    // Kernels run on cpu, or on the native backend in test/run.mjs's native pass.
+    TSKERAS_BACKEND: process.env.TSKERAS_BACKEND === "tensorflow" ? "tensorflow" : "cpu",
   };
 }
