@@ -19,6 +19,8 @@ import { markLibraryClass } from "../library-classes.js";
 import { saveModelOrDelegate, type SaveModelOptions } from "../saving/save-model.js";
 import { modelToJSON } from "../saving/serialization.js";
 import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
+// Also gives tfjs-layers' LayerVariable the TensorFlow variable methods (side effect of loading it).
+import "../variable.js";
 import type { KerasVariable } from "../variable.js";
 import { ensureSubclassedBuilt, isSubclassed, subclassState } from "./subclassed.js";
 import { summarizeModel } from "./summary.js";
