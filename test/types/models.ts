@@ -13,6 +13,9 @@ export async function loadedModels(): Promise<void> {
   const better: boolean = acc > 0.8 && loss < 1;
   void better;
   const predicted: tf.Tensor = newModel.predict(x);
+  // Python's `new_model(x)`: a tensor in, a tensor out.
+  const called: tf.Tensor = newModel.apply(x);
+  void called;
   void predicted.shape;
   const fromJson = keras.models.modelFromJSON(newModel.toJSON());
   const cloned = keras.models.cloneModel(fromJson);

@@ -22,6 +22,7 @@ import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type Co
 // Also gives tfjs-layers' LayerVariable the TensorFlow variable methods (side effect of loading it).
 import "../variable.js";
 import type { KerasVariable } from "../variable.js";
+import type { TypedApply } from "../layers/registered-class.js";
 import { ensureSubclassedBuilt, isSubclassed, subclassState } from "./subclassed.js";
 import { summarizeModel } from "./summary.js";
 import { loadModelWeights, saveModelWeights, type LoadWeightsOptions, type SaveWeightsOptions } from "./weights-io.js";
@@ -30,7 +31,7 @@ import { loadModelWeights, saveModelWeights, type LoadWeightsOptions, type SaveW
 export type LoadStatus = CheckpointLoadStatus;
 
 /** The Keras methods every tskeras model has, with Keras's return types. */
-export interface KerasModelApi {
+export interface KerasModelApi extends TypedApply {
   /** Python `model.save_weights(path)`: a TensorFlow checkpoint with tf.keras's names, or `.h5` (see weights-io). */
   saveWeights(path: string, options?: SaveWeightsOptions): Promise<void>;
   /**

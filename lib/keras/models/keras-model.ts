@@ -3,19 +3,41 @@
  * `modelFromJSON`, `cloneModel`, `%load`) gives a `keras.Model` or `keras.Sequential` (possibly a
  * user subclass), so Keras's methods and return types apply without casts.
  */
+import type * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
+import { RevivedKerasModel } from "../../formats/savedmodel/keras/revived-model.js";
+import { markLibraryClass } from "../library-classes.js";
+import { withKerasModelApi } from "./keras-model-api.js";
 import type { KerasObjectConfig } from "../saving/keras-json/schema.js";
 import type { CustomObjectMap } from "../saving/keras-json/custom-objects.js";
 import { modelFromJSON as modelFromJSONObject } from "../saving/serialization.js";
 import { Model } from "./model.js";
 import { Sequential } from "./sequential.js";
 
-/** A model as Keras returns it from loading or deserializing: functional/subclassed, or Sequential. */
-export type KerasModel = Model | Sequential;
+/**
+ * A SavedModel whose custom class was not given, revived from its saved forward pass (tf-keras's
+ * `RevivedModel`), with the Keras model API on top; training methods explain why they are unavailable.
+ */
+export class RevivedModel extends withKerasModelApi(RevivedKerasModel) {
+  /** The saved forward pass, typed for the common single-output case like `keras.Model`. */
+  override predict(x: tfc.Tensor | tfc.Tensor[], args?: Parameters<tfl.LayersModel["predict"]>[1]): tfc.Tensor {
+    return super.predict(x, args) as tfc.Tensor;
+  }
+}
+
+markLibraryClass(RevivedModel);
+
+/** A model as Keras returns it from loading or deserializing: functional/subclassed, Sequential, or revived. */
+export type KerasModel = Model | Sequential | RevivedModel;
 
 /** Checks that a rebuilt model is one of tskeras's classes (so its Keras methods exist), naming what it got otherwise. */
 export function asKerasModel(model: tfl.LayersModel, source: string): KerasModel {
-  if (model instanceof Model || model instanceof Sequential) return model;
+  if (model instanceof Model || model instanceof Sequential || model instanceof RevivedModel) return model;
+  if (model instanceof RevivedKerasModel) {
+    // Revived by the SavedModel reader, which knows no Keras API: it gains it here (same object, same state).
+    Object.setPrototypeOf(model, RevivedModel.prototype);
+    return model as RevivedModel;
+  }
   throw new Error(`${source} was rebuilt as a plain TensorFlow.js ${model.getClassName()} (${model.constructor.name}), not a keras.Model: its class must extend keras.Model or keras.Sequential to get Keras's methods.`);
 }
 
