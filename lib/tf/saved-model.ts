@@ -74,14 +74,12 @@ export async function load(directory: string, options: { tags?: string[] } = {})
       return [{ name: variable.name, path: variable.path, value: tfc.variable(value, false) }];
     });
   }
-  const reserved = new Set(["signatures", "variables", "tags", "savedModel", "dispose", "functions"]);
+  const reserved = new Set(["signatures", "variables", "tags", "savedModel", "dispose"]);
   const attributes = Object.fromEntries(Object.entries(revived?.root ?? {}).filter(([name]) => !reserved.has(name)));
   const functions = Object.fromEntries(Object.entries(attributes).filter(([, value]) => typeof value === "function")) as Record<string, LoadedTfFunction<tfc.Tensor | tfc.Tensor[]>>;
   const call = (functions["call"] ?? functions["__call__"] ?? noCall(directory, Object.keys(functions), Object.keys(savedModel.signatures))) as LoadedTfFunction;
-  return {
+  const loaded = {
     ...attributes,
-    call,
-    functions,
     signatures: savedModel.signatures,
     variables,
     tags: savedModel.tags,
@@ -91,6 +89,10 @@ export async function load(directory: string, options: { tags?: string[] } = {})
       savedModel.dispose();
     },
   };
+  // Conveniences, not saved attributes: non-enumerable, so listing the object lists what was saved.
+  if (!("functions" in loaded)) Object.defineProperty(loaded, "functions", { value: functions, enumerable: false });
+  if (!("call" in loaded)) Object.defineProperty(loaded, "call", { value: call, enumerable: false });
+  return loaded as typeof loaded & Pick<LoadedSavedModelObject, "call" | "functions">;
 }
 
 /** Stands in for `loaded.call` when the saved object has none, so calling it says what there is instead. */

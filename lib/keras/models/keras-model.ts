@@ -26,6 +26,8 @@ export class RevivedModel extends withKerasModelApi(RevivedKerasModel) {
 }
 
 markLibraryClass(RevivedModel);
+// Shown as before (and as the SavedModel reader names it): `model.constructor.name` is "RevivedKerasModel".
+Object.defineProperty(RevivedModel, "name", { value: "RevivedKerasModel" });
 
 /** A model as Keras returns it from loading or deserializing: functional/subclassed, Sequential, or revived. */
 export type KerasModel = Model | Sequential | RevivedModel;
@@ -33,10 +35,17 @@ export type KerasModel = Model | Sequential | RevivedModel;
 /** Checks that a rebuilt model is one of tskeras's classes (so its Keras methods exist), naming what it got otherwise. */
 export function asKerasModel(model: tfl.LayersModel, source: string): KerasModel {
   if (model instanceof Model || model instanceof Sequential || model instanceof RevivedModel) return model;
-  if (model instanceof RevivedKerasModel) {
-    // Revived by the SavedModel reader, which knows no Keras API: it gains it here (same object, same state).
-    Object.setPrototypeOf(model, RevivedModel.prototype);
-    return model as RevivedModel;
+  // Made by readers below the Keras layer (SavedModel revival, tfjs's model.json loader), which know no Keras
+  // API: the same object (same state) gains it here. Only these exact classes: their constructors add nothing
+  // the Keras classes need.
+  const replacement = new Map<object, object>([
+    [RevivedKerasModel.prototype, RevivedModel.prototype],
+    [tfl.Sequential.prototype, Sequential.prototype],
+    [tfl.LayersModel.prototype, Model.prototype],
+  ]).get(Object.getPrototypeOf(model) as object);
+  if (replacement !== undefined) {
+    Object.setPrototypeOf(model, replacement);
+    return model as KerasModel;
   }
   throw new Error(`${source} was rebuilt as a plain TensorFlow.js ${model.getClassName()} (${model.constructor.name}), not a keras.Model: its class must extend keras.Model or keras.Sequential to get Keras's methods.`);
 }
