@@ -100,3 +100,22 @@ export function getLayer(model: keras.Model): void {
   // @ts-expect-error without the type argument it is a plain Layer
   void model.getLayer("nested").dense_1;
 }
+
+export async function savedModelLoad(): Promise<void> {
+  // Python: loaded = tf.saved_model.load(path); loaded(x)
+  const loaded = await tf.savedModel.load("the_saved_model");
+  const out: tf.Tensor = loaded.call(x);
+  const other = loaded.functions["multiply"]!(x, y);
+  const outputs: Record<string, tf.Tensor> = loaded.signatures["serving_default"]!({ x });
+  const variablePaths: string[] = loaded.variables.map((variable) => variable.path);
+  void [out, other, outputs, variablePaths];
+  // @ts-expect-error saved functions take tensors
+  loaded.call("not a tensor");
+}
+
+export async function cellResults(model: keras.Sequential): Promise<void> {
+  // `fit` gives a History whose values are numbers; `summary` returns nothing.
+  const history: keras.KerasHistory = await model.fit(x, y);
+  const summary: void = model.summary();
+  void [history, summary];
+}
