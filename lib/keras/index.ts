@@ -15,7 +15,7 @@ import { Model } from "./models/model.js";
 import { Sequential } from "./models/sequential.js";
 import { loadModel } from "./models/load-model.js";
 import { cloneModel } from "./models/clone-model.js";
-import { modelFromJSON } from "./saving/serialization.js";
+import { modelFromJSON } from "./models/keras-model.js";
 
 /** Python `keras.models`: `await keras.models.loadModel(path)`, `cloneModel(model)`, `modelFromJSON(json)`. */
 export const models = { loadModel, cloneModel, modelFromJSON };
@@ -23,7 +23,11 @@ export * as saving from "./saving/index.js";
 export * as utils from "./utils.js";
 
 export { callbacks, datasets, layers, losses, metrics, Model, Sequential };
-export type { FunctionalModelArgs, ModelOptions } from "./models/model.js";
+export type { FunctionalModelArgs, ModelOptions, Prediction } from "./models/model.js";
+export type { KerasModel } from "./models/keras-model.js";
+export type { KerasModelApi, LoadStatus } from "./models/keras-model-api.js";
+/** Keras 3's `keras.Variable`: the type of `model.weights` (assign, assignAdd, assignSub, numpy, shape, path). */
+export type { KerasVariable as Variable, VariableMethods } from "./variable.js";
 export type { SequentialItem, SequentialOptions } from "./models/sequential.js";
 export type { CompileOptions, EvaluateOptions, FitOptions, KerasHistory } from "./training/train.js";
 

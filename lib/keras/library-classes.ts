@@ -24,6 +24,11 @@ export function markLibraryClass(cls: Constructor): void {
   libraryClasses.add(cls);
 }
 
+/** Whether `cls` is one of tskeras's or tfjs-layers' own classes (not the user's). */
+export function isLibraryClass(cls: Function): boolean {
+  return libraryClasses.has(cls);
+}
+
 /** The user-defined classes of an object, from its own class up to (not including) the first library class. */
 export function userClassChain(object: object): Constructor[] {
   const chain: Constructor[] = [];

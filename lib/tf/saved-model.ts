@@ -18,7 +18,7 @@ import { checkpointTensorToTf } from "../formats/checkpoint/to-tensor.js";
 import { inspectSavedModel } from "../formats/savedmodel/inspect-saved-model.js";
 import { loadSavedModel, type LoadedSavedModel } from "../formats/savedmodel/load-saved-model.js";
 import type { ConcreteFunction } from "../formats/savedmodel/signature-function.js";
-import { reviveObjectGraph } from "./function/load-object.js";
+import { reviveObjectGraph, type LoadedFunction } from "./function/load-object.js";
 import { saveObjectSavedModel, type SaveObjectOptions } from "./function/save-object.js";
 
 /** One variable of a loaded SavedModel. */
@@ -31,7 +31,18 @@ export interface LoadedVariable {
   value: tfc.Variable;
 }
 
+/** A saved `tf.function` after loading, typed for the common case of one tensor out. */
+export type LoadedTfFunction<Result extends tfc.Tensor | tfc.Tensor[] = tfc.Tensor> = ((...inputs: tfc.Tensor[]) => Result) & LoadedFunction;
+
 export interface LoadedSavedModelObject {
+  /**
+   * Python's `loaded(x)`: the saved object's `__call__` (a `tf.Module`'s `call`), typed as returning
+   * one tensor; one that returns several gives an array (`loaded.functions.call` is the same function).
+   * Throws a clear error when the saved object has no call function.
+   */
+  call: LoadedTfFunction;
+  /** The saved object's `tf.function`s by attribute name (`loaded.functions.multiply(x, y)`). */
+  functions: Readonly<Record<string, LoadedTfFunction<tfc.Tensor | tfc.Tensor[]>>>;
   /** Signatures by key; each call returns new tensors keyed by output name (synchronously). */
   signatures: Readonly<Record<string, ConcreteFunction>>;
   variables: LoadedVariable[];
@@ -65,7 +76,9 @@ export async function load(directory: string, options: { tags?: string[] } = {})
   }
   const reserved = new Set(["signatures", "variables", "tags", "savedModel", "dispose"]);
   const attributes = Object.fromEntries(Object.entries(revived?.root ?? {}).filter(([name]) => !reserved.has(name)));
-  return {
+  const functions = Object.fromEntries(Object.entries(attributes).filter(([, value]) => typeof value === "function")) as Record<string, LoadedTfFunction<tfc.Tensor | tfc.Tensor[]>>;
+  const call = (functions["call"] ?? functions["__call__"] ?? noCall(directory, Object.keys(functions), Object.keys(savedModel.signatures))) as LoadedTfFunction;
+  const loaded = {
     ...attributes,
     signatures: savedModel.signatures,
     variables,
@@ -75,6 +88,18 @@ export async function load(directory: string, options: { tags?: string[] } = {})
       variables.forEach((variable) => variable.value.dispose());
       savedModel.dispose();
     },
+  };
+  // Conveniences, not saved attributes: non-enumerable, so listing the object lists what was saved.
+  if (!("functions" in loaded)) Object.defineProperty(loaded, "functions", { value: functions, enumerable: false });
+  if (!("call" in loaded)) Object.defineProperty(loaded, "call", { value: call, enumerable: false });
+  return loaded as typeof loaded & Pick<LoadedSavedModelObject, "call" | "functions">;
+}
+
+/** Stands in for `loaded.call` when the saved object has none, so calling it says what there is instead. */
+function noCall(directory: string, names: string[], signatures: string[]): (...inputs: tfc.Tensor[]) => never {
+  return () => {
+    const functions = names.length > 0 ? `its functions are ${names.join(", ")} (call one as loaded.functions.NAME(x))` : "it has no tf.functions";
+    throw new Error(`The SavedModel in ${directory} has no call function (Python's loaded(x) would fail too): ${functions}; its signatures are ${signatures.join(", ") || "none"} (loaded.signatures.KEY({ input: x })).`);
   };
 }
 

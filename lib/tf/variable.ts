@@ -112,6 +112,11 @@ export class Variable<R extends tfc.Rank = tfc.Rank> extends tfc.Variable<R> {
     return this.arraySync();
   }
 
+  /** Keras 3's `variable.path` (`dense/kernel`): the scoped name without TensorFlow's `:0`. */
+  get path(): string {
+    return this.originalName;
+  }
+
   /** Python `v.read_value()`: a copy of the current value. */
   readValue(): tfc.Tensor<R> {
     return this.clone();

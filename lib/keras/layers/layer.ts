@@ -1,3 +1,4 @@
+import { constructFromConfig } from "../construct-from-config.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import { markLibraryClass } from "../library-classes.js";
 import * as tfl from "@tensorflow/tfjs-layers";
@@ -237,8 +238,9 @@ export class Layer extends tfl.layers.Layer {
   // declare Keras's `static fromConfig(config: MyConfig): MyClass` without a type error.
   static override fromConfig(clsOrConfig: any, ...rest: any[]): any;
   static override fromConfig(...args: unknown[]): unknown {
-    if (typeof args[0] === "function") return new (args[0] as new (config: unknown) => unknown)(args[1]);
-    return new (this as unknown as new (config: unknown) => unknown)(args[0]);
+    // Like Python's `cls(**config)`: positional constructor parameters are filled from config keys by name.
+    if (typeof args[0] === "function") return constructFromConfig(args[0] as new () => unknown, args[1] as Record<string, unknown>);
+    return constructFromConfig(this as unknown as new () => unknown, args[0] as Record<string, unknown>);
   }
 }
 

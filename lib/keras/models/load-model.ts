@@ -1,4 +1,5 @@
 import type * as tfl from "@tensorflow/tfjs-layers";
+import { asKerasModel, type KerasModel } from "./keras-model.js";
 import { detectFormat } from "../../formats/detect.js";
 import { loadTfjsLayersModel } from "../../formats/tfjs/model-json.js";
 import { loadKerasModel, type LoadKerasModelOptions } from "../saving/load-model.js";
@@ -6,11 +7,16 @@ import { loadKerasSavedModel } from "../../formats/savedmodel/keras/load-keras-s
 
 /**
  * Python `keras.models.load_model(path)`: Keras 2 `.h5`, Keras 3 `.keras` (checked by content, not
- * suffix) and TensorFlow.js `model.json`. `safeMode` (default true) refuses files carrying code.
+ * suffix), SavedModel folders and TensorFlow.js `model.json`. `safeMode` (default true) refuses files
+ * carrying code. The result is a `keras.Model` (or `keras.Sequential`, or your subclass of either).
  * @example
  * const model = await keras.models.loadModel("my_model.h5");
  */
-export async function loadModel(path: string, options: LoadKerasModelOptions = {}): Promise<tfl.LayersModel> {
+export async function loadModel(path: string, options: LoadKerasModelOptions = {}): Promise<KerasModel> {
+  return asKerasModel(await loadAnyModel(path, options), path);
+}
+
+async function loadAnyModel(path: string, options: LoadKerasModelOptions): Promise<tfl.LayersModel> {
   const { format, path: resolved } = detectFormat(path);
   switch (format) {
     case "hdf5":

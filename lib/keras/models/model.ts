@@ -1,21 +1,16 @@
-import { kerasModelConfig, modelFromConfigArguments, modelToJSON, type FromConfigOptions } from "../saving/serialization.js";
+import { kerasModelConfig, modelFromConfigArguments, type FromConfigOptions } from "../saving/serialization.js";
 import { markLibraryClass } from "../library-classes.js";
 import type { JsonObject } from "../saving/keras-json/schema.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { renderModelSummary, type ModelSummaryData } from "../../display/renderers/model-summary.js";
-import type { MimeBundle } from "../../display/sink.js";
 import { snakeCase, uniqueName } from "../naming.js";
 import { makeWeight, type AddWeightOptions } from "../layers/layer.js";
 import { layerRepr, submodulesOf } from "../layers/submodules.js";
 import { withNameScope, type Variable } from "../../tf/variable.js";
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers.js";
-import { buildSubclassed, ensureSubclassedBuilt, initSubclassed, isSubclassed, subclassedNonTrainableWeights, subclassedTrainableWeights, subclassState } from "./subclassed.js";
-import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
-import { summarizeModel } from "./summary.js";
-import { loadModelWeights, saveModelWeights, type LoadWeightsOptions, type SaveWeightsOptions } from "./weights-io.js";
-import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
-import { saveModelOrDelegate, type SaveModelOptions } from "../saving/save-model.js";
+import { buildSubclassed, initSubclassed, isSubclassed, subclassedNonTrainableWeights, subclassedTrainableWeights, subclassState } from "./subclassed.js";
+import { withKerasModelApi } from "./keras-model-api.js";
+import type { KerasVariable } from "../variable.js";
 
 type Tensors = tfl.SymbolicTensor | tfl.SymbolicTensor[];
 type Kwargs = Parameters<tfl.layers.Layer["apply"]>[1];
@@ -25,10 +20,13 @@ export interface ModelOptions {
   name?: string;
 }
 
-export interface FunctionalModelArgs extends ModelOptions {
+export interface FunctionalModelArgs<Outputs extends Tensors = Tensors> extends ModelOptions {
   inputs: Tensors;
-  outputs: Tensors;
+  outputs: Outputs;
 }
+
+/** What `predict` returns for a model with these symbolic outputs: one tensor, or a list. */
+export type Prediction<Outputs extends Tensors> = Outputs extends tfl.SymbolicTensor[] ? tfc.Tensor[] : tfc.Tensor;
 
 /**
  * A functional model from symbolic inputs to outputs (Python `keras.Model(inputs, outputs, name=...)`),
@@ -42,9 +40,9 @@ export interface FunctionalModelArgs extends ModelOptions {
  * const model = new keras.Model(inputs, outputs, { name: "regressor" });
  * // or: new keras.Model({ inputs, outputs, name: "regressor" })
  */
-export class Model extends tfl.LayersModel {
-  constructor(inputs: Tensors, outputs: Tensors, options?: ModelOptions);
-  constructor(args: FunctionalModelArgs);
+export class Model<Outputs extends Tensors = tfl.SymbolicTensor> extends withKerasModelApi(tfl.LayersModel) {
+  constructor(inputs: Tensors, outputs: Outputs, options?: ModelOptions);
+  constructor(args: FunctionalModelArgs<Outputs>);
   /** A subclassed model: `super()` or `super({ name })` in the subclass's constructor. */
   constructor(options?: ModelOptions);
   constructor(first: Tensors | FunctionalModelArgs | ModelOptions = {}, outputs?: Tensors, options: ModelOptions = {}) {
@@ -61,77 +59,12 @@ export class Model extends tfl.LayersModel {
     super({ inputs: args.inputs, outputs: args.outputs, name: args.name ?? uniqueName("model") });
   }
 
-  /** Python `model.save_weights(path)`: a TensorFlow checkpoint with tf.keras's names (see weights-io). */
-  async saveWeights(path: string, options: SaveWeightsOptions = {}): Promise<void> {
-    await saveModelWeights(this, path, options);
-  }
-
-  /**
-   * Python `model.load_weights(path)` (a checkpoint prefix, .h5 or .keras); given a tensor map it is
-   * TensorFlow.js's own loadWeights.
-   */
-  override loadWeights(pathOrWeights: string | tfc.NamedTensorMap, options: boolean | LoadWeightsOptions = {}): Promise<CheckpointLoadStatus | undefined> {
-    if (typeof pathOrWeights !== "string") {
-      super.loadWeights(pathOrWeights, typeof options === "boolean" ? options : true);
-      return Promise.resolve(undefined);
-    }
-    return loadModelWeights(this, pathOrWeights, typeof options === "boolean" ? {} : options);
-  }
-
-  /** Python `model.compile(optimizer=..., loss=..., metrics=[...])` with Keras names. */
-  override compile(options: CompileOptions | tfl.ModelCompileArgs): void {
-    // A subclassed model has no outputs before its first call: compile then.
-    if (isSubclassed(this) && !this.built) {
-      subclassState(this).pendingCompile = options;
-      return;
-    }
-    super.compile(toTfjsCompileArgs(options));
-    allowSparseTargets(this);
-  }
-
-  /** Python `model.fit(x, y, epochs=..., batch_size=...)`: prints Keras progress lines, returns a History of numbers. */
-  override async fit(x: tfc.Tensor | tfc.Tensor[], y: tfc.Tensor | tfc.Tensor[], options: FitOptions | tfl.ModelFitArgs = {}): Promise<KerasHistory> {
-    ensureSubclassedBuilt(this, x, (pending) => this.compile(pending));
-    return fitModel(this, super.fit.bind(this), x, y, options as FitOptions);
-  }
-
-  /** `const [loss, accuracy] = await model.evaluate(x, y)`: numbers, like Python. */
-  override evaluate(x: tfc.Tensor | tfc.Tensor[], y: tfc.Tensor | tfc.Tensor[], options: EvaluateOptions = {}): EvaluateResult {
-    ensureSubclassedBuilt(this, x, (pending) => this.compile(pending));
-    return evaluateModel(this, super.evaluate, x, y, options);
-  }
-
-  /** Keras's text summary, printed (so it shows in a cell); returns nothing like Python. */
-  override summary(): void {
-    console.log(this.summaryData().text);
-  }
-
-  /** The summary as data (rows, totals and Keras's text) for rich display. */
-  summaryData(): ModelSummaryData {
-    return summarizeModel(this);
-  }
-
-  /** Notebooks render a model as its summary. */
-  [Symbol.for("Jupyter.display")](): MimeBundle {
-    return renderModelSummary(this.summaryData());
-  }
-
-  /** Python `model.save(path)`: `.keras` (Keras 3 archive) or `.h5` (Keras 2 HDF5); tfjs URLs/IOHandlers go to tfjs. */
-  override save(path: string | tfc.io.IOHandler, options?: SaveModelOptions | tfc.io.SaveConfig): Promise<tfc.io.SaveResult> { return saveModelOrDelegate(this, super.save.bind(this), path, options); }
   /** Python `model.get_config()`: a plain object in Keras spelling (snake_case). */
   override getConfig(): JsonObject {
     // Like Keras's Layer.get_config: a subclass that writes its own getConfig gets the base keys from super.getConfig().
     if (isSubclassed(this) && this.getConfig !== Model.prototype.getConfig) return { name: this.name, trainable: this.trainable, dtype: "float32" };
     if (isSubclassed(this)) throw new Error(`${this.constructor.name} is a subclassed model: its configuration is its constructor's arguments, which only it knows. Override getConfig() to return them (and fromConfig if the constructor takes positional arguments), as in Keras.`);
     return kerasModelConfig(this, super.getConfig());
-  }
-  /**
-   * Python `model.to_json()`. tfjs's own `toJSON(null, false)` (used when saving model.json) gets the
-   * same Keras JSON as an object: tfjs would otherwise respell the already-Keras config a second time.
-   */
-  override toJSON(_unused?: unknown, returnString = true): string {
-    const json = modelToJSON(this, this.getConfig());
-    return (returnString ? json : JSON.parse(json)) as string;
   }
   /** Python `Model.from_config(config)` (also tfjs's `fromConfig(cls, config)`). */
   static override fromConfig<M extends Model>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;
@@ -140,10 +73,12 @@ export class Model extends tfl.LayersModel {
   static override fromConfig(clsOrConfig: any, ...rest: any[]): any;
   static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Model, "Functional", args, super.fromConfig.bind(this) as never); }
 
-  /** Python `model.predict(x)`; a subclassed model is built from `x` first. */
-  override predict(x: tfc.Tensor | tfc.Tensor[], args?: Parameters<tfl.LayersModel["predict"]>[1]): tfc.Tensor | tfc.Tensor[] {
-    ensureSubclassedBuilt(this, x, (pending) => this.compile(pending));
-    return super.predict(x, args);
+  /**
+   * Python `model.predict(x)`: a tensor for a model with one output, a list for several (known from the
+   * `outputs` given to the constructor; a loaded or subclassed model is typed single-output, see README).
+   */
+  override predict(x: tfc.Tensor | tfc.Tensor[], args?: Parameters<tfl.LayersModel["predict"]>[1]): Prediction<Outputs> {
+    return super.predict(x, args) as Prediction<Outputs>;
   }
 
   /** Subclassed models define `call(inputs, kwargs)`; functional models run their graph. */
@@ -169,11 +104,6 @@ export class Model extends tfl.LayersModel {
     return isSubclassed(this) ? withNameScope(this.name, () => super.apply(inputs, kwargs)) : super.apply(inputs, kwargs);
   }
 
-  /** Python `model.variables`: same as `weights`. */
-  get variables(): tfl.LayerVariable[] {
-    return this.weights;
-  }
-
   /** Python `model.submodules`: every layer inside the model, recursively. */
   get submodules(): tfl.layers.Layer[] {
     return submodulesOf(this);
@@ -184,11 +114,11 @@ export class Model extends tfl.LayersModel {
     return layerRepr(this);
   }
 
-  override get trainableWeights(): tfl.LayerVariable[] {
-    return isSubclassed(this) ? subclassedTrainableWeights(this) : super.trainableWeights;
+  override get trainableWeights(): KerasVariable[] {
+    return (isSubclassed(this) ? subclassedTrainableWeights(this) : super.trainableWeights) as KerasVariable[];
   }
-  override get nonTrainableWeights(): tfl.LayerVariable[] {
-    return isSubclassed(this) ? subclassedNonTrainableWeights(this) : super.nonTrainableWeights;
+  override get nonTrainableWeights(): KerasVariable[] {
+    return (isSubclassed(this) ? subclassedNonTrainableWeights(this) : super.nonTrainableWeights) as KerasVariable[];
   }
   override get trainable(): boolean { return super.trainable; }
   /** Like Keras: on a subclassed model the flag goes to every tracked layer too. */

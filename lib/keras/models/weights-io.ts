@@ -1,6 +1,6 @@
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { detectFormat } from "../../formats/detect.js";
-import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
+import { CheckpointLoadStatus } from "../../saving/checkpoint.js";
 import { loadModelCheckpoint, saveModelCheckpoint } from "../../saving/model-checkpoint.js";
 import { loadKerasWeights } from "../saving/load-model.js";
 import { saveWeightsH5 } from "../saving/save-model.js";
@@ -35,16 +35,17 @@ export async function saveModelWeights(model: tfl.LayersModel, path: string, opt
 }
 
 /**
- * Python `model.load_weights(path)`: TensorFlow checkpoints (by object structure; returns a status
- * with assertConsumed()/assertExistingObjectsMatched()/expectPartial()), Keras `.h5` weights
- * (topological order or `byName`), and `.keras` archives.
+ * Python `model.load_weights(path)`: TensorFlow checkpoints (by object structure), Keras `.h5` weights
+ * (topological order or `byName`), and `.keras` archives. Every kind returns a status with
+ * assertConsumed()/assertExistingObjectsMatched()/expectPartial(); for `.h5`/`.keras` it is by layer:
+ * saved layers no model layer took are unused, model layers left without values are unmatched.
  */
-export async function loadModelWeights(model: tfl.LayersModel, path: string, options: LoadWeightsOptions = {}): Promise<CheckpointLoadStatus | undefined> {
+export async function loadModelWeights(model: tfl.LayersModel, path: string, options: LoadWeightsOptions = {}): Promise<CheckpointLoadStatus> {
   const { format, path: resolved } = detectFormat(path);
   if (format === "tf-checkpoint") return loadModelCheckpoint(model, resolved);
   if (format === "hdf5" || format === "keras-zip") {
-    await loadKerasWeights(model, resolved, options);
-    return undefined;
+    const match = await loadKerasWeights(model, resolved, options);
+    return new CheckpointLoadStatus(path, match.unusedSaved, match.unmatchedModel);
   }
   throw new Error(`${path} is a ${format} folder, not weights. Load whole models with keras.models.loadModel(path); load weights from a checkpoint prefix, a .h5 or a .keras file.`);
 }

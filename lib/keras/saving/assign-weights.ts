@@ -18,6 +18,14 @@ export interface AssignWeightsOptions {
 
 type ModelLayer = LayersModel["layers"][number];
 
+/** What an assignment matched: the basis of `loadWeights`'s status for `.h5`/`.keras` files. */
+export interface WeightMatch {
+  /** Saved layers (with weights) that no model layer took. */
+  unusedSaved: string[];
+  /** Model layers with weights that got no saved values. */
+  unmatchedModel: string[];
+}
+
 /**
  * Copies saved weights into a tfjs model. By default layers with weights are matched in order
  * (Keras's topological order, as `load_weights` does); with `byName` they are matched by name and
@@ -26,7 +34,7 @@ type ModelLayer = LayersModel["layers"][number];
  * @example
  * assignSavedWeights(model, layout.layers, (path) => file.readArray(path), { source: "model.h5" });
  */
-export function assignSavedWeights(model: LayersModel, saved: SavedLayerWeights[], read: WeightValueReader, options: AssignWeightsOptions = {}): void {
+export function assignSavedWeights(model: LayersModel, saved: SavedLayerWeights[], read: WeightValueReader, options: AssignWeightsOptions = {}): WeightMatch {
   const source = options.source ?? "the weights file";
   const pairs: [ModelLayer, SavedLayerWeights][] = [];
   if (options.byName) {
@@ -61,6 +69,12 @@ export function assignSavedWeights(model: LayersModel, saved: SavedLayerWeights[
   } finally {
     for (const [, tensors] of assignments) tfc.dispose(tensors);
   }
+  const assignedLayers = new Set(assignments.map(([layer]) => layer));
+  const usedSaved = new Set(pairs.filter(([layer]) => assignedLayers.has(layer)).map(([, savedLayer]) => savedLayer));
+  return {
+    unusedSaved: saved.filter((layer) => layer.weights.length > 0 && !usedSaved.has(layer)).map((layer) => layer.layerName),
+    unmatchedModel: model.layers.filter((layer) => layer.weights.length > 0 && !assignedLayers.has(layer)).map((layer) => layer.name),
+  };
 }
 
 /** A saved layer whose weights do not fit the model's layer (count or shape); `skipMismatch` skips these. */

@@ -5,7 +5,7 @@ import { Hdf5File, type Hdf5Array } from "../../formats/hdf5/hdf5-file.js";
 import { readLegacyH5Layout, readSplitTextList, type SavedLayerWeights } from "../../formats/hdf5/legacy-h5.js";
 import { readKeras3Weights, readKerasArchive } from "../../formats/keras-archive/keras-archive.js";
 import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
-import { assignSavedWeights } from "./assign-weights.js";
+import { assignSavedWeights, type WeightMatch } from "./assign-weights.js";
 import { buildSubclassedFor, isSubclassed, ownVariables } from "../models/subclassed.js";
 import { deserializeKerasObject } from "./keras-json/deserialize.js";
 import type { CustomObjectMap } from "./keras-json/custom-objects.js";
@@ -114,28 +114,26 @@ function buildFromBuildConfig(model: tfl.LayersModel, config: KerasObjectConfig,
  * @example
  * await loadKerasWeights(model, "model_weights.h5");
  */
-export async function loadKerasWeights(model: tfl.LayersModel, path: string, options: { byName?: boolean; skipMismatch?: boolean } = {}): Promise<void> {
+export async function loadKerasWeights(model: tfl.LayersModel, path: string, options: { byName?: boolean; skipMismatch?: boolean } = {}): Promise<WeightMatch> {
   const { format } = detectFormat(path);
   if (format === "keras-zip") {
-    assignKeras3Weights(model, (await readKerasArchive(path)).variables, path);
-    return;
+    return assignKeras3Weights(model, (await readKerasArchive(path)).variables, path);
   }
   if (format !== "hdf5") throw new Error(`${path} is a ${format} file; loadKerasWeights reads Keras .h5 and .keras files.`);
   const file = await Hdf5File.open(path);
   try {
     if (file.hasGroup("layers") && !file.hasGroup("model_weights")) {
-      assignKeras3Weights(model, readKeras3Weights(file).variables, path);
-      return;
+      return assignKeras3Weights(model, readKeras3Weights(file).variables, path);
     }
     const layout = readLegacyH5Layout(file);
-    assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), { source: path, byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false });
+    return assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), { source: path, byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false });
   } finally {
     file.close();
   }
 }
 
 /** Matches Keras 3 weight groups (`layers/<snake_case class>[_k]/…/vars/<i>`) to the model's layers. */
-export function assignKeras3Weights(model: tfl.LayersModel, variables: Map<string, Hdf5Array>, source: string): void {
+export function assignKeras3Weights(model: tfl.LayersModel, variables: Map<string, Hdf5Array>, source: string): WeightMatch {
   const groups = keras3LayerGroupNames(model.layers.map((layer) => layer.getClassName()));
   const saved: SavedLayerWeights[] = model.layers.map((layer, index) => {
     const prefix = `${groups[index]}/`;
@@ -153,10 +151,11 @@ export function assignKeras3Weights(model: tfl.LayersModel, variables: Map<strin
   if (orphans.length > 0) {
     throw new Error(`${source} holds layer variables that match no layer of the model: ${orphans.slice(0, 5).join(", ")}${orphans.length > 5 ? ", …" : ""}. Load into a model with the same architecture.`);
   }
-  assignSavedWeights(model, saved, (variablePath) => variables.get(variablePath)!, { source, byName: true });
+  const match = assignSavedWeights(model, saved, (variablePath) => variables.get(variablePath)!, { source, byName: true });
   if (isSubclassed(model)) assignOwnVariables(model, variables, source);
   const missing = saved.filter((layer, index) => layer.weights.length === 0 && model.layers[index]!.weights.length > 0);
   if (missing.length > 0) throw new Error(`${source} has no variables for layers ${missing.map((layer) => layer.layerName).join(", ")} (expected groups ${missing.map((layer) => groups[saved.indexOf(layer)]).join(", ")}). Load into a model with the same architecture.`);
+  return match;
 }
 
 /** A subclassed model's own variables (addWeight on the model) from the root `vars/<i>` datasets Keras 3 writes. */

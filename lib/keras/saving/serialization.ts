@@ -7,6 +7,7 @@
  * const copy = keras.Model.fromConfig(config, { customObjects: { CustomLayer } });
  * keras.utils.customObjectScope({ CustomLayer }, () => keras.models.modelFromJSON(model.toJSON()));
  */
+import { constructFromConfig } from "../construct-from-config.js";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { deserializeKerasObject, type DeserializeOptions } from "./keras-json/deserialize.js";
 import { registerCustomObject, registeredNameOf, registeredObject, withCustomObjectScope, type CustomObject, type CustomObjectMap } from "./keras-json/custom-objects.js";
@@ -62,7 +63,7 @@ export function sequentialConfigWithInputLayer(model: tfl.LayersModel, config: J
 export function modelFromConfigArguments(cls: unknown, base: unknown, className: "Functional" | "Sequential", args: unknown[], tfjsFromConfig: (...args: never[]) => unknown): never {
   if (typeof args[0] === "function") return (tfjsFromConfig as (...args: unknown[]) => never)(...args);
   const [config, options] = args as [JsonObject | KerasObjectConfig, FromConfigOptions | undefined];
-  if (cls !== base) return new (cls as new (config: unknown) => never)(config);
+  if (cls !== base) return constructFromConfig(cls as new () => never, config as Record<string, unknown>);
   return modelFromConfig<never>(className, config, options);
 }
 

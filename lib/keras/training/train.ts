@@ -51,6 +51,19 @@ export class KerasHistory extends tfl.History {
   plot(options: { title?: string } = {}): HistoryPlot {
     return new HistoryPlot(this.history, options.title);
   }
+
+  /**
+   * Like IPython's repr of Keras's History (`<keras.src.callbacks.history.History at 0x…>`), without a
+   * memory address: a cell ending in `await model.fit(...)` shows one line, not the model inside it.
+   */
+  override toString(): string {
+    const keys = Object.keys(this.history);
+    return `<keras.src.callbacks.history.History epochs=${this.epoch.length}${keys.length > 0 ? ` history=[${keys.join(", ")}]` : ""}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }
 
 function sampleCount(x: tfc.Tensor | tfc.Tensor[]): number {

@@ -8,6 +8,7 @@
  * @example
  * const model = deserializeKerasObject(JSON.parse(json), { customObjects: { MyLayer } });
  */
+import { constructFromConfig } from "../../construct-from-config.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { registerChainedOps } from "../../../backend/chained-ops.js";
@@ -212,5 +213,5 @@ function pythonStyleFromConfig(cls: unknown, config: JsonObject): unknown {
   const { customObjects: _ignored, ...clean } = (config ?? {}) as JsonObject;
   if (hasPythonStyleFromConfig(cls)) return (cls as { fromConfig(config: JsonObject): unknown }).fromConfig(clean);
   if (typeof cls === "function" && cls.prototype === undefined) return cls; // an arrow function
-  return new (cls as new (config: JsonObject) => unknown)(clean);
+  return constructFromConfig(cls as new (config: JsonObject) => unknown, clean);
 }
