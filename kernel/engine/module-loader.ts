@@ -115,6 +115,20 @@ export function resolveCellImport(specifier: string, workingDirectory: string): 
   throw new Error(`Cannot find package '${name}' from ${workingDirectory}. Install it next to the notebook: npm install ${name}`);
 }
 
+let collectTensors: (() => void) | undefined;
+
+/** Between cells: lets unreachable tensors be freed (once a cell has loaded tskeras or tfjs). */
+export function afterCell(): void {
+  collectTensors?.();
+}
+
 export async function importCellModule(specifier: string, workingDirectory: string): Promise<unknown> {
-  return import(resolveCellImport(specifier, workingDirectory));
+  const module = await import(resolveCellImport(specifier, workingDirectory));
+  // In a notebook, tensors nothing can reach are freed, as in Python (see free-unreachable-tensors.ts).
+  if (specifier === "tskeras" || specifier.startsWith("@tensorflow/")) {
+    const { freeUnreachableTensors, collectUnreachableTensorsIfGrown } = await import("../../lib/tf/free-unreachable-tensors.js");
+    freeUnreachableTensors();
+    collectTensors = collectUnreachableTensorsIfGrown;
+  }
+  return module;
 }

@@ -7,7 +7,7 @@ import { formatValue } from "../../lib/display/format.js";
 import type { CellCompiler } from "./cell-compiler.js";
 import { hostObjectName, wrapCellScript } from "./cell-transform.js";
 import { checkIsComplete } from "./is-complete.js";
-import { importCellModule } from "./module-loader.js";
+import { afterCell, importCellModule } from "./module-loader.js";
 import { captureProcessOutput } from "./output-capture.js";
 import { magicRegistry, registerMagic, UsageError, type MagicContext, type MagicDefinition } from "../../lib/magics/registry.js";
 import { registerBuiltinMagics } from "../magics/builtin.js";
@@ -154,6 +154,8 @@ export class TypeScriptEngine implements LanguageEngine {
       return { status: "ok", result, payload: [] };
     } catch (error) {
       return { status: "error", ...this.errorReport(error) };
+    } finally {
+      afterCell();
     }
   }
 
