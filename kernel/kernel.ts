@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { writeSync } from "node:fs";
 import type { LanguageEngine, MimeBundle, OutputSink } from "./engine/types.js";
 import { History } from "./history.js";
+import { collectGarbage } from "./engine/garbage-collector.js";
 import { engineInfo } from "./engine/info.js";
 import { kernelVersion } from "./language-info.js";
 import { KernelChannel, type Parent } from "./protocol/channel.js";
@@ -26,6 +27,9 @@ const exitProcess = process.exit.bind(process);
 
 /** How many recent cells' requests are remembered, so late errors can go to the cell that caused them. */
 const rememberedParents = 200;
+/** Memory upkeep (see engine/garbage-collector.ts): after this long idle, or this many cells in a row. */
+const idleCollectionDelayMs = 1000;
+const cellsBetweenCollections = 200;
 
 function log(text: string): void {
   // process.stderr belongs to the cells (it is captured into the notebook); the kernel's own
@@ -58,6 +62,8 @@ export class Kernel {
   /** execution count → the request of that cell, for errors surfacing after their cell finished. */
   private readonly parentsByCount = new Map<number, Parent>();
   private exiting = false;
+  private cellsSinceCollection = 0;
+  private idleCollection: NodeJS.Timeout | undefined;
   private readonly streams = new Map<"stdout" | "stderr", string>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly handlers: Record<string, Handler> = {
@@ -121,14 +127,22 @@ export class Kernel {
 
   private async processQueue(): Promise<void> {
     this.processing = true;
+    clearTimeout(this.idleCollection);
     try {
       while (this.queue.length > 0) {
         const { channel, message, epoch } = this.queue.shift()!;
         await this.dispatch(channel, message, epoch);
+        if (this.cellsSinceCollection >= cellsBetweenCollections) this.collectGarbage();
       }
     } finally {
       this.processing = false;
+      if (this.cellsSinceCollection > 0) this.idleCollection = setTimeout(() => this.collectGarbage(), idleCollectionDelayMs);
     }
+  }
+
+  private collectGarbage(): void {
+    this.cellsSinceCollection = 0;
+    collectGarbage();
   }
 
   private async dispatch(channel: "shell" | "control", message: JupyterMessage, epoch: number): Promise<void> {
@@ -225,6 +239,7 @@ export class Kernel {
     const storeHistory = !silent && content.store_history !== false;
     if (storeHistory) this.executionCount++;
     const executionCount = this.executionCount;
+    this.cellsSinceCollection++;
     if (!silent) this.publish("execute_input", { code, execution_count: executionCount }, message);
     this.current = { parent: message, silent, allowStdin: content.allow_stdin !== false };
     if (!silent) this.lastParent = message;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { collectGarbage } from "./garbage-collector.js";
 
 /** The tskeras package root (dist/kernel/engine/module-loader.js is three levels below it). */
 export const packageRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -128,7 +129,7 @@ export async function importCellModule(specifier: string, workingDirectory: stri
   if (specifier === "tskeras" || specifier.startsWith("@tensorflow/")) {
     const { freeUnreachableTensors, collectUnreachableTensorsIfGrown } = await import("../../lib/tf/free-unreachable-tensors.js");
     freeUnreachableTensors();
-    collectTensors = collectUnreachableTensorsIfGrown;
+    collectTensors = () => collectUnreachableTensorsIfGrown(collectGarbage);
   }
   return module;
 }

@@ -1,5 +1,3 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { engine, Variable, type Tensor } from "@tensorflow/tfjs-core";
 
 /** What disposing a tensor needs once the tensor object itself is gone. */
@@ -45,26 +43,19 @@ export function freeUnreachableTensors(): void {
 
 /** Tensors created since the last collection that make the kernel ask for one. */
 const tensorsBetweenCollections = 500;
-let collect: (() => void) | undefined;
 let fewestSinceCollection = 0;
 
 /**
  * A tensor's wrapper object is small to the garbage collector, while its data (in WebAssembly
  * memory) is not counted at all, so V8 may go a long time without reclaiming unreachable tensors.
- * Called when the kernel is between cells: after 500 more live tensors than the fewest seen since the
+ * Called when the kernel is between cells (with the kernel's way to collect): after 500 more live tensors than the fewest seen since the
  * last collection, a full collection runs, and the registry above then frees what it reclaimed.
  */
-export function collectUnreachableTensorsIfGrown(): void {
+export function collectUnreachableTensorsIfGrown(collectGarbage: () => void): void {
   if (!installed) return;
   const live = engine().state.numTensors;
   fewestSinceCollection = Math.min(fewestSinceCollection, live);
   if (live - fewestSinceCollection < tensorsBetweenCollections) return;
-  collect ??= exposeGarbageCollector();
-  collect();
+  collectGarbage();
   fewestSinceCollection = live;
-}
-
-function exposeGarbageCollector(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
 }
