@@ -234,7 +234,14 @@ export class Kernel {
 
   private async execute(message: JupyterMessage, epoch: number): Promise<void> {
     const content = message.content as { code?: string; silent?: boolean; store_history?: boolean; user_expressions?: Record<string, string>; allow_stdin?: boolean; stop_on_error?: boolean };
-    const code = content.code ?? "";
+    if (typeof content.code !== "string") {
+      // A malformed request is answered (so the client does not wait), not run.
+      const evalue = `execute_request needs a string "code" field; this one has ${content.code === undefined ? "none" : typeof content.code}.`;
+      log(evalue);
+      this.reply(message, "execute_reply", { status: "error", execution_count: this.executionCount, ename: "InvalidRequest", evalue, traceback: [evalue] });
+      return;
+    }
+    const code = content.code;
     const silent = content.silent === true;
     const storeHistory = !silent && content.store_history !== false;
     if (storeHistory) this.executionCount++;
