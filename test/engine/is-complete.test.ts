@@ -19,6 +19,8 @@ const samples: Array<[string, "complete" | "incomplete" | "invalid"]> = [
   ["const x: = 3", "invalid"],
   ["let 3x = 1", "invalid"],
   ["if (a) else b", "invalid"],
+  ["const = 5;\nlet y = 2;", "invalid"],
+  ["1 +* 2; x = 3", "invalid"],
   ["'a quoted string cannot span lines\nnext", "invalid"],
   // open blocks, calls, strings, templates and comments wait for more input
   ["function f() {", "incomplete"],
@@ -37,6 +39,8 @@ const samples: Array<[string, "complete" | "incomplete" | "invalid"]> = [
   ["const t = `a ${ f(", "incomplete"],
   ["let a = 'abc", "incomplete"],
   ["/* comment", "incomplete"],
+  ["const list = [1,\n  2,", "incomplete"],
+  ["if (ready) {\n  go();", "incomplete"],
   // complete code, including brackets inside strings, comments, templates and regular expressions
   ["let x = 1;", "complete"],
   ["await x", "complete"],
@@ -50,6 +54,9 @@ const samples: Array<[string, "complete" | "incomplete" | "invalid"]> = [
   ["// }\n1", "complete"],
   ["/* ) */ 1", "complete"],
   ["%time 1", "complete"],
+  ["!ls", "complete"],
+  ["x + 1", "complete"],
+  ["function f() { return 1; }", "complete"],
   ["model?", "complete"],
   ["", "complete"],
 ];
@@ -64,5 +71,6 @@ describe("is_complete", () => {
   it("suggests an indent after an opening bracket", () => {
     assert.deepEqual(checkIsComplete("function f() {"), { status: "incomplete", indent: "  " });
     assert.deepEqual(checkIsComplete("if (x) {\n    y(1,"), { status: "incomplete", indent: "    " });
+    assert.deepEqual(checkIsComplete("const list = [1,\n  2,"), { status: "incomplete", indent: "  " });
   });
 });
