@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { writeSync } from "node:fs";
 import type { LanguageEngine, MimeBundle, OutputSink } from "./engine/types.js";
 import { History } from "./history.js";
-import { kernelLanguageInfo, kernelVersion } from "./language-info.js";
+import { collectGarbage } from "./engine/garbage-collector.js";
+import { engineInfo } from "./engine/info.js";
+import { kernelVersion } from "./language-info.js";
 import { KernelChannel, type Parent } from "./protocol/channel.js";
 import type { ConnectionInfo } from "./protocol/connection-file.js";
 import type { JupyterMessage } from "./protocol/wire.js";
@@ -20,6 +22,15 @@ interface CurrentRequest {
 
 type Handler = (message: JupyterMessage, channel: "shell" | "control", epoch: number) => Promise<void> | void;
 
+/** The real exit: cells get a guarded process.exit (see engine/cell-faults.ts), the kernel keeps this one. */
+const exitProcess = process.exit.bind(process);
+
+/** How many recent cells' requests are remembered, so late errors can go to the cell that caused them. */
+const rememberedParents = 200;
+/** Memory upkeep (see engine/garbage-collector.ts): after this long idle, or this many cells in a row. */
+const idleCollectionDelayMs = 1000;
+const cellsBetweenCollections = 200;
+
 function log(text: string): void {
   // process.stderr belongs to the cells (it is captured into the notebook); the kernel's own
   // messages go straight to the file descriptor, i.e. the terminal or log of the Jupyter server.
@@ -27,21 +38,7 @@ function log(text: string): void {
 }
 
 export function kernelInfoContent(): Record<string, unknown> {
-  return {
-    status: "ok",
-    protocol_version: "5.3",
-    implementation: "tskeras",
-    implementation_version: kernelVersion,
-    language_info: kernelLanguageInfo(),
-    banner: `tskeras ${kernelVersion}: TypeScript with a Keras-style library (import { tf, keras } from "tskeras")`,
-    debugger: false,
-    help_links: [
-      { text: "tskeras", url: "https://www.npmjs.com/package/tskeras" },
-      { text: "TypeScript Handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
-      { text: "TensorFlow.js API", url: "https://js.tensorflow.org/api/latest/" },
-      { text: "Keras API", url: "https://keras.io/api/" },
-    ],
-  };
+  return { status: "ok", protocol_version: "5.3", implementation: "tskeras", implementation_version: kernelVersion, debugger: false, ...engineInfo() };
 }
 
 /**
@@ -62,6 +59,11 @@ export class Kernel {
   private current: CurrentRequest | undefined;
   /** Output a cell schedules after it finished (a timer) still goes to the cell that started it. */
   private lastParent: Parent | undefined;
+  /** execution count → the request of that cell, for errors surfacing after their cell finished. */
+  private readonly parentsByCount = new Map<number, Parent>();
+  private exiting = false;
+  private cellsSinceCollection = 0;
+  private idleCollection: NodeJS.Timeout | undefined;
   private readonly streams = new Map<"stdout" | "stderr", string>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly handlers: Record<string, Handler> = {
@@ -82,8 +84,22 @@ export class Kernel {
     this.channel = new KernelChannel(options.connection, randomUUID(), kernelInfoContent());
     this.channel.onRequest = (channel, message, epoch) => this.enqueue(channel, message, epoch);
     this.channel.onInterrupt = () => this.engineInstance?.interrupt();
-    // Until the engine exists, SIGINT must not end the kernel.
-    process.on("SIGINT", () => {});
+    // The one SIGINT handler (Jupyter's signal interrupt mode): it interrupts the running cell and
+    // never ends the kernel. SIGTERM (Jupyter's fallback shutdown) exits cleanly.
+    process.on("SIGINT", () => this.engineInstance?.interrupt());
+    process.on("SIGTERM", () => void this.exit(0));
+  }
+
+  /** Every exit goes through here: the socket worker closes its sockets before the process ends. */
+  private async exit(code: number): Promise<void> {
+    if (this.exiting) return;
+    this.exiting = true;
+    try {
+      await this.channel.close();
+    } catch (error) {
+      log(`closing the sockets failed: ${(error as Error).message}`);
+    }
+    exitProcess(code);
   }
 
   async start(): Promise<void> {
@@ -111,14 +127,22 @@ export class Kernel {
 
   private async processQueue(): Promise<void> {
     this.processing = true;
+    clearTimeout(this.idleCollection);
     try {
       while (this.queue.length > 0) {
         const { channel, message, epoch } = this.queue.shift()!;
         await this.dispatch(channel, message, epoch);
+        if (this.cellsSinceCollection >= cellsBetweenCollections) this.collectGarbage();
       }
     } finally {
       this.processing = false;
+      if (this.cellsSinceCollection > 0) this.idleCollection = setTimeout(() => this.collectGarbage(), idleCollectionDelayMs);
     }
+  }
+
+  private collectGarbage(): void {
+    this.cellsSinceCollection = 0;
+    collectGarbage();
   }
 
   private async dispatch(channel: "shell" | "control", message: JupyterMessage, epoch: number): Promise<void> {
@@ -148,18 +172,19 @@ export class Kernel {
 
   private outputSink(): OutputSink {
     const target = (): { parent: Parent; silent: boolean } | undefined => this.current ?? (this.lastParent && { parent: this.lastParent, silent: false });
+    const stream = (name: "stdout" | "stderr", text: string): void => {
+      const destination = target();
+      if (!destination) {
+        log(`${name} outside any request: ${text.trimEnd()}`);
+        return;
+      }
+      if (destination.silent) return;
+      this.streams.set(name, (this.streams.get(name) ?? "") + text);
+      // Live output for long cells; the rest is flushed before the cell's reply.
+      this.flushTimer ??= setTimeout(() => this.flushStreams(), 50);
+    };
     return {
-      stream: (name, text) => {
-        const destination = target();
-        if (!destination) {
-          log(`${name} outside any request: ${text.trimEnd()}`);
-          return;
-        }
-        if (destination.silent) return;
-        this.streams.set(name, (this.streams.get(name) ?? "") + text);
-        // Live output for long cells; the rest is flushed before the cell's reply.
-        this.flushTimer ??= setTimeout(() => this.flushStreams(), 50);
-      },
+      stream,
       displayData: (data, metadata, transient, update) => {
         const destination = target();
         if (!destination || destination.silent) return;
@@ -171,6 +196,18 @@ export class Kernel {
         if (!destination || destination.silent) return;
         this.flushStreams();
         this.publish("clear_output", { wait }, destination.parent);
+      },
+      faultOutput: (text, originExecutionCount) => {
+        log(text.split("\n")[0]!);
+        // The running cell gets it; else the cell that started the work; else the most recent.
+        if (this.current) {
+          stream("stderr", text);
+          return;
+        }
+        const parent = (originExecutionCount !== undefined ? this.parentsByCount.get(originExecutionCount) : undefined) ?? this.lastParent;
+        if (!parent) return;
+        this.flushStreams();
+        this.publish("stream", { name: "stderr", text }, parent);
       },
       input: (prompt, password) => {
         const request = this.current;
@@ -197,14 +234,26 @@ export class Kernel {
 
   private async execute(message: JupyterMessage, epoch: number): Promise<void> {
     const content = message.content as { code?: string; silent?: boolean; store_history?: boolean; user_expressions?: Record<string, string>; allow_stdin?: boolean; stop_on_error?: boolean };
-    const code = content.code ?? "";
+    if (typeof content.code !== "string") {
+      // A malformed request is answered (so the client does not wait), not run.
+      const evalue = `execute_request needs a string "code" field; this one has ${content.code === undefined ? "none" : typeof content.code}.`;
+      log(evalue);
+      this.reply(message, "execute_reply", { status: "error", execution_count: this.executionCount, ename: "InvalidRequest", evalue, traceback: [evalue] });
+      return;
+    }
+    const code = content.code;
     const silent = content.silent === true;
     const storeHistory = !silent && content.store_history !== false;
     if (storeHistory) this.executionCount++;
     const executionCount = this.executionCount;
+    this.cellsSinceCollection++;
     if (!silent) this.publish("execute_input", { code, execution_count: executionCount }, message);
     this.current = { parent: message, silent, allowStdin: content.allow_stdin !== false };
-    this.lastParent = message;
+    if (!silent) this.lastParent = message;
+    if (storeHistory) {
+      this.parentsByCount.set(executionCount, message);
+      if (this.parentsByCount.size > rememberedParents) this.parentsByCount.delete(this.parentsByCount.keys().next().value!);
+    }
     let resultText: string | null = null;
     try {
       const engine = await this.loadEngine();
@@ -221,7 +270,7 @@ export class Kernel {
           this.publish("execute_result", { execution_count: executionCount, data: outcome.result, metadata: {} }, message);
           resultText = typeof outcome.result["text/plain"] === "string" ? (outcome.result["text/plain"] as string) : null;
         }
-        const userExpressions = await this.evaluateUserExpressions(engine, content.user_expressions ?? {});
+        const userExpressions = await this.evaluateUserExpressions(engine, content.user_expressions ?? {}, message);
         this.reply(message, "execute_reply", { status: "ok", execution_count: executionCount, payload: outcome.payload, user_expressions: userExpressions });
       } else {
         const error = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
@@ -238,8 +287,10 @@ export class Kernel {
     }
   }
 
-  private async evaluateUserExpressions(engine: LanguageEngine, expressions: Record<string, string>): Promise<Record<string, unknown>> {
+  /** Like ipykernel: the values come back in the reply; anything the expressions print is dropped. */
+  private async evaluateUserExpressions(engine: LanguageEngine, expressions: Record<string, string>, message: JupyterMessage): Promise<Record<string, unknown>> {
     const results: Record<string, unknown> = {};
+    this.current = { parent: message, silent: true, allowStdin: false };
     for (const [name, expression] of Object.entries(expressions)) {
       const outcome = await engine.execute(expression, { silent: false, storeHistory: false, executionCount: this.executionCount });
       results[name] = outcome.status === "ok" ? { status: "ok", data: outcome.result ?? {}, metadata: {} } : { status: "error", ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
@@ -294,8 +345,7 @@ export class Kernel {
     const restart = (message.content as { restart?: boolean }).restart === true;
     this.publish("status", { execution_state: "idle" }, message);
     this.channel.send(channel, "shutdown_reply", { status: "ok", restart }, message);
-    await this.channel.close();
     // A restart is the frontend's to do: it starts a fresh kernel process after this one exits.
-    process.exit(0);
+    await this.exit(0);
   }
 }

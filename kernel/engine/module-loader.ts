@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { collectGarbage } from "./garbage-collector.js";
 
 /** The tskeras package root (dist/kernel/engine/module-loader.js is three levels below it). */
 export const packageRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -115,6 +116,20 @@ export function resolveCellImport(specifier: string, workingDirectory: string): 
   throw new Error(`Cannot find package '${name}' from ${workingDirectory}. Install it next to the notebook: npm install ${name}`);
 }
 
+let collectTensors: (() => void) | undefined;
+
+/** Between cells: lets unreachable tensors be freed (once a cell has loaded tskeras or tfjs). */
+export function afterCell(): void {
+  collectTensors?.();
+}
+
 export async function importCellModule(specifier: string, workingDirectory: string): Promise<unknown> {
-  return import(resolveCellImport(specifier, workingDirectory));
+  const module = await import(resolveCellImport(specifier, workingDirectory));
+  // In a notebook, tensors nothing can reach are freed, as in Python (see free-unreachable-tensors.ts).
+  if (specifier === "tskeras" || specifier.startsWith("@tensorflow/")) {
+    const { freeUnreachableTensors, collectUnreachableTensorsIfGrown } = await import("../../lib/tf/free-unreachable-tensors.js");
+    freeUnreachableTensors();
+    collectTensors = () => collectUnreachableTensorsIfGrown(collectGarbage);
+  }
+  return module;
 }

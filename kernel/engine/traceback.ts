@@ -5,7 +5,9 @@ import type { CellDiagnostic } from "./cell-compiler.js";
 export interface CellSource {
   label: string; // "In[3]"
   code: string;
-  sourceMap: SourceMap | undefined;
+  /** The source map's JSON; parsed on the first traceback that needs it (most cells never fail). */
+  sourceMapText: string | undefined;
+  sourceMap?: SourceMap;
   firstLineOffset: number;
 }
 
@@ -19,7 +21,8 @@ export function scriptFileName(id: number): string {
 
 /** Maps a position in the wrapped script (1-based line/column, as V8 prints) to the cell's text. */
 function mapPosition(source: CellSource, line: number, column: number): { line: number; column: number } | undefined {
-  if (!source.sourceMap) return undefined;
+  if (!source.sourceMapText) return undefined;
+  source.sourceMap ??= new SourceMap(JSON.parse(source.sourceMapText));
   const generatedColumn = line === 1 ? column - 1 - source.firstLineOffset : column - 1;
   if (generatedColumn < 0) return undefined;
   const entry = source.sourceMap.findEntry(line - 1, generatedColumn) as { originalLine?: number; originalColumn?: number };

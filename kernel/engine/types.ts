@@ -13,6 +13,12 @@ export interface OutputSink {
   stream(name: "stdout" | "stderr", text: string): void;
   displayData(data: MimeBundle, metadata: Record<string, unknown>, transient: { display_id?: string }, update: boolean): void;
   clearOutput(wait: boolean): void;
+  /**
+   * Where a report of an error no cell could catch goes (a callback threw, a promise rejected with
+   * nothing awaiting it): `originExecutionCount` is the cell that started the work. Without this
+   * method the report is written to stderr (the running cell's).
+   */
+  faultOutput?(text: string, originExecutionCount: number | undefined): void;
   /** Blocks until the frontend answers an input_request; throws when the frontend does not allow stdin. */
   input(prompt: string, password: boolean): string;
 }

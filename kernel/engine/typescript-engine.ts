@@ -1,4 +1,4 @@
-import { createRequire, SourceMap } from "node:module";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Script } from "node:vm";
 import { clearOutput, display, settleDisplays } from "../../lib/display/display.js";
@@ -7,13 +7,14 @@ import { formatValue } from "../../lib/display/format.js";
 import type { CellCompiler } from "./cell-compiler.js";
 import { hostObjectName, wrapCellScript } from "./cell-transform.js";
 import { checkIsComplete } from "./is-complete.js";
-import { importCellModule } from "./module-loader.js";
+import { afterCell, importCellModule } from "./module-loader.js";
 import { captureProcessOutput } from "./output-capture.js";
 import { magicRegistry, registerMagic, UsageError, type MagicContext, type MagicDefinition } from "../../lib/magics/registry.js";
 import { registerBuiltinMagics } from "../magics/builtin.js";
 import { availableText } from "../magics/help.js";
 import { preprocessCell } from "../magics/preprocess.js";
 import { runShell } from "../magics/shell.js";
+import { cellOrigins, installFaultHandlers, type CellOrigin, type FaultKind } from "./cell-faults.js";
 import { compileErrorReport, runtimeErrorReport, scriptFileName, type CellSource } from "./traceback.js";
 import type { CompleteOutcome, ExecuteOutcome, InspectOutcome, IsCompleteOutcome, LanguageEngine, OutputSink } from "./types.js";
 
@@ -51,6 +52,8 @@ export class TypeScriptEngine implements LanguageEngine {
   private nextScriptId = 1;
   private running: { interrupt(): void } | undefined;
   private typecheck = true;
+  /** The execution count of the cell being run (its origin for work it leaves behind). */
+  private executionCount = 0;
 
   constructor(private readonly options: EngineOptions) {
     const { outputs, workingDirectory } = options;
@@ -76,8 +79,22 @@ export class TypeScriptEngine implements LanguageEngine {
       input: (message?: string) => outputs.input(message ?? "", false),
     });
     registerBuiltinMagics([this.typecheckMagic()]);
-    // Without a handler SIGINT would end the kernel; with one, it interrupts the running cell.
-    process.on("SIGINT", () => this.interrupt());
+    installFaultHandlers((error, kind, origin) => this.reportFault(error, kind, origin));
+  }
+
+  /**
+   * An error no cell code could catch any more (a callback threw, a promise rejected with nobody
+   * awaiting it): shown as stderr with a traceback in cell coordinates, routed to the running cell,
+   * else the cell that started the work, else the most recent one. The kernel and its state stay.
+   */
+  private reportFault(error: unknown, kind: FaultKind, origin: CellOrigin | undefined): void {
+    const report = this.errorReport(error);
+    const hint = kind === "unhandled rejection" ? " (a promise rejected and nothing awaited it: a missing `await`?)" : " (thrown in a callback, outside the cell's own code)";
+    const from = origin ? ` from work started by ${origin.label}` : "";
+    const text = `Uncaught ${report.ename}${from}${hint}; the kernel keeps running and keeps its variables:\n${report.traceback.join("\n")}\n`;
+    const { outputs } = this.options;
+    if (outputs.faultOutput) outputs.faultOutput(text, origin?.executionCount);
+    else outputs.stream("stderr", text);
   }
 
   warmUp(): void {
@@ -108,6 +125,7 @@ export class TypeScriptEngine implements LanguageEngine {
 
   async execute(code: string, options: { silent: boolean; storeHistory: boolean; executionCount: number }): Promise<ExecuteOutcome> {
     const label = options.storeHistory ? `In[${options.executionCount}]` : "In[ ]";
+    this.executionCount = options.executionCount;
     try {
       if (/\?\s*$/.test(code) && (!/^\s*[%!]/.test(code) || /^\s*%%?[\w-]+\?+\s*$/.test(code))) return await this.help(code);
       const compiler = await this.loadCompiler();
@@ -130,9 +148,14 @@ export class TypeScriptEngine implements LanguageEngine {
       }
       const result = hasResult && value !== undefined && !options.silent ? await formatValue(value) : undefined;
       await settleDisplays();
+      // Node reports promises left rejected once the microtasks have run: let that happen while
+      // this cell is still the running one, so the report lands in it.
+      await new Promise((resolve) => setImmediate(resolve));
       return { status: "ok", result, payload: [] };
     } catch (error) {
       return { status: "error", ...this.errorReport(error) };
+    } finally {
+      afterCell();
     }
   }
 
@@ -145,12 +168,7 @@ export class TypeScriptEngine implements LanguageEngine {
     compiled.commit();
     const scriptId = this.nextScriptId++;
     const { script, firstLineOffset } = wrapCellScript(compiled.javascript, compiled.hoistedNames);
-    this.rememberCell(scriptId, {
-      label,
-      code: originalCode,
-      sourceMap: compiled.sourceMap ? new SourceMap(JSON.parse(compiled.sourceMap)) : undefined,
-      firstLineOffset,
-    });
+    this.rememberCell(scriptId, { label, code: originalCode, sourceMapText: compiled.sourceMap || undefined, firstLineOffset });
     const outer = this.running;
     let interruptRejection: (error: Error) => void = () => {};
     const interrupted = new Promise<never>((_, reject) => (interruptRejection = reject));
@@ -158,7 +176,9 @@ export class TypeScriptEngine implements LanguageEngine {
     this.running = { interrupt: () => interruptRejection(new KeyboardInterrupt()) };
     try {
       const compiledScript = new Script(script, { filename: scriptFileName(scriptId) });
-      const completion = compiledScript.runInThisContext({ breakOnSigint: true, displayErrors: false }) as Promise<unknown>;
+      // Timers and promises the cell starts remember it (see cell-faults.ts).
+      const origin: CellOrigin = { executionCount: this.executionCount, label };
+      const completion = cellOrigins.run(origin, () => compiledScript.runInThisContext({ breakOnSigint: true, displayErrors: false })) as Promise<unknown>;
       return { value: await Promise.race([completion, interrupted]), hasResult: compiled.hasResult };
     } finally {
       this.running = outer;

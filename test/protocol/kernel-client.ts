@@ -21,6 +21,8 @@ export class KernelClient {
   readonly session = randomUUID();
   process!: ChildProcess;
   stderr = "";
+  /** The kernel's connection file (another client may connect with it). */
+  connectionFile = "";
   private sockets!: Record<Channel, zmq.Dealer>;
   private iopub!: zmq.Subscriber;
   private heartbeat!: zmq.Request;
@@ -28,25 +30,29 @@ export class KernelClient {
   private readonly received: Record<Channel, JupyterMessage[]> = { shell: [], control: [], stdin: [] };
   readonly iopubMessages: JupyterMessage[] = [];
   private readonly waiters: Array<() => void> = [];
+  /** A ZeroMQ socket takes one send at a time: sends on a channel are chained. */
+  private readonly sending: Record<Channel, Promise<unknown>> = { shell: Promise.resolve(), control: Promise.resolve(), stdin: Promise.resolve() };
 
   /** Milliseconds from spawning the kernel process to its kernel_info_reply. */
   startupMilliseconds = 0;
 
-  static async start(options: { env?: NodeJS.ProcessEnv; cwd?: string; command?: (connectionFile: string) => string[] } = {}): Promise<KernelClient> {
+  /** `command` gives the kernel's argv (run by `executable`, node by default). */
+  static async start(options: { env?: NodeJS.ProcessEnv; cwd?: string; command?: (connectionFile: string) => string[]; executable?: string } = {}): Promise<KernelClient> {
     const client = new KernelClient();
     await client.launch(options);
     return client;
   }
 
-  private async launch(options: { env?: NodeJS.ProcessEnv; cwd?: string; command?: (connectionFile: string) => string[] }): Promise<void> {
+  private async launch(options: { env?: NodeJS.ProcessEnv; cwd?: string; command?: (connectionFile: string) => string[]; executable?: string }): Promise<void> {
     const names = ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"];
     this.ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
     const directory = mkdtempSync(join(tmpdir(), "tskeras-client-"));
     const connectionFile = join(directory, "connection.json");
+    this.connectionFile = connectionFile;
     writeFileSync(connectionFile, JSON.stringify({ ...this.ports, ip: "127.0.0.1", transport: "tcp", key: this.key, signature_scheme: "hmac-sha256", kernel_name: "tskeras" }));
     const started = performance.now();
     const argv = options.command?.(connectionFile) ?? [join(repositoryRoot, "dist/kernel/cli.js"), "kernel", "--connection-file", connectionFile];
-    this.process = spawn(process.execPath, argv, {
+    this.process = spawn(options.executable ?? process.execPath, argv, {
       cwd: options.cwd ?? directory,
       env: { ...process.env, TSKERAS_HISTORY_FILE: join(directory, "history.jsonl"), TSKERAS_BACKEND: "cpu", ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -100,8 +106,19 @@ export class KernelClient {
     const header = createHeader(msgType, this.session);
     const frames = encodeMessage({ identities: [], header, parent_header: {}, metadata: {}, content }, this.key);
     if (options.forgeSignature) frames[1] = Buffer.from("0".repeat(64));
-    void this.sockets[channel].send(frames);
+    this.sendFrames(channel, frames);
     return header.msg_id;
+  }
+
+  /** Sends raw frames as they are (for malformed-message tests). */
+  sendFrames(channel: Channel, frames: Buffer[]): void {
+    this.sending[channel] = this.sending[channel].then(() => this.sockets[channel].send(frames)).catch(() => {});
+  }
+
+  /** Encodes and signs a message the way a client would; tests then break it. */
+  encode(msgType: string, content: Record<string, unknown>): { frames: Buffer[]; msgId: string } {
+    const header = createHeader(msgType, this.session);
+    return { frames: encodeMessage({ identities: [], header, parent_header: {}, metadata: {}, content }, this.key), msgId: header.msg_id };
   }
 
   async waitFor<T>(find: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
