@@ -5,6 +5,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerChainedOps } from "./chained-ops.js";
 import { patchWasmBatchMatMul } from "./wasm-batch-matmul.js";
+import { registerWasmUnsortedSegmentSum } from "./wasm-unsorted-segment-sum.js";
 
 const require = createRequire(import.meta.url);
 
@@ -36,6 +37,7 @@ async function tryWasm(): Promise<string | undefined> {
   tfc.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   setWasmPaths(`${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`);
   patchWasmBatchMatMul();
+  registerWasmUnsortedSegmentSum();
   try {
     return (await tfc.setBackend("wasm")) ? "wasm" : undefined;
   } catch {

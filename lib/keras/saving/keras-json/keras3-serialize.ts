@@ -14,6 +14,7 @@ import { kerasModelJson } from "../serialization.js";
 import { isBuiltinClassName } from "./serialize.js";
 import { activationConfigKeys, isBuiltinActivationName } from "../../layers/function-activation.js";
 import { isJsonObject, isKerasObject, type JsonObject, type JsonValue } from "./schema.js";
+import { writtenLayerClass, type Keras3CallConvention } from "../../layers/written-layers.js";
 
 type Layer = tfl.LayersModel["layers"][number];
 type Shape = (number | null)[];
@@ -152,7 +153,7 @@ function functionalEntry(model: tfl.LayersModel, config: JsonObject): JsonObject
     const live = findLayer(model, entry);
     const converted = layerEntry(entry, live);
     converted["name"] = (entry["name"] ?? (entry["config"] as JsonObject)["name"]) as JsonValue;
-    converted["inbound_nodes"] = ((entry["inbound_nodes"] ?? []) as JsonValue[]).map((node) => keras3Node(model, node));
+    converted["inbound_nodes"] = ((entry["inbound_nodes"] ?? []) as JsonValue[]).map((node) => keras3Node(model, node, live));
     return converted;
   });
   return {
@@ -194,7 +195,7 @@ function layerEntry(entry: JsonObject, live: Layer | undefined): JsonObject {
     const shape = (config["batch_shape"] ?? config["batch_input_shape"] ?? null) as JsonValue;
     return { module: "keras.layers", class_name: "InputLayer", config: { batch_shape: shape, dtype: (config["dtype"] ?? "float32") as JsonValue, sparse: (config["sparse"] ?? false) as JsonValue, ragged: false, name: config["name"] as JsonValue }, registered_name: null };
   }
-  if (!isBuiltinClassName(className)) return customEntry(entry, live);
+  if (!isBuiltinClassName(className) && !isWrittenKerasLayer(className, live)) return customEntry(entry, live);
   const result: JsonObject = { module: "keras.layers", class_name: className, config: keras3LayerConfig(className, entry["config"] as JsonObject), registered_name: null };
   const build = buildConfig(className, live);
   if (build) result["build_config"] = build;
@@ -265,6 +266,8 @@ function buildConfig(className: string, live: Layer | undefined): JsonObject | n
   const node = live.inboundNodes[0];
   if (node === undefined) return null;
   const shapes = node.inputTensors.map((tensor) => shapeJson(tensor.shape));
+  const convention = live as Keras3CallConvention;
+  if (convention.keras3BuildConfig) return convention.keras3BuildConfig(shapes as Array<Array<number | null>>) as JsonObject;
   return { input_shape: shapes.length === 1 ? shapes[0]! : shapes };
 }
 
@@ -276,7 +279,7 @@ function shapeJson(shape: Shape): JsonValue {
  * Keras 2 node `[[layer, node, tensor, kwargs], ...]` → Keras 3 `{args, kwargs}`: one input is the
  * single argument; several inputs (merge layers) are one list argument.
  */
-function keras3Node(model: tfl.LayersModel, node: JsonValue): JsonValue {
+function keras3Node(model: tfl.LayersModel, node: JsonValue, called?: Layer): JsonValue {
   if (!Array.isArray(node)) return node;
   const tensors = node.filter(Array.isArray).map((reference) => {
     const [layerName, nodeIndex, tensorIndex] = reference as [string, number, number];
@@ -285,7 +288,10 @@ function keras3Node(model: tfl.LayersModel, node: JsonValue): JsonValue {
   });
   const first = node[0];
   const kwargs = Array.isArray(first) && isJsonObject(first[3]) ? first[3] : {};
-  return { args: tensors.length === 1 ? [tensors[0]!] : [tensors], kwargs };
+  // Layers such as MultiHeadAttention(query, value) take their inputs as separate arguments.
+  const convention = called as Keras3CallConvention | undefined;
+  if (convention?.keras3CallArguments) return { args: convention.keras3CallArguments(tensors), kwargs };
+  return { args: tensors.length === 1 ? tensors : [tensors], kwargs };
 }
 
 /** The symbolic tensor a `[layer, node, tensor]` reference names; node indices count only the model's own nodes, as in the config. */
@@ -298,4 +304,10 @@ function outputTensor(model: tfl.LayersModel, layerName: string, nodeIndex: numb
   const node = layer instanceof tfl.LayersModel ? (kept[nodeIndex - 1] ?? kept[0]) : kept[nodeIndex];
   const tensor = node?.outputTensors[tensorIndex];
   return tensor ? { shape: tensor.shape, dtype: tensor.dtype } : undefined;
+}
+
+/** A Keras layer tskeras writes itself (MultiHeadAttention...), saved like Python's built-ins. */
+function isWrittenKerasLayer(className: string, live: Layer | undefined): boolean {
+  const cls = writtenLayerClass(className);
+  return cls !== undefined && (live === undefined || live instanceof cls);
 }
