@@ -5,7 +5,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { registerChainedOps } from "./chained-ops.js";
 import { patchWasmBatchMatMul } from "./wasm-batch-matmul.js";
-import { registerWasmUnsortedSegmentSum } from "./wasm-unsorted-segment-sum.js";
+import { registerWasmCpuFallbacks } from "./wasm-cpu-fallback.js";
 
 const require = createRequire(import.meta.url);
 
@@ -37,7 +37,7 @@ async function tryWasm(): Promise<string | undefined> {
   tfc.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   setWasmPaths(`${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`);
   patchWasmBatchMatMul();
-  registerWasmUnsortedSegmentSum();
+  registerWasmCpuFallbacks();
   try {
     return (await tfc.setBackend("wasm")) ? "wasm" : undefined;
   } catch {

@@ -29,8 +29,9 @@ export const logSoftmax = (x: Tensor, axis = -1): Tensor => tfc.logSoftmax(x, ax
 export const softplus = (x: Tensor): Tensor => tfc.softplus(x);
 export const softsign = (x: Tensor): Tensor => tfc.tidy(() => tfc.div(x, tfc.add(1, tfc.abs(x))));
 export const exponential = (x: Tensor): Tensor => tfc.exp(x);
-export const elu = (x: Tensor, alpha = 1): Tensor => tfc.tidy(() => tfc.where(tfc.greater(x, 0), x, tfc.mul(alpha, tfc.sub(tfc.exp(x), 1))));
-export const celu = (x: Tensor, alpha = 1): Tensor => tfc.tidy(() => tfc.where(tfc.greater(x, 0), x, tfc.mul(alpha, tfc.sub(tfc.exp(tfc.div(x, alpha)), 1))));
+// Written without comparisons where they would be differentiated: tfjs has no gradient for Greater/Less.
+export const elu = (x: Tensor, alpha = 1): Tensor => tfc.tidy(() => tfc.add(tfc.relu(x), tfc.minimum(0, tfc.mul(alpha, tfc.sub(tfc.exp(tfc.minimum(x, 0)), 1)))));
+export const celu = (x: Tensor, alpha = 1): Tensor => tfc.tidy(() => tfc.add(tfc.relu(x), tfc.mul(alpha, tfc.sub(tfc.exp(tfc.div(tfc.minimum(x, 0), alpha)), 1))));
 export const selu = (x: Tensor): Tensor => tfc.selu(x);
 export const silu = (x: Tensor): Tensor => tfc.tidy(() => tfc.mul(x, tfc.sigmoid(x)));
 export const swish = silu;
@@ -49,14 +50,12 @@ export const hardSwish = hardSilu;
 export const hardTanh = (x: Tensor): Tensor => tfc.clipByValue(x, -1, 1);
 export const leakyRelu = (x: Tensor, negativeSlope = 0.2): Tensor => tfc.leakyRelu(x, negativeSlope);
 export const logSigmoid = (x: Tensor): Tensor => tfc.tidy(() => tfc.neg(tfc.softplus(tfc.neg(x))));
-export const hardShrink = (x: Tensor, threshold = 0.5): Tensor => tfc.tidy(() => tfc.where(tfc.greater(tfc.abs(x), threshold), x, tfc.zerosLike(x)));
-export const softShrink = (x: Tensor, threshold = 0.5): Tensor =>
-  tfc.tidy(() => tfc.where(tfc.greater(x, threshold), tfc.sub(x, threshold), tfc.where(tfc.less(x, -threshold), tfc.add(x, threshold), tfc.zerosLike(x))));
+export const hardShrink = (x: Tensor, threshold = 0.5): Tensor => tfc.tidy(() => tfc.mul(x, tfc.step(tfc.sub(tfc.abs(x), threshold))));
+export const softShrink = (x: Tensor, threshold = 0.5): Tensor => tfc.tidy(() => tfc.sub(x, tfc.clipByValue(x, -threshold, threshold)));
 export const tanhShrink = (x: Tensor): Tensor => tfc.tidy(() => tfc.sub(x, tfc.tanh(x)));
-export const sparsePlus = (x: Tensor): Tensor =>
-  tfc.tidy(() => tfc.where(tfc.lessEqual(x, -1), tfc.zerosLike(x), tfc.where(tfc.greaterEqual(x, 1), x, tfc.div(tfc.square(tfc.add(x, 1)), 4))));
-export const sparseSigmoid = (x: Tensor): Tensor =>
-  tfc.tidy(() => tfc.where(tfc.lessEqual(x, -1), tfc.zerosLike(x), tfc.where(tfc.greaterEqual(x, 1), tfc.onesLike(x), tfc.mul(0.5, tfc.add(x, 1)))));
+/** (c + 1)² / 4 + relu(x − 1) with c = clip(x, −1, 1): 0 below −1, x above 1. */
+export const sparsePlus = (x: Tensor): Tensor => tfc.tidy(() => tfc.add(tfc.div(tfc.square(tfc.add(tfc.clipByValue(x, -1, 1), 1)), 4), tfc.relu(tfc.sub(x, 1))));
+export const sparseSigmoid = (x: Tensor): Tensor => tfc.tidy(() => tfc.mul(0.5, tfc.add(tfc.clipByValue(x, -1, 1), 1)));
 export const squareplus = (x: Tensor, b = 4): Tensor => tfc.tidy(() => tfc.div(tfc.add(x, tfc.sqrt(tfc.add(tfc.square(x), b))), 2));
 export const glu = (x: Tensor, axis = -1): Tensor =>
   tfc.tidy(() => {

@@ -125,6 +125,7 @@ export class EinsumDense extends Layer {
       kernel_initializer: namedInitializer(this.kernelInitializerName),
       bias_initializer: namedInitializer(this.biasInitializerName),
       kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
+      quantization_config: null,
     };
   }
 

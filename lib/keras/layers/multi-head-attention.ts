@@ -175,7 +175,7 @@ export class MultiHeadAttention extends Layer implements Keras3WeightLayout, Ker
       use_bias: this.useBias,
       use_gate: false,
       output_shape: this.outputSize,
-      attention_axes: [1],
+      attention_axes: null,
       sliding_window: null,
       kernel_initializer: initializerConfig(this.kernelInitializerName === "glorot_uniform" ? "GlorotUniform" : this.kernelInitializerName === "zeros" ? "Zeros" : "Ones"),
       bias_initializer: initializerConfig(this.biasInitializerName === "zeros" ? "Zeros" : this.biasInitializerName === "ones" ? "Ones" : "GlorotUniform"),

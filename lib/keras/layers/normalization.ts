@@ -11,8 +11,21 @@ import { Layer } from "./layer.js";
 import { initializerConfig, layerArgsFromConfig, registerWrittenLayer } from "./written-layers.js";
 
 /** Python `LayerNormalization(axis=-1, epsilon=0.001, center=True, scale=True, **kwargs)`. */
-export const LayerNormalization = kerasLayerClass<typeof TfLayerNormalization, LayerNormalizationLayerArgs, [axis: number | number[]]>("LayerNormalization", ["axis"]);
-export type LayerNormalization = InstanceType<typeof LayerNormalization>;
+const LayerNormalizationBase = kerasLayerClass<typeof TfLayerNormalization, LayerNormalizationLayerArgs, [axis: number | number[]]>("LayerNormalization", ["axis"]);
+/** Python `LayerNormalization(axis=-1, epsilon=0.001, center=True, scale=True, **kwargs)`; its config keeps the axis as given (tfjs resolves it at build). */
+export class LayerNormalization extends LayerNormalizationBase {
+  private readonly givenAxis: number | number[];
+  constructor(axis?: number | number[], options?: Partial<LayerNormalizationLayerArgs>);
+  constructor(options?: LayerNormalizationLayerArgs);
+  constructor(...args: unknown[]) {
+    const options = optionsFromArguments("LayerNormalization", ["axis"], args) as LayerNormalizationLayerArgs;
+    super(options);
+    this.givenAxis = options.axis ?? -1;
+  }
+  override getConfig(): tfc.serialization.ConfigDict {
+    return { ...super.getConfig(), axis: this.givenAxis };
+  }
+}
 
 /** An axis counted from the end made positive. */
 function positiveAxis(axis: number, rank: number, layer: string): number {
@@ -49,11 +62,12 @@ export class UnitNormalization extends Layer {
 }
 registerWrittenLayer(UnitNormalization);
 
-export interface RMSNormalizationArgs extends LayerArgs { axis?: number; epsilon?: number }
+export interface RMSNormalizationArgs extends LayerArgs { axis?: number | number[]; epsilon?: number }
 /** Python `RMSNormalization(axis=-1, epsilon=1e-06, **kwargs)`: x / √(mean(x²) + ε) · scale. */
 export class RMSNormalization extends Layer {
   static readonly className = "RMSNormalization";
-  readonly axis: number;
+  /** As given (Keras writes `-1` before build and `[-1]` after). */
+  readonly axis: number | number[];
   readonly epsilon: number;
   scale?: Variable;
   constructor(options: RMSNormalizationArgs = {}) {
@@ -62,24 +76,25 @@ export class RMSNormalization extends Layer {
     this.axis = axis;
     this.epsilon = epsilon;
   }
+  private axes(rank: number): number[] {
+    return (Array.isArray(this.axis) ? this.axis : [this.axis]).map((axis) => positiveAxis(axis, rank, "RMSNormalization"));
+  }
   override build(inputShape: Array<number | null>): void {
-    const axis = positiveAxis(this.axis, inputShape.length, "RMSNormalization");
-    this.scale = this.addWeight({ name: "scale", shape: [inputShape[axis]!], initializer: "ones" });
+    this.scale = this.addWeight({ name: "scale", shape: this.axes(inputShape.length).map((axis) => inputShape[axis]!), initializer: "ones" });
   }
   override call(inputs: tfc.Tensor): tfc.Tensor {
     return tfc.tidy(() => {
-      const meanSquare = tfc.mean(tfc.square(inputs), this.axis, true);
-      const scale = this.scale!.read();
-      const axis = positiveAxis(this.axis, inputs.rank, "RMSNormalization");
-      const shape = inputs.shape.map((size, index) => (index === axis ? size : 1));
-      return tfc.mul(tfc.mul(inputs, tfc.rsqrt(tfc.add(meanSquare, this.epsilon))), tfc.reshape(scale, shape));
+      const axes = this.axes(inputs.rank);
+      const meanSquare = tfc.mean(tfc.square(inputs), axes, true);
+      const shape = inputs.shape.map((size, index) => (axes.includes(index) ? size : 1));
+      return tfc.mul(tfc.mul(inputs, tfc.rsqrt(tfc.add(meanSquare, this.epsilon))), tfc.reshape(this.scale!.read(), shape));
     });
   }
   override getConfig(): tfc.serialization.ConfigDict {
     return { ...super.getConfig(), axis: this.axis, epsilon: this.epsilon };
   }
   static override fromConfig(config: Record<string, unknown>): RMSNormalization {
-    return new RMSNormalization({ ...layerArgsFromConfig(config), axis: config["axis"] as number, epsilon: config["epsilon"] as number });
+    return new RMSNormalization({ ...layerArgsFromConfig(config), axis: config["axis"] as number | number[], epsilon: config["epsilon"] as number });
   }
 }
 registerWrittenLayer(RMSNormalization);

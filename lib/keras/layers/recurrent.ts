@@ -8,6 +8,7 @@ import type { ConvLSTM2D as TfConvLSTM2D, ConvLSTM2DArgs } from "@tensorflow/tfj
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { WithActivationFunctions } from "./function-activation.js";
 import { kerasLayerClass } from "./keras-layer-class.js";
+import type { Keras3WeightLayout } from "./written-layers.js";
 
 const kerasRecurrentDefaults = { kernelInitializer: "glorotUniform", recurrentInitializer: "orthogonal", biasInitializer: "zeros" };
 
@@ -22,11 +23,18 @@ export const RNN = kerasLayerClass<typeof TfRNN, RNNLayerArgs, [cell: RNNCell | 
 export type RNN = InstanceType<typeof RNN>;
 /** Python `ConvLSTM2D(filters, kernel_size, **kwargs)`. */
 export const ConvLSTM2D = kerasLayerClass<typeof TfConvLSTM2D, WithActivationFunctions<ConvLSTM2DArgs>, [filters: number, kernelSize: number | number[]]>(
-  "ConvLSTM2D", ["filters", "kernelSize"], kerasRecurrentDefaults, ["filters", "kernelSize"]);
+  "ConvLSTM2D", ["filters", "kernelSize"], { ...kerasRecurrentDefaults, recurrentActivation: "sigmoid" }, ["filters", "kernelSize"]);
 export type ConvLSTM2D = InstanceType<typeof ConvLSTM2D>;
 /** Python `Bidirectional(layer, merge_mode="concat", **kwargs)`. */
 export const Bidirectional = kerasLayerClass<typeof TfBidirectional, BidirectionalLayerArgs, [layer: tfl.RNN]>("Bidirectional", ["layer", "mergeMode"], {}, ["layer"]);
 export type Bidirectional = InstanceType<typeof Bidirectional>;
 /** Python `TimeDistributed(layer, **kwargs)`. */
-export const TimeDistributed = kerasLayerClass<typeof TfTimeDistributed, WrapperLayerArgs, [layer: tfl.layers.Layer]>("TimeDistributed", ["layer"], {}, ["layer"]);
-export type TimeDistributed = InstanceType<typeof TimeDistributed>;
+const TimeDistributedBase = kerasLayerClass<typeof TfTimeDistributed, WrapperLayerArgs, [layer: tfl.layers.Layer]>("TimeDistributed", ["layer"], {}, ["layer"]);
+/** Python `TimeDistributed(layer, **kwargs)`; in `.keras` files its variables are the wrapped layer's (`layer/vars/…`). */
+export class TimeDistributed extends TimeDistributedBase implements Keras3WeightLayout {
+  keras3WeightPaths(): { weights: string[]; emptyGroups: string[] } {
+    const inner = (this as unknown as { layer: tfl.layers.Layer }).layer;
+    const cell = ["LSTM", "GRU", "SimpleRNN"].includes(inner.getClassName()) ? "cell/" : "";
+    return { weights: inner.weights.map((_weight, index) => `layer/${cell}vars/${index}`), emptyGroups: [] };
+  }
+}

@@ -28,7 +28,7 @@ export interface SaveModelOptions {
 type ModelLayer = tfl.LayersModel["layers"][number];
 
 /** Recurrent layers keep their weights on a `cell`, which Keras 3 saves as its own group. */
-const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN"]);
+const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN", "ConvLSTM2D"]);
 
 /**
  * Python `model.save(path)`: `.h5`/`.hdf5` → Keras 2 whole-model HDF5, `.keras` → Keras 3 archive,

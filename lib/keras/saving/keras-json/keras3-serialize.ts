@@ -56,11 +56,23 @@ const keras3LayerKeys: Record<string, string[]> = {
   Dropout: ["rate", "seed", "noise_shape"],
   Activation: ["activation"],
   Reshape: ["target_shape"],
-  Embedding: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "activity_regularizer", "embeddings_constraint", "mask_zero"],
-  BatchNormalization: ["axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint", "synchronized"],
+  Embedding: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "activity_regularizer", "embeddings_constraint", "mask_zero", "quantization_config"],
+  BatchNormalization: ["axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint", "synchronized", "renorm", "renorm_clipping", "renorm_momentum"],
   LSTM: [...rnnBase, "units", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed"],
   GRU: [...rnnBase, "units", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "reset_after", "seed"],
   SimpleRNN: [...rnnBase, "units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout"],
+  Conv2DTranspose: ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"],
+  Conv3DTranspose: ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"],
+  SeparableConv2D: ["depth_multiplier", "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias", "depthwise_initializer", "pointwise_initializer", "bias_initializer", "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint", "pointwise_constraint", "bias_constraint"],
+  DepthwiseConv2D: ["depth_multiplier", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias", "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint", "bias_constraint"],
+  ConvLSTM2D: [...rnnBase, "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed"],
+  SpatialDropout1D: ["rate", "seed"],
+  GaussianNoise: ["stddev", "seed"],
+  GaussianDropout: ["rate", "seed"],
+  AlphaDropout: ["rate", "seed", "noise_shape"],
+  ReLU: ["max_value", "negative_slope", "threshold"],
+  Softmax: ["axis"],
+  LayerNormalization: ["axis", "epsilon", "center", "scale", "rms_scaling", "beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"],
   Concatenate: ["axis"],
   Add: [],
   Subtract: [],
@@ -86,6 +98,15 @@ const keras3Defaults: JsonObject = {
   unit_forget_bias: true,
   dropout: 0,
   recurrent_dropout: 0,
+  quantization_config: null,
+  output_padding: null,
+  depth_multiplier: 1,
+  negative_slope: 0,
+  threshold: 0,
+  rms_scaling: false,
+  renorm: false,
+  renorm_clipping: null,
+  renorm_momentum: 0.99,
 };
 
 /** Keras 3's named VarianceScaling subclasses, which it writes with `{seed}` only (tfjs writes the parameters). */
@@ -220,9 +241,14 @@ function keras3LayerConfig(className: string, keras2: JsonObject): JsonObject {
     for (const [key, value] of Object.entries(keras2)) if (!(key in base) && key !== "batch_input_shape" && key !== "input_dtype") rest[key] = value;
   } else {
     if (!keys.includes("activity_regularizer") && keras2["activity_regularizer"] != null) base["activity_regularizer"] = keras2["activity_regularizer"];
-    for (const key of keys) rest[key] = key in keras2 ? keras2[key]! : (keras3Defaults[key] ?? null);
+    // tfjs writes options left unset as null; Keras writes its default there.
+    for (const key of keys) rest[key] = keras2[key] ?? keras3Defaults[key] ?? null;
   }
   for (const [key, value] of Object.entries(rest)) rest[key] = activationKeys.has(key) ? keras3Activation(value) : nestedObject(key, value);
+  // Transposed convolutions: tfjs has no dilation; Keras writes ones, one per kernel axis.
+  if (keys?.includes("dilation_rate") && rest["dilation_rate"] === null && Array.isArray(rest["kernel_size"])) rest["dilation_rate"] = rest["kernel_size"].map(() => 1);
+  // Keras 3.15's SpatialDropout layers write a plain dtype and no trainable flag (their constructor takes none).
+  if (className.startsWith("SpatialDropout")) return { rate: rest["rate"]!, seed: rest["seed"] ?? null, name: base["name"]!, dtype: typeof keras2["dtype"] === "string" ? keras2["dtype"] : "float32" };
   return { ...base, ...rest };
 }
 
@@ -233,6 +259,8 @@ const activationKeys = new Set<string>(activationConfigKeys);
  * (`keras.activations.serialize`): module "builtins", the function's (registered) name as config.
  */
 function keras3Activation(value: JsonValue): JsonValue {
+  // Keras writes an alias under its function's name.
+  if (value === "swish" || value === "hard_swish") return value === "swish" ? "silu" : "hard_silu";
   if (typeof value !== "string" || isBuiltinActivationName(value)) return value;
   return { module: "builtins", class_name: "function", config: value, registered_name: "function" };
 }
