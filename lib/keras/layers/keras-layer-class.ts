@@ -15,9 +15,9 @@ import { markLibraryClass } from "../library-classes.js";
 import { registeredLayerClass, type WithTypedApply } from "./registered-class.js";
 
 /** The class: `new X(...positional, options?)` or `new X(options)`, with the typed `apply` of the built-in classes. */
-export type KerasLayerClass<C extends new (...args: never[]) => tfl.layers.Layer, Args, Positional extends unknown[]> = Omit<WithTypedApply<C>, never> & {
-  new (options?: Args): InstanceType<WithTypedApply<C>>;
-  new (...args: [...Positional, Partial<Args>?]): InstanceType<WithTypedApply<C>>;
+export type KerasLayerClass<C extends new (...args: never[]) => tfl.layers.Layer, Args, Positional extends unknown[], Extra = unknown> = Omit<WithTypedApply<C>, never> & {
+  new (options?: Args): Extra & InstanceType<WithTypedApply<C>>;
+  new (...args: [...Positional, Partial<Args>?]): Extra & InstanceType<WithTypedApply<C>>;
 };
 
 /** A plain `{...}` options object (not an array, tensor, layer or shape). */
@@ -56,12 +56,12 @@ function defined(options: Record<string, unknown>): Record<string, unknown> {
  * `defaults` are Keras's defaults where tfjs's differ (in tfjs spelling); `required` positional
  * arguments are checked with a message that shows the call.
  */
-export function kerasLayerClass<C extends new (...args: never[]) => tfl.layers.Layer, Args, Positional extends unknown[]>(
+export function kerasLayerClass<C extends new (...args: never[]) => tfl.layers.Layer, Args, Positional extends unknown[], Extra = unknown>(
   className: string,
   positional: readonly string[] = [],
   defaults: Partial<Record<string, unknown>> = {},
   required: readonly string[] = [],
-): KerasLayerClass<C, Args, Positional> {
+): KerasLayerClass<C, Args, Positional, Extra> {
   const Base = registeredLayerClass<C>(className) as unknown as new (args: unknown) => tfl.layers.Layer;
   const KerasNamed = class extends Base {
     constructor(...args: unknown[]) {
@@ -75,5 +75,5 @@ export function kerasLayerClass<C extends new (...args: never[]) => tfl.layers.L
   };
   Object.defineProperty(KerasNamed, "name", { value: className });
   markLibraryClass(KerasNamed);
-  return KerasNamed as unknown as KerasLayerClass<C, Args, Positional>;
+  return KerasNamed as unknown as KerasLayerClass<C, Args, Positional, Extra>;
 }
