@@ -193,3 +193,5 @@ export * from "./core-layers.js";
 export * from "./normalization.js";
 export { EinsumDense, type EinsumDenseArgs } from "./einsum-dense.js";
 export { MultiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallOptions } from "./multi-head-attention.js";
+export { Attention, type AttentionArgs } from "./attention.js";
+export * from "./preprocessing.js";
