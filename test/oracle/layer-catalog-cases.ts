@@ -38,7 +38,7 @@ export const layerCases: CatalogCase[] = [
   unary("Dropout", "Dropout(0.5)", () => new L.Dropout(0.5), [5]),
   unary("Flatten", "Flatten()", () => new L.Flatten(), [3, 2]),
   unary("Reshape", "Reshape((6,))", () => new L.Reshape([6]), [3, 2]),
-  unary("BatchNormalization", "BatchNormalization()", () => new L.BatchNormalization(), [4]),
+  unary("BatchNormalization", "BatchNormalization()", () => new L.BatchNormalization(), [4], { expectedFailure: "config: Keras 3.15 adds renorm, renorm_clipping, renorm_momentum; test/keras-files/written-layout.test.ts pins Keras 3.10's keys (the lead decides which Keras version files target)" }),
   unary("Identity", "Identity()", () => new L.Identity(), [5]),
   unary("Masking", "Masking()", () => new L.Masking(), [4, 3], { expectedFailure: "gradient: tfjs-layers' Masking differentiates through `any`, which has no gradient; needs a written Masking" }),
   unary("EinsumDense", 'EinsumDense("abc,cd->abd", (3, 4), bias_axes="d")', () => new L.EinsumDense("abc,cd->abd", [3, 4], { biasAxes: "d" }), [3, 5]),
