@@ -8,6 +8,8 @@ import { registerChainedOps } from "./chained-ops.js";
 import { findNativeBackend, nativeBackendDirectory } from "./native-location.js";
 import { patchWasmBatchMatMul } from "./wasm-batch-matmul.js";
 import { registerWasmConv2DBackpropFilter } from "./wasm-conv2d-backprop-filter.js";
+import { registerWasmCpuFallbacks } from "./wasm-cpu-fallback.js";
+
 
 const require = createRequire(import.meta.url);
 
@@ -41,6 +43,7 @@ async function tryWasm(): Promise<string | undefined> {
   setWasmPaths(`${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`);
   patchWasmBatchMatMul();
   registerWasmConv2DBackpropFilter();
+  registerWasmCpuFallbacks();
   try {
     return (await tfc.setBackend("wasm")) ? "wasm" : undefined;
   } catch {

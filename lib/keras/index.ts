@@ -21,6 +21,8 @@ import { modelFromJSON } from "./models/keras-model.js";
 export const models = { loadModel, cloneModel, modelFromJSON };
 export * as saving from "./saving/index.js";
 export * as utils from "./utils.js";
+/** Python `keras.activations`: relu, gelu, silu... as functions of a tensor. */
+export * as activations from "./activations.js";
 
 export { callbacks, datasets, layers, losses, metrics, Model, Sequential };
 export type { FunctionalModelArgs, ModelOptions, Prediction } from "./models/model.js";

@@ -179,3 +179,19 @@ export class InputLayer extends registeredLayerClass<typeof TfInputLayer>("Input
     super(withKerasName(options, "InputLayer"));
   }
 }
+
+// The rest of Keras's catalog, one file per family; tfjs-backed classes via kerasLayerClass, the others written on Layer.
+export { Conv2D as Convolution2D, MaxPooling2D as MaxPool2D };
+export * from "./merging.js";
+export * from "./convolutional.js";
+export * from "./pooling.js";
+export * from "./recurrent.js";
+export * from "./reshaping.js";
+export * from "./activation-layers.js";
+export * from "./regularization.js";
+export * from "./core-layers.js";
+export * from "./normalization.js";
+export { EinsumDense, type EinsumDenseArgs } from "./einsum-dense.js";
+export { MultiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallOptions } from "./multi-head-attention.js";
+export { Attention, type AttentionArgs } from "./attention.js";
+export * from "./preprocessing.js";

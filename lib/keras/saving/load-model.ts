@@ -5,6 +5,7 @@ import { Hdf5File, type Hdf5Array } from "../../formats/hdf5/hdf5-file.js";
 import { readLegacyH5Layout, readSplitTextList, type SavedLayerWeights } from "../../formats/hdf5/legacy-h5.js";
 import { readKeras3Weights, readKerasArchive } from "../../formats/keras-archive/keras-archive.js";
 import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
+import { hasKeras3WeightLayout } from "../layers/written-layers.js";
 import { assignSavedWeights, type WeightMatch } from "./assign-weights.js";
 import { buildSubclassedFor, isSubclassed, ownVariables } from "../models/subclassed.js";
 import { deserializeKerasObject } from "./keras-json/deserialize.js";
@@ -137,7 +138,10 @@ export function assignKeras3Weights(model: tfl.LayersModel, variables: Map<strin
   const groups = keras3LayerGroupNames(model.layers.map((layer) => layer.getClassName()));
   const saved: SavedLayerWeights[] = model.layers.map((layer, index) => {
     const prefix = `${groups[index]}/`;
-    const paths = [...variables.keys()].filter((variablePath) => variablePath.startsWith(prefix)).sort(compareVariablePaths);
+    // Layers with variables in sublayers name each path (MultiHeadAttention: query_dense/vars/0...); the others are in path order.
+    const paths = hasKeras3WeightLayout(layer)
+      ? layer.keras3WeightPaths().weights.map((path) => `${prefix}${path}`).filter((path) => variables.has(path))
+      : [...variables.keys()].filter((variablePath) => variablePath.startsWith(prefix)).sort(compareVariablePaths);
     return {
       layerName: layer.name,
       weights: paths.map((variablePath) => {

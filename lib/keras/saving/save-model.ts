@@ -4,6 +4,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { Hdf5Writer, writeHdf5FileAtomic } from "../../formats/hdf5/hdf5-writer.js";
 import { kerasArchiveMembers } from "../../formats/keras-archive/keras-archive.js";
 import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
+import { hasKeras3WeightLayout } from "../layers/written-layers.js";
 import { writeFileAtomic } from "../../io/atomic-file.js";
 import { kerasModelJson, kerasVersion, keras3Version } from "./serialization.js";
 import { keras3ModelConfig } from "./keras-json/keras3-serialize.js";
@@ -27,7 +28,7 @@ export interface SaveModelOptions {
 type ModelLayer = tfl.LayersModel["layers"][number];
 
 /** Recurrent layers keep their weights on a `cell`, which Keras 3 saves as its own group. */
-const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN"]);
+const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN", "ConvLSTM2D"]);
 
 /**
  * Python `model.save(path)`: `.h5`/`.hdf5` → Keras 2 whole-model HDF5, `.keras` → Keras 3 archive,
@@ -175,6 +176,13 @@ function writeKeras3Variables(h5: Hdf5Writer, model: tfl.LayersModel, includeOpt
     const varsGroup = recurrentLayers.has(layer.getClassName()) ? `${group}/cell/vars` : `${group}/vars`;
     h5.group(`${group}/vars`);
     h5.textAttribute(`${group}/vars`, "name", layer.name);
+    if (hasKeras3WeightLayout(layer)) {
+      // Variables kept in sublayers (MultiHeadAttention's query_dense/vars/0...), where Keras writes them.
+      const layout = layer.keras3WeightPaths();
+      for (const empty of layout.emptyGroups) h5.group(`${group}/${empty}`);
+      layer.weights.forEach((weight, weightIndex) => writeTensor(h5, `${group}/${layout.weights[weightIndex]}`, weight.read()));
+      return;
+    }
     if (varsGroup !== `${group}/vars`) h5.group(varsGroup);
     layer.weights.forEach((weight, weightIndex) => writeTensor(h5, `${varsGroup}/${weightIndex}`, weight.read()));
   });

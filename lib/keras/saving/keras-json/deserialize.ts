@@ -16,6 +16,7 @@ import * as kerasLayers from "../../layers/index.js";
 import { Model } from "../../models/model.js";
 import { Sequential } from "../../models/sequential.js";
 import { assertSafeConfig } from "../safe-mode.js";
+import { writtenLayerClass } from "../../layers/written-layers.js";
 import { toTfjsConfig } from "./case-conversion.js";
 import { UnknownKerasClassError, type UnknownClass } from "./class-registry.js";
 import { resolveCustomObject, type CustomObject, type CustomObjectMap } from "./custom-objects.js";
@@ -88,7 +89,8 @@ export function prepareKerasConfig(config: KerasObjectConfig, options: Deseriali
     }
     if (isKerasObject(value) && !valueClassNames.has(value.class_name) && !/Policy$/.test(value.class_name)) {
       const registeredName = typeof value.registered_name === "string" ? value.registered_name : null;
-      const custom = resolveCustomObject(registeredName, value.class_name, options.customObjects);
+      // The user's classes first, then Keras classes tskeras writes itself (MultiHeadAttention...), built from their Keras config as written.
+      const custom = resolveCustomObject(registeredName, value.class_name, options.customObjects) ?? (registeredName === null ? writtenLayerClass(value.class_name) : undefined);
       if (custom !== undefined) {
         const alias = `${registeredName ?? value.class_name}#${aliases.size}`;
         aliases.set(alias, custom);
@@ -167,9 +169,14 @@ export function withKerasClasses<T>(aliases: Map<string, CustomObject>, body: ()
   }
 }
 
+/** The Keras-named classes of `keras.layers`, by the class name tfjs registers (aliases map to their class). */
 function kerasLayerClasses(): Record<string, unknown> {
-  const { Dense, Dropout, Flatten, Activation, Reshape, Conv2D, MaxPooling2D, LSTM, Embedding, BatchNormalization, InputLayer } = kerasLayers;
-  return { Dense, Dropout, Flatten, Activation, Reshape, Conv2D, MaxPooling2D, LSTM, Embedding, BatchNormalization, InputLayer };
+  const classes: Record<string, unknown> = {};
+  for (const value of Object.values(kerasLayers)) {
+    const className = typeof value === "function" ? (value as { className?: unknown }).className : undefined;
+    if (typeof className === "string" && value !== kerasLayers.Layer) classes[className] = value;
+  }
+  return classes;
 }
 
 /** tfjs's deserialization of one `{className, config}` through the (scoped) registry. */

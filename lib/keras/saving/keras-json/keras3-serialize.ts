@@ -14,6 +14,7 @@ import { kerasModelJson } from "../serialization.js";
 import { isBuiltinClassName } from "./serialize.js";
 import { activationConfigKeys, isBuiltinActivationName } from "../../layers/function-activation.js";
 import { isJsonObject, isKerasObject, type JsonObject, type JsonValue } from "./schema.js";
+import { writtenLayerClass, type Keras3CallConvention } from "../../layers/written-layers.js";
 
 type Layer = tfl.LayersModel["layers"][number];
 type Shape = (number | null)[];
@@ -60,6 +61,18 @@ const keras3LayerKeys: Record<string, string[]> = {
   LSTM: [...rnnBase, "units", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed"],
   GRU: [...rnnBase, "units", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "reset_after", "seed"],
   SimpleRNN: [...rnnBase, "units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout"],
+  Conv2DTranspose: ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"],
+  Conv3DTranspose: ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"],
+  SeparableConv2D: ["depth_multiplier", "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias", "depthwise_initializer", "pointwise_initializer", "bias_initializer", "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint", "pointwise_constraint", "bias_constraint"],
+  DepthwiseConv2D: ["depth_multiplier", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias", "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint", "bias_constraint"],
+  ConvLSTM2D: [...rnnBase, "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed"],
+  SpatialDropout1D: ["rate", "seed"],
+  GaussianNoise: ["stddev", "seed"],
+  GaussianDropout: ["rate", "seed"],
+  AlphaDropout: ["rate", "seed", "noise_shape"],
+  ReLU: ["max_value", "negative_slope", "threshold"],
+  Softmax: ["axis"],
+  LayerNormalization: ["axis", "epsilon", "center", "scale", "rms_scaling", "beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"],
   Concatenate: ["axis"],
   Add: [],
   Subtract: [],
@@ -85,6 +98,15 @@ const keras3Defaults: JsonObject = {
   unit_forget_bias: true,
   dropout: 0,
   recurrent_dropout: 0,
+  quantization_config: null,
+  output_padding: null,
+  depth_multiplier: 1,
+  negative_slope: 0,
+  threshold: 0,
+  rms_scaling: false,
+  renorm: false,
+  renorm_clipping: null,
+  renorm_momentum: 0.99,
 };
 
 /** Keras 3's named VarianceScaling subclasses, which it writes with `{seed}` only (tfjs writes the parameters). */
@@ -152,7 +174,7 @@ function functionalEntry(model: tfl.LayersModel, config: JsonObject): JsonObject
     const live = findLayer(model, entry);
     const converted = layerEntry(entry, live);
     converted["name"] = (entry["name"] ?? (entry["config"] as JsonObject)["name"]) as JsonValue;
-    converted["inbound_nodes"] = ((entry["inbound_nodes"] ?? []) as JsonValue[]).map((node) => keras3Node(model, node));
+    converted["inbound_nodes"] = ((entry["inbound_nodes"] ?? []) as JsonValue[]).map((node) => keras3Node(model, node, live));
     return converted;
   });
   return {
@@ -194,7 +216,7 @@ function layerEntry(entry: JsonObject, live: Layer | undefined): JsonObject {
     const shape = (config["batch_shape"] ?? config["batch_input_shape"] ?? null) as JsonValue;
     return { module: "keras.layers", class_name: "InputLayer", config: { batch_shape: shape, dtype: (config["dtype"] ?? "float32") as JsonValue, sparse: (config["sparse"] ?? false) as JsonValue, ragged: false, name: config["name"] as JsonValue }, registered_name: null };
   }
-  if (!isBuiltinClassName(className)) return customEntry(entry, live);
+  if (!isBuiltinClassName(className) && !isWrittenKerasLayer(className, live)) return customEntry(entry, live);
   const result: JsonObject = { module: "keras.layers", class_name: className, config: keras3LayerConfig(className, entry["config"] as JsonObject), registered_name: null };
   const build = buildConfig(className, live);
   if (build) result["build_config"] = build;
@@ -219,9 +241,14 @@ function keras3LayerConfig(className: string, keras2: JsonObject): JsonObject {
     for (const [key, value] of Object.entries(keras2)) if (!(key in base) && key !== "batch_input_shape" && key !== "input_dtype") rest[key] = value;
   } else {
     if (!keys.includes("activity_regularizer") && keras2["activity_regularizer"] != null) base["activity_regularizer"] = keras2["activity_regularizer"];
-    for (const key of keys) rest[key] = key in keras2 ? keras2[key]! : (keras3Defaults[key] ?? null);
+    // tfjs writes options left unset as null; Keras writes its default there.
+    for (const key of keys) rest[key] = keras2[key] ?? keras3Defaults[key] ?? null;
   }
   for (const [key, value] of Object.entries(rest)) rest[key] = activationKeys.has(key) ? keras3Activation(value) : nestedObject(key, value);
+  // Transposed convolutions: tfjs has no dilation; Keras writes ones, one per kernel axis.
+  if (keys?.includes("dilation_rate") && rest["dilation_rate"] === null && Array.isArray(rest["kernel_size"])) rest["dilation_rate"] = rest["kernel_size"].map(() => 1);
+  // Keras 3.15's SpatialDropout layers write a plain dtype and no trainable flag (their constructor takes none).
+  if (className.startsWith("SpatialDropout")) return { rate: rest["rate"]!, seed: rest["seed"] ?? null, name: base["name"]!, dtype: typeof keras2["dtype"] === "string" ? keras2["dtype"] : "float32" };
   return { ...base, ...rest };
 }
 
@@ -232,6 +259,8 @@ const activationKeys = new Set<string>(activationConfigKeys);
  * (`keras.activations.serialize`): module "builtins", the function's (registered) name as config.
  */
 function keras3Activation(value: JsonValue): JsonValue {
+  // Keras writes an alias under its function's name.
+  if (value === "swish" || value === "hard_swish") return value === "swish" ? "silu" : "hard_silu";
   if (typeof value !== "string" || isBuiltinActivationName(value)) return value;
   return { module: "builtins", class_name: "function", config: value, registered_name: "function" };
 }
@@ -265,6 +294,8 @@ function buildConfig(className: string, live: Layer | undefined): JsonObject | n
   const node = live.inboundNodes[0];
   if (node === undefined) return null;
   const shapes = node.inputTensors.map((tensor) => shapeJson(tensor.shape));
+  const convention = live as Keras3CallConvention;
+  if (convention.keras3BuildConfig) return convention.keras3BuildConfig(shapes as Array<Array<number | null>>) as JsonObject;
   return { input_shape: shapes.length === 1 ? shapes[0]! : shapes };
 }
 
@@ -276,7 +307,7 @@ function shapeJson(shape: Shape): JsonValue {
  * Keras 2 node `[[layer, node, tensor, kwargs], ...]` → Keras 3 `{args, kwargs}`: one input is the
  * single argument; several inputs (merge layers) are one list argument.
  */
-function keras3Node(model: tfl.LayersModel, node: JsonValue): JsonValue {
+function keras3Node(model: tfl.LayersModel, node: JsonValue, called?: Layer): JsonValue {
   if (!Array.isArray(node)) return node;
   const tensors = node.filter(Array.isArray).map((reference) => {
     const [layerName, nodeIndex, tensorIndex] = reference as [string, number, number];
@@ -285,7 +316,10 @@ function keras3Node(model: tfl.LayersModel, node: JsonValue): JsonValue {
   });
   const first = node[0];
   const kwargs = Array.isArray(first) && isJsonObject(first[3]) ? first[3] : {};
-  return { args: tensors.length === 1 ? [tensors[0]!] : [tensors], kwargs };
+  // Layers such as MultiHeadAttention(query, value) take their inputs as separate arguments.
+  const convention = called as Keras3CallConvention | undefined;
+  if (convention?.keras3CallArguments) return { args: convention.keras3CallArguments(tensors), kwargs };
+  return { args: tensors.length === 1 ? tensors : [tensors], kwargs };
 }
 
 /** The symbolic tensor a `[layer, node, tensor]` reference names; node indices count only the model's own nodes, as in the config. */
@@ -298,4 +332,10 @@ function outputTensor(model: tfl.LayersModel, layerName: string, nodeIndex: numb
   const node = layer instanceof tfl.LayersModel ? (kept[nodeIndex - 1] ?? kept[0]) : kept[nodeIndex];
   const tensor = node?.outputTensors[tensorIndex];
   return tensor ? { shape: tensor.shape, dtype: tensor.dtype } : undefined;
+}
+
+/** A Keras layer tskeras writes itself (MultiHeadAttention...), saved like Python's built-ins. */
+function isWrittenKerasLayer(className: string, live: Layer | undefined): boolean {
+  const cls = writtenLayerClass(className);
+  return cls !== undefined && (live === undefined || live instanceof cls);
 }

@@ -1,0 +1,137 @@
+// The layer catalog's cases: each Keras layer (and each keras.activations function, through
+// Activation) built the same way in Python and in TypeScript, with the input shapes it is run on.
+import { keras } from "../../lib/index.js";
+
+const L = keras.layers;
+
+export interface CatalogCase {
+  /** Unique id, also the file stem in the work directory. */
+  id: string;
+  /** The Keras class it checks (`type(layer).__name__`). */
+  className: string;
+  /** The Python constructor after `keras.layers.` (e.g. `Conv1D(3, 2)`). */
+  python: string;
+  /** The same layer built in TypeScript. */
+  build: () => unknown;
+  /** Input shapes without the batch axis, one per input. */
+  inputs: number[][];
+  /** Integer inputs in [0, 10) (Embedding). */
+  integer?: boolean;
+  /** How the layer is called: on one tensor, on a list (merge layers), or on separate arguments (MultiHeadAttention). */
+  call?: "single" | "list" | "args";
+  /**
+   * Why this case is expected to fail for now (a known gap someone is fixing); the test fails when
+   * such a case passes, so whoever fixes it removes this line.
+   */
+  expectedFailure?: string;
+}
+
+const unary = (className: string, python: string, build: () => unknown, input: number[], extra: Partial<CatalogCase> = {}): CatalogCase =>
+  ({ id: extra.id ?? className, className, python, build, inputs: [input], ...extra });
+const merge = (className: string, python: string, build: () => unknown, inputs: number[][]): CatalogCase =>
+  ({ id: className, className, python, build, inputs, call: "list" });
+
+export const layerCases: CatalogCase[] = [
+  unary("Dense", "Dense(4)", () => new L.Dense(4), [5], { expectedFailure: "config: glorot_uniform default kernel and quantization_config (#21, branch oracle)" }),
+  unary("Embedding", "Embedding(10, 4)", () => new L.Embedding(10, 4), [6], { integer: true, expectedFailure: "config: Keras 3.15 adds quantization_config; test/keras-files/written-layout.test.ts pins Keras 3.10's Embedding keys (the lead decides which Keras version files target)" }),
+  unary("Activation", 'Activation("relu")', () => new L.Activation("relu"), [5]),
+  unary("Dropout", "Dropout(0.5)", () => new L.Dropout(0.5), [5]),
+  unary("Flatten", "Flatten()", () => new L.Flatten(), [3, 2]),
+  unary("Reshape", "Reshape((6,))", () => new L.Reshape([6]), [3, 2]),
+  unary("BatchNormalization", "BatchNormalization()", () => new L.BatchNormalization(), [4], { expectedFailure: "config: Keras 3.15 adds renorm, renorm_clipping, renorm_momentum; test/keras-files/written-layout.test.ts pins Keras 3.10's keys (the lead decides which Keras version files target)" }),
+  unary("Identity", "Identity()", () => new L.Identity(), [5]),
+  unary("Masking", "Masking()", () => new L.Masking(), [4, 3], { expectedFailure: "gradient: tfjs-layers' Masking differentiates through `any`, which has no gradient; needs a written Masking" }),
+  unary("EinsumDense", 'EinsumDense("abc,cd->abd", (3, 4), bias_axes="d")', () => new L.EinsumDense("abc,cd->abd", [3, 4], { biasAxes: "d" }), [3, 5]),
+  { id: "MultiHeadAttention", className: "MultiHeadAttention", python: "MultiHeadAttention(2, 4)", build: () => new L.MultiHeadAttention(2, 4), inputs: [[5, 8], [6, 8]], call: "args" },
+  merge("Add", "Add()", () => new L.Add(), [[4], [4]]),
+  merge("Subtract", "Subtract()", () => new L.Subtract(), [[4], [4]]),
+  merge("Multiply", "Multiply()", () => new L.Multiply(), [[4], [4]]),
+  merge("Average", "Average()", () => new L.Average(), [[4], [4]]),
+  merge("Maximum", "Maximum()", () => new L.Maximum(), [[4], [4]]),
+  merge("Minimum", "Minimum()", () => new L.Minimum(), [[4], [4]]),
+  merge("Concatenate", "Concatenate()", () => new L.Concatenate(), [[3], [4]]),
+  merge("Dot", "Dot(axes=1)", () => new L.Dot(1), [[4], [4]]),
+  unary("Conv1D", "Conv1D(3, 2)", () => new L.Conv1D(3, 2), [6, 2]),
+  unary("Conv2D", "Conv2D(3, 2)", () => new L.Conv2D(3, 2), [5, 5, 2], { expectedFailure: "config: glorot_uniform default kernel (#21, branch oracle)" }),
+  unary("Conv3D", "Conv3D(2, 2)", () => new L.Conv3D(2, 2), [4, 4, 4, 2]),
+  unary("Conv2DTranspose", "Conv2DTranspose(3, 2)", () => new L.Conv2DTranspose(3, 2), [4, 4, 2]),
+  unary("Conv3DTranspose", "Conv3DTranspose(2, 2)", () => new L.Conv3DTranspose(2, 2), [3, 3, 3, 2], { expectedFailure: "gradient: tfjs 4.22 has no gradient for Conv3DBackpropInputV2" }),
+  unary("SeparableConv2D", "SeparableConv2D(3, 2)", () => new L.SeparableConv2D(3, 2), [5, 5, 2]),
+  unary("DepthwiseConv2D", "DepthwiseConv2D(2)", () => new L.DepthwiseConv2D(2), [5, 5, 2]),
+  unary("MaxPooling1D", "MaxPooling1D()", () => new L.MaxPooling1D(), [6, 2]),
+  unary("MaxPooling2D", "MaxPooling2D()", () => new L.MaxPooling2D(), [4, 4, 2]),
+  unary("MaxPooling3D", "MaxPooling3D()", () => new L.MaxPooling3D(), [4, 4, 4, 2]),
+  unary("AveragePooling1D", "AveragePooling1D(2)", () => new L.AveragePooling1D(2), [6, 2]),
+  unary("AveragePooling2D", "AveragePooling2D(2)", () => new L.AveragePooling2D(2), [4, 4, 2]),
+  unary("AveragePooling3D", "AveragePooling3D(2)", () => new L.AveragePooling3D(2), [4, 4, 4, 2]),
+  unary("GlobalAveragePooling1D", "GlobalAveragePooling1D()", () => new L.GlobalAveragePooling1D(), [5, 3]),
+  unary("GlobalMaxPooling1D", "GlobalMaxPooling1D()", () => new L.GlobalMaxPooling1D(), [5, 3]),
+  unary("GlobalAveragePooling2D", "GlobalAveragePooling2D()", () => new L.GlobalAveragePooling2D(), [4, 4, 3]),
+  unary("GlobalMaxPooling2D", "GlobalMaxPooling2D()", () => new L.GlobalMaxPooling2D(), [4, 4, 3]),
+  unary("GlobalAveragePooling3D", "GlobalAveragePooling3D()", () => new L.GlobalAveragePooling3D(), [3, 3, 3, 2]),
+  unary("GlobalMaxPooling3D", "GlobalMaxPooling3D()", () => new L.GlobalMaxPooling3D(), [3, 3, 3, 2]),
+  merge("Attention", "Attention()", () => new L.Attention(), [[4, 3], [5, 3]]),
+  unary("Rescaling", "Rescaling(0.5, 0.1)", () => new L.Rescaling(0.5, 0.1), [5]),
+  unary("LSTM", "LSTM(4)", () => new L.LSTM(4), [5, 3], { expectedFailure: "config: glorot_uniform kernel and sigmoid recurrent_activation defaults (#21, branch oracle)" }),
+  unary("GRU", "GRU(4)", () => new L.GRU(4), [5, 3], { expectedFailure: "GRU's Keras 3 default reset_after=True (#21, branch oracle)" }),
+  unary("SimpleRNN", "SimpleRNN(4)", () => new L.SimpleRNN(4), [5, 3]),
+  unary("Bidirectional", "Bidirectional(keras.layers.LSTM(3))", () => new L.Bidirectional(new L.LSTM(3)), [5, 3], { expectedFailure: "Bidirectional(LSTM) weight order and LSTM defaults (#21, branch oracle)" }),
+  unary("TimeDistributed", "TimeDistributed(keras.layers.Dense(3))", () => new L.TimeDistributed(new L.Dense(3)), [4, 5]),
+  unary("ConvLSTM2D", "ConvLSTM2D(2, 2)", () => new L.ConvLSTM2D(2, 2), [3, 4, 4, 1]),
+  unary("RepeatVector", "RepeatVector(3)", () => new L.RepeatVector(3), [4]),
+  unary("Permute", "Permute((2, 1))", () => new L.Permute([2, 1]), [3, 4]),
+  unary("ZeroPadding1D", "ZeroPadding1D()", () => new L.ZeroPadding1D(), [4, 2]),
+  unary("ZeroPadding2D", "ZeroPadding2D()", () => new L.ZeroPadding2D(), [3, 3, 2]),
+  unary("Cropping1D", "Cropping1D()", () => new L.Cropping1D(), [5, 2]),
+  unary("Cropping2D", "Cropping2D(((1, 1), (1, 1)))", () => new L.Cropping2D([[1, 1], [1, 1]]), [5, 5, 2]),
+  unary("UpSampling1D", "UpSampling1D()", () => new L.UpSampling1D(), [3, 2]),
+  unary("UpSampling2D", "UpSampling2D()", () => new L.UpSampling2D(), [3, 3, 2]),
+  unary("ReLU", "ReLU()", () => new L.ReLU(), [5]),
+  unary("LeakyReLU", "LeakyReLU()", () => new L.LeakyReLU(), [5]),
+  unary("PReLU", "PReLU()", () => new L.PReLU(), [5]),
+  unary("ELU", "ELU()", () => new L.ELU(), [5]),
+  unary("Softmax", "Softmax()", () => new L.Softmax(), [5]),
+  unary("SpatialDropout1D", "SpatialDropout1D(0.5)", () => new L.SpatialDropout1D(0.5), [4, 3]),
+  unary("GaussianNoise", "GaussianNoise(0.1)", () => new L.GaussianNoise(0.1), [5]),
+  unary("GaussianDropout", "GaussianDropout(0.5)", () => new L.GaussianDropout(0.5), [5]),
+  unary("AlphaDropout", "AlphaDropout(0.5)", () => new L.AlphaDropout(0.5), [5]),
+  unary("ActivityRegularization", "ActivityRegularization()", () => new L.ActivityRegularization(), [5]),
+  unary("LayerNormalization", "LayerNormalization()", () => new L.LayerNormalization(), [5]),
+  unary("UnitNormalization", "UnitNormalization()", () => new L.UnitNormalization(), [5]),
+  unary("GroupNormalization", "GroupNormalization(groups=2)", () => new L.GroupNormalization({ groups: 2 }), [4, 4]),
+  unary("RMSNormalization", "RMSNormalization()", () => new L.RMSNormalization(), [5]),
+];
+
+/** keras.activations functions usable by name in `Activation(name)`; the others need arguments. */
+export const activationsNeedingArguments = new Set(["threshold", "deserialize", "serialize", "get"]);
+
+/** Activations known not to match Keras yet, and why. */
+const activationGaps: Record<string, string> = {
+  hard_sigmoid: "Keras 3's hard_sigmoid is relu6(x + 3) / 6; tfjs's is Keras 2's (#21, branch oracle)",
+  sparsemax: "sparsemax is not written yet",
+};
+
+/** One case per activation name, through `Activation(name)`. */
+export function activationCases(names: string[]): CatalogCase[] {
+  return names
+    .filter((name) => !activationsNeedingArguments.has(name))
+    .map((name) => unary("Activation", `Activation("${name}")`, () => new L.Activation(name as never), [6], { id: `activation_${name}`, ...(activationGaps[name] ? { expectedFailure: activationGaps[name] } : {}) }));
+}
+
+/**
+ * Out of scope (README says so): preprocessing layers holding vocabularies, hash tables or random
+ * augmentation state, backend-specific wrappers, Python code (Lambda), and the abstract bases.
+ */
+export const outOfScope: Record<string, string> = {
+  TextVectorization: "string vocabulary", StringLookup: "string vocabulary", IntegerLookup: "vocabulary", Hashing: "hashing preprocessing",
+  HashedCrossing: "hashing preprocessing", TorchModuleWrapper: "backend wrapper", JaxLayer: "backend wrapper", FlaxLayer: "backend wrapper",
+  TFSMLayer: "backend wrapper (optional)", Lambda: "Python code", Layer: "the base class (tested by custom-layer tests)", Wrapper: "abstract base",
+  InputSpec: "not a layer", InputLayer: "the model input (tested by every case)", Pipeline: "preprocessing pipeline",
+};
+
+/** Random augmentation layers (identity at inference) are out of scope too. */
+export function isOutOfScope(name: string): string | undefined {
+  if (outOfScope[name]) return outOfScope[name];
+  if (/^Random/.test(name) || ["AugMix", "CutMix", "MixUp", "RandAugment"].includes(name)) return "random augmentation";
+  return undefined;
+}

@@ -1,0 +1,145 @@
+# The layer catalog's Python side, one process for all cases (TensorFlow takes seconds to import).
+#   write CASES.json DIR OUT.json: enumerate keras.layers and keras.activations; for each case build a
+#     one-layer model with seeded random weights, save DIR/<id>.keras and the inputs, outputs and
+#     tf.GradientTape gradients as .npy, and record the fresh layer's get_config().
+#   read CASES.json DIR OUT.json: load the files tskeras wrote (DIR/<id>.ts.keras: the Keras file
+#     loaded and saved again; DIR/<id>.ctor.keras: the layer built by tskeras's constructor), predict,
+#     and compare tskeras's config with Keras's key for key.
+import inspect, json, sys, zipfile, zlib
+import numpy as np
+import keras
+import tensorflow as tf
+
+mode, cases_path, work, out_path = sys.argv[1:5]
+cases = json.load(open(cases_path))
+
+
+def build(case):
+    return eval("keras.layers." + case["python"], {"keras": keras})
+
+
+def inputs_for(case):
+    return [keras.Input(shape=tuple(shape), dtype="int32" if case.get("integer") else "float32") for shape in case["inputs"]]
+
+
+def call(case, layer, tensors):
+    kind = case.get("call", "single")
+    return layer(tensors[0]) if kind == "single" else layer(tensors) if kind == "list" else layer(*tensors)
+
+
+def arrays_for(case, rng):
+    if case.get("integer"):
+        return [rng.integers(0, 10, (2, *shape)).astype("int32") for shape in case["inputs"]]
+    return [rng.normal(size=(2, *shape)).astype("float32") for shape in case["inputs"]]
+
+
+def write():
+    names = {}
+    for name in dir(keras.layers):
+        value = getattr(keras.layers, name)
+        if not name.startswith("_") and inspect.isclass(value):
+            names[name] = {"class": value.__name__, "module": value.__module__}
+    activations = [name for name in dir(keras.activations) if not name.startswith("_") and inspect.isfunction(getattr(keras.activations, name))]
+    results = {}
+    for case in cases:
+        case_id = case["id"]
+        try:
+            rng = np.random.default_rng(zlib.crc32(case_id.encode()))
+            layer = build(case)
+            tensors = inputs_for(case)
+            model = keras.Model(tensors, call(case, layer, tensors))
+            for weight in model.weights:
+                value = rng.uniform(-0.5, 0.5, weight.shape)
+                if "variance" in weight.path:
+                    value = np.abs(value) + 0.5
+                weight.assign(value.astype(weight.dtype))
+            xs = arrays_for(case, rng)
+            y = np.asarray(model(xs if len(xs) > 1 else xs[0], training=False))
+            model.save(f"{work}/{case_id}.keras")
+            for index, x in enumerate(xs):
+                np.save(f"{work}/{case_id}.x{index}.npy", x)
+            np.save(f"{work}/{case_id}.y.npy", y.astype("float32"))
+            r = rng.normal(size=y.shape).astype("float32")
+            np.save(f"{work}/{case_id}.r.npy", r)
+            constants = [tf.constant(x) for x in xs]
+            float_inputs = [] if case.get("integer") else constants
+            with tf.GradientTape() as tape:
+                for constant in float_inputs:
+                    tape.watch(constant)
+                output = model(constants if len(constants) > 1 else constants[0], training=False)
+                loss = tf.reduce_sum(output * r)
+            grads = tape.gradient(loss, float_inputs + list(model.trainable_weights))
+            for index, grad in enumerate(grads):
+                value = np.zeros(1, "float32") if grad is None else np.asarray(tf.convert_to_tensor(grad))
+                np.save(f"{work}/{case_id}.g{index}.npy", value.astype("float32"))
+            fresh = build(case)
+            results[case_id] = {
+                "ok": True,
+                "config": keras.saving.serialize_keras_object(fresh)["config"],
+                "trainable": [weight.path for weight in model.trainable_weights],
+                "inputGrads": len(float_inputs),
+            }
+        except Exception as error:  # recorded per case; the test reports it
+            results[case_id] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:400]}
+    json.dump({"keras": keras.__version__, "names": names, "activations": activations, "cases": results}, open(out_path, "w"))
+
+
+def normalized(value):
+    if isinstance(value, dict) and "class_name" in value:
+        if value["class_name"] == "DTypePolicy":
+            return ("dtype", value["config"]["name"])
+        return ("object", value["class_name"])
+    if isinstance(value, dict):
+        return {key: normalized(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [normalized(item) for item in value]
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def config_differences(ours, theirs):
+    differences = []
+    for key in sorted(set(ours) | set(theirs)):
+        if key == "name":
+            continue
+        if key not in ours:
+            differences.append(f"missing {key}")
+        elif key not in theirs:
+            differences.append(f"extra {key}")
+        elif normalized(ours[key]) != normalized(theirs[key]):
+            differences.append(f"{key}: {json.dumps(ours[key])[:60]} vs Keras {json.dumps(theirs[key])[:60]}")
+    return differences
+
+
+def read():
+    results = {}
+    for case in cases:
+        case_id = case["id"]
+        result = {}
+        try:
+            model = keras.models.load_model(f"{work}/{case_id}.ts.keras")
+            xs = [np.load(f"{work}/{case_id}.x{index}.npy") for index in range(len(case["inputs"]))]
+            y = np.asarray(model(xs if len(xs) > 1 else xs[0], training=False))
+            expected = np.load(f"{work}/{case_id}.y.npy")
+            result["saveDiff"] = float(np.max(np.abs(y - expected))) if y.shape == expected.shape else None
+            if y.shape != expected.shape:
+                result["saveError"] = f"shape {y.shape} vs {expected.shape}"
+        except Exception as error:
+            result["saveError"] = f"{type(error).__name__}: {error}"[:300]
+        try:
+            with zipfile.ZipFile(f"{work}/{case_id}.ctor.keras") as archive:
+                config = json.loads(archive.read("config.json"))
+            entry = next(layer for layer in config["config"]["layers"] if layer["class_name"] == case["className"])
+            theirs = keras.saving.serialize_keras_object(build(case))["config"]
+            result["configDifferences"] = config_differences(entry["config"], theirs)
+            keras.models.load_model(f"{work}/{case_id}.ctor.keras")
+        except FileNotFoundError:
+            result["configError"] = "tskeras could not build or save it"
+        except Exception as error:
+            result["configError"] = f"{type(error).__name__}: {error}"[:300]
+        results[case_id] = result
+    json.dump(results, open(out_path, "w"))
+
+
+write() if mode == "write" else read()
