@@ -76,6 +76,9 @@ def recipes():
         "Concatenate": ({}, [3]),
         "Dot": ({"axes": 1}, [3]),
     }
+    # Every activation in keras.activations, as an Activation layer (the catalog decides the list).
+    for name in catalog()["activations"]:
+        r[f"Activation:{name}"] = ({"activation": name}, [3])
     return r
 
 
@@ -164,13 +167,14 @@ def plain(value):
 
 def write(out):
     result = {"versions": {"tensorflow": tf.__version__, "keras": keras.__version__}, "catalog": catalog(), "cases": {}, "defaults": {}}
-    for index, (class_name, (kwargs, shape)) in enumerate(recipes().items()):
+    for index, (entry, (kwargs, shape)) in enumerate(recipes().items()):
+        class_name = entry.split(":")[0]
         if not hasattr(keras.layers, class_name):
             continue
         case = {"class_name": class_name, "kwargs": kwargs, "shape": shape, "files": {}, "errors": {}}
-        result["cases"][class_name] = case
+        result["cases"][entry] = case
         try:
-            result["defaults"][class_name] = plain(make_layer(class_name, kwargs).get_config())
+            result["defaults"][entry] = plain(make_layer(class_name, kwargs).get_config())
             model = build_model(class_name, kwargs, shape)
             randomize(model, index)
             inputs = sample_inputs(class_name, shape, 100 + index)
@@ -179,7 +183,7 @@ def write(out):
             case["expected"] = predict(model, inputs)
             case["weights"] = [{"path": w.path, "shape": list(w.shape), "values": np.asarray(w.numpy()).astype("float64").ravel().tolist()} for w in model.weights]
             case["architecture"] = model.to_json()
-            directory = os.path.join(out, class_name)
+            directory = os.path.join(out, entry.replace(":", "_"))
             os.makedirs(directory, exist_ok=True)
             for fmt, path, save in (
                 ("keras", "model.keras", lambda p: model.save(p)),

@@ -16,8 +16,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { keras, tf } from "../../lib/index.js";
 import { oracleJson, requireOracle } from "../support/oracle.js";
+import { isBuiltinActivationName } from "../../lib/keras/layers/function-activation.js";
 import { repositoryRoot } from "../support/kernelspec.js";
-import { compareDefaults, knownFailure, supportedLayerClasses, type Cell, type KerasWritten, type MatrixCase } from "./matrix-support.js";
+import { compareDefaults, knownFailure, supportedEntry, supportedLayerClasses, type Cell, type KerasWritten, type MatrixCase } from "./matrix-support.js";
 
 const script = readFileSync(join(repositoryRoot, "test", "oracle", "keras_side.py"), "utf8");
 const tolerance = 1e-5;
@@ -85,7 +86,7 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
   const expectedFromTs: Record<string, number[]> = {};
   const tsDirectory = join(work, "tskeras");
   for (const [name, matrixCase] of Object.entries(written.cases)) {
-    if (!supported.has(name)) continue;
+    if (!supportedEntry(name, supported)) continue;
     if (matrixCase.errors["build"]) throw new Error(`Keras could not build the ${name} recipe: ${matrixCase.errors["build"]}`);
     const inputs = inputTensors(matrixCase);
     for (const format of ["keras", "h5"] as const) {
@@ -117,7 +118,7 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
     }
 
     // tskeras writes (a model it builds itself from the recipe) → Keras/TF reads.
-    const directory = join(tsDirectory, name);
+    const directory = join(tsDirectory, name.replace(":", "_"));
     mkdirSync(directory, { recursive: true });
     const built = await attempt(async () => {
       const model = buildInTskeras(matrixCase);
@@ -134,13 +135,13 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
       }
       await attempt(async () => { await (model as unknown as { saveWeights(path: string): Promise<void> }).saveWeights(join(directory, "model.weights.h5")); files["weights.h5"] = join(directory, "model.weights.h5"); return { ok: true }; })
         .then((cell) => { if (!cell.ok) record(name, "weights.h5", "ts→keras", cell); });
-      toPython[name] = { class_name: name, kwargs: matrixCase.kwargs, shape: matrixCase.shape, inputs: matrixCase.inputs, input_dtype: matrixCase.input_dtype, files };
+      toPython[name] = { class_name: matrixCase.class_name, kwargs: matrixCase.kwargs, shape: matrixCase.shape, inputs: matrixCase.inputs, input_dtype: matrixCase.input_dtype, files };
       return { ok: true };
     });
     if (!built.ok) record(name, "build in tskeras", "ts→keras", built);
 
     // Defaults: the layer built in TypeScript from the same arguments has Keras 3's config values.
-    record(name, "getConfig() = get_config()", "defaults", await attempt(() => compareDefaults(name, matrixCase.kwargs, written.defaults[name]!)));
+    record(name, "getConfig() = get_config()", "defaults", await attempt(() => compareDefaults(matrixCase.class_name, matrixCase.kwargs, written.defaults[name]!)));
   }
 
   // A tf.Module through tf.saved_model.save and tf.train.Checkpoint, both ways.
@@ -222,6 +223,8 @@ function printMatrix(written: KerasWritten, supported: Set<string>): void {
   lines.push(`Differential matrix: TensorFlow ${written.versions.tensorflow}, Keras ${written.versions.keras}`);
   const catalog = Object.entries(written.catalog).map(([kind, names]) => `${kind} ${names.length}`).join(", ");
   lines.push(`Keras catalog (enumerated now): ${catalog}; layer classes tskeras supports: ${[...new Set(written.catalog.layers.filter((name) => supported.has(name) || supportedLayerClasses([name]).size))].length}; with a recipe: ${entries.length - 1}`);
+  const activations = written.catalog.activations;
+  lines.push(`activations: ${activations.filter((name) => isBuiltinActivationName(name)).length} of ${activations.length} in keras.activations are supported and in the matrix; not supported: ${activations.filter((name) => !isBuiltinActivationName(name)).join(", ") || "none"}`);
   const uncovered = written.catalog.layers.filter((name) => supportedLayerClasses([name]).size > 0 && !(name in written.cases));
   if (uncovered.length > 0) lines.push(`supported but without a recipe (not in the matrix): ${uncovered.join(", ")}`);
   lines.push(`legend: ✓ pass, T known failure (todo), ✗ fail, · not applicable`);
