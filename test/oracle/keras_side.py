@@ -256,10 +256,29 @@ def read(manifest_path):
                     outcome["tfsmlayer"] = {"predicted": np.asarray(via_layer).astype("float64").tolist()}
             except Exception as error:
                 outcome[fmt] = {"error": f"{type(error).__name__}: {str(error)[:400]}"}
+    compiled = manifest.get("compiled")
+    if compiled:
+        results["compiled"] = read_compiled(compiled)
     module = manifest.get("module")
     if module:
         results["module"] = read_module(module)
     return results
+
+
+def read_compiled(compiled):
+    """A compiled, trained tskeras model: optimizer state restored, then one more fit step's loss."""
+    outcome = {}
+    for fmt, path in compiled["files"].items():
+        try:
+            model = keras.saving.load_model(path)
+            x = np.asarray(compiled["x"], dtype="float32")
+            y = np.asarray(compiled["y"], dtype="float32")
+            iterations = int(model.optimizer.iterations.numpy())
+            history = model.fit(x, y, batch_size=len(x), epochs=1, shuffle=False, verbose=0)
+            outcome[fmt] = {"iterations": iterations, "loss": float(history.history["loss"][0]), "optimizer": type(model.optimizer).__name__}
+        except Exception as error:
+            outcome[fmt] = {"error": f"{type(error).__name__}: {str(error)[:400]}"}
+    return outcome
 
 
 def read_module(module):

@@ -62,7 +62,7 @@ const knownFailures: Array<{ entry: RegExp; format: RegExp; direction: RegExp; r
   { entry: /^SpatialDropout1D$/, format: /^(keras|h5)$/, direction: /^ts→keras$/, reason: "our SpatialDropout1D config carries keys Keras 3 rejects" },
   { entry: /^ConvLSTM2D$/, format: /./, direction: /^ts→keras$/, reason: "our ConvLSTM2D config carries `implementation`, which Keras 3 rejects, and its weights layout differs" },
   { entry: /^(TimeDistributed|UpSampling2D|Bidirectional)$/, format: /^(keras|h5|weights\.h5)$/, direction: /^ts→keras$/, reason: "wrapper layers tskeras writes (nested layer config without module, weights paths) and its UpSampling2D config are not read by Keras 3 yet" },
-  { entry: /^(Softmax|Embedding|UpSampling2D|TimeDistributed|Bidirectional|Activation:swish)$/, format: /^getConfig/, direction: /^defaults$/, reason: "tfjs defaults differ (Softmax axis 1 vs -1, Embedding mask_zero null vs false, UpSampling2D size 2 vs [2, 2], a wrapper's nested layer spelled className, swish written as swish where Keras 3 writes silu)" },
+  { entry: /^(Softmax|Embedding|UpSampling2D|TimeDistributed|Bidirectional|Activation:swish|Activation:hard_swish)$/, format: /^getConfig/, direction: /^defaults$/, reason: "tfjs defaults differ (Softmax axis 1 vs -1, Embedding mask_zero null vs false, UpSampling2D size 2 vs [2, 2], a wrapper's nested layer spelled className, swish/hard_swish written under their own names where Keras 3 writes silu/hard_silu)" },
 ];
 
 export function knownFailure(entry: string, format: string, direction: string): string | undefined {

@@ -165,16 +165,42 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
   const checkpointPrefix = await new tf.train.Checkpoint({ w: ours.w, b: ours.b }).write(join(moduleDirectory, "checkpoint", "ckpt"));
   const moduleExpected = Array.from((ours.call(moduleInputs) as tf.Tensor).dataSync());
 
+  // A compiled model trained in tskeras: Keras restores the optimizer (iterations, moments) and its
+  // next fit step on the same batch has the loss tskeras computes for that step.
+  const compiledDirectory = join(tsDirectory, "compiled");
+  mkdirSync(compiledDirectory, { recursive: true });
+  const trainX = [[0.5, -1, 0.25], [1, 0.5, -0.5], [-0.75, 0.2, 1], [0.1, 0.9, -0.3]];
+  const trainY = [[1, 0], [0, 1], [0.5, 0.5], [1, 1]];
+  const compiledFiles: Record<string, string> = {};
+  const nextLoss: Record<string, number> = {};
+  for (const [format, file] of [["keras", "compiled.keras"], ["h5", "compiled.h5"]] as const) {
+    const model = new keras.Sequential([new keras.layers.Dense(4, { activation: "tanh", inputShape: [3] }), new keras.layers.Dense(2)]);
+    randomizeWeights(model, 5);
+    model.compile({ optimizer: tf.train.adam(0.01), loss: "meanSquaredError" });
+    const x = tf.tensor2d(trainX);
+    const y = tf.tensor2d(trainY);
+    await model.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
+    await model.save(join(compiledDirectory, file));
+    compiledFiles[format] = join(compiledDirectory, file);
+    const history = await model.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });
+    nextLoss[format] = history.history["loss"]![0] as number;
+  }
+
   // One Python process reads everything tskeras wrote.
   const manifestPath = join(work, "manifest.json");
-  writeFileSync(manifestPath, JSON.stringify({ cases: toPython, module: { savedmodel: join(moduleDirectory, "savedmodel"), checkpoint: checkpointPrefix, inputs: module.inputs } }));
+  writeFileSync(manifestPath, JSON.stringify({ cases: toPython, compiled: { files: compiledFiles, x: trainX, y: trainY }, module: { savedmodel: join(moduleDirectory, "savedmodel"), checkpoint: checkpointPrefix, inputs: module.inputs } }));
   const read = await oracleJson<Record<string, Record<string, { predicted?: unknown; error?: string; variables?: Record<string, number[] | null> }>>>(script, ["read", manifestPath], { timeoutMs: 600_000 });
   const formatNames: Record<string, string> = { keras: "keras", h5: "h5", "weights.h5": "weights.h5", savedmodel: "SavedModel (tf.saved_model.load)", tfsmlayer: "SavedModel (TFSMLayer)" };
   for (const [name, outcome] of Object.entries(read)) {
-    if (name === "module") continue;
+    if (name === "module" || name === "compiled") continue;
     for (const [format, result] of Object.entries(outcome)) {
       record(name, formatNames[format] ?? format, "ts→keras", result.error !== undefined ? { ok: false, detail: result.error.split("\n")[0]!.slice(0, 200) } : predictionCell(result.predicted, expectedFromTs[name]));
     }
+  }
+  for (const [format, result] of Object.entries(read["compiled"] as Record<string, { error?: string; iterations?: number; loss?: number; optimizer?: string }>)) {
+    record("compiled Adam + fit step", format, "ts→keras", result.error !== undefined ? { ok: false, detail: result.error.split("\n")[0]!.slice(0, 200) }
+      : result.optimizer !== "Adam" || result.iterations !== 3 ? { ok: false, detail: `optimizer ${result.optimizer} at iteration ${result.iterations}, expected Adam at 3` }
+      : Math.abs(result.loss! - nextLoss[format]!) <= tolerance * Math.max(1, Math.abs(nextLoss[format]!)) ? { ok: true } : { ok: false, detail: `next fit step loss ${result.loss} in Keras, ${nextLoss[format]} in tskeras` });
   }
   const moduleRead = read["module"]!;
   record("tf.Module", "tf.saved_model.save", "ts→keras", moduleRead["savedmodel"]!.error !== undefined ? { ok: false, detail: moduleRead["savedmodel"]!.error } : predictionCell(moduleRead["savedmodel"]!.predicted, moduleExpected));

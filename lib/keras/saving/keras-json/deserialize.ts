@@ -167,8 +167,8 @@ export function withKerasClasses<T>(aliases: Map<string, CustomObject>, body: ()
 }
 
 function kerasLayerClasses(): Record<string, unknown> {
-  const { Dense, Dropout, Flatten, Activation, Reshape, Conv2D, MaxPooling2D, LSTM, Embedding, BatchNormalization, InputLayer } = kerasLayers;
-  return { Dense, Dropout, Flatten, Activation, Reshape, Conv2D, MaxPooling2D, LSTM, Embedding, BatchNormalization, InputLayer };
+  const { Dense, Dropout, Flatten, Activation, Reshape, Conv2D, MaxPooling2D, LSTM, GRU, Embedding, BatchNormalization, InputLayer } = kerasLayers;
+  return { Dense, Dropout, Flatten, Activation, Reshape, Conv2D, MaxPooling2D, LSTM, GRU, Embedding, BatchNormalization, InputLayer };
 }
 
 /** tfjs's deserialization of one `{className, config}` through the (scoped) registry. */
