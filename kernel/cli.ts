@@ -54,6 +54,7 @@ const commands: Record<string, Command> = {
     const { findArchitectureAndWeights, loadArchitectureWithWeights } = await import("../lib/keras/saving/architecture-and-weights.js");
     const pair = configIndex >= 0 && args[configIndex + 1] ? { architecture: args[configIndex + 1]!, weights: path } : findArchitectureAndWeights(path);
     if (pair !== undefined) {
+      await import("../lib/index.js"); // picks the tfjs backend the model is built on
       const model = await loadArchitectureWithWeights(pair.architecture, pair.weights);
       const parameters = model.weights.reduce((total, weight) => total + weight.shape.reduce((product: number, size) => product * (size ?? 1), 1), 0);
       const summary = { format: "keras-architecture+weights", architecture: pair.architecture, weights: pair.weights, model: { className: model.getClassName(), name: model.name, layers: model.layers.length, parameters } };
