@@ -11,9 +11,11 @@ const usage = `usage: tskeras COMMAND [ARGS]
                                                execute notebooks headless; --check compares outputs
                                                with the committed ones (tskeras run --help)
   start [OUTPUT_DIR]                           run the tutorial notebooks (npm start)
-  inspect PATH [--json]                        format, producer, model and variables of a saved model
-  predict PATH --input a.npy [--input b.npy] --output out.json [--unsafe] [--signature NAME]
-                                         run a saved model on .npy inputs (--signature: a SavedModel signature)
+  inspect PATH [--json] [--config ARCH.json]   format, producer, model and variables of a saved model
+                                         (PATH may be a folder with a to_json() .json and a save_weights() .h5)
+  predict PATH --input a.npy [--input b.npy] --output out.json [--unsafe] [--signature NAME] [--config ARCH.json]
+                                         run a saved model on .npy inputs (--signature: a SavedModel signature,
+                                         serving_default when the SavedModel has no Keras metadata)
   backend [status|install [--from PYTHON_OR_WHEEL] [--gpu]|remove]   the native TensorFlow backend`;
 
 type Command = (args: string[]) => Promise<number>;
@@ -51,6 +53,18 @@ const commands: Record<string, Command> = {
       import("../lib/formats/describe.js"),
       import("../lib/display/renderers/variable-map.js"),
     ]);
+    // A Keras to_json() architecture beside its save_weights() .h5 (a folder, or PATH.h5 --config ARCH.json).
+    const configIndex = args.indexOf("--config");
+    const { findArchitectureAndWeights, loadArchitectureWithWeights } = await import("../lib/keras/saving/architecture-and-weights.js");
+    const pair = configIndex >= 0 && args[configIndex + 1] ? { architecture: args[configIndex + 1]!, weights: path } : findArchitectureAndWeights(path);
+    if (pair !== undefined) {
+      await import("../lib/index.js"); // picks the tfjs backend the model is built on
+      const model = await loadArchitectureWithWeights(pair.architecture, pair.weights);
+      const parameters = model.weights.reduce((total, weight) => total + weight.shape.reduce((product: number, size) => product * (size ?? 1), 1), 0);
+      const summary = { format: "keras-architecture+weights", architecture: pair.architecture, weights: pair.weights, model: { className: model.getClassName(), name: model.name, layers: model.layers.length, parameters } };
+      console.log(args.includes("--json") ? JSON.stringify(summary, null, 2) : `model: ${summary.model.className} "${model.name}" from ${pair.architecture} (to_json) + ${pair.weights} (save_weights): ${summary.model.layers} layers, ${parameters} parameters`);
+      return 0;
+    }
     const description = await describeSavedFile(path);
     if (args.includes("--json")) console.log(JSON.stringify(description, null, 2));
     else {

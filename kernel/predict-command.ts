@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
-export const predictUsage = "predict PATH --input a.npy [--input b.npy ...] --output out.json [--unsafe] [--signature NAME]";
+export const predictUsage = "predict PATH --input a.npy [--input b.npy ...] --output out.json [--unsafe] [--signature NAME] [--config ARCHITECTURE.json]";
 
 interface PredictArguments {
   modelPath: string;
@@ -9,6 +10,8 @@ interface PredictArguments {
   unsafe: boolean;
   /** Run this signature of a SavedModel directory instead of rebuilding a Keras model. */
   signature?: string;
+  /** A Keras `to_json()` architecture; PATH is then its `save_weights()` .h5. */
+  config?: string;
 }
 
 function parseArguments(args: string[]): PredictArguments | string {
@@ -17,13 +20,15 @@ function parseArguments(args: string[]): PredictArguments | string {
   let modelPath: string | undefined;
   let unsafe = false;
   let signature: string | undefined;
+  let config: string | undefined;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
-    if (arg === "--input" || arg === "--output" || arg === "--signature") {
+    if (arg === "--input" || arg === "--output" || arg === "--signature" || arg === "--config") {
       const value = args[++index];
       if (value === undefined) return `${arg} needs a ${arg === "--signature" ? "signature name" : "file name"}.`;
       if (arg === "--input") inputs.push(value);
       else if (arg === "--signature") signature = value;
+      else if (arg === "--config") config = value;
       else output = value;
     } else if (arg === "--unsafe") unsafe = true;
     else if (arg.startsWith("--")) return `unknown option ${arg}.`;
@@ -33,7 +38,7 @@ function parseArguments(args: string[]): PredictArguments | string {
   if (modelPath === undefined) return "a model path is needed (a .h5, .keras or model.json file).";
   if (inputs.length === 0) return "at least one --input FILE.npy is needed (one per model input, in model input order).";
   if (output === undefined) return "--output FILE.json is needed.";
-  return { modelPath, inputs, output, unsafe, ...(signature === undefined ? {} : { signature }) };
+  return { modelPath, inputs, output, unsafe, ...(signature === undefined ? {} : { signature }), ...(config === undefined ? {} : { config }) };
 }
 
 /**
@@ -49,7 +54,11 @@ export async function predictCommand(args: string[]): Promise<number> {
   }
   const [{ tf, keras }, { readNpy }, { writeFileAtomic }] = await Promise.all([import("../lib/index.js"), import("../lib/formats/npy.js"), import("../lib/io/atomic-file.js")]);
   if (parsed.signature !== undefined) return runSignature(parsed, parsed.signature);
-  const model = await keras.models.loadModel(parsed.modelPath, { safeMode: !parsed.unsafe, compile: false });
+  // A SavedModel without keras_metadata.pb (model.export(), tf.saved_model.save) has no Keras model to rebuild: run serving_default.
+  if (existsSync(join(parsed.modelPath, "saved_model.pb")) && !existsSync(join(parsed.modelPath, "keras_metadata.pb"))) return runSignature(parsed, "serving_default");
+  const { findArchitectureAndWeights, loadArchitectureWithWeights } = await import("../lib/keras/saving/architecture-and-weights.js");
+  const pair = parsed.config !== undefined ? { architecture: parsed.config, weights: parsed.modelPath } : findArchitectureAndWeights(parsed.modelPath);
+  const model = pair !== undefined ? await loadArchitectureWithWeights(pair.architecture, pair.weights) : await keras.models.loadModel(parsed.modelPath, { safeMode: !parsed.unsafe, compile: false });
   if (parsed.inputs.length !== model.inputs.length) {
     console.error(`tskeras predict: the model has ${model.inputs.length} inputs (${model.inputs.map((input) => `${input.name} ${JSON.stringify(input.shape)}`).join(", ")}) but ${parsed.inputs.length} --input files were given. Pass one .npy per input, in this order.`);
     return 2;

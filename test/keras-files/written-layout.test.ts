@@ -118,7 +118,8 @@ describe("files tskeras writes have the layout of real Keras files (read by h5py
     const model = new keras.Sequential([
       new keras.layers.Embedding(20, 4, { inputLength: 5, name: "embedding" }),
       new keras.layers.LSTM(3, { returnSequences: true, name: "lstm" }),
-      tfl.layers.gru({ units: 2, name: "gru" }),
+      // reset_after=False explicitly: the Keras 2-era GRU (a Keras 3 default GRU is checked by the oracle matrix).
+      new keras.layers.GRU(2, { resetAfter: false, name: "gru" }),
       new keras.layers.BatchNormalization({ name: "batch_normalization" }),
       new keras.layers.Dense(2, { activation: "softmax", name: "dense" }),
     ]);
@@ -133,7 +134,7 @@ describe("files tskeras writes have the layout of real Keras files (read by h5py
     assert.deepEqual(keys("LSTM"), [...base, ...rnn, "activation", "activity_regularizer", "bias_constraint", "bias_initializer", "bias_regularizer", "dropout", "kernel_constraint", "kernel_initializer", "kernel_regularizer", "recurrent_activation", "recurrent_constraint", "recurrent_dropout", "recurrent_initializer", "recurrent_regularizer", "seed", "unit_forget_bias", "units", "use_bias"].sort());
     assert.deepEqual(keys("GRU"), [...base, ...rnn, "activation", "activity_regularizer", "bias_constraint", "bias_initializer", "bias_regularizer", "dropout", "kernel_constraint", "kernel_initializer", "kernel_regularizer", "recurrent_activation", "recurrent_constraint", "recurrent_dropout", "recurrent_initializer", "recurrent_regularizer", "reset_after", "seed", "units", "use_bias"].sort());
     assert.deepEqual(keys("BatchNormalization"), [...base, "axis", "beta_constraint", "beta_initializer", "beta_regularizer", "center", "epsilon", "gamma_constraint", "gamma_initializer", "gamma_regularizer", "momentum", "moving_mean_initializer", "moving_variance_initializer", "scale", "synchronized"].sort());
-    // tfjs's GRU gates before the recurrent product, which Keras calls reset_after=False (its bias is (3 * units,)).
+    // Asked for reset_after=False: the reset gate before the recurrent product (bias (3 * units,)).
     assert.equal(layers.find((layer) => layer["class_name"] === "GRU")!["config"]["reset_after"], false);
     assert.deepEqual(layers.find((layer) => layer["class_name"] === "LSTM")!["build_config"], { input_shape: [null, 5, 4] });
     const x = tf.tensor2d([[1, 2, 3, 4, 5], [5, 6, 7, 0, 1]]);

@@ -16,10 +16,11 @@ import type { Conv2D as TfConv2D, ConvLayerArgs } from "@tensorflow/tfjs-layers/
 import type { Embedding as TfEmbedding, EmbeddingLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/embeddings.js";
 import type { BatchNormalization as TfBatchNormalization, BatchNormalizationLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/normalization.js";
 import type { MaxPooling2D as TfMaxPooling2D, Pooling2DLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/pooling.js";
-import type { LSTM as TfLSTM, LSTMLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/recurrent.js";
+import type { GRU as TfGRU, GRULayerArgs, LSTM as TfLSTM, LSTMLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/recurrent.js";
 import type * as tfc from "@tensorflow/tfjs-core";
 import { withKerasName } from "../naming.js";
 import { registeredLayerClass } from "./registered-class.js";
+import "./gru.js";
 import type { ActivationFunction, WithActivationFunctions } from "./function-activation.js";
 
 /** Python `keras.layers.serialize(layer)` / `keras.layers.deserialize(config, { customObjects })`. */
@@ -53,6 +54,8 @@ export type DenseArgs = WithActivationFunctions<DenseLayerArgs>;
 export type Conv2DArgs = WithActivationFunctions<ConvLayerArgs>;
 /** LSTM options; `activation` and `recurrentActivation` may also be TypeScript functions of a tensor. */
 export type LSTMArgs = WithActivationFunctions<LSTMLayerArgs>;
+/** GRU options (plus Keras's `resetAfter`); activations may also be TypeScript functions of a tensor. */
+export type GRUArgs = WithActivationFunctions<GRULayerArgs> & { resetAfter?: boolean };
 /** Activation options; `activation` may also be a TypeScript function of a tensor. */
 export type ActivationArgs = WithActivationFunctions<ActivationLayerArgs>;
 export type { ActivationFunction };
@@ -89,7 +92,9 @@ export class Flatten extends registeredLayerClass<typeof TfFlatten>("Flatten") {
   override getConfig(): LayerConfig { return super.getConfig() as LayerConfig; }
 }
 
-type ActivationName = ActivationLayerArgs["activation"] | ActivationFunction;
+/** Keras 3's snake_case activation names (`keras.activations`), accepted besides tfjs's spellings. */
+export type KerasActivationName = "hard_sigmoid" | "log_softmax" | "hard_silu" | "hard_swish" | "silu" | "leaky_relu" | "exponential";
+type ActivationName = ActivationLayerArgs["activation"] | KerasActivationName | ActivationFunction;
 /** Python `Activation(activation, **kwargs)`. */
 export class Activation extends registeredLayerClass<typeof TfActivation>("Activation") {
   constructor(activation: ActivationName, options?: Rest<ActivationArgs, "activation">);
@@ -148,6 +153,17 @@ export class LSTM extends registeredLayerClass<typeof TfLSTM>("LSTM") {
   }
   /** Python `get_config()`, with its known fields typed. */
   override getConfig(): LSTMConfig { return super.getConfig() as LSTMConfig; }
+}
+
+/** Python `GRU(units, **kwargs)`; `resetAfter` defaults to true as in Keras (see ./gru.ts). */
+export class GRU extends registeredLayerClass<typeof TfGRU>("GRU") {
+  constructor(units: number, options?: Rest<GRUArgs, "units">);
+  constructor(options: GRUArgs);
+  constructor(first: number | GRUArgs, options: Rest<GRUArgs, "units"> = {}) {
+    super(withKerasName(typeof first === "number" ? { ...options, units: first } : first, "GRU") as GRULayerArgs);
+  }
+  /** Python `get_config()`, with its known fields typed. */
+  override getConfig(): LSTMConfig & { reset_after: boolean } { return super.getConfig() as LSTMConfig & { reset_after: boolean }; }
 }
 
 /** Python `Embedding(input_dim, output_dim, **kwargs)`. */

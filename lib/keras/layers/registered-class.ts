@@ -2,6 +2,8 @@ import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { toKerasConfig } from "../saving/keras-json/case-conversion.js";
 import { withFunctionActivations } from "./function-activation.js";
+import { withKerasDefaults } from "./keras-defaults.js";
+import { withKerasActivationNames } from "./keras-activations.js";
 import { prepareKerasConfig, withKerasClasses } from "../saving/keras-json/deserialize.js";
 import type { CustomObjectMap } from "../saving/keras-json/custom-objects.js";
 import type { JsonObject } from "../saving/keras-json/schema.js";
@@ -19,9 +21,9 @@ export function registeredLayerClass<C extends new (...args: never[]) => tfl.lay
   const tfjsClass = entry[0] as unknown as new (config: unknown) => tfl.layers.Layer;
   const tfjsFromConfig = entry[1] as unknown as (cls: unknown, config: unknown, ...rest: unknown[]) => unknown;
   const KerasFacing = class extends tfjsClass {
-    /** Activation options may be plain functions, as in Keras; tfjs gets them wrapped. */
+    /** Activation options may be plain functions, as in Keras; tfjs gets them wrapped. Omitted options take Keras's defaults. */
     constructor(args: unknown) {
-      super(withFunctionActivations(args));
+      super(withKerasDefaults(className, withKerasActivationNames(withFunctionActivations(args))));
     }
 
     /** Python `layer.get_config()`: Keras's keys (`use_bias`, `kernel_initializer`...). */

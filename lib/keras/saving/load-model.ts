@@ -13,6 +13,7 @@ import type { CustomObjectMap } from "./keras-json/custom-objects.js";
 import { lossFromKerasConfig } from "./loss-config.js";
 import type { Loss } from "../losses.js";
 import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
+import { withVersionedHardSigmoid } from "../layers/hard-sigmoid.js";
 import { compileFromState, optimizerFromKeras, restoreOptimizerState, type OptimizerState } from "./compile-state.js";
 
 /** Options of {@link loadKerasModel} and {@link modelFromKerasConfig}. */
@@ -62,7 +63,7 @@ async function loadLegacyH5Model(path: string, options: LoadKerasModelOptions): 
     if (layout.modelConfig === null) {
       throw new Error(`${path} holds only weights (no model_config attribute). Build the model first, then call loadKerasWeights(model, "${path}").`);
     }
-    const model = await modelFromKerasConfig(layout.modelConfig, { ...options, source: path });
+    const model = await modelFromKerasConfig(withVersionedHardSigmoid(layout.modelConfig, layout.kerasVersion), { ...options, source: path });
     assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), { source: path });
     if (options.compile !== false && layout.trainingConfig) {
       const optimizerNames = file.hasGroup("optimizer_weights") ? (readSplitTextList(file, "optimizer_weights", "weight_names") ?? []) : [];
@@ -76,7 +77,7 @@ async function loadLegacyH5Model(path: string, options: LoadKerasModelOptions): 
 
 async function loadKerasArchiveModel(path: string, options: LoadKerasModelOptions): Promise<tfl.LayersModel> {
   const archive = await readKerasArchive(path);
-  const model = await modelFromKerasConfig(archive.config, { ...options, source: path });
+  const model = await modelFromKerasConfig(withVersionedHardSigmoid(archive.config, archive.metadata?.keras_version ?? "3"), { ...options, source: path });
   if (isSubclassed(model) && !model.built) buildFromBuildConfig(model, archive.config, archive.variables, path);
   assignKeras3Weights(model, archive.variables, path);
   const compileConfig = (archive.config as unknown as { compile_config?: unknown }).compile_config;
@@ -180,12 +181,16 @@ function assignOwnVariables(model: tfl.LayersModel, variables: Map<string, Hdf5A
   });
 }
 
-/** Orders `a/vars/10` after `a/vars/2`, keeping group order. */
+/**
+ * Orders `a/vars/10` after `a/vars/2`, keeping group order; a Bidirectional's `forward_layer` comes
+ * before its `backward_layer`, as Keras tracks (and tfjs holds) them, not alphabetically.
+ */
 function compareVariablePaths(left: string, right: string): number {
-  const leftGroup = left.slice(0, left.lastIndexOf("/"));
-  const rightGroup = right.slice(0, right.lastIndexOf("/"));
+  const forwardFirst = (group: string) => group.replace(/(^|\/)forward_layer(?=\/|$)/g, "$1\u0000forward_layer");
+  const leftGroup = forwardFirst(left.slice(0, left.lastIndexOf("/")));
+  const rightGroup = forwardFirst(right.slice(0, right.lastIndexOf("/")));
   if (leftGroup !== rightGroup) return leftGroup < rightGroup ? -1 : 1;
-  return Number(left.slice(leftGroup.length + 1)) - Number(right.slice(rightGroup.length + 1));
+  return Number(left.slice(left.lastIndexOf("/") + 1)) - Number(right.slice(right.lastIndexOf("/") + 1));
 }
 
 /** A Keras loss or metric as saved (a name, or a serialized object) → the name `compile` accepts. */

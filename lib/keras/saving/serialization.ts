@@ -14,6 +14,7 @@ import { registerCustomObject, registeredNameOf, registeredObject, withCustomObj
 import { kerasConfigOf, serializeKerasObject, type SerializableObject } from "./keras-json/serialize.js";
 import { isKerasObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
 import { isSubclassed } from "../models/subclassed.js";
+import { withVersionedHardSigmoid } from "../layers/hard-sigmoid.js";
 import { kerasClassName } from "../library-classes.js";
 
 export type { CustomObject, CustomObjectMap, DeserializeOptions };
@@ -121,7 +122,8 @@ export function modelFromConfig<M>(defaultClassName: "Functional" | "Sequential"
  */
 export function modelFromJSON(json: string | KerasObjectConfig, customObjects: CustomObjectMap = {}): tfl.LayersModel {
   const parsed = (typeof json === "string" ? JSON.parse(json) : json) as KerasObjectConfig & { model_config?: KerasObjectConfig };
-  const config = parsed.model_config ?? parsed;
+  // hard_sigmoid means what the writing Keras meant (to_json records keras_version; none means Keras 3).
+  const config = withVersionedHardSigmoid(parsed.model_config ?? parsed, (parsed as { keras_version?: string }).keras_version);
   const model = deserializeKerasObject(config, { customObjects });
   if (!(model instanceof tfl.LayersModel)) throw new Error(`modelFromJSON: the JSON describes a ${config.class_name}, not a model. Use keras.layers.deserialize for layers.`);
   return model;
@@ -134,7 +136,8 @@ export function serialize(object: SerializableObject): KerasObjectConfig {
 
 /** Python `keras.layers.deserialize(config, custom_objects=...)`. */
 export function deserialize<T = tfl.layers.Layer>(config: KerasObjectConfig, options: FromConfigOptions = {}): T {
-  return deserializeKerasObject(config, options) as T;
+  // A Keras-spelled config carries no version: `hard_sigmoid` is Keras 3's.
+  return deserializeKerasObject(withVersionedHardSigmoid(config, undefined), options) as T;
 }
 
 /**

@@ -21,6 +21,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import { buildObjectGraph, VARIABLE_VALUE, writeBundle, type TrackableNode } from "../../formats/checkpoint/index.js";
 import { fingerprintMessage, savedModelMessage } from "../../formats/savedmodel/protos/schema.js";
 import type { NodeDef, SavedObject } from "../../formats/savedmodel/protos/messages.js";
+import { encodeFunctionSpec, positionalFunctionStructures, signatureWrapperStructures } from "../../formats/savedmodel/structured-value.js";
 import { isTfFunction, type ConcreteTfFunction, type TfFunction } from "./tf-function.js";
 import { dataTypeEnum, outputArgumentOf, resourceType } from "./trace.js";
 
@@ -128,14 +129,20 @@ function writeInto(object: object, directory: string, options: SaveObjectOptions
         throw new Error(`The tf.function at "${order.indexOf(node)}" was never traced: call it once, or give it an inputSignature, before saving (TensorFlow saves traced functions only).`);
       }
       traced.forEach((concrete) => concreteFunctions.set(concrete.traced.definition.signature.name, concrete));
-      object.function = { concrete_functions: traced.map((concrete) => concrete.traced.definition.signature.name) };
+      const argumentNames = traced[0]!.traced.definition.signature.input_arg.filter((argument) => argument.type !== resourceType).map((argument) => argument.name);
+      const declared = node.fn!.inputSignature;
+      object.function = {
+        concrete_functions: traced.map((concrete) => concrete.traced.definition.signature.name),
+        function_spec: encodeFunctionSpec({ args: argumentNames, inputSignature: declared?.map((spec, position) => ({ name: spec.name ?? argumentNames[position]!, shape: spec.shape ?? [], dtype: dataType(spec.dtype) })) }),
+      };
     } else {
       object.user_object = { identifier: node.kind === "list" ? "trackable_list_wrapper" : "_generic_user_object", version };
     }
     return object;
   });
 
-  const signatures = signatureFunctions(tree, options.signatures);
+  const signatures = signatureFunctions(tree, options.signatures).map(([key, concrete]): [string, ConcreteTfFunction] => [key, signatureWrapper(concrete)]);
+  const signatureNames = new Set(signatures.map(([, concrete]) => concrete.traced.definition.signature.name));
   signatures.forEach(([, concrete]) => concreteFunctions.set(concrete.traced.definition.signature.name, concrete));
 
   // Top-level graph: one VarHandleOp per variable, placeholders and a call per signature.
@@ -193,7 +200,8 @@ function writeInto(object: object, directory: string, options: SaveObjectOptions
     objects.push({ children: signatures.map(([key], index) => ({ node_id: mapId + 1 + index, local_name: key })), slot_variables: [], user_object: { identifier: "signature_map", version } });
     signatures.forEach(([, concrete]) => {
       const definition = concrete.traced.definition;
-      objects.push({ children: [], slot_variables: [], bare_concrete_function: { concrete_function_name: definition.signature.name, argument_keywords: definition.signature.input_arg.filter((argument) => argument.type !== resourceType).map((argument) => argument.name), allowed_positional_arguments: 0 } });
+      const keywords = definition.signature.input_arg.filter((argument) => argument.type !== resourceType).map((argument) => argument.name);
+      objects.push({ children: [], slot_variables: [], bare_concrete_function: { concrete_function_name: definition.signature.name, argument_keywords: keywords, allowed_positional_arguments: 0, function_spec: encodeFunctionSpec({ keywordOnlyArgs: keywords }) } });
     });
   }
 
@@ -207,7 +215,7 @@ function writeInto(object: object, directory: string, options: SaveObjectOptions
         graph_def: { node: graphNodes, versions: { producer: 1286, min_consumer: 12, bad_consumers: [] }, library: { function: [...concreteFunctions.values()].map((concrete) => concrete.traced.definition) } },
         signature_def: signatureDefs,
         asset_file_def: [],
-        object_graph_def: { nodes: objects, concrete_functions: Object.fromEntries([...concreteFunctions].map(([name, concrete]) => [name, { bound_inputs: boundInputs(concrete) }])) },
+        object_graph_def: { nodes: objects, concrete_functions: Object.fromEntries([...concreteFunctions].map(([name, concrete]) => [name, { bound_inputs: boundInputs(concrete), ...functionStructures(concrete, signatureNames.has(name)) }])) },
       },
     ],
   };
@@ -261,3 +269,30 @@ function shapeProto(shape: ReadonlyArray<number | null> | null): { dim: Array<{ 
   return shape === null ? { dim: [], unknown_rank: true } : { dim: shape.map((size) => ({ size: size ?? -1 })) };
 }
 
+/**
+ * The Python structure of a concrete function's arguments and results, which TensorFlow's loader
+ * needs: a signature is called with keywords and returns a dict; a traced method is called positionally.
+ */
+function functionStructures(concrete: ConcreteTfFunction, isSignature: boolean): { canonicalized_input_signature: Uint8Array; output_signature: Uint8Array } {
+  const definition = concrete.traced.definition;
+  const inputs = definition.signature.input_arg
+    .filter((argument) => argument.type !== resourceType)
+    .map((argument, position) => ({ name: argument.name, shape: concrete.inputSignature[position]!.shape ?? [], dtype: argument.type! }));
+  const structure = concrete.traced.structure;
+  const names = structure.kind === "record" ? structure.keys : definition.signature.output_arg.map((_, position) => `output_${position}`);
+  const outputs = definition.signature.output_arg.map((argument, position) => ({ name: names[position]!, shape: concrete.outputSpecs[position]!.shape ?? [], dtype: argument.type! }));
+  if (isSignature) return signatureWrapperStructures(inputs, outputs);
+  return positionalFunctionStructures(inputs, outputs, structure.kind === "record" ? "dict" : structure.kind === "tensor" ? "single" : structure.kind === "none" ? "none" : "tuple");
+}
+
+/**
+ * A signature gets its own copy of the traced function under TensorFlow's wrapper name: it is called
+ * with keywords, while the tf.function's own trace is called positionally, and TensorFlow's loader
+ * matches calls against each concrete function's one input structure.
+ */
+function signatureWrapper(concrete: ConcreteTfFunction): ConcreteTfFunction {
+  const definition = concrete.traced.definition;
+  const name = definition.signature.name.replace(/^__inference_/, "__inference_signature_wrapper_");
+  const traced = { ...concrete.traced, definition: { ...definition, signature: { ...definition.signature, name } } };
+  return { inputSignature: concrete.inputSignature, outputSpecs: concrete.outputSpecs, traced } as unknown as ConcreteTfFunction;
+}

@@ -147,12 +147,13 @@ export interface SavedObject {
   slot_variables: SlotVariableReference[];
   user_object?: { identifier?: string; version?: VersionDef; metadata?: string };
   asset?: { asset_file_def_index?: number };
-  function?: { concrete_functions: string[] };
+  function?: { concrete_functions: string[]; function_spec?: Uint8Array };
   variable?: SavedVariable;
   bare_concrete_function?: {
     concrete_function_name?: string;
     argument_keywords: string[];
     allowed_positional_arguments?: number;
+    function_spec?: Uint8Array;
   };
   constant?: { operation?: string };
   resource?: { device?: string };
@@ -161,6 +162,9 @@ export interface SavedObject {
 
 export interface SavedConcreteFunction {
   bound_inputs: number[];
+  /** StructuredValue bytes (see ../structured-value.ts); TensorFlow's loader needs both. */
+  canonicalized_input_signature?: Uint8Array;
+  output_signature?: Uint8Array;
 }
 
 export interface SavedObjectGraph {

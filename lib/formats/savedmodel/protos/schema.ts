@@ -186,12 +186,14 @@ message SavedAsset {
 
 message SavedFunction {
   repeated string concrete_functions = 1;
+  bytes function_spec = 2;
 }
 
 message SavedBareConcreteFunction {
   string concrete_function_name = 1;
   repeated string argument_keywords = 2;
   int64 allowed_positional_arguments = 3;
+  bytes function_spec = 4;
 }
 
 message SavedVariable {

@@ -30,6 +30,9 @@ import { fingerprintMessage, kerasSavedMetadataMessage, savedModelMessage } from
 import type { NodeDef, SavedObject } from "../protos/messages.js";
 import { floatType, forwardFunction, resourceType, subclassedForwardFunction } from "./forward-graph.js";
 import { registeredNameOf } from "../../../keras/saving/keras-json/custom-objects.js";
+import { encodeFunctionSpec, signatureWrapperStructures } from "../structured-value.js";
+
+const floatSpec = (tensor: { name: string; shape: number[] }) => ({ ...tensor, dtype: floatType });
 
 export interface SaveKerasSavedModelOptions {
   /** Include the optimizer state (default true, like Keras). */
@@ -188,7 +191,7 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
     const signatureMapId = objects.length;
     objects[0]!.children.push({ node_id: signatureMapId, local_name: "signatures" });
     objects.push({ children: [{ node_id: signatureMapId + 1, local_name: "serving_default" }], slot_variables: [], user_object: { identifier: "signature_map", version: { producer: 1, min_consumer: 1, bad_consumers: [] } } });
-    objects.push({ children: [], slot_variables: [], bare_concrete_function: { concrete_function_name: functionName, argument_keywords: forward.inputs.map((input) => input.name), allowed_positional_arguments: 1 } });
+    objects.push({ children: [], slot_variables: [], bare_concrete_function: { concrete_function_name: functionName, argument_keywords: forward.inputs.map((input) => input.name), allowed_positional_arguments: 1, function_spec: encodeFunctionSpec({ keywordOnlyArgs: forward.inputs.map((input) => input.name) }) } });
   }
 
   const tensorInfo = (name: string, shape: number[]) => ({ name, dtype: floatType, tensor_shape: shapeProto(shape) });
@@ -211,7 +214,7 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
           __saved_model_init_op: { inputs: {}, outputs: { __saved_model_init_op: { name: "NoOp" } }, method_name: "" },
         },
         asset_file_def: [],
-        object_graph_def: { nodes: objects, concrete_functions: saveTraces ? { [functionName]: { bound_inputs: forward.variables.map(variableObjectId) } } : {} },
+        object_graph_def: { nodes: objects, concrete_functions: saveTraces ? { [functionName]: { bound_inputs: forward.variables.map(variableObjectId), ...signatureWrapperStructures(forward.inputs.map(floatSpec), forward.outputs.map(floatSpec)) } } : {} },
       },
     ],
   };

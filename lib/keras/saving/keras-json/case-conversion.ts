@@ -9,6 +9,7 @@
  */
 import type { JsonValue } from "./schema.js";
 import { activationOptionKeys, isBuiltinActivationName } from "../../layers/function-activation.js";
+import { keras3HardSigmoidName } from "../../layers/hard-sigmoid.js";
 
 /** `use_bias` → `useBias` (tfjs's spelling of keys and of enum values such as `channels_last`). */
 export function camelCase(text: string): string {
@@ -57,6 +58,7 @@ export function toKerasConfig(value: unknown, isVerbatim: IsVerbatim = () => fal
   if (typeof value === "string") {
     if (key !== undefined && nameKeys.has(key)) return value;
     // A user's activation function is written by its own name (`scaledTanh`, `MyPkg>fn`); tfjs's built-ins are respelled (`hardSigmoid` → `hard_sigmoid`).
+    if (key !== undefined && activationKeys.has(key) && value === keras3HardSigmoidName) return "hard_sigmoid";
     if (key !== undefined && activationKeys.has(key) && !isBuiltinActivationName(snakeCase(value))) return value;
     return snakeCase(value);
   }

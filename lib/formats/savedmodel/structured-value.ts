@@ -1,0 +1,131 @@
+/**
+ * TensorFlow's `StructuredValue` (tensorflow/core/protobuf/struct.proto): how a SavedModel describes
+ * the Python structure of a concrete function's arguments and results. TensorFlow's loader decodes
+ * `SavedConcreteFunction.canonicalized_input_signature` and `output_signature` for every function in
+ * the library and refuses an empty one ("No encoder for object of type StructuredValue"), so every
+ * writer fills them. Pure data → bytes; no Keras, no tensors.
+ *
+ * @example
+ * ```ts
+ * const specs = [{ name: "x", shape: [-1, 3], dtype: 1 }];
+ * signatureWrapperStructures(specs, [{ name: "out", shape: [-1, 2], dtype: 1 }]);
+ * // → { canonicalized_input_signature: ((), {x: TensorSpec}), output_signature: {out: TensorSpec} } as bytes
+ * ```
+ */
+import protobuf from "protobufjs";
+
+// Field numbers as in TensorFlow 2.21's struct_pb2 descriptors.
+const protoText = `
+syntax = "proto3";
+package tensorflow;
+message TensorShapeProto { message Dim { int64 size = 1; string name = 2; } repeated Dim dim = 2; bool unknown_rank = 3; }
+message NoneValue {}
+message ListValue { repeated StructuredValue values = 1; }
+message TupleValue { repeated StructuredValue values = 1; }
+message DictValue { map<string, StructuredValue> fields = 1; }
+message PairValue { string key = 1; StructuredValue value = 2; }
+message NamedTupleValue { string name = 1; repeated PairValue values = 2; }
+message TensorSpecProto { string name = 1; TensorShapeProto shape = 2; int32 dtype = 3; }
+message FunctionSpec { StructuredValue fullargspec = 1; bool is_method = 2; StructuredValue input_signature = 5; }
+message StructuredValue {
+  oneof kind {
+    NoneValue none_value = 1;
+    double float64_value = 11;
+    sint64 int64_value = 12;
+    string string_value = 13;
+    bool bool_value = 14;
+    TensorSpecProto tensor_spec_value = 33;
+    ListValue list_value = 51;
+    TupleValue tuple_value = 52;
+    DictValue dict_value = 53;
+    NamedTupleValue named_tuple_value = 54;
+  }
+}
+`;
+
+const root = protobuf.parse(protoText, { keepCase: true }).root;
+const structuredValueMessage = root.lookupType("tensorflow.StructuredValue");
+const functionSpecMessage = root.lookupType("tensorflow.FunctionSpec");
+
+/** One tensor argument or result: its name, shape (-1 for an unknown size) and DataType enum number. */
+export interface TensorSpecValue {
+  name: string;
+  shape: ReadonlyArray<number | null>;
+  dtype: number;
+}
+
+/** A Python value, as the plain data StructuredValue can hold. */
+export type Structure =
+  | { none: true }
+  | { tensorSpec: TensorSpecValue }
+  | { tuple: Structure[] }
+  | { list: Structure[] }
+  | { dict: Record<string, Structure> }
+  | { string: string }
+  | { namedTuple: { name: string; fields: Array<[string, Structure]> } };
+
+type Message = Record<string, unknown>;
+
+function toMessage(value: Structure): Message {
+  if ("none" in value) return { none_value: {} };
+  if ("string" in value) return { string_value: value.string };
+  if ("tensorSpec" in value) {
+    const spec = value.tensorSpec;
+    return { tensor_spec_value: { name: spec.name, shape: { dim: spec.shape.map((size) => ({ size: size ?? -1 })) }, dtype: spec.dtype } };
+  }
+  if ("tuple" in value) return { tuple_value: { values: value.tuple.map(toMessage) } };
+  if ("list" in value) return { list_value: { values: value.list.map(toMessage) } };
+  if ("namedTuple" in value) return { named_tuple_value: { name: value.namedTuple.name, values: value.namedTuple.fields.map(([key, field]) => ({ key, value: toMessage(field) })) } };
+  return { dict_value: { fields: Object.fromEntries(Object.entries(value.dict).map(([key, field]) => [key, toMessage(field)])) } };
+}
+
+/** Encodes one structure as StructuredValue bytes. */
+export function encodeStructure(value: Structure): Uint8Array {
+  return structuredValueMessage.encode(structuredValueMessage.fromObject(toMessage(value))).finish();
+}
+
+/** The output structure: a dict of named tensors, as Keras and signatures return. */
+function outputDict(outputs: ReadonlyArray<TensorSpecValue>): Structure {
+  return { dict: Object.fromEntries(outputs.map((output) => [output.name, { tensorSpec: output }])) };
+}
+
+/**
+ * A signature wrapper (what `serving_default` is): called with keyword arguments only, so its
+ * canonical input is `((), {name: TensorSpec, ...})`, and it returns a dict of named tensors.
+ */
+export function signatureWrapperStructures(inputs: ReadonlyArray<TensorSpecValue>, outputs: ReadonlyArray<TensorSpecValue>): { canonicalized_input_signature: Uint8Array; output_signature: Uint8Array } {
+  const keywordInputs: Structure = { dict: Object.fromEntries(inputs.map((input) => [input.name, { tensorSpec: input }])) };
+  return { canonicalized_input_signature: encodeStructure({ tuple: [{ tuple: [] }, keywordInputs] }), output_signature: encodeStructure(outputDict(outputs)) };
+}
+
+/**
+ * A traced function called positionally: input `((spec, ...), {})`; its result a dict of named
+ * tensors when `outputs` are named by keys, else one tensor or a tuple of tensors.
+ */
+export function positionalFunctionStructures(
+  inputs: ReadonlyArray<TensorSpecValue>,
+  outputs: ReadonlyArray<TensorSpecValue>,
+  outputKind: "dict" | "single" | "tuple" | "none",
+): { canonicalized_input_signature: Uint8Array; output_signature: Uint8Array } {
+  const output: Structure =
+    outputKind === "dict" ? outputDict(outputs) : outputKind === "single" ? { tensorSpec: outputs[0]! } : outputKind === "none" ? { none: true } : { tuple: outputs.map((spec) => ({ tensorSpec: spec })) };
+  return { canonicalized_input_signature: encodeStructure({ tuple: [{ tuple: inputs.map((input) => ({ tensorSpec: input })) }, { dict: {} }] }), output_signature: encodeStructure(output) };
+}
+
+/**
+ * `FunctionSpec` bytes (saved_object_graph.proto) for a `SavedFunction` or a bare concrete function:
+ * Python's `FullArgSpec` of the function (positional `args`, or keyword-only `kwonlyargs` for a
+ * signature wrapper) and its input signature (a tuple of specs, or None).
+ */
+export function encodeFunctionSpec(options: { args?: string[]; keywordOnlyArgs?: string[]; inputSignature?: ReadonlyArray<TensorSpecValue> }): Uint8Array {
+  const none: Structure = { none: true };
+  const strings = (names: string[] | undefined): Structure => ({ list: (names ?? []).map((name) => ({ string: name })) });
+  const fullArgSpec: Structure = {
+    namedTuple: {
+      name: "FullArgSpec",
+      fields: [["args", strings(options.args)], ["varargs", none], ["varkw", none], ["defaults", none], ["kwonlyargs", strings(options.keywordOnlyArgs)], ["kwonlydefaults", none], ["annotations", { dict: {} }]],
+    },
+  };
+  const inputSignature: Structure = options.inputSignature === undefined ? none : { tuple: options.inputSignature.map((spec) => ({ tensorSpec: spec })) };
+  return functionSpecMessage.encode(functionSpecMessage.fromObject({ fullargspec: toMessage(fullArgSpec), is_method: false, input_signature: toMessage(inputSignature) })).finish();
+}
