@@ -1,8 +1,9 @@
 /**
- * Keras's recurrent layers and wrappers backed by tfjs-layers. Their numbers against Keras
+ * Keras's recurrent layers and wrappers backed by tfjs-layers (LSTM and GRU, with Keras's defaults and
+ * GRU's `reset_after`, are in index.ts and gru.ts). Their numbers against Keras
  * (GRU's `reset_after=True` default, Bidirectional weight order) are checked by the layer catalog test.
  */
-import type { GRU as TfGRU, RNNCell, GRULayerArgs, RNN as TfRNN, RNNLayerArgs, SimpleRNN as TfSimpleRNN, SimpleRNNLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/recurrent.js";
+import type { RNNCell, RNN as TfRNN, RNNLayerArgs, SimpleRNN as TfSimpleRNN, SimpleRNNLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/recurrent.js";
 import type { Bidirectional as TfBidirectional, BidirectionalLayerArgs, TimeDistributed as TfTimeDistributed, WrapperLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/wrappers.js";
 import type { ConvLSTM2D as TfConvLSTM2D, ConvLSTM2DArgs } from "@tensorflow/tfjs-layers/dist/layers/convolutional_recurrent.js";
 import type * as tfl from "@tensorflow/tfjs-layers";
@@ -12,9 +13,6 @@ import type { Keras3WeightLayout } from "./written-layers.js";
 
 const kerasRecurrentDefaults = { kernelInitializer: "glorotUniform", recurrentInitializer: "orthogonal", biasInitializer: "zeros" };
 
-/** Python `GRU(units, **kwargs)`. */
-export const GRU = kerasLayerClass<typeof TfGRU, WithActivationFunctions<GRULayerArgs>, [units: number]>("GRU", ["units"], kerasRecurrentDefaults, ["units"]);
-export type GRU = InstanceType<typeof GRU>;
 /** Python `SimpleRNN(units, **kwargs)`. */
 export const SimpleRNN = kerasLayerClass<typeof TfSimpleRNN, WithActivationFunctions<SimpleRNNLayerArgs>, [units: number]>("SimpleRNN", ["units"], kerasRecurrentDefaults, ["units"]);
 export type SimpleRNN = InstanceType<typeof SimpleRNN>;
