@@ -6,7 +6,7 @@
  * const model = new keras.Sequential([new keras.layers.Dense(10, { inputShape: [4] })]);
  */
 import * as tfl from "@tensorflow/tfjs-layers";
-import * as callbacks from "./callbacks.js";
+import * as callbacks from "./callbacks/index.js";
 import * as datasets from "../datasets/index.js";
 import * as layers from "./layers/index.js";
 import * as losses from "./losses.js";

@@ -5,7 +5,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { writeFileAtomic } from "../../io/atomic-file.js";
 import { compileStateOf } from "../../keras/saving/compile-state.js";
-import type { JsonObject } from "../../keras/saving/keras-json/schema.js";
+import type { JsonObject } from "../keras-json/schema.js";
 
 /** TensorFlow.js's own converter shards weights at 4 MiB. */
 const defaultShardBytes = 4 * 1024 * 1024;

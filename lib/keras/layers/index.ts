@@ -18,7 +18,7 @@ import type { BatchNormalization as TfBatchNormalization, BatchNormalizationLaye
 import type { MaxPooling2D as TfMaxPooling2D, Pooling2DLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/pooling.js";
 import type { LSTM as TfLSTM, LSTMLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/recurrent.js";
 import type * as tfc from "@tensorflow/tfjs-core";
-import { withKerasName } from "../naming.js";
+import { withKerasName } from "../../util/naming.js";
 import { registeredLayerClass } from "./registered-class.js";
 import type { ActivationFunction, WithActivationFunctions } from "./function-activation.js";
 

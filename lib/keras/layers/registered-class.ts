@@ -4,7 +4,7 @@ import { toKerasConfig } from "../saving/keras-json/case-conversion.js";
 import { withFunctionActivations } from "./function-activation.js";
 import { prepareKerasConfig, withKerasClasses } from "../saving/keras-json/deserialize.js";
 import type { CustomObjectMap } from "../saving/keras-json/custom-objects.js";
-import type { JsonObject } from "../saving/keras-json/schema.js";
+import type { JsonObject } from "../../formats/keras-json/schema.js";
 import { markLibraryClass } from "../library-classes.js";
 
 /**

@@ -1,11 +1,11 @@
 import { kerasModelConfig, modelFromConfigArguments, modelToJSON, type FromConfigOptions } from "../saving/serialization.js";
 import { markLibraryClass } from "../library-classes.js";
-import type { JsonObject } from "../saving/keras-json/schema.js";
+import type { JsonObject } from "../../formats/keras-json/schema.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { renderModelSummary, type ModelSummaryData } from "../../display/renderers/model-summary.js";
 import type { MimeBundle } from "../../display/sink.js";
-import { snakeCase, uniqueName } from "../naming.js";
+import { snakeCase, uniqueName } from "../../util/naming.js";
 import { makeWeight, type AddWeightOptions } from "../layers/layer.js";
 import { layerRepr, submodulesOf } from "../layers/submodules.js";
 import { withNameScope, type Variable } from "../../tf/variable.js";
@@ -14,7 +14,7 @@ import { buildSubclassed, ensureSubclassedBuilt, initSubclassed, isSubclassed, s
 import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
 import { summarizeModel } from "./summary.js";
 import { loadModelWeights, saveModelWeights, type LoadWeightsOptions, type SaveWeightsOptions } from "./weights-io.js";
-import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
+import type { CheckpointLoadStatus } from "../../tf/tracking/checkpoint.js";
 import { saveModelOrDelegate, type SaveModelOptions } from "../saving/save-model.js";
 
 type Tensors = tfl.SymbolicTensor | tfl.SymbolicTensor[];

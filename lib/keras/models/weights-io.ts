@@ -1,7 +1,7 @@
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { detectFormat } from "../../formats/detect.js";
-import type { CheckpointLoadStatus } from "../../saving/checkpoint.js";
-import { loadModelCheckpoint, saveModelCheckpoint } from "../../saving/model-checkpoint.js";
+import type { CheckpointLoadStatus } from "../../tf/tracking/checkpoint.js";
+import { loadModelCheckpoint, saveModelCheckpoint } from "../saving/stores/tf-checkpoint.js";
 import { loadKerasWeights } from "../saving/load-model.js";
 import { saveWeightsH5 } from "../saving/save-model.js";
 

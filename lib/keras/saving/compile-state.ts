@@ -2,7 +2,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { allowSparseTargets, toTfjsCompileArgs } from "../training/train.js";
 import type { Loss } from "../losses.js";
-import type { JsonObject } from "./keras-json/schema.js";
+import type { JsonObject } from "../../formats/keras-json/schema.js";
 import { configurableLossOf, keras2LossConfig } from "./loss-config.js";
 
 /** What `compile` was given, in Keras's names, as model files record it. */

@@ -11,7 +11,7 @@ import { deserializeKerasObject } from "./keras-json/deserialize.js";
 import type { CustomObjectMap } from "./keras-json/custom-objects.js";
 import { lossFromKerasConfig } from "./loss-config.js";
 import type { Loss } from "../losses.js";
-import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
+import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "../../formats/keras-json/schema.js";
 import { compileFromState, optimizerFromKeras, restoreOptimizerState, type OptimizerState } from "./compile-state.js";
 
 /** Options of {@link loadKerasModel} and {@link modelFromKerasConfig}. */

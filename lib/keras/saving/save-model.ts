@@ -48,7 +48,7 @@ export async function saveModel(model: tfl.LayersModel, path: string, options: S
   }
   if (format !== "tf") throw new Error(`Unknown saveFormat "${String(format)}". Expected "h5", "keras", "tf" (SavedModel directory) or "tfjs".`);
   // Loaded lazily: the SavedModel writer pulls in the protobuf schema and graph builder.
-  const { saveKerasSavedModel } = await import("../../formats/savedmodel/write/save-keras-saved-model.js");
+  const { saveKerasSavedModel } = await import("./savedmodel/save-keras-saved-model.js");
   return saveKerasSavedModel(model, path, { includeOptimizer: options.includeOptimizer ?? true, saveTraces: options.saveTraces });
 }
 

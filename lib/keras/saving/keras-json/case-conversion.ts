@@ -7,7 +7,7 @@
  * toTfjsConfig({ class_name: "Dense", config: { units: 2, use_bias: false } });
  * // { className: "Dense", config: { units: 2, useBias: false } }
  */
-import type { JsonValue } from "./schema.js";
+import type { JsonValue } from "../../../formats/keras-json/schema.js";
 import { activationOptionKeys, isBuiltinActivationName } from "../../layers/function-activation.js";
 
 /** `use_bias` → `useBias` (tfjs's spelling of keys and of enum values such as `channels_last`). */

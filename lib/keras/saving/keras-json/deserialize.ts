@@ -19,7 +19,7 @@ import { toTfjsConfig } from "./case-conversion.js";
 import { UnknownKerasClassError, type UnknownClass } from "./class-registry.js";
 import { resolveCustomObject, type CustomObject, type CustomObjectMap } from "./custom-objects.js";
 import { canonicalClassName, normalizeKerasConfig } from "./normalize.js";
-import { isJsonObject, isKerasObject, isSerializedFunction, type JsonObject, type JsonValue, type KerasObjectConfig } from "./schema.js";
+import { isJsonObject, isKerasObject, isSerializedFunction, type JsonObject, type JsonValue, type KerasObjectConfig } from "../../../formats/keras-json/schema.js";
 import { activationConfigKeys, FunctionActivation, isActivationFunction, isBuiltinActivationName } from "../../layers/function-activation.js";
 
 export interface DeserializeOptions {

@@ -13,19 +13,19 @@
  */
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { loadCheckpoint } from "../../checkpoint/index.js";
-import { restoreCheckpoint } from "../../../saving/checkpoint.js";
-import { modelTrackables } from "../../../saving/keras-trackables.js";
-import { modelFromKerasConfig, type LoadKerasModelOptions } from "../../../keras/saving/load-model.js";
-import { toTfjsCompileArgs } from "../../../keras/training/train.js";
-import { lossFromKerasConfig } from "../../../keras/saving/loss-config.js";
-import type { KerasObjectConfig } from "../../../keras/saving/keras-json/schema.js";
-import { kerasMetadataEntries } from "../keras-metadata.js";
-import { readSavedModelDirectory } from "../saved-model-directory.js";
-import { UnknownKerasClassError } from "../../../keras/saving/keras-json/class-registry.js";
-import { resolveCustomObject } from "../../../keras/saving/keras-json/custom-objects.js";
+import { loadCheckpoint } from "../../../formats/checkpoint/index.js";
+import { restoreCheckpoint } from "../../../tf/tracking/checkpoint.js";
+import { modelTrackables } from "../trackables.js";
+import { modelFromKerasConfig, type LoadKerasModelOptions } from "../load-model.js";
+import { toTfjsCompileArgs } from "../../training/train.js";
+import { lossFromKerasConfig } from "../loss-config.js";
+import type { KerasObjectConfig } from "../../../formats/keras-json/schema.js";
+import { kerasMetadataEntries } from "../../../formats/savedmodel/keras-metadata.js";
+import { readSavedModelDirectory } from "../../../formats/savedmodel/saved-model-directory.js";
+import { UnknownKerasClassError } from "../keras-json/class-registry.js";
+import { resolveCustomObject } from "../keras-json/custom-objects.js";
 import { reviveKerasSavedModel } from "./revived-model.js";
-import { buildSubclassedFor } from "../../../keras/models/subclassed.js";
+import { buildSubclassedFor } from "../../models/subclassed.js";
 
 /** What the root node's metadata JSON holds (tf-keras 2 writes these keys). */
 interface RootMetadata {

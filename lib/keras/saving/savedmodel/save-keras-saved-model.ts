@@ -10,26 +10,26 @@
  * await saveKerasSavedModel(model, "my_model");
  * ```
  */
-import { checkpointTree } from "../../../saving/checkpoint-tree.js";
+import { checkpointTree } from "../../../tf/tracking/checkpoint-tree.js";
 import { writeDirectoryAtomic } from "../../../io/atomic-directory.js";
-import { kerasModelJson } from "../../../keras/saving/serialization.js";
-import { serializeKerasObject } from "../../../keras/saving/keras-json/serialize.js";
-import { configurableLossOf, keras2LossConfig } from "../../../keras/saving/loss-config.js";
+import { kerasModelJson } from "../serialization.js";
+import { serializeKerasObject } from "../keras-json/serialize.js";
+import { configurableLossOf, keras2LossConfig } from "../loss-config.js";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { buildObjectGraph, writeBundle } from "../../checkpoint/index.js";
-import { attributeName, modelTrackables, optimizerTrackable } from "../../../saving/keras-trackables.js";
-import { submodulesOf } from "../../../keras/layers/submodules.js";
-import { isSubclassed } from "../../../keras/models/subclassed.js";
-import { kerasClassName, userClassLacksGetConfig } from "../../../keras/library-classes.js";
-import { variableNode, type SaveableVariable, type Trackable } from "../../../saving/trackable.js";
-import { fingerprintMessage, kerasSavedMetadataMessage, savedModelMessage } from "../protos/schema.js";
-import type { NodeDef, SavedObject } from "../protos/messages.js";
+import { buildObjectGraph, writeBundle } from "../../../formats/checkpoint/index.js";
+import { attributeName, modelTrackables, optimizerTrackable } from "../trackables.js";
+import { submodulesOf } from "../../layers/submodules.js";
+import { isSubclassed } from "../../models/subclassed.js";
+import { kerasClassName, userClassLacksGetConfig } from "../../library-classes.js";
+import { variableNode, type SaveableVariable, type Trackable } from "../../../tf/tracking/trackable.js";
+import { fingerprintMessage, kerasSavedMetadataMessage, savedModelMessage } from "../../../formats/savedmodel/protos/schema.js";
+import type { NodeDef, SavedObject } from "../../../formats/savedmodel/protos/messages.js";
 import { floatType, forwardFunction, resourceType, subclassedForwardFunction } from "./forward-graph.js";
-import { registeredNameOf } from "../../../keras/saving/keras-json/custom-objects.js";
+import { registeredNameOf } from "../keras-json/custom-objects.js";
 
 export interface SaveKerasSavedModelOptions {
   /** Include the optimizer state (default true, like Keras). */

@@ -1,9 +1,9 @@
 // Callback lives in its own file so callbacks in callbacks/ can extend it without an import cycle.
-import { Callback, type Logs } from "./callbacks/callback.js";
-export { Callback, type Logs } from "./callbacks/callback.js";
-export { ModelCheckpoint, type ModelCheckpointOptions } from "./callbacks/model-checkpoint.js";
-import { currentDisplaySink } from "../display/sink.js";
-import { HistoryPlot, LiveHistoryPlot } from "../display/renderers/training-displays.js";
+import { Callback, type Logs } from "./callback.js";
+export { Callback, type Logs } from "./callback.js";
+export { ModelCheckpoint, type ModelCheckpointOptions } from "./model-checkpoint.js";
+import { currentDisplaySink } from "../../display/sink.js";
+import { HistoryPlot, LiveHistoryPlot } from "../../display/renderers/training-displays.js";
 
 /**
  * What `fit` returns (Python `keras.callbacks.History`): `history.history.loss[epoch]` etc. as plain numbers.

@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
-import { buildObjectGraph, OBJECT_GRAPH_KEY, VARIABLE_VALUE } from "../formats/checkpoint/object-graph.js";
-import { writeBundle } from "../formats/checkpoint/bundle.js";
-import type { CheckpointReader } from "../formats/checkpoint/reader.js";
-import { writeCheckpointState } from "../formats/checkpoint/state-file.js";
-import { checkpointTensorToTf } from "../formats/checkpoint/to-tensor.js";
+import { buildObjectGraph, OBJECT_GRAPH_KEY, VARIABLE_VALUE } from "../../formats/checkpoint/object-graph.js";
+import { writeBundle } from "../../formats/checkpoint/bundle.js";
+import type { CheckpointReader } from "../../formats/checkpoint/reader.js";
+import { writeCheckpointState } from "../../formats/checkpoint/state-file.js";
+import { checkpointTensorToTf } from "../../formats/checkpoint/to-tensor.js";
 import { reachableNodes, type Trackable } from "./trackable.js";
 import { checkpointTree } from "./checkpoint-tree.js";
 
