@@ -20,6 +20,7 @@ import type { LSTM as TfLSTM, LSTMLayerArgs } from "@tensorflow/tfjs-layers/dist
 import type * as tfc from "@tensorflow/tfjs-core";
 import { withKerasName } from "../../util/naming.js";
 import { registeredLayerClass } from "./registered-class.js";
+import { registerKerasClasses } from "../saving/keras-json/keras-classes.js";
 import type { ActivationFunction, WithActivationFunctions } from "./function-activation.js";
 
 /** Python `keras.layers.serialize(layer)` / `keras.layers.deserialize(config, { customObjects })`. */
@@ -179,3 +180,5 @@ export class InputLayer extends registeredLayerClass<typeof TfInputLayer>("Input
     super(withKerasName(options, "InputLayer"));
   }
 }
+
+registerKerasClasses({ Dense, Dropout, Flatten, Activation, Reshape, Conv2D, MaxPooling2D, LSTM, Embedding, BatchNormalization, InputLayer });

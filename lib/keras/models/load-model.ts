@@ -1,6 +1,6 @@
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { detectFormat } from "../../formats/detect.js";
-import { loadTfjsLayersModel } from "../../formats/tfjs/model-json.js";
+import { loadTfjsLayersModel } from "../saving/stores/tfjs.js";
 import { loadKerasModel, type LoadKerasModelOptions } from "../saving/load-model.js";
 import { loadKerasSavedModel } from "../saving/savedmodel/load-keras-saved-model.js";
 

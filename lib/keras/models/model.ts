@@ -1,5 +1,6 @@
 import { kerasModelConfig, modelFromConfigArguments, modelToJSON, type FromConfigOptions } from "../saving/serialization.js";
 import { markLibraryClass } from "../library-classes.js";
+import { registerKerasClasses } from "../saving/keras-json/keras-classes.js";
 import type { JsonObject } from "../../formats/keras-json/schema.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
@@ -220,3 +221,4 @@ export class Model extends tfl.LayersModel {
 
 // Users subclass it; it is not itself a user class (see library-classes.ts).
 markLibraryClass(Model);
+registerKerasClasses({ Functional: Model, Model });

@@ -1,5 +1,6 @@
 import { kerasModelConfig, sequentialConfigWithInputLayer, modelFromConfigArguments, modelToJSON, type FromConfigOptions } from "../saving/serialization.js";
 import { markLibraryClass } from "../library-classes.js";
+import { registerKerasClasses } from "../saving/keras-json/keras-classes.js";
 import type { JsonObject } from "../../formats/keras-json/schema.js";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { renderModelSummary, type ModelSummaryData } from "../../display/renderers/model-summary.js";
@@ -132,3 +133,4 @@ export class Sequential extends tfl.Sequential {
 
 // Users subclass it; it is not itself a user class (see library-classes.ts).
 markLibraryClass(Sequential);
+registerKerasClasses({ Sequential });

@@ -42,7 +42,7 @@ export async function saveModel(model: tfl.LayersModel, path: string, options: S
   if (format === "h5") return saveLegacyH5Model(model, path, options);
   if (format === "keras") return saveKerasArchive(model, path, options);
   if (format === "tfjs") {
-    const { saveTfjsLayersModel } = await import("../../formats/tfjs/model-json.js");
+    const { saveTfjsLayersModel } = await import("./stores/tfjs.js");
     await saveTfjsLayersModel(model, path, { includeOptimizer: options.includeOptimizer ?? true });
     return;
   }
