@@ -2,11 +2,11 @@ import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { detectFormat } from "../../formats/detect.js";
 import { Hdf5File, type Hdf5Array } from "../../formats/hdf5/hdf5-file.js";
-import { readLegacyH5Layout, readSplitTextList, type SavedLayerWeights } from "../../formats/hdf5/legacy-h5.js";
+import { readLegacyH5Layout, readSplitTextList } from "../../formats/hdf5/legacy-h5.js";
 import { readKeras3Weights, readKerasArchive } from "../../formats/keras-archive/keras-archive.js";
-import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
-import { assignSavedWeights } from "./assign-weights.js";
-import { buildSubclassedFor, isSubclassed, ownVariables } from "../models/subclassed.js";
+import { keras3VariablePaths } from "./stores/keras3-walker.js";
+import { assignSavedWeights, savedArrayTensor } from "./assign-weights.js";
+import { buildSubclassedFor, isSubclassed } from "../models/subclassed.js";
 import { deserializeKerasObject } from "./keras-json/deserialize.js";
 import type { CustomObjectMap } from "./keras-json/custom-objects.js";
 import { lossFromKerasConfig } from "./loss-config.js";
@@ -134,55 +134,35 @@ export async function loadKerasWeights(model: tfl.LayersModel, path: string, opt
   }
 }
 
-/** Matches Keras 3 weight groups (`layers/<snake_case class>[_k]/…/vars/<i>`) to the model's layers. */
+/**
+ * Assigns Keras 3 variables (`layers/dense/vars/0`, `layers/block/inner/vars/0`, root `vars/0`) by the
+ * paths of the one walk the writers use ({@link keras3VariablePaths}). Every variable is checked
+ * before any is assigned, so a mismatch leaves the model untouched.
+ */
 export function assignKeras3Weights(model: tfl.LayersModel, variables: Map<string, Hdf5Array>, source: string): void {
-  const groups = keras3LayerGroupNames(model.layers.map((layer) => layer.getClassName()));
-  const saved: SavedLayerWeights[] = model.layers.map((layer, index) => {
-    const prefix = `${groups[index]}/`;
-    const paths = [...variables.keys()].filter((variablePath) => variablePath.startsWith(prefix)).sort(compareVariablePaths);
-    return {
-      layerName: layer.name,
-      weights: paths.map((variablePath) => {
-        const array = variables.get(variablePath)!;
-        return { name: variablePath, path: variablePath, dtype: array.dtype, shape: array.shape };
-      }),
-    };
-  });
-  const claimed = new Set(saved.flatMap((layer) => layer.weights.map((weight) => weight.path)));
-  const orphans = [...variables.keys()].filter((variablePath) => variablePath.startsWith("layers/") && !claimed.has(variablePath));
+  const expected = keras3VariablePaths(model);
+  const known = new Set(expected.map((entry) => entry.path));
+  const orphans = [...variables.keys()].filter((variablePath) => !variablePath.startsWith("optimizer/") && !known.has(variablePath) && (variablePath.startsWith("layers/") || isSubclassed(model)));
   if (orphans.length > 0) {
     throw new Error(`${source} holds layer variables that match no layer of the model: ${orphans.slice(0, 5).join(", ")}${orphans.length > 5 ? ", …" : ""}. Load into a model with the same architecture.`);
   }
-  assignSavedWeights(model, saved, (variablePath) => variables.get(variablePath)!, { source, byName: true });
-  if (isSubclassed(model)) assignOwnVariables(model, variables, source);
-  const missing = saved.filter((layer, index) => layer.weights.length === 0 && model.layers[index]!.weights.length > 0);
-  if (missing.length > 0) throw new Error(`${source} has no variables for layers ${missing.map((layer) => layer.layerName).join(", ")} (expected groups ${missing.map((layer) => groups[saved.indexOf(layer)]).join(", ")}). Load into a model with the same architecture.`);
-}
-
-/** A subclassed model's own variables (addWeight on the model) from the root `vars/<i>` datasets Keras 3 writes. */
-function assignOwnVariables(model: tfl.LayersModel, variables: Map<string, Hdf5Array>, source: string): void {
-  const own = ownVariables(model);
-  const saved = [...variables.keys()].filter((name) => /^vars\/\d+$/.test(name)).sort((left, right) => Number(left.slice(5)) - Number(right.slice(5)));
-  if (saved.length !== own.length) {
-    throw new Error(`${source} holds ${saved.length} variables of the model itself (vars/…), but ${model.constructor.name} has ${own.length} (created with addWeight on the model). Load into a model with the same architecture.`);
+  const missing = expected.filter((entry) => !variables.has(entry.path));
+  if (missing.length > 0) {
+    const owners = [...new Set(missing.map((entry) => entry.owner))];
+    throw new Error(`${source} has no variables for layers ${owners.join(", ")} (expected ${missing.slice(0, 5).map((entry) => entry.path).join(", ")}${missing.length > 5 ? ", …" : ""}). Load into a model with the same architecture.`);
   }
-  own.forEach((variable, index) => {
-    const array = variables.get(saved[index]!)!;
+  const tensors = expected.map(({ path, variable }) => {
+    const array = variables.get(path)!;
     if (array.shape.join(",") !== variable.shape.join(",")) {
-      throw new Error(`${source}: ${saved[index]} has shape [${array.shape.join(", ")}], but the model's variable ${variable.originalName} has shape [${variable.shape.join(", ")}]. Load into a model with the same architecture.`);
+      throw new Error(`${source}: ${path} has shape [${array.shape.join(", ")}], but the model's variable ${variable.originalName} has shape [${variable.shape.join(", ")}]. Load into a model with the same architecture.`);
     }
-    const tensor = tensorOf(array);
-    variable.write(tensor);
-    tensor.dispose();
+    return savedArrayTensor(array, path, variable.dtype);
   });
-}
-
-/** Orders `a/vars/10` after `a/vars/2`, keeping group order. */
-function compareVariablePaths(left: string, right: string): number {
-  const leftGroup = left.slice(0, left.lastIndexOf("/"));
-  const rightGroup = right.slice(0, right.lastIndexOf("/"));
-  if (leftGroup !== rightGroup) return leftGroup < rightGroup ? -1 : 1;
-  return Number(left.slice(leftGroup.length + 1)) - Number(right.slice(rightGroup.length + 1));
+  try {
+    expected.forEach(({ variable }, index) => variable.write(tensors[index]!));
+  } finally {
+    tfc.dispose(tensors);
+  }
 }
 
 /** A Keras loss or metric as saved (a name, or a serialized object) → the name `compile` accepts. */

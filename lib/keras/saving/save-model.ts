@@ -3,13 +3,13 @@ import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { Hdf5Writer, writeHdf5FileAtomic } from "../../formats/hdf5/hdf5-writer.js";
 import { kerasArchiveMembers } from "../../formats/keras-archive/keras-archive.js";
-import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
 import { writeFileAtomic } from "../../io/atomic-file.js";
 import { kerasModelJson, kerasVersion, keras3Version } from "./serialization.js";
 import { keras3ModelConfig } from "./keras-json/keras3-serialize.js";
 import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
 import { keras3LossConfig } from "./loss-config.js";
-import { isSubclassed, ownVariables } from "../models/subclassed.js";
+import { isSubclassed } from "../models/subclassed.js";
+import { keras3VariableGroups } from "./stores/keras3-walker.js";
 
 /** Options of {@link saveModel} (Python `model.save(filepath, include_optimizer=True)`). */
 export interface SaveModelOptions {
@@ -23,11 +23,6 @@ export interface SaveModelOptions {
   /** SavedModel only (Python `save_traces`, default true): false skips the traced forward pass and requires getConfig on custom classes. */
   saveTraces?: boolean;
 }
-
-type ModelLayer = tfl.LayersModel["layers"][number];
-
-/** Recurrent layers keep their weights on a `cell`, which Keras 3 saves as its own group. */
-const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN"]);
 
 /**
  * Python `model.save(path)`: `.h5`/`.hdf5` → Keras 2 whole-model HDF5, `.keras` → Keras 3 archive,
@@ -166,18 +161,13 @@ async function saveLegacyH5Model(model: tfl.LayersModel, path: string, options: 
   });
 }
 
-/** Keras 3's groups: `layers/<snake_case class>[_k]/vars/<i>` (`…/cell/vars` for RNNs), `optimizer/vars`, root `vars`. */
+/** Keras 3's groups, from the one walk ({@link keras3VariableGroups}): `layers/<snake_case class>[_k]/…/vars/<i>`, `optimizer/vars`, root `vars`. */
 function writeKeras3Variables(h5: Hdf5Writer, model: tfl.LayersModel, includeOptimizer: boolean): void {
-  const layers = model.layers;
-  const groups = keras3LayerGroupNames(layers.map((layer) => layer.getClassName()));
-  layers.forEach((layer: ModelLayer, index) => {
-    const group = groups[index]!;
-    const varsGroup = recurrentLayers.has(layer.getClassName()) ? `${group}/cell/vars` : `${group}/vars`;
-    h5.group(`${group}/vars`);
-    h5.textAttribute(`${group}/vars`, "name", layer.name);
-    if (varsGroup !== `${group}/vars`) h5.group(varsGroup);
-    layer.weights.forEach((weight, weightIndex) => writeTensor(h5, `${varsGroup}/${weightIndex}`, weight.read()));
-  });
+  for (const group of keras3VariableGroups(model)) {
+    h5.group(group.path);
+    h5.textAttribute(group.path, "name", group.name);
+    group.variables.forEach((variable, index) => writeTensor(h5, `${group.path}/${index}`, variable.read()));
+  }
   const state = includeOptimizer ? optimizerStateOf(model) : null;
   const compileState = includeOptimizer ? compileStateOf(model) : null;
   if (state && compileState) {
@@ -192,10 +182,6 @@ function writeKeras3Variables(h5: Hdf5Writer, model: tfl.LayersModel, includeOpt
       writeTensor(h5, `optimizer/vars/${next++}`, v);
     }
   }
-  h5.group("vars");
-  h5.textAttribute("vars", "name", model.name);
-  // Keras 3 saves a model's own variables (a subclassed model's addWeight) in the root `vars` group.
-  if (isSubclassed(model)) ownVariables(model).forEach((variable, index) => writeTensor(h5, `vars/${index}`, variable.read()));
 }
 
 function keras3DateSaved(date: Date): string {
