@@ -12,7 +12,8 @@ import type { CustomObjectMap } from "./keras-json/custom-objects.js";
 import { lossFromKerasConfig } from "./loss-config.js";
 import type { Loss } from "../losses.js";
 import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "../../formats/keras-json/schema.js";
-import { compileFromState, optimizerFromKeras, restoreOptimizerState, type OptimizerState } from "./compile-state.js";
+import { compileFromState, restoreOptimizerState, type OptimizerState } from "./compile-state.js";
+import { optimizerFromKeras } from "./optimizer.js";
 
 /** Options of {@link loadKerasModel} and {@link modelFromKerasConfig}. */
 export interface LoadKerasModelOptions {
@@ -187,8 +188,8 @@ async function compileAndRestore(model: tfl.LayersModel, optimizerConfig: JsonVa
   }
   const rawMetrics = compileConfig["metrics"];
   const metrics = (Array.isArray(rawMetrics) ? rawMetrics.flat(2) : []).map((metric) => savedName(metric as JsonValue)).filter((name): name is string => name !== null);
-  const optimizer = optimizerFromKeras(optimizerConfig["class_name"], isJsonObject(optimizerConfig["config"]) ? optimizerConfig["config"] : {});
   try {
+    const optimizer = optimizerFromKeras(optimizerConfig["class_name"], isJsonObject(optimizerConfig["config"]) ? optimizerConfig["config"] : {});
     compileFromState(model, { loss: loss as string | string[] | Loss, metrics, optimizer });
   } catch (error) {
     // Like Keras: a model whose compile arguments cannot be rebuilt still loads, uncompiled.

@@ -25,6 +25,7 @@ import { readSavedModelDirectory } from "../../../formats/savedmodel/saved-model
 import { UnknownKerasClassError } from "../keras-json/class-registry.js";
 import { resolveCustomObject } from "../keras-json/custom-objects.js";
 import { reviveKerasSavedModel } from "./revived-model.js";
+import { optimizerFromKeras, UnsupportedOptimizerError } from "../optimizer.js";
 import { buildSubclassedFor } from "../../models/subclassed.js";
 
 /** What the root node's metadata JSON holds (tf-keras 2 writes these keys). */
@@ -148,22 +149,12 @@ function compileFromTrainingConfig(model: tfl.LayersModel, training: TrainingCon
 }
 
 function optimizerFromConfig(config: TrainingConfig["optimizer_config"]): tfc.Optimizer | undefined {
-  const settings = config?.config ?? {};
-  const number = (key: string, fallback: number): number => (typeof settings[key] === "number" ? (settings[key] as number) : fallback);
-  const learningRate = number("learning_rate", number("lr", 0.001));
-  switch (config?.class_name) {
-    case "Adam":
-      return tfc.train.adam(learningRate, number("beta_1", 0.9), number("beta_2", 0.999), number("epsilon", 1e-7));
-    case "Adamax":
-      return tfc.train.adamax(learningRate, number("beta_1", 0.9), number("beta_2", 0.999), number("epsilon", 1e-7), number("decay", 0));
-    case "SGD":
-      return number("momentum", 0) > 0 ? tfc.train.momentum(learningRate, number("momentum", 0), settings["nesterov"] === true) : tfc.train.sgd(learningRate);
-    case "RMSprop":
-      return tfc.train.rmsprop(learningRate, number("rho", 0.9), number("momentum", 0), number("epsilon", 1e-7), settings["centered"] === true);
-    case "Adagrad":
-      return tfc.train.adagrad(learningRate, number("initial_accumulator_value", 0.1));
-    default:
-      return undefined;
+  if (!config?.class_name) return undefined;
+  try {
+    return optimizerFromKeras(config.class_name, config.config ?? {});
+  } catch (error) {
+    if (error instanceof UnsupportedOptimizerError) return undefined;
+    throw error;
   }
 }
 

@@ -21,6 +21,7 @@ import { join } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { buildObjectGraph, writeBundle } from "../../../formats/checkpoint/index.js";
+import { kerasOptimizerConfig, UnsupportedOptimizerError, type KerasOptimizerConfig } from "../optimizer.js";
 import { attributeName, modelTrackables, optimizerTrackable } from "../trackables.js";
 import { submodulesOf } from "../../layers/submodules.js";
 import { isSubclassed } from "../../models/subclassed.js";
@@ -325,14 +326,17 @@ function layerConfigOrNull(layer: tfl.layers.Layer): unknown {
 function trainingConfig(model: tfl.LayersModel, optimizer: tfc.Optimizer, metricNames: string[]): unknown {
   const loss = (model as unknown as { loss?: unknown }).loss;
   const lossName = typeof loss === "string" ? loss : typeof loss === "function" ? (loss as { name?: string }).name : undefined;
-  const optimizerConfig = optimizer.getConfig() as Record<string, unknown>;
+  let optimizerConfig: KerasOptimizerConfig | null = null;
+  try {
+    optimizerConfig = kerasOptimizerConfig(optimizer);
+  } catch (error) {
+    // The model still saves and predicts; loading it gives an uncompiled model (with a warning).
+    if (!(error instanceof UnsupportedOptimizerError)) throw error;
+  }
   return {
     loss: configurableLossOf(loss) ? keras2LossConfig(configurableLossOf(loss)!) : lossName ? lossName.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) : null,
     metrics: [metricNames.slice(1).map((name) => ({ class_name: "MeanMetricWrapper", config: { name, dtype: "float32" } }))],
-    optimizer_config: {
-      class_name: optimizer.getClassName(),
-      config: { name: optimizer.getClassName(), learning_rate: optimizerConfig["learningRate"], beta_1: optimizerConfig["beta1"], beta_2: optimizerConfig["beta2"], epsilon: optimizerConfig["epsilon"], momentum: optimizerConfig["momentum"] },
-    },
+    optimizer_config: optimizerConfig ? { class_name: optimizerConfig.className, config: optimizerConfig.config } : null,
   };
 }
 
