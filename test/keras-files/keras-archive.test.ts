@@ -12,6 +12,8 @@ import { readKerasArchive } from "../../lib/formats/keras-archive/keras-archive.
 import { keras3LayerGroupNames, snakeCase } from "../../lib/formats/keras-archive/keras3-weights-layout.js";
 import { loadKerasModel } from "../../lib/keras/saving/load-model.js";
 import { fixturePath, readReference } from "./reference-fixtures.js";
+// The loaders rebuild models with the Keras classes, which register themselves when lib/keras is loaded.
+import "../../lib/keras/index.js";
 
 tfc.env().set("IS_TEST", true); // silences the "install tfjs-node" banner
 await tfc.setBackend("cpu");

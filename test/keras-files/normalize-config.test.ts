@@ -7,6 +7,8 @@ import { normalizeKerasConfig } from "../../lib/keras/saving/keras-json/normaliz
 import type { KerasObjectConfig } from "../../lib/formats/keras-json/schema.js";
 import { findUnknownClasses } from "../../lib/keras/saving/keras-json/class-registry.js";
 import { modelFromKerasConfig } from "../../lib/keras/saving/load-model.js";
+// The loaders rebuild models with the Keras classes, which register themselves when lib/keras is loaded.
+import "../../lib/keras/index.js";
 
 tfc.env().set("IS_TEST", true);
 await tfc.setBackend("cpu");

@@ -19,7 +19,7 @@ import { loadCheckpoint } from "../../../formats/checkpoint/index.js";
 import { objectPaths } from "../../../formats/savedmodel/variable-binding.js";
 import { loadSavedModel, type LoadedSavedModel } from "../../../formats/savedmodel/load-saved-model.js";
 import type { ConcreteFunction } from "../../../formats/savedmodel/signature-function.js";
-import { storedTensorToTfjs } from "../../../formats/savedmodel/variable-source.js";
+import { storedTensorToTfjs } from "../../../formats/stored-tensor.js";
 
 const trainingUnavailable =
   "is not available on a revived model: its class was not available when it was loaded, so only its saved forward pass " +
