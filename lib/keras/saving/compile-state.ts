@@ -4,6 +4,7 @@ import { allowSparseTargets, toTfjsCompileArgs } from "../training/train.js";
 import type { Loss } from "../losses.js";
 import type { JsonObject } from "../../formats/keras-json/schema.js";
 import { configurableLossOf, keras2LossConfig } from "./loss-config.js";
+import { snakeCase } from "../../util/naming.js";
 import { kerasOptimizerConfig, type KerasOptimizerConfig } from "./optimizer.js";
 
 /** What `compile` was given, in Keras's names, as model files record it. */
@@ -35,7 +36,7 @@ type OptimizerFields = tfc.Optimizer & Record<string, unknown>;
 
 function functionName(value: unknown, what: string): string {
   // tfjs-layers' own losses are camelCase (`binaryCrossentropy`); Keras files name them in snake_case.
-  const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  const snake = snakeCase;
   if (typeof value === "string") return snake(value);
   if (typeof value === "function" && value.name) return snake(value.name);
   throw new Error(`The model's ${what} is an anonymous function, which a model file cannot name. Compile with a Keras ${what} name (e.g. "mse") or a named function to save the compile state.`);

@@ -14,6 +14,7 @@ import type { Loss } from "../losses.js";
 import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "../../formats/keras-json/schema.js";
 import { compileFromState, restoreOptimizerState, type OptimizerState } from "./compile-state.js";
 import { optimizerFromKeras } from "./optimizer.js";
+import { snakeCase } from "../../util/naming.js";
 
 /** Options of {@link loadKerasModel} and {@link modelFromKerasConfig}. */
 export interface LoadKerasModelOptions {
@@ -172,7 +173,7 @@ function savedName(value: JsonValue): string | null {
   if (isJsonObject(value)) {
     const config = value["config"];
     if (isJsonObject(config) && typeof config["name"] === "string") return config["name"];
-    if (typeof value["class_name"] === "string") return value["class_name"].replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+    if (typeof value["class_name"] === "string") return snakeCase(value["class_name"]);
   }
   return null;
 }

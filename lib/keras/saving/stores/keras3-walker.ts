@@ -15,6 +15,7 @@ import { attributeEntries, isPlainContainer } from "../../../tf/tracking/attribu
 import { userClassChain } from "../../library-classes.js";
 import { isSubclassed, ownVariables } from "../../models/subclassed.js";
 import { Layer } from "../../layers/layer.js";
+import { snakeCase } from "../../../util/naming.js";
 
 /** One object's own variables and the group they are saved in (`<path>/vars/<i>`). */
 export interface Keras3VariableGroup {
@@ -27,15 +28,6 @@ export interface Keras3VariableGroup {
 
 /** Built-in layers whose weights live on a child layer: Keras's RNN layers keep theirs on `cell`. */
 const builtInChildren: Record<string, string[]> = { LSTM: ["cell"], GRU: ["cell"], SimpleRNN: ["cell"] };
-
-/** Keras 3's `naming.to_snake_case`: `MaxPooling2D` → `max_pooling2d`, `LSTM` → `lstm`. */
-export function keras3SnakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, "")
-    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
-    .replace(/([a-z])([A-Z])/g, "$1_$2")
-    .toLowerCase();
-}
 
 /** Python's sort key for attribute names: private (`_x`) attributes are visited last. */
 function attributeOrder(left: [string, unknown], right: [string, unknown]): number {
@@ -84,7 +76,7 @@ export function keras3VariableGroups(model: tfl.LayersModel): Keras3VariableGrou
       return count === undefined ? base : `${base}_${count + 1}`;
     };
     for (const item of items) {
-      if (item instanceof tfl.layers.Layer) visitObject(item, join(path, unique(keras3SnakeCase(item.getClassName()))), false);
+      if (item instanceof tfl.layers.Layer) visitObject(item, join(path, unique(snakeCase(item.getClassName()))), false);
       else if (isPlainContainer(item)) visitContainer(item, join(path, unique("container")));
     }
   };
