@@ -209,7 +209,7 @@ export const saveLoadMagics: MagicDefinition[] = [
       const path = unquote(rawPath);
       if (!existsSync(path)) throw new UsageError(`%load: ${path} does not exist (looked in ${process.cwd()}). Give the path of a .h5, .keras, SavedModel folder or model.json.`);
       const options = customObjects ? { customObjects: customObjectsFrom(customObjects) } : {};
-      const { loadModel } = await import("../../lib/keras/models/load-model.js");
+      const { loadModel } = await import("../../lib/keras/saving/api.js");
       let model: tfl.LayersModel;
       try {
         model = await loadModel(path, options as Parameters<typeof loadModel>[1]);

@@ -13,7 +13,7 @@ import * as losses from "./losses.js";
 import * as metrics from "./metrics.js";
 import { Model } from "./models/model.js";
 import { Sequential } from "./models/sequential.js";
-import { loadModel } from "./models/load-model.js";
+import { loadModel } from "./saving/api.js";
 import { cloneModel } from "./models/clone-model.js";
 import { modelFromJSON } from "./saving/serialization.js";
 

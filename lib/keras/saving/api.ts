@@ -1,8 +1,8 @@
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { detectFormat } from "../../formats/detect.js";
-import { loadTfjsLayersModel } from "../saving/stores/tfjs.js";
-import { loadKerasModel, type LoadKerasModelOptions } from "../saving/load-model.js";
-import { loadKerasSavedModel } from "../saving/savedmodel/load-keras-saved-model.js";
+import { loadTfjsLayersModel } from "./stores/tfjs.js";
+import { loadKerasModel, type LoadKerasModelOptions } from "./load-model.js";
+import { loadKerasSavedModel } from "./savedmodel/load-keras-saved-model.js";
 
 /**
  * Python `keras.models.load_model(path)`: Keras 2 `.h5`, Keras 3 `.keras` (checked by content, not
