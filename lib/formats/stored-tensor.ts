@@ -29,7 +29,11 @@ export function storedTensorToTfjs(stored: StoredTensor, key = "the tensor"): tf
   const data = stored.data as ArrayLike<unknown>;
   switch (dtype) {
     case "string":
-      return tfc.tensor(Array.from(data, (value) => (typeof value === "string" ? new TextEncoder().encode(value) : (value as Uint8Array))), shape, "string");
+      return tfc.tensor(
+        Array.from(data, (value) => (typeof value === "string" ? new TextEncoder().encode(value) : (value as Uint8Array))),
+        shape,
+        "string",
+      );
     case "float32":
       return tfc.tensor(data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>), shape, "float32");
     case "float64":
@@ -40,10 +44,22 @@ export function storedTensorToTfjs(stored: StoredTensor, key = "the tensor"): tf
     case "bfloat16":
       return tfc.tensor(halfValues(data, bfloat16BitsToNumber), shape, "float32");
     case "bool":
-      return tfc.tensor(Array.from(data, (value) => Boolean(value)), shape, "bool");
-    case "int8": case "int16": case "int32": case "uint8": case "uint16": case "uint32": case "int64": case "uint64":
+      return tfc.tensor(
+        Array.from(data, (value) => Boolean(value)),
+        shape,
+        "bool",
+      );
+    case "int8":
+    case "int16":
+    case "int32":
+    case "uint8":
+    case "uint16":
+    case "uint32":
+    case "int64":
+    case "uint64":
       return tfc.tensor(int32Values(data, dtype, key), shape, "int32");
-    case "complex64": case "complex128":
+    case "complex64":
+    case "complex128":
       throw new TypeError(`${key} is ${dtype}; complex tensors are not converted to tfjs. Read the interleaved real/imaginary values from its data.`);
     default:
       throw new TypeError(`${key} has type ${dtype}, which tfjs cannot compute with. Only numeric, bool and string tensors are converted.`);

@@ -45,7 +45,7 @@ class Sub extends keras.Model {
 }
 
 /** The same two architectures in Python; prints the paths of the weights files Keras writes for them. */
-const python = String.raw`
+const python = `
 import json, sys, h5py, numpy as np, keras
 class Block(keras.layers.Layer):
     def __init__(self, units=3, **kw):
@@ -89,9 +89,12 @@ print(json.dumps({
 `;
 
 /** Python again: the weights files Python wrote, loaded into fresh Python models, predict on x. */
-const pythonPredictions = String.raw`
+const pythonPredictions =
+  `
 import json, sys, numpy as np, keras
-` + python.split("def paths")[0]!.split("import json, sys, h5py, numpy as np, keras")[1] + String.raw`
+` +
+  python.split("def paths")[0]!.split("import json, sys, h5py, numpy as np, keras")[1] +
+  `
 folder = sys.argv[1]
 x = np.arange(8, dtype="float32").reshape(2, 4) / 8
 sequential = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5), Block(3), keras.layers.Dense(1)])
@@ -102,7 +105,8 @@ print(json.dumps({"sequential": sequential.predict(x, verbose=0).tolist(), "sub"
 
 function close(actual: number[][], expected: number[][], what: string): void {
   assert.equal(actual.length, expected.length, what);
-  actual.flat().forEach((value, index) => assert.ok(Math.abs(value - expected.flat()[index]!) < 1e-5, `${what}: ${value} vs ${expected.flat()[index]}`));
+  const wanted = expected.flat();
+  for (const [index, value] of actual.flat().entries()) assert.ok(Math.abs(value - wanted[index]!) < 1e-5, `${what}: ${value} vs ${wanted[index]}`);
 }
 
 describe("nested layers in Keras 3 files (the attribute-recursive walk)", () => {

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import { keras, tf } from "../../lib/index.js";
 import { oracleJson, requireOracle } from "../support/oracle.js";
 
-const writeScript = String.raw`
+const writeScript = `
 import json, sys, numpy as np, keras
 folder = sys.argv[1]
 for name, optimizer in (("sgd", keras.optimizers.SGD(0.05, momentum=0.9, nesterov=True)), ("adagrad", keras.optimizers.Adagrad(0.02, initial_accumulator_value=0.2))):
@@ -20,7 +20,7 @@ for name, optimizer in (("sgd", keras.optimizers.SGD(0.05, momentum=0.9, nestero
 print(json.dumps({"ok": True}))
 `;
 
-const readScript = String.raw`
+const readScript = `
 import json, sys, h5py
 configs = {}
 for path in sys.argv[1:]:
@@ -53,7 +53,10 @@ describe("the one Keras <-> tfjs optimizer mapping", () => {
     await sgdModel.fit(tf.ones([4, 3]), tf.ones([4, 2]), { epochs: 1, verbose: 0 });
     await sgdModel.save(join(folder, "sgd-tskeras.h5"));
     await adagradModel.save(join(folder, "adagrad-tskeras.h5"));
-    const written = await oracleJson<Record<string, { class_name: string; config: Record<string, unknown> }>>(readScript, [join(folder, "sgd-tskeras.h5"), join(folder, "adagrad-tskeras.h5")]);
+    const written = await oracleJson<Record<string, { class_name: string; config: Record<string, unknown> }>>(readScript, [
+      join(folder, "sgd-tskeras.h5"),
+      join(folder, "adagrad-tskeras.h5"),
+    ]);
     const sgdWritten = written[join(folder, "sgd-tskeras.h5")]!;
     assert.equal(sgdWritten.class_name, "SGD");
     assert.equal(sgdWritten.config["momentum"], 0.9);

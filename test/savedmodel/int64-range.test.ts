@@ -10,7 +10,7 @@ import { tf } from "../../lib/index.js";
 import { storedTensorToTfjs } from "../../lib/formats/stored-tensor.js";
 import { oracleJson, requireOracle } from "../support/oracle.js";
 
-const writeScript = String.raw`
+const writeScript = `
 import json, sys, tensorflow as tf
 module = tf.Module()
 module.big = tf.Variable(2**40 + 5, dtype=tf.int64)
@@ -21,11 +21,14 @@ print(json.dumps({"ok": True}))
 
 describe("stored int64 values outside int32", () => {
   it("the converter refuses 2^40 naming the entry, and converts values that fit exactly", async () => {
-    assert.throws(() => storedTensorToTfjs({ dtype: "int64", shape: [2], data: BigInt64Array.of(3n, 2n ** 40n) }, "step/.ATTRIBUTES/VARIABLE_VALUE"), (error: Error) => {
-      assert.ok(error instanceof RangeError);
-      assert.match(error.message, /^step\/\.ATTRIBUTES\/VARIABLE_VALUE: int64 value 1099511627776 \(element 1\) does not fit in tfjs int32/);
-      return true;
-    });
+    assert.throws(
+      () => storedTensorToTfjs({ dtype: "int64", shape: [2], data: BigInt64Array.of(3n, 2n ** 40n) }, "step/.ATTRIBUTES/VARIABLE_VALUE"),
+      (error: Error) => {
+        assert.ok(error instanceof RangeError);
+        assert.match(error.message, /^step\/\.ATTRIBUTES\/VARIABLE_VALUE: int64 value 1099511627776 \(element 1\) does not fit in tfjs int32/);
+        return true;
+      },
+    );
     assert.throws(() => storedTensorToTfjs({ dtype: "uint32", shape: [1], data: Uint32Array.of(2 ** 31) }), /uint32 value 2147483648/);
     const fits = storedTensorToTfjs({ dtype: "int64", shape: [3], data: BigInt64Array.of(-(2n ** 31n), 0n, 2n ** 31n - 1n) });
     assert.deepEqual(Array.from(await fits.data()), [-(2 ** 31), 0, 2 ** 31 - 1]);

@@ -1,4 +1,13 @@
+/**
+ * The saving entry point (Keras 3's `saving_api`): save and load models and weights in every format
+ * tskeras speaks. Saves return what they wrote ({@link SavedFormat}), so callers (the `%save` magic)
+ * report it instead of guessing from the suffix. Importing it loads the Keras classes loaders rebuild.
+ */
 import type * as tfl from "@tensorflow/tfjs-layers";
+// Loaders rebuild models with these classes, which register themselves when their modules load.
+import "../layers/index.js";
+import "../models/model.js";
+import "../models/sequential.js";
 import { detectFormat } from "../../formats/detect.js";
 import { loadTfjsLayersModel } from "./stores/tfjs.js";
 import { loadKerasModel, type LoadKerasModelOptions } from "./load-model.js";
@@ -24,3 +33,6 @@ export async function loadModel(path: string, options: LoadKerasModelOptions = {
       return loadKerasSavedModel(resolved, { source: path, ...options });
   }
 }
+
+export { saveModel, savedFormat, type SavedFormat, type SaveModelOptions } from "./save-model.js";
+export { saveModelWeights as saveWeights, loadModelWeights as loadWeights, type SaveWeightsOptions, type LoadWeightsOptions } from "../models/weights-io.js";

@@ -28,7 +28,10 @@ export function kerasOptimizerConfig(optimizer: tfc.Optimizer): KerasOptimizerCo
   const className = optimizer.getClassName();
   const config = optimizer.getConfig() as Record<string, number | boolean>;
   const learningRate = Number(config["learningRate"]);
-  const keras = (name: string, own: Record<string, number | boolean>): KerasOptimizerConfig => ({ className: name, config: { name, learning_rate: learningRate, ...own } });
+  const keras = (name: string, own: Record<string, number | boolean>): KerasOptimizerConfig => ({
+    className: name,
+    config: { name, learning_rate: learningRate, ...own },
+  });
   switch (className) {
     case "Adam":
       return keras("Adam", { beta_1: Number(config["beta1"]), beta_2: Number(config["beta2"]), epsilon: Number(config["epsilon"]), amsgrad: false });
@@ -39,7 +42,12 @@ export function kerasOptimizerConfig(optimizer: tfc.Optimizer): KerasOptimizerCo
     case "Momentum":
       return keras("SGD", { momentum: Number(config["momentum"]), nesterov: Boolean(config["useNesterov"]) });
     case "RMSProp":
-      return keras("RMSprop", { rho: Number(config["decay"]), momentum: Number(config["momentum"]), epsilon: Number(config["epsilon"]), centered: Boolean(config["centered"]) });
+      return keras("RMSprop", {
+        rho: Number(config["decay"]),
+        momentum: Number(config["momentum"]),
+        epsilon: Number(config["epsilon"]),
+        centered: Boolean(config["centered"]),
+      });
     case "Adagrad":
       return keras("Adagrad", { initial_accumulator_value: Number(config["initialAccumulatorValue"]), epsilon: 1e-7 });
     case "Adadelta":
@@ -63,7 +71,9 @@ export function optimizerFromKeras(className: string, config: Record<string, unk
     case "Adamax":
       return tfc.train.adamax(learningRate(0.001), number("beta_1", 0.9), number("beta_2", 0.999), number("epsilon", 1e-7), number("decay", 0));
     case "SGD":
-      return number("momentum", 0) > 0 ? tfc.train.momentum(learningRate(0.01), number("momentum", 0), config["nesterov"] === true) : tfc.train.sgd(learningRate(0.01));
+      return number("momentum", 0) > 0
+        ? tfc.train.momentum(learningRate(0.01), number("momentum", 0), config["nesterov"] === true)
+        : tfc.train.sgd(learningRate(0.01));
     case "RMSprop":
       return tfc.train.rmsprop(learningRate(0.001), number("rho", 0.9), number("momentum", 0), number("epsilon", 1e-7), config["centered"] === true);
     case "Adagrad":

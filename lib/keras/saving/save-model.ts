@@ -24,6 +24,26 @@ export interface SaveModelOptions {
   saveTraces?: boolean;
 }
 
+/** What a save wrote: the format (as `saveFormat` names it, plus the weights-only layouts) and its name for people. */
+export interface SavedFormat {
+  format: "h5" | "keras" | "tf" | "tfjs" | "tf-checkpoint" | "h5-weights" | "keras3-weights";
+  description: string;
+}
+
+const savedFormatNames: Record<SavedFormat["format"], string> = {
+  h5: "Keras 2 HDF5",
+  keras: "Keras 3 .keras archive",
+  tf: "TensorFlow SavedModel directory",
+  tfjs: "TensorFlow.js model.json directory",
+  "tf-checkpoint": "TensorFlow checkpoint",
+  "h5-weights": "Keras 2 HDF5 weights",
+  "keras3-weights": "Keras 3 weights (.weights.h5)",
+};
+
+export function savedFormat(format: SavedFormat["format"]): SavedFormat {
+  return { format, description: savedFormatNames[format] };
+}
+
 /**
  * Python `model.save(path)`: `.h5`/`.hdf5` → Keras 2 whole-model HDF5, `.keras` → Keras 3 archive,
  * anything else → a TensorFlow SavedModel directory (as Keras 2 does). `saveFormat` overrides the suffix.
@@ -32,28 +52,29 @@ export interface SaveModelOptions {
  * @example
  * await saveModel(model, "my_model.keras");
  */
-export async function saveModel(model: tfl.LayersModel, path: string, options: SaveModelOptions = {}): Promise<void> {
+export async function saveModel(model: tfl.LayersModel, path: string, options: SaveModelOptions = {}): Promise<SavedFormat> {
   const format = options.saveFormat ?? (/\.(h5|hdf5)$/i.test(path) ? "h5" : /\.keras$/i.test(path) ? "keras" : "tf");
-  if (format === "h5") return saveLegacyH5Model(model, path, options);
-  if (format === "keras") return saveKerasArchive(model, path, options);
-  if (format === "tfjs") {
+  if (format === "h5") await saveLegacyH5Model(model, path, options);
+  else if (format === "keras") await saveKerasArchive(model, path, options);
+  else if (format === "tfjs") {
     const { saveTfjsLayersModel } = await import("./stores/tfjs.js");
     await saveTfjsLayersModel(model, path, { includeOptimizer: options.includeOptimizer ?? true });
-    return;
-  }
-  if (format !== "tf") throw new Error(`Unknown saveFormat "${String(format)}". Expected "h5", "keras", "tf" (SavedModel directory) or "tfjs".`);
-  // Loaded lazily: the SavedModel writer pulls in the protobuf schema and graph builder.
-  const { saveKerasSavedModel } = await import("./savedmodel/save-keras-saved-model.js");
-  return saveKerasSavedModel(model, path, { includeOptimizer: options.includeOptimizer ?? true, saveTraces: options.saveTraces });
+  } else if (format === "tf") {
+    // Loaded lazily: the SavedModel writer pulls in the protobuf schema and graph builder.
+    const { saveKerasSavedModel } = await import("./savedmodel/save-keras-saved-model.js");
+    await saveKerasSavedModel(model, path, { includeOptimizer: options.includeOptimizer ?? true, saveTraces: options.saveTraces });
+  } else throw new Error(`Unknown saveFormat "${String(format)}". Expected "h5", "keras", "tf" (SavedModel directory) or "tfjs".`);
+  return savedFormat(format);
 }
 
 /** Python `model.save_weights(path)` for `.h5` (Keras 2 layout) and `.weights.h5` (Keras 3 layout). */
-export async function saveWeightsH5(model: tfl.LayersModel, path: string): Promise<void> {
+export async function saveWeightsH5(model: tfl.LayersModel, path: string): Promise<SavedFormat> {
   if (/\.weights\.h5$/i.test(path)) {
     await writeHdf5FileAtomic(path, (h5) => writeKeras3Variables(h5, model, true));
-    return;
+    return savedFormat("keras3-weights");
   }
   await writeHdf5FileAtomic(path, (h5) => writeLegacyLayerWeights(h5, model, "/"));
+  return savedFormat("h5-weights");
 }
 
 function producer(_model: tfl.LayersModel): { kerasVersion: string; backend: string } {

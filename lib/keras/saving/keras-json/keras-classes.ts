@@ -23,7 +23,9 @@ export function registeredKerasClasses(): ReadonlyMap<string, unknown> {
 export function registeredKerasClass(name: string): unknown {
   const cls = classes.get(name);
   if (cls === undefined) {
-    throw new Error(`The Keras class "${name}" is not registered: its module was not loaded. Import the library through "tskeras" (or lib/keras/index.js), which loads every Keras class.`);
+    throw new Error(
+      `The Keras class "${name}" is not registered: its module was not loaded. Import the library through "tskeras" (or lib/keras/index.js), which loads every Keras class.`,
+    );
   }
   return cls;
 }

@@ -113,5 +113,7 @@ function layersIn(value: unknown, seen = new Set<unknown>()): tfl.layers.Layer[]
 
 /** Every variable with its dataset path (`layers/block/inner/vars/0`), in walk order. */
 export function keras3VariablePaths(model: tfl.LayersModel): Array<{ path: string; variable: tfl.LayerVariable; owner: string }> {
-  return keras3VariableGroups(model).flatMap((group) => group.variables.map((variable, index) => ({ path: `${group.path}/${index}`, variable, owner: group.name })));
+  return keras3VariableGroups(model).flatMap((group) =>
+    group.variables.map((variable, index) => ({ path: `${group.path}/${index}`, variable, owner: group.name })),
+  );
 }

@@ -14,7 +14,11 @@ import { compileStateOf } from "../compile-state.js";
  * @example
  * await saveTfjsLayersModel(model, "web_model");   // web_model/model.json + web_model/group1-shard1of1-….bin
  */
-export async function saveTfjsLayersModel(model: tfl.LayersModel, directory: string, options: { includeOptimizer?: boolean; shardBytes?: number } = {}): Promise<TfjsModelFiles> {
+export async function saveTfjsLayersModel(
+  model: tfl.LayersModel,
+  directory: string,
+  options: { includeOptimizer?: boolean; shardBytes?: number } = {},
+): Promise<TfjsModelFiles> {
   let artifacts: tfc.io.ModelArtifacts | undefined;
   await model.save(
     tfc.io.withSaveHandler(async (saved) => {
@@ -56,13 +60,13 @@ function withLossNames(model: tfl.LayersModel, trainingConfig: tfc.io.TrainingCo
   return { ...trainingConfig, loss: (Array.isArray(state.loss) ? names : names[0]) as tfc.io.TrainingConfig["loss"] };
 }
 
-
 /** Loads a TensorFlow.js layers model (model.json + shards) from disk. */
 export async function loadTfjsLayersModel(path: string): Promise<tfl.LayersModel> {
   const artifacts = readTfjsArtifacts(path);
   if (artifacts.format === "graph-model") {
-    throw new TfjsFormatError(`${modelJsonPathOf(path)} is a TensorFlow.js graph model (converted from a SavedModel); it has no Keras layers. Load it with loadTfjsGraphModel for inference.`);
+    throw new TfjsFormatError(
+      `${modelJsonPathOf(path)} is a TensorFlow.js graph model (converted from a SavedModel); it has no Keras layers. Load it with loadTfjsGraphModel for inference.`,
+    );
   }
   return tfl.loadLayersModel(tfc.io.fromMemory(artifacts));
 }
-
