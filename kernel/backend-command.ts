@@ -23,7 +23,7 @@ import {
   type NativeBuildRecord,
   type NativeFlavor,
 } from "../lib/backend/native-location.js";
-import { packageRoot } from "./engine/module-loader.js";
+import { packageRoot } from "../lib/util/package-root.js";
 
 const usage = `usage: tskeras backend [status]
        tskeras backend install [--from PYTHON_OR_WHEEL] [--gpu]

@@ -10,7 +10,7 @@ import { selectBackend } from "./backend/select.js";
 await selectBackend();
 
 /** TensorFlow.js (core and layers in one namespace, like the `@tensorflow/tfjs` package). */
-export * as tf from "./tf/index.js";
+export * as tf from "./api/tf.js";
 
 /** The Keras API: `new keras.layers.Dense(512, { activation: "relu" })`, `new keras.Sequential([...])`. */
 export * as keras from "./keras/index.js";

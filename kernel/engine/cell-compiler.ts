@@ -2,7 +2,7 @@ import type ts from "typescript";
 import { join } from "node:path";
 import { CarriedDeclarations } from "./carried-declarations.js";
 import { createCellTransformer, type CellTransformResult } from "./cell-transform.js";
-import { packageRoot } from "./module-loader.js";
+import { packageRoot } from "../../lib/util/package-root.js";
 
 export interface CellDiagnostic {
   line: number; // 1-based, in cell coordinates

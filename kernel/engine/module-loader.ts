@@ -1,11 +1,10 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { packageRoot } from "../../lib/util/package-root.js";
 import { collectGarbage } from "./garbage-collector.js";
 
-/** The tskeras package root (dist/kernel/engine/module-loader.js is three levels below it). */
-export const packageRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 const ownModules: Record<string, string> = {
   tskeras: join(packageRoot, "dist/lib/index.js"),

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { MagicDefinition } from "../../lib/magics/registry.js";
 import { UsageError } from "../../lib/magics/registry.js";
-import { packageRoot } from "../engine/module-loader.js";
+import { packageRoot } from "../../lib/util/package-root.js";
 
 interface BackendApi {
   getBackend(): string;

@@ -49,13 +49,8 @@ function formatSize(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 }
 
-const formatNames: Record<SaveFormatName, string> = {
-  h5: "Keras 2 HDF5",
-  keras: "Keras 3 .keras archive",
-  savedmodel: "TensorFlow SavedModel directory",
-  tf: "TensorFlow SavedModel directory",
-  tfjs: "TensorFlow.js model.json directory",
-};
+/** Names for the usage errors below; what a save wrote is named by the library's answer. */
+const formatNames: Record<"savedmodel" | "tfjs", string> = { savedmodel: "TensorFlow SavedModel directory", tfjs: "TensorFlow.js model.json directory" };
 
 interface SaveArguments {
   model: string;
@@ -88,7 +83,7 @@ function parseSave(line: string): SaveArguments {
 }
 
 async function saveWeightsOnly(model: tfl.LayersModel, path: string, format: SaveFormatName | undefined): Promise<string> {
-  const { saveModelWeights } = await import("../../lib/keras/models/weights-io.js");
+  const { saveWeights } = await import("../../lib/keras/saving/api.js");
   if (format === "savedmodel" || format === "tfjs") {
     throw new UsageError(`%save --weights-only --format ${format}: a ${formatNames[format]} always holds the architecture. For weights alone use --format tf (TensorFlow checkpoint), h5, or keras (PATH.weights.h5).`);
   }
@@ -96,9 +91,8 @@ async function saveWeightsOnly(model: tfl.LayersModel, path: string, format: Sav
     throw new UsageError(`%save --weights-only --format keras writes Keras 3 weights, whose file name must end in .weights.h5 (got ${path}).`);
   }
   const saveFormat = format === "h5" || format === "keras" ? "h5" : format === "tf" ? "tf" : undefined;
-  await saveModelWeights(model, path, { saveFormat });
-  const written = saveFormat ?? (/\.(h5|hdf5)$/i.test(path) ? "h5" : "tf");
-  return written === "tf" ? "TensorFlow checkpoint" : /\.weights\.h5$/i.test(path) ? "Keras 3 weights (.weights.h5)" : "Keras 2 HDF5 weights";
+  // The library says what it wrote; the magic never re-derives the suffix rule.
+  return (await saveWeights(model, path, { saveFormat })).description;
 }
 
 /** `--custom-objects A,B=b`: notebook variables (classes or functions) the saved config names. */
@@ -188,11 +182,8 @@ export const saveLoadMagics: MagicDefinition[] = [
         mkdirSync(dirname(path), { recursive: true });
         if (weightsOnly) written = await saveWeightsOnly(model, path, format);
         else {
-          const { saveModel } = await import("../../lib/keras/saving/save-model.js");
-          const saveFormat = format === "savedmodel" ? "tf" : format;
-          await saveModel(model, path, { saveFormat });
-          const chosen = saveFormat ?? (/\.(h5|hdf5)$/i.test(path) ? "h5" : /\.keras$/i.test(path) ? "keras" : "tf");
-          written = formatNames[chosen];
+          const { saveModel } = await import("../../lib/keras/saving/api.js");
+          written = (await saveModel(model, path, { saveFormat: format === "savedmodel" ? "tf" : format })).description;
         }
       } catch (error) {
         if (error instanceof UsageError) throw error;
@@ -209,7 +200,7 @@ export const saveLoadMagics: MagicDefinition[] = [
       const path = unquote(rawPath);
       if (!existsSync(path)) throw new UsageError(`%load: ${path} does not exist (looked in ${process.cwd()}). Give the path of a .h5, .keras, SavedModel folder or model.json.`);
       const options = customObjects ? { customObjects: customObjectsFrom(customObjects) } : {};
-      const { loadModel } = await import("../../lib/keras/models/load-model.js");
+      const { loadModel } = await import("../../lib/keras/saving/api.js");
       let model: tfl.LayersModel;
       try {
         model = await loadModel(path, options as Parameters<typeof loadModel>[1]);

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot } from "../engine/module-loader.js";
+import { packageRoot } from "../../lib/util/package-root.js";
 import { runCommand } from "./run-command.js";
 
 /**

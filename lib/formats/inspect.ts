@@ -2,8 +2,8 @@ import { detectFormat, type SavedFormat } from "./detect.js";
 import { Hdf5File } from "./hdf5/hdf5-file.js";
 import { readLegacyH5Layout } from "./hdf5/legacy-h5.js";
 import { describeVariables, readKeras3Weights, readKerasArchive } from "./keras-archive/keras-archive.js";
-import type { KerasObjectConfig } from "../keras/saving/keras-json/schema.js";
-import { isJsonObject } from "../keras/saving/keras-json/schema.js";
+import type { KerasObjectConfig } from "./keras-json/schema.js";
+import { isJsonObject } from "./keras-json/schema.js";
 
 /** One stored variable: its path inside the file, dtype and shape. */
 export interface InspectedVariable {

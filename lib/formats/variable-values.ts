@@ -1,6 +1,6 @@
 import { loadCheckpoint } from "./checkpoint/reader.js";
 import { OBJECT_GRAPH_KEY } from "./checkpoint/object-graph.js";
-import { checkpointTensorToTf } from "./checkpoint/to-tensor.js";
+import { storedTensorToTfjs } from "./stored-tensor.js";
 import { detectFormat } from "./detect.js";
 import { Hdf5File } from "./hdf5/hdf5-file.js";
 import { readKerasArchive } from "./keras-archive/keras-archive.js";
@@ -33,7 +33,7 @@ export async function readStoredVariables(path: string): Promise<Map<string, Sto
         const tensor = reader.getTensor(key);
         const { dtype, shape, data } = tensor;
         // Half floats are stored as raw bits: decoded through a tensor so differences are in value.
-        const values = dtype === "string" ? null : dtype === "float16" || dtype === "bfloat16" ? checkpointTensorToTf(tensor).dataSync() : (data as ArrayLike<number> | ArrayLike<bigint>);
+        const values = dtype === "string" ? null : dtype === "float16" || dtype === "bfloat16" ? storedTensorToTfjs(tensor).dataSync() : (data as ArrayLike<number> | ArrayLike<bigint>);
         variables.set(key, { dtype, shape, values });
       }
       return variables;

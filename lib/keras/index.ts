@@ -6,14 +6,14 @@
  * const model = new keras.Sequential([new keras.layers.Dense(10, { inputShape: [4] })]);
  */
 import * as tfl from "@tensorflow/tfjs-layers";
-import * as callbacks from "./callbacks.js";
+import * as callbacks from "./callbacks/index.js";
 import * as datasets from "../datasets/index.js";
 import * as layers from "./layers/index.js";
 import * as losses from "./losses.js";
 import * as metrics from "./metrics.js";
 import { Model } from "./models/model.js";
 import { Sequential } from "./models/sequential.js";
-import { loadModel } from "./models/load-model.js";
+import { loadModel } from "./saving/api.js";
 import { cloneModel } from "./models/clone-model.js";
 import { modelFromJSON } from "./models/keras-model.js";
 

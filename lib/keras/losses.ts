@@ -1,4 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { snakeCase } from "../util/naming.js";
 
 /** A per-sample loss function with a Keras name (tfjs averages it over the batch). */
 export type LossFunction = (yTrue: tfc.Tensor, yPred: tfc.Tensor) => tfc.Tensor;
@@ -115,7 +116,7 @@ export function resolveLoss(loss: string | Loss | LossFunction): LossFunction {
   if (loss instanceof Loss) return loss.asFunction();
   if (typeof loss === "function") return loss;
   // tfjs spells loss names in camelCase ("binaryCrossentropy"); Keras in snake_case.
-  const make = lossesByName[loss] ?? lossesByName[loss.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()];
+  const make = lossesByName[loss] ?? lossesByName[snakeCase(loss)];
   if (!make) throw new Error(`Unknown loss "${loss}". Expected one of ${Object.keys(lossesByName).join(", ")}, a keras.losses object or a function (yTrue, yPred) => Tensor.`);
   return make().asFunction({ keepObject: false });
 }

@@ -1,6 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import { snakeCase } from "../keras/naming.js";
-import { onAttributeSet } from "../saving/attribute-tracking.js";
+import { snakeCase } from "../util/naming.js";
+import { onAttributeSet } from "./tracking/attribute-tracking.js";
 
 const listenersKey = Symbol("tskeras.moduleListeners");
 

@@ -7,7 +7,8 @@ import { before, describe, it } from "node:test";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { listTfjsVariables, loadTfjsLayersModel, saveTfjsLayersModel, TfjsFormatError } from "../../lib/formats/tfjs/model-json.js";
+import { listTfjsVariables, TfjsFormatError } from "../../lib/formats/tfjs/model-json.js";
+import { loadTfjsLayersModel, saveTfjsLayersModel } from "../../lib/keras/saving/stores/tfjs.js";
 import { repositoryRoot } from "../support/kernelspec.js";
 import * as keras from "../../lib/keras/index.js";
 
@@ -53,7 +54,7 @@ describe("TensorFlow.js model.json format", () => {
     const script = `
       import * as tfc from "@tensorflow/tfjs-core";
       import "@tensorflow/tfjs-backend-cpu";
-      import { loadTfjsLayersModel } from ${JSON.stringify(join(repositoryRoot, "dist/lib/formats/tfjs/model-json.js"))};
+      import { loadTfjsLayersModel } from ${JSON.stringify(join(repositoryRoot, "dist/lib/keras/saving/stores/tfjs.js"))};
       await tfc.setBackend("cpu");
       const model = await loadTfjsLayersModel(${JSON.stringify(directory)});
       process.stdout.write(JSON.stringify(Array.from(model.predict(tfc.tensor2d(${JSON.stringify(input)})).dataSync())));`;

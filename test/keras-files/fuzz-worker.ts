@@ -11,6 +11,8 @@ import "@tensorflow/tfjs-backend-cpu";
 import { hdf5ReadLimits } from "../../lib/formats/hdf5/hdf5-file.js";
 import { inspectFile } from "../../lib/formats/inspect.js";
 import { loadKerasModel, loadKerasWeights } from "../../lib/keras/saving/load-model.js";
+// The loaders rebuild models with the Keras classes, which register themselves when lib/keras is loaded.
+import "../../lib/keras/index.js";
 
 export interface FuzzJob {
   /** The real file to mutate. */

@@ -12,6 +12,8 @@ import "@tensorflow/tfjs-backend-cpu";
 import { loadKerasModel } from "../../lib/keras/saving/load-model.js";
 import { fixturePath, flatten, readReference } from "./reference-fixtures.js";
 import type { FuzzJob, FuzzMessage } from "./fuzz-worker.js";
+// The loaders rebuild models with the Keras classes, which register themselves when lib/keras is loaded.
+import "../../lib/keras/index.js";
 
 tfc.env().set("IS_TEST", true);
 await tfc.setBackend("cpu");

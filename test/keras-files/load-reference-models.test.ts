@@ -7,6 +7,8 @@ import { loadKerasModel, loadKerasWeights, modelFromKerasConfig } from "../../li
 import { Hdf5File } from "../../lib/formats/hdf5/hdf5-file.js";
 import { readLegacyH5Layout } from "../../lib/formats/hdf5/legacy-h5.js";
 import { fixturePath, flatten, readReference, referenceParameterCount, type Reference } from "./reference-fixtures.js";
+// The loaders rebuild models with the Keras classes, which register themselves when lib/keras is loaded.
+import "../../lib/keras/index.js";
 
 tfc.env().set("IS_TEST", true); // silences the "install tfjs-node" banner
 await tfc.setBackend("cpu");

@@ -4,9 +4,11 @@ import assert from "node:assert/strict";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { normalizeKerasConfig } from "../../lib/keras/saving/keras-json/normalize.js";
-import type { KerasObjectConfig } from "../../lib/keras/saving/keras-json/schema.js";
+import type { KerasObjectConfig } from "../../lib/formats/keras-json/schema.js";
 import { findUnknownClasses } from "../../lib/keras/saving/keras-json/class-registry.js";
 import { modelFromKerasConfig } from "../../lib/keras/saving/load-model.js";
+// The loaders rebuild models with the Keras classes, which register themselves when lib/keras is loaded.
+import "../../lib/keras/index.js";
 
 tfc.env().set("IS_TEST", true);
 await tfc.setBackend("cpu");

@@ -12,6 +12,8 @@ import { loadKerasModel } from "../../lib/keras/saving/load-model.js";
 import { findUnsafeContent, UnsafeConfigError } from "../../lib/keras/saving/safe-mode.js";
 import { UnknownKerasClassError } from "../../lib/keras/saving/keras-json/class-registry.js";
 import { fixturePath, readReference } from "./reference-fixtures.js";
+// The loaders rebuild models with the Keras classes, which register themselves when lib/keras is loaded.
+import "../../lib/keras/index.js";
 
 tfc.env().set("IS_TEST", true); // silences the "install tfjs-node" banner
 await tfc.setBackend("cpu");

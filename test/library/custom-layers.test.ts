@@ -4,7 +4,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tfl from "@tensorflow/tfjs-layers";
 import * as keras from "../../lib/keras/index.js";
-import * as tf from "../../lib/tf/index.js";
+import * as tf from "../../lib/api/tf.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

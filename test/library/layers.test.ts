@@ -4,7 +4,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { registerChainedOps } from "../../lib/backend/chained-ops.js";
 import * as keras from "../../lib/keras/index.js";
-import { snakeCase } from "../../lib/keras/naming.js";
+import { snakeCase } from "../../lib/util/naming.js";
 
 describe("keras.layers: Python's positional-first constructors", () => {
   before(async () => {

@@ -12,7 +12,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import * as keras from "../../lib/keras/index.js";
 import { Variable } from "../../lib/tf/variable.js";
-import { savedModel } from "../../lib/tf/saved-model.js";
+import { savedModel } from "../../lib/api/saved-model.js";
 import { tfFunction } from "../../lib/tf/function/tf-function.js";
 import { Module } from "../../lib/tf/module.js";
 import { TensorSpec } from "../../lib/tf/function/tensor-spec.js";

@@ -6,7 +6,7 @@ import { inspect } from "node:util";
 import { before, describe, it } from "node:test";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import * as tf from "../../lib/tf/index.js";
+import * as tf from "../../lib/api/tf.js";
 import { listVariables } from "../../lib/formats/checkpoint/index.js";
 import { realFixturesDirectory } from "../support/real-fixtures.js";
 

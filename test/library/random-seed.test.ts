@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import * as keras from "../../lib/keras/index.js";
-import * as tf from "../../lib/tf/index.js";
+import * as tf from "../../lib/api/tf.js";
 
 const unseeded = Math.random;
 

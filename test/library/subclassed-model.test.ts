@@ -10,7 +10,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import "@tensorflow/tfjs-backend-cpu";
 import * as keras from "../../lib/keras/index.js";
-import * as tf from "../../lib/tf/index.js";
+import * as tf from "../../lib/api/tf.js";
 import { listVariables } from "../../lib/formats/checkpoint/index.js";
 
 const folder = () => mkdtempSync(join(tmpdir(), "tskeras-subclassed-"));

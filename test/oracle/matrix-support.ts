@@ -52,7 +52,7 @@ const knownFailures: Array<{ entry: RegExp; format: RegExp; direction: RegExp; r
   {
     entry: /^(Conv3D|Conv2DTranspose|SeparableConv2D|DepthwiseConv2D|MaxPooling3D|AveragePooling3D|RepeatVector|LeakyReLU|PReLU|Embedding|LayerNormalization|SimpleRNN|LSTM|GRU|ConvLSTM2D|Bidirectional|TimeDistributed|ZeroPadding2D|Cropping2D|UpSampling2D|Masking|Activation:.*)$/,
     format: /^SavedModel/, direction: /^ts→keras$/,
-    reason: "the Keras SavedModel writer traces only Dense, Conv2D, pooling 1D/2D, Flatten, Reshape, Dropout, Activation, BatchNormalization... (lib/formats/savedmodel/write/forward-graph.ts)",
+    reason: "the Keras SavedModel writer traces only Dense, Conv2D, pooling 1D/2D, Flatten, Reshape, Dropout, Activation, BatchNormalization... (lib/keras/saving/savedmodel/forward-graph.ts)",
   },
   { entry: /^(Add|Multiply|Average|Maximum|Minimum|Concatenate|Dot)$/, format: /^SavedModel/, direction: /^ts→keras$/, reason: "the Keras SavedModel writer does not write multi-input models yet" },
   { entry: /^(GlobalMaxPooling1D|GlobalMaxPooling2D)$/, format: /^SavedModel/, direction: /^ts→keras$/, reason: "our traced GlobalMaxPooling keeps the reduced axes (wrong output shape in the written graph)" },

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { keras } from "../../lib/index.js";
-import { savedModel } from "../../lib/tf/saved-model.js";
+import { savedModel } from "../../lib/api/saved-model.js";
 import { realFixturesDirectory } from "../support/real-fixtures.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { saveKerasSavedModel } from "../../lib/formats/savedmodel/write/save-keras-saved-model.js";
+import { saveKerasSavedModel } from "../../lib/keras/saving/savedmodel/save-keras-saved-model.js";
 import { loadSavedModel } from "../../lib/formats/savedmodel/index.js";
 
 tf.env().set("PROD", true);

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { execFileSync } from "node:child_process";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { saveKerasSavedModel } from "../../lib/formats/savedmodel/write/save-keras-saved-model.js";
+import { saveKerasSavedModel } from "../../lib/keras/saving/savedmodel/save-keras-saved-model.js";
 import { loadSavedModel, readSavedModelDirectory } from "../../lib/formats/savedmodel/index.js";
 import { loadCheckpoint } from "../../lib/formats/checkpoint/index.js";
 import { realFixturesDirectory } from "../support/real-fixtures.js";

@@ -8,7 +8,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import * as tfl from "@tensorflow/tfjs-layers";
 import * as keras from "../../lib/keras/index.js";
 import { loadCheckpoint } from "../../lib/formats/checkpoint/reader.js";
-import { Checkpoint } from "../../lib/saving/train-checkpoint.js";
+import { Checkpoint } from "../../lib/keras/saving/train-checkpoint.js";
 
 const folder = () => mkdtempSync(join(tmpdir(), "tskeras-deferred-"));
 const values = (tensor: tfc.Tensor) => Array.from(tensor.dataSync());

@@ -9,7 +9,7 @@ import { selectBackend } from "../../lib/backend/select.js";
 import { latestCheckpoint } from "../../lib/formats/checkpoint/state-file.js";
 import { loadCheckpoint } from "../../lib/formats/checkpoint/reader.js";
 import * as keras from "../../lib/keras/index.js";
-import { LayersModel } from "../../lib/tf/index.js";
+import { LayersModel } from "../../lib/api/tf.js";
 import { pythonFormat, type FormatValue } from "../../lib/keras/callbacks/python-format.js";
 import { captureLog } from "../support/capture-log.js";
 

@@ -9,7 +9,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { registerChainedOps } from "../../lib/backend/chained-ops.js";
 import { loadCheckpoint } from "../../lib/formats/checkpoint/reader.js";
-import { loadModelCheckpoint, saveModelCheckpoint } from "../../lib/saving/model-checkpoint.js";
+import { loadModelCheckpoint, saveModelCheckpoint } from "../../lib/keras/saving/stores/tf-checkpoint.js";
 import { realFixturesDirectory } from "../support/real-fixtures.js";
 
 const real = realFixturesDirectory;

@@ -7,7 +7,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { loadCheckpoint, listVariables } from "../../lib/formats/checkpoint/reader.js";
-import { Checkpoint, CheckpointManager } from "../../lib/saving/train-checkpoint.js";
+import { Checkpoint, CheckpointManager } from "../../lib/keras/saving/train-checkpoint.js";
 
 const folder = () => mkdtempSync(join(tmpdir(), "tskeras-train-ckpt-"));
 

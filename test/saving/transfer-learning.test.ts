@@ -7,7 +7,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import * as keras from "../../lib/keras/index.js";
 import { loadCheckpoint } from "../../lib/formats/checkpoint/reader.js";
-import { Checkpoint } from "../../lib/saving/train-checkpoint.js";
+import { Checkpoint } from "../../lib/keras/saving/train-checkpoint.js";
 
 const folder = () => mkdtempSync(join(tmpdir(), "tskeras-transfer-"));
 const values = (tensor: tfc.Tensor) => Array.from(tensor.dataSync());

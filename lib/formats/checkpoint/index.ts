@@ -34,4 +34,4 @@ export {
   type TrackableObjectGraph,
 } from "./object-graph.js";
 export { CheckpointReader, loadCheckpoint, listVariables, resolveCheckpointPrefix } from "./reader.js";
-export { checkpointTensorToTf } from "./to-tensor.js";
+export { storedTensorToTfjs, type StoredTensor } from "../stored-tensor.js";

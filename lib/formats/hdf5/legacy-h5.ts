@@ -1,5 +1,5 @@
-import type { JsonObject, KerasObjectConfig } from "../../keras/saving/keras-json/schema.js";
-import { isJsonObject, isKerasObject } from "../../keras/saving/keras-json/schema.js";
+import type { JsonObject, KerasObjectConfig } from "../keras-json/schema.js";
+import { isJsonObject, isKerasObject } from "../keras-json/schema.js";
 import type { Hdf5DatasetInfo, Hdf5File } from "./hdf5-file.js";
 
 /** One saved weight of a layer, located in the file. */

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { KerasObjectConfig } from "../../keras/saving/keras-json/schema.js";
-import { isJsonObject, isKerasObject } from "../../keras/saving/keras-json/schema.js";
+import type { KerasObjectConfig } from "../keras-json/schema.js";
+import { isJsonObject, isKerasObject } from "../keras-json/schema.js";
 import { Hdf5File, type Hdf5Array, type Hdf5DatasetInfo } from "../hdf5/hdf5-file.js";
 import { readZipSafely, type ZipLimits } from "./safe-zip.js";
 

@@ -20,6 +20,3 @@ export { kerasMetadataEntries, type KerasMetadataEntry } from "./keras-metadata.
 export { supportedOps } from "./graph/kernels/registry.js";
 export { dataTypeName } from "./dtypes.js";
 export { runSavedModelSignature, type SignatureInput } from "./run-signature.js";
-export { saveKerasSavedModel, type SaveKerasSavedModelOptions } from "./write/save-keras-saved-model.js";
-export { loadKerasSavedModel } from "./keras/load-keras-saved-model.js";
-export { RevivedKerasModel, reviveKerasSavedModel } from "./keras/revived-model.js";

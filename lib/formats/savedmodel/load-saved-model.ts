@@ -21,7 +21,8 @@ import { readSavedModelDirectory, selectMetaGraph, type SavedModelFiles } from "
 import { createConcreteFunction, type ConcreteFunction } from "./signature-function.js";
 import { tensorSpecFromInfo, type TensorSpec } from "./tensor-spec.js";
 import { checkpointKeysByObject, variableObjectsByHandleNode } from "./variable-binding.js";
-import { storedTensorToTfjs, type VariableSource } from "./variable-source.js";
+import { storedTensorToTfjs } from "../stored-tensor.js";
+import type { VariableSource } from "./variable-source.js";
 
 /** Key of the serialized TrackableObjectGraph inside a TF2 checkpoint. */
 const objectGraphKey = "_CHECKPOINTABLE_OBJECT_GRAPH";

@@ -2,10 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
-import * as tfl from "@tensorflow/tfjs-layers";
 import { writeFileAtomic } from "../../io/atomic-file.js";
-import { compileStateOf } from "../../keras/saving/compile-state.js";
-import type { JsonObject } from "../../keras/saving/keras-json/schema.js";
 
 /** TensorFlow.js's own converter shards weights at 4 MiB. */
 const defaultShardBytes = 4 * 1024 * 1024;
@@ -23,23 +20,14 @@ export interface TfjsModelFiles {
 }
 
 /**
- * Saves a model in TensorFlow.js's layers format: `model.json` (topology, weights manifest, training
- * config) and binary weight shards, as `tf.loadLayersModel` in a browser and Python's
+ * Writes TensorFlow.js model artifacts as a layers-format folder: `model.json` (topology, weights manifest,
+ * training config) and binary weight shards, as `tf.loadLayersModel` in a browser and Python's
  * `tensorflowjs` read them. Atomic: shards get names unique to their content, `model.json` is
  * replaced last, and the previous save's shards are removed only after that.
  * @example
- * await saveTfjsLayersModel(model, "web_model");   // web_model/model.json + web_model/group1-shard1of1-….bin
+ * writeTfjsArtifacts(artifacts, "web_model");   // web_model/model.json + web_model/group1-shard1of1-….bin
  */
-export async function saveTfjsLayersModel(model: tfl.LayersModel, directory: string, options: { includeOptimizer?: boolean; shardBytes?: number } = {}): Promise<TfjsModelFiles> {
-  let artifacts: tfc.io.ModelArtifacts | undefined;
-  await model.save(
-    tfc.io.withSaveHandler(async (saved) => {
-      artifacts = saved;
-      return { modelArtifactsInfo: tfc.io.getModelArtifactsInfoForJSON(saved) };
-    }),
-    { includeOptimizer: options.includeOptimizer ?? false },
-  );
-  if (!artifacts) throw new Error("TensorFlow.js produced no model artifacts to save.");
+export function writeTfjsArtifacts(artifacts: tfc.io.ModelArtifacts, directory: string, options: { shardBytes?: number } = {}): TfjsModelFiles {
   mkdirSync(directory, { recursive: true });
   const weightData = Buffer.from(tfc.io.concatenateArrayBuffers(artifacts.weightData ?? new ArrayBuffer(0)));
   const shardBytes = options.shardBytes ?? defaultShardBytes;
@@ -57,7 +45,7 @@ export async function saveTfjsLayersModel(model: tfl.LayersModel, directory: str
     generatedBy: artifacts.generatedBy,
     convertedBy: artifacts.convertedBy,
     weightsManifest: [{ paths, weights: artifacts.weightSpecs ?? [] }],
-    ...(artifacts.trainingConfig ? { trainingConfig: withLossNames(model, artifacts.trainingConfig) } : {}),
+    ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
     ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
   };
   const modelJsonPath = join(directory, "model.json");
@@ -65,34 +53,6 @@ export async function saveTfjsLayersModel(model: tfl.LayersModel, directory: str
   writeFileAtomic(modelJsonPath, JSON.stringify(modelJson));
   for (const stale of previous) if (!paths.includes(relative(directory, stale))) rmSync(stale, { force: true });
   return { modelJsonPath, weightPaths: paths.map((path) => join(directory, path)) };
-}
-
-/**
- * tfjs writes a loss into `trainingConfig` only when `compile` was given its name; tskeras compiles
- * with loss functions (they carry Keras's options), which tfjs writes as `{}`, and loading such a
- * model.json then compiles without a loss (with a warning per output). The Keras names go back in,
- * where tfjs's loss of that name means the same: a crossentropy with `from_logits` has no tfjs
- * name, so it stays as tfjs wrote it.
- */
-function withLossNames(model: tfl.LayersModel, trainingConfig: tfc.io.TrainingConfig): tfc.io.TrainingConfig {
-  const loss = trainingConfig.loss as unknown;
-  const unnamed = typeof loss === "object" && loss !== null && !Array.isArray(loss) && Object.keys(loss).length === 0;
-  if (!unnamed) return trainingConfig;
-  let state: ReturnType<typeof compileStateOf>;
-  try {
-    state = compileStateOf(model);
-  } catch {
-    return trainingConfig; // an anonymous loss function has no name to write; tfjs's `{}` stays
-  }
-  if (!state) return trainingConfig;
-  const nameOf = (entry: string | JsonObject): string | undefined => {
-    if (typeof entry === "string") return entry;
-    const config = entry["config"] as JsonObject | undefined;
-    return config?.["from_logits"] === false && typeof config["name"] === "string" ? config["name"] : undefined;
-  };
-  const names = (Array.isArray(state.loss) ? state.loss : [state.loss]).map(nameOf);
-  if (names.some((name) => name === undefined)) return trainingConfig;
-  return { ...trainingConfig, loss: (Array.isArray(state.loss) ? names : names[0]) as tfc.io.TrainingConfig["loss"] };
 }
 
 function weightFilesOf(modelJsonPath: string): string[] {
@@ -156,15 +116,6 @@ export function readTfjsArtifacts(path: string): tfc.io.ModelArtifacts & { forma
     weightSpecs: specs,
     weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
   };
-}
-
-/** Loads a TensorFlow.js layers model (model.json + shards) from disk. */
-export async function loadTfjsLayersModel(path: string): Promise<tfl.LayersModel> {
-  const artifacts = readTfjsArtifacts(path);
-  if (artifacts.format === "graph-model") {
-    throw new TfjsFormatError(`${modelJsonPathOf(path)} is a TensorFlow.js graph model (converted from a SavedModel); it has no Keras layers. Load it with loadTfjsGraphModel for inference.`);
-  }
-  return tfl.loadLayersModel(tfc.io.fromMemory(artifacts));
 }
 
 /** Variables listed in a model.json's manifest (name, dtype, shape), for inspection. */

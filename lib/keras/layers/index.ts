@@ -18,9 +18,10 @@ import type { BatchNormalization as TfBatchNormalization, BatchNormalizationLaye
 import type { MaxPooling2D as TfMaxPooling2D, Pooling2DLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/pooling.js";
 import type { GRU as TfGRU, GRULayerArgs, LSTM as TfLSTM, LSTMLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/recurrent.js";
 import type * as tfc from "@tensorflow/tfjs-core";
-import { withKerasName } from "../naming.js";
+import { withKerasName } from "../../util/naming.js";
 import { registeredLayerClass } from "./registered-class.js";
 import "./gru.js";
+import { registerKerasClassesByClassName } from "../saving/keras-json/keras-classes.js";
 import type { ActivationFunction, WithActivationFunctions } from "./function-activation.js";
 
 /** Python `keras.layers.serialize(layer)` / `keras.layers.deserialize(config, { customObjects })`. */
@@ -211,3 +212,23 @@ export { EinsumDense, type EinsumDenseArgs } from "./einsum-dense.js";
 export { MultiHeadAttention, type MultiHeadAttentionArgs, type MultiHeadAttentionCallOptions } from "./multi-head-attention.js";
 export { Attention, type AttentionArgs } from "./attention.js";
 export * from "./preprocessing.js";
+import * as mergingLayers from "./merging.js";
+import * as convolutionalLayers from "./convolutional.js";
+import * as poolingLayers from "./pooling.js";
+import * as recurrentLayers from "./recurrent.js";
+import * as reshapingLayers from "./reshaping.js";
+import * as activationLayers from "./activation-layers.js";
+import * as regularizationLayers from "./regularization.js";
+import * as coreLayers from "./core-layers.js";
+import * as normalizationLayers from "./normalization.js";
+import * as preprocessingLayers from "./preprocessing.js";
+import { EinsumDense as EinsumDenseLayer } from "./einsum-dense.js";
+import { MultiHeadAttention as MultiHeadAttentionLayer } from "./multi-head-attention.js";
+import { Attention as AttentionLayer } from "./attention.js";
+
+// Every Keras layer class registers itself under its Keras class name, so configs rebuild with it.
+registerKerasClassesByClassName([
+  Dense, Dropout, Flatten, Activation, Reshape, Conv2D, MaxPooling2D, LSTM, GRU, Embedding, BatchNormalization, InputLayer,
+  EinsumDenseLayer, MultiHeadAttentionLayer, AttentionLayer,
+  ...[mergingLayers, convolutionalLayers, poolingLayers, recurrentLayers, reshapingLayers, activationLayers, regularizationLayers, coreLayers, normalizationLayers, preprocessingLayers].flatMap((family) => Object.values(family)),
+]);

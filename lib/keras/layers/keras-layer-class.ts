@@ -10,7 +10,7 @@
  * new Conv1D(8, 3, { padding: "same" });
  */
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { withKerasName } from "../naming.js";
+import { withKerasName } from "../../util/naming.js";
 import { markLibraryClass } from "../library-classes.js";
 import { registeredLayerClass, type WithTypedApply } from "./registered-class.js";
 

@@ -5,10 +5,10 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers.js";
 import { Variable, withNameScope } from "../../tf/variable.js";
-import { snakeCase, uniqueName } from "../naming.js";
+import { snakeCase, uniqueName } from "../../util/naming.js";
 import { layerRepr, submodulesOf } from "./submodules.js";
-import { attributeEntries, markInfrastructure, trackedChildren, trackedLayers, trackedVariables } from "../../saving/attribute-tracking.js";
-import type { JsonObject } from "../saving/keras-json/schema.js";
+import { attributeEntries, markInfrastructure, trackedChildren, trackedLayers, trackedVariables } from "../../tf/tracking/attribute-tracking.js";
+import type { JsonObject } from "../../formats/keras-json/schema.js";
 
 type Kwargs = Parameters<tfl.layers.Layer["apply"]>[1];
 type AnyInputs = tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[];

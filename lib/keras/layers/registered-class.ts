@@ -6,7 +6,7 @@ import { withKerasDefaults } from "./keras-defaults.js";
 import { withKerasActivationNames } from "./keras-activations.js";
 import { prepareKerasConfig, withKerasClasses } from "../saving/keras-json/deserialize.js";
 import type { CustomObjectMap } from "../saving/keras-json/custom-objects.js";
-import type { JsonObject } from "../saving/keras-json/schema.js";
+import type { JsonObject } from "../../formats/keras-json/schema.js";
 import { markLibraryClass } from "../library-classes.js";
 
 /**

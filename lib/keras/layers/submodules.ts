@@ -1,5 +1,5 @@
 import * as tfl from "@tensorflow/tfjs-layers";
-import { isAttributeTracked, trackedLayers } from "../../saving/attribute-tracking.js";
+import { isAttributeTracked, trackedLayers } from "../../tf/tracking/attribute-tracking.js";
 
 /** The layers directly inside one: a model's layers, or the layers a custom layer holds in its properties. */
 function childLayers(layer: tfl.layers.Layer): tfl.layers.Layer[] {

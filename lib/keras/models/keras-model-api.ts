@@ -14,7 +14,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { renderModelSummary, type ModelSummaryData } from "../../display/renderers/model-summary.js";
 import type { MimeBundle } from "../../display/sink.js";
-import { CheckpointLoadStatus } from "../../saving/checkpoint.js";
+import { CheckpointLoadStatus } from "../../tf/tracking/checkpoint.js";
 import { markLibraryClass } from "../library-classes.js";
 import { saveModelOrDelegate, type SaveModelOptions } from "../saving/save-model.js";
 import { modelToJSON } from "../saving/serialization.js";

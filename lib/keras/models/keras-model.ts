@@ -5,10 +5,10 @@
  */
 import type * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { RevivedKerasModel } from "../../formats/savedmodel/keras/revived-model.js";
+import { RevivedKerasModel } from "../saving/savedmodel/revived-model.js";
 import { markLibraryClass } from "../library-classes.js";
 import { withKerasModelApi } from "./keras-model-api.js";
-import type { KerasObjectConfig } from "../saving/keras-json/schema.js";
+import type { KerasObjectConfig } from "../../formats/keras-json/schema.js";
 import type { CustomObjectMap } from "../saving/keras-json/custom-objects.js";
 import { modelFromJSON as modelFromJSONObject } from "../saving/serialization.js";
 import { Model } from "./model.js";

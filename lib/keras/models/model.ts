@@ -1,9 +1,10 @@
 import { kerasModelConfig, modelFromConfigArguments, type FromConfigOptions } from "../saving/serialization.js";
 import { markLibraryClass } from "../library-classes.js";
-import type { JsonObject } from "../saving/keras-json/schema.js";
+import { registerKerasClasses } from "../saving/keras-json/keras-classes.js";
+import type { JsonObject } from "../../formats/keras-json/schema.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { snakeCase, uniqueName } from "../naming.js";
+import { snakeCase, uniqueName } from "../../util/naming.js";
 import { makeWeight, type AddWeightOptions } from "../layers/layer.js";
 import { layerRepr, submodulesOf } from "../layers/submodules.js";
 import { withNameScope, type Variable } from "../../tf/variable.js";
@@ -150,3 +151,4 @@ export class Model<Outputs extends Tensors = tfl.SymbolicTensor> extends withKer
 
 // Users subclass it; it is not itself a user class (see library-classes.ts).
 markLibraryClass(Model);
+registerKerasClasses({ Functional: Model, Model });

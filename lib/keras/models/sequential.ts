@@ -1,8 +1,9 @@
 import { kerasModelConfig, modelFromConfigArguments, sequentialConfigWithInputLayer, type FromConfigOptions } from "../saving/serialization.js";
 import { markLibraryClass } from "../library-classes.js";
-import type { JsonObject } from "../saving/keras-json/schema.js";
+import { registerKerasClasses } from "../saving/keras-json/keras-classes.js";
+import type { JsonObject } from "../../formats/keras-json/schema.js";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { uniqueName } from "../naming.js";
+import { uniqueName } from "../../util/naming.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import { withKerasModelApi } from "./keras-model-api.js";
 
@@ -73,3 +74,4 @@ export class Sequential extends withKerasModelApi(tfl.Sequential) {
 
 // Users subclass it; it is not itself a user class (see library-classes.ts).
 markLibraryClass(Sequential);
+registerKerasClasses({ Sequential });

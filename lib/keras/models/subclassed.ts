@@ -1,6 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { attributeEntries, markInfrastructure, trackedChildren, trackedLayers, trackedVariables } from "../../saving/attribute-tracking.js";
+import { attributeEntries, markInfrastructure, trackedChildren, trackedLayers, trackedVariables } from "../../tf/tracking/attribute-tracking.js";
 
 type Kwargs = Parameters<tfl.layers.Layer["apply"]>[1];
 type Shape = Array<number | null>;

@@ -1,9 +1,9 @@
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { detectFormat } from "../../formats/detect.js";
-import { CheckpointLoadStatus } from "../../saving/checkpoint.js";
-import { loadModelCheckpoint, saveModelCheckpoint } from "../../saving/model-checkpoint.js";
+import { CheckpointLoadStatus } from "../../tf/tracking/checkpoint.js";
+import { loadModelCheckpoint, saveModelCheckpoint } from "../saving/stores/tf-checkpoint.js";
 import { loadKerasWeights } from "../saving/load-model.js";
-import { saveWeightsH5 } from "../saving/save-model.js";
+import { savedFormat, saveWeightsH5, type SavedFormat } from "../saving/save-model.js";
 
 export interface SaveWeightsOptions {
   /** "tf" (TensorFlow checkpoint) or "h5"; by default `.h5`/`.hdf5` paths mean h5, anything else tf. */
@@ -24,14 +24,12 @@ const isH5Path = (path: string) => /\.(h5|hdf5)$/i.test(path);
  * Python `model.save_weights(path)`: a TensorFlow checkpoint (`path.index` + `path.data-00000-of-00001`
  * and the folder's `checkpoint` file), named as tf.keras names it, with the optimizer's state.
  */
-export async function saveModelWeights(model: tfl.LayersModel, path: string, options: SaveWeightsOptions = {}): Promise<void> {
+export async function saveModelWeights(model: tfl.LayersModel, path: string, options: SaveWeightsOptions = {}): Promise<SavedFormat> {
   const format = options.saveFormat ?? (isH5Path(path) ? "h5" : "tf");
-  if (format === "h5") {
-    // `x.weights.h5` gets Keras 3's layout, any other .h5 Keras 2's `save_weights` layout.
-    await saveWeightsH5(model, path);
-    return;
-  }
+  // `x.weights.h5` gets Keras 3's layout, any other .h5 Keras 2's `save_weights` layout.
+  if (format === "h5") return saveWeightsH5(model, path);
   saveModelCheckpoint(model, path);
+  return savedFormat("tf-checkpoint");
 }
 
 /**

@@ -97,9 +97,13 @@ function tensorsForLayer(layer: ModelLayer, saved: SavedLayerWeights, read: Weig
           `The model architecture differs from the saved one (check units, filters, kernel sizes and input shape).`,
       );
     }
-    const array = read(weight.path);
-    return tfc.tensor(toFloat32(array, weight.path), [...weight.shape], target.dtype === "int32" ? "int32" : "float32");
+    return savedArrayTensor(read(weight.path), weight.path, target.dtype);
   });
+}
+
+/** A saved array as a tensor for a variable of `dtype` (int32 stays int32, everything else is float32). */
+export function savedArrayTensor(array: Hdf5Array, path: string, dtype: string): tfc.Tensor {
+  return tfc.tensor(toFloat32(array, path), [...array.shape], dtype === "int32" ? "int32" : "float32");
 }
 
 function toFloat32(array: Hdf5Array, path: string): Float32Array {

@@ -2,8 +2,10 @@ import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { allowSparseTargets, toTfjsCompileArgs } from "../training/train.js";
 import type { Loss } from "../losses.js";
-import type { JsonObject } from "./keras-json/schema.js";
+import type { JsonObject } from "../../formats/keras-json/schema.js";
 import { configurableLossOf, keras2LossConfig } from "./loss-config.js";
+import { snakeCase } from "../../util/naming.js";
+import { kerasOptimizerConfig, type KerasOptimizerConfig } from "./optimizer.js";
 
 /** What `compile` was given, in Keras's names, as model files record it. */
 export interface CompileState {
@@ -15,7 +17,7 @@ export interface CompileState {
   /** Keras metric names, e.g. `["accuracy"]`. */
   metrics: string[];
   /** Keras optimizer class (`Adam`, `SGD`, `RMSprop`) and its Keras config (`learning_rate`, `beta_1`, ...). */
-  optimizer: { className: string; config: Record<string, number | boolean | string> };
+  optimizer: KerasOptimizerConfig;
 }
 
 /** An optimizer's saved state: its step count and, for Adam, the two moments of each trainable weight. */
@@ -34,7 +36,7 @@ type OptimizerFields = tfc.Optimizer & Record<string, unknown>;
 
 function functionName(value: unknown, what: string): string {
   // tfjs-layers' own losses are camelCase (`binaryCrossentropy`); Keras files name them in snake_case.
-  const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  const snake = snakeCase;
   if (typeof value === "string") return snake(value);
   if (typeof value === "function" && value.name) return snake(value.name);
   throw new Error(`The model's ${what} is an anonymous function, which a model file cannot name. Compile with a Keras ${what} name (e.g. "mse") or a named function to save the compile state.`);
@@ -58,38 +60,6 @@ export function compileStateOf(model: tfl.LayersModel): CompileState | null {
     metrics: [...new Set(metrics)],
     optimizer: kerasOptimizerConfig(optimizer),
   };
-}
-
-function kerasOptimizerConfig(optimizer: OptimizerFields): CompileState["optimizer"] {
-  const className = optimizer.getClassName();
-  const config = optimizer.getConfig() as Record<string, number | boolean>;
-  const learningRate = Number(config["learningRate"]);
-  switch (className) {
-    case "Adam":
-      return { className: "Adam", config: { name: "Adam", learning_rate: learningRate, beta_1: Number(config["beta1"]), beta_2: Number(config["beta2"]), epsilon: Number(config["epsilon"]), amsgrad: false } };
-    case "SGD":
-      return { className: "SGD", config: { name: "SGD", learning_rate: learningRate, momentum: 0, nesterov: false } };
-    case "RMSProp":
-      return { className: "RMSprop", config: { name: "RMSprop", learning_rate: learningRate, rho: Number(config["decay"]), momentum: Number(config["momentum"]), epsilon: Number(config["epsilon"]), centered: Boolean(config["centered"]) } };
-    default:
-      throw new Error(`Saving the compile state of a ${className} optimizer is not supported yet (supported: Adam, SGD, RMSprop). Save with { includeOptimizer: false }, or compile with one of those.`);
-  }
-}
-
-/** Builds a TensorFlow.js optimizer from a Keras optimizer class name (also `Custom>Adam`) and config. */
-export function optimizerFromKeras(className: string, config: Record<string, unknown>): tfc.Optimizer {
-  const name = className.slice(className.lastIndexOf(">") + 1);
-  const number = (key: string, fallback: number) => (typeof config[key] === "number" ? (config[key] as number) : fallback);
-  switch (name) {
-    case "Adam":
-      return tfc.train.adam(number("learning_rate", 0.001), number("beta_1", 0.9), number("beta_2", 0.999), number("epsilon", 1e-7));
-    case "SGD":
-      return tfc.train.sgd(number("learning_rate", 0.01));
-    case "RMSprop":
-      return tfc.train.rmsprop(number("learning_rate", 0.001), number("rho", 0.9), number("momentum", 0), number("epsilon", 1e-7), config["centered"] === true);
-    default:
-      throw new Error(`The saved optimizer ${className} is not supported yet (supported: Adam, SGD, RMSprop). Load with { compile: false } and compile the model yourself.`);
-  }
 }
 
 /** Compiles `model` as the file recorded, through the same translation as `model.compile`. */

@@ -7,4 +7,4 @@
  */
 export { registerKerasSerializable, getRegisteredName, getRegisteredObject, customObjectScope, serialize as serializeKerasObject, deserialize as deserializeKerasObject } from "./serialization.js";
 export type { RegisterOptions, FromConfigOptions, CustomObjectMap } from "./serialization.js";
-export { loadModel } from "../models/load-model.js";
+export { loadModel } from "./api.js";

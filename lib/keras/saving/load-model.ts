@@ -2,19 +2,20 @@ import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { detectFormat } from "../../formats/detect.js";
 import { Hdf5File, type Hdf5Array } from "../../formats/hdf5/hdf5-file.js";
-import { readLegacyH5Layout, readSplitTextList, type SavedLayerWeights } from "../../formats/hdf5/legacy-h5.js";
+import { readLegacyH5Layout, readSplitTextList } from "../../formats/hdf5/legacy-h5.js";
 import { readKeras3Weights, readKerasArchive } from "../../formats/keras-archive/keras-archive.js";
-import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
-import { hasKeras3WeightLayout } from "../layers/written-layers.js";
-import { assignSavedWeights, type WeightMatch } from "./assign-weights.js";
-import { buildSubclassedFor, isSubclassed, ownVariables } from "../models/subclassed.js";
+import { keras3VariablePaths } from "./stores/keras3-walker.js";
+import { assignSavedWeights, savedArrayTensor, type WeightMatch } from "./assign-weights.js";
+import { buildSubclassedFor, isSubclassed } from "../models/subclassed.js";
 import { deserializeKerasObject } from "./keras-json/deserialize.js";
 import type { CustomObjectMap } from "./keras-json/custom-objects.js";
 import { lossFromKerasConfig } from "./loss-config.js";
 import type { Loss } from "../losses.js";
-import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
+import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "../../formats/keras-json/schema.js";
 import { withVersionedHardSigmoid } from "../layers/hard-sigmoid.js";
-import { compileFromState, optimizerFromKeras, restoreOptimizerState, type OptimizerState } from "./compile-state.js";
+import { compileFromState, restoreOptimizerState, type OptimizerState } from "./compile-state.js";
+import { optimizerFromKeras } from "./optimizer.js";
+import { snakeCase } from "../../util/naming.js";
 
 /** Options of {@link loadKerasModel} and {@link modelFromKerasConfig}. */
 export interface LoadKerasModelOptions {
@@ -134,63 +135,37 @@ export async function loadKerasWeights(model: tfl.LayersModel, path: string, opt
   }
 }
 
-/** Matches Keras 3 weight groups (`layers/<snake_case class>[_k]/…/vars/<i>`) to the model's layers. */
+/**
+ * Assigns Keras 3 variables (`layers/dense/vars/0`, `layers/block/inner/vars/0`, root `vars/0`) by the
+ * paths of the one walk the writers use ({@link keras3VariablePaths}). Every variable is checked
+ * before any is assigned, so a mismatch leaves the model untouched.
+ */
 export function assignKeras3Weights(model: tfl.LayersModel, variables: Map<string, Hdf5Array>, source: string): WeightMatch {
-  const groups = keras3LayerGroupNames(model.layers.map((layer) => layer.getClassName()));
-  const saved: SavedLayerWeights[] = model.layers.map((layer, index) => {
-    const prefix = `${groups[index]}/`;
-    // Layers with variables in sublayers name each path (MultiHeadAttention: query_dense/vars/0...); the others are in path order.
-    const paths = hasKeras3WeightLayout(layer)
-      ? layer.keras3WeightPaths().weights.map((path) => `${prefix}${path}`).filter((path) => variables.has(path))
-      : [...variables.keys()].filter((variablePath) => variablePath.startsWith(prefix)).sort(compareVariablePaths);
-    return {
-      layerName: layer.name,
-      weights: paths.map((variablePath) => {
-        const array = variables.get(variablePath)!;
-        return { name: variablePath, path: variablePath, dtype: array.dtype, shape: array.shape };
-      }),
-    };
-  });
-  const claimed = new Set(saved.flatMap((layer) => layer.weights.map((weight) => weight.path)));
-  const orphans = [...variables.keys()].filter((variablePath) => variablePath.startsWith("layers/") && !claimed.has(variablePath));
+  const expected = keras3VariablePaths(model);
+  const known = new Set(expected.map((entry) => entry.path));
+  const orphans = [...variables.keys()].filter((variablePath) => !variablePath.startsWith("optimizer/") && !known.has(variablePath) && (variablePath.startsWith("layers/") || isSubclassed(model)));
   if (orphans.length > 0) {
     throw new Error(`${source} holds layer variables that match no layer of the model: ${orphans.slice(0, 5).join(", ")}${orphans.length > 5 ? ", …" : ""}. Load into a model with the same architecture.`);
   }
-  const match = assignSavedWeights(model, saved, (variablePath) => variables.get(variablePath)!, { source, byName: true });
-  if (isSubclassed(model)) assignOwnVariables(model, variables, source);
-  const missing = saved.filter((layer, index) => layer.weights.length === 0 && model.layers[index]!.weights.length > 0);
-  if (missing.length > 0) throw new Error(`${source} has no variables for layers ${missing.map((layer) => layer.layerName).join(", ")} (expected groups ${missing.map((layer) => groups[saved.indexOf(layer)]).join(", ")}). Load into a model with the same architecture.`);
-  return match;
-}
-
-/** A subclassed model's own variables (addWeight on the model) from the root `vars/<i>` datasets Keras 3 writes. */
-function assignOwnVariables(model: tfl.LayersModel, variables: Map<string, Hdf5Array>, source: string): void {
-  const own = ownVariables(model);
-  const saved = [...variables.keys()].filter((name) => /^vars\/\d+$/.test(name)).sort((left, right) => Number(left.slice(5)) - Number(right.slice(5)));
-  if (saved.length !== own.length) {
-    throw new Error(`${source} holds ${saved.length} variables of the model itself (vars/…), but ${model.constructor.name} has ${own.length} (created with addWeight on the model). Load into a model with the same architecture.`);
+  const missing = expected.filter((entry) => !variables.has(entry.path));
+  if (missing.length > 0) {
+    const owners = [...new Set(missing.map((entry) => entry.owner))];
+    throw new Error(`${source} has no variables for layers ${owners.join(", ")} (expected ${missing.slice(0, 5).map((entry) => entry.path).join(", ")}${missing.length > 5 ? ", …" : ""}). Load into a model with the same architecture.`);
   }
-  own.forEach((variable, index) => {
-    const array = variables.get(saved[index]!)!;
+  const tensors = expected.map(({ path, variable }) => {
+    const array = variables.get(path)!;
     if (array.shape.join(",") !== variable.shape.join(",")) {
-      throw new Error(`${source}: ${saved[index]} has shape [${array.shape.join(", ")}], but the model's variable ${variable.originalName} has shape [${variable.shape.join(", ")}]. Load into a model with the same architecture.`);
+      throw new Error(`${source}: ${path} has shape [${array.shape.join(", ")}], but the model's variable ${variable.originalName} has shape [${variable.shape.join(", ")}]. Load into a model with the same architecture.`);
     }
-    const tensor = tensorOf(array);
-    variable.write(tensor);
-    tensor.dispose();
+    return savedArrayTensor(array, path, variable.dtype);
   });
-}
-
-/**
- * Orders `a/vars/10` after `a/vars/2`, keeping group order; a Bidirectional's `forward_layer` comes
- * before its `backward_layer`, as Keras tracks (and tfjs holds) them, not alphabetically.
- */
-function compareVariablePaths(left: string, right: string): number {
-  const forwardFirst = (group: string) => group.replace(/(^|\/)forward_layer(?=\/|$)/g, "$1\u0000forward_layer");
-  const leftGroup = forwardFirst(left.slice(0, left.lastIndexOf("/")));
-  const rightGroup = forwardFirst(right.slice(0, right.lastIndexOf("/")));
-  if (leftGroup !== rightGroup) return leftGroup < rightGroup ? -1 : 1;
-  return Number(left.slice(left.lastIndexOf("/") + 1)) - Number(right.slice(right.lastIndexOf("/") + 1));
+  try {
+    expected.forEach(({ variable }, index) => variable.write(tensors[index]!));
+  } finally {
+    tfc.dispose(tensors);
+  }
+  // Every saved layer variable found its variable and every variable its saved value (else it threw above).
+  return { unusedSaved: [], unmatchedModel: [] };
 }
 
 /** A Keras loss or metric as saved (a name, or a serialized object) → the name `compile` accepts. */
@@ -199,7 +174,7 @@ function savedName(value: JsonValue): string | null {
   if (isJsonObject(value)) {
     const config = value["config"];
     if (isJsonObject(config) && typeof config["name"] === "string") return config["name"];
-    if (typeof value["class_name"] === "string") return value["class_name"].replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+    if (typeof value["class_name"] === "string") return snakeCase(value["class_name"]);
   }
   return null;
 }
@@ -215,8 +190,8 @@ async function compileAndRestore(model: tfl.LayersModel, optimizerConfig: JsonVa
   }
   const rawMetrics = compileConfig["metrics"];
   const metrics = (Array.isArray(rawMetrics) ? rawMetrics.flat(2) : []).map((metric) => savedName(metric as JsonValue)).filter((name): name is string => name !== null);
-  const optimizer = optimizerFromKeras(optimizerConfig["class_name"], isJsonObject(optimizerConfig["config"]) ? optimizerConfig["config"] : {});
   try {
+    const optimizer = optimizerFromKeras(optimizerConfig["class_name"], isJsonObject(optimizerConfig["config"]) ? optimizerConfig["config"] : {});
     compileFromState(model, { loss: loss as string | string[] | Loss, metrics, optimizer });
   } catch (error) {
     // Like Keras: a model whose compile arguments cannot be rebuilt still loads, uncompiled.

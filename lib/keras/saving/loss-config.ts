@@ -4,7 +4,7 @@
  * logits as probabilities and report a wrong loss (and train wrongly).
  */
 import { BinaryCrossentropy, CategoricalCrossentropy, Loss, SparseCategoricalCrossentropy } from "../losses.js";
-import { isJsonObject, type JsonObject, type JsonValue } from "./keras-json/schema.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "../../formats/keras-json/schema.js";
 
 /** Where `Loss.asFunction()` keeps the loss object on the function tfjs-layers compiles with. */
 export const kerasLossKey = Symbol.for("tskeras.kerasLoss");

@@ -1,4 +1,4 @@
-import { isJsonObject, isKerasObject, isSerializedFunction, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
+import { isJsonObject, isKerasObject, isSerializedFunction, type JsonValue, type KerasObjectConfig } from "../../formats/keras-json/schema.js";
 import { inspectHint } from "./keras-json/class-registry.js";
 
 /** One piece of a config that would carry or reach code if a Python loader honoured it. */

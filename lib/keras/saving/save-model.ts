@@ -3,14 +3,13 @@ import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { Hdf5Writer, writeHdf5FileAtomic } from "../../formats/hdf5/hdf5-writer.js";
 import { kerasArchiveMembers } from "../../formats/keras-archive/keras-archive.js";
-import { keras3LayerGroupNames } from "../../formats/keras-archive/keras3-weights-layout.js";
-import { hasKeras3WeightLayout } from "../layers/written-layers.js";
 import { writeFileAtomic } from "../../io/atomic-file.js";
 import { kerasModelJson, kerasVersion, keras3Version } from "./serialization.js";
 import { keras3ModelConfig } from "./keras-json/keras3-serialize.js";
 import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
 import { keras3LossConfig } from "./loss-config.js";
-import { isSubclassed, ownVariables } from "../models/subclassed.js";
+import { isSubclassed } from "../models/subclassed.js";
+import { keras3VariableGroups } from "./stores/keras3-walker.js";
 
 /** Options of {@link saveModel} (Python `model.save(filepath, include_optimizer=True)`). */
 export interface SaveModelOptions {
@@ -25,10 +24,25 @@ export interface SaveModelOptions {
   saveTraces?: boolean;
 }
 
-type ModelLayer = tfl.LayersModel["layers"][number];
+/** What a save wrote: the format (as `saveFormat` names it, plus the weights-only layouts) and its name for people. */
+export interface SavedFormat {
+  format: "h5" | "keras" | "tf" | "tfjs" | "tf-checkpoint" | "h5-weights" | "keras3-weights";
+  description: string;
+}
 
-/** Recurrent layers keep their weights on a `cell`, which Keras 3 saves as its own group. */
-const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN", "ConvLSTM2D"]);
+const savedFormatNames: Record<SavedFormat["format"], string> = {
+  h5: "Keras 2 HDF5",
+  keras: "Keras 3 .keras archive",
+  tf: "TensorFlow SavedModel directory",
+  tfjs: "TensorFlow.js model.json directory",
+  "tf-checkpoint": "TensorFlow checkpoint",
+  "h5-weights": "Keras 2 HDF5 weights",
+  "keras3-weights": "Keras 3 weights (.weights.h5)",
+};
+
+export function savedFormat(format: SavedFormat["format"]): SavedFormat {
+  return { format, description: savedFormatNames[format] };
+}
 
 /**
  * Python `model.save(path)`: `.h5`/`.hdf5` → Keras 2 whole-model HDF5, `.keras` → Keras 3 archive,
@@ -38,28 +52,29 @@ const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN", "ConvLSTM2D"]);
  * @example
  * await saveModel(model, "my_model.keras");
  */
-export async function saveModel(model: tfl.LayersModel, path: string, options: SaveModelOptions = {}): Promise<void> {
+export async function saveModel(model: tfl.LayersModel, path: string, options: SaveModelOptions = {}): Promise<SavedFormat> {
   const format = options.saveFormat ?? (/\.(h5|hdf5)$/i.test(path) ? "h5" : /\.keras$/i.test(path) ? "keras" : "tf");
-  if (format === "h5") return saveLegacyH5Model(model, path, options);
-  if (format === "keras") return saveKerasArchive(model, path, options);
-  if (format === "tfjs") {
-    const { saveTfjsLayersModel } = await import("../../formats/tfjs/model-json.js");
+  if (format === "h5") await saveLegacyH5Model(model, path, options);
+  else if (format === "keras") await saveKerasArchive(model, path, options);
+  else if (format === "tfjs") {
+    const { saveTfjsLayersModel } = await import("./stores/tfjs.js");
     await saveTfjsLayersModel(model, path, { includeOptimizer: options.includeOptimizer ?? true });
-    return;
-  }
-  if (format !== "tf") throw new Error(`Unknown saveFormat "${String(format)}". Expected "h5", "keras", "tf" (SavedModel directory) or "tfjs".`);
-  // Loaded lazily: the SavedModel writer pulls in the protobuf schema and graph builder.
-  const { saveKerasSavedModel } = await import("../../formats/savedmodel/write/save-keras-saved-model.js");
-  return saveKerasSavedModel(model, path, { includeOptimizer: options.includeOptimizer ?? true, saveTraces: options.saveTraces });
+  } else if (format === "tf") {
+    // Loaded lazily: the SavedModel writer pulls in the protobuf schema and graph builder.
+    const { saveKerasSavedModel } = await import("./savedmodel/save-keras-saved-model.js");
+    await saveKerasSavedModel(model, path, { includeOptimizer: options.includeOptimizer ?? true, saveTraces: options.saveTraces });
+  } else throw new Error(`Unknown saveFormat "${String(format)}". Expected "h5", "keras", "tf" (SavedModel directory) or "tfjs".`);
+  return savedFormat(format);
 }
 
 /** Python `model.save_weights(path)` for `.h5` (Keras 2 layout) and `.weights.h5` (Keras 3 layout). */
-export async function saveWeightsH5(model: tfl.LayersModel, path: string): Promise<void> {
+export async function saveWeightsH5(model: tfl.LayersModel, path: string): Promise<SavedFormat> {
   if (/\.weights\.h5$/i.test(path)) {
     await writeHdf5FileAtomic(path, (h5) => writeKeras3Variables(h5, model, true));
-    return;
+    return savedFormat("keras3-weights");
   }
   await writeHdf5FileAtomic(path, (h5) => writeLegacyLayerWeights(h5, model, "/"));
+  return savedFormat("h5-weights");
 }
 
 function producer(_model: tfl.LayersModel): { kerasVersion: string; backend: string } {
@@ -167,25 +182,13 @@ async function saveLegacyH5Model(model: tfl.LayersModel, path: string, options: 
   });
 }
 
-/** Keras 3's groups: `layers/<snake_case class>[_k]/vars/<i>` (`…/cell/vars` for RNNs), `optimizer/vars`, root `vars`. */
+/** Keras 3's groups, from the one walk ({@link keras3VariableGroups}): `layers/<snake_case class>[_k]/…/vars/<i>`, `optimizer/vars`, root `vars`. */
 function writeKeras3Variables(h5: Hdf5Writer, model: tfl.LayersModel, includeOptimizer: boolean): void {
-  const layers = model.layers;
-  const groups = keras3LayerGroupNames(layers.map((layer) => layer.getClassName()));
-  layers.forEach((layer: ModelLayer, index) => {
-    const group = groups[index]!;
-    const varsGroup = recurrentLayers.has(layer.getClassName()) ? `${group}/cell/vars` : `${group}/vars`;
-    h5.group(`${group}/vars`);
-    h5.textAttribute(`${group}/vars`, "name", layer.name);
-    if (hasKeras3WeightLayout(layer)) {
-      // Variables kept in sublayers (MultiHeadAttention's query_dense/vars/0...), where Keras writes them.
-      const layout = layer.keras3WeightPaths();
-      for (const empty of layout.emptyGroups) h5.group(`${group}/${empty}`);
-      layer.weights.forEach((weight, weightIndex) => writeTensor(h5, `${group}/${layout.weights[weightIndex]}`, weight.read()));
-      return;
-    }
-    if (varsGroup !== `${group}/vars`) h5.group(varsGroup);
-    layer.weights.forEach((weight, weightIndex) => writeTensor(h5, `${varsGroup}/${weightIndex}`, weight.read()));
-  });
+  for (const group of keras3VariableGroups(model)) {
+    h5.group(group.path);
+    h5.textAttribute(group.path, "name", group.name);
+    group.variables.forEach((variable, index) => writeTensor(h5, `${group.path}/${index}`, variable.read()));
+  }
   const state = includeOptimizer ? optimizerStateOf(model) : null;
   const compileState = includeOptimizer ? compileStateOf(model) : null;
   if (state && compileState) {
@@ -200,10 +203,6 @@ function writeKeras3Variables(h5: Hdf5Writer, model: tfl.LayersModel, includeOpt
       writeTensor(h5, `optimizer/vars/${next++}`, v);
     }
   }
-  h5.group("vars");
-  h5.textAttribute("vars", "name", model.name);
-  // Keras 3 saves a model's own variables (a subclassed model's addWeight) in the root `vars` group.
-  if (isSubclassed(model)) ownVariables(model).forEach((variable, index) => writeTensor(h5, `vars/${index}`, variable.read()));
 }
 
 function keras3DateSaved(date: Date): string {

@@ -12,7 +12,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { deserializeKerasObject, type DeserializeOptions } from "./keras-json/deserialize.js";
 import { registerCustomObject, registeredNameOf, registeredObject, withCustomObjectScope, type CustomObject, type CustomObjectMap } from "./keras-json/custom-objects.js";
 import { kerasConfigOf, serializeKerasObject, type SerializableObject } from "./keras-json/serialize.js";
-import { isKerasObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./keras-json/schema.js";
+import { isKerasObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "../../formats/keras-json/schema.js";
 import { isSubclassed } from "../models/subclassed.js";
 import { withVersionedHardSigmoid } from "../layers/hard-sigmoid.js";
 import { kerasClassName } from "../library-classes.js";

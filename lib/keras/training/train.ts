@@ -1,6 +1,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { Callback, History, PlotCallback, type Logs } from "../callbacks.js";
+import { Callback, type Logs } from "../callbacks/callback.js";
+import { History, PlotCallback } from "../callbacks/history.js";
 import { currentDisplaySink } from "../../display/sink.js";
 import { HistoryPlot, HtmlProgressBar } from "../../display/renderers/training-displays.js";
 import { Loss, resolveLoss, type LossFunction } from "../losses.js";

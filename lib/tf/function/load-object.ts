@@ -19,7 +19,7 @@ import type { FunctionDef } from "../../formats/savedmodel/protos/messages.js";
 import { dataTypeName } from "../../formats/savedmodel/dtypes.js";
 import { shapeFromProto } from "../../formats/savedmodel/tensor-proto.js";
 import { checkpointKeysByObject, objectPaths } from "../../formats/savedmodel/variable-binding.js";
-import { storedTensorToTfjs } from "../../formats/savedmodel/variable-source.js";
+import { storedTensorToTfjs } from "../../formats/stored-tensor.js";
 import { TensorSpec } from "./tensor-spec.js";
 import { runTraced } from "./tf-function.js";
 import { resourceType } from "./trace.js";

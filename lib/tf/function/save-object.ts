@@ -12,7 +12,7 @@
  * await saveObjectSavedModel(module, "my_module");
  * ```
  */
-import { storedTensor } from "../../saving/checkpoint-tree.js";
+import { storedTensor } from "../tracking/checkpoint-tree.js";
 import { writeDirectoryAtomic } from "../../io/atomic-directory.js";
 import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";

@@ -7,7 +7,8 @@
  * toTfjsConfig({ class_name: "Dense", config: { units: 2, use_bias: false } });
  * // { className: "Dense", config: { units: 2, useBias: false } }
  */
-import type { JsonValue } from "./schema.js";
+import type { JsonValue } from "../../../formats/keras-json/schema.js";
+import { snakeCase } from "../../../util/naming.js";
 import { activationOptionKeys, isBuiltinActivationName } from "../../layers/function-activation.js";
 import { keras3HardSigmoidName } from "../../layers/hard-sigmoid.js";
 
@@ -17,11 +18,6 @@ export function camelCase(text: string): string {
   return text.replace(/_+(\w|$)/g, (_match, letter: string) => letter.toUpperCase());
 }
 
-/** `useBias` → `use_bias`, `fanAvg` → `fan_avg`. */
-export function snakeCase(text: string): string {
-  const result = text.replace(/(.)([A-Z][a-z0-9]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
-  return result.startsWith("_") ? `private${result}` : result;
-}
 
 /** Keys whose arrays start with layer names, which are never respelled. */
 const endpointKeys = new Set(["inbound_nodes", "inboundNodes", "input_layers", "inputLayers", "output_layers", "outputLayers"]);

@@ -1,6 +1,6 @@
 import { serialization } from "@tensorflow/tfjs-core";
 import { canonicalClassName } from "./normalize.js";
-import { isJsonObject, isKerasObject, type JsonValue, type KerasObjectConfig } from "./schema.js";
+import { isJsonObject, isKerasObject, type JsonValue, type KerasObjectConfig } from "../../../formats/keras-json/schema.js";
 
 /** Constructors a user can supply for classes tskeras does not know (tfjs serializable classes). */
 export type CustomObjects = Record<string, serialization.SerializableConstructor<serialization.Serializable>>;

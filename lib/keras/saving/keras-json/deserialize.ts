@@ -12,16 +12,14 @@ import { constructFromConfig } from "../../construct-from-config.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { registerChainedOps } from "../../../backend/chained-ops.js";
-import * as kerasLayers from "../../layers/index.js";
-import { Model } from "../../models/model.js";
-import { Sequential } from "../../models/sequential.js";
+import { registeredKerasClass, registeredKerasClasses } from "./keras-classes.js";
 import { assertSafeConfig } from "../safe-mode.js";
 import { writtenLayerClass } from "../../layers/written-layers.js";
 import { toTfjsConfig } from "./case-conversion.js";
 import { UnknownKerasClassError, type UnknownClass } from "./class-registry.js";
 import { resolveCustomObject, type CustomObject, type CustomObjectMap } from "./custom-objects.js";
 import { canonicalClassName, normalizeKerasConfig } from "./normalize.js";
-import { isJsonObject, isKerasObject, isSerializedFunction, type JsonObject, type JsonValue, type KerasObjectConfig } from "./schema.js";
+import { isJsonObject, isKerasObject, isSerializedFunction, type JsonObject, type JsonValue, type KerasObjectConfig } from "../../../formats/keras-json/schema.js";
 import { activationConfigKeys, FunctionActivation, isActivationFunction, isBuiltinActivationName } from "../../layers/function-activation.js";
 
 export interface DeserializeOptions {
@@ -148,16 +146,13 @@ export function withKerasClasses<T>(aliases: Map<string, CustomObject>, body: ()
     if (!saved.has(name)) saved.set(name, map[name]);
     map[name] = entry;
   };
-  for (const [name, cls] of Object.entries(kerasLayerClasses())) {
-    const original = map[name];
-    if (original) install(name, [cls, original[1]]);
-  }
+  // A Keras class takes the place of tfjs's class of that name, with tfjs's fromConfig (Model: Functional's).
   const functional = map["Functional"];
-  if (functional) {
-    install("Functional", [Model, functional[1]]);
-    install("Model", [Model, functional[1]]);
+  for (const [name, cls] of registeredKerasClasses()) {
+    const original = name === "Model" ? functional : map[name];
+    if (original && name !== "Sequential") install(name, [cls, original[1]]);
   }
-  install("Sequential", [Sequential, sequentialFromConfig as FromConfig]);
+  install("Sequential", [registeredKerasClass("Sequential"), sequentialFromConfig as FromConfig]);
   for (const [alias, object] of aliases) install(alias, [object, pythonStyleFromConfig as FromConfig]);
   try {
     return body();
@@ -167,16 +162,6 @@ export function withKerasClasses<T>(aliases: Map<string, CustomObject>, body: ()
       else map[name] = entry;
     }
   }
-}
-
-/** The Keras-named classes of `keras.layers`, by the class name tfjs registers (aliases map to their class). */
-function kerasLayerClasses(): Record<string, unknown> {
-  const classes: Record<string, unknown> = {};
-  for (const value of Object.values(kerasLayers)) {
-    const className = typeof value === "function" ? (value as { className?: unknown }).className : undefined;
-    if (typeof className === "string" && value !== kerasLayers.Layer) classes[className] = value;
-  }
-  return classes;
 }
 
 /** tfjs's deserialization of one `{className, config}` through the (scoped) registry. */
@@ -189,7 +174,7 @@ function instantiate(config: { className: string; config: unknown }): unknown {
 }
 
 /** Keras Sequential: a keras.Sequential with each layer rebuilt in order (Keras 2 also wrote a bare list). */
-function sequentialFromConfig(_cls: unknown, config: JsonObject | JsonValue[]): Sequential {
+function sequentialFromConfig(cls: unknown, config: JsonObject | JsonValue[]): tfl.Sequential {
   const layers = Array.isArray(config) ? config : ((config["layers"] ?? []) as JsonValue[]);
   const name = Array.isArray(config) ? undefined : (config["name"] as string | undefined);
   // Keras 2 lists the input first as an InputLayer; like Keras, it becomes the model's input, not one of its layers.
@@ -202,6 +187,7 @@ function sequentialFromConfig(_cls: unknown, config: JsonObject | JsonValue[]): 
     rest = layers.slice(1);
   }
   for (const layerConfig of rest) items.push(instantiate(layerConfig as { className: string; config: unknown }) as tfl.layers.Layer);
+  const Sequential = cls as new (items: Array<tfl.layers.Layer | tfl.SymbolicTensor>, options: { name?: string }) => tfl.Sequential;
   return new Sequential(items, name === undefined ? {} : { name });
 }
 

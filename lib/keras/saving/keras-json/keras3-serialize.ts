@@ -13,7 +13,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { kerasModelJson } from "../serialization.js";
 import { isBuiltinClassName } from "./serialize.js";
 import { activationConfigKeys, isBuiltinActivationName } from "../../layers/function-activation.js";
-import { isJsonObject, isKerasObject, type JsonObject, type JsonValue } from "./schema.js";
+import { isJsonObject, isKerasObject, type JsonObject, type JsonValue } from "../../../formats/keras-json/schema.js";
 import { writtenLayerClass, type Keras3CallConvention } from "../../layers/written-layers.js";
 
 type Layer = tfl.LayersModel["layers"][number];

@@ -7,7 +7,7 @@ import {
   type JsonObject,
   type JsonValue,
   type KerasObjectConfig,
-} from "./schema.js";
+} from "../../../formats/keras-json/schema.js";
 
 /**
  * Keras 3 keys tfjs-layers does not read; dropping them is lossless for inference

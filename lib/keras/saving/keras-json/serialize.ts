@@ -9,7 +9,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-layers";
 import { toKerasConfig } from "./case-conversion.js";
 import { registeredEntries, registeredNameOf } from "./custom-objects.js";
-import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "./schema.js";
+import { isJsonObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "../../../formats/keras-json/schema.js";
 
 /** Class names tfjs-layers itself registers (its configs are camelCase and get respelled). */
 const builtinClassNames = new Set(Object.keys(tfc.serialization.SerializationMap.getMap().classNameMap));

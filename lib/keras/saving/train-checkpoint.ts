@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
-import { loadCheckpoint } from "../formats/checkpoint/reader.js";
-import { latestCheckpoint, readCheckpointState, writeCheckpointState } from "../formats/checkpoint/state-file.js";
-import { restoreCheckpoint, writeCheckpoint, type CheckpointLoadStatus } from "./checkpoint.js";
+import { loadCheckpoint } from "../../formats/checkpoint/reader.js";
+import { latestCheckpoint, readCheckpointState, writeCheckpointState } from "../../formats/checkpoint/state-file.js";
+import { restoreCheckpoint, writeCheckpoint, type CheckpointLoadStatus } from "../../tf/tracking/checkpoint.js";
 import { TrackableBuilder } from "./object-trackables.js";
-import { variableNode, type Trackable } from "./trackable.js";
+import { variableNode, type Trackable } from "../../tf/tracking/trackable.js";
 
 /**
  * `tf.train.Checkpoint`: saves and restores the objects given to it (models, layers, optimizers,

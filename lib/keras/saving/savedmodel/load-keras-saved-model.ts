@@ -13,19 +13,20 @@
  */
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { loadCheckpoint } from "../../checkpoint/index.js";
-import { restoreCheckpoint } from "../../../saving/checkpoint.js";
-import { modelTrackables } from "../../../saving/keras-trackables.js";
-import { modelFromKerasConfig, type LoadKerasModelOptions } from "../../../keras/saving/load-model.js";
-import { toTfjsCompileArgs } from "../../../keras/training/train.js";
-import { lossFromKerasConfig } from "../../../keras/saving/loss-config.js";
-import type { KerasObjectConfig } from "../../../keras/saving/keras-json/schema.js";
-import { kerasMetadataEntries } from "../keras-metadata.js";
-import { readSavedModelDirectory } from "../saved-model-directory.js";
-import { UnknownKerasClassError } from "../../../keras/saving/keras-json/class-registry.js";
-import { resolveCustomObject } from "../../../keras/saving/keras-json/custom-objects.js";
+import { loadCheckpoint } from "../../../formats/checkpoint/index.js";
+import { restoreCheckpoint } from "../../../tf/tracking/checkpoint.js";
+import { modelTrackables } from "../trackables.js";
+import { modelFromKerasConfig, type LoadKerasModelOptions } from "../load-model.js";
+import { toTfjsCompileArgs } from "../../training/train.js";
+import { lossFromKerasConfig } from "../loss-config.js";
+import type { KerasObjectConfig } from "../../../formats/keras-json/schema.js";
+import { kerasMetadataEntries } from "../../../formats/savedmodel/keras-metadata.js";
+import { readSavedModelDirectory } from "../../../formats/savedmodel/saved-model-directory.js";
+import { UnknownKerasClassError } from "../keras-json/class-registry.js";
+import { resolveCustomObject } from "../keras-json/custom-objects.js";
 import { reviveKerasSavedModel } from "./revived-model.js";
-import { buildSubclassedFor } from "../../../keras/models/subclassed.js";
+import { optimizerFromKeras, UnsupportedOptimizerError } from "../optimizer.js";
+import { buildSubclassedFor } from "../../models/subclassed.js";
 
 /** What the root node's metadata JSON holds (tf-keras 2 writes these keys). */
 interface RootMetadata {
@@ -148,22 +149,12 @@ function compileFromTrainingConfig(model: tfl.LayersModel, training: TrainingCon
 }
 
 function optimizerFromConfig(config: TrainingConfig["optimizer_config"]): tfc.Optimizer | undefined {
-  const settings = config?.config ?? {};
-  const number = (key: string, fallback: number): number => (typeof settings[key] === "number" ? (settings[key] as number) : fallback);
-  const learningRate = number("learning_rate", number("lr", 0.001));
-  switch (config?.class_name) {
-    case "Adam":
-      return tfc.train.adam(learningRate, number("beta_1", 0.9), number("beta_2", 0.999), number("epsilon", 1e-7));
-    case "Adamax":
-      return tfc.train.adamax(learningRate, number("beta_1", 0.9), number("beta_2", 0.999), number("epsilon", 1e-7), number("decay", 0));
-    case "SGD":
-      return number("momentum", 0) > 0 ? tfc.train.momentum(learningRate, number("momentum", 0), settings["nesterov"] === true) : tfc.train.sgd(learningRate);
-    case "RMSprop":
-      return tfc.train.rmsprop(learningRate, number("rho", 0.9), number("momentum", 0), number("epsilon", 1e-7), settings["centered"] === true);
-    case "Adagrad":
-      return tfc.train.adagrad(learningRate, number("initial_accumulator_value", 0.1));
-    default:
-      return undefined;
+  if (!config?.class_name) return undefined;
+  try {
+    return optimizerFromKeras(config.class_name, config.config ?? {});
+  } catch (error) {
+    if (error instanceof UnsupportedOptimizerError) return undefined;
+    throw error;
   }
 }
 

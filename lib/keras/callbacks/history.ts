@@ -1,9 +1,7 @@
-// Callback lives in its own file so callbacks in callbacks/ can extend it without an import cycle.
-import { Callback, type Logs } from "./callbacks/callback.js";
-export { Callback, type Logs } from "./callbacks/callback.js";
-export { ModelCheckpoint, type ModelCheckpointOptions } from "./callbacks/model-checkpoint.js";
-import { currentDisplaySink } from "../display/sink.js";
-import { HistoryPlot, LiveHistoryPlot } from "../display/renderers/training-displays.js";
+// History (what fit returns) and PlotCallback (live curves): the callbacks training itself uses.
+import { Callback, type Logs } from "./callback.js";
+import { currentDisplaySink } from "../../display/sink.js";
+import { HistoryPlot, LiveHistoryPlot } from "../../display/renderers/training-displays.js";
 
 /**
  * What `fit` returns (Python `keras.callbacks.History`): `history.history.loss[epoch]` etc. as plain numbers.

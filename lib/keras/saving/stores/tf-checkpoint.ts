@@ -1,7 +1,7 @@
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { loadCheckpoint } from "../formats/checkpoint/reader.js";
-import { restoreCheckpoint, writeCheckpoint, type CheckpointLoadStatus } from "./checkpoint.js";
-import { modelTrackables } from "./keras-trackables.js";
+import { loadCheckpoint } from "../../../formats/checkpoint/reader.js";
+import { restoreCheckpoint, writeCheckpoint, type CheckpointLoadStatus } from "../../../tf/tracking/checkpoint.js";
+import { modelTrackables } from "../trackables.js";
 
 /**
  * `model.saveWeights(prefix)` in TensorFlow's checkpoint format, with tf.keras 2's object names

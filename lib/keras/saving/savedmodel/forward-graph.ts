@@ -14,8 +14,8 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import type { Tensor } from "@tensorflow/tfjs-core";
 import { attributeList, traceFunction, type TracedFunction } from "../../../tf/function/trace.js";
 import { TensorSpec } from "../../../tf/function/tensor-spec.js";
-import { attributeName } from "../../../saving/keras-trackables.js";
-import type { AttrValue, FunctionDef, NodeDef, OpDef, TensorProto } from "../protos/messages.js";
+import { attributeName } from "../trackables.js";
+import type { AttrValue, FunctionDef, NodeDef, OpDef, TensorProto } from "../../../formats/savedmodel/protos/messages.js";
 
 export const floatType = 1;
 export const int32Type = 3;

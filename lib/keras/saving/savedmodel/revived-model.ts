@@ -15,11 +15,11 @@
  */
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { loadCheckpoint } from "../../checkpoint/index.js";
-import { objectPaths } from "../variable-binding.js";
-import { loadSavedModel, type LoadedSavedModel } from "../load-saved-model.js";
-import type { ConcreteFunction } from "../signature-function.js";
-import { storedTensorToTfjs } from "../variable-source.js";
+import { loadCheckpoint } from "../../../formats/checkpoint/index.js";
+import { objectPaths } from "../../../formats/savedmodel/variable-binding.js";
+import { loadSavedModel, type LoadedSavedModel } from "../../../formats/savedmodel/load-saved-model.js";
+import type { ConcreteFunction } from "../../../formats/savedmodel/signature-function.js";
+import { storedTensorToTfjs } from "../../../formats/stored-tensor.js";
 
 const trainingUnavailable =
   "is not available on a revived model: its class was not available when it was loaded, so only its saved forward pass " +

@@ -1,9 +1,18 @@
+/**
+ * The saving entry point (Keras 3's `saving_api`): save and load models and weights in every format
+ * tskeras speaks. Saves return what they wrote ({@link SavedFormat}), so callers (the `%save` magic)
+ * report it instead of guessing from the suffix. Importing it loads the Keras classes loaders rebuild.
+ */
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { asKerasModel, type KerasModel } from "./keras-model.js";
+// Loaders rebuild models with these classes, which register themselves when their modules load.
+import "../layers/index.js";
+import "../models/model.js";
+import "../models/sequential.js";
+import { asKerasModel, type KerasModel } from "../models/keras-model.js";
 import { detectFormat } from "../../formats/detect.js";
-import { loadTfjsLayersModel } from "../../formats/tfjs/model-json.js";
-import { loadKerasModel, type LoadKerasModelOptions } from "../saving/load-model.js";
-import { loadKerasSavedModel } from "../../formats/savedmodel/keras/load-keras-saved-model.js";
+import { loadTfjsLayersModel } from "./stores/tfjs.js";
+import { loadKerasModel, type LoadKerasModelOptions } from "./load-model.js";
+import { loadKerasSavedModel } from "./savedmodel/load-keras-saved-model.js";
 
 /**
  * Python `keras.models.load_model(path)`: Keras 2 `.h5`, Keras 3 `.keras` (checked by content, not
@@ -30,3 +39,6 @@ async function loadAnyModel(path: string, options: LoadKerasModelOptions): Promi
       return loadKerasSavedModel(resolved, { source: path, ...options });
   }
 }
+
+export { saveModel, savedFormat, type SavedFormat, type SaveModelOptions } from "./save-model.js";
+export { saveModelWeights as saveWeights, loadModelWeights as loadWeights, type SaveWeightsOptions, type LoadWeightsOptions } from "../models/weights-io.js";

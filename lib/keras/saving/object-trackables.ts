@@ -1,9 +1,9 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { modelTrackables, optimizerTrackable } from "./keras-trackables.js";
+import { modelTrackables, optimizerTrackable } from "./trackables.js";
 import { afterLayerBuild } from "./deferred-build.js";
-import { variableNode, type SaveableVariable, type Trackable } from "./trackable.js";
-import { isAttributeTracked, onAttributeSet, trackedChildren } from "./attribute-tracking.js";
+import { variableNode, type SaveableVariable, type Trackable } from "../../tf/tracking/trackable.js";
+import { isAttributeTracked, onAttributeSet, trackedChildren } from "../../tf/tracking/attribute-tracking.js";
 
 function coreVariable(variable: tfc.Variable): SaveableVariable {
   return { dtype: variable.dtype, shape: [...variable.shape], read: () => variable, assign: (value) => variable.assign(value.dtype === variable.dtype ? value : tfc.cast(value, variable.dtype)) };

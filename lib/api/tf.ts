@@ -11,8 +11,8 @@ export { train } from "./train.js";
 // TensorFlow's tf.saved_model (load/save SavedModel directories); tfjs has no `savedModel` export.
 export { savedModel } from "./saved-model.js";
 // TensorFlow's tf.function and tf.TensorSpec (tracing TypeScript functions into graphs).
-export { tfFunction as function, isTfFunction, type TfFunction, type ConcreteTfFunction, type TfFunctionOptions } from "./function/tf-function.js";
-export { TensorSpec } from "./function/tensor-spec.js";
+export { tfFunction as function, isTfFunction, type TfFunction, type ConcreteTfFunction, type TfFunctionOptions } from "../tf/function/tf-function.js";
+export { TensorSpec } from "../tf/function/tensor-spec.js";
 // TensorFlow's `tf.Variable` (a tfjs-core Variable with TF semantics) and `tf.Module`; tfjs's `tf.variable()` stays.
-export { Variable, type VariableOptions } from "./variable.js";
-export { Module, type ModuleOptions } from "./module.js";
+export { Variable, type VariableOptions } from "../tf/variable.js";
+export { Module, type ModuleOptions } from "../tf/module.js";

@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
-import { buildObjectGraph, OBJECT_GRAPH_KEY, VARIABLE_VALUE } from "../formats/checkpoint/object-graph.js";
-import { writeBundle } from "../formats/checkpoint/bundle.js";
-import type { CheckpointReader } from "../formats/checkpoint/reader.js";
-import { writeCheckpointState } from "../formats/checkpoint/state-file.js";
-import { checkpointTensorToTf } from "../formats/checkpoint/to-tensor.js";
+import { buildObjectGraph, OBJECT_GRAPH_KEY, VARIABLE_VALUE } from "../../formats/checkpoint/object-graph.js";
+import { writeBundle } from "../../formats/checkpoint/bundle.js";
+import type { CheckpointReader } from "../../formats/checkpoint/reader.js";
+import { writeCheckpointState } from "../../formats/checkpoint/state-file.js";
+import { storedTensorToTfjs } from "../../formats/stored-tensor.js";
 import { reachableNodes, type Trackable } from "./trackable.js";
 import { checkpointTree } from "./checkpoint-tree.js";
 
@@ -90,7 +90,7 @@ export async function restoreCheckpoint(root: Trackable, reader: CheckpointReade
     if (stored.shape.length !== expected.length || stored.shape.some((size, index) => size !== expected[index])) {
       throw new CheckpointMismatchError(`Shape mismatch for ${node.description ?? key}: the checkpoint's ${key} has shape [${stored.shape.join(", ")}], the model expects [${expected.join(", ")}]. The checkpoint was written for a different architecture.`);
     }
-    const value = checkpointTensorToTf(stored);
+    const value = storedTensorToTfjs(stored);
     const target = node.variable.dtype === "int64" ? value : value.dtype === node.variable.dtype ? value : tfc.cast(value, node.variable.dtype as tfc.DataType);
     node.variable.assign(target);
     usedKeys.add(key);

@@ -1,6 +1,6 @@
 import { train as tfjsTrain } from "@tensorflow/tfjs-core";
 import { latestCheckpoint, listVariables, loadCheckpoint } from "../formats/checkpoint/index.js";
-import { Checkpoint, CheckpointManager } from "../saving/train-checkpoint.js";
+import { Checkpoint, CheckpointManager } from "../keras/saving/train-checkpoint.js";
 
 /**
  * `tf.train`: TensorFlow.js's optimizers (`tf.train.adam()`, …) plus TensorFlow's checkpoint tools.

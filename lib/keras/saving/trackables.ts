@@ -1,7 +1,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { variableNode, type SaveableVariable, type Trackable } from "./trackable.js";
-import { isAttributeTracked, isPlainContainer, trackedChildren } from "./attribute-tracking.js";
+import { variableNode, type SaveableVariable, type Trackable } from "../../tf/tracking/trackable.js";
+import { isAttributeTracked, isPlainContainer, trackedChildren } from "../../tf/tracking/attribute-tracking.js";
 
 /** Recurrent layers keep their weights on a `cell` object in Keras, so checkpoint paths go through it. */
 const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN"]);

@@ -10,27 +10,28 @@
  * await saveKerasSavedModel(model, "my_model");
  * ```
  */
-import { checkpointTree } from "../../../saving/checkpoint-tree.js";
+import { checkpointTree } from "../../../tf/tracking/checkpoint-tree.js";
 import { writeDirectoryAtomic } from "../../../io/atomic-directory.js";
-import { kerasModelJson } from "../../../keras/saving/serialization.js";
-import { serializeKerasObject } from "../../../keras/saving/keras-json/serialize.js";
-import { configurableLossOf, keras2LossConfig } from "../../../keras/saving/loss-config.js";
+import { kerasModelJson } from "../serialization.js";
+import { serializeKerasObject } from "../keras-json/serialize.js";
+import { configurableLossOf, keras2LossConfig } from "../loss-config.js";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { buildObjectGraph, writeBundle } from "../../checkpoint/index.js";
-import { attributeName, modelTrackables, optimizerTrackable } from "../../../saving/keras-trackables.js";
-import { submodulesOf } from "../../../keras/layers/submodules.js";
-import { isSubclassed } from "../../../keras/models/subclassed.js";
-import { kerasClassName, userClassLacksGetConfig } from "../../../keras/library-classes.js";
-import { variableNode, type SaveableVariable, type Trackable } from "../../../saving/trackable.js";
-import { fingerprintMessage, kerasSavedMetadataMessage, savedModelMessage } from "../protos/schema.js";
-import type { NodeDef, SavedObject } from "../protos/messages.js";
+import { buildObjectGraph, writeBundle } from "../../../formats/checkpoint/index.js";
+import { kerasOptimizerConfig, UnsupportedOptimizerError, type KerasOptimizerConfig } from "../optimizer.js";
+import { attributeName, modelTrackables, optimizerTrackable } from "../trackables.js";
+import { submodulesOf } from "../../layers/submodules.js";
+import { isSubclassed } from "../../models/subclassed.js";
+import { kerasClassName, userClassLacksGetConfig } from "../../library-classes.js";
+import { variableNode, type SaveableVariable, type Trackable } from "../../../tf/tracking/trackable.js";
+import { fingerprintMessage, kerasSavedMetadataMessage, savedModelMessage } from "../../../formats/savedmodel/protos/schema.js";
+import type { NodeDef, SavedObject } from "../../../formats/savedmodel/protos/messages.js";
 import { floatType, forwardFunction, resourceType, subclassedForwardFunction } from "./forward-graph.js";
-import { registeredNameOf } from "../../../keras/saving/keras-json/custom-objects.js";
-import { encodeFunctionSpec, signatureWrapperStructures } from "../structured-value.js";
+import { registeredNameOf } from "../keras-json/custom-objects.js";
+import { encodeFunctionSpec, signatureWrapperStructures } from "../../../formats/savedmodel/structured-value.js";
 
 const floatSpec = (tensor: { name: string; shape: number[] }) => ({ ...tensor, dtype: floatType });
 
@@ -328,14 +329,17 @@ function layerConfigOrNull(layer: tfl.layers.Layer): unknown {
 function trainingConfig(model: tfl.LayersModel, optimizer: tfc.Optimizer, metricNames: string[]): unknown {
   const loss = (model as unknown as { loss?: unknown }).loss;
   const lossName = typeof loss === "string" ? loss : typeof loss === "function" ? (loss as { name?: string }).name : undefined;
-  const optimizerConfig = optimizer.getConfig() as Record<string, unknown>;
+  let optimizerConfig: KerasOptimizerConfig | null = null;
+  try {
+    optimizerConfig = kerasOptimizerConfig(optimizer);
+  } catch (error) {
+    // The model still saves and predicts; loading it gives an uncompiled model (with a warning).
+    if (!(error instanceof UnsupportedOptimizerError)) throw error;
+  }
   return {
     loss: configurableLossOf(loss) ? keras2LossConfig(configurableLossOf(loss)!) : lossName ? lossName.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) : null,
     metrics: [metricNames.slice(1).map((name) => ({ class_name: "MeanMetricWrapper", config: { name, dtype: "float32" } }))],
-    optimizer_config: {
-      class_name: optimizer.getClassName(),
-      config: { name: optimizer.getClassName(), learning_rate: optimizerConfig["learningRate"], beta_1: optimizerConfig["beta1"], beta_2: optimizerConfig["beta2"], epsilon: optimizerConfig["epsilon"], momentum: optimizerConfig["momentum"] },
-    },
+    optimizer_config: optimizerConfig ? { class_name: optimizerConfig.className, config: optimizerConfig.config } : null,
   };
 }
 

@@ -12,14 +12,14 @@
  */
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { saveKerasSavedModel, type SaveKerasSavedModelOptions } from "../formats/savedmodel/write/save-keras-saved-model.js";
+import { saveKerasSavedModel, type SaveKerasSavedModelOptions } from "../keras/saving/savedmodel/save-keras-saved-model.js";
 import { loadCheckpoint } from "../formats/checkpoint/index.js";
-import { checkpointTensorToTf } from "../formats/checkpoint/to-tensor.js";
+import { storedTensorToTfjs } from "../formats/stored-tensor.js";
 import { inspectSavedModel } from "../formats/savedmodel/inspect-saved-model.js";
 import { loadSavedModel, type LoadedSavedModel } from "../formats/savedmodel/load-saved-model.js";
 import type { ConcreteFunction } from "../formats/savedmodel/signature-function.js";
-import { reviveObjectGraph, type LoadedFunction } from "./function/load-object.js";
-import { saveObjectSavedModel, type SaveObjectOptions } from "./function/save-object.js";
+import { reviveObjectGraph, type LoadedFunction } from "../tf/function/load-object.js";
+import { saveObjectSavedModel, type SaveObjectOptions } from "../tf/function/save-object.js";
 
 /** One variable of a loaded SavedModel. */
 export interface LoadedVariable {
@@ -70,7 +70,7 @@ export async function load(directory: string, options: { tags?: string[] } = {})
     variables = inspection.variables.flatMap((variable) => {
       const key = `${variable.path}/.ATTRIBUTES/VARIABLE_VALUE`;
       if (reader === undefined || !reader.hasTensor(key)) return [];
-      const value = tfc.tidy(() => checkpointTensorToTf(reader.getTensor(key)));
+      const value = tfc.tidy(() => storedTensorToTfjs(reader.getTensor(key)));
       return [{ name: variable.name, path: variable.path, value: tfc.variable(value, false) }];
     });
   }

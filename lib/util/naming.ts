@@ -4,10 +4,16 @@
  */
 const usedCounts = new Map<string, number>();
 
-/** `"BatchNormalization"` → `"batch_normalization"`, `"Conv2D"` → `"conv2d"`, `"LSTM"` → `"lstm"`. */
-export function snakeCase(className: string): string {
-  return className
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+/**
+ * The one snake_case rule, Keras 3's `naming.to_snake_case`, for class names (default object names,
+ * `.keras` weight paths), function names (`binaryCrossentropy` → `binary_crossentropy`) and config keys
+ * (`useBias` → `use_bias`): `"BatchNormalization"` → `"batch_normalization"`, `"Conv2D"` → `"conv2d"`,
+ * `"MaxPooling2D"` → `"max_pooling2d"`, `"LSTM"` → `"lstm"`, `"KLDivergence"` → `"kl_divergence"`.
+ */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, "")
+    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
     .replace(/([a-z])([A-Z])/g, "$1_$2")
     .toLowerCase();
 }

@@ -1,0 +1,68 @@
+// One optimizer mapping for every format: an SGD with momentum and an Adagrad, compiled in Keras 3.15 (the
+// oracle) and saved as Keras 2 `.h5`, load here compiled with the same hyper-parameters (the `.h5` path
+// used to drop SGD's momentum and to refuse Adagrad). Saved back by tskeras, Keras reads the same settings.
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { keras, tf } from "../../lib/index.js";
+import { oracleJson, requireOracle } from "../support/oracle.js";
+
+const writeScript = `
+import json, sys, numpy as np, keras
+folder = sys.argv[1]
+for name, optimizer in (("sgd", keras.optimizers.SGD(0.05, momentum=0.9, nesterov=True)), ("adagrad", keras.optimizers.Adagrad(0.02, initial_accumulator_value=0.2))):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer=optimizer, loss="mse")
+    model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
+    model.save(folder + "/" + name + ".h5")
+print(json.dumps({"ok": True}))
+`;
+
+const readScript = `
+import json, sys, h5py
+configs = {}
+for path in sys.argv[1:]:
+    with h5py.File(path) as f:
+        configs[path] = json.loads(f.attrs["training_config"])["optimizer_config"]
+print(json.dumps(configs))
+`;
+
+describe("the one Keras <-> tfjs optimizer mapping", () => {
+  it("loads SGD(momentum, nesterov) and Adagrad from Keras .h5 files compiled, and writes them back as Keras reads them", async (t) => {
+    if (!requireOracle(t)) return;
+    const folder = mkdtempSync(join(tmpdir(), "tskeras-optimizers-"));
+    await oracleJson(writeScript, [folder]);
+
+    const sgdModel = await keras.models.loadModel(join(folder, "sgd.h5"));
+    const sgd = sgdModel.optimizer as tf.Optimizer;
+    assert.equal(sgd.getClassName(), "Momentum");
+    const sgdConfig = sgd.getConfig();
+    assert.ok(Math.abs(Number(sgdConfig["learningRate"]) - 0.05) < 1e-7);
+    assert.equal(sgdConfig["momentum"], 0.9);
+    assert.equal(sgdConfig["useNesterov"], true);
+
+    const adagradModel = await keras.models.loadModel(join(folder, "adagrad.h5"));
+    const adagrad = adagradModel.optimizer as tf.Optimizer;
+    assert.equal(adagrad.getClassName(), "Adagrad");
+    assert.ok(Math.abs(Number(adagrad.getConfig()["learningRate"]) - 0.02) < 1e-7);
+    assert.ok(Math.abs(Number(adagrad.getConfig()["initialAccumulatorValue"]) - 0.2) < 1e-7);
+
+    // Both still train, and save back with the settings Keras reads.
+    await sgdModel.fit(tf.ones([4, 3]), tf.ones([4, 2]), { epochs: 1, verbose: 0 });
+    await sgdModel.save(join(folder, "sgd-tskeras.h5"));
+    await adagradModel.save(join(folder, "adagrad-tskeras.h5"));
+    const written = await oracleJson<Record<string, { class_name: string; config: Record<string, unknown> }>>(readScript, [
+      join(folder, "sgd-tskeras.h5"),
+      join(folder, "adagrad-tskeras.h5"),
+    ]);
+    const sgdWritten = written[join(folder, "sgd-tskeras.h5")]!;
+    assert.equal(sgdWritten.class_name, "SGD");
+    assert.equal(sgdWritten.config["momentum"], 0.9);
+    assert.equal(sgdWritten.config["nesterov"], true);
+    const adagradWritten = written[join(folder, "adagrad-tskeras.h5")]!;
+    assert.equal(adagradWritten.class_name, "Adagrad");
+    assert.ok(Math.abs(Number(adagradWritten.config["initial_accumulator_value"]) - 0.2) < 1e-7);
+  });
+});
