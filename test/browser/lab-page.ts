@@ -56,11 +56,9 @@ export async function runAllCells(page: Page): Promise<void> {
   );
 }
 
-/** Ctrl+S (both apps' save shortcut, named differently in their File menus), then waits until the server has the outputs on disk. */
+/** The notebook toolbar's save button (both apps have it), then waits until the server has the outputs on disk. */
 export async function saveNotebook(page: Page, contentsUrl: string, minimumOutputs: number): Promise<void> {
-  await page.locator(".jp-Notebook .jp-Cell .jp-InputArea-prompt").first().click();
-  await page.keyboard.press("Escape");
-  await page.keyboard.press("Control+s");
+  await page.locator('.jp-NotebookPanel-toolbar [data-command="docmanager:save"]').first().click();
   const deadline = Date.now() + 30_000;
   for (;;) {
     const response = await page.request.get(contentsUrl);
