@@ -96,7 +96,7 @@ for (const app of ["lab", "notebook"] as const) {
         await waitForIdleKernel(page, server);
         await runAllCells(page);
         await checkRenderedOutputs(page, `${title} light, live`, "light");
-        await saveNotebook(page, `${server.url}/api/contents/renderers.ipynb?content=1&token=${server.token}`, 40);
+        await saveNotebook(page, `${server.url}/api/contents/renderers.ipynb?token=${server.token}`, 40);
 
         await page.reload();
         await waitForIdleKernel(page, server);

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -58,16 +59,18 @@ export async function runAllCells(page: Page): Promise<void> {
 
 /** The notebook toolbar's save button (both apps have it), then waits until the server has the outputs on disk. */
 export async function saveNotebook(page: Page, contentsUrl: string, minimumOutputs: number): Promise<void> {
+  // Poll the file's modification time only: reading the whole notebook repeatedly slows the save.
+  const modified = async () => ((await (await page.request.get(`${contentsUrl}&content=0`)).json()) as { last_modified?: string }).last_modified;
+  const before = await modified();
   await page.locator('.jp-NotebookPanel-toolbar [data-command="docmanager:save"]').first().click();
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const response = await page.request.get(contentsUrl);
-    const model = (await response.json()) as { content?: { cells: Array<{ outputs?: unknown[] }> } };
-    const outputs = (model.content?.cells ?? []).reduce((sum, cell) => sum + (cell.outputs?.length ?? 0), 0);
-    if (outputs >= minimumOutputs) return;
-    if (Date.now() > deadline) throw new Error(`the saved notebook has ${outputs} outputs, expected at least ${minimumOutputs}`);
-    await page.waitForTimeout(250);
+  const deadline = Date.now() + 90_000;
+  while ((await modified()) === before) {
+    if (Date.now() > deadline) throw new Error("the notebook was not saved within 90 s");
+    await page.waitForTimeout(1000);
   }
+  const model = (await (await page.request.get(`${contentsUrl}&content=1`)).json()) as { content?: { cells: Array<{ outputs?: unknown[] }> } };
+  const outputs = (model.content?.cells ?? []).reduce((sum, cell) => sum + (cell.outputs?.length ?? 0), 0);
+  assert.ok(outputs >= minimumOutputs, `the saved notebook has ${outputs} outputs, expected at least ${minimumOutputs}`);
 }
 
 /**
