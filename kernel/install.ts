@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,10 @@ export function kernelSpec(): Record<string, unknown> {
   };
 }
 
+/** Our logo (kernel/logos; scripts/render-logos.mjs makes the PNGs from the SVG). From dist/kernel/ it is two folders up. */
+const logosFolder = new URL("../../kernel/logos/", import.meta.url);
+export const kernelLogos = ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"];
+
 export function kernelsDirectory(args: string[]): string {
   const prefixIndex = args.indexOf("--prefix");
   if (prefixIndex >= 0) {
@@ -44,5 +48,7 @@ export function installKernelSpec(args: string[]): string {
   const directory = join(kernelsDirectory(args), kernelName);
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, "kernel.json"), `${JSON.stringify(kernelSpec(), null, 2)}\n`);
+  // The launcher's icons (Jupyter looks for these names beside kernel.json).
+  for (const logo of kernelLogos) copyFileSync(fileURLToPath(new URL(logo, logosFolder)), join(directory, logo));
   return directory;
 }

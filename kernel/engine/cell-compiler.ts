@@ -1,6 +1,7 @@
 import type ts from "typescript";
 import { join } from "node:path";
 import { CarriedDeclarations } from "./carried-declarations.js";
+import { documentationMarkdown } from "./documentation.js";
 import { createCellTransformer, type CellTransformResult } from "./cell-transform.js";
 import { packageRoot } from "../../lib/util/package-root.js";
 
@@ -240,7 +241,7 @@ export class CellCompiler {
     return parseErrors.length === 0 && source.statements.length === 1 && t.isExpressionStatement(source.statements[0]!);
   }
 
-  completions(code: string, cursor: number): { names: string[]; start: number; end: number } {
+  completions(code: string, cursor: number): { names: string[]; kinds: string[]; start: number; end: number } {
     this.loadCell(code);
     let start = cursor;
     while (start > 0 && /[\w$]/.test(code[start - 1]!)) start--;
@@ -251,18 +252,13 @@ export class CellCompiler {
     const entries = (info?.entries ?? [])
       .filter((entry) => entry.name.startsWith(prefix) && !entry.name.startsWith("__tskeras"))
       .sort((a, b) => (a.sortText === b.sortText ? a.name.localeCompare(b.name) : a.sortText < b.sortText ? -1 : 1));
-    return { names: entries.map((entry) => entry.name), start, end };
+    return { names: entries.map((entry) => entry.name), kinds: entries.map((entry) => entry.kind), start, end };
   }
 
-  /** Signature and documentation of the symbol at `position`, as plain text; undefined when none. */
+  /** Signature and documentation of the symbol at `position`, as Markdown (tfjs's doc-build tags dropped); undefined when none. */
   quickInfo(code: string, position: number): string | undefined {
-    const t = this.t;
     this.loadCell(code);
     const info = this.service.getQuickInfoAtPosition(this.cellPath, position);
-    if (!info) return undefined;
-    const signature = t.displayPartsToString(info.displayParts);
-    const documentation = t.displayPartsToString(info.documentation);
-    const tags = (info.tags ?? []).map((tag) => `@${tag.name}${tag.text ? ` ${t.displayPartsToString(tag.text)}` : ""}`);
-    return [signature, documentation, tags.join("\n")].filter((part) => part.length > 0).join("\n\n");
+    return info ? documentationMarkdown(info) : undefined;
   }
 }

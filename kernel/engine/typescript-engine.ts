@@ -7,6 +7,7 @@ import { formatValue } from "../../lib/display/format.js";
 import type { CellCompiler } from "./cell-compiler.js";
 import { hostObjectName, wrapCellScript } from "./cell-transform.js";
 import { checkIsComplete } from "./is-complete.js";
+import { completionType, documentationText } from "./documentation.js";
 import { afterCell, importCellModule } from "./module-loader.js";
 import { captureProcessOutput } from "./output-capture.js";
 import { magicRegistry, registerMagic, UsageError, type MagicContext, type MagicDefinition } from "../../lib/magics/registry.js";
@@ -259,7 +260,7 @@ export class TypeScriptEngine implements LanguageEngine {
       process.stdout.write(`Object \`${expression}\` not found.\n`);
       return { status: "ok", result: undefined, payload: [] };
     }
-    return { status: "ok", result: undefined, payload: [{ source: "page", data: { "text/plain": text }, start: 0 }] };
+    return { status: "ok", result: undefined, payload: [{ source: "page", data: { "text/markdown": text, "text/plain": documentationText(text) }, start: 0 }] };
   }
 
   async complete(code: string, cursorPos: number): Promise<CompleteOutcome> {
@@ -273,11 +274,14 @@ export class TypeScriptEngine implements LanguageEngine {
         .filter((magic) => magic.name !== "!" && magic.name.startsWith(partial!) && (cellMagic ? magic.cell : magic.line))
         .map((magic) => `${percent}${magic.name}`)
         .sort();
-      return { matches, cursorStart: cursorPos - partial!.length - percent!.length, cursorEnd: cursorPos, metadata: {} };
+      const start = cursorPos - partial!.length - percent!.length;
+      return { matches, cursorStart: start, cursorEnd: cursorPos, metadata: { _jupyter_types_experimental: matches.map((text) => ({ start, end: cursorPos, text, type: "magic" })) } };
     }
     const compiler = await this.loadCompiler();
-    const { names, start, end } = compiler.completions(code, cursorPos);
-    return { matches: names, cursorStart: start, cursorEnd: end, metadata: {} };
+    const { names, kinds, start, end } = compiler.completions(code, cursorPos);
+    // JupyterLab shows these types as each completion's icon and type column.
+    const types = names.map((text, index) => ({ start, end, text, type: completionType(kinds[index]!) }));
+    return { matches: names, cursorStart: start, cursorEnd: end, metadata: { _jupyter_types_experimental: types } };
   }
 
   async inspect(code: string, cursorPos: number, _detailLevel: number): Promise<InspectOutcome> {
@@ -285,8 +289,8 @@ export class TypeScriptEngine implements LanguageEngine {
     // Inspect the identifier the cursor is in or just after.
     let position = cursorPos;
     if (position > 0 && !/[\w$]/.test(code[position] ?? "") && /[\w$]/.test(code[position - 1] ?? "")) position--;
-    const text = compiler.quickInfo(code, position);
-    return text ? { found: true, data: { "text/plain": text } } : { found: false, data: {} };
+    const markdown = compiler.quickInfo(code, position);
+    return markdown ? { found: true, data: { "text/markdown": markdown, "text/plain": documentationText(markdown) } } : { found: false, data: {} };
   }
 
   isComplete(code: string): IsCompleteOutcome {

@@ -12,7 +12,7 @@ export const savingMagics: MagicDefinition[] = [
     line: async (line) => {
       const path = unquote(line);
       if (!path) throw new UsageError("%inspect needs a path, e.g. %inspect training_1/cp.ckpt");
-      const [{ describeSavedFile, variableMapOf }, { renderVariableMap }] = await Promise.all([
+      const [{ describeSavedFile, variableMapOf }, { renderVariableMap, variableMapJson }] = await Promise.all([
         import("../../lib/formats/describe.js"),
         import("../../lib/display/renderers/variable-map.js"),
       ]);
@@ -22,7 +22,9 @@ export const savingMagics: MagicDefinition[] = [
       } catch (error) {
         throw new UsageError(`%inspect ${path}: ${(error as Error).message}`);
       }
-      await display(renderVariableMap(variableMapOf(path, description)), { raw: true });
+      const map = variableMapOf(path, description);
+      // The tree is the view; the list as data rides in the output's metadata.
+      await display(renderVariableMap(map), { raw: true, metadata: { tskeras: { variableMap: variableMapJson(map) } } });
     },
   },
 ];
@@ -57,7 +59,7 @@ savingMagics.push(
       const config = typeof value.toJSON === "function" && "layers" in value ? value.toJSON(null, false) : typeof value.getConfig === "function" ? value.getConfig() : undefined;
       if (config === undefined) throw new UsageError(`"${line.trim()}" has no Keras config: %config takes a model or a layer.`);
       const { renderConfig } = await import("../../lib/display/renderers/config-tree.js");
-      await display(renderConfig(config), { raw: true });
+      await display(renderConfig(config), { raw: true, metadata: { tskeras: { config } } });
     },
   },
   {
@@ -83,8 +85,8 @@ savingMagics.push(
         .sort((a, b) => a.time.getTime() - b.time.getTime() || a.prefix.localeCompare(b.prefix));
       if (rows.length === 0) throw new UsageError(`%checkpoints: no checkpoints (*.index files) in ${directory}.`);
       const text = rows.map((row) => `${row.latest ? "*" : " "} ${row.prefix.padEnd(24)} ${formatSize(row.bytes).padStart(10)}  ${row.time.toISOString().replace("T", " ").slice(0, 19)}`).join("\n");
-      const cell = "border:1px solid #ccc;padding:2px 8px;font-family:monospace;font-size:12px";
-      const html = `<table style="border-collapse:collapse"><tr><th style="${cell}">checkpoint</th><th style="${cell}">size</th><th style="${cell}">written</th></tr>${rows
+      const { cellStyle: cell, headerStyle: header, tableStyle } = await import("../../lib/display/renderers/html.js");
+      const html = `<table style="${tableStyle}"><tr><th style="${header}">checkpoint</th><th style="${header}">size</th><th style="${header}">written</th></tr>${rows
         .map((row) => `<tr><td style="${cell}">${row.prefix}${row.latest ? " <b>(latest)</b>" : ""}</td><td style="${cell}">${formatSize(row.bytes)}</td><td style="${cell}">${row.time.toISOString().replace("T", " ").slice(0, 19)}</td></tr>`)
         .join("")}</table>`;
       await display({ "text/plain": `${directory}: ${rows.length} checkpoint${rows.length === 1 ? "" : "s"} (* latest)\n${text}`, "text/html": html }, { raw: true });

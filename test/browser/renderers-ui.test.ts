@@ -22,7 +22,7 @@ describe("renderers.ipynb in a real browser (Debian chromium + classic Jupyter N
     await server?.stop();
   });
 
-  it("runs all cells: the summary table, the variable-map tree and the plotly charts render, with no network access", async () => {
+  it("runs all cells: the summary table, the variable-map tree and the SVG charts render, with no network access", async () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
@@ -63,13 +63,12 @@ describe("renderers.ipynb in a real browser (Debian chromium + classic Jupyter N
       // The config tree.
       assert.ok((await page.locator(".output_html .tskeras-config details").count()) > 3);
 
-      // Both plots (live plot and history.plot()) drawn by the embedded plotly.js: 4 curves each.
+      // Both plots (live plot and history.plot()) drawn as inline SVG: 4 curves each, with a legend.
       const plots = page.locator(".output_html .tskeras-plot");
-      await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(selector: string): { length: number } } }).document.querySelectorAll(".tskeras-plot .main-svg").length >= 2, undefined, { timeout: 30_000 });
       assert.equal(await plots.count(), 2);
       for (let index = 0; index < 2; index++) {
-        assert.equal(await plots.nth(index).locator(".scatterlayer .trace").count(), 4, `plot ${index}`);
-        assert.ok((await plots.nth(index).locator(".legendtext").allTextContents()).includes("val_loss"));
+        assert.equal(await plots.nth(index).locator("g.trace polyline").count(), 4, `plot ${index}`);
+        assert.ok((await plots.nth(index).locator("text.legend").allTextContents()).includes("val_loss"));
       }
 
       // The HTML progress bar finished in place.

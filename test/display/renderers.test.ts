@@ -4,9 +4,10 @@ import { display, clearOutput } from "../../lib/display/display.js";
 import { formatValue } from "../../lib/display/format.js";
 import { installDisplaySink, type MimeBundle } from "../../lib/display/sink.js";
 import { renderConfig } from "../../lib/display/renderers/config-tree.js";
-import { historyFigure, renderPlotlyFigure, resetPlotlyEmbedding } from "../../lib/display/renderers/history-plot.js";
+import { historyFigure, renderFigure } from "../../lib/display/renderers/history-plot.js";
+import { axisTicks } from "../../lib/display/renderers/svg-chart.js";
 import { renderModelSummary } from "../../lib/display/renderers/model-summary.js";
-import { describeKey, renderVariableMap } from "../../lib/display/renderers/variable-map.js";
+import { describeKey, renderVariableMap, variableMapJson } from "../../lib/display/renderers/variable-map.js";
 
 describe("display()", () => {
   it("routes bundles, hooks and handles to the installed sink", async () => {
@@ -75,7 +76,9 @@ describe("variable map renderer", () => {
     assert.deepEqual(describeKey("model_weights/dense/dense/kernel:0"), { path: ["model_weights", "dense", "dense", "kernel:0"] });
   });
   it("lists variables sorted as JSON, with sizes from dtype and shape in the text", () => {
-    const json = bundle["application/json"] as { variables: Array<{ name: string }> };
+    // The data travels beside the view, never as a mime type that JupyterLab would rank above the tree.
+    assert.equal(bundle["application/json"], undefined);
+    const json = variableMapJson(map);
     assert.deepEqual(json.variables.map((variable) => variable.name), [...map.variables.map((variable) => variable.name)].sort());
     // 2 × 784·512·4 bytes + 512·4 + 8 = 3,213,320 bytes = 3.1 MiB
     assert.match(bundle["text/plain"] as string, /^training_1\/cp\.ckpt: TensorFlow checkpoint, 4 variables, 3\.1 MiB\n/);
@@ -89,10 +92,11 @@ describe("variable map renderer", () => {
 });
 
 describe("config and summary renderers", () => {
-  it("renders a config as JSON for Lab and a collapsible HTML tree", () => {
+  it("renders a config as a collapsible HTML tree (no application/json to outrank it in Lab) and JSON text", () => {
     const config = { class_name: "Dense", config: { units: 10, activation: "relu" } };
     const bundle = renderConfig(config);
-    assert.deepEqual(bundle["application/json"], config);
+    assert.deepEqual(Object.keys(bundle).sort(), ["text/html", "text/plain"]);
+    assert.deepEqual(JSON.parse(bundle["text/plain"] as string), config);
     assert.match(bundle["text/html"] as string, /<details open[^>]*><summary[^>]*>\{2 keys\}<\/summary>/);
     assert.match(bundle["text/html"] as string, /units<\/span>: <span[^>]*>10<\/span>/);
   });
@@ -130,16 +134,37 @@ describe("training history plot", () => {
     assert.deepEqual(figure.data[1]!.x, [1, 2, 3]);
     assert.deepEqual(figure.data[1]!.y, history.val_loss);
   });
-  it("embeds plotly.js in the first HTML fallback only, and keeps it on updates of that display", () => {
-    resetPlotlyEmbedding();
-    const first = renderPlotlyFigure(historyFigure(history), "live");
-    const second = renderPlotlyFigure(historyFigure(history), "other");
-    const update = renderPlotlyFigure(historyFigure(history), "live");
-    const libraryMarker = /if \(!window\.Plotly\) \{/;
-    assert.match(first["text/html"] as string, libraryMarker);
-    assert.ok((first["text/html"] as string).length > 1_000_000, "the library itself is inlined (no network)");
-    assert.doesNotMatch(second["text/html"] as string, libraryMarker);
-    assert.match(update["text/html"] as string, libraryMarker);
-    assert.deepEqual((first["application/vnd.plotly.v1+json"] as { data: unknown[] }).data.length, 4);
+  it("renders each figure self-contained: themed inline SVG as HTML, a static SVG image and the plotly data, no script", () => {
+    const bundle = renderFigure(historyFigure(history));
+    const html = bundle["text/html"] as string;
+    const image = bundle["image/svg+xml"] as string;
+    assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.plotly.v1+json", "image/svg+xml", "text/html", "text/plain"]);
+    for (const svg of [html, image]) {
+      assert.doesNotMatch(svg, /<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/, "nothing to run or fetch");
+      assert.equal(svg.match(/<g class="trace"/g)?.length, 4);
+      assert.ok(svg.length < 12_000, `${svg.length} characters`);
+    }
+    // The page's text colour in the notebook; fixed mid-grey where the SVG is an image.
+    assert.match(html, /fill="currentColor"/);
+    assert.doesNotMatch(image, /currentColor/);
+    // Loss falls, so its markers go down the panel (SVG y grows downwards), left to right.
+    const loss = /<g class="trace" data-name="loss">.*?<\/g>/.exec(image)![0];
+    const markers = [...loss.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"/g)].map((match) => [Number(match[1]), Number(match[2])]);
+    assert.equal(markers.length, 3);
+    assert.ok(markers[0]![0]! < markers[1]![0]! && markers[1]![0]! < markers[2]![0]!);
+    assert.ok(markers[0]![1]! < markers[1]![1]! && markers[1]![1]! < markers[2]![1]!);
+    // Vertical and horizontal dashes and a legend entry for each series.
+    assert.deepEqual([...image.matchAll(/<text class="legend"[^>]*>([^<]+)</g)].map((match) => match[1]), ["loss", "val_loss", "accuracy", "val_accuracy"]);
+  });
+  it("ticks the epoch axis at whole epochs, in the SVG and in the plotly layout", () => {
+    const twoEpochs = { loss: [0.9, 0.5], val_loss: [1.0, 0.7] };
+    const figure = historyFigure(twoEpochs);
+    assert.deepEqual(axisTicks(1, 2, true).ticks, [1, 2]);
+    assert.deepEqual(axisTicks(1, 3, true).ticks, [1, 2, 3]);
+    assert.deepEqual(axisTicks(1, 40, true).ticks, [10, 20, 30, 40]);
+    assert.equal((figure.layout.xaxis as { dtick: number }).dtick, 1);
+    const image = renderFigure(figure)["image/svg+xml"] as string;
+    const bottomLabels = [...image.matchAll(/<text x="[\d.]+" y="([\d.]+)" text-anchor="middle" font-size="11"[^>]*>([^<]+)</g)];
+    assert.deepEqual(bottomLabels.map((match) => match[2]), ["1", "2"]);
   });
 });

@@ -26,7 +26,7 @@ describe("training displays in a notebook", () => {
     "await freshModel().fit(x, y, { epochs: 1, progress: 'fancy' as never });", // 6
   ], { timeoutMs: 120_000 });
 
-  it("history.plot() is a plotly figure with one point per epoch and validation series, plus an HTML fallback", () => {
+  it("history.plot() is a plotly figure with one point per epoch and validation series, drawn as SVG", () => {
     assert.equal(reports[1]!.outcome.status, "ok", JSON.stringify(reports[1]!.outcome));
     const result = (reports[1]!.outcome as { result: Record<string, unknown> }).result;
     const figure = result["application/vnd.plotly.v1+json"] as { data: Trace[] };
@@ -35,7 +35,9 @@ describe("training displays in a notebook", () => {
       assert.deepEqual(trace.x, [1, 2, 3]);
       assert.equal(trace.y.length, 3);
     }
-    assert.match(result["text/html"] as string, /<div id="tskeras-plot-[^"]+" class="tskeras-plot"/);
+    // Drawn on the spot as SVG (inline for the notebook, standalone for static viewers): no script to wait for.
+    assert.match(result["text/html"] as string, /^<div class="tskeras-plot"[^>]*><svg [^>]*>.*<\/svg><\/div>$/);
+    assert.match(result["image/svg+xml"] as string, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   });
 
   it("fit({ plot: true }) redraws one display in place after every epoch", () => {
@@ -50,6 +52,9 @@ describe("training displays in a notebook", () => {
       const loss = traces.find((trace) => trace.name === "loss")!;
       assert.equal(loss.x.length, index + 1);
       assert.ok(traces.some((trace) => trace.name === "val_loss"));
+      // Every update carries its whole drawing: the live plot never waits for another output.
+      const drawn = /<g class="trace" data-name="loss">(.*?)<\/g>/.exec(output.data["image/svg+xml"] as string)![1]!;
+      assert.equal(drawn.match(/<circle /g)?.length, index + 1);
     });
   });
 

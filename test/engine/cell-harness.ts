@@ -26,7 +26,7 @@ const engine = createEngine({
   workingDirectory: request.workingDirectory,
   outputs: {
     stream: (name, text) => current.push({ type: "stream", name, text }),
-    displayData: (data, _metadata, transient, update) => current.push({ type: "display", data, transient, update }),
+    displayData: (data, metadata, transient, update) => current.push({ type: "display", data, metadata, transient, update }),
     clearOutput: (wait) => current.push({ type: "clear", wait }),
     input: (prompt) => {
       current.push({ type: "input", prompt });

@@ -199,6 +199,26 @@ describe("TypeScript engine: completion and inspection", () => {
       assert.equal(inspected.found, true);
       assert.match(inspected.data["text/plain"] as string, /max\(\.\.\.values: number\[\]\): number/);
       assert.equal((await engine.inspect("   ", 1, 0)).found, false);
+
+      // Completions carry Jupyter's types (JupyterLab's icon and type column).
+      const typed = await engine.complete("class Greeter {}\nfunction greet() {}\nconst greeting = 1;\ngre", 58);
+      const types = (typed.metadata._jupyter_types_experimental as Array<{ text: string; type: string; start: number; end: number }>);
+      assert.deepEqual(types.map((entry) => [entry.text, entry.type]).filter(([text]) => text!.startsWith("gre") || text === "Greeter"), [["greet", "function"], ["greeting", "variable"]]);
+      assert.ok(types.every((entry) => entry.start === typed.cursorStart && entry.end === typed.cursorEnd));
+      const members = await engine.complete("const words = ['a'];\nwords.le", 29);
+      assert.deepEqual((members.metadata._jupyter_types_experimental as Array<{ text: string; type: string }>).map((entry) => [entry.text, entry.type]), [["length", "property"]]);
+      const classes = await engine.complete("class Greeter {}\nGree", 21);
+      assert.deepEqual((classes.metadata._jupyter_types_experimental as Array<{ text: string; type: string }>).map((entry) => [entry.text, entry.type]), [["Greeter", "class"]]);
+
+      // tfjs documentation as clean Markdown: the signature as code, parameters listed, no doc-build tags.
+      const tensorDocs = await engine.inspect('import { tf } from "tskeras";\ntf.tensor2d([[1]])', 34, 0);
+      assert.equal(tensorDocs.found, true);
+      const markdown = tensorDocs.data["text/markdown"] as string;
+      assert.match(markdown, /^```typescript\n.*tensor2d\(values: /);
+      assert.match(markdown, /\*\*Parameters\*\*\n\n- `values` — /);
+      assert.doesNotMatch(markdown, /@doc|@param|heading:/);
+      assert.equal(markdown.match(/^```/gm)!.length % 2, 0, "every code fence is closed");
+      assert.doesNotMatch(tensorDocs.data["text/plain"] as string, /@doc|```/);
     } finally {
       // The engine captured this process's output streams; give them back to the test runner.
       (await import("../../kernel/engine/output-capture.js")).releaseProcessOutput();

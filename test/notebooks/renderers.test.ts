@@ -8,11 +8,8 @@ import { kernelEnvironment, repositoryRoot as root } from "../support/kernelspec
 import { realFixturesDirectory } from "../support/real-fixtures.js";
 
 const text = (value: unknown) => (Array.isArray(value) ? value.join("") : String(value));
-type Output = { output_type: string; name?: string; text?: unknown; data?: Record<string, unknown>; ename?: string; evalue?: string };
+type Output = { output_type: string; name?: string; text?: unknown; data?: Record<string, unknown>; metadata?: { tskeras?: Record<string, unknown> }; ename?: string; evalue?: string };
 type Cell = { cell_type: string; source: unknown; outputs: Output[] };
-
-/** The library's embedding script, cut out so the rest of an output can be searched for URLs. */
-const plotlyEmbedding = /<script type="text\/javascript">if \(!window\.Plotly\) \{\n[\s\S]*?\n\}<\/script>/g;
 
 /**
  * Runs test/notebooks/renderers.ipynb (every renderer and magic) with nbconvert --execute, then
@@ -48,6 +45,13 @@ describe("renderers.ipynb: every renderer and magic through nbconvert", () => {
     const output = outputsOf(start).find((candidate) => candidate.data?.[type] !== undefined && (outputType === undefined || candidate.output_type === outputType));
     assert.ok(output, `no ${type} output in the cell starting with ${start}`);
     return output.data![type];
+  };
+  /** The data a magic keeps in its output's metadata (under "tskeras"), beside the HTML view. */
+  const metadataOf = (start: string, key: string) => {
+    const output = outputsOf(start).find((candidate) => candidate.metadata?.tskeras?.[key] !== undefined);
+    assert.ok(output, `no metadata.tskeras.${key} in the cell starting with ${start}`);
+    assert.equal(output.data?.["application/json"], undefined, "the view is the HTML: no JSON mime type to outrank it in JupyterLab");
+    return output.metadata!.tskeras![key];
   };
   const lastOutputsOf = (start: string): Output[] => {
     const cell = cells.filter((candidate) => candidate.cell_type === "code" && text(candidate.source).startsWith(start)).at(-1);
@@ -89,13 +93,13 @@ describe("renderers.ipynb: every renderer and magic through nbconvert", () => {
     const reference = JSON.parse(readFileSync(join(realFixturesDirectory, "reference/k2h5_2.12.0_dense.json"), "utf8")) as { variables: Array<{ path: string; shape: number[] }> };
     const params = reference.variables.filter((variable) => variable.path.startsWith("model_weights/")).reduce((sum, variable) => sum + variable.shape.reduce((a, b) => a * b, 1), 0);
     assert.match(text(data("%load real/k2h5", "text/html")), new RegExp(`Total params: ${params.toLocaleString("en-US")}<`));
-    const listed = data("%inspect real/k2h5", "application/json") as { variables: Array<{ name: string; shape: number[] }> };
+    const listed = metadataOf("%inspect real/k2h5", "variableMap") as { variables: Array<{ name: string; shape: number[] }> };
     assert.deepEqual(listed.variables.map((variable) => [variable.name, variable.shape]).sort(), reference.variables.map((variable) => [variable.path, variable.shape]).sort());
     assert.match(text(data("%inspect real/k2h5", "text/html")), /<summary><code>optimizer_weights<\/code>/);
   });
 
-  it("%config gives application/json with the Keras config keys and a collapsible HTML tree", () => {
-    const config = data("%config", "application/json") as { class_name: string; config: { name: string; layers: Array<{ class_name: string; config: { name: string; units: number } }> } };
+  it("%config gives a collapsible HTML tree, with the Keras config keys as data in the output's metadata", () => {
+    const config = metadataOf("%config", "config") as { class_name: string; config: { name: string; layers: Array<{ class_name: string; config: { name: string; units: number } }> } };
     assert.equal(config.class_name, "Sequential");
     assert.equal(config.config.name, "demo");
     assert.deepEqual(config.config.layers.map((layer) => [layer.class_name, layer.config.name, layer.config.units]), [["InputLayer", "hidden_input", undefined], ["Dense", "hidden", 4], ["Dense", "scores", 2]]); // Keras 2 lists the input first, as real files do
@@ -107,7 +111,7 @@ describe("renderers.ipynb: every renderer and magic through nbconvert", () => {
   it("%inspect of a real checkpoint lists the reference's variable keys, as a tree with optimizer slots marked", () => {
     const reference = JSON.parse(readFileSync(join(realFixturesDirectory, "reference/ckpt_k2.4.0_conv.json"), "utf8")) as { bundle: { variables: Array<{ key: string; shape: number[] }> } };
     const expected = reference.bundle.variables.filter((variable) => variable.key !== "_CHECKPOINTABLE_OBJECT_GRAPH");
-    const listed = data("%inspect real/", "application/json") as { variables: Array<{ name: string; shape: number[] }> };
+    const listed = metadataOf("%inspect real/", "variableMap") as { variables: Array<{ name: string; shape: number[] }> };
     assert.deepEqual(listed.variables.map((variable) => [variable.name, variable.shape]).sort(), expected.map((variable) => [variable.key, variable.shape]).sort());
     const tree = text(data("%inspect real/", "text/html"));
     assert.match(tree, /<summary><code>layer_with_weights-0<\/code> <span[^>]*>\(6 variables\)<\/span><\/summary>/);
@@ -116,7 +120,7 @@ describe("renderers.ipynb: every renderer and magic through nbconvert", () => {
 
   it("%save then %inspect and %load of the saved file", () => {
     assert.match(stream("%save model saved/demo.keras"), /^Saved model to saved\/demo\.keras \(Keras 3 \.keras archive, /);
-    const saved = data("%save model saved/demo.keras", "application/json") as { variables: Array<{ name: string; shape: number[] }> };
+    const saved = metadataOf("%save model saved/demo.keras", "variableMap") as { variables: Array<{ name: string; shape: number[] }> };
     assert.deepEqual(saved.variables.map((variable) => variable.shape), [[3, 4], [4], [4, 2], [2]]);
     assert.match(stream("%load saved/demo.keras"), /^Loaded saved\/demo\.keras as reloaded\.\n$/);
     assert.match(text(data("%load saved/demo.keras", "text/html")), /Total params: 26</);
@@ -212,24 +216,24 @@ describe("renderers.ipynb: every renderer and magic through nbconvert", () => {
     assert.equal(text(data("reloaded.countParams()", "text/plain")), "26");
   });
 
-  it("the HTML export carries the fallbacks: summary table, variable tree, config tree, plotly embedded once", () => {
+  it("the HTML export carries the views: summary table, variable tree, config tree, both plots drawn as SVG", () => {
     assert.match(html, /hidden \(Dense\)<\/td>/);
     assert.match(html, /<summary><code>layer_with_weights-0<\/code>/);
     assert.match(html, /class="tskeras-config"/);
-    assert.equal(html.match(/if \(!window\.Plotly\) \{/g)?.length, 1, "plotly.js is embedded exactly once");
-    assert.equal(html.match(/class="tskeras-plot"/g)?.length, 2, "both plots have their element");
+    assert.equal(html.match(/class="tskeras-plot"/g)?.length, 2, "both plots are in the page");
+    assert.equal(html.match(/<g class="trace" data-name="val_loss">/g)?.length, 2, "each plot has its own drawn curves");
     assert.match(html, /<progress value="4" max="4"/);
   });
 
-  it("outputs load nothing from the network (plotly.js comes from the package, inline)", () => {
+  it("outputs run no script and load nothing from the network; each plot also carries a static SVG image", () => {
     for (const cell of cells) {
       for (const output of cell.outputs ?? []) {
-        const markup = text(output.data?.["text/html"] ?? "").replace(plotlyEmbedding, "");
-        assert.doesNotMatch(markup, /https?:\/\/|<link\b|<script[^>]+src=/i, text(cell.source));
+        const markup = text(output.data?.["text/html"] ?? "") + text(output.data?.["image/svg+xml"] ?? "");
+        assert.doesNotMatch(markup.replaceAll('xmlns="http://www.w3.org/2000/svg"', ""), /https?:\/\/|<link\b|<script/i, text(cell.source));
       }
     }
-    const embedded = html.match(plotlyEmbedding)?.[0] ?? "";
-    const packaged = readFileSync(join(root, "node_modules/plotly.js-dist-min/plotly.min.js"), "utf8").replace(/<\/script/gi, "<\\/script");
-    assert.ok(embedded.includes(packaged.slice(0, 2000)) && embedded.includes(packaged.slice(-2000)), "the embedded library is the packaged plotly.min.js");
+    const plots = cells.flatMap((cell) => cell.outputs ?? []).filter((output) => output.data?.["application/vnd.plotly.v1+json"] !== undefined);
+    assert.equal(plots.length, 2);
+    for (const plot of plots) assert.equal(text(plot.data!["image/svg+xml"]).match(/<g class="trace"/g)?.length, 4);
   });
 });

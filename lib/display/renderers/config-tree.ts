@@ -1,11 +1,11 @@
 import type { MimeBundle } from "../sink.js";
-import { escapeHtml } from "./html.js";
+import { escapeHtml, theme } from "./html.js";
 
 function renderValue(value: unknown, key: string | undefined, depth: number): string {
-  const label = key === undefined ? "" : `<span style="color:#0550ae">${escapeHtml(key)}</span>: `;
+  const label = key === undefined ? "" : `<span style="color:${theme.key}">${escapeHtml(key)}</span>: `;
   if (value === null || typeof value !== "object") {
     const text = typeof value === "string" ? `"${value}"` : String(value);
-    return `<div style="margin-left:16px">${label}<span style="color:${typeof value === "string" ? "#0a3069" : "#953800"}">${escapeHtml(text)}</span></div>`;
+    return `<div style="margin-left:16px">${label}<span style="color:${typeof value === "string" ? theme.string : theme.number}">${escapeHtml(text)}</span></div>`;
   }
   const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : Object.entries(value);
   const brackets = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
@@ -15,13 +15,13 @@ function renderValue(value: unknown, key: string | undefined, depth: number): st
 }
 
 /**
- * A configuration (Keras JSON): `application/json` for JupyterLab's collapsible viewer, an HTML
- * tree of `<details>` elsewhere, and indented JSON as text.
+ * A configuration (Keras JSON): an HTML tree of `<details>` and indented JSON as text (itself
+ * machine-readable). No `application/json`: JupyterLab ranks its raw JSON viewer above HTML, and
+ * `display.json(config)` still shows that viewer when wanted.
  */
 export function renderConfig(config: unknown): MimeBundle {
   return {
     "text/plain": JSON.stringify(config, null, 2),
-    "text/html": `<div class="tskeras-config" style="font-family:monospace;font-size:12px">${renderValue(config, undefined, 0)}</div>`,
-    "application/json": config,
+    "text/html": `<div class="tskeras-config" style="font-family:monospace;font-size:12px;color:${theme.text}">${renderValue(config, undefined, 0)}</div>`,
   };
 }

@@ -1,8 +1,5 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { randomUUID } from "node:crypto";
 import type { MimeBundle } from "../sink.js";
-import { escapeHtml } from "./html.js";
+import { axisTicks, renderSvgChart, type ChartFigure, type ChartTrace } from "./svg-chart.js";
 
 export type HistoryValues = Record<string, number[]>;
 
@@ -40,55 +37,43 @@ export function historyFigure(history: HistoryValues, title = "Training history"
       });
     }
   });
+  const epochs = Math.max(1, ...Object.values(history).map((values) => values.length));
+  // Whole-epoch ticks (plotly would put some at 1.5 and 2.5): the step our SVG uses too.
+  const [firstTick, secondTick] = axisTicks(1, epochs, true).ticks;
+  const epochStep = secondTick === undefined ? 1 : secondTick - firstTick!;
   const layout: Record<string, unknown> = {
     title: { text: title },
     grid: { rows: 1, columns: Math.max(1, metrics.length), pattern: "independent" },
     height: 320,
     margin: { t: 50, l: 50, r: 20, b: 40 },
+    // Transparent, so a dark editor theme shows through instead of a white box.
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
   };
   metrics.forEach((metric, index) => {
     const suffix = index === 0 ? "" : String(index + 1);
-    layout[`xaxis${suffix}`] = { title: { text: "epoch" } };
+    layout[`xaxis${suffix}`] = { title: { text: "epoch" }, tickmode: "linear", tick0: firstTick, dtick: epochStep };
     layout[`yaxis${suffix}`] = { title: { text: metric } };
   });
   return { data, layout };
 }
 
-let plotlySource: string | undefined;
-/** The displays that carry plotly.js itself; an update of one of them must carry it again. */
-const displaysWithLibrary = new Set<string>();
-
-function plotlyLibrary(): string {
-  if (plotlySource === undefined) {
-    const require = createRequire(import.meta.url);
-    // `</script` inside the library would end the embedding element early.
-    plotlySource = readFileSync(require.resolve("plotly.js-dist-min"), "utf8").replace(/<\/script/gi, "<\\/script");
-  }
-  return plotlySource;
-}
-
 /**
- * A figure as `application/vnd.plotly.v1+json` (JupyterLab, VS Code) plus an HTML fallback for
- * renderers without the plotly mime type (nbconvert's HTML export): the first fallback of a session
- * embeds plotly.js from the `plotly.js-dist-min` package; later ones wait for it. No network access.
- * @param displayId the display this figure is (or will be) shown in, so in-place updates keep the library
+ * A figure for every frontend, with nothing loaded at view time (see README, "Charts"):
+ * - `text/html`: the figure drawn as inline SVG whose text and axes take the page's colours, so it
+ *   follows JupyterLab's theme; Lab, Notebook 7, classic Notebook and nbconvert's HTML pick it.
+ * - `image/svg+xml`: the same drawing as a standalone image for GitHub, nbviewer and exports with
+ *   HTML stripped.
+ * - `application/vnd.plotly.v1+json`: the figure data, which VS Code draws interactively.
+ * Each output carries all it needs (a few KB), so none depends on another having run first.
  */
-export function renderPlotlyFigure(figure: { data: unknown[]; layout: Record<string, unknown> }, displayId?: string): MimeBundle {
-  const elementId = `tskeras-plot-${randomUUID()}`;
-  const embedLibrary = displaysWithLibrary.size === 0 || (displayId !== undefined && displaysWithLibrary.has(displayId));
-  if (embedLibrary) displaysWithLibrary.add(displayId ?? elementId);
-  const figureJson = JSON.stringify(figure).replace(/<\//g, "<\\/");
-  const library = embedLibrary ? `<script type="text/javascript">if (!window.Plotly) {\n${plotlyLibrary()}\n}</script>` : "";
-  const draw = `<script type="text/javascript">(function draw(attempt) { if (window.Plotly) { var figure = ${figureJson}; window.Plotly.newPlot(${JSON.stringify(elementId)}, figure.data, figure.layout); } else if (attempt < 200) { setTimeout(function () { draw(attempt + 1); }, 50); } })(0);</script>`;
+export function renderFigure(figure: { data: PlotlyTrace[] | ChartTrace[]; layout: Record<string, unknown> }): MimeBundle {
   const title = (figure.layout.title as { text?: string } | undefined)?.text ?? "plot";
+  const chart = figure as ChartFigure;
   return {
     "application/vnd.plotly.v1+json": figure,
-    "text/html": `${library}<div id="${elementId}" class="tskeras-plot" style="height:${Number(figure.layout.height ?? 320)}px" title="${escapeHtml(title)}"></div>${draw}`,
+    "text/html": `<div class="tskeras-plot" style="color:var(--jp-content-font-color1, inherit)">${renderSvgChart(chart, "themed")}</div>`,
+    "image/svg+xml": renderSvgChart(chart, "static"),
     "text/plain": `<${title}: ${figure.data.length} traces>`,
   };
-}
-
-/** Forgets which displays carry plotly.js (a new notebook session starts without it). */
-export function resetPlotlyEmbedding(): void {
-  displaysWithLibrary.clear();
 }

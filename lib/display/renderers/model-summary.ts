@@ -1,5 +1,5 @@
 import type { MimeBundle } from "../sink.js";
-import { cellStyle, escapeHtml, formatCount, headerStyle, tableStyle } from "./html.js";
+import { cellStyle, escapeHtml, formatCount, headerStyle, tableStyle, theme } from "./html.js";
 
 export interface SummaryRow {
   /** Layer name. */
@@ -52,6 +52,6 @@ export function renderModelSummary(summary: ModelSummaryData): MimeBundle {
     `Non-trainable params: ${formatCount(summary.nonTrainableParams)}`,
     ...(summary.optimizer ? [`Optimizer: ${summary.optimizer.className}, ${formatCount(summary.optimizer.variables)} variables, ${formatCount(summary.optimizer.params)} values`] : []),
   ];
-  const html = `<div class="tskeras-model-summary"><div><b>Model: "${escapeHtml(summary.name)}"</b> <span style="color:#666">(${escapeHtml(summary.className)})</span></div>${renderTable(summary)}<div style="font-family:monospace;font-size:12px">${totals.map(escapeHtml).join("<br>")}</div></div>`;
+  const html = `<div class="tskeras-model-summary" style="color:${theme.text}"><div><b>Model: "${escapeHtml(summary.name)}"</b> <span style="color:${theme.mutedText}">(${escapeHtml(summary.className)})</span></div>${renderTable(summary)}<div style="font-family:monospace;font-size:12px">${totals.map(escapeHtml).join("<br>")}</div></div>`;
   return { "text/plain": summary.text, "text/html": html };
 }

@@ -1,7 +1,7 @@
 import { DisplayHandle } from "../display.js";
 import { jupyterDisplaySymbol, type MimeBundle } from "../sink.js";
 import { escapeHtml } from "./html.js";
-import { historyFigure, renderPlotlyFigure, type HistoryValues } from "./history-plot.js";
+import { historyFigure, renderFigure, type HistoryValues } from "./history-plot.js";
 
 /** What `history.plot()` returns: renders as the loss/metric figure wherever it is displayed. */
 export class HistoryPlot {
@@ -14,7 +14,7 @@ export class HistoryPlot {
     return historyFigure(this.history, this.title);
   }
   [jupyterDisplaySymbol](): MimeBundle {
-    return renderPlotlyFigure(this.figure());
+    return renderFigure(this.figure());
   }
 }
 
@@ -29,7 +29,7 @@ export class LiveHistoryPlot {
   /** Appends one epoch's logs and redraws. */
   async addEpoch(logs: Record<string, number>): Promise<void> {
     for (const [key, value] of Object.entries(logs)) (this.values[key] ??= []).push(value);
-    const bundle = renderPlotlyFigure(historyFigure(this.values, this.title), this.handle.displayId);
+    const bundle = renderFigure(historyFigure(this.values, this.title));
     await this.handle.display(bundle, { raw: true });
   }
 }

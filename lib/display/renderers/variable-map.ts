@@ -1,5 +1,5 @@
 import type { MimeBundle } from "../sink.js";
-import { cellStyle, escapeHtml, formatBytes, formatCount, headerStyle, tableStyle } from "./html.js";
+import { cellStyle, escapeHtml, formatBytes, formatCount, headerStyle, tableStyle, theme } from "./html.js";
 
 export interface VariableEntry {
   name: string;
@@ -65,7 +65,7 @@ function renderNode(node: TreeNode, label: string | undefined, depth: number): s
   const rows = node.entries
     .map((entry) => {
       const leaf = describeKey(entry.name).path.slice(-1)[0]!;
-      const kind = entry.slot ? `<span style="color:#8250df">slot ${escapeHtml(entry.slot)}</span>` : escapeHtml(entry.attribute ?? "");
+      const kind = entry.slot ? `<span style="color:${theme.accent}">slot ${escapeHtml(entry.slot)}</span>` : escapeHtml(entry.attribute ?? "");
       const size = byteSize(entry);
       return `<tr><td style="${cellStyle}" title="${escapeHtml(entry.name)}">${escapeHtml(leaf)}</td><td style="${cellStyle}">${kind}</td><td style="${cellStyle}">${escapeHtml(entry.dtype)}</td><td style="${cellStyle}">${shapeText(entry.shape)}</td><td style="${cellStyle}">${size === undefined ? "" : formatBytes(size)}</td></tr>`;
     })
@@ -74,16 +74,23 @@ function renderNode(node: TreeNode, label: string | undefined, depth: number): s
   const children = [...node.children.entries()].map(([name, child]) => renderNode(child, name, depth + 1)).join("");
   if (label === undefined) return table + children;
   const count = countEntries(node);
-  return `<details ${depth <= 2 ? "open" : ""} style="margin-left:${depth > 1 ? 16 : 0}px"><summary><code>${escapeHtml(label)}</code> <span style="color:#666">(${count} variable${count === 1 ? "" : "s"})</span></summary>${table}${children}</details>`;
+  return `<details ${depth <= 2 ? "open" : ""} style="margin-left:${depth > 1 ? 16 : 0}px"><summary><code>${escapeHtml(label)}</code> <span style="color:${theme.mutedText}">(${count} variable${count === 1 ? "" : "s"})</span></summary>${table}${children}</details>`;
 }
 
 function countEntries(node: TreeNode): number {
   return node.entries.length + [...node.children.values()].reduce((sum, child) => sum + countEntries(child), 0);
 }
 
+/** The variable list as plain data (sorted by name), for output metadata or `display.json`. */
+export function variableMapJson(map: VariableMap) {
+  const variables = [...map.variables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { source: map.source, format: map.format, producer: map.producer ?? null, variables: variables.map(({ name, dtype, shape }) => ({ name, dtype, shape })) };
+}
+
 /**
- * The variables of a saved model or checkpoint: a text table, an HTML tree grouped by object path
- * (optimizer slots marked), and the raw list as JSON.
+ * The variables of a saved model or checkpoint: a text table and an HTML tree grouped by object
+ * path (optimizer slots marked). The list as data is {@link variableMapJson}; it is not a mime
+ * type of the bundle, where JupyterLab would rank its JSON viewer above the tree.
  */
 export function renderVariableMap(map: VariableMap): MimeBundle {
   const variables = [...map.variables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -94,10 +101,9 @@ export function renderVariableMap(map: VariableMap): MimeBundle {
   const dtypeWidth = Math.max(5, ...variables.map((entry) => entry.dtype.length));
   const lines = variables.map((entry) => `${entry.name.padEnd(nameWidth)}  ${entry.dtype.padEnd(dtypeWidth)}  ${shapeText(entry.shape)}`);
   const text = [header, `${"name".padEnd(nameWidth)}  ${"dtype".padEnd(dtypeWidth)}  shape`, ...lines].join("\n");
-  const html = `<div class="tskeras-variable-map"><div><b>${escapeHtml(map.source)}</b>: ${escapeHtml(map.format)}${map.producer ? ` (written by ${escapeHtml(map.producer)})` : ""}, ${escapeHtml(summary)}</div>${renderNode(buildTree(variables), undefined, 0)}</div>`;
+  const html = `<div class="tskeras-variable-map" style="color:${theme.text}"><div><b>${escapeHtml(map.source)}</b>: ${escapeHtml(map.format)}${map.producer ? ` (written by ${escapeHtml(map.producer)})` : ""}, ${escapeHtml(summary)}</div>${renderNode(buildTree(variables), undefined, 0)}</div>`;
   return {
     "text/plain": text,
     "text/html": html,
-    "application/json": { source: map.source, format: map.format, producer: map.producer ?? null, variables: variables.map(({ name, dtype, shape }) => ({ name, dtype, shape })) },
   };
 }
