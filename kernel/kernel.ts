@@ -4,7 +4,7 @@ import type { LanguageEngine, MimeBundle, OutputSink } from "./engine/types.js";
 import { History } from "./history.js";
 import { collectGarbage } from "./engine/garbage-collector.js";
 import { engineInfo } from "./engine/info.js";
-import { kernelVersion } from "./language-info.js";
+import { kernelVersion } from "./engine/language-info.js";
 import { KernelChannel, type Parent } from "./protocol/channel.js";
 import type { ConnectionInfo } from "./protocol/connection-file.js";
 import type { JupyterMessage } from "./protocol/wire.js";

@@ -1,4 +1,4 @@
-import { kernelLanguageInfo, kernelVersion } from "../language-info.js";
+import { kernelLanguageInfo, kernelVersion } from "./language-info.js";
 
 /**
  * What the language says about itself in kernel_info_reply (ipykernel keeps these on its language

@@ -6,7 +6,7 @@ import { joinSource, type CodeCell, type Notebook } from "./notebook-format.js";
 import { OutputCollector } from "./output-collector.js";
 import { cellMarkers } from "./check/cell-markers.js";
 import { injectParameters, type ParameterValue } from "./parameters.js";
-import { kernelLanguageInfo } from "../language-info.js";
+import { kernelLanguageInfo } from "../engine/language-info.js";
 
 export interface RunNotebookOptions {
   /** Leave cells marked `nbval-skip` unexecuted, keeping their outputs (for --check / --update). */

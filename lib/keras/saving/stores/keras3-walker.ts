@@ -15,6 +15,7 @@ import { attributeEntries, isPlainContainer } from "../../../tf/tracking/attribu
 import { userClassChain } from "../../library-classes.js";
 import { isSubclassed, ownVariables } from "../../models/subclassed.js";
 import { Layer } from "../../layers/layer.js";
+import { hasKeras3WeightLayout, type Keras3WeightLayout } from "../../layers/written-layers.js";
 import { snakeCase } from "../../../util/naming.js";
 
 /** One object's own variables and the group they are saved in (`<path>/vars/<i>`). */
@@ -26,8 +27,21 @@ export interface Keras3VariableGroup {
   variables: tfl.LayerVariable[];
 }
 
-/** Built-in layers whose weights live on a child layer: Keras's RNN layers keep theirs on `cell`. */
-const builtInChildren: Record<string, string[]> = { LSTM: ["cell"], GRU: ["cell"], SimpleRNN: ["cell"] };
+/**
+ * Built-in (tfjs) layers whose weights live on child layers, as [the attribute Keras saves the child
+ * under, the tfjs property holding it]: Keras's RNN layers keep theirs on `cell`, a Bidirectional on
+ * `forward_layer`/`backward_layer` (each an RNN with its `cell`).
+ */
+const builtInChildren: Record<string, Array<[kerasName: string, property: string]>> = {
+  LSTM: [["cell", "cell"]],
+  GRU: [["cell", "cell"]],
+  SimpleRNN: [["cell", "cell"]],
+  ConvLSTM2D: [["cell", "cell"]],
+  Bidirectional: [
+    ["backward_layer", "backwardLayer"],
+    ["forward_layer", "forwardLayer"],
+  ],
+};
 
 /** Python's sort key for attribute names: private (`_x`) attributes are visited last. */
 function attributeOrder(left: [string, unknown], right: [string, unknown]): number {
@@ -50,7 +64,7 @@ function childrenOf(object: tfl.layers.Layer): Array<[string, unknown]> {
     return children;
   }
   const fixed = builtInChildren[object.getClassName()];
-  if (fixed && !walksAttributes(object)) return fixed.map((name) => [name, (object as unknown as Record<string, unknown>)[name]]);
+  if (fixed && !walksAttributes(object)) return fixed.map(([kerasName, property]) => [kerasName, (object as unknown as Record<string, unknown>)[property]]);
   if (!walksAttributes(object)) return children;
   const attributes = attributeEntries(object);
   // A subclassed model's `layers` is a property in Keras too, visited in its sorted place.
@@ -81,9 +95,36 @@ export function keras3VariableGroups(model: tfl.LayersModel): Keras3VariableGrou
     }
   };
 
+  // A layer that states where Keras keeps each of its weights (MultiHeadAttention's `query_dense/vars/0`,
+  // TimeDistributed's `layer/vars/0`) gets exactly those groups.
+  const visitLayout = (object: tfl.layers.Layer & Keras3WeightLayout, path: string): void => {
+    const layout = object.keras3WeightPaths();
+    const byPath = new Map<string, Keras3VariableGroup>();
+    const groupAt = (relative: string): Keras3VariableGroup => {
+      const full = join(path, relative);
+      let group = byPath.get(full);
+      if (group === undefined) {
+        group = { path: full, name: object.name, variables: [] };
+        byPath.set(full, group);
+        groups.push(group);
+      }
+      return group;
+    };
+    for (const relative of ["vars", ...layout.emptyGroups]) groupAt(relative);
+    object.weights.forEach((weight, index) => {
+      const weightPath = layout.weights[index]!;
+      const slash = weightPath.lastIndexOf("/");
+      groupAt(weightPath.slice(0, slash)).variables[Number(weightPath.slice(slash + 1))] = weight;
+    });
+  };
+
   const visitObject = (object: tfl.layers.Layer, path: string, root: boolean): void => {
     if (visited.has(object)) return;
     visited.add(object);
+    if (!root && hasKeras3WeightLayout(object)) {
+      visitLayout(object, path);
+      return;
+    }
     const group: Keras3VariableGroup = { path: join(path, "vars"), name: object.name, variables: [] };
     groups.push(group);
     const children = childrenOf(object);
