@@ -78,7 +78,7 @@ def recipes():
     }
     # Every activation in keras.activations, as an Activation layer (the catalog decides the list).
     for name in catalog()["activations"]:
-        r[f"Activation:{name}"] = ({"activation": name}, [3])
+        r[f"Activation:{name}"] = ({"activation": name}, [4])  # even width: glu halves the last axis
     return r
 
 

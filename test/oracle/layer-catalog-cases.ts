@@ -52,7 +52,7 @@ export const layerCases: CatalogCase[] = [
   merge("Concatenate", "Concatenate()", () => new L.Concatenate(), [[3], [4]]),
   merge("Dot", "Dot(axes=1)", () => new L.Dot(1), [[4], [4]]),
   unary("Conv1D", "Conv1D(3, 2)", () => new L.Conv1D(3, 2), [6, 2]),
-  unary("Conv2D", "Conv2D(3, 2)", () => new L.Conv2D(3, 2), [5, 5, 2], { expectedFailure: "config: glorot_uniform default kernel (#21, branch oracle)" }),
+  unary("Conv2D", "Conv2D(3, 2)", () => new L.Conv2D(3, 2), [5, 5, 2]),
   unary("Conv3D", "Conv3D(2, 2)", () => new L.Conv3D(2, 2), [4, 4, 4, 2]),
   unary("Conv2DTranspose", "Conv2DTranspose(3, 2)", () => new L.Conv2DTranspose(3, 2), [4, 4, 2]),
   unary("Conv3DTranspose", "Conv3DTranspose(2, 2)", () => new L.Conv3DTranspose(2, 2), [3, 3, 3, 2], { expectedFailure: "gradient: tfjs 4.22 has no gradient for Conv3DBackpropInputV2" }),
@@ -72,8 +72,8 @@ export const layerCases: CatalogCase[] = [
   unary("GlobalMaxPooling3D", "GlobalMaxPooling3D()", () => new L.GlobalMaxPooling3D(), [3, 3, 3, 2]),
   merge("Attention", "Attention()", () => new L.Attention(), [[4, 3], [5, 3]]),
   unary("Rescaling", "Rescaling(0.5, 0.1)", () => new L.Rescaling(0.5, 0.1), [5]),
-  unary("LSTM", "LSTM(4)", () => new L.LSTM(4), [5, 3], { expectedFailure: "config: glorot_uniform kernel and sigmoid recurrent_activation defaults (#21, branch oracle)" }),
-  unary("GRU", "GRU(4)", () => new L.GRU(4), [5, 3], { expectedFailure: "GRU's Keras 3 default reset_after=True (#21, branch oracle)" }),
+  unary("LSTM", "LSTM(4)", () => new L.LSTM(4), [5, 3]),
+  unary("GRU", "GRU(4)", () => new L.GRU(4), [5, 3]),
   unary("SimpleRNN", "SimpleRNN(4)", () => new L.SimpleRNN(4), [5, 3]),
   unary("Bidirectional", "Bidirectional(keras.layers.LSTM(3))", () => new L.Bidirectional(new L.LSTM(3)), [5, 3], { expectedFailure: "Bidirectional(LSTM) weight order and LSTM defaults (#21, branch oracle)" }),
   unary("TimeDistributed", "TimeDistributed(keras.layers.Dense(3))", () => new L.TimeDistributed(new L.Dense(3)), [4, 5]),
@@ -107,7 +107,6 @@ export const activationsNeedingArguments = new Set(["threshold", "deserialize", 
 
 /** Activations known not to match Keras yet, and why. */
 const activationGaps: Record<string, string> = {
-  hard_sigmoid: "Keras 3's hard_sigmoid is relu6(x + 3) / 6; tfjs's is Keras 2's (#21, branch oracle)",
   sparsemax: "sparsemax is not written yet",
 };
 

@@ -59,6 +59,14 @@ describe("--check HTML comparison", () => {
     // Script bodies are text (a plot's data), not markup.
     assert.equal(htmlStructure("<script>if (a < b) draw('<div>');</script><p>x &amp; y</p>"), "<script>\n  if (a < b) draw('<div>');\n<p>\n  x & y");
   });
+
+  it("treats an inline <svg> chart as an image: present or not, never its drawing", () => {
+    const chart = (ticks: string) => `<div><b>Loss</b><svg width="300"><g><svg>${ticks}</svg></g><text>epoch</text></svg><p>after</p></div>`;
+    const one = htmlStructure(chart("<text>1</text><text>1.5</text><text>2</text>"));
+    assert.equal(one, htmlStructure(chart("<text>1</text><text>2</text>")));
+    assert.equal(one, "<div>\n  <b>\n    Loss\n  <svg>\n    (image: not compared)\n  <p>\n    after");
+    assert.notEqual(htmlStructure("<div><b>Loss</b><p>after</p></div>"), one);
+  });
 });
 
 describe("--check cell markers", () => {

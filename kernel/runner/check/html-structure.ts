@@ -1,6 +1,20 @@
 const voidElements = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]);
 const rawTextElements = new Set(["script", "style"]);
 
+/** Where the `<svg>` element whose body starts at `from` ends (after its `</svg>`), nested ones included. */
+function endOfSvg(html: string, from: number): number {
+  const lower = html.toLowerCase();
+  const marker = /<svg[\s>]|<\/svg\s*>/g;
+  marker.lastIndex = from;
+  let depth = 1;
+  let match: RegExpExecArray | null;
+  while ((match = marker.exec(lower))) {
+    depth += match[0].startsWith("</") ? -1 : 1;
+    if (depth === 0) return marker.lastIndex;
+  }
+  return html.length;
+}
+
 const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", "#39": "'" };
 
 function decodeEntities(text: string): string {
@@ -16,7 +30,8 @@ function decodeEntities(text: string): string {
  * HTML reduced to what a reader sees: one line per element (its tag name, indented by depth) and
  * one per run of text (whitespace collapsed, entities decoded). Attributes are left out, so element
  * ids, inline styles and other attribute noise never make outputs differ; comments too. Script and
- * style bodies are kept as text lines.
+ * style bodies are kept as text lines. An inline `<svg>` is an image (a chart drawn from the data):
+ * like image outputs it is compared by presence only, not by its drawing.
  */
 export function htmlStructure(html: string): string {
   const lines: string[] = [];
@@ -40,7 +55,11 @@ export function htmlStructure(html: string): string {
     } else if (opening) {
       const name = opening.toLowerCase();
       lines.push(`${indent()}<${name}>`);
-      if (rawTextElements.has(name)) {
+      if (name === "svg" && !/\/\s*$/.test(attributes ?? "")) {
+        lines.push(`${indent()}  (image: not compared)`);
+        position = endOfSvg(html, position);
+        tag.lastIndex = position;
+      } else if (rawTextElements.has(name)) {
         const end = html.toLowerCase().indexOf(`</${name}`, position);
         const body = html.slice(position, end < 0 ? html.length : end);
         for (const line of body.split("\n")) if (line.trim()) lines.push(`${indent()}  ${line.trim()}`);
