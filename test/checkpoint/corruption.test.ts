@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CheckpointFormatError, loadCheckpoint, maskCrc, crc32cOf, writeBundle, writeTable, type CheckpointTensorInput } from "../../lib/formats/checkpoint/index.js";
-import { bundleEntryMessage, bundleHeaderMessage } from "../../lib/formats/protobuf/checkpoint-protos.js";
+import { bundleEntryMessage, bundleHeaderMessage } from "../../lib/formats/protobuf/tensorflow.js";
 import { realBundles, realFixtures } from "./fixtures.js";
 
 /** Small deterministic PRNG (mulberry32) so every run mutates the same bytes. */

@@ -14,7 +14,7 @@ import {
   writeTable,
   type CheckpointTensorInput,
 } from "../../lib/formats/checkpoint/index.js";
-import { bundleEntryMessage, bundleHeaderMessage } from "../../lib/formats/protobuf/checkpoint-protos.js";
+import { bundleEntryMessage, bundleHeaderMessage } from "../../lib/formats/protobuf/tensorflow.js";
 import { realFixtures } from "./fixtures.js";
 
 const realIndex = join(realFixtures, "ckpt_k2.4.0_conv", "cp.ckpt.index");

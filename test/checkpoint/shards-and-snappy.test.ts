@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32cOf, dataShardPath, loadCheckpoint, maskCrc, readTable, writeTable } from "../../lib/formats/checkpoint/index.js";
-import { bundleEntryMessage, bundleHeaderMessage } from "../../lib/formats/protobuf/checkpoint-protos.js";
+import { bundleEntryMessage, bundleHeaderMessage } from "../../lib/formats/protobuf/tensorflow.js";
 
 const snappy = createRequire(import.meta.url)("snappyjs") as { compress(data: Uint8Array): Uint8Array };
 const encoder = new TextEncoder();

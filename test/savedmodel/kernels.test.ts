@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import * as tf from "@tensorflow/tfjs-core";
 import { GraphRuntime } from "../../lib/formats/savedmodel/graph/graph-runtime.js";
 import { VariableHandle } from "../../lib/formats/savedmodel/graph/values.js";
-import type { AttrValue, GraphDef, NodeDef } from "../../lib/formats/savedmodel/protos/messages.js";
+import type { AttrValue, GraphDef, NodeDef } from "../../lib/formats/protobuf/messages.js";
 
 tf.env().set("PROD", true);
 await import("@tensorflow/tfjs-backend-cpu");

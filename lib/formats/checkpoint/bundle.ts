@@ -6,13 +6,8 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fsyncDirectory } from "../../io/atomic-file.js";
-import {
-  bundleEntryMessage,
-  bundleHeaderMessage,
-  plainObjectOptions,
-  type BundleEntryProto,
-  type BundleHeaderProto,
-} from "../protobuf/checkpoint-protos.js";
+import type { BundleEntryProto, BundleHeaderProto } from "../protobuf/messages.js";
+import { bundleEntryMessage, bundleHeaderMessage, decodeFilled } from "../protobuf/tensorflow.js";
 import { dtypeFromEnum, dtypeFromName, typedArrayFromBytes, type CheckpointDtype, type NumericData } from "./dtypes.js";
 import { CheckpointFormatError } from "./errors.js";
 import { crc32cOf, maskCrc, unmaskCrc } from "./masked-crc.js";
@@ -103,7 +98,7 @@ export class BundleReader {
 
   private decode(type: typeof bundleHeaderMessage, bytes: Uint8Array, what: string): unknown {
     try {
-      return type.toObject(type.decode(bytes), plainObjectOptions);
+      return decodeFilled(type, bytes);
     } catch (error) {
       throw new CheckpointFormatError(this.indexPath, `the ${what} is not a valid protocol buffer: ${(error as Error).message}`);
     }

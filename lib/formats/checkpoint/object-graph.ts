@@ -3,15 +3,11 @@
  * TrackableObjectGraph stored under `_CHECKPOINTABLE_OBJECT_GRAPH` maps objects and their named
  * edges to tensor keys such as `layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE`.
  */
-import {
-  plainObjectOptions,
-  trackableObjectGraphMessage,
-  type TrackableObject,
-  type TrackableObjectGraph,
-} from "../protobuf/checkpoint-protos.js";
+import type { TrackableObject, TrackableObjectGraph } from "../protobuf/messages.js";
+import { decodeFilled, trackableObjectGraphMessage } from "../protobuf/tensorflow.js";
 import type { CheckpointTensorInput } from "./bundle.js";
 
-export type { TrackableObject, TrackableObjectGraph } from "../protobuf/checkpoint-protos.js";
+export type { TrackableObject, TrackableObjectGraph } from "../protobuf/messages.js";
 
 /** Tensor key holding the serialized object graph. */
 export const OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH";
@@ -20,7 +16,7 @@ export const VARIABLE_VALUE = "VARIABLE_VALUE";
 
 /** Decodes a serialized TrackableObjectGraph. Throws (protobufjs errors) on malformed bytes. */
 export function decodeObjectGraph(bytes: Uint8Array): TrackableObjectGraph {
-  return trackableObjectGraphMessage.toObject(trackableObjectGraphMessage.decode(bytes), plainObjectOptions) as TrackableObjectGraph;
+  return decodeFilled<TrackableObjectGraph>(trackableObjectGraphMessage, bytes);
 }
 
 /** Serializes a TrackableObjectGraph. */

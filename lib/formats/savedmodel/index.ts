@@ -13,8 +13,8 @@ export { inspectSavedModel, formatSavedModelInspection, type SavedModelInspectio
 export type { ConcreteFunction } from "./signature-function.js";
 export type { TensorSpec } from "./tensor-spec.js";
 export { readSavedModelDirectory, selectMetaGraph, metaGraphTags, type SavedModelFiles } from "./saved-model-directory.js";
-export { decodeSavedModel, decodeKerasMetadata, decodeFingerprint, decodeTrackableObjectGraph } from "./protos/decode.js";
-export type * from "./protos/messages.js";
+export { decodeSavedModel, decodeKerasMetadata, decodeFingerprint, decodeTrackableObjectGraph } from "../protobuf/decode.js";
+export type * from "../protobuf/messages.js";
 export type { VariableSource, StoredTensor } from "./variable-source.js";
 export { kerasMetadataEntries, type KerasMetadataEntry } from "./keras-metadata.js";
 export { supportedOps } from "./graph/kernels/registry.js";

@@ -10,7 +10,7 @@
  * ```
  */
 import { dataTypeEnumName, dataTypeName } from "./dtypes.js";
-import type { TensorInfo } from "./protos/messages.js";
+import type { TensorInfo } from "../protobuf/messages.js";
 import { readSavedModelDirectory, selectMetaGraph } from "./saved-model-directory.js";
 import { shapeFromProto } from "./tensor-proto.js";
 import { tensorSpecFromInfo, type TensorSpec } from "./tensor-spec.js";

@@ -11,7 +11,7 @@
  * (root.metadata as { class_name: string }).class_name; // "Sequential"
  * ```
  */
-import type { KerasSavedMetadata, VersionDef } from "./protos/messages.js";
+import type { KerasSavedMetadata, VersionDef } from "../protobuf/messages.js";
 
 export interface KerasMetadataEntry {
   /** Node id in the SavedObjectGraph (and the checkpoint's object graph). */

@@ -10,8 +10,8 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { decodeFingerprint, decodeKerasMetadata, decodeSavedModel } from "./protos/decode.js";
-import type { FingerprintDef, KerasSavedMetadata, MetaGraphDef, SavedModel } from "./protos/messages.js";
+import { decodeFingerprint, decodeKerasMetadata, decodeSavedModel } from "../protobuf/decode.js";
+import type { FingerprintDef, KerasSavedMetadata, MetaGraphDef, SavedModel } from "../protobuf/messages.js";
 
 export interface SavedModelFiles {
   directory: string;

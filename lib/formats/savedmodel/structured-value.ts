@@ -12,40 +12,7 @@
  * // → { canonicalized_input_signature: ((), {x: TensorSpec}), output_signature: {out: TensorSpec} } as bytes
  * ```
  */
-import protobuf from "protobufjs";
-
-// Field numbers as in TensorFlow 2.21's struct_pb2 descriptors.
-const protoText = `
-syntax = "proto3";
-package tensorflow;
-message TensorShapeProto { message Dim { int64 size = 1; string name = 2; } repeated Dim dim = 2; bool unknown_rank = 3; }
-message NoneValue {}
-message ListValue { repeated StructuredValue values = 1; }
-message TupleValue { repeated StructuredValue values = 1; }
-message DictValue { map<string, StructuredValue> fields = 1; }
-message PairValue { string key = 1; StructuredValue value = 2; }
-message NamedTupleValue { string name = 1; repeated PairValue values = 2; }
-message TensorSpecProto { string name = 1; TensorShapeProto shape = 2; int32 dtype = 3; }
-message FunctionSpec { StructuredValue fullargspec = 1; bool is_method = 2; StructuredValue input_signature = 5; }
-message StructuredValue {
-  oneof kind {
-    NoneValue none_value = 1;
-    double float64_value = 11;
-    sint64 int64_value = 12;
-    string string_value = 13;
-    bool bool_value = 14;
-    TensorSpecProto tensor_spec_value = 33;
-    ListValue list_value = 51;
-    TupleValue tuple_value = 52;
-    DictValue dict_value = 53;
-    NamedTupleValue named_tuple_value = 54;
-  }
-}
-`;
-
-const root = protobuf.parse(protoText, { keepCase: true }).root;
-const structuredValueMessage = root.lookupType("tensorflow.StructuredValue");
-const functionSpecMessage = root.lookupType("tensorflow.FunctionSpec");
+import { functionSpecMessage, structuredValueMessage } from "../protobuf/tensorflow.js";
 
 /** One tensor argument or result: its name, shape (-1 for an unknown size) and DataType enum number. */
 export interface TensorSpecValue {

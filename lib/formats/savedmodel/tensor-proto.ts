@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { dataTypeName, tfjsDtypeFor } from "./dtypes.js";
-import type { TensorProto, TensorShapeProto } from "./protos/messages.js";
+import type { TensorProto, TensorShapeProto } from "../protobuf/messages.js";
 
 /** Shape of a TensorShapeProto: `null` when the rank is unknown, `-1` for an unknown dimension. */
 export function shapeFromProto(shape: TensorShapeProto | undefined): number[] | null {

@@ -7,7 +7,7 @@
  * ```
  */
 import { dataTypeName } from "./dtypes.js";
-import type { TensorInfo } from "./protos/messages.js";
+import type { TensorInfo } from "../protobuf/messages.js";
 import { shapeFromProto } from "./tensor-proto.js";
 
 export interface TensorSpec {

@@ -16,7 +16,7 @@
  * keys.get("dense/kernel"); // "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE"
  * ```
  */
-import type { MetaGraphDef, NodeDef, SavedObjectGraph, TrackableObjectGraph } from "./protos/messages.js";
+import type { MetaGraphDef, NodeDef, SavedObjectGraph, TrackableObjectGraph } from "../protobuf/messages.js";
 import { parseGraphEdge } from "./graph/edge-names.js";
 
 const callOps = new Set(["StatefulPartitionedCall", "PartitionedCall"]);

@@ -9,7 +9,7 @@
  * attributes.intList("strides");         // [1, 1, 1, 1]
  * ```
  */
-import type { AttrValue, NameAttrList, NodeDef, TensorProto } from "../protos/messages.js";
+import type { AttrValue, NameAttrList, NodeDef, TensorProto } from "../../protobuf/messages.js";
 
 export class NodeAttributes {
   constructor(private readonly node: NodeDef) {}

@@ -16,7 +16,7 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { FunctionDef, GraphDef, NodeDef, OpDef } from "../protos/messages.js";
+import type { FunctionDef, GraphDef, NodeDef, OpDef } from "../../protobuf/messages.js";
 import { NodeAttributes } from "./attributes.js";
 import { parseFunctionEdge, parseGraphEdge } from "./edge-names.js";
 import { findKernel, supportedOps } from "./kernels/registry.js";

@@ -10,7 +10,7 @@
  * const outputs = evaluator.outputsOf("StatefulPartitionedCall"); // [tensor]
  * ```
  */
-import type { NodeDef } from "../protos/messages.js";
+import type { NodeDef } from "../../protobuf/messages.js";
 import type { GraphValue } from "./values.js";
 
 export class NodeEvaluator {

@@ -14,7 +14,7 @@
  * layouts.offsetOf(fusedBatchNormNode, "batch_variance"); // 2
  * ```
  */
-import type { ArgDef, NodeDef, OpDef } from "../protos/messages.js";
+import type { ArgDef, NodeDef, OpDef } from "../../protobuf/messages.js";
 
 /** Output argument names of common multi-output ops, in order (each a single tensor). */
 const knownOutputArguments: Record<string, string[]> = {

@@ -1,5 +1,6 @@
 /**
- * Decoders for the binary protobuf files of a SavedModel directory.
+ * Decoders for TensorFlow's binary protobuf files (a SavedModel directory's `.pb` files and the
+ * object graph inside a checkpoint) that name the file in their error.
  *
  * @example
  * ```ts
@@ -13,9 +14,10 @@ import {
   decodeMessage,
   fingerprintMessage,
   kerasSavedMetadataMessage,
+  decodeFilled,
   savedModelMessage,
   trackableObjectGraphMessage,
-} from "./schema.js";
+} from "./tensorflow.js";
 import type { FingerprintDef, KerasSavedMetadata, SavedModel, TrackableObjectGraph } from "./messages.js";
 
 /** Decodes `saved_model.pb`. Throws with the file's role in the message if the bytes are not a SavedModel. */
@@ -41,10 +43,10 @@ export function decodeFingerprint(bytes: Uint8Array): FingerprintDef {
   );
 }
 
-/** Decodes the `TrackableObjectGraph` stored under `_CHECKPOINTABLE_OBJECT_GRAPH` in a checkpoint. */
+/** Decodes the `TrackableObjectGraph` stored under `_CHECKPOINTABLE_OBJECT_GRAPH` in a checkpoint (every field filled). */
 export function decodeTrackableObjectGraph(bytes: Uint8Array): TrackableObjectGraph {
   return decodeOrExplain<TrackableObjectGraph>(
-    () => decodeMessage(trackableObjectGraphMessage, bytes),
+    () => decodeFilled(trackableObjectGraphMessage, bytes),
     "_CHECKPOINTABLE_OBJECT_GRAPH",
     "a TrackableObjectGraph protocol buffer",
   );
