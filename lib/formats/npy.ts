@@ -3,6 +3,7 @@
  * and writing (version 1, or 2 when the header needs it, little-endian, C order). Object arrays
  * are refused because they are pickles, which can run code when loaded.
  */
+import { float16BitsToNumber } from "./dtypes.js";
 
 /** Element types tskeras reads from and writes to .npy. */
 export type NpyDtype = "bool" | "int8" | "uint8" | "int16" | "uint16" | "int32" | "uint32" | "int64" | "uint64" | "float16" | "float32" | "float64";
@@ -116,7 +117,7 @@ function decodeValues(view: DataView, offset: number, count: number, dtype: NpyD
     case "uint32": return read(new Uint32Array(count), 4, (position) => view.getUint32(position, little));
     case "int64": return read(new BigInt64Array(count), 8, (position) => view.getBigInt64(position, little));
     case "uint64": return read(new BigUint64Array(count), 8, (position) => view.getBigUint64(position, little));
-    case "float16": return read(new Float32Array(count), 2, (position) => halfToNumber(view.getUint16(position, little)));
+    case "float16": return read(new Float32Array(count), 2, (position) => float16BitsToNumber(view.getUint16(position, little)));
     case "float32": return read(new Float32Array(count), 4, (position) => view.getFloat32(position, little));
     case "float64": return read(new Float64Array(count), 8, (position) => view.getFloat64(position, little));
   }
@@ -158,16 +159,6 @@ function fortranToC<T extends NpyValues>(values: T, shape: number[]): T {
     }
   }
   return result;
-}
-
-/** IEEE 754 binary16 → number. */
-function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
 /** number → IEEE 754 binary16, rounding to nearest even. */

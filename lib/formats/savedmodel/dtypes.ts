@@ -10,33 +10,10 @@
  * ```
  */
 import type { DataType as TfjsDtype } from "@tensorflow/tfjs-core";
+import { dataTypes } from "../dtypes.js";
 
-const namesByCode: Record<number, string> = {
-  0: "invalid",
-  1: "float32",
-  2: "float64",
-  3: "int32",
-  4: "uint8",
-  5: "int16",
-  6: "int8",
-  7: "string",
-  8: "complex64",
-  9: "int64",
-  10: "bool",
-  11: "qint8",
-  12: "quint8",
-  13: "qint32",
-  14: "bfloat16",
-  15: "qint16",
-  16: "quint16",
-  17: "uint16",
-  18: "complex128",
-  19: "float16",
-  20: "resource",
-  21: "variant",
-  22: "uint32",
-  23: "uint64",
-};
+/** Names by code, from the one DataType table. */
+const namesByCode: Record<number, string> = Object.fromEntries(dataTypes.map(({ code, name }) => [code, name]));
 
 /** Enum spellings where they differ from `DT_<NAME UPPER-CASED>` (as `saved_model_cli` prints them). */
 const enumNameOverrides: Record<string, string> = {

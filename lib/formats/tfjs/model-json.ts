@@ -3,11 +3,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { basename, dirname, join, relative, resolve } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import { writeFileAtomic } from "../../io/atomic-file.js";
+import { dataTypeByName } from "../dtypes.js";
 
 /** TensorFlow.js's own converter shards weights at 4 MiB. */
 const defaultShardBytes = 4 * 1024 * 1024;
 
-const bytesPerElement: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
+/** Element types a TF.js weights manifest uses (quantized weights name uint8, uint16 or float16); sizes come from the DataType table. */
+const tfjsWeightDtypes = new Set(["float32", "int32", "bool", "complex64", "uint8", "uint16", "float16"]);
+
 
 /** Thrown for a model.json (or its weight files) that cannot be read; says what was expected. */
 export class TfjsFormatError extends Error {
@@ -97,7 +100,8 @@ export function readTfjsArtifacts(path: string): tfc.io.ModelArtifacts & { forma
   const data = Buffer.concat(buffers);
   const expected = specs.reduce((sum, spec) => {
     if (spec.dtype === "string") return Number.NaN;
-    const elementBytes = spec.quantization ? bytesPerElement[spec.quantization.dtype]! : bytesPerElement[spec.dtype];
+    const stored = spec.quantization ? spec.quantization.dtype : spec.dtype;
+    const elementBytes = tfjsWeightDtypes.has(stored) ? dataTypeByName(stored)?.byteSize : undefined;
     if (elementBytes === undefined) throw new TfjsFormatError(`${modelJsonPath}: weight "${spec.name}" has dtype "${spec.dtype}", which TensorFlow.js weights do not use.`);
     return sum + elementBytes * spec.shape.reduce((product, dimension) => product * dimension, 1);
   }, 0);
