@@ -13,9 +13,8 @@ import * as losses from "./losses.js";
 import * as metrics from "./metrics.js";
 import { Model } from "./models/model.js";
 import { Sequential } from "./models/sequential.js";
-import { loadModel } from "./saving/api.js";
 import { cloneModel } from "./models/clone-model.js";
-import { modelFromJSON } from "./models/keras-model.js";
+import { loadModel, modelFromJSON } from "./models/keras-model.js";
 
 /** Python `keras.models`: `await keras.models.loadModel(path)`, `cloneModel(model)`, `modelFromJSON(json)`. */
 export const models = { loadModel, cloneModel, modelFromJSON };

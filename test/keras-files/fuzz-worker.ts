@@ -10,7 +10,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { hdf5ReadLimits } from "../../lib/formats/hdf5/hdf5-file.js";
 import { inspectFile } from "../../lib/formats/inspect.js";
-import { loadKerasModel, loadKerasWeights } from "../../lib/keras/saving/load-model.js";
+import { loadModel as loadKerasModel, loadWeights as loadKerasWeights } from "../../lib/keras/saving/api.js";
 // The loaders rebuild models with the Keras classes, which register themselves when lib/keras is loaded.
 import "../../lib/keras/index.js";
 

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { loadKerasModel } from "../../lib/keras/saving/load-model.js";
+import { loadModel as loadKerasModel } from "../../lib/keras/saving/api.js";
 import { fixturePath, flatten, readReference } from "./reference-fixtures.js";
 import type { FuzzJob, FuzzMessage } from "./fuzz-worker.js";
 // The loaders rebuild models with the Keras classes, which register themselves when lib/keras is loaded.

@@ -11,7 +11,7 @@ import { readZipSafely } from "../../lib/formats/keras-archive/safe-zip.js";
 import { readKerasArchive } from "../../lib/formats/keras-archive/keras-archive.js";
 import { snakeCase } from "../../lib/util/naming.js";
 import { keras3VariableGroups } from "../../lib/keras/saving/stores/keras3-walker.js";
-import { loadKerasModel } from "../../lib/keras/saving/load-model.js";
+import { loadModel as loadKerasModel } from "../../lib/keras/saving/api.js";
 import { fixturePath, readReference } from "./reference-fixtures.js";
 // The loaders rebuild models with the Keras classes, which register themselves when lib/keras is loaded.
 import * as keras from "../../lib/keras/index.js";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { loadKerasModel } from "../../lib/keras/saving/load-model.js";
+import { loadModel as loadKerasModel } from "../../lib/keras/saving/api.js";
 import { findUnsafeContent, UnsafeConfigError } from "../../lib/keras/saving/safe-mode.js";
 import { UnknownKerasClassError } from "../../lib/keras/saving/keras-json/class-registry.js";
 import { fixturePath, readReference } from "./reference-fixtures.js";

@@ -1,6 +1,6 @@
 import * as tfl from "@tensorflow/tfjs-layers";
 import { Callback, type Logs } from "./callback.js";
-import { saveModelWeights } from "../models/weights-io.js";
+import { saveWeights as saveModelWeights } from "../saving/api.js";
 import { pythonFormat, type FormatValue } from "./python-format.js";
 
 export interface ModelCheckpointOptions {

@@ -16,7 +16,7 @@ import { renderModelSummary, type ModelSummaryData } from "../../display/rendere
 import type { MimeBundle } from "../../display/sink.js";
 import { CheckpointLoadStatus } from "../../tf/tracking/checkpoint.js";
 import { markLibraryClass } from "../library-classes.js";
-import { saveModelOrDelegate, type SaveModelOptions } from "../saving/save-model.js";
+import { saveModelOrDelegate, type SaveModelOptions } from "../saving/api.js";
 import { modelToJSON } from "../saving/serialization.js";
 import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
 // Also gives tfjs-layers' LayerVariable the TensorFlow variable methods (side effect of loading it).
@@ -25,7 +25,7 @@ import type { KerasVariable } from "../variable.js";
 import type { TypedApply } from "../layers/registered-class.js";
 import { ensureSubclassedBuilt, isSubclassed, subclassState } from "./subclassed.js";
 import { summarizeModel } from "./summary.js";
-import { loadModelWeights, saveModelWeights, type LoadWeightsOptions, type SaveWeightsOptions } from "./weights-io.js";
+import { loadWeights as loadModelWeights, saveWeights as saveModelWeights, type LoadWeightsOptions, type SaveWeightsOptions } from "../saving/api.js";
 
 /** What `loadWeights` returns for every kind of file (Python's `load_weights` status object). */
 export type LoadStatus = CheckpointLoadStatus;

@@ -13,6 +13,7 @@ import type { CustomObjectMap } from "../saving/keras-json/custom-objects.js";
 import { modelFromJSON as modelFromJSONObject } from "../saving/serialization.js";
 import { Model } from "./model.js";
 import { Sequential } from "./sequential.js";
+import { loadModel as loadSavedModel, type LoadKerasModelOptions } from "../saving/api.js";
 
 /**
  * A SavedModel whose custom class was not given, revived from its saved forward pass (tf-keras's
@@ -57,4 +58,16 @@ export function asKerasModel(model: tfl.LayersModel, source: string): KerasModel
  */
 export function modelFromJSON(json: string | KerasObjectConfig, customObjects: CustomObjectMap = {}): KerasModel {
   return asKerasModel(modelFromJSONObject(json, customObjects), "modelFromJSON's JSON");
+}
+
+/**
+ * Python `keras.models.load_model(path)`: Keras 2 `.h5`, Keras 3 `.keras` (checked by content, not
+ * suffix), SavedModel folders and TensorFlow.js `model.json`, through the one saving dispatcher.
+ * `safeMode` (default true) refuses files carrying code. The result is a `keras.Model` (or
+ * `keras.Sequential`, or your subclass of either).
+ * @example
+ * const model = await keras.models.loadModel("my_model.h5");
+ */
+export async function loadModel(path: string, options: LoadKerasModelOptions = {}): Promise<KerasModel> {
+  return asKerasModel(await loadSavedModel(path, options), path);
 }

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { modelFromJSON } from "./serialization.js";
-import { loadKerasWeights } from "./load-model.js";
+import { loadWeights } from "./api.js";
 
 /** Whether a JSON file is a Keras `to_json()` architecture (not a tfjs model.json, which has modelTopology). */
 function isKerasArchitecture(path: string): boolean {
@@ -50,6 +50,6 @@ export async function loadArchitectureWithWeights(architecture: string, weights:
     throw new Error(`${architecture} is not a Keras architecture JSON (model.to_json(): {"class_name": ..., "config": ...}). A tfjs model.json loads on its own: tskeras predict ${architecture}.`);
   }
   const model = modelFromJSON(readFileSync(architecture, "utf8"));
-  await loadKerasWeights(model, weights);
+  await loadWeights(model, weights);
   return model;
 }

@@ -2,10 +2,10 @@ import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { allowSparseTargets, toTfjsCompileArgs } from "../training/train.js";
 import type { Loss } from "../losses.js";
-import type { JsonObject } from "../../formats/keras-json/schema.js";
-import { configurableLossOf, keras2LossConfig } from "./loss-config.js";
+import { configurableLossOf, keras2LossConfig, lossFromKerasConfig } from "./loss-config.js";
 import { snakeCase } from "../../util/naming.js";
-import { kerasOptimizerConfig, type KerasOptimizerConfig } from "./optimizer.js";
+import { kerasOptimizerConfig, optimizerFromKeras, type KerasOptimizerConfig } from "./optimizer.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "../../formats/keras-json/schema.js";
 
 /** What `compile` was given, in Keras's names, as model files record it. */
 export interface CompileState {
@@ -119,4 +119,38 @@ export async function restoreOptimizerState(model: tfl.LayersModel, state: Optim
     for (let step = 0; step < state.iterations; step++) product = Math.fround(product * factor);
     accumulator.assign(tfc.scalar(product));
   }
+}
+
+/** A Keras loss or metric as saved (a name, or a serialized object) → the name `compile` accepts. */
+function savedName(value: JsonValue): string | null {
+  if (typeof value === "string") return value;
+  if (isJsonObject(value)) {
+    const config = value["config"];
+    if (isJsonObject(config) && typeof config["name"] === "string") return config["name"];
+    if (typeof value["class_name"] === "string") return snakeCase(value["class_name"]);
+  }
+  return null;
+}
+
+/** Compiles a loaded model as its file recorded, then restores the optimizer state. */
+export async function compileAndRestore(model: tfl.LayersModel, optimizerConfig: JsonValue | undefined, compileConfig: JsonObject, source: string, readState: () => OptimizerState | null): Promise<void> {
+  if (!isJsonObject(optimizerConfig) || typeof optimizerConfig["class_name"] !== "string") return;
+  const rawLoss = compileConfig["loss"] ?? null;
+  const loss = lossFromKerasConfig(rawLoss) ?? (Array.isArray(rawLoss) ? rawLoss.map(savedName) : savedName(rawLoss));
+  if (loss === null || (Array.isArray(loss) && loss.some((item) => item === null))) {
+    console.warn(`${source}: the saved loss ${JSON.stringify(rawLoss)} could not be recognized, so the model was loaded without compiling. Compile it yourself before training.`);
+    return;
+  }
+  const rawMetrics = compileConfig["metrics"];
+  const metrics = (Array.isArray(rawMetrics) ? rawMetrics.flat(2) : []).map((metric) => savedName(metric as JsonValue)).filter((name): name is string => name !== null);
+  try {
+    const optimizer = optimizerFromKeras(optimizerConfig["class_name"], isJsonObject(optimizerConfig["config"]) ? optimizerConfig["config"] : {});
+    compileFromState(model, { loss: loss as string | string[] | Loss, metrics, optimizer });
+  } catch (error) {
+    // Like Keras: a model whose compile arguments cannot be rebuilt still loads, uncompiled.
+    console.warn(`${source}: the model was loaded without compiling (${error instanceof Error ? error.message : String(error)}). Compile it yourself before training.`);
+    return;
+  }
+  const state = readState();
+  if (state) await restoreOptimizerState(model, state, source);
 }
