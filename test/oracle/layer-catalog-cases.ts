@@ -106,9 +106,7 @@ export const layerCases: CatalogCase[] = [
 export const activationsNeedingArguments = new Set(["threshold", "deserialize", "serialize", "get"]);
 
 /** Activations known not to match Keras yet, and why. */
-const activationGaps: Record<string, string> = {
-  sparsemax: "sparsemax is not written yet",
-};
+const activationGaps: Record<string, string> = {};
 
 /** One case per activation name, through `Activation(name)`. */
 export function activationCases(names: string[]): CatalogCase[] {
