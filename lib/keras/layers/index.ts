@@ -229,6 +229,19 @@ import * as preprocessingLayers from "./preprocessing.js";
 import { EinsumDense as EinsumDenseLayer } from "./einsum-dense.js";
 import { MultiHeadAttention as MultiHeadAttentionLayer } from "./multi-head-attention.js";
 import { Attention as AttentionLayer } from "./attention.js";
+// Written layers of the catalog (branch layers-a): adaptive pooling, 3D reshaping, spatial dropout, 1D convolutions, preprocessing.
+export * from "./adaptive-pooling.js";
+export * from "./reshaping-3d.js";
+export * from "./spatial-dropout.js";
+export * from "./convolutional-1d.js";
+export * from "./image-preprocessing.js";
+export * from "./data-preprocessing.js";
+import "./adaptive-pooling.js";
+import "./reshaping-3d.js";
+import "./spatial-dropout.js";
+import "./convolutional-1d.js";
+import "./image-preprocessing.js";
+import "./data-preprocessing.js";
 
 // Every Keras layer class registers itself under its Keras class name, so configs rebuild with it.
 registerKerasClassesByClassName([
