@@ -17,6 +17,8 @@ export interface CatalogCase {
   inputs: number[][];
   /** Integer inputs in [0, 10) (Embedding). */
   integer?: boolean;
+  /** Float inputs are normal(0, 1) times this (image layers working on a 0–255 scale); 1 unless set. */
+  scale?: number;
   /** How the layer is called: on one tensor, on a list (merge layers), or on separate arguments (MultiHeadAttention). */
   call?: "single" | "list" | "args";
   /**
@@ -122,7 +124,11 @@ export const layerCases: CatalogCase[] = [
   unary("Normalization", "Normalization()", () => new L.Normalization(), [3]),
   unary("Solarization", "Solarization()", () => new L.Solarization(), [4, 4, 3]),
   unary("AutoContrast", "AutoContrast()", () => new L.AutoContrast(), [4, 4, 3]),
-  unary("Equalization", "Equalization()", () => new L.Equalization(), [4, 4, 3]),
+  unary("Equalization", "Equalization()", () => new L.Equalization(), [4, 4, 3], {
+    expectedFailure: "Keras 3.15 cannot build a functional model ending in Equalization (its compute_output_spec returns the input tensor itself), so there is no Keras file to compare with",
+  }),
+  unary("ContrastLimitedAdaptiveHistogramEqualization", "ContrastLimitedAdaptiveHistogramEqualization(clip_limit=2.0, tile_grid_size=(2, 3))",
+    () => new L.ContrastLimitedAdaptiveHistogramEqualization({ clipLimit: 2, tileGridSize: [2, 3] }), [7, 8, 2], { scale: 100 }),
   unary("MaxNumBoundingBoxes", "MaxNumBoundingBoxes(3)", () => new L.MaxNumBoundingBoxes(3), [4, 4, 3]),
 ];
 

@@ -30,7 +30,7 @@ def call(case, layer, tensors):
 def arrays_for(case, rng):
     if case.get("integer"):
         return [rng.integers(0, 10, (2, *shape)).astype("int32") for shape in case["inputs"]]
-    return [rng.normal(size=(2, *shape)).astype("float32") for shape in case["inputs"]]
+    return [(rng.normal(size=(2, *shape)) * case.get("scale", 1)).astype("float32") for shape in case["inputs"]]
 
 
 def write():

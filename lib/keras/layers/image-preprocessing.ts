@@ -373,4 +373,124 @@ export class MaxNumBoundingBoxes extends Layer {
   }
 }
 
-for (const cls of [CenterCrop, Resizing, Solarization, AutoContrast, Equalization, MaxNumBoundingBoxes]) registerWrittenLayer(cls);
+/**
+ * Keras's CLAHE on a channels-last batch on the 0–255 scale, as its `_clahe` computes it: the image
+ * (padded symmetrically to whole tiles) is cut into grid tiles; each tile's 256-bin histogram of the
+ * truncated pixel values is clipped at clip_limit·(tile pixels)/256 with the excess spread evenly,
+ * its CDF scaled to 0–255; each pixel's value is the bilinear blend of the CDFs of the four nearest
+ * tile centres (edge tiles repeated) at its own value.
+ */
+function clahe(values: Float32Array | Int32Array | Uint8Array, [batch, height, width, channels]: number[], [gridHeight, gridWidth]: [number, number], clipLimit: number): Float32Array {
+  const tileHeight = Math.ceil(height / gridHeight);
+  const tileWidth = Math.ceil(width / gridWidth);
+  const paddedHeight = tileHeight * gridHeight;
+  const paddedWidth = tileWidth * gridWidth;
+  const symmetric = (index: number, size: number) => (index < size ? index : 2 * size - 1 - index);
+  const pixel = (b: number, y: number, x: number, c: number) => {
+    const value = Math.trunc(values[((b * height + symmetric(y, height)) * width + symmetric(x, width)) * channels + c]!);
+    return Math.min(Math.max(value, 0), 255);
+  };
+  const result = new Float32Array(batch * height * width * channels);
+  const tilePixels = tileHeight * tileWidth;
+  for (let b = 0; b < batch; b++) {
+    for (let c = 0; c < channels; c++) {
+      // CDFs of the tiles, with a border of repeated edge tiles: [(gridHeight + 2)·(gridWidth + 2)][256].
+      const cdfs: Float64Array[] = [];
+      const tileCdf: Float64Array[][] = [];
+      for (let gy = 0; gy < gridHeight; gy++) {
+        tileCdf.push([]);
+        for (let gx = 0; gx < gridWidth; gx++) {
+          const histogram = new Float64Array(256);
+          for (let y = gy * tileHeight; y < (gy + 1) * tileHeight; y++) for (let x = gx * tileWidth; x < (gx + 1) * tileWidth; x++) histogram[pixel(b, y, x, c)]!++;
+          if (clipLimit > 0) {
+            const limit = (clipLimit * tilePixels) / 256;
+            let excess = 0;
+            for (let bin = 0; bin < 256; bin++) {
+              const clipped = Math.min(histogram[bin]!, limit);
+              excess += histogram[bin]! - clipped;
+              histogram[bin] = clipped;
+            }
+            for (let bin = 0; bin < 256; bin++) histogram[bin]! += excess / 256;
+          }
+          const cdf = new Float64Array(256);
+          let total = 0;
+          for (let bin = 0; bin < 256; bin++) cdf[bin] = total += histogram[bin]!;
+          const cdfMin = Math.min(...cdf);
+          const denominator = tilePixels - cdfMin === 0 ? 1 : tilePixels - cdfMin;
+          for (let bin = 0; bin < 256; bin++) cdf[bin] = Math.min(Math.max(((cdf[bin]! - cdfMin) * 255) / denominator, 0), 255);
+          tileCdf[gy]!.push(cdf);
+        }
+      }
+      for (let gy = 0; gy < gridHeight + 2; gy++) {
+        for (let gx = 0; gx < gridWidth + 2; gx++) cdfs.push(tileCdf[Math.min(Math.max(gy - 1, 0), gridHeight - 1)]![Math.min(Math.max(gx - 1, 0), gridWidth - 1)]!);
+      }
+      const neighbours = (position: number, tile: number, grid: number) => {
+        const scaled = (position - tile / 2) / tile + 1;
+        const low = Math.floor(scaled);
+        return { low: Math.min(Math.max(low, 0), grid + 1), high: Math.min(Math.max(low + 1, 0), grid + 1), weight: scaled - low };
+      };
+      for (let y = 0; y < Math.min(height, paddedHeight); y++) {
+        const row = neighbours(y, tileHeight, gridHeight);
+        for (let x = 0; x < Math.min(width, paddedWidth); x++) {
+          const column = neighbours(x, tileWidth, gridWidth);
+          const value = pixel(b, y, x, c);
+          const at = (gy: number, gx: number) => cdfs[gy * (gridWidth + 2) + gx]![value]!;
+          const top = at(row.low, column.low) * (1 - column.weight) + at(row.low, column.high) * column.weight;
+          const bottom = at(row.high, column.low) * (1 - column.weight) + at(row.high, column.high) * column.weight;
+          result[((b * height + y) * width + x) * channels + c] = top * (1 - row.weight) + bottom * row.weight;
+        }
+      }
+    }
+  }
+  return result;
+}
+
+export interface ContrastLimitedAdaptiveHistogramEqualizationArgs extends LayerArgs { valueRange?: ValueRange; clipLimit?: number; tileGridSize?: [number, number]; dataFormat?: DataFormat }
+/**
+ * Python `ContrastLimitedAdaptiveHistogramEqualization(value_range=(0, 255), clip_limit=4.0, tile_grid_size=(8, 8), data_format=None, **kwargs)`:
+ * CLAHE, in training and at inference, as Keras. Its output depends on the input only through
+ * integer pixel values, so its gradient is zero (TensorFlow's is None).
+ */
+export class ContrastLimitedAdaptiveHistogramEqualization extends Layer {
+  static readonly className = "ContrastLimitedAdaptiveHistogramEqualization";
+  readonly valueRange: ValueRange;
+  readonly clipLimit: number;
+  readonly tileGridSize: [number, number];
+  readonly dataFormat: DataFormat;
+  constructor(options: ContrastLimitedAdaptiveHistogramEqualizationArgs = {}) {
+    const { valueRange = [0, 255], clipLimit = 4, tileGridSize = [8, 8], dataFormat, ...rest } = optionsFromArguments("ContrastLimitedAdaptiveHistogramEqualization", [], [options]) as ContrastLimitedAdaptiveHistogramEqualizationArgs;
+    if (!Array.isArray(tileGridSize) || tileGridSize.length !== 2 || tileGridSize.some((size) => !Number.isInteger(size) || size < 1)) {
+      throw new Error(`ContrastLimitedAdaptiveHistogramEqualization tile_grid_size must be [rows, columns] of positive integers, got ${JSON.stringify(tileGridSize)}.`);
+    }
+    super(rest);
+    this.valueRange = checkedRange(valueRange, "ContrastLimitedAdaptiveHistogramEqualization");
+    this.clipLimit = clipLimit;
+    this.tileGridSize = [tileGridSize[0]!, tileGridSize[1]!];
+    this.dataFormat = dataFormatOf(dataFormat, "ContrastLimitedAdaptiveHistogramEqualization");
+  }
+  override call(inputs: tfc.Tensor): tfc.Tensor {
+    const equalize = tfc.customGrad((input) => {
+      const value = tfc.tidy(() => {
+        const images = toChannelsLast(rescale(tfc.cast(input as tfc.Tensor, "float32"), this.valueRange, [0, 255]), this.dataFormat);
+        const equalized = tfc.tensor4d(clahe(images.dataSync(), images.shape, this.tileGridSize, this.clipLimit), images.shape);
+        return fromChannelsLast(rescale(equalized, [0, 255], this.valueRange) as tfc.Tensor4D, this.dataFormat, inputs.rank);
+      });
+      return { value, gradFunc: (dy: tfc.Tensor) => tfc.zerosLike(dy) };
+    });
+    return equalize(inputs);
+  }
+  override computeOutputShape(shape: tfl.Shape): tfl.Shape {
+    return shape;
+  }
+  override getConfig(): tfc.serialization.ConfigDict {
+    return { ...super.getConfig(), value_range: [...this.valueRange], clip_limit: this.clipLimit, tile_grid_size: [...this.tileGridSize], data_format: this.dataFormat };
+  }
+  static override fromConfig(config: Record<string, unknown>): ContrastLimitedAdaptiveHistogramEqualization {
+    return new ContrastLimitedAdaptiveHistogramEqualization({
+      ...layerArgsFromConfig(config), valueRange: (config["value_range"] ?? [0, 255]) as ValueRange, clipLimit: (config["clip_limit"] ?? 4) as number,
+      tileGridSize: (config["tile_grid_size"] ?? [8, 8]) as [number, number], dataFormat: formatOf(config),
+    });
+  }
+}
+
+for (const cls of [CenterCrop, Resizing, Solarization, AutoContrast, Equalization, MaxNumBoundingBoxes, ContrastLimitedAdaptiveHistogramEqualization]) registerWrittenLayer(cls);
