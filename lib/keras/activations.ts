@@ -62,6 +62,49 @@ export const glu = (x: Tensor, axis = -1): Tensor =>
     const [a, b] = tfc.split(x, 2, axis) as [Tensor, Tensor];
     return tfc.mul(a, tfc.sigmoid(b));
   });
+/**
+ * Keras's `sparsemax(x, axis=-1)` as its TensorFlow backend computes it: with the values sorted in
+ * descending order, support = sorted − (cumsum − 1)/r > 0, k = |support|, τ = (Σ_support cumsum − 1)/k
+ * (Keras sums the cumulative sums, not the k-th one), out = max(x − τ, 0). The gradient is the one
+ * TensorFlow takes through sort and cumsum, written out (tfjs has no gradient for TopK): τ depends on
+ * the element of rank j ≤ k with weight (k − j + 1)/k.
+ */
+export const sparsemax = (x: Tensor, axis = -1): Tensor =>
+  tfc.tidy(() => {
+    const last = x.rank - 1;
+    const along = axis < 0 ? x.rank + axis : axis;
+    if (along !== last) {
+      const order = x.shape.map((_size, index) => index);
+      [order[along], order[last]] = [order[last]!, order[along]!];
+      return tfc.transpose(sparsemax(tfc.transpose(x, order), -1), order);
+    }
+    const size = x.shape[last]!;
+    const sparsemaxLastAxis = tfc.customGrad((input, saveArgument) => {
+      const logits = input as Tensor;
+      const save = saveArgument as tfc.GradSaveFunc;
+      const { values: sorted, indices } = tfc.topk(logits, size, true);
+      const cumsum = tfc.cumsum(sorted, last);
+      const rank = tfc.range(1, size + 1);
+      const support = tfc.greater(tfc.sub(sorted, tfc.div(tfc.sub(cumsum, 1), rank)), 0);
+      const k = tfc.sum(tfc.cast(support, "float32"), -1, true);
+      const tau = tfc.div(tfc.sub(tfc.sum(tfc.where(support, cumsum, tfc.zerosLike(cumsum)), -1, true), 1), k);
+      const shifted = tfc.sub(logits, tau);
+      const value = tfc.maximum(shifted, 0);
+      // dτ/dx for each element: (k − rank + 1)/k within the support, scattered back from sorted order.
+      const sortedWeight = tfc.div(tfc.relu(tfc.sub(tfc.add(k, 1), rank)), k);
+      const weight = tfc.sum(tfc.mul(tfc.expandDims(sortedWeight, -1), tfc.oneHot(indices, size)), -2);
+      save([tfc.cast(tfc.greaterEqual(shifted, 0), "float32"), weight]);
+      return {
+        value,
+        gradFunc: (dy: Tensor, saved: Tensor[]) => {
+          const [mask, tauWeight] = saved as [Tensor, Tensor];
+          const passed = tfc.mul(dy, mask);
+          return tfc.sub(passed, tfc.mul(tfc.sum(passed, -1, true), tauWeight));
+        },
+      };
+    });
+    return sparsemaxLastAxis(x);
+  });
 export const threshold = (x: Tensor, thresholdValue: number, defaultValue: number): Tensor => tfc.tidy(() => tfc.where(tfc.greater(x, thresholdValue), x, tfc.fill(x.shape, defaultValue)));
 
 /**
@@ -71,7 +114,7 @@ export const threshold = (x: Tensor, thresholdValue: number, defaultValue: numbe
 const addedByName: Record<string, (x: Tensor) => Tensor> = {
   silu, hard_silu: hardSilu, hard_swish: hardSwish, hard_tanh: hardTanh, leaky_relu: (x) => leakyRelu(x), log_sigmoid: logSigmoid, celu: (x) => celu(x),
   exponential, hard_shrink: (x) => hardShrink(x), soft_shrink: (x) => softShrink(x), tanh_shrink: tanhShrink, sparse_plus: sparsePlus,
-  sparse_sigmoid: sparseSigmoid, squareplus: (x) => squareplus(x), glu: (x) => glu(x), log_softmax: (x) => logSoftmax(x),
+  sparse_sigmoid: sparseSigmoid, sparsemax: (x) => sparsemax(x), squareplus: (x) => squareplus(x), glu: (x) => glu(x), log_softmax: (x) => logSoftmax(x),
 };
 
 for (const [name, fn] of Object.entries(addedByName)) {

@@ -30,7 +30,7 @@ def call(case, layer, tensors):
 def arrays_for(case, rng):
     if case.get("integer"):
         return [rng.integers(0, 10, (2, *shape)).astype("int32") for shape in case["inputs"]]
-    return [rng.normal(size=(2, *shape)).astype("float32") for shape in case["inputs"]]
+    return [(rng.normal(size=(2, *shape)) * case.get("scale", 1)).astype("float32") for shape in case["inputs"]]
 
 
 def write():
@@ -53,6 +53,10 @@ def write():
                 if "variance" in weight.path:
                     value = np.abs(value) + 0.5
                 weight.assign(value.astype(weight.dtype))
+            # Layers that cache tensors derived from their variables (Normalization) refresh them, as Keras does after loading.
+            for sublayer in model.layers:
+                if hasattr(sublayer, "finalize_state"):
+                    sublayer.finalize_state()
             xs = arrays_for(case, rng)
             y = np.asarray(model(xs if len(xs) > 1 else xs[0], training=False))
             model.save(f"{work}/{case_id}.keras")

@@ -46,6 +46,10 @@ export type LSTMConfig = LayerConfig & { units: number; activation: string; recu
 /** Python `Embedding.get_config()`. */
 export type EmbeddingConfig = LayerConfig & { input_dim: number; output_dim: number };
 
+/** Keras's defaults where tfjs-layers picked others (see registeredLayerClass): glorot_uniform kernels, sigmoid gates, GRU's reset_after. */
+const kernelDefaults = { kernelInitializer: "glorotUniform" };
+const recurrentDefaults = { ...kernelDefaults, recurrentActivation: "sigmoid" };
+
 /** Options without the fields given positionally. */
 type Rest<Args, Positional extends keyof Args> = Omit<Args, Positional> & Partial<Pick<Args, Positional>>;
 
@@ -62,7 +66,7 @@ export type ActivationArgs = WithActivationFunctions<ActivationLayerArgs>;
 export type { ActivationFunction };
 
 /** Python `Dense(units, **kwargs)`. */
-export class Dense extends registeredLayerClass<typeof TfDense>("Dense") {
+export class Dense extends registeredLayerClass<typeof TfDense>("Dense", kernelDefaults) {
   constructor(units: number, options?: Rest<DenseArgs, "units">);
   constructor(options: DenseArgs);
   constructor(first: number | DenseArgs, options: Rest<DenseArgs, "units"> = {}) {
@@ -120,7 +124,7 @@ export class Reshape extends registeredLayerClass<typeof TfReshape>("Reshape") {
 }
 
 /** Python `Conv2D(filters, kernel_size, **kwargs)`. */
-export class Conv2D extends registeredLayerClass<typeof TfConv2D>("Conv2D") {
+export class Conv2D extends registeredLayerClass<typeof TfConv2D>("Conv2D", kernelDefaults) {
   constructor(filters: number, kernelSize: number | number[], options?: Rest<Conv2DArgs, "filters" | "kernelSize">);
   constructor(options: Conv2DArgs);
   constructor(first: number | Conv2DArgs, kernelSize?: number | number[], options: Rest<Conv2DArgs, "filters" | "kernelSize"> = {}) {
@@ -146,7 +150,7 @@ export class MaxPooling2D extends registeredLayerClass<typeof TfMaxPooling2D>("M
 }
 
 /** Python `LSTM(units, **kwargs)`. */
-export class LSTM extends registeredLayerClass<typeof TfLSTM>("LSTM") {
+export class LSTM extends registeredLayerClass<typeof TfLSTM>("LSTM", { ...recurrentDefaults, unitForgetBias: true }) {
   constructor(units: number, options?: Rest<LSTMArgs, "units">);
   constructor(options: LSTMArgs);
   constructor(first: number | LSTMArgs, options: Rest<LSTMArgs, "units"> = {}) {
@@ -157,7 +161,7 @@ export class LSTM extends registeredLayerClass<typeof TfLSTM>("LSTM") {
 }
 
 /** Python `GRU(units, **kwargs)`; `resetAfter` defaults to true as in Keras (see ./gru.ts). */
-export class GRU extends registeredLayerClass<typeof TfGRU>("GRU") {
+export class GRU extends registeredLayerClass<typeof TfGRU>("GRU", { ...recurrentDefaults, resetAfter: true }) {
   constructor(units: number, options?: Rest<GRUArgs, "units">);
   constructor(options: GRUArgs);
   constructor(first: number | GRUArgs, options: Rest<GRUArgs, "units"> = {}) {
@@ -225,6 +229,19 @@ import * as preprocessingLayers from "./preprocessing.js";
 import { EinsumDense as EinsumDenseLayer } from "./einsum-dense.js";
 import { MultiHeadAttention as MultiHeadAttentionLayer } from "./multi-head-attention.js";
 import { Attention as AttentionLayer } from "./attention.js";
+// Written layers of the catalog (branch layers-a): adaptive pooling, 3D reshaping, spatial dropout, 1D convolutions, preprocessing.
+export * from "./adaptive-pooling.js";
+export * from "./reshaping-3d.js";
+export * from "./spatial-dropout.js";
+export * from "./convolutional-1d.js";
+export * from "./image-preprocessing.js";
+export * from "./data-preprocessing.js";
+import "./adaptive-pooling.js";
+import "./reshaping-3d.js";
+import "./spatial-dropout.js";
+import "./convolutional-1d.js";
+import "./image-preprocessing.js";
+import "./data-preprocessing.js";
 
 // Every Keras layer class registers itself under its Keras class name, so configs rebuild with it.
 registerKerasClassesByClassName([

@@ -1,44 +1,14 @@
 /**
- * Keras 3 activations tfjs-layers lacks (`keras.activations.silu`, `hard_silu`, `leaky_relu`,
- * `exponential`), registered as tfjs activation classes under the camelCase spelling of their Keras
- * names, so Keras files that use them load and tskeras writes them back by their Keras names. Also
- * lets TypeScript name any activation the Keras way (`"log_softmax"`, `"hard_silu"`).
+ * Keras's snake_case activation names in layer options (`"log_softmax"`, `"hard_silu"`), respelled
+ * the way tfjs resolves activation names. The activations tfjs lacks are registered under both
+ * spellings by ../activations.ts (the one table of Keras activations), imported here so that every
+ * layer class, which goes through this module, finds them.
  *
  * @example
- * new keras.layers.Activation("hard_silu");   // x * relu6(x + 3) / 6, written as "hard_silu"
+ * withKerasActivationNames({ activation: "hard_silu" }); // { activation: "hardSilu" }
  */
-import * as tfc from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-layers";
+import "../activations.js";
 import { keras3HardSigmoidName } from "./hard-sigmoid.js";
-
-type ActivationBase = abstract new () => tfc.serialization.Serializable & { apply(x: tfc.Tensor): tfc.Tensor };
-const registry = tfc.serialization.SerializationMap.getMap().classNameMap;
-const ActivationBaseClass = Object.getPrototypeOf(registry["relu"]![0]) as ActivationBase;
-
-/** One activation class per Keras name (camelCase, as tfjs resolves names). */
-function register(className: string, fn: (x: tfc.Tensor) => tfc.Tensor): void {
-  const Activation = class extends ActivationBaseClass {
-    static className = className;
-    override apply(x: tfc.Tensor): tfc.Tensor {
-      return tfc.tidy(() => fn(x));
-    }
-    override getClassName(): string {
-      return className;
-    }
-    override getConfig(): tfc.serialization.ConfigDict {
-      return {};
-    }
-  };
-  tfc.serialization.registerClass(Activation as unknown as tfc.serialization.SerializableConstructor<tfc.serialization.Serializable>);
-}
-
-const hardSilu = (x: tfc.Tensor) => tfc.mul(x, tfc.div(tfc.relu6(tfc.add(x, 3)), 6));
-register("silu", (x) => tfc.mul(x, tfc.sigmoid(x)));
-register("hardSilu", hardSilu);
-register("hardSwish", hardSilu);
-// Keras 3's keras.activations.leaky_relu(x, negative_slope=0.2).
-register("leakyRelu", (x) => tfc.leakyRelu(x, 0.2));
-register("exponential", (x) => tfc.exp(x));
 
 /**
  * Layer options (tfjs spelling) whose activation names use Keras's snake_case: respelled as tfjs

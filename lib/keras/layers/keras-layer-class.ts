@@ -53,7 +53,7 @@ function defined(options: Record<string, unknown>): Record<string, unknown> {
 
 /**
  * The tfjs-layers class registered as `className`, constructible as Keras's `keras.layers.<className>`.
- * `defaults` are Keras's defaults where tfjs's differ (in tfjs spelling); `required` positional
+ * `defaults` are Keras's defaults where tfjs's differ (in tfjs spelling; see registeredLayerClass); `required` positional
  * arguments are checked with a message that shows the call.
  */
 export function kerasLayerClass<C extends new (...args: never[]) => tfl.layers.Layer, Args, Positional extends unknown[], Extra = unknown>(
@@ -62,7 +62,7 @@ export function kerasLayerClass<C extends new (...args: never[]) => tfl.layers.L
   defaults: Partial<Record<string, unknown>> = {},
   required: readonly string[] = [],
 ): KerasLayerClass<C, Args, Positional, Extra> {
-  const Base = registeredLayerClass<C>(className) as unknown as new (args: unknown) => tfl.layers.Layer;
+  const Base = registeredLayerClass<C>(className, defaults) as unknown as new (args: unknown) => tfl.layers.Layer;
   const KerasNamed = class extends Base {
     constructor(...args: unknown[]) {
       const options = defined(optionsFromArguments(className, positional, args));
@@ -70,7 +70,7 @@ export function kerasLayerClass<C extends new (...args: never[]) => tfl.layers.L
       if (missing.length > 0) {
         throw new Error(`${className} needs ${missing.join(" and ")}: new keras.layers.${className}(${positional.join(", ")}${positional.length ? ", " : ""}{ ... }) or new keras.layers.${className}({ ${missing.map((key) => `${key}: ...`).join(", ")} }).`);
       }
-      super(withKerasName({ ...defaults, ...options }, className));
+      super(withKerasName(options, className));
     }
   };
   Object.defineProperty(KerasNamed, "name", { value: className });

@@ -1,3 +1,4 @@
+import "../../backend/gradients.js";
 import { constructFromConfig } from "../construct-from-config.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import { markLibraryClass } from "../library-classes.js";

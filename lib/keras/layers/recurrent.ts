@@ -21,7 +21,7 @@ export const RNN = kerasLayerClass<typeof TfRNN, RNNLayerArgs, [cell: RNNCell | 
 export type RNN = InstanceType<typeof RNN>;
 /** Python `ConvLSTM2D(filters, kernel_size, **kwargs)`. */
 export const ConvLSTM2D = kerasLayerClass<typeof TfConvLSTM2D, WithActivationFunctions<ConvLSTM2DArgs>, [filters: number, kernelSize: number | number[]]>(
-  "ConvLSTM2D", ["filters", "kernelSize"], { ...kerasRecurrentDefaults, recurrentActivation: "sigmoid" }, ["filters", "kernelSize"]);
+  "ConvLSTM2D", ["filters", "kernelSize"], { ...kerasRecurrentDefaults, recurrentActivation: "sigmoid", unitForgetBias: true }, ["filters", "kernelSize"]);
 export type ConvLSTM2D = InstanceType<typeof ConvLSTM2D>;
 /** Python `Bidirectional(layer, merge_mode="concat", **kwargs)`. */
 export const Bidirectional = kerasLayerClass<typeof TfBidirectional, BidirectionalLayerArgs, [layer: tfl.RNN]>("Bidirectional", ["layer", "mergeMode"], {}, ["layer"]);

@@ -1,8 +1,8 @@
+import "../../backend/gradients.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { toKerasConfig } from "../saving/keras-json/case-conversion.js";
 import { withFunctionActivations } from "./function-activation.js";
-import { withKerasDefaults } from "./keras-defaults.js";
 import { withKerasActivationNames } from "./keras-activations.js";
 import { prepareKerasConfig, withKerasClasses } from "../saving/keras-json/deserialize.js";
 import type { CustomObjectMap } from "../saving/keras-json/custom-objects.js";
@@ -14,8 +14,13 @@ import { markLibraryClass } from "../library-classes.js";
  * registers itself for deserialization; the registry hands us the class itself so we can subclass it.
  * The class returned adds Keras's serialization face: `getConfig()` in Keras spelling (snake_case)
  * and a one-argument `static fromConfig(config)`, next to tfjs's two-argument form.
+ *
+ * `defaults` are Keras's defaults where tfjs-layers picked others (tfjs spelling), e.g. Keras's
+ * `glorot_uniform` kernels (tfjs: glorot normal) or LSTM's sigmoid gates (tfjs: hard sigmoid); they
+ * fill only options left undefined, so files, which spell every option, load as written. This is the
+ * one place a class states them (kerasLayerClass passes its `defaults` here).
  */
-export function registeredLayerClass<C extends new (...args: never[]) => tfl.layers.Layer>(className: string): WithTypedApply<C> {
+export function registeredLayerClass<C extends new (...args: never[]) => tfl.layers.Layer>(className: string, defaults: Readonly<Record<string, unknown>> = {}): WithTypedApply<C> {
   const entry = tfc.serialization.SerializationMap.getMap().classNameMap[className];
   if (!entry) throw new Error(`tfjs-layers has no registered class "${className}"; is @tensorflow/tfjs-layers 4.22 installed?`);
   const tfjsClass = entry[0] as unknown as new (config: unknown) => tfl.layers.Layer;
@@ -23,7 +28,7 @@ export function registeredLayerClass<C extends new (...args: never[]) => tfl.lay
   const KerasFacing = class extends tfjsClass {
     /** Activation options may be plain functions, as in Keras; tfjs gets them wrapped. Omitted options take Keras's defaults. */
     constructor(args: unknown) {
-      super(withKerasDefaults(className, withKerasActivationNames(withFunctionActivations(args))));
+      super(withDefaults(defaults, withKerasActivationNames(withFunctionActivations(args))));
     }
 
     /** Python `layer.get_config()`: Keras's keys (`use_bias`, `kernel_initializer`...). */
@@ -46,6 +51,14 @@ export function registeredLayerClass<C extends new (...args: never[]) => tfl.lay
   Object.defineProperty(KerasFacing, "name", { value: className });
   markLibraryClass(KerasFacing);
   return KerasFacing as unknown as WithTypedApply<C>;
+}
+
+/** The options with `defaults` for those left undefined (a copy; the input is not changed). */
+function withDefaults<Args>(defaults: Readonly<Record<string, unknown>>, args: Args): Args {
+  if (args === null || typeof args !== "object") return args;
+  const result: Record<string, unknown> = { ...(args as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(defaults)) if (result[key] === undefined) result[key] = value;
+  return result as Args;
 }
 
 type Kwargs = Parameters<tfl.layers.Layer["apply"]>[1];

@@ -247,12 +247,13 @@ function keras3LayerConfig(className: string, keras2: JsonObject): JsonObject {
   for (const [key, value] of Object.entries(rest)) rest[key] = activationKeys.has(key) ? keras3Activation(value) : nestedObject(key, value);
   // Transposed convolutions: tfjs has no dilation; Keras writes ones, one per kernel axis.
   if (keys?.includes("dilation_rate") && rest["dilation_rate"] === null && Array.isArray(rest["kernel_size"])) rest["dilation_rate"] = rest["kernel_size"].map(() => 1);
-  // Keras 3.15's SpatialDropout layers write a plain dtype and no trainable flag (their constructor takes none).
-  if (className.startsWith("SpatialDropout")) return { rate: rest["rate"]!, seed: rest["seed"] ?? null, name: base["name"]!, dtype: typeof keras2["dtype"] === "string" ? keras2["dtype"] : "float32" };
+  // Keras 3.15's SpatialDropout and Discretization layers write a plain dtype and no trainable flag (their constructors take none).
+  if (plainDtypeLayers.has(className)) return { ...rest, name: base["name"]!, dtype: typeof keras2["dtype"] === "string" ? keras2["dtype"] : "float32" };
   return { ...base, ...rest };
 }
 
 const activationKeys = new Set<string>(activationConfigKeys);
+const plainDtypeLayers = new Set(["SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "Discretization"]);
 
 /**
  * Keras 3 writes a built-in activation as its name and a user's function as a function object
