@@ -36,6 +36,16 @@ export function dataTypeName(code: number | undefined): string {
   return namesByCode[base] ?? `dtype(${code})`;
 }
 
+/**
+ * The DataType code of a short dtype name (`float32` → 1, `int32` → 3, `resource` → 20), for
+ * graphs, signatures and variables we write. Names without a code are refused with the name.
+ */
+export function dataTypeCode(name: string): number {
+  const entry = Object.entries(namesByCode).find(([code, known]) => known === name && code !== "0");
+  if (entry === undefined) throw new Error(`dtype ${name} has no TensorFlow DataType; use float32, int32, bool or string.`);
+  return Number(entry[0]);
+}
+
 /** DataType code for the TensorFlow resource handle type (variables are passed as resources). */
 export const resourceDataType = 20;
 

@@ -22,7 +22,7 @@ import { checkpointKeysByObject, objectPaths } from "../../formats/savedmodel/va
 import { storedTensorToTfjs } from "../../formats/stored-tensor.js";
 import { TensorSpec } from "./tensor-spec.js";
 import { runTraced } from "./tf-function.js";
-import { resourceType } from "./trace.js";
+import { resourceDataType } from "../../formats/savedmodel/dtypes.js";
 
 /** A saved function after loading: call it with tensors; it runs the matching concrete function. */
 export interface LoadedFunction {
@@ -138,7 +138,7 @@ function loadedFunction(
 function inputSpecsOf(definition: FunctionDef): TensorSpec[] {
   const shapes = definition.attr["_input_shapes"]?.list?.shape ?? [];
   return definition.signature.input_arg.flatMap((argument, index) => {
-    if (argument.type === resourceType) return [];
+    if (argument.type === resourceDataType) return [];
     const shape = shapes[index] === undefined ? null : shapeFromProto(shapes[index]);
     const dtype = dataTypeName(argument.type) as tfc.DataType;
     return [new TensorSpec(shape === null ? null : shape.map((size) => (size < 0 ? null : size)), dtype === ("float64" as tfc.DataType) ? "float32" : dtype, argument.name)];

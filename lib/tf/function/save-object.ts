@@ -14,16 +14,15 @@
  */
 import { storedTensor } from "../tracking/checkpoint-tree.js";
 import { writeDirectoryAtomic } from "../../io/atomic-directory.js";
-import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
-import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import { buildObjectGraph, VARIABLE_VALUE, writeBundle, type TrackableNode } from "../../formats/checkpoint/index.js";
-import { fingerprintMessage, savedModelMessage } from "../../formats/savedmodel/protos/schema.js";
-import type { NodeDef, SavedObject } from "../../formats/savedmodel/protos/messages.js";
-import { encodeFunctionSpec, positionalFunctionStructures, signatureWrapperStructures } from "../../formats/savedmodel/structured-value.js";
+import type { SavedObject } from "../../formats/savedmodel/protos/messages.js";
+import { encodeFunctionSpec, positionalFunctionStructures } from "../../formats/savedmodel/structured-value.js";
+import { dataTypeCode } from "../../formats/savedmodel/dtypes.js";
 import { isTfFunction, type ConcreteTfFunction, type TfFunction } from "./tf-function.js";
-import { dataTypeEnum, outputArgumentOf, resourceType } from "./trace.js";
+import { isResourceArgument, shapeProto, writeSavedModelFiles } from "./write-saved-model.js";
 
 export interface SaveObjectOptions {
   /** Signature key → tf.function (its input signature's concrete function) or concrete function. */
@@ -38,7 +37,6 @@ interface ObjectNode {
 }
 
 const version = { producer: 1, min_consumer: 1, bad_consumers: [] };
-const emptyList = { s: [], i: [], f: [], b: [], shape: [], tensor: [], func: [], type: [] };
 
 export async function saveObjectSavedModel(object: object, directory: string, options: SaveObjectOptions = {}): Promise<void> {
   await writeDirectoryAtomic(directory, (temporary) => {
@@ -129,7 +127,7 @@ function writeInto(object: object, directory: string, options: SaveObjectOptions
         throw new Error(`The tf.function at "${order.indexOf(node)}" was never traced: call it once, or give it an inputSignature, before saving (TensorFlow saves traced functions only).`);
       }
       traced.forEach((concrete) => concreteFunctions.set(concrete.traced.definition.signature.name, concrete));
-      const argumentNames = traced[0]!.traced.definition.signature.input_arg.filter((argument) => argument.type !== resourceType).map((argument) => argument.name);
+      const argumentNames = traced[0]!.traced.definition.signature.input_arg.filter((argument) => !isResourceArgument(argument)).map((argument) => argument.name);
       const declared = node.fn!.inputSignature;
       object.function = {
         concrete_functions: traced.map((concrete) => concrete.traced.definition.signature.name),
@@ -141,92 +139,20 @@ function writeInto(object: object, directory: string, options: SaveObjectOptions
     return object;
   });
 
-  const signatures = signatureFunctions(tree, options.signatures).map(([key, concrete]): [string, ConcreteTfFunction] => [key, signatureWrapper(concrete)]);
-  const signatureNames = new Set(signatures.map(([, concrete]) => concrete.traced.definition.signature.name));
-  signatures.forEach(([, concrete]) => concreteFunctions.set(concrete.traced.definition.signature.name, concrete));
-
-  // Top-level graph: one VarHandleOp per variable, placeholders and a call per signature.
-  const graphNodes: NodeDef[] = [];
-  const handleNames = new Map<number, string>();
-  const usedNames = new Set<string>();
-  const unique = (name: string): string => {
-    let candidate = name;
-    for (let index = 1; usedNames.has(candidate); index++) candidate = `${name}_${index}`;
-    usedNames.add(candidate);
-    return candidate;
-  };
-  order.forEach((node, id) => {
-    if (!node.variable) return;
-    const name = unique(node.variable.name.replace(/[^A-Za-z0-9_./-]/g, "_"));
-    handleNames.set(id, name);
-    graphNodes.push({ name, op: "VarHandleOp", input: [], attr: { dtype: { type: dataType(node.variable.dtype) }, shape: { shape: shapeProto(node.variable.shape) }, shared_name: { s: new TextEncoder().encode(name) }, container: { s: new Uint8Array() } } });
-  });
-  const signatureDefs: Record<string, unknown> = {};
-  signatures.forEach(([key, concrete], index) => {
+  const signatures = signatureFunctions(tree, options.signatures).map(([key, concrete]) => {
     const definition = concrete.traced.definition;
-    const inputArguments = definition.signature.input_arg.filter((argument) => argument.type !== resourceType);
-    const placeholders = inputArguments.map((argument, position) => {
-      const name = unique(`${key}_${argument.name}`);
-      graphNodes.push({ name, op: "Placeholder", input: [], attr: { dtype: { type: argument.type! }, shape: { shape: shapeProto(concrete.inputSignature[position]!.shape) } } });
-      return name;
-    });
-    const callName = unique(index === 0 ? "StatefulPartitionedCall" : `StatefulPartitionedCall_${index}`);
-    const handles = boundInputs(concrete).map((id) => handleNames.get(id)!);
-    graphNodes.push({
-      name: callName,
-      op: "StatefulPartitionedCall",
-      input: [...placeholders, ...handles],
-      attr: {
-        f: { func: { name: definition.signature.name, attr: {} } },
-        Tin: { list: { ...emptyList, type: definition.signature.input_arg.map((argument) => argument.type!) } },
-        Tout: { list: { ...emptyList, type: definition.signature.output_arg.map((argument) => argument.type!) } },
-      },
-    });
+    const name = definition.signature.name.replace(/^__inference_/, "__inference_signature_wrapper_");
+    // A signature gets its own copy of the traced function under TensorFlow's wrapper name: it is
+    // called with keywords, while the tf.function's own trace is called positionally.
+    const inputs = definition.signature.input_arg.filter((argument) => !isResourceArgument(argument)).map((argument, position) => ({ name: argument.name, shape: concrete.inputSignature[position]!.shape ?? [], dtype: argument.type! }));
     const structure = concrete.traced.structure;
     const outputNames = structure.kind === "record" ? structure.keys : definition.signature.output_arg.map((_, position) => `output_${position}`);
-    signatureDefs[key] = {
-      inputs: Object.fromEntries(inputArguments.map((argument, position) => [argument.name, { name: `${placeholders[position]}:0`, dtype: argument.type, tensor_shape: shapeProto(concrete.inputSignature[position]!.shape) }])),
-      outputs: Object.fromEntries(outputNames.map((name, position) => [name, { name: `${callName}:${position}`, dtype: definition.signature.output_arg[position]!.type, tensor_shape: shapeProto(concrete.outputSpecs[position]!.shape) }])),
-      method_name: "tensorflow/serving/predict",
-    };
+    const outputs = definition.signature.output_arg.map((argument, position) => ({ name: outputNames[position]!, shape: concrete.outputSpecs[position]!.shape ?? [], dtype: argument.type! }));
+    return { key, definition: { ...definition, signature: { ...definition.signature, name } }, inputs, outputs, boundInputs: boundInputs(concrete) };
   });
-  graphNodes.push({ name: "NoOp", op: "NoOp", input: [], attr: {} });
-  signatureDefs["__saved_model_init_op"] = { inputs: {}, outputs: { __saved_model_init_op: { name: "NoOp" } }, method_name: "" };
-
-  // root.signatures → signature_map → one bare concrete function per key (as TensorFlow lists them).
-  if (signatures.length > 0) {
-    const mapId = objects.length;
-    objects[0]!.children.push({ node_id: mapId, local_name: "signatures" });
-    objects.push({ children: signatures.map(([key], index) => ({ node_id: mapId + 1 + index, local_name: key })), slot_variables: [], user_object: { identifier: "signature_map", version } });
-    signatures.forEach(([, concrete]) => {
-      const definition = concrete.traced.definition;
-      const keywords = definition.signature.input_arg.filter((argument) => argument.type !== resourceType).map((argument) => argument.name);
-      objects.push({ children: [], slot_variables: [], bare_concrete_function: { concrete_function_name: definition.signature.name, argument_keywords: keywords, allowed_positional_arguments: 0, function_spec: encodeFunctionSpec({ keywordOnlyArgs: keywords }) } });
-    });
-  }
-
-  const ops = new Set<string>(["VarHandleOp", "Placeholder", "StatefulPartitionedCall", "NoOp"]);
-  concreteFunctions.forEach((concrete) => concrete.traced.ops.forEach((op) => ops.add(op)));
-  const savedModel = {
-    saved_model_schema_version: 1,
-    meta_graphs: [
-      {
-        meta_info_def: { meta_graph_version: "", tags: ["serve"], tensorflow_version: "tskeras", tensorflow_git_version: "", stripped_default_attrs: true, stripped_op_list: { op: [...ops].map((name) => ({ name, input_arg: [], output_arg: outputArgumentOf[name] === "" || name === "NoOp" ? [] : [{ name: outputArgumentOf[name] ?? (name === "VarHandleOp" ? "resource" : "output") }], attr: [] })) } },
-        graph_def: { node: graphNodes, versions: { producer: 1286, min_consumer: 12, bad_consumers: [] }, library: { function: [...concreteFunctions.values()].map((concrete) => concrete.traced.definition) } },
-        signature_def: signatureDefs,
-        asset_file_def: [],
-        object_graph_def: { nodes: objects, concrete_functions: Object.fromEntries([...concreteFunctions].map(([name, concrete]) => [name, { bound_inputs: boundInputs(concrete), ...functionStructures(concrete, signatureNames.has(name)) }])) },
-      },
-    ],
-  };
-  const bytes = savedModelMessage.encode(savedModelMessage.fromObject(savedModel)).finish();
-  writeFileSync(join(directory, "saved_model.pb"), bytes);
-  const hash64 = (data: Uint8Array): string => createHash("sha256").update(data).digest().readBigUInt64LE(0).toString();
-  const index = readFileSync(join(directory, "variables", "variables.index"));
-  writeFileSync(
-    join(directory, "fingerprint.pb"),
-    fingerprintMessage.encode(fingerprintMessage.fromObject({ saved_model_checksum: hash64(bytes), graph_def_program_hash: hash64(bytes), signature_def_hash: hash64(bytes), saved_object_graph_hash: hash64(bytes), checkpoint_hash: hash64(index), version: { producer: 1 } })).finish(),
-  );
+  const variables = order.flatMap((node, id) => (node.variable ? [{ objectId: id, name: node.variable.name, dtype: dataType(node.variable.dtype), shape: node.variable.shape }] : []));
+  const functions = [...concreteFunctions.values()].map((concrete) => ({ definition: concrete.traced.definition, boundInputs: boundInputs(concrete), structures: functionStructures(concrete) }));
+  writeSavedModelFiles(directory, { objects, variables, signatures, functions });
 }
 
 /** Signatures as [key, concrete function]: the option, else the only tf.function with an input signature (as TensorFlow picks it). */
@@ -260,39 +186,21 @@ function collectFunctions(node: ObjectNode, seen = new Set<ObjectNode>()): Set<T
 }
 
 function dataType(dtype: string): number {
-  const type = dataTypeEnum[dtype];
-  if (type === undefined) throw new Error(`Variables of dtype ${dtype} cannot be saved in a SavedModel yet (float32, int32, bool).`);
-  return type;
+  try {
+    return dataTypeCode(dtype);
+  } catch {
+    throw new Error(`Variables of dtype ${dtype} cannot be saved in a SavedModel yet (float32, int32, bool).`);
+  }
 }
 
-function shapeProto(shape: ReadonlyArray<number | null> | null): { dim: Array<{ size: number }>; unknown_rank?: boolean } {
-  return shape === null ? { dim: [], unknown_rank: true } : { dim: shape.map((size) => ({ size: size ?? -1 })) };
-}
-
-/**
- * The Python structure of a concrete function's arguments and results, which TensorFlow's loader
- * needs: a signature is called with keywords and returns a dict; a traced method is called positionally.
- */
-function functionStructures(concrete: ConcreteTfFunction, isSignature: boolean): { canonicalized_input_signature: Uint8Array; output_signature: Uint8Array } {
+/** The Python structure of a tf.function's trace, which TensorFlow's loader needs: it is called positionally. */
+function functionStructures(concrete: ConcreteTfFunction): { canonicalized_input_signature: Uint8Array; output_signature: Uint8Array } {
   const definition = concrete.traced.definition;
   const inputs = definition.signature.input_arg
-    .filter((argument) => argument.type !== resourceType)
+    .filter((argument) => !isResourceArgument(argument))
     .map((argument, position) => ({ name: argument.name, shape: concrete.inputSignature[position]!.shape ?? [], dtype: argument.type! }));
   const structure = concrete.traced.structure;
   const names = structure.kind === "record" ? structure.keys : definition.signature.output_arg.map((_, position) => `output_${position}`);
   const outputs = definition.signature.output_arg.map((argument, position) => ({ name: names[position]!, shape: concrete.outputSpecs[position]!.shape ?? [], dtype: argument.type! }));
-  if (isSignature) return signatureWrapperStructures(inputs, outputs);
   return positionalFunctionStructures(inputs, outputs, structure.kind === "record" ? "dict" : structure.kind === "tensor" ? "single" : structure.kind === "none" ? "none" : "tuple");
-}
-
-/**
- * A signature gets its own copy of the traced function under TensorFlow's wrapper name: it is called
- * with keywords, while the tf.function's own trace is called positionally, and TensorFlow's loader
- * matches calls against each concrete function's one input structure.
- */
-function signatureWrapper(concrete: ConcreteTfFunction): ConcreteTfFunction {
-  const definition = concrete.traced.definition;
-  const name = definition.signature.name.replace(/^__inference_/, "__inference_signature_wrapper_");
-  const traced = { ...concrete.traced, definition: { ...definition, signature: { ...definition.signature, name } } };
-  return { inputSignature: concrete.inputSignature, outputSpecs: concrete.outputSpecs, traced } as unknown as ConcreteTfFunction;
 }

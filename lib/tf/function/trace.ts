@@ -18,10 +18,11 @@
  */
 import * as tfc from "@tensorflow/tfjs-core";
 import type { AttrValue, FunctionDef, NodeDef } from "../../formats/savedmodel/protos/messages.js";
+import { resourceDataType } from "../../formats/savedmodel/dtypes.js";
 import { TensorSpec } from "./tensor-spec.js";
+import { emitKernel, outputArgumentOf, typeOf, untraceable, type ConstantValue, type EmitContext, type RecordedKernel } from "./kernel-ops.js";
 
-export const dataTypeEnum: Record<string, number> = { float32: 1, int32: 3, string: 7, bool: 10, resource: 20 };
-export const resourceType = 20;
+export { attributeList, outputArgumentOf } from "./kernel-ops.js";
 
 export interface TracedFunction {
   definition: FunctionDef;
@@ -38,32 +39,6 @@ export interface TracedFunction {
 
 /** What a traced function may return (nothing, e.g. a function that only assigns variables). */
 export type TraceableResult = tfc.Tensor | tfc.Tensor[] | Record<string, tfc.Tensor> | void;
-
-interface RecordedKernel {
-  /** `assign` marks `variable.assign(value)` (inputs = [value]), recorded instead of run. */
-  kernelName: string;
-  variable?: tfc.Variable;
-  inputs: Array<tfc.Tensor | undefined>;
-  /** The inputs by the kernel's own names (`a`, `b`, `bias`, ...), for kernels with optional inputs. */
-  named: Record<string, tfc.Tensor | undefined>;
-  attrs: Record<string, unknown>;
-  outputs: tfc.Tensor[];
-}
-
-/** Output argument names of the TF ops we emit (edges inside functions are `node:arg:index`). */
-export const outputArgumentOf: Record<string, string> = {
-  MatMul: "product", BatchMatMulV2: "output", AddV2: "z", Sub: "z", Mul: "z", RealDiv: "z", Maximum: "z", Minimum: "z", Pow: "z", SquaredDifference: "z",
-  Relu: "activations", Relu6: "activations", Elu: "activations", Selu: "activations", Softplus: "activations", Softmax: "softmax", LeakyRelu: "activations",
-  Sigmoid: "y", Tanh: "y", Exp: "y", Log: "y", Sqrt: "y", Rsqrt: "y", Neg: "y", Abs: "y", Square: "y",
-  Identity: "output", Cast: "y", Reshape: "output", Transpose: "y", Sum: "output", Mean: "output", Max: "output", Min: "output", Prod: "output",
-  ReadVariableOp: "value", Const: "output", AssignVariableOp: "", BiasAdd: "output", Conv2D: "output", MaxPool: "output", AvgPool: "output",
-};
-
-const binaryOps: Record<string, string> = { Add: "AddV2", Sub: "Sub", Multiply: "Mul", RealDiv: "RealDiv", Maximum: "Maximum", Minimum: "Minimum", Pow: "Pow", SquaredDifference: "SquaredDifference" };
-const unaryOps = ["Relu", "Relu6", "Elu", "Selu", "Softplus", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Rsqrt", "Neg", "Abs", "Square", "Identity"];
-const reductionOps: Record<string, string> = { Sum: "Sum", Mean: "Mean", Max: "Max", Min: "Min", Prod: "Prod" };
-/** tfjs's fused activations (Dense, Conv2D) as TensorFlow ops; "" is none. */
-const fusedActivationOps: Record<string, string> = { linear: "", relu: "Relu", relu6: "Relu6", elu: "Elu", sigmoid: "Sigmoid", leakyrelu: "LeakyRelu" };
 
 /**
  * Sizes used for dimensions the signature leaves open while tracing. A function with open sizes
@@ -89,12 +64,12 @@ interface KernelParams {
 }
 
 export function traceFunction(fn: (...inputs: tfc.Tensor[]) => TraceableResult, inputSpecs: TensorSpec[], functionName: string, argumentNames: string[]): TracedFunction {
-  const open = inputSpecs.some((spec) => spec.shape !== null && spec.shape.some((size) => size === null));
+  const anyOpen = inputSpecs.some((spec) => spec.shape !== null && spec.shape.some((size) => size === null));
   return tfc.tidy(() => {
     const first = record(fn, inputSpecs, openDimensionSizes[0]);
-    const second = open ? record(fn, inputSpecs, openDimensionSizes[1]) : undefined;
-    const reshapeTargets = second ? compareRecordings(first, second) : new Map<RecordedKernel, number[]>();
-    const traced = buildFunction(first, second, reshapeTargets, inputSpecs, functionName, argumentNames);
+    const second = anyOpen ? record(fn, inputSpecs, openDimensionSizes[1]) : undefined;
+    const open: OpenParts = second ? compareRecordings(first, second) : { targets: new Map(), filled: new Map() };
+    const traced = buildFunction(first, second, open, inputSpecs, functionName, argumentNames);
     return traced as unknown as tfc.TensorContainer;
   }) as unknown as TracedFunction;
 }
@@ -163,13 +138,24 @@ function resultTensors(result: TraceableResult): tfc.Tensor[] {
   return Array.isArray(result) ? result : Object.values(result);
 }
 
+/** What depends on the open size, found by comparing two traces. */
+interface OpenParts {
+  /** Shape-like attributes of kernels (reshape targets, slice sizes, transposed-convolution output sizes) with `-1` at the open size. */
+  targets: Map<RecordedKernel, number[]>;
+  /** Constants made outside the traced ops (tf.zeros(x.shape)) filled with one value, by tensor id, with `-1` at the open size. */
+  filled: Map<number, { value: ConstantValue; shape: number[] }>;
+}
+
 /**
  * Checks that two traces made with different open sizes ran the same kernels on the same
- * inputs, and finds what depends on the open size: reshape targets get `-1` there. Anything
- * else that depends on it (a constant made from `x.shape[0]`, a kernel attribute) cannot be
- * written into a graph that accepts any size, so it is refused with the kernel named.
+ * inputs, and finds what depends on the open size: reshape targets and slice sizes get `-1`
+ * there, a transposed convolution's output size takes the batch from its input, and a constant
+ * of one repeated value (tfjs-layers' `tf.zeros(inputs.shape)` for a recurrent layer's initial
+ * state) becomes a `Fill` sized from the input. Anything else that depends on it (a constant
+ * made from `x.shape[0]`, another kernel attribute) cannot be written into a graph that accepts
+ * any size, so it is refused with the kernel named.
  */
-function compareRecordings(first: Recording, second: Recording): Map<RecordedKernel, number[]> {
+function compareRecordings(first: Recording, second: Recording): OpenParts {
   const roleOf = (recording: Recording): ((tensor: tfc.Tensor | undefined) => string) => {
     const roles = new Map<number, string>();
     recording.placeholders.forEach((tensor, index) => roles.set(tensor.id, `input ${index}`));
@@ -191,22 +177,59 @@ function compareRecordings(first: Recording, second: Recording): Map<RecordedKer
         `so it cannot be written into a graph that accepts any size. Compute it from the inputs with ops (tf.reshape(x, [-1, n]), tf.zerosLike(x)), ` +
         `or give the input signature a fixed size.`,
     );
+  /** Sizes of two shapes with -1 where they differ as the open sizes do; undefined if they differ otherwise. */
+  const openPattern = (a: readonly number[], b: readonly number[]): number[] | undefined => {
+    if (a.length !== b.length) return undefined;
+    const pattern = a.map((size, position) => (size === b[position] ? size : size === openDimensionSizes[0] && b[position] === openDimensionSizes[1] ? -1 : Number.NaN));
+    return pattern.some(Number.isNaN) ? undefined : pattern;
+  };
+  /** A constant of one repeated value whose shape follows the open size. */
+  const filledConstant = (a: tfc.Tensor | undefined, b: tfc.Tensor | undefined): { value: ConstantValue; shape: number[] } | undefined => {
+    const left = a && first.constants.get(a.id);
+    const right = b && second.constants.get(b.id);
+    if (!left || !right || left.dtype !== right.dtype || left.values.length === 0 || right.values.length === 0) return undefined;
+    const value = left.values[0]!;
+    if (left.values.some((item) => item !== value) || right.values.some((item) => item !== value)) return undefined;
+    const shape = openPattern(left.shape, right.shape);
+    return shape === undefined ? undefined : { value: { values: [value], shape: [], dtype: left.dtype }, shape };
+  };
   if (first.recorded.length !== second.recorded.length || first.recorded.some((kernel, index) => kernel.kernelName !== second.recorded[index]!.kernelName)) {
     throw differs("the sequence of kernels the function runs");
   }
   const targets = new Map<RecordedKernel, number[]>();
+  const filled = new Map<number, { value: ConstantValue; shape: number[] }>();
   first.recorded.forEach((kernel, index) => {
     const other = second.recorded[index]!;
     const name = kernel.kernelName === "assign" ? "a variable assignment" : `the kernel "${kernel.kernelName}" (number ${index + 1})`;
     if (kernel.variable !== other.variable) throw differs(`the variable assigned by ${name}`);
-    if (kernel.inputs.length !== other.inputs.length || kernel.inputs.some((tensor, position) => firstRole(tensor) !== secondRole(other.inputs[position]))) {
-      throw differs(`an input of ${name} (a tensor made outside the traced ops, e.g. tf.zeros([x.shape[0], n]))`);
-    }
-    if (kernel.kernelName === "Reshape") {
+    if (kernel.inputs.length !== other.inputs.length) throw differs(`the inputs of ${name}`);
+    kernel.inputs.forEach((tensor, position) => {
+      if (firstRole(tensor) === secondRole(other.inputs[position])) return;
+      const constant = filledConstant(tensor, other.inputs[position]);
+      if (constant === undefined) throw differs(`an input of ${name} (a tensor made outside the traced ops, e.g. tf.zeros([x.shape[0], n]))`);
+      filled.set(tensor!.id, constant);
+    });
+    const attributesExcept = (attrs: Record<string, unknown>, key: string): string => JSON.stringify({ ...attrs, [key]: undefined });
+    if (kernel.kernelName === "Reshape" || kernel.kernelName === "Slice") {
+      // Any size that differs follows the open size (a flattened batch is 2·n, then 3·n): -1 there.
       const [a, b] = [kernel.outputs[0]!.shape, other.outputs[0]!.shape];
-      const target = a.map((size, position) => (size === b[position] ? size : -1));
-      if (target.filter((size) => size === -1).length > 1) throw differs(`more than one size of the result of ${name}`);
-      targets.set(kernel, target);
+      const target = a.length === b.length ? a.map((size, position) => (size === b[position] ? size : -1)) : undefined;
+      if (target === undefined) throw differs(`the result of ${name}`);
+      if (kernel.kernelName === "Reshape" && target.filter((size) => size === -1).length > 1) throw differs(`more than one size of the result of ${name}`);
+      if (kernel.kernelName === "Slice" && attributesExcept(kernel.attrs, "size") !== attributesExcept(other.attrs, "size")) throw differs(`the start of ${name}`);
+      if (target.includes(-1)) targets.set(kernel, target);
+      return;
+    }
+    if (kernel.kernelName === "Tile") {
+      const target = openPattern(kernel.attrs["reps"] as number[], other.attrs["reps"] as number[]);
+      if (target === undefined) throw differs(`the repetitions of ${name}`);
+      if (target.includes(-1)) targets.set(kernel, target);
+      return;
+    }
+    if (kernel.kernelName === "Conv2DBackpropInput") {
+      const target = openPattern(kernel.attrs["inputShape"] as number[], other.attrs["inputShape"] as number[]);
+      if (target === undefined || target.slice(1).includes(-1) || attributesExcept(kernel.attrs, "inputShape") !== attributesExcept(other.attrs, "inputShape")) throw differs(`an attribute of ${name}`);
+      if (target.includes(-1)) targets.set(kernel, target);
       return;
     }
     if (JSON.stringify(kernel.attrs) !== JSON.stringify(other.attrs)) throw differs(`an attribute of ${name} (${JSON.stringify(kernel.attrs)})`);
@@ -216,16 +239,10 @@ function compareRecordings(first: Recording, second: Recording): Map<RecordedKer
   if (firstOutputs.length !== secondOutputs.length || firstOutputs.some((tensor, index) => firstRole(tensor) !== secondRole(secondOutputs[index]))) {
     throw differs("what the function returns");
   }
-  return targets;
+  return { targets, filled };
 }
 
-interface ConstantValue {
-  values: number[];
-  shape: number[];
-  dtype: tfc.DataType;
-}
-
-function buildFunction(recording: Recording, second: Recording | undefined, reshapeTargets: Map<RecordedKernel, number[]>, inputSpecs: TensorSpec[], functionName: string, argumentNames: string[]): TracedFunction {
+function buildFunction(recording: Recording, second: Recording | undefined, open: OpenParts, inputSpecs: TensorSpec[], functionName: string, argumentNames: string[]): TracedFunction {
   const { recorded, constants, placeholders, result } = recording;
   const nodes: NodeDef[] = [];
   const ops = new Set<string>();
@@ -235,24 +252,48 @@ function buildFunction(recording: Recording, second: Recording | undefined, resh
   const capturedArguments: string[] = [];
   placeholders.forEach((tensor, index) => edges.set(tensor.id, argumentNames[index]!));
 
-  const add = (name: string, op: string, input: string[], attr: Record<string, AttrValue>): string => {
+  const node = (name: string, op: string, input: string[], attr: Record<string, AttrValue>): string => {
     let unique = name;
     for (let index = 1; used.has(unique); index++) unique = `${name}_${index}`;
     used.add(unique);
     ops.add(op);
     nodes.push({ name: unique, op, input, attr });
-    return `${unique}:${outputArgumentOf[op] ?? "output"}:0`;
+    return unique;
   };
+  const add = (name: string, op: string, input: string[], attr: Record<string, AttrValue>): string => `${node(name, op, input, attr)}:${outputArgumentOf[op] ?? "output"}:0`;
   const constant = (name: string, value: ConstantValue): string => add(name, "Const", [], { dtype: { type: typeOf(value.dtype, name) }, value: { tensor: tensorProto(value) as never } });
   const intConstant = (name: string, values: number[]): string => constant(name, { values, shape: [values.length], dtype: "int32" });
-  /** The activation a fused tfjs kernel applies after its main op. */
-  const fusedActivation = (value: string, kernel: RecordedKernel, type: AttrValue): string => {
-    const activation = String(kernel.attrs["activation"] ?? "linear");
-    const op = fusedActivationOps[activation];
-    if (op === undefined) throw untraceable(kernel.kernelName, `the fused activation "${activation}"`);
-    if (op === "LeakyRelu") return add(op, op, [value], { T: type, alpha: { f: Number(kernel.attrs["leakyreluAlpha"] ?? 0.2) } });
-    return op === "" ? value : add(op, op, [value], { T: type });
+  let openSizeEdge: string | undefined;
+  /** `[n]`, the open size of the first input that has one, read from the input when the function runs. */
+  const openSize = (): string => {
+    if (openSizeEdge !== undefined) return openSizeEdge;
+    const input = inputSpecs.findIndex((spec) => spec.shape?.includes(null));
+    const axis = inputSpecs[input]!.shape!.indexOf(null);
+    const shape = add("Shape", "Shape", [argumentNames[input]!], { T: { type: typeOf(inputSpecs[input]!.dtype, "Shape") }, out_type: { type: 3 } });
+    openSizeEdge = add("strided_slice", "StridedSlice", [shape, intConstant("strided_slice/stack", [axis]), intConstant("strided_slice/stack_1", [axis + 1]), intConstant("strided_slice/stack_2", [1])], {
+      T: { type: 3 }, Index: { type: 3 }, begin_mask: { i: 0 }, end_mask: { i: 0 }, ellipsis_mask: { i: 0 }, new_axis_mask: { i: 0 }, shrink_axis_mask: { i: 0 },
+    });
+    return openSizeEdge;
   };
+  /** A 1-D int32 shape-like vector with the open size (read from the input) where the pattern has -1. */
+  const openVector = (pattern: number[]): string => {
+    const pieces: string[] = [];
+    let fixed: number[] = [];
+    for (const size of pattern) {
+      if (size !== -1) {
+        fixed.push(size);
+        continue;
+      }
+      if (fixed.length > 0) pieces.push(intConstant("shape_part", fixed));
+      fixed = [];
+      pieces.push(openSize());
+    }
+    if (fixed.length > 0) pieces.push(intConstant("shape_part", fixed));
+    return pieces.length === 1 ? pieces[0]! : add("shape", "ConcatV2", [...pieces, constant("shape/axis", { values: [0], shape: [], dtype: "int32" })], { N: { i: pieces.length }, T: { type: 3 }, Tidx: { type: 3 } });
+  };
+  /** A constant of one value whose shape follows the open size: `Fill` with a shape built from the input. */
+  const filledConstant = (fill: { value: ConstantValue; shape: number[] }): string =>
+    add("Fill", "Fill", [openVector(fill.shape), constant("Fill/value", fill.value)], { T: { type: typeOf(fill.value.dtype, "Fill") }, index_type: { type: 3 } });
   const controlReturns: Record<string, string> = {};
   const lastAssignment = new Map<tfc.Variable, string>();
   const resourceOf = (variable: tfc.Variable): string => {
@@ -271,104 +312,27 @@ function buildFunction(recording: Recording, second: Recording | undefined, resh
       const assignment = lastAssignment.get(tensor);
       return add(`${sanitize(tensor.name)}/ReadVariableOp`, "ReadVariableOp", [resourceOf(tensor), ...(assignment ? [`^${assignment}`] : [])], { dtype: { type: typeOf(tensor.dtype, tensor.name) } });
     }
+    const fill = open.filled.get(tensor.id);
     // A tensor made outside any kernel (tf.scalar, a captured tensor): its value is frozen in the graph.
     const value = constants.get(tensor.id) ?? { values: Array.from(tensor.dataSync() as ArrayLike<number>), shape: [...tensor.shape], dtype: tensor.dtype };
-    const edge = constant("Const", value);
+    const edge = fill !== undefined ? filledConstant(fill) : constant("Const", value);
     edges.set(tensor.id, edge);
     return edge;
   };
+  const context: EmitContext = { node, edgeOf, constant, openTarget: (kernel) => open.targets.get(kernel), openVector };
 
   for (const kernel of recorded) {
-    const inputs = kernel.inputs.filter((tensor): tensor is tfc.Tensor => tensor !== undefined);
     if (kernel.kernelName === "assign") {
       const variable = kernel.variable!;
-      const value = edgeOf(inputs[0]!);
-      const edge = add("AssignVariableOp", "AssignVariableOp", [resourceOf(variable), value], { dtype: { type: typeOf(variable.dtype, variable.name) } });
-      const nodeName = edge.split(":")[0]!;
+      const value = edgeOf(kernel.inputs[0]!);
+      const nodeName = node("AssignVariableOp", "AssignVariableOp", [resourceOf(variable), value], { dtype: { type: typeOf(variable.dtype, variable.name) } });
       lastAssignment.set(variable, nodeName);
       controlReturns[nodeName] = nodeName;
       continue;
     }
-    const type = (tensor: tfc.Tensor): AttrValue => ({ type: typeOf(tensor.dtype, kernel.kernelName) });
-    const name = kernel.kernelName;
-    let edge: string;
-    if (binaryOps[name] !== undefined) {
-      edge = add(binaryOps[name]!, binaryOps[name]!, [edgeOf(inputs[0]!), edgeOf(inputs[1]!)], { T: type(inputs[0]!) });
-    } else if (unaryOps.includes(name)) {
-      edge = add(name, name, [edgeOf(inputs[0]!)], { T: type(inputs[0]!) });
-    } else if (name === "BatchMatMul") {
-      const [a, b] = [inputs[0]!, inputs[1]!];
-      const transposeA = kernel.attrs["transposeA"] === true;
-      const transposeB = kernel.attrs["transposeB"] === true;
-      edge =
-        a.rank === 2 && b.rank === 2
-          ? add("MatMul", "MatMul", [edgeOf(a), edgeOf(b)], { T: type(a), transpose_a: { b: transposeA }, transpose_b: { b: transposeB } })
-          : add("BatchMatMulV2", "BatchMatMulV2", [edgeOf(a), edgeOf(b)], { T: type(a), adj_x: { b: transposeA }, adj_y: { b: transposeB } });
-    } else if (name === "Cast") {
-      edge = add("Cast", "Cast", [edgeOf(inputs[0]!)], { SrcT: type(inputs[0]!), DstT: { type: typeOf(String(kernel.attrs["dtype"]), name) } });
-    } else if (name === "Reshape") {
-      const target = reshapeTargets.get(kernel) ?? (kernel.attrs["shape"] as number[]);
-      edge = add("Reshape", "Reshape", [edgeOf(inputs[0]!), intConstant("Reshape/shape", target)], { T: type(inputs[0]!), Tshape: { type: 3 } });
-    } else if (name === "_FusedMatMul") {
-      // tfjs's fused Dense kernel: TensorFlow's MatMul (BatchMatMulV2 for stacks), BiasAdd, then the activation.
-      const { a, b, bias } = kernel.named as { a: tfc.Tensor; b: tfc.Tensor; bias?: tfc.Tensor };
-      const transposeA = kernel.attrs["transposeA"] === true;
-      const transposeB = kernel.attrs["transposeB"] === true;
-      let value =
-        a.rank === 2 && b.rank === 2
-          ? add("MatMul", "MatMul", [edgeOf(a), edgeOf(b)], { T: type(a), transpose_a: { b: transposeA }, transpose_b: { b: transposeB } })
-          : add("BatchMatMulV2", "BatchMatMulV2", [edgeOf(a), edgeOf(b)], { T: type(a), adj_x: { b: transposeA }, adj_y: { b: transposeB } });
-      if (bias !== undefined) {
-        value = bias.rank === 1 ? add("BiasAdd", "BiasAdd", [value, edgeOf(bias)], { T: type(a), data_format: stringAttribute("NHWC") }) : add("AddV2", "AddV2", [value, edgeOf(bias)], { T: type(a) });
-      }
-      edge = fusedActivation(value, kernel, type(a));
-    } else if (name === "Transpose") {
-      edge = add("Transpose", "Transpose", [edgeOf(inputs[0]!), intConstant("Transpose/perm", kernel.attrs["perm"] as number[])], { T: type(inputs[0]!), Tperm: { type: 3 } });
-    } else if (reductionOps[name] !== undefined) {
-      const x = inputs[0]!;
-      const axis = kernel.attrs["axis"];
-      const axes = axis === null || axis === undefined ? [...Array(x.rank).keys()] : Array.isArray(axis) ? (axis as number[]) : [axis as number];
-      edge = add(name, reductionOps[name]!, [edgeOf(x), intConstant(`${name}/reduction_indices`, axes)], { T: type(x), Tidx: { type: 3 }, keep_dims: { b: kernel.attrs["keepDims"] === true } });
-    } else if (name === "Conv2D" || name === "FusedConv2D") {
-      // tfjs's Conv2D layer runs FusedConv2D (conv, bias, activation): TensorFlow's Conv2D, BiasAdd, then the activation.
-      const { x, filter, bias } = kernel.named as { x: tfc.Tensor; filter: tfc.Tensor; bias?: tfc.Tensor };
-      if (kernel.attrs["dataFormat"] !== undefined && kernel.attrs["dataFormat"] !== "NHWC") throw untraceable(name, "channels-first data");
-      let value = add("Conv2D", "Conv2D", [edgeOf(x), edgeOf(filter)], {
-        T: type(x),
-        strides: { list: attributeList({ i: [1, ...pair(kernel.attrs["strides"]), 1] }) },
-        padding: stringAttribute(paddingOf(kernel, name)),
-        dilations: { list: attributeList({ i: [1, ...pair(kernel.attrs["dilations"] ?? 1), 1] }) },
-        data_format: stringAttribute("NHWC"),
-      });
-      if (bias !== undefined) value = add("BiasAdd", "BiasAdd", [value, edgeOf(bias)], { T: type(x), data_format: stringAttribute("NHWC") });
-      edge = fusedActivation(value, kernel, type(x));
-    } else if (name === "MaxPool" || name === "AvgPool") {
-      const x = inputs[0]!;
-      edge = add(name, name, [edgeOf(x)], {
-        T: type(x),
-        ksize: { list: attributeList({ i: [1, ...pair(kernel.attrs["filterSize"]), 1] }) },
-        strides: { list: attributeList({ i: [1, ...pair(kernel.attrs["strides"]), 1] }) },
-        padding: stringAttribute(paddingOf(kernel, name)),
-        data_format: stringAttribute("NHWC"),
-      });
-    } else if (name === "FusedBatchNorm") {
-      // Inference batch normalization, as tf-keras writes it for any rank: (x - mean) · rsqrt(variance + ε) · scale + offset.
-      const { x, mean, variance, scale, offset } = kernel.named as { x: tfc.Tensor; mean: tfc.Tensor; variance: tfc.Tensor; scale?: tfc.Tensor; offset?: tfc.Tensor };
-      const epsilon = constant("batchnorm/add/y", { values: [Number(kernel.attrs["varianceEpsilon"] ?? 0.001)], shape: [], dtype: "float32" });
-      let factor = add("batchnorm/Rsqrt", "Rsqrt", [add("batchnorm/add", "AddV2", [edgeOf(variance), epsilon], { T: type(x) })], { T: type(x) });
-      if (scale !== undefined) factor = add("batchnorm/mul", "Mul", [factor, edgeOf(scale)], { T: type(x) });
-      let value = add("batchnorm/mul_1", "Mul", [add("batchnorm/sub", "Sub", [edgeOf(x), edgeOf(mean)], { T: type(x) }), factor], { T: type(x) });
-      if (offset !== undefined) value = add("batchnorm/add_1", "AddV2", [value, edgeOf(offset)], { T: type(x) });
-      edge = value;
-    } else if (name === "Softmax") {
-      const dim = kernel.attrs["dim"] as number;
-      if (dim !== -1 && dim !== inputs[0]!.rank - 1) throw untraceable(name, `softmax over axis ${dim} (only the last axis)`);
-      edge = add("Softmax", "Softmax", [edgeOf(inputs[0]!)], { T: type(inputs[0]!) });
-    } else {
-      throw untraceable(name, "this kernel");
-    }
-    if (kernel.outputs.length !== 1) throw untraceable(name, "more than one output");
-    edges.set(kernel.outputs[0]!.id, edge);
+    const outputEdges = emitKernel(kernel, context);
+    if (outputEdges.length !== kernel.outputs.length) throw untraceable(kernel.kernelName, `${kernel.outputs.length} outputs`);
+    kernel.outputs.forEach((tensor, index) => edges.set(tensor.id, outputEdges[index]!));
   }
 
   const outputs = resultTensors(result);
@@ -385,7 +349,7 @@ function buildFunction(recording: Recording, second: Recording | undefined, resh
   const definition: FunctionDef = {
     signature: {
       name: functionName,
-      input_arg: [...inputSpecs.map((spec, index) => ({ name: argumentNames[index]!, type: typeOf(spec.dtype, "input") })), ...capturedArguments.map((name) => ({ name, type: resourceType }))],
+      input_arg: [...inputSpecs.map((spec, index) => ({ name: argumentNames[index]!, type: typeOf(spec.dtype, "input") })), ...capturedArguments.map((name) => ({ name, type: resourceDataType }))],
       output_arg: outputArguments,
       attr: [],
       is_stateful: captured.length > 0,
@@ -407,35 +371,6 @@ function openShape(tensor: tfc.Tensor, other: tfc.Tensor | undefined, specs: Ten
   return tensor.shape.map((size, position) => (other !== undefined && other.shape[position] !== size ? null : size));
 }
 
-/** tfjs gives a size as a number or a `[height, width]` pair. */
-function pair(value: unknown): [number, number] {
-  return Array.isArray(value) ? [Number(value[0]), Number(value[1])] : [Number(value), Number(value)];
-}
-
-/** An attribute's list value with only the given parts filled (`{ i: [1, 2, 2, 1] }`). */
-export function attributeList(values: { i?: number[]; type?: number[] }): AttrValue["list"] {
-  return { s: [], i: values.i ?? [], f: [], b: [], type: values.type ?? [], shape: [], tensor: [], func: [] };
-}
-
-/** A string attribute value (padding, data_format), as the bytes protobuf holds. */
-function stringAttribute(text: string): AttrValue {
-  return { s: new TextEncoder().encode(text) };
-}
-
-/** TensorFlow's padding names; tfjs's explicit paddings have no graph counterpart here. */
-function paddingOf(kernel: RecordedKernel, name: string): string {
-  const pad = kernel.attrs["pad"];
-  if (pad !== "same" && pad !== "valid") throw untraceable(name, `padding ${JSON.stringify(pad)} (only "same" and "valid")`);
-  if (kernel.attrs["dimRoundingMode"] !== undefined && kernel.attrs["dimRoundingMode"] !== null) throw untraceable(name, "a dimRoundingMode");
-  return pad.toUpperCase();
-}
-
-function typeOf(dtype: string, where: string): number {
-  const type = dataTypeEnum[dtype];
-  if (type === undefined) throw new Error(`tf.function: dtype ${dtype} (at ${where}) cannot be written into a graph; use float32, int32 or bool.`);
-  return type;
-}
-
 function tensorProto(tensor: ConstantValue): Record<string, unknown> {
   const values = tensor.values;
   const base = { dtype: typeOf(tensor.dtype, "Const"), tensor_shape: { dim: tensor.shape.map((size) => ({ size })) } };
@@ -446,13 +381,4 @@ function tensorProto(tensor: ConstantValue): Record<string, unknown> {
 
 function sanitize(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9_]/g, "_");
-}
-
-function untraceable(kernel: string, what: string): Error {
-  return new Error(
-    `tf.function cannot trace the tfjs kernel "${kernel}" (${what}) into a graph yet. ` +
-      `Traceable: Add, Sub, Multiply, RealDiv, Maximum, Minimum, Pow, SquaredDifference, ${unaryOps.join(", ")}, BatchMatMul (MatMul), _FusedMatMul (Dense), ` +
-      `Conv2D, FusedConv2D, MaxPool, AvgPool, FusedBatchNorm, Cast, Reshape, Transpose, Sum, Mean, Max, Min, Prod, Softmax. ` +
-      `Rewrite the function with these ops, or call it eagerly (without tf.function).`,
-  );
 }

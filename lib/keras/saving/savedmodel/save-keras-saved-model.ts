@@ -15,8 +15,7 @@ import { writeDirectoryAtomic } from "../../../io/atomic-directory.js";
 import { kerasModelJson } from "../serialization.js";
 import { serializeKerasObject } from "../keras-json/serialize.js";
 import { configurableLossOf, keras2LossConfig } from "../loss-config.js";
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
@@ -27,13 +26,12 @@ import { submodulesOf } from "../../layers/submodules.js";
 import { isSubclassed } from "../../models/subclassed.js";
 import { kerasClassName, userClassLacksGetConfig } from "../../library-classes.js";
 import { variableNode, type SaveableVariable, type Trackable } from "../../../tf/tracking/trackable.js";
-import { fingerprintMessage, kerasSavedMetadataMessage, savedModelMessage } from "../../../formats/savedmodel/protos/schema.js";
-import type { NodeDef, SavedObject } from "../../../formats/savedmodel/protos/messages.js";
-import { floatType, forwardFunction, resourceType, subclassedForwardFunction } from "./forward-graph.js";
+import { kerasSavedMetadataMessage } from "../../../formats/savedmodel/protos/schema.js";
+import type { SavedObject } from "../../../formats/savedmodel/protos/messages.js";
+import { dataTypeCode } from "../../../formats/savedmodel/dtypes.js";
+import { shapeProto, writeSavedModelFiles } from "../../../tf/function/write-saved-model.js";
+import { forwardFunction } from "./forward-graph.js";
 import { registeredNameOf } from "../keras-json/custom-objects.js";
-import { encodeFunctionSpec, signatureWrapperStructures } from "../../../formats/savedmodel/structured-value.js";
-
-const floatSpec = (tensor: { name: string; shape: number[] }) => ({ ...tensor, dtype: floatType });
 
 export interface SaveKerasSavedModelOptions {
   /** Include the optimizer state (default true, like Keras). */
@@ -138,40 +136,11 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
   const byId = new Map([...ids.entries()].map(([node, id]) => [id, node] as const));
   writeBundle(join(directory, "variables", "variables"), tensors);
 
-  // The forward function and the top-level graph that calls it.
+  // The forward function (the model's inference call, traced) as the serving_default signature.
   const functionName = `__inference_signature_wrapper_${Math.floor(Math.random() * 1e6)}`;
-  const forward = !saveTraces ? { definition: undefined, inputs: [], outputs: [], variables: [], ops: new Set<string>() } : subclassed ? subclassedForwardFunction(model, functionName) : forwardFunction(model, functionName);
-  const handleNames = forward.variables.map(variableName);
-  const graphNodes: NodeDef[] = [];
-  const allVariables = [...ids.keys()].filter((node) => node.variable !== undefined);
-  for (const node of allVariables) {
-    const name = (kinds.get(node) as { variable: { name: string } }).variable.name;
-    if (graphNodes.some((existing) => existing.name === name)) continue;
-    graphNodes.push({
-      name,
-      op: "VarHandleOp",
-      input: [],
-      attr: { dtype: { type: node.variable!.dtype === "int64" ? 9 : floatType }, shape: { shape: shapeProto(node.variable!.shape) }, shared_name: { s: new TextEncoder().encode(name) }, container: { s: new Uint8Array() } },
-    });
-  }
-  const placeholders = forward.inputs.map((input) => {
-    const name = `serving_default_${input.name}`;
-    graphNodes.push({ name, op: "Placeholder", input: [], attr: { dtype: { type: floatType }, shape: { shape: shapeProto(input.shape) } } });
-    return name;
-  });
-  if (saveTraces) graphNodes.push({
-    name: "StatefulPartitionedCall",
-    op: "StatefulPartitionedCall",
-    input: [...placeholders, ...handleNames],
-    attr: {
-      f: { func: { name: functionName, attr: {} } },
-      Tin: { list: { s: [], i: [], f: [], b: [], shape: [], tensor: [], func: [], type: [...placeholders.map(() => floatType), ...handleNames.map(() => resourceType)] } },
-      Tout: { list: { s: [], i: [], f: [], b: [], shape: [], tensor: [], func: [], type: forward.outputs.map(() => floatType) } },
-    },
-  });
-  graphNodes.push({ name: "NoOp", op: "NoOp", input: [], attr: {} });
-
+  const forward = saveTraces ? forwardFunction(model, functionName) : undefined;
   const variableObjectId = (weight: tfl.LayerVariable): number => ids.get(variableNodes.get(weight)!)!;
+  const variableCode = (node: Trackable): number => dataTypeCode(node.variable!.dtype);
   const objects: SavedObject[] = graph.nodes.map((checkpointNode, id) => {
     const node = byId.get(id)!;
     const kind = kinds.get(node);
@@ -180,47 +149,20 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
       slot_variables: (checkpointNode.slot_variables ?? []).map((slot) => ({ ...slot })),
     };
     if (kind !== undefined && "variable" in kind) {
-      object.variable = { dtype: node.variable!.dtype === "int64" ? 9 : floatType, shape: shapeProto(node.variable!.shape), trainable: kind.variable.trainable, name: kind.variable.name };
+      object.variable = { dtype: variableCode(node), shape: shapeProto(node.variable!.shape), trainable: kind.variable.trainable, name: kind.variable.name };
     } else {
       const identifier = id === 0 ? (sequential ? "_tf_keras_sequential" : subclassed ? "_tf_keras_model" : "_tf_keras_network") : kind?.identifier ?? "_generic_user_object";
       object.user_object = { identifier, version: { producer: 1, min_consumer: 1, bad_consumers: [] } };
     }
     return object;
   });
-  // root.signatures → signature_map → serving_default (the wrapper function).
-  if (saveTraces) {
-    const signatureMapId = objects.length;
-    objects[0]!.children.push({ node_id: signatureMapId, local_name: "signatures" });
-    objects.push({ children: [{ node_id: signatureMapId + 1, local_name: "serving_default" }], slot_variables: [], user_object: { identifier: "signature_map", version: { producer: 1, min_consumer: 1, bad_consumers: [] } } });
-    objects.push({ children: [], slot_variables: [], bare_concrete_function: { concrete_function_name: functionName, argument_keywords: forward.inputs.map((input) => input.name), allowed_positional_arguments: 1, function_spec: encodeFunctionSpec({ keywordOnlyArgs: forward.inputs.map((input) => input.name) }) } });
-  }
-
-  const tensorInfo = (name: string, shape: number[]) => ({ name, dtype: floatType, tensor_shape: shapeProto(shape) });
-  const savedModel = {
-    saved_model_schema_version: 1,
-    meta_graphs: [
-      {
-        meta_info_def: { meta_graph_version: "", tags: ["serve"], tensorflow_version: "tskeras", tensorflow_git_version: "", stripped_default_attrs: true, stripped_op_list: { op: [...forward.ops, "VarHandleOp", "Placeholder", "StatefulPartitionedCall", "NoOp", "ReadVariableOp"].map((name) => ({ name, input_arg: [], output_arg: opOutputs(name), attr: [] })) } },
-        graph_def: { node: graphNodes, versions: { producer: 1286, min_consumer: 12, bad_consumers: [] }, library: { function: forward.definition ? [forward.definition] : [] } },
-        signature_def: {
-          ...(saveTraces
-            ? {
-                serving_default: {
-                  inputs: Object.fromEntries(forward.inputs.map((input, index) => [input.name, tensorInfo(`${placeholders[index]}:0`, input.shape)])),
-                  outputs: Object.fromEntries(forward.outputs.map((output, index) => [output.name, tensorInfo(`StatefulPartitionedCall:${index}`, output.shape)])),
-                  method_name: "tensorflow/serving/predict",
-                },
-              }
-            : {}),
-          __saved_model_init_op: { inputs: {}, outputs: { __saved_model_init_op: { name: "NoOp" } }, method_name: "" },
-        },
-        asset_file_def: [],
-        object_graph_def: { nodes: objects, concrete_functions: saveTraces ? { [functionName]: { bound_inputs: forward.variables.map(variableObjectId), ...signatureWrapperStructures(forward.inputs.map(floatSpec), forward.outputs.map(floatSpec)) } } : {} },
-      },
-    ],
-  };
-  const savedModelBytes = savedModelMessage.encode(savedModelMessage.fromObject(savedModel)).finish();
-  writeFileSync(join(directory, "saved_model.pb"), savedModelBytes);
+  const variables = [...ids.entries()]
+    .filter(([node]) => node.variable !== undefined)
+    .map(([node, objectId]) => ({ objectId, name: (kinds.get(node) as { variable: { name: string } }).variable.name, dtype: variableCode(node), shape: node.variable!.shape }));
+  const signatures = forward
+    ? [{ key: "serving_default", definition: forward.definition, inputs: forward.inputs, outputs: forward.outputs, boundInputs: forward.variables.map(variableObjectId), allowedPositionalArguments: 1 }]
+    : [];
+  writeSavedModelFiles(directory, { objects, variables, signatures, functions: [] });
 
   // keras_metadata.pb: one entry per Keras object, named by its first path from the root.
   const paths = new Map<number, string>([[0, "root"]]);
@@ -261,14 +203,6 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
   }
   metadataNodes.sort((left, right) => left.node_id - right.node_id);
   writeFileSync(join(directory, "keras_metadata.pb"), kerasSavedMetadataMessage.encode(kerasSavedMetadataMessage.fromObject({ nodes: metadataNodes })).finish());
-
-  // fingerprint.pb: 64-bit hashes of the parts (TensorFlow uses FarmHash; these are SHA-256 prefixes).
-  const hash64 = (data: Uint8Array): string => createHash("sha256").update(data).digest().readBigUInt64LE(0).toString();
-  const checkpointIndex = readFileSync(join(directory, "variables", "variables.index"));
-  writeFileSync(
-    join(directory, "fingerprint.pb"),
-    fingerprintMessage.encode(fingerprintMessage.fromObject({ saved_model_checksum: hash64(savedModelBytes), graph_def_program_hash: hash64(savedModelBytes), signature_def_hash: hash64(new TextEncoder().encode(functionName)), saved_object_graph_hash: hash64(savedModelBytes), checkpoint_hash: hash64(checkpointIndex), version: { producer: 1 } })).finish(),
-  );
 }
 
 /**
@@ -347,15 +281,3 @@ function zeroScalar(): SaveableVariable {
   return { dtype: "float32", shape: [], read: () => tfc.scalar(0), assign: () => undefined };
 }
 
-function shapeProto(shape: number[]): { dim: Array<{ size: number }> } {
-  return { dim: shape.map((size) => ({ size })) };
-}
-
-const outputArgumentNames: Record<string, string> = {
-  MatMul: "product", Relu: "activations", Relu6: "activations", Elu: "activations", Selu: "activations", Softplus: "activations", Softsign: "activations",
-  Softmax: "softmax", AddV2: "z", Mul: "z", Sub: "z", ReadVariableOp: "value", VarHandleOp: "resource",
-};
-
-function opOutputs(op: string): Array<{ name: string }> {
-  return [{ name: outputArgumentNames[op] ?? (["Sigmoid", "Tanh", "Rsqrt", "Neg"].includes(op) ? "y" : "output") }];
-}
