@@ -1,7 +1,7 @@
 /**
  * One engine of `npm run bench -- training`: trains the MLP or the CNN with tskeras on the backend
  * TSKERAS_BACKEND selects and prints {"backend", "version", "rates": samples/s per epoch} as JSON.
- * Usage: node dist/bench/training/tskeras-worker.js mlp|cnn SAMPLES EPOCHS [--tfjs-batch-matmul]
+ * Usage: node dist/bench/training/tskeras-worker.js mlp|cnn SAMPLES EPOCHS [--tfjs-batch-matmul] [--run-eagerly]
  */
 import { tf, keras } from "../../lib/index.js";
 import { unpatchWasmBatchMatMul } from "../../lib/backend/wasm-batch-matmul.js";
@@ -42,7 +42,8 @@ class EpochTimer extends keras.callbacks.Callback {
 const x = tf.randomUniform(modelName === "cnn" ? [samples, 28, 28, 1] : [samples, 784]);
 const y = tf.randomUniform([samples], 0, 10, "int32");
 const model = buildModel();
-model.compile({ optimizer: "adam", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }) });
+// --run-eagerly: tfjs's op-by-op optimizer update (compile's runEagerly), to show what the fused step gains.
+model.compile({ optimizer: "adam", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), runEagerly: process.argv.includes("--run-eagerly") });
 await model.fit(tf.slice(x, 0, 256), tf.slice(y, 0, 256), { epochs: 1, batchSize: 32, verbose: 0 }); // warm-up
 const timer = new EpochTimer();
 await model.fit(x, y, { epochs, batchSize: 32, verbose: 0, callbacks: [timer] });

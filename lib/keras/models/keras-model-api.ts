@@ -41,8 +41,10 @@ export interface KerasModelApi extends TypedApply {
   loadWeights(path: string, options?: LoadWeightsOptions): Promise<LoadStatus>;
   /** TensorFlow.js's own `loadWeights(namedTensors, strict)`. */
   loadWeights(weights: tfc.NamedTensorMap, strict?: boolean): Promise<LoadStatus>;
-  /** Python `model.compile(optimizer=..., loss=..., metrics=[...])` with Keras names. */
+  /** Python `model.compile(optimizer=..., loss=..., metrics=[...], run_eagerly=...)` with Keras names. */
   compile(options: CompileOptions | tfl.ModelCompileArgs): void;
+  /** Python `model.run_eagerly`: true trains with tfjs's op-by-op step instead of the fused one (debugging). */
+  runEagerly: boolean;
   /** Python `model.fit(x, y, epochs=..., batch_size=...)`: prints Keras progress lines, returns a History of numbers. */
   fit(x: tfc.Tensor | tfc.Tensor[], y: tfc.Tensor | tfc.Tensor[], options?: FitOptions | tfl.ModelFitArgs): Promise<KerasHistory>;
   /**
@@ -79,6 +81,8 @@ type ModelClass = abstract new (...args: any[]) => tfl.LayersModel;
  */
 export function withKerasModelApi<Base extends ModelClass>(base: Base): (abstract new (...args: any[]) => KerasModelApi) & Base {
   abstract class KerasModel extends base {
+    runEagerly = false;
+
     async saveWeights(path: string, options: SaveWeightsOptions = {}): Promise<void> {
       await saveModelWeights(this, path, options);
     }
@@ -100,6 +104,7 @@ export function withKerasModelApi<Base extends ModelClass>(base: Base): (abstrac
       }
       super.compile(toTfjsCompileArgs(options));
       allowSparseTargets(this);
+      this.runEagerly = (options as CompileOptions).runEagerly === true;
     }
 
     override async fit(x: tfc.Tensor | tfc.Tensor[], y: tfc.Tensor | tfc.Tensor[], options: FitOptions | tfl.ModelFitArgs = {}): Promise<KerasHistory> {

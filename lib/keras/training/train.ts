@@ -7,6 +7,7 @@ import { HistoryPlot, HtmlProgressBar } from "../../display/renderers/training-d
 import { Loss, resolveLoss, type LossFunction } from "../losses.js";
 import { resolveMetric, type Metric, type MetricFunction } from "../metrics.js";
 import { epochLineVerbose1, epochLineVerbose2 } from "./progress.js";
+import { withFusedOptimizer } from "./fused-step.js";
 
 export interface CompileOptions {
   /** `"adam"`, `"sgd"`, `"rmsprop"`, ... or an optimizer object (`tf.train.adam(1e-3)`). */
@@ -15,6 +16,11 @@ export interface CompileOptions {
   loss: string | Loss | LossFunction;
   /** `["accuracy"]`, `keras.metrics` objects or functions. */
   metrics?: Array<string | Metric | MetricFunction>;
+  /**
+   * Python `run_eagerly=True`: train with tfjs's own op-by-op step (optimizer updates as separate
+   * tensor ops), for debugging. Default false: the fused step (see fused-optimizers.ts).
+   */
+  runEagerly?: boolean;
 }
 
 /** Translates Keras compile options to tfjs-layers' (named functions so logs use Keras's names). */
@@ -106,8 +112,11 @@ export async function fitModel(model: tfl.LayersModel, baseFit: tfl.LayersModel[
       else if (verbose > 0) console.log(`Epoch ${epoch + 1}/${epochs}`);
       for (const callback of callbacks) await callback.onEpochBegin(epoch, {});
     },
-    onBatchBegin: async (batch, logs) => { for (const callback of callbacks) await callback.onBatchBegin(batch, (logs ?? {}) as Logs); },
-    onBatchEnd: async (batch, logs) => {
+  };
+  // tfjs reads every batch's loss back (a sync) when a batch hook is given: only when something uses it.
+  const overrides = (hook: "onBatchBegin" | "onBatchEnd") => callbacks.some((callback) => callback[hook] !== Callback.prototype[hook]);
+  if (overrides("onBatchBegin")) bridge.onBatchBegin = async (batch, logs) => { for (const callback of callbacks) await callback.onBatchBegin(batch, (logs ?? {}) as Logs); };
+  if (htmlBar || overrides("onBatchEnd")) bridge.onBatchEnd = async (batch, logs) => {
       // Redrawn at most ten times a second: every batch would flood the notebook with messages.
       if (htmlBar && performance.now() - lastBarDraw > 100) {
         lastBarDraw = performance.now();
@@ -115,8 +124,9 @@ export async function fitModel(model: tfl.LayersModel, baseFit: tfl.LayersModel[
         await htmlBar.update(currentEpoch + 1, epochs, Math.min(batch + 1, steps), steps, numbers);
       }
       for (const callback of callbacks) await callback.onBatchEnd(batch, (logs ?? {}) as Logs);
-    },
-    onEpochEnd: async (epoch, logs) => {
+  };
+  Object.assign(bridge, {
+    onEpochEnd: async (epoch: number, logs?: tfl.Logs) => {
       const numbers = Object.fromEntries(Object.entries(logs ?? {}).map(([key, value]) => [key, Number(value)]));
       const seconds = (performance.now() - epochStart) / 1000;
       if (htmlBar) await htmlBar.update(epoch + 1, epochs, steps, steps, numbers);
@@ -125,11 +135,14 @@ export async function fitModel(model: tfl.LayersModel, baseFit: tfl.LayersModel[
       kept.record(epoch, numbers);
       for (const callback of callbacks) await callback.onEpochEnd(epoch, numbers);
     },
-  };
-  await baseFit(x, y, {
-    epochs, batchSize, verbose: 0, validationData: options.validationData, validationSplit: validationSplit || undefined,
-    shuffle: options.shuffle ?? true, initialEpoch: options.initialEpoch, callbacks: bridge,
   });
+  const runEagerly = (model as { runEagerly?: boolean }).runEagerly === true;
+  await withFusedOptimizer(model, !runEagerly, () =>
+    baseFit(x, y, {
+      epochs, batchSize, verbose: 0, validationData: options.validationData, validationSplit: validationSplit || undefined,
+      shuffle: options.shuffle ?? true, initialEpoch: options.initialEpoch, callbacks: bridge,
+    }),
+  );
   history.history = kept.history;
   history.epoch = kept.epoch;
   history.params = { epochs, steps, verbose };
