@@ -15,6 +15,11 @@ export interface CatalogCase {
   build: () => unknown;
   /** Input shapes without the batch axis, one per input. */
   inputs: number[][];
+  /**
+   * A class checked inside another layer (a cell inside `RNN`): the outer layer's class name and the
+   * config key holding it; the config column compares that nested config with Keras's.
+   */
+  within?: { layer: string; key: string };
   /** Integer inputs in [0, 10) (Embedding). */
   integer?: boolean;
   /** How the layer is called: on one tensor, on a list (merge layers), or on separate arguments (MultiHeadAttention). */
@@ -100,7 +105,22 @@ export const layerCases: CatalogCase[] = [
   unary("UnitNormalization", "UnitNormalization()", () => new L.UnitNormalization(), [5]),
   unary("GroupNormalization", "GroupNormalization(groups=2)", () => new L.GroupNormalization({ groups: 2 }), [4, 4]),
   unary("RMSNormalization", "RMSNormalization()", () => new L.RMSNormalization(), [5]),
+  // Issue #22's second share: recurrent cells (run by RNN), attention variants, audio and wrappers.
+  ...secondShareCases(),
 ];
+
+/** Cases of the recurrent cells, attention variants, audio layers and wrappers (kept together to merge simply). */
+function secondShareCases(): CatalogCase[] {
+  const inRnn = { layer: "RNN", key: "cell" };
+  return [
+    unary("RNN", "RNN(keras.layers.SimpleRNNCell(4))", () => new L.RNN(new L.SimpleRNNCell(4)), [5, 3]),
+    unary("SimpleRNNCell", "RNN(keras.layers.SimpleRNNCell(4))", () => new L.RNN(new L.SimpleRNNCell(4)), [5, 3], { within: inRnn }),
+    unary("LSTMCell", "RNN(keras.layers.LSTMCell(4))", () => new L.RNN(new L.LSTMCell(4)), [5, 3], { within: inRnn }),
+    unary("GRUCell", "RNN(keras.layers.GRUCell(4))", () => new L.RNN(new L.GRUCell(4)), [5, 3], { within: inRnn }),
+    unary("StackedRNNCells", "RNN(keras.layers.StackedRNNCells([keras.layers.SimpleRNNCell(3), keras.layers.LSTMCell(4)]))",
+      () => new L.RNN(new L.StackedRNNCells([new L.SimpleRNNCell(3), new L.LSTMCell(4)])), [5, 3], { within: inRnn }),
+  ];
+}
 
 /** keras.activations functions usable by name in `Activation(name)`; the others need arguments. */
 export const activationsNeedingArguments = new Set(["threshold", "deserialize", "serialize", "get"]);

@@ -232,3 +232,8 @@ registerKerasClassesByClassName([
   EinsumDenseLayer, MultiHeadAttentionLayer, AttentionLayer,
   ...[mergingLayers, convolutionalLayers, poolingLayers, recurrentLayers, reshapingLayers, activationLayers, regularizationLayers, coreLayers, normalizationLayers, preprocessingLayers].flatMap((family) => Object.values(family)),
 ]);
+
+// Layers of issue #22's second share (recurrent cells, attention variants, audio, wrappers), one file per concept.
+export * from "./rnn-cells.js";
+import * as rnnCellLayers from "./rnn-cells.js";
+registerKerasClassesByClassName([...[rnnCellLayers].flatMap((family) => Object.values(family))]);

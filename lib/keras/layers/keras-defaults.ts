@@ -23,6 +23,10 @@ const defaultsByClass: Record<string, Record<string, unknown>> = {
   LSTM: { ...recurrentDefaults, unitForgetBias: true },
   GRU: { ...recurrentDefaults, resetAfter: true },
   ConvLSTM2D: { ...recurrentDefaults, unitForgetBias: true },
+  // The cells RNN(cell) runs (./rnn-cells.ts).
+  SimpleRNNCell: kernelDefaults,
+  LSTMCell: { ...recurrentDefaults, unitForgetBias: true },
+  GRUCell: { ...recurrentDefaults, resetAfter: true },
 };
 
 /** The options with Keras's defaults for those left undefined (a copy; the input is not changed). */

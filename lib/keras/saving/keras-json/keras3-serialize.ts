@@ -29,6 +29,7 @@ const builtAtInit = new Set([
 
 const rnnBase = ["return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask"];
 const convKeys = ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"];
+const rnnCellKeys = ["units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout"];
 const poolingKeys = ["pool_size", "padding", "strides", "data_format"];
 const globalPoolingKeys = ["data_format", "keepdims"];
 
@@ -67,6 +68,12 @@ const keras3LayerKeys: Record<string, string[]> = {
   DepthwiseConv2D: ["depth_multiplier", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias", "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint", "bias_constraint"],
   ConvLSTM2D: [...rnnBase, "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed"],
   SpatialDropout1D: ["rate", "seed"],
+  // RNN(cell) and its cells; a cell is written inside its RNN's config.
+  RNN: [...rnnBase, "cell"],
+  SimpleRNNCell: [...rnnCellKeys, "seed"],
+  LSTMCell: ["units", "activation", "recurrent_activation", "use_bias", "unit_forget_bias", ...rnnCellKeys.slice(3), "seed"],
+  GRUCell: ["units", "activation", "recurrent_activation", ...rnnCellKeys.slice(2), "reset_after", "seed"],
+  StackedRNNCells: ["cells"],
   GaussianNoise: ["stddev", "seed"],
   GaussianDropout: ["rate", "seed"],
   AlphaDropout: ["rate", "seed", "noise_shape"],
@@ -267,6 +274,8 @@ function keras3Activation(value: JsonValue): JsonValue {
 
 /** Initializers, regularizers and constraints as Keras 3 objects with their public module. */
 function nestedObject(key: string, value: JsonValue): JsonValue {
+  // A list of layers (StackedRNNCells' `cells`): each one a Keras 3 layer object.
+  if (Array.isArray(value)) return value.map((item) => (isKerasObject(item) ? nestedObject(key, item) : item));
   if (!isKerasObject(value)) return value;
   const module = key.endsWith("_initializer") ? "keras.initializers" : key.endsWith("_regularizer") ? "keras.regularizers" : key.endsWith("_constraint") ? "keras.constraints" : "keras.layers";
   if (module === "keras.layers") return layerEntry(value as unknown as JsonObject, undefined);
