@@ -119,6 +119,7 @@ function secondShareCases(): CatalogCase[] {
     unary("GRUCell", "RNN(keras.layers.GRUCell(4))", () => new L.RNN(new L.GRUCell(4)), [5, 3], { within: inRnn }),
     unary("StackedRNNCells", "RNN(keras.layers.StackedRNNCells([keras.layers.SimpleRNNCell(3), keras.layers.LSTMCell(4)]))",
       () => new L.RNN(new L.StackedRNNCells([new L.SimpleRNNCell(3), new L.LSTMCell(4)])), [5, 3], { within: inRnn }),
+    merge("AdditiveAttention", "AdditiveAttention()", () => new L.AdditiveAttention(), [[4, 3], [5, 3]]),
   ];
 }
 

@@ -235,5 +235,7 @@ registerKerasClassesByClassName([
 
 // Layers of issue #22's second share (recurrent cells, attention variants, audio, wrappers), one file per concept.
 export * from "./rnn-cells.js";
+export { AdditiveAttention, type AdditiveAttentionArgs } from "./additive-attention.js";
 import * as rnnCellLayers from "./rnn-cells.js";
-registerKerasClassesByClassName([...[rnnCellLayers].flatMap((family) => Object.values(family))]);
+import { AdditiveAttention as AdditiveAttentionLayer } from "./additive-attention.js";
+registerKerasClassesByClassName([AdditiveAttentionLayer, ...[rnnCellLayers].flatMap((family) => Object.values(family))]);
