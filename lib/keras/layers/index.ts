@@ -236,6 +236,8 @@ registerKerasClassesByClassName([
 // Layers of issue #22's second share (recurrent cells, attention variants, audio, wrappers), one file per concept.
 export * from "./rnn-cells.js";
 export { AdditiveAttention, type AdditiveAttentionArgs } from "./additive-attention.js";
+export { ReversibleEmbedding, type ReversibleEmbeddingArgs, type ReversibleEmbeddingCallOptions } from "./reversible-embedding.js";
 import * as rnnCellLayers from "./rnn-cells.js";
 import { AdditiveAttention as AdditiveAttentionLayer } from "./additive-attention.js";
-registerKerasClassesByClassName([AdditiveAttentionLayer, ...[rnnCellLayers].flatMap((family) => Object.values(family))]);
+import { ReversibleEmbedding as ReversibleEmbeddingLayer } from "./reversible-embedding.js";
+registerKerasClassesByClassName([AdditiveAttentionLayer, ReversibleEmbeddingLayer, ...[rnnCellLayers].flatMap((family) => Object.values(family))]);
