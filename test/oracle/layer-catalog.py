@@ -134,9 +134,17 @@ def read():
         try:
             with zipfile.ZipFile(f"{work}/{case_id}.ctor.keras") as archive:
                 config = json.loads(archive.read("config.json"))
-            entry = next(layer for layer in config["config"]["layers"] if layer["class_name"] == case["className"])
-            theirs = keras.saving.serialize_keras_object(build(case))["config"]
-            result["configDifferences"] = config_differences(entry["config"], theirs)
+            within = case.get("within")
+            outer = within["layer"] if within else case["className"]
+            entry = next(layer for layer in config["config"]["layers"] if layer["class_name"] == outer)
+            layer, ours = build(case), entry["config"]
+            if within:
+                # A class checked inside another layer (a cell inside RNN): its own config, where the outer layer keeps it.
+                if ours[within["key"]]["class_name"] != case["className"]:
+                    raise ValueError(f"{outer}'s {within['key']} is a {ours[within['key']]['class_name']}, not a {case['className']}")
+                layer, ours = getattr(layer, within["key"]), ours[within["key"]]["config"]
+            theirs = keras.saving.serialize_keras_object(layer)["config"]
+            result["configDifferences"] = config_differences(ours, theirs)
             keras.models.load_model(f"{work}/{case_id}.ctor.keras")
         except FileNotFoundError:
             result["configError"] = "tskeras could not build or save it"

@@ -14,7 +14,7 @@ export interface AttentionArgs extends LayerArgs { useScale?: boolean; scoreMode
 
 /** Python `Attention(use_scale=False, score_mode="dot", dropout=0.0, **kwargs)`. */
 export class Attention extends Layer {
-  static readonly className = "Attention";
+  static readonly className: string = "Attention";
   readonly useScale: boolean;
   readonly dropoutRate: number;
   scale?: Variable;
@@ -25,15 +25,19 @@ export class Attention extends Layer {
     this.useScale = useScale;
     this.dropoutRate = dropout;
   }
-  override build(): void {
+  override build(_inputShape?: tfl.Shape | tfl.Shape[]): void {
     if (this.useScale) this.scale = this.addWeight({ name: "scale", shape: [], initializer: "ones" });
+  }
+  /** `[batch, Tq, Tv]` scores of each query step against each key step: dot products (times `scale`). */
+  protected scores(query: tfc.Tensor, key: tfc.Tensor): tfc.Tensor {
+    const scores = tfc.matMul(query, key, false, true);
+    return this.scale ? tfc.mul(scores, this.scale.read()) : scores;
   }
   override call(inputs: tfc.Tensor | tfc.Tensor[], kwargs: { training?: boolean; useCausalMask?: boolean } = {}): tfc.Tensor {
     if (!Array.isArray(inputs) || inputs.length < 2) throw new Error("Attention takes a list [query, value] or [query, value, key].");
     const [query, value, key = value] = inputs as [tfc.Tensor, tfc.Tensor, tfc.Tensor?];
     return tfc.tidy(() => {
-      let scores = tfc.matMul(query, key!, false, true);
-      if (this.scale) scores = tfc.mul(scores, this.scale.read());
+      let scores = this.scores(query, key!);
       if (kwargs.useCausalMask) {
         const causal = tfc.linalg.bandPart(tfc.ones([query.shape[1]!, key!.shape[1]!]), -1, 0);
         scores = tfc.add(scores, tfc.mul(tfc.sub(1, causal), -1e9));

@@ -249,3 +249,12 @@ registerKerasClassesByClassName([
   EinsumDenseLayer, MultiHeadAttentionLayer, AttentionLayer,
   ...[mergingLayers, convolutionalLayers, poolingLayers, recurrentLayers, reshapingLayers, activationLayers, regularizationLayers, coreLayers, normalizationLayers, preprocessingLayers].flatMap((family) => Object.values(family)),
 ]);
+
+// Layers of issue #22's second share (recurrent cells, attention variants, audio, wrappers), one file per concept.
+export * from "./rnn-cells.js";
+export { AdditiveAttention, type AdditiveAttentionArgs } from "./additive-attention.js";
+export { ReversibleEmbedding, type ReversibleEmbeddingArgs, type ReversibleEmbeddingCallOptions } from "./reversible-embedding.js";
+import * as rnnCellLayers from "./rnn-cells.js";
+import { AdditiveAttention as AdditiveAttentionLayer } from "./additive-attention.js";
+import { ReversibleEmbedding as ReversibleEmbeddingLayer } from "./reversible-embedding.js";
+registerKerasClassesByClassName([AdditiveAttentionLayer, ReversibleEmbeddingLayer, ...[rnnCellLayers].flatMap((family) => Object.values(family))]);

@@ -63,5 +63,5 @@ export function layerArgsFromConfig(config: Record<string, unknown>): { name?: s
 
 /** A Keras initializer config `{class_name, config}` (Keras 3 adds module and registered_name when saving). */
 export function initializerConfig(className: "Zeros" | "Ones" | "GlorotUniform"): { class_name: string; config: Record<string, null> } {
-  return { class_name: className, config: className === "GlorotUniform" ? { seed: null } : {} };
+  return { class_name: className, config: className === "GlorotUniform" ? { seed: null, input_axes: null, output_axes: null } : {} };
 }

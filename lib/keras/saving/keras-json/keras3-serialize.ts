@@ -4,7 +4,7 @@
  * every object is `{module, class_name, config, registered_name}`, layers carry `build_config`,
  * dtypes are `DTypePolicy` objects, a Sequential starts with its `InputLayer` (`batch_shape`), and
  * Functional layers record their calls as `{args, kwargs}` with `__keras_tensor__` references.
- * Layer config keys follow Keras 3.10's `get_config` for the layers tskeras knows.
+ * Layer config keys follow Keras 3.15's `get_config` (the pinned oracle) for the layers tskeras knows.
  *
  * @example
  * const config = keras3ModelConfig(model); // { module: "keras", class_name: "Sequential", ... }
@@ -29,16 +29,17 @@ const builtAtInit = new Set([
 
 const rnnBase = ["return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask"];
 const convKeys = ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"];
+const rnnCellKeys = ["units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout"];
 const poolingKeys = ["pool_size", "padding", "strides", "data_format"];
 const globalPoolingKeys = ["data_format", "keepdims"];
 
 /**
- * The keys Keras 3.10 layers write after the base `name, trainable, dtype` (and `activity_regularizer`
+ * The keys Keras 3.15 layers write after the base `name, trainable, dtype` (and `activity_regularizer`
  * when set). Keys tfjs has and Keras 3 does not (`input_length`, `implementation`...) are dropped;
  * keys Keras 3 added get their Keras default.
  */
 const keras3LayerKeys: Record<string, string[]> = {
-  Dense: ["units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"],
+  Dense: ["units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint", "quantization_config"],
   Conv1D: convKeys,
   Conv2D: convKeys,
   Conv3D: convKeys,
@@ -56,8 +57,8 @@ const keras3LayerKeys: Record<string, string[]> = {
   Dropout: ["rate", "seed", "noise_shape"],
   Activation: ["activation"],
   Reshape: ["target_shape"],
-  Embedding: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "activity_regularizer", "embeddings_constraint", "mask_zero"],
-  BatchNormalization: ["axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint", "synchronized"],
+  Embedding: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "activity_regularizer", "embeddings_constraint", "mask_zero", "quantization_config"],
+  BatchNormalization: ["axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint", "synchronized", "renorm", "renorm_clipping", "renorm_momentum"],
   LSTM: [...rnnBase, "units", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed"],
   GRU: [...rnnBase, "units", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "reset_after", "seed"],
   SimpleRNN: [...rnnBase, "units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout"],
@@ -67,6 +68,12 @@ const keras3LayerKeys: Record<string, string[]> = {
   DepthwiseConv2D: ["depth_multiplier", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias", "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint", "bias_constraint"],
   ConvLSTM2D: [...rnnBase, "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed"],
   SpatialDropout1D: ["rate", "seed"],
+  // RNN(cell) and its cells; a cell is written inside its RNN's config.
+  RNN: [...rnnBase, "cell"],
+  SimpleRNNCell: [...rnnCellKeys, "seed"],
+  LSTMCell: ["units", "activation", "recurrent_activation", "use_bias", "unit_forget_bias", ...rnnCellKeys.slice(3), "seed"],
+  GRUCell: ["units", "activation", "recurrent_activation", ...rnnCellKeys.slice(2), "reset_after", "seed"],
+  StackedRNNCells: ["cells"],
   GaussianNoise: ["stddev", "seed"],
   GaussianDropout: ["rate", "seed"],
   AlphaDropout: ["rate", "seed", "noise_shape"],
@@ -197,7 +204,7 @@ function inputLayerEntry(shape: Shape, dtype: string, name: string): JsonObject 
   return {
     module: "keras.layers",
     class_name: "InputLayer",
-    config: { batch_shape: shapeJson(shape), dtype, sparse: false, ragged: false, name },
+    config: { batch_shape: shapeJson(shape), dtype, sparse: false, ragged: false, name, optional: false },
     registered_name: null,
   };
 }
@@ -214,7 +221,7 @@ function layerEntry(entry: JsonObject, live: Layer | undefined): JsonObject {
   if (className === "InputLayer") {
     const config = entry["config"] as JsonObject;
     const shape = (config["batch_shape"] ?? config["batch_input_shape"] ?? null) as JsonValue;
-    return { module: "keras.layers", class_name: "InputLayer", config: { batch_shape: shape, dtype: (config["dtype"] ?? "float32") as JsonValue, sparse: (config["sparse"] ?? false) as JsonValue, ragged: false, name: config["name"] as JsonValue }, registered_name: null };
+    return { module: "keras.layers", class_name: "InputLayer", config: { batch_shape: shape, dtype: (config["dtype"] ?? "float32") as JsonValue, sparse: (config["sparse"] ?? false) as JsonValue, ragged: false, name: config["name"] as JsonValue, optional: (config["optional"] ?? false) as JsonValue }, registered_name: null };
   }
   if (!isBuiltinClassName(className) && !isWrittenKerasLayer(className, live)) return customEntry(entry, live);
   const result: JsonObject = { module: "keras.layers", class_name: className, config: keras3LayerConfig(className, entry["config"] as JsonObject), registered_name: null };
@@ -268,6 +275,8 @@ function keras3Activation(value: JsonValue): JsonValue {
 
 /** Initializers, regularizers and constraints as Keras 3 objects with their public module. */
 function nestedObject(key: string, value: JsonValue): JsonValue {
+  // A list of layers (StackedRNNCells' `cells`): each one a Keras 3 layer object.
+  if (Array.isArray(value)) return value.map((item) => (isKerasObject(item) ? nestedObject(key, item) : item));
   if (!isKerasObject(value)) return value;
   const module = key.endsWith("_initializer") ? "keras.initializers" : key.endsWith("_regularizer") ? "keras.regularizers" : key.endsWith("_constraint") ? "keras.constraints" : "keras.layers";
   if (module === "keras.layers") return layerEntry(value as unknown as JsonObject, undefined);
@@ -282,6 +291,10 @@ function nestedObject(key: string, value: JsonValue): JsonValue {
       // Keras 3 spells tfjs's (truncated) "normal" distribution explicitly.
       config = { ...config, distribution: "truncated_normal" };
     }
+  }
+  // Keras 3.15's variance-scaling initializers also write the axes their fans are counted over (none: Keras's default).
+  if (className === "VarianceScaling" || namedVarianceScaling.some((named) => named.className === className)) {
+    config = { ...config, input_axes: config["input_axes"] ?? null, output_axes: config["output_axes"] ?? null };
   }
   if (!isBuiltinClassName(className) && !namedVarianceScaling.some((named) => named.className === className)) {
     return { module: null, class_name: className, config, registered_name: value.registered_name ?? className };

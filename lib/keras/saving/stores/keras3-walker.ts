@@ -37,6 +37,8 @@ const builtInChildren: Record<string, Array<[kerasName: string, property: string
   GRU: [["cell", "cell"]],
   SimpleRNN: [["cell", "cell"]],
   ConvLSTM2D: [["cell", "cell"]],
+  RNN: [["cell", "cell"]],
+  StackedRNNCells: [["cells", "cells"]],
   Bidirectional: [
     ["backward_layer", "backwardLayer"],
     ["forward_layer", "forwardLayer"],
