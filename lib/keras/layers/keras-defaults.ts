@@ -23,6 +23,8 @@ const defaultsByClass: Record<string, Record<string, unknown>> = {
   LSTM: { ...recurrentDefaults, unitForgetBias: true },
   GRU: { ...recurrentDefaults, resetAfter: true },
   ConvLSTM2D: { ...recurrentDefaults, unitForgetBias: true },
+  // tfjs leaves maskZero undefined (written as null); Keras's default is False.
+  Embedding: { maskZero: false },
 };
 
 /** The options with Keras's defaults for those left undefined (a copy; the input is not changed). */
