@@ -56,14 +56,8 @@ const knownFailures: Array<{ entry: RegExp; format: RegExp; direction: RegExp; r
   },
   { entry: /^(Add|Multiply|Average|Maximum|Minimum|Concatenate|Dot)$/, format: /^SavedModel/, direction: /^ts→keras$/, reason: "the Keras SavedModel writer does not write multi-input models yet" },
   { entry: /^(GlobalMaxPooling1D|GlobalMaxPooling2D)$/, format: /^SavedModel/, direction: /^ts→keras$/, reason: "our traced GlobalMaxPooling keeps the reduced axes (wrong output shape in the written graph)" },
-  { entry: /^(Conv3D|MaxPooling3D|AveragePooling3D|Activation:.*)$/, format: /^model\.export/, direction: /^keras→ts$/, reason: "the SavedModel graph runtime lacks the op (Conv3D, MaxPool3D, AvgPool3D, Erfc for gelu)" },
-  { entry: /^(SimpleRNN|LSTM|GRU|ConvLSTM2D|Bidirectional)$/, format: /^model\.export/, direction: /^keras→ts$/, reason: "the SavedModel graph runtime has no While/TensorList ops (Keras 3 exports RNNs as loops)" },
-  { entry: /^compiled Adam/, format: /^h5$/, direction: /^ts→keras$/, reason: "Keras 3's legacy .h5 loader restores our optimizer weights but its next fit raises \"Unknown variable\"; not yet diagnosed (the .keras path passes)" },
+  { entry: /^compiled Adam/, format: /^h5$/, direction: /^ts→keras$/, reason: "Keras 3.15's legacy .h5 loader builds the optimizer over model._trainable_variables (empty for a Sequential/Functional model), so the next fit raises \"Unknown variable\" on Keras's own .h5 of the same compiled model too (keras/src/legacy/saving/legacy_h5_format.py); its set_weights also expects Keras 3's order (iteration, learning_rate, ...) where a tf.keras 2.x .h5 has (iteration, m, v, ...). The .keras path passes" },
   { entry: /^CenterCrop$/, format: /./, direction: /./, reason: "tfjs's CenterCrop declares its output shape as its input shape" },
-  { entry: /^SpatialDropout1D$/, format: /^(keras|h5)$/, direction: /^ts→keras$/, reason: "our SpatialDropout1D config carries keys Keras 3 rejects" },
-  { entry: /^ConvLSTM2D$/, format: /./, direction: /^ts→keras$/, reason: "our ConvLSTM2D config carries `implementation`, which Keras 3 rejects, and its weights layout differs" },
-  { entry: /^(TimeDistributed|UpSampling2D|Bidirectional)$/, format: /^(keras|h5|weights\.h5)$/, direction: /^ts→keras$/, reason: "wrapper layers tskeras writes (nested layer config without module, weights paths) and its UpSampling2D config are not read by Keras 3 yet" },
-  { entry: /^(Softmax|Embedding|UpSampling2D|TimeDistributed|Bidirectional|Activation:swish|Activation:hard_swish)$/, format: /^getConfig/, direction: /^defaults$/, reason: "tfjs defaults differ (Softmax axis 1 vs -1, Embedding mask_zero null vs false, UpSampling2D size 2 vs [2, 2], a wrapper's nested layer spelled className, swish/hard_swish written under their own names where Keras 3 writes silu/hard_silu)" },
 ];
 
 export function knownFailure(entry: string, format: string, direction: string): string | undefined {
@@ -121,13 +115,33 @@ export function compareDefaults(className: string, kwargs: Record<string, unknow
   const layer = typeof exported === "function" && "layer" in kwargs === false
     ? new (exported as new (options: object) => { getConfig(): Record<string, unknown> })(Object.fromEntries(Object.entries(kwargs).map(([key, value]) => [camel(key), value])))
     : (keras.layers.deserialize({ class_name: className, config: { ...kwargs } } as never) as { getConfig(): Record<string, unknown> });
-  const actual = layer.getConfig();
+  const differences = configDifferences(layer.getConfig(), expected, "");
+  return differences.length === 0 ? { ok: true } : { ok: false, detail: differences.join("; ").slice(0, 300) };
+}
+
+/** A layer nested in a layer's config (a wrapper's `layer`): `{class_name, config: {name, ...}}`. */
+function isNestedLayer(value: unknown): value is { class_name: string; config: Record<string, unknown> } {
+  const object = value as { class_name?: unknown; config?: { name?: unknown } } | null;
+  return typeof object?.class_name === "string" && typeof object.config === "object" && object.config !== null && "name" in object.config;
+}
+
+/**
+ * Every key both configs have must agree; a nested layer is compared by the same rule (its class,
+ * then its own keys), so its name and dtype count as identity there too.
+ */
+function configDifferences(actual: Record<string, unknown>, expected: Record<string, unknown>, prefix: string): string[] {
   const differences: string[] = [];
   for (const [key, value] of Object.entries(expected)) {
     if (identityKeys.has(key) || !(key in actual)) continue;
+    if (isNestedLayer(value) && isNestedLayer(actual[key])) {
+      const nested = actual[key] as { class_name: string; config: Record<string, unknown> };
+      if (nested.class_name !== value.class_name) differences.push(`${prefix}${key}.class_name: tskeras ${nested.class_name} vs Keras ${value.class_name}`);
+      else differences.push(...configDifferences(nested.config, value.config, `${prefix}${key}.`));
+      continue;
+    }
     const left = JSON.stringify(canonical(actual[key]));
     const right = JSON.stringify(canonical(value));
-    if (left !== right) differences.push(`${key}: tskeras ${left} vs Keras ${right}`);
+    if (left !== right) differences.push(`${prefix}${key}: tskeras ${left} vs Keras ${right}`);
   }
-  return differences.length === 0 ? { ok: true } : { ok: false, detail: differences.join("; ").slice(0, 300) };
+  return differences;
 }

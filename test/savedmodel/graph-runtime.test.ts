@@ -139,6 +139,51 @@ test("StatelessWhile iterates the body until the condition is false", () => {
   assert.equal(scalarOf(acc), 96);
 });
 
+test("a While loop reads a TensorList item per step and writes into a reserved list (Keras 3's exported RNN pattern)", () => {
+  // src = rows of x; dst = Reserve(3); for i in 0..2: dst[i] = src[i] * 2; out = Stack(dst) = 2x
+  const rows = new Uint8Array(24);
+  const view = new DataView(rows.buffer);
+  [1, 2, 3, 4, 5, 6].forEach((value, index) => view.setFloat32(index * 4, value, true));
+  const itemShape = node("item_shape", "Const", [], { value: { tensor: { dtype: int32, tensor_shape: { dim: [{ size: 1 }] }, int_val: [2] } } });
+  const library = [
+    fn("more_steps", ["i", "src", "dst"], ["keep_going"], [scalarConst("three", 3, int32), node("less", "Less", ["i", "three:output:0"])], { keep_going: "less:z:0" }),
+    fn(
+      "step",
+      ["i", "src", "dst"],
+      ["i_next", "src_out", "dst_next"],
+      [
+        itemShape,
+        scalarConst("one", 1, int32),
+        scalarConst("two", 2),
+        node("item", "TensorListGetItem", ["src", "i", "item_shape:output:0"], { element_dtype: { type: float32 } }),
+        node("doubled", "Mul", ["item:item:0", "two:output:0"]),
+        node("written", "TensorListSetItem", ["dst", "i", "doubled:z:0"], { element_dtype: { type: float32 } }),
+        node("inc", "AddV2", ["i", "one:output:0"]),
+      ],
+      { i_next: "inc:z:0", src_out: "src", dst_next: "written:output_handle:0" },
+    ),
+  ];
+  const graph: GraphDef = {
+    node: [
+      node("x", "Const", [], { value: { tensor: { dtype: float32, tensor_shape: { dim: [{ size: 3 }, { size: 2 }] }, tensor_content: rows } } }),
+      itemShape,
+      scalarConst("count", 3, int32),
+      scalarConst("i0", 0, int32),
+      node("src", "TensorListFromTensor", ["x", "item_shape"], { element_dtype: { type: float32 } }),
+      node("dst", "TensorListReserve", ["item_shape", "count"], { element_dtype: { type: float32 } }),
+      node("loop", "While", ["i0", "src", "dst"], { cond: { func: { name: "more_steps", attr: {} } }, body: { func: { name: "step", attr: {} } } }),
+      node("out", "TensorListStack", ["loop:2", "item_shape"], { element_dtype: { type: float32 }, num_elements: { i: 3 } }),
+    ],
+    library: { function: library },
+  };
+  const [out] = runtimeFor(graph).runGraph(new Map(), ["out:0"]) as tf.Tensor[];
+  assert.deepEqual(out!.arraySync(), [
+    [2, 4],
+    [6, 8],
+    [10, 12],
+  ]);
+});
+
 test("Const decodes tensor_content bytes and repeats a single value to fill its shape", () => {
   const content = new Uint8Array(12);
   const view = new DataView(content.buffer);

@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { GraphRuntime } from "./graph/graph-runtime.js";
-import { isVariableHandle } from "./graph/values.js";
+import { isTensorList, isVariableHandle } from "./graph/values.js";
 import { parseGraphEdge } from "./graph/edge-names.js";
 import type { TensorSpec } from "./tensor-spec.js";
 
@@ -72,8 +72,8 @@ class SignatureFunction {
       const result: Record<string, tf.Tensor> = {};
       outputNames.forEach((key, index) => {
         const value = values[index]!;
-        if (isVariableHandle(value)) {
-          throw new Error(`Signature "${this.name}" output "${key}" is a variable handle, not a tensor; it cannot be returned.`);
+        if (isVariableHandle(value) || isTensorList(value)) {
+          throw new Error(`Signature "${this.name}" output "${key}" is a ${isTensorList(value) ? "TensorList" : "variable handle"}, not a tensor; it cannot be returned.`);
         }
         // A clone (shared data, own handle): the output may be an input or a cached
         // variable value passed through Identity, which the caller must not dispose.

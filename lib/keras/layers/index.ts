@@ -172,7 +172,7 @@ export class GRU extends registeredLayerClass<typeof TfGRU>("GRU", { ...recurren
 }
 
 /** Python `Embedding(input_dim, output_dim, **kwargs)`. */
-export class Embedding extends registeredLayerClass<typeof TfEmbedding>("Embedding") {
+export class Embedding extends registeredLayerClass<typeof TfEmbedding>("Embedding", { maskZero: false }) {
   constructor(inputDim: number, outputDim: number, options?: Rest<EmbeddingLayerArgs, "inputDim" | "outputDim">);
   constructor(options: EmbeddingLayerArgs);
   constructor(first: number | EmbeddingLayerArgs, outputDim?: number, options: Rest<EmbeddingLayerArgs, "inputDim" | "outputDim"> = {}) {

@@ -2,6 +2,7 @@ import "../../backend/gradients.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { toKerasConfig } from "../saving/keras-json/case-conversion.js";
+import { kerasLayerSpelling } from "../saving/keras-json/keras-layer-spelling.js";
 import { withFunctionActivations } from "./function-activation.js";
 import { withKerasActivationNames } from "./keras-activations.js";
 import { prepareKerasConfig, withKerasClasses } from "../saving/keras-json/deserialize.js";
@@ -33,7 +34,7 @@ export function registeredLayerClass<C extends new (...args: never[]) => tfl.lay
 
     /** Python `layer.get_config()`: Keras's keys (`use_bias`, `kernel_initializer`...). */
     override getConfig(): tfc.serialization.ConfigDict {
-      return toKerasConfig(super.getConfig()) as tfc.serialization.ConfigDict;
+      return kerasLayerSpelling(className, toKerasConfig(super.getConfig()) as JsonObject) as tfc.serialization.ConfigDict;
     }
 
     /**

@@ -24,9 +24,15 @@ export type ZeroPadding2D = InstanceType<typeof ZeroPadding2D>;
 /** Python `Cropping2D(cropping=((0, 0), (0, 0)), **kwargs)`. */
 export const Cropping2D = kerasLayerClass<typeof TfCropping2D, Cropping2DLayerArgs, [cropping: Cropping2DLayerArgs["cropping"]]>("Cropping2D", ["cropping"], { cropping: [[0, 0], [0, 0]] });
 export type Cropping2D = InstanceType<typeof Cropping2D>;
-/** Python `UpSampling2D(size=(2, 2), **kwargs)`. */
-export const UpSampling2D = kerasLayerClass<typeof TfUpSampling2D, UpSampling2DLayerArgs, [size: number[]]>("UpSampling2D", ["size"]);
-export type UpSampling2D = InstanceType<typeof UpSampling2D>;
+const UpSampling2DBase = kerasLayerClass<typeof TfUpSampling2D, UpSampling2DLayerArgs, [size: number | number[]]>("UpSampling2D", ["size"]);
+/** Python `UpSampling2D(size=(2, 2), **kwargs)`; an int size means (size, size), as in Keras (tfjs reads only a pair). */
+export class UpSampling2D extends UpSampling2DBase {
+  constructor(...args: unknown[]) {
+    const options = optionsFromArguments("UpSampling2D", ["size"], args) as { size?: number | number[] };
+    if (typeof options.size === "number") options.size = [options.size, options.size];
+    super(options as UpSampling2DLayerArgs);
+  }
+}
 
 /** A Keras `int or (int, int)` pair. */
 function pair(value: number | [number, number] | number[], what: string): [number, number] {

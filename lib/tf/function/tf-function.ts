@@ -17,7 +17,7 @@
  */
 import * as tfc from "@tensorflow/tfjs-core";
 import { GraphRuntime } from "../../formats/savedmodel/graph/graph-runtime.js";
-import { VariableHandle, isVariableHandle, type GraphValue } from "../../formats/savedmodel/graph/values.js";
+import { VariableHandle, isTensorList, isVariableHandle, type GraphValue } from "../../formats/savedmodel/graph/values.js";
 import type { OpDef } from "../../formats/savedmodel/protos/messages.js";
 import { TensorSpec } from "./tensor-spec.js";
 import { outputArgumentOf, traceFunction, type TraceableResult, type TracedFunction } from "./trace.js";
@@ -125,7 +125,7 @@ export function runTraced(runtime: GraphRuntime, traced: { definition: TracedFun
   }
   return tfc.tidy(() =>
     runtime.callFunction(name, [...inputs, ...handles] as GraphValue[]).map((value) => {
-      if (isVariableHandle(value)) throw new Error(`Concrete function ${name} returns a variable handle, which cannot be returned as a tensor.`);
+      if (isVariableHandle(value) || isTensorList(value)) throw new Error(`Concrete function ${name} returns a ${isTensorList(value) ? "TensorList" : "variable handle"}, which cannot be returned as a tensor.`);
       return value.clone();
     }),
   );

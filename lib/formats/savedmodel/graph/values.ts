@@ -44,8 +44,32 @@ export class VariableHandle {
   }
 }
 
-export type GraphValue = tf.Tensor | VariableHandle;
+/**
+ * A TensorFlow `TensorList` (a `variant` tensor): what `tf.TensorArray` and Keras's exported RNN loops
+ * pass between iterations. Immutable, as in TensorFlow: setting an item gives a new list.
+ */
+export class TensorList {
+  constructor(
+    /** The items; an unset slot of a reserved list is undefined. */
+    readonly items: ReadonlyArray<tf.Tensor | undefined>,
+    /** The items' shape as declared (-1 for an unknown dimension), or undefined when unknown. */
+    readonly elementShape: number[] | undefined,
+    readonly elementDtype: tf.DataType,
+  ) {}
+
+  withItem(index: number, item: tf.Tensor): TensorList {
+    const items = [...this.items];
+    items[index] = item;
+    return new TensorList(items, this.elementShape, this.elementDtype);
+  }
+}
+
+export type GraphValue = tf.Tensor | VariableHandle | TensorList;
 
 export function isVariableHandle(value: GraphValue): value is VariableHandle {
   return value instanceof VariableHandle;
+}
+
+export function isTensorList(value: GraphValue): value is TensorList {
+  return value instanceof TensorList;
 }

@@ -230,6 +230,19 @@ function layerEntry(entry: JsonObject, live: Layer | undefined): JsonObject {
   return result;
 }
 
+/**
+ * A layer nested in another layer's config (a wrapper's `layer`) as Keras 3 writes it:
+ * `{module, class_name, config, registered_name}` with Keras 3's keys, so Keras 3's `Wrapper.from_config`
+ * (which needs `module` even in a legacy `.h5`) finds the class. The dtype stays a plain name, which
+ * every Keras (and tfjs) reads.
+ */
+export function keras3NestedLayer(entry: JsonObject): JsonObject {
+  const result = layerEntry(entry, undefined);
+  const config = result["config"];
+  if (isJsonObject(config) && isJsonObject(config["dtype"]) && isJsonObject(config["dtype"]["config"])) config["dtype"] = config["dtype"]["config"]["name"] ?? "float32";
+  return result;
+}
+
 /** A user's class: Keras 3 writes its Python module (`null` for `__main__`) and `package>Name` or the class name. */
 function customEntry(entry: JsonObject, live: Layer | tfl.LayersModel | undefined): JsonObject {
   const className = entry["class_name"] as string;

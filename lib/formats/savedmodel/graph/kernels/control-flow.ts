@@ -10,7 +10,7 @@
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import { inputTensor, type KernelContext, type OpKernel } from "./kernel.js";
-import { isVariableHandle, type GraphValue } from "../values.js";
+import { isTensorList, isVariableHandle, type GraphValue } from "../values.js";
 
 /** TensorFlow's truth rule for a predicate: a scalar is tested by value, any other tensor by being non-empty. */
 function isTrue(predicate: tf.Tensor): boolean {
@@ -39,7 +39,7 @@ function whileLoop(context: KernelContext): GraphValue[] {
   let state = [...context.inputs];
   for (;;) {
     const [predicate] = context.callFunction(condition, state);
-    if (predicate === undefined || isVariableHandle(predicate)) {
+    if (predicate === undefined || isVariableHandle(predicate) || isTensorList(predicate)) {
       throw new Error(`Node "${context.node.name}" (op ${context.node.op}): loop condition "${condition}" did not return a tensor.`);
     }
     if (!isTrue(predicate)) return state;

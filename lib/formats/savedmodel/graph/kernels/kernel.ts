@@ -10,7 +10,7 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import type { NodeDef } from "../../protos/messages.js";
 import type { NodeAttributes } from "../attributes.js";
-import { isVariableHandle, type GraphValue, type VariableHandle } from "../values.js";
+import { isTensorList, isVariableHandle, type GraphValue, type VariableHandle } from "../values.js";
 
 export interface KernelContext {
   readonly node: NodeDef;
@@ -35,6 +35,9 @@ export function inputTensor(context: KernelContext, index: number): tf.Tensor {
       `Node "${context.node.name}" (op ${context.node.op}) got the variable handle "${value.name}" as input ${index}, ` +
         `where a tensor was expected. The graph should read it with ReadVariableOp first.`,
     );
+  }
+  if (isTensorList(value)) {
+    throw new Error(`Node "${context.node.name}" (op ${context.node.op}) got a TensorList as input ${index}, where a tensor was expected.`);
   }
   return value;
 }

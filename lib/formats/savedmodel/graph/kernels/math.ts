@@ -65,6 +65,9 @@ export const mathKernels: Record<string, OpKernel> = {
   Tanh: unary(tf.tanh),
   Sigmoid: unary(tf.sigmoid),
   Erf: unary(tf.erf),
+  // gelu exports as x·erfc(-x/√2)/2.
+  Erfc: unary((x) => tf.sub(1, tf.erf(x))),
+  Expm1: unary(tf.expm1),
   IsNan: unary(tf.isNaN),
   AddN: (context) => [tf.addN(context.inputs.map((_, index) => inputTensor(context, index)))],
   Cast: (context) => [tf.cast(inputTensor(context, 0), tfjsDtypeFor(context.attributes.type("DstT")))],

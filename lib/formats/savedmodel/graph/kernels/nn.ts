@@ -89,6 +89,24 @@ export const nnKernels: Record<string, OpKernel> = {
   ],
   MaxPool: (context) => pool(context, tf.maxPool),
   AvgPool: (context) => pool(context, tf.avgPool),
+  Conv3D: (context) => {
+    requireChannelsLast(context);
+    const [, strideDepth, strideHeight, strideWidth] = context.attributes.intList("strides");
+    const [, dilationDepth, dilationHeight, dilationWidth] = context.attributes.intList("dilations", [1, 1, 1, 1, 1]);
+    const kind = context.attributes.string("padding");
+    return [
+      tf.conv3d(
+        inputTensor(context, 0) as tf.Tensor5D,
+        inputTensor(context, 1) as tf.Tensor5D,
+        [strideDepth!, strideHeight!, strideWidth!],
+        kind === "SAME" ? "same" : "valid",
+        "NDHWC",
+        [dilationDepth!, dilationHeight!, dilationWidth!],
+      ),
+    ];
+  },
+  MaxPool3D: (context) => pool3d(context, tf.maxPool3d),
+  AvgPool3D: (context) => pool3d(context, tf.avgPool3d),
   FusedBatchNorm: fusedBatchNorm,
   FusedBatchNormV2: fusedBatchNorm,
   FusedBatchNormV3: fusedBatchNorm,
@@ -107,7 +125,7 @@ function biasAdd(context: KernelContext): tf.Tensor[] {
 
 function requireChannelsLast(context: KernelContext): void {
   const format = context.attributes.string("data_format", "NHWC");
-  if (format !== "NHWC") {
+  if (format !== "NHWC" && format !== "NDHWC") {
     throw new Error(
       `Node "${context.node.name}" (op ${context.node.op}) uses data_format ${format}; only NHWC (channels last) is supported. ` +
         `Re-export the model with channels-last layers (the Keras default).`,
@@ -143,6 +161,17 @@ function pool(
   const kind = context.attributes.string("padding");
   const pad = kind === "SAME" ? "same" : "valid";
   return [operation(inputTensor(context, 0) as tf.Tensor4D, [sizeHeight!, sizeWidth!], [strideHeight!, strideWidth!], pad)];
+}
+
+function pool3d(
+  context: KernelContext,
+  operation: (x: tf.Tensor5D, size: [number, number, number], strides: [number, number, number], pad: "same" | "valid") => tf.Tensor5D,
+): tf.Tensor[] {
+  requireChannelsLast(context);
+  const [, sizeDepth, sizeHeight, sizeWidth] = context.attributes.intList("ksize");
+  const [, strideDepth, strideHeight, strideWidth] = context.attributes.intList("strides");
+  const pad = context.attributes.string("padding") === "SAME" ? "same" : "valid";
+  return [operation(inputTensor(context, 0) as tf.Tensor5D, [sizeDepth!, sizeHeight!, sizeWidth!], [strideDepth!, strideHeight!, strideWidth!], pad)];
 }
 
 /** Inference mode only: normalizes with the stored mean and variance. */

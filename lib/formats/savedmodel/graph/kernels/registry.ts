@@ -14,6 +14,7 @@ import { controlFlowKernels } from "./control-flow.js";
 import type { OpKernel } from "./kernel.js";
 import { mathKernels } from "./math.js";
 import { nnKernels } from "./nn.js";
+import { tensorListKernels } from "./tensor-list.js";
 
 const kernels: Record<string, OpKernel> = {
   ...mathKernels,
@@ -21,6 +22,7 @@ const kernels: Record<string, OpKernel> = {
   ...arrayKernels,
   ...callKernels,
   ...controlFlowKernels,
+  ...tensorListKernels,
 };
 
 export function findKernel(op: string): OpKernel | undefined {
