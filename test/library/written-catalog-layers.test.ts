@@ -10,7 +10,10 @@ import { registerChainedOps } from "../../lib/backend/chained-ops.js";
 import * as keras from "../../lib/keras/index.js";
 
 const close = (actual: number[], expected: number[], tolerance = 1e-5) =>
-  assert.ok(actual.length === expected.length && actual.every((value, index) => Math.abs(value - expected[index]!) <= tolerance), `${JSON.stringify(actual)} vs ${JSON.stringify(expected)}`);
+  assert.ok(
+    actual.length === expected.length && actual.every((value, index) => Math.abs(value - expected[index]!) <= tolerance),
+    `${JSON.stringify(actual)} vs ${JSON.stringify(expected)}`,
+  );
 
 describe("written catalog layers", () => {
   before(async () => {
@@ -20,7 +23,12 @@ describe("written catalog layers", () => {
   });
 
   it("Normalization.adapt(array) learns the per-feature mean and population variance, as Keras stores them", () => {
-    const rows = [[1, 10], [3, 14], [5, 12], [7, 20]];
+    const rows = [
+      [1, 10],
+      [3, 14],
+      [5, 12],
+      [7, 20],
+    ];
     const norm = new keras.layers.Normalization();
     norm.adapt(rows);
     const mean = [4, 14];
@@ -28,8 +36,16 @@ describe("written catalog layers", () => {
     close(Array.from(norm.adaptMean!.dataSync()), mean);
     close(Array.from(norm.adaptVariance!.dataSync()), variance);
     assert.equal(norm.count!.dataSync()[0], 4);
-    assert.deepEqual(norm.weights.map((weight) => weight.name.split("/").pop()!.replace(/:\d+$/, "")), ["mean", "variance", "count"]);
-    const output = norm.apply(tfc.tensor2d([[4, 14], [6, 21]])) as tfc.Tensor;
+    assert.deepEqual(
+      norm.weights.map((weight) => weight.name.split("/").pop()!.replace(/:\d+$/, "")),
+      ["mean", "variance", "count"],
+    );
+    const output = norm.apply(
+      tfc.tensor2d([
+        [4, 14],
+        [6, 21],
+      ]),
+    ) as tfc.Tensor;
     close(Array.from(output.dataSync()), [0, 0, 2 / Math.sqrt(5), 7 / Math.sqrt(14)]);
     assert.throws(() => new keras.layers.Normalization({ mean: [1, 2], variance: [1, 1] }).adapt(rows), /given mean and variance/);
   });
@@ -59,7 +75,13 @@ describe("written catalog layers", () => {
 
   it("differentiates through masks built by comparisons (Keras's Masking): zero gradient for the comparison, as in TensorFlow", () => {
     const masking = new keras.layers.Masking(0);
-    const x = tfc.tensor3d([[[1, 2], [0, 0], [3, 0]]]);
+    const x = tfc.tensor3d([
+      [
+        [1, 2],
+        [0, 0],
+        [3, 0],
+      ],
+    ]);
     const gradient = tfc.grad((input: tfc.Tensor) => tfc.sum(masking.apply(input) as tfc.Tensor))(x);
     // d(sum(x · any(x ≠ 0)))/dx: 1 where the step is kept, 0 on the masked step.
     assert.deepEqual(Array.from(gradient.dataSync()), [1, 1, 0, 0, 1, 1]);
@@ -68,7 +90,9 @@ describe("written catalog layers", () => {
   it("differentiates tf.conv3dTranspose: d(sum(y))/dx for a ones filter counts the output cells each input reaches", () => {
     const x = tfc.ones([1, 2, 2, 2, 1]) as tfc.Tensor5D;
     const filter = tfc.ones([2, 2, 2, 1, 1]) as tfc.Tensor5D;
-    const [dx, dFilter] = tfc.grads((input: tfc.Tensor, kernel: tfc.Tensor) => tfc.sum(tfc.conv3dTranspose(input as tfc.Tensor5D, kernel as tfc.Tensor5D, [1, 3, 3, 3, 1], 1, "valid")))([x, filter]);
+    const [dx, dFilter] = tfc.grads((input: tfc.Tensor, kernel: tfc.Tensor) =>
+      tfc.sum(tfc.conv3dTranspose(input as tfc.Tensor5D, kernel as tfc.Tensor5D, [1, 3, 3, 3, 1], 1, "valid")),
+    )([x, filter]);
     // Each input cell is spread over 2·2·2 output cells; each filter tap sees all 8 input cells.
     assert.deepEqual(Array.from(dx!.dataSync()), new Array(8).fill(8));
     assert.deepEqual(Array.from(dFilter!.dataSync()), new Array(8).fill(8));
