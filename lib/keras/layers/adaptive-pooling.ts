@@ -12,45 +12,25 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
 import { optionsFromArguments } from "./keras-layer-class.js";
 import { Layer } from "./layer.js";
+import { dataFormatOf, sizeTuple, spatialAxes, type DataFormat } from "./spatial-arguments.js";
 import { layerArgsFromConfig, registerWrittenLayer } from "./written-layers.js";
-
-export type DataFormat = "channels_last" | "channels_first";
 
 export interface AdaptivePoolingArgs extends LayerArgs {
   outputSize?: number | number[];
   dataFormat?: DataFormat;
 }
 
-/** A Keras `int or tuple of n ints` as n positive integers. */
-export function sizeTuple(value: number | number[], rank: number, what: string): number[] {
-  const result = typeof value === "number" ? new Array<number>(rank).fill(value) : [...value];
-  if (result.length !== rank || result.some((item) => !Number.isInteger(item) || item < 1)) {
-    throw new Error(`${what} must be a positive integer or ${rank} of them, got ${JSON.stringify(value)}.`);
-  }
-  return result;
-}
-
-/** Checks a Keras `data_format`; Keras's default (no keras.json) is channels_last. */
-export function dataFormatOf(value: unknown, className: string): DataFormat {
-  if (value === undefined || value === null) return "channels_last";
-  if (value !== "channels_last" && value !== "channels_first") throw new Error(`${className}: data_format must be "channels_last" or "channels_first", got ${JSON.stringify(value)}.`);
-  return value;
-}
-
-/** The spatial axes of a rank-(n+2) input. */
-export function spatialAxes(rank: number, dataFormat: DataFormat): number[] {
-  return Array.from({ length: rank }, (_unused, index) => (dataFormat === "channels_last" ? 1 + index : 2 + index));
-}
-
 abstract class AdaptivePooling extends Layer {
   readonly outputSize: number[];
   readonly dataFormat: DataFormat;
-  protected abstract readonly spatialRank: number;
   protected abstract reduce(x: tfc.Tensor, axis: number): tfc.Tensor;
 
   constructor(className: string, spatialRank: number, args: unknown[]) {
     const { outputSize, dataFormat, ...rest } = optionsFromArguments(className, ["outputSize", "dataFormat"], args) as AdaptivePoolingArgs;
-    if (outputSize === undefined) throw new Error(`${className} needs output_size: new keras.layers.${className}(${spatialRank === 1 ? "4" : `[${new Array(spatialRank).fill(4).join(", ")}]`}).`);
+    if (outputSize === undefined)
+      throw new Error(
+        `${className} needs output_size: new keras.layers.${className}(${spatialRank === 1 ? "4" : `[${new Array(spatialRank).fill(4).join(", ")}]`}).`,
+      );
     super(rest);
     this.outputSize = sizeTuple(outputSize, spatialRank, `${className} output_size`);
     this.dataFormat = dataFormatOf(dataFormat, className);
@@ -78,7 +58,9 @@ abstract class AdaptivePooling extends Layer {
 
   override computeOutputShape(shape: tfl.Shape): tfl.Shape {
     const result = [...shape];
-    spatialAxes(this.outputSize.length, this.dataFormat).forEach((axis, index) => { result[axis] = this.outputSize[index]!; });
+    spatialAxes(this.outputSize.length, this.dataFormat).forEach((axis, index) => {
+      result[axis] = this.outputSize[index]!;
+    });
     return result;
   }
 
@@ -88,7 +70,11 @@ abstract class AdaptivePooling extends Layer {
 }
 
 function argsFromConfig(config: Record<string, unknown>): AdaptivePoolingArgs {
-  return { ...layerArgsFromConfig(config), outputSize: config["output_size"] as number[], dataFormat: (config["data_format"] ?? undefined) as DataFormat | undefined };
+  return {
+    ...layerArgsFromConfig(config),
+    outputSize: config["output_size"] as number[],
+    dataFormat: (config["data_format"] ?? undefined) as DataFormat | undefined,
+  };
 }
 
 const mean = (x: tfc.Tensor, axis: number) => tfc.mean(x, axis, true);
@@ -97,62 +83,100 @@ const max = (x: tfc.Tensor, axis: number) => tfc.max(x, axis, true);
 /** Python `AdaptiveAveragePooling1D(output_size, data_format=None, **kwargs)`. */
 export class AdaptiveAveragePooling1D extends AdaptivePooling {
   static readonly className = "AdaptiveAveragePooling1D";
-  protected readonly spatialRank = 1;
   constructor(outputSize: number | [number], options?: Omit<AdaptivePoolingArgs, "outputSize">);
   constructor(options: AdaptivePoolingArgs);
-  constructor(...args: unknown[]) { super("AdaptiveAveragePooling1D", 1, args); }
-  protected reduce(x: tfc.Tensor, axis: number): tfc.Tensor { return mean(x, axis); }
-  static override fromConfig(config: Record<string, unknown>): AdaptiveAveragePooling1D { return new AdaptiveAveragePooling1D(argsFromConfig(config)); }
+  constructor(...args: unknown[]) {
+    super("AdaptiveAveragePooling1D", 1, args);
+  }
+  protected reduce(x: tfc.Tensor, axis: number): tfc.Tensor {
+    return mean(x, axis);
+  }
+  static override fromConfig(config: Record<string, unknown>): AdaptiveAveragePooling1D {
+    return new AdaptiveAveragePooling1D(argsFromConfig(config));
+  }
 }
 /** Python `AdaptiveAveragePooling2D(output_size, data_format=None, **kwargs)`. */
 export class AdaptiveAveragePooling2D extends AdaptivePooling {
   static readonly className = "AdaptiveAveragePooling2D";
-  protected readonly spatialRank = 2;
   constructor(outputSize: number | [number, number], options?: Omit<AdaptivePoolingArgs, "outputSize">);
   constructor(options: AdaptivePoolingArgs);
-  constructor(...args: unknown[]) { super("AdaptiveAveragePooling2D", 2, args); }
-  protected reduce(x: tfc.Tensor, axis: number): tfc.Tensor { return mean(x, axis); }
-  static override fromConfig(config: Record<string, unknown>): AdaptiveAveragePooling2D { return new AdaptiveAveragePooling2D(argsFromConfig(config)); }
+  constructor(...args: unknown[]) {
+    super("AdaptiveAveragePooling2D", 2, args);
+  }
+  protected reduce(x: tfc.Tensor, axis: number): tfc.Tensor {
+    return mean(x, axis);
+  }
+  static override fromConfig(config: Record<string, unknown>): AdaptiveAveragePooling2D {
+    return new AdaptiveAveragePooling2D(argsFromConfig(config));
+  }
 }
 /** Python `AdaptiveAveragePooling3D(output_size, data_format=None, **kwargs)`. */
 export class AdaptiveAveragePooling3D extends AdaptivePooling {
   static readonly className = "AdaptiveAveragePooling3D";
-  protected readonly spatialRank = 3;
   constructor(outputSize: number | [number, number, number], options?: Omit<AdaptivePoolingArgs, "outputSize">);
   constructor(options: AdaptivePoolingArgs);
-  constructor(...args: unknown[]) { super("AdaptiveAveragePooling3D", 3, args); }
-  protected reduce(x: tfc.Tensor, axis: number): tfc.Tensor { return mean(x, axis); }
-  static override fromConfig(config: Record<string, unknown>): AdaptiveAveragePooling3D { return new AdaptiveAveragePooling3D(argsFromConfig(config)); }
+  constructor(...args: unknown[]) {
+    super("AdaptiveAveragePooling3D", 3, args);
+  }
+  protected reduce(x: tfc.Tensor, axis: number): tfc.Tensor {
+    return mean(x, axis);
+  }
+  static override fromConfig(config: Record<string, unknown>): AdaptiveAveragePooling3D {
+    return new AdaptiveAveragePooling3D(argsFromConfig(config));
+  }
 }
 /** Python `AdaptiveMaxPooling1D(output_size, data_format=None, **kwargs)`. */
 export class AdaptiveMaxPooling1D extends AdaptivePooling {
   static readonly className = "AdaptiveMaxPooling1D";
-  protected readonly spatialRank = 1;
   constructor(outputSize: number | [number], options?: Omit<AdaptivePoolingArgs, "outputSize">);
   constructor(options: AdaptivePoolingArgs);
-  constructor(...args: unknown[]) { super("AdaptiveMaxPooling1D", 1, args); }
-  protected reduce(x: tfc.Tensor, axis: number): tfc.Tensor { return max(x, axis); }
-  static override fromConfig(config: Record<string, unknown>): AdaptiveMaxPooling1D { return new AdaptiveMaxPooling1D(argsFromConfig(config)); }
+  constructor(...args: unknown[]) {
+    super("AdaptiveMaxPooling1D", 1, args);
+  }
+  protected reduce(x: tfc.Tensor, axis: number): tfc.Tensor {
+    return max(x, axis);
+  }
+  static override fromConfig(config: Record<string, unknown>): AdaptiveMaxPooling1D {
+    return new AdaptiveMaxPooling1D(argsFromConfig(config));
+  }
 }
 /** Python `AdaptiveMaxPooling2D(output_size, data_format=None, **kwargs)`. */
 export class AdaptiveMaxPooling2D extends AdaptivePooling {
   static readonly className = "AdaptiveMaxPooling2D";
-  protected readonly spatialRank = 2;
   constructor(outputSize: number | [number, number], options?: Omit<AdaptivePoolingArgs, "outputSize">);
   constructor(options: AdaptivePoolingArgs);
-  constructor(...args: unknown[]) { super("AdaptiveMaxPooling2D", 2, args); }
-  protected reduce(x: tfc.Tensor, axis: number): tfc.Tensor { return max(x, axis); }
-  static override fromConfig(config: Record<string, unknown>): AdaptiveMaxPooling2D { return new AdaptiveMaxPooling2D(argsFromConfig(config)); }
+  constructor(...args: unknown[]) {
+    super("AdaptiveMaxPooling2D", 2, args);
+  }
+  protected reduce(x: tfc.Tensor, axis: number): tfc.Tensor {
+    return max(x, axis);
+  }
+  static override fromConfig(config: Record<string, unknown>): AdaptiveMaxPooling2D {
+    return new AdaptiveMaxPooling2D(argsFromConfig(config));
+  }
 }
 /** Python `AdaptiveMaxPooling3D(output_size, data_format=None, **kwargs)`. */
 export class AdaptiveMaxPooling3D extends AdaptivePooling {
   static readonly className = "AdaptiveMaxPooling3D";
-  protected readonly spatialRank = 3;
   constructor(outputSize: number | [number, number, number], options?: Omit<AdaptivePoolingArgs, "outputSize">);
   constructor(options: AdaptivePoolingArgs);
-  constructor(...args: unknown[]) { super("AdaptiveMaxPooling3D", 3, args); }
-  protected reduce(x: tfc.Tensor, axis: number): tfc.Tensor { return max(x, axis); }
-  static override fromConfig(config: Record<string, unknown>): AdaptiveMaxPooling3D { return new AdaptiveMaxPooling3D(argsFromConfig(config)); }
+  constructor(...args: unknown[]) {
+    super("AdaptiveMaxPooling3D", 3, args);
+  }
+  protected reduce(x: tfc.Tensor, axis: number): tfc.Tensor {
+    return max(x, axis);
+  }
+  static override fromConfig(config: Record<string, unknown>): AdaptiveMaxPooling3D {
+    return new AdaptiveMaxPooling3D(argsFromConfig(config));
+  }
 }
 
-for (const cls of [AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D, AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D]) registerWrittenLayer(cls);
+for (const cls of [
+  AdaptiveAveragePooling1D,
+  AdaptiveAveragePooling2D,
+  AdaptiveAveragePooling3D,
+  AdaptiveMaxPooling1D,
+  AdaptiveMaxPooling2D,
+  AdaptiveMaxPooling3D,
+])
+  registerWrittenLayer(cls);

@@ -13,7 +13,7 @@ import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js"
 import { get as activationByName } from "../activations.js";
 import { snakeCase } from "../../util/naming.js";
 import type { Variable } from "../../tf/variable.js";
-import { dataFormatOf } from "./adaptive-pooling.js";
+import { dataFormatOf } from "./spatial-arguments.js";
 import type { ActivationFunction } from "./function-activation.js";
 import { optionsFromArguments } from "./keras-layer-class.js";
 import { Layer } from "./layer.js";
@@ -33,9 +33,21 @@ interface Conv1DCommonArgs extends LayerArgs {
   useBias?: boolean;
   biasInitializer?: InitializerName;
 }
-export interface Conv1DTransposeArgs extends Conv1DCommonArgs { filters?: number; outputPadding?: Size | null; kernelInitializer?: InitializerName }
-export interface SeparableConv1DArgs extends Conv1DCommonArgs { filters?: number; depthMultiplier?: number; depthwiseInitializer?: InitializerName; pointwiseInitializer?: InitializerName }
-export interface DepthwiseConv1DArgs extends Conv1DCommonArgs { depthMultiplier?: number; depthwiseInitializer?: InitializerName }
+export interface Conv1DTransposeArgs extends Conv1DCommonArgs {
+  filters?: number;
+  outputPadding?: Size | null;
+  kernelInitializer?: InitializerName;
+}
+export interface SeparableConv1DArgs extends Conv1DCommonArgs {
+  filters?: number;
+  depthMultiplier?: number;
+  depthwiseInitializer?: InitializerName;
+  pointwiseInitializer?: InitializerName;
+}
+export interface DepthwiseConv1DArgs extends Conv1DCommonArgs {
+  depthMultiplier?: number;
+  depthwiseInitializer?: InitializerName;
+}
 
 function single(value: Size | null | undefined, fallback: number, what: string): number {
   const result = value === null || value === undefined ? fallback : Array.isArray(value) ? value[0] : value;
@@ -58,7 +70,17 @@ function initializerName(value: unknown, fallback: InitializerName): Initializer
   return snakeCase(className);
 }
 
-const noRegularizers = ["kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint", "depthwise_regularizer", "pointwise_regularizer", "depthwise_constraint", "pointwise_constraint"];
+const noRegularizers = [
+  "kernel_regularizer",
+  "bias_regularizer",
+  "activity_regularizer",
+  "kernel_constraint",
+  "bias_constraint",
+  "depthwise_regularizer",
+  "pointwise_regularizer",
+  "depthwise_constraint",
+  "pointwise_constraint",
+];
 
 abstract class Conv1DBase extends Layer {
   readonly kernelSize: number;
@@ -73,7 +95,8 @@ abstract class Conv1DBase extends Layer {
 
   constructor(className: string, options: Conv1DCommonArgs) {
     const { kernelSize, strides, padding = "valid", dataFormat, dilationRate, activation, useBias = true, biasInitializer = "zeros", ...rest } = options;
-    if (kernelSize === undefined) throw new Error(`${className} needs a kernel size, e.g. new keras.layers.${className}(${className === "DepthwiseConv1D" ? "3" : "8, 3"}).`);
+    if (kernelSize === undefined)
+      throw new Error(`${className} needs a kernel size, e.g. new keras.layers.${className}(${className === "DepthwiseConv1D" ? "3" : "8, 3"}).`);
     super(rest);
     dataFormatOf(dataFormat, className);
     if (dataFormat === ("channels_first" as string)) throw new Error(`${className} with data_format="channels_first" is not supported yet; use channels_last.`);
@@ -82,7 +105,8 @@ abstract class Conv1DBase extends Layer {
     this.strides = single(strides, 1, `${className} strides`);
     this.padding = padding;
     this.dilationRate = single(dilationRate, 1, `${className} dilation_rate`);
-    if (this.strides > 1 && this.dilationRate > 1) throw new Error(`${className}: strides > 1 together with dilation_rate > 1 is not supported (Keras refuses it too).`);
+    if (this.strides > 1 && this.dilationRate > 1)
+      throw new Error(`${className}: strides > 1 together with dilation_rate > 1 is not supported (Keras refuses it too).`);
     if (typeof activation === "function") {
       this.activationFunction = activation;
       this.activationName = activation.name;
@@ -105,9 +129,18 @@ abstract class Conv1DBase extends Layer {
 
   override getConfig(): tfc.serialization.ConfigDict {
     const config: tfc.serialization.ConfigDict = {
-      ...super.getConfig(), kernel_size: [this.kernelSize], strides: [this.strides], padding: this.padding, data_format: "channels_last",
-      dilation_rate: [this.dilationRate], activation: this.activationName, use_bias: this.useBias, bias_initializer: initializerConfig(this.biasInitializer),
-      bias_regularizer: null, activity_regularizer: null, bias_constraint: null,
+      ...super.getConfig(),
+      kernel_size: [this.kernelSize],
+      strides: [this.strides],
+      padding: this.padding,
+      data_format: "channels_last",
+      dilation_rate: [this.dilationRate],
+      activation: this.activationName,
+      use_bias: this.useBias,
+      bias_initializer: initializerConfig(this.biasInitializer),
+      bias_regularizer: null,
+      activity_regularizer: null,
+      bias_constraint: null,
     };
     return config;
   }
@@ -116,11 +149,17 @@ abstract class Conv1DBase extends Layer {
 /** The common constructor options of a Keras config (regularizers and constraints must be null). */
 function commonFromConfig(className: string, config: Record<string, unknown>): Conv1DCommonArgs {
   const set = noRegularizers.filter((key) => config[key] !== null && config[key] !== undefined);
-  if (set.length > 0) throw new Error(`${className}: ${set.join(", ")} ${set.length === 1 ? "is" : "are"} not supported yet by tskeras; save the layer without them.`);
+  if (set.length > 0)
+    throw new Error(`${className}: ${set.join(", ")} ${set.length === 1 ? "is" : "are"} not supported yet by tskeras; save the layer without them.`);
   return {
-    ...layerArgsFromConfig(config), kernelSize: config["kernel_size"] as Size, strides: config["strides"] as Size, padding: config["padding"] as "valid" | "same",
-    dataFormat: (config["data_format"] ?? undefined) as "channels_last" | undefined, dilationRate: config["dilation_rate"] as Size,
-    activation: typeof config["activation"] === "string" ? config["activation"] : "linear", useBias: config["use_bias"] as boolean | undefined,
+    ...layerArgsFromConfig(config),
+    kernelSize: config["kernel_size"] as Size,
+    strides: config["strides"] as Size,
+    padding: config["padding"] as "valid" | "same",
+    dataFormat: (config["data_format"] ?? undefined) as "channels_last" | undefined,
+    dilationRate: config["dilation_rate"] as Size,
+    activation: typeof config["activation"] === "string" ? config["activation"] : "linear",
+    useBias: config["use_bias"] as boolean | undefined,
     biasInitializer: initializerName(config["bias_initializer"], "zeros"),
   };
 }
@@ -143,7 +182,12 @@ export class Conv1DTranspose extends Conv1DBase {
   constructor(filters: number, kernelSize: Size, options?: Omit<Conv1DTransposeArgs, "filters" | "kernelSize">);
   constructor(options: Conv1DTransposeArgs);
   constructor(...args: unknown[]) {
-    const { filters, outputPadding = null, kernelInitializer = "glorot_uniform", ...rest } = optionsFromArguments("Conv1DTranspose", ["filters", "kernelSize"], args) as Conv1DTransposeArgs;
+    const {
+      filters,
+      outputPadding = null,
+      kernelInitializer = "glorot_uniform",
+      ...rest
+    } = optionsFromArguments("Conv1DTranspose", ["filters", "kernelSize"], args) as Conv1DTransposeArgs;
     if (filters === undefined) throw new Error("Conv1DTranspose needs filters and a kernel size, e.g. new keras.layers.Conv1DTranspose(8, 3).");
     super("Conv1DTranspose", rest);
     this.filters = filters;
@@ -153,7 +197,11 @@ export class Conv1DTranspose extends Conv1DBase {
   }
   override build(inputShape: Array<number | null>): void {
     // Keras's transposed kernel: [kernel_size, filters, input_channels].
-    this.kernel = this.addWeight({ name: "kernel", shape: [this.kernelSize, this.filters, inputShape[inputShape.length - 1]!], initializer: this.kernelInitializer });
+    this.kernel = this.addWeight({
+      name: "kernel",
+      shape: [this.kernelSize, this.filters, inputShape[inputShape.length - 1]!],
+      initializer: this.kernelInitializer,
+    });
     this.addBias(this.filters);
   }
   override call(inputs: tfc.Tensor): tfc.Tensor {
@@ -168,14 +216,30 @@ export class Conv1DTranspose extends Conv1DBase {
   }
   override computeOutputShape(shape: tfl.Shape): tfl.Shape {
     const length = shape[1];
-    return [shape[0]!, length == null ? null : transposedLength(length, this.kernelSize, this.strides, this.padding, this.outputPadding, this.dilationRate), this.filters];
+    return [
+      shape[0]!,
+      length == null ? null : transposedLength(length, this.kernelSize, this.strides, this.padding, this.outputPadding, this.dilationRate),
+      this.filters,
+    ];
   }
   override getConfig(): tfc.serialization.ConfigDict {
-    return { ...super.getConfig(), filters: this.filters, output_padding: this.outputPadding === null ? null : [this.outputPadding], kernel_initializer: initializerConfig(this.kernelInitializer), kernel_regularizer: null, kernel_constraint: null };
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      output_padding: this.outputPadding === null ? null : [this.outputPadding],
+      kernel_initializer: initializerConfig(this.kernelInitializer),
+      kernel_regularizer: null,
+      kernel_constraint: null,
+    };
   }
   static override fromConfig(config: Record<string, unknown>): Conv1DTranspose {
     const outputPadding = config["output_padding"] as Size | null | undefined;
-    return new Conv1DTranspose({ ...commonFromConfig("Conv1DTranspose", config), filters: config["filters"] as number, outputPadding: outputPadding ?? null, kernelInitializer: initializerName(config["kernel_initializer"], "glorot_uniform") });
+    return new Conv1DTranspose({
+      ...commonFromConfig("Conv1DTranspose", config),
+      filters: config["filters"] as number,
+      outputPadding: outputPadding ?? null,
+      kernelInitializer: initializerName(config["kernel_initializer"], "glorot_uniform"),
+    });
   }
 }
 
@@ -191,7 +255,13 @@ export class SeparableConv1D extends Conv1DBase {
   constructor(filters: number, kernelSize: Size, options?: Omit<SeparableConv1DArgs, "filters" | "kernelSize">);
   constructor(options: SeparableConv1DArgs);
   constructor(...args: unknown[]) {
-    const { filters, depthMultiplier = 1, depthwiseInitializer = "glorot_uniform", pointwiseInitializer = "glorot_uniform", ...rest } = optionsFromArguments("SeparableConv1D", ["filters", "kernelSize"], args) as SeparableConv1DArgs;
+    const {
+      filters,
+      depthMultiplier = 1,
+      depthwiseInitializer = "glorot_uniform",
+      pointwiseInitializer = "glorot_uniform",
+      ...rest
+    } = optionsFromArguments("SeparableConv1D", ["filters", "kernelSize"], args) as SeparableConv1DArgs;
     if (filters === undefined) throw new Error("SeparableConv1D needs filters and a kernel size, e.g. new keras.layers.SeparableConv1D(8, 3).");
     super("SeparableConv1D", rest);
     this.filters = filters;
@@ -201,8 +271,16 @@ export class SeparableConv1D extends Conv1DBase {
   }
   override build(inputShape: Array<number | null>): void {
     const channels = inputShape[inputShape.length - 1]!;
-    this.depthwiseKernel = this.addWeight({ name: "depthwise_kernel", shape: [this.kernelSize, channels, this.depthMultiplier], initializer: this.depthwiseInitializer });
-    this.pointwiseKernel = this.addWeight({ name: "pointwise_kernel", shape: [1, channels * this.depthMultiplier, this.filters], initializer: this.pointwiseInitializer });
+    this.depthwiseKernel = this.addWeight({
+      name: "depthwise_kernel",
+      shape: [this.kernelSize, channels, this.depthMultiplier],
+      initializer: this.depthwiseInitializer,
+    });
+    this.pointwiseKernel = this.addWeight({
+      name: "pointwise_kernel",
+      shape: [1, channels * this.depthMultiplier, this.filters],
+      initializer: this.pointwiseInitializer,
+    });
     this.addBias(this.filters);
   }
   override call(inputs: tfc.Tensor): tfc.Tensor {
@@ -216,14 +294,24 @@ export class SeparableConv1D extends Conv1DBase {
   }
   override getConfig(): tfc.serialization.ConfigDict {
     return {
-      ...super.getConfig(), filters: this.filters, depth_multiplier: this.depthMultiplier, depthwise_initializer: initializerConfig(this.depthwiseInitializer),
-      pointwise_initializer: initializerConfig(this.pointwiseInitializer), depthwise_regularizer: null, pointwise_regularizer: null, depthwise_constraint: null, pointwise_constraint: null,
+      ...super.getConfig(),
+      filters: this.filters,
+      depth_multiplier: this.depthMultiplier,
+      depthwise_initializer: initializerConfig(this.depthwiseInitializer),
+      pointwise_initializer: initializerConfig(this.pointwiseInitializer),
+      depthwise_regularizer: null,
+      pointwise_regularizer: null,
+      depthwise_constraint: null,
+      pointwise_constraint: null,
     };
   }
   static override fromConfig(config: Record<string, unknown>): SeparableConv1D {
     return new SeparableConv1D({
-      ...commonFromConfig("SeparableConv1D", config), filters: config["filters"] as number, depthMultiplier: (config["depth_multiplier"] ?? 1) as number,
-      depthwiseInitializer: initializerName(config["depthwise_initializer"], "glorot_uniform"), pointwiseInitializer: initializerName(config["pointwise_initializer"], "glorot_uniform"),
+      ...commonFromConfig("SeparableConv1D", config),
+      filters: config["filters"] as number,
+      depthMultiplier: (config["depth_multiplier"] ?? 1) as number,
+      depthwiseInitializer: initializerName(config["depthwise_initializer"], "glorot_uniform"),
+      pointwiseInitializer: initializerName(config["pointwise_initializer"], "glorot_uniform"),
     });
   }
 }
@@ -237,7 +325,11 @@ export class DepthwiseConv1D extends Conv1DBase {
   constructor(kernelSize: Size, options?: Omit<DepthwiseConv1DArgs, "kernelSize">);
   constructor(options: DepthwiseConv1DArgs);
   constructor(...args: unknown[]) {
-    const { depthMultiplier = 1, depthwiseInitializer = "glorot_uniform", ...rest } = optionsFromArguments("DepthwiseConv1D", ["kernelSize"], args) as DepthwiseConv1DArgs;
+    const {
+      depthMultiplier = 1,
+      depthwiseInitializer = "glorot_uniform",
+      ...rest
+    } = optionsFromArguments("DepthwiseConv1D", ["kernelSize"], args) as DepthwiseConv1DArgs;
     super("DepthwiseConv1D", rest);
     this.depthMultiplier = depthMultiplier;
     this.depthwiseInitializer = depthwiseInitializer;
@@ -257,10 +349,20 @@ export class DepthwiseConv1D extends Conv1DBase {
     });
   }
   override getConfig(): tfc.serialization.ConfigDict {
-    return { ...super.getConfig(), depth_multiplier: this.depthMultiplier, depthwise_initializer: initializerConfig(this.depthwiseInitializer), depthwise_regularizer: null, depthwise_constraint: null };
+    return {
+      ...super.getConfig(),
+      depth_multiplier: this.depthMultiplier,
+      depthwise_initializer: initializerConfig(this.depthwiseInitializer),
+      depthwise_regularizer: null,
+      depthwise_constraint: null,
+    };
   }
   static override fromConfig(config: Record<string, unknown>): DepthwiseConv1D {
-    return new DepthwiseConv1D({ ...commonFromConfig("DepthwiseConv1D", config), depthMultiplier: (config["depth_multiplier"] ?? 1) as number, depthwiseInitializer: initializerName(config["depthwise_initializer"], "glorot_uniform") });
+    return new DepthwiseConv1D({
+      ...commonFromConfig("DepthwiseConv1D", config),
+      depthMultiplier: (config["depth_multiplier"] ?? 1) as number,
+      depthwiseInitializer: initializerName(config["depthwise_initializer"], "glorot_uniform"),
+    });
   }
 }
 

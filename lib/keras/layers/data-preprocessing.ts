@@ -38,7 +38,11 @@ function encodeCategorical(inputs: tfc.Tensor, outputMode: OutputMode, depth: nu
   });
 }
 
-export interface CategoryEncodingArgs extends LayerArgs { numTokens?: number; outputMode?: OutputMode; sparse?: boolean }
+export interface CategoryEncodingArgs extends LayerArgs {
+  numTokens?: number;
+  outputMode?: OutputMode;
+  sparse?: boolean;
+}
 /** Python `CategoryEncoding(num_tokens=None, output_mode="multi_hot", sparse=False, **kwargs)`. */
 export class CategoryEncoding extends Layer {
   static readonly className = "CategoryEncoding";
@@ -46,8 +50,10 @@ export class CategoryEncoding extends Layer {
   readonly outputMode: OutputMode;
   constructor(options: CategoryEncodingArgs = {}) {
     const { numTokens, outputMode = "multi_hot", sparse = false, ...rest } = optionsFromArguments("CategoryEncoding", [], [options]) as CategoryEncodingArgs;
-    if (!Number.isInteger(numTokens) || numTokens! < 1) throw new Error(`CategoryEncoding needs num_tokens: new keras.layers.CategoryEncoding({ numTokens: 10 }), got ${JSON.stringify(numTokens)}.`);
-    if (!["one_hot", "multi_hot", "count"].includes(outputMode)) throw new Error(`CategoryEncoding output_mode must be "one_hot", "multi_hot" or "count", got ${JSON.stringify(outputMode)}.`);
+    if (!Number.isInteger(numTokens) || numTokens! < 1)
+      throw new Error(`CategoryEncoding needs num_tokens: new keras.layers.CategoryEncoding({ numTokens: 10 }), got ${JSON.stringify(numTokens)}.`);
+    if (!["one_hot", "multi_hot", "count"].includes(outputMode))
+      throw new Error(`CategoryEncoding output_mode must be "one_hot", "multi_hot" or "count", got ${JSON.stringify(outputMode)}.`);
     if (sparse) throw new Error("CategoryEncoding with sparse=True is not supported (tfjs has no sparse tensors); use sparse: false.");
     super({ dtype: "float32", ...rest });
     this.numTokens = numTokens!;
@@ -65,11 +71,22 @@ export class CategoryEncoding extends Layer {
     return { ...super.getConfig(), num_tokens: this.numTokens, output_mode: this.outputMode };
   }
   static override fromConfig(config: Record<string, unknown>): CategoryEncoding {
-    return new CategoryEncoding({ ...layerArgsFromConfig(config), numTokens: config["num_tokens"] as number, outputMode: (config["output_mode"] ?? "multi_hot") as OutputMode, sparse: Boolean(config["sparse"]) });
+    return new CategoryEncoding({
+      ...layerArgsFromConfig(config),
+      numTokens: config["num_tokens"] as number,
+      outputMode: (config["output_mode"] ?? "multi_hot") as OutputMode,
+      sparse: Boolean(config["sparse"]),
+    });
   }
 }
 
-export interface DiscretizationArgs extends LayerArgs { binBoundaries?: number[] | null; numBins?: number | null; epsilon?: number; outputMode?: "int" | OutputMode; sparse?: boolean }
+export interface DiscretizationArgs extends LayerArgs {
+  binBoundaries?: number[] | null;
+  numBins?: number | null;
+  epsilon?: number;
+  outputMode?: "int" | OutputMode;
+  sparse?: boolean;
+}
 /**
  * Python `Discretization(bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int", sparse=False, ...)`:
  * value x falls in bucket i when boundaries[i−1] ≤ x < boundaries[i]. Learning boundaries with
@@ -82,8 +99,18 @@ export class Discretization extends Layer {
   readonly epsilon: number;
   readonly outputMode: "int" | OutputMode;
   constructor(options: DiscretizationArgs = {}) {
-    const { binBoundaries = null, numBins = null, epsilon = 0.01, outputMode = "int", sparse = false, ...rest } = optionsFromArguments("Discretization", [], [options]) as DiscretizationArgs;
-    if (binBoundaries === null) throw new Error("Discretization needs binBoundaries (learning them with adapt() is not supported yet): new keras.layers.Discretization({ binBoundaries: [0, 1, 2] }).");
+    const {
+      binBoundaries = null,
+      numBins = null,
+      epsilon = 0.01,
+      outputMode = "int",
+      sparse = false,
+      ...rest
+    } = optionsFromArguments("Discretization", [], [options]) as DiscretizationArgs;
+    if (binBoundaries === null)
+      throw new Error(
+        "Discretization needs binBoundaries (learning them with adapt() is not supported yet): new keras.layers.Discretization({ binBoundaries: [0, 1, 2] }).",
+      );
     if (sparse) throw new Error("Discretization with sparse=True is not supported (tfjs has no sparse tensors); use sparse: false.");
     super(rest);
     this.binBoundaries = [...binBoundaries];
@@ -95,27 +122,55 @@ export class Discretization extends Layer {
     return tfc.tidy(() => {
       const x = tfc.cast(inputs, "float32");
       // The bucket is the number of boundaries at or below the value.
-      const bucket = this.binBoundaries.reduce<tfc.Tensor>((count, boundary) => tfc.add(count, tfc.cast(tfc.greaterEqual(x, boundary), "int32")), tfc.zeros(x.shape, "int32"));
+      const bucket = this.binBoundaries.reduce<tfc.Tensor>(
+        (count, boundary) => tfc.add(count, tfc.cast(tfc.greaterEqual(x, boundary), "int32")),
+        tfc.zeros(x.shape, "int32"),
+      );
       return this.outputMode === "int" ? bucket : encodeCategorical(bucket, this.outputMode, this.binBoundaries.length + 1);
     });
   }
   override computeOutputShape(shape: tfl.Shape): tfl.Shape {
     if (this.outputMode === "int") return shape;
-    return tfc.tidy(() => encodeCategorical(tfc.zeros(shape.map((size) => size ?? 1), "int32"), this.outputMode as OutputMode, this.binBoundaries.length + 1).shape.map((size, index) => (index === 0 ? shape[0]! : size)));
+    return tfc.tidy(() =>
+      encodeCategorical(
+        tfc.zeros(
+          shape.map((size) => size ?? 1),
+          "int32",
+        ),
+        this.outputMode as OutputMode,
+        this.binBoundaries.length + 1,
+      ).shape.map((size, index) => (index === 0 ? shape[0]! : size)),
+    );
   }
   /** Keras 3.15 writes its config with a plain dtype and no trainable flag. */
   override getConfig(): tfc.serialization.ConfigDict {
-    return { ...super.getConfig(), bin_boundaries: [...this.binBoundaries], num_bins: this.numBins, epsilon: this.epsilon, output_mode: this.outputMode, sparse: false };
+    return {
+      ...super.getConfig(),
+      bin_boundaries: [...this.binBoundaries],
+      num_bins: this.numBins,
+      epsilon: this.epsilon,
+      output_mode: this.outputMode,
+      sparse: false,
+    };
   }
   static override fromConfig(config: Record<string, unknown>): Discretization {
     return new Discretization({
-      ...layerArgsFromConfig(config), binBoundaries: (config["bin_boundaries"] ?? null) as number[] | null, numBins: (config["num_bins"] ?? null) as number | null,
-      epsilon: (config["epsilon"] ?? 0.01) as number, outputMode: (config["output_mode"] ?? "int") as "int", sparse: Boolean(config["sparse"]),
+      ...layerArgsFromConfig(config),
+      binBoundaries: (config["bin_boundaries"] ?? null) as number[] | null,
+      numBins: (config["num_bins"] ?? null) as number | null,
+      epsilon: (config["epsilon"] ?? 0.01) as number,
+      outputMode: (config["output_mode"] ?? "int") as "int",
+      sparse: Boolean(config["sparse"]),
     });
   }
 }
 
-export interface NormalizationArgs extends LayerArgs { axis?: number | number[] | null; mean?: number | number[] | null; variance?: number | number[] | null; invert?: boolean }
+export interface NormalizationArgs extends LayerArgs {
+  axis?: number | number[] | null;
+  mean?: number | number[] | null;
+  variance?: number | number[] | null;
+  invert?: boolean;
+}
 /**
  * Python `Normalization(axis=-1, mean=None, variance=None, invert=False, **kwargs)`: (x − mean) / max(√variance, 1e-7)
  * per index of the kept `axis` (or x·√variance + mean with `invert`). Without `mean`/`variance` the
@@ -147,9 +202,11 @@ export class Normalization extends Layer {
 
   override build(inputShape: Array<number | null>): void {
     const rank = inputShape.length;
-    if (this.axis.some((axis) => axis < -rank || axis >= rank)) throw new Error(`Normalization axis ${JSON.stringify(this.axis)} is out of range for inputs of rank ${rank}.`);
+    if (this.axis.some((axis) => axis < -rank || axis >= rank))
+      throw new Error(`Normalization axis ${JSON.stringify(this.axis)} is out of range for inputs of rank ${rank}.`);
     this.keepAxes = this.axis.map((axis) => (axis < 0 ? axis + rank : axis)).sort((a, b) => a - b);
-    for (const axis of this.keepAxes) if (inputShape[axis] == null) throw new Error(`Normalization: axis ${axis} of the input must have a known size, got shape [${inputShape.join(", ")}].`);
+    for (const axis of this.keepAxes)
+      if (inputShape[axis] == null) throw new Error(`Normalization: axis ${axis} of the input must have a known size, got shape [${inputShape.join(", ")}].`);
     this.broadcastShape = inputShape.map((size, axis) => (this.keepAxes.includes(axis) ? size! : 1));
     const statisticsShape = this.keepAxes.map((axis) => inputShape[axis]!);
     if (this.inputMean === null) {
@@ -162,7 +219,9 @@ export class Normalization extends Layer {
         const tensor = tfc.tensor(value);
         if (tensor.rank === 0) return tfc.broadcastTo(tensor, this.broadcastShape);
         const expanded = inputShape.map(() => 1);
-        tensor.shape.forEach((size, index) => { expanded[this.keepAxes[this.keepAxes.length - tensor.rank + index]!] = size; });
+        tensor.shape.forEach((size, index) => {
+          expanded[this.keepAxes[this.keepAxes.length - tensor.rank + index]!] = size;
+        });
         return tfc.broadcastTo(tfc.reshape(tensor, expanded), this.broadcastShape);
       };
       this.givenMean = tfc.keep(shaped(this.inputMean));
@@ -189,7 +248,8 @@ export class Normalization extends Layer {
    * ones, stored in the layer's variables. Builds the layer from the data's shape if needed.
    */
   adapt(data: tfc.Tensor | number[] | number[][] | number[][][]): void {
-    if (this.inputMean !== null) throw new Error("Normalization.adapt(): this layer was given mean and variance; make it without them to learn them from data.");
+    if (this.inputMean !== null)
+      throw new Error("Normalization.adapt(): this layer was given mean and variance; make it without them to learn them from data.");
     const tensor = data instanceof tfc.Tensor ? data : tfc.tensor(data);
     if (!this.built) {
       this.build(tensor.shape);
@@ -201,7 +261,12 @@ export class Normalization extends Layer {
       const { mean, variance } = tfc.moments(x, reduce);
       this.adaptMean!.assign(tfc.reshape(mean, this.adaptMean!.shape));
       this.adaptVariance!.assign(tfc.reshape(variance, this.adaptVariance!.shape));
-      this.count!.assign(tfc.scalar(reduce.reduce((total, axis) => total * x.shape[axis]!, 1), "int32"));
+      this.count!.assign(
+        tfc.scalar(
+          reduce.reduce((total, axis) => total * x.shape[axis]!, 1),
+          "int32",
+        ),
+      );
     });
     if (!(data instanceof tfc.Tensor)) tensor.dispose();
   }
@@ -211,8 +276,11 @@ export class Normalization extends Layer {
   }
   static override fromConfig(config: Record<string, unknown>): Normalization {
     return new Normalization({
-      ...layerArgsFromConfig(config), axis: (config["axis"] ?? null) as number[] | null, invert: Boolean(config["invert"]),
-      mean: (config["mean"] ?? null) as number[] | null, variance: (config["variance"] ?? null) as number[] | null,
+      ...layerArgsFromConfig(config),
+      axis: (config["axis"] ?? null) as number[] | null,
+      invert: Boolean(config["invert"]),
+      mean: (config["mean"] ?? null) as number[] | null,
+      variance: (config["variance"] ?? null) as number[] | null,
     });
   }
 }

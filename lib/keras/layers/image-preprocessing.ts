@@ -12,7 +12,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
-import { dataFormatOf, type DataFormat } from "./adaptive-pooling.js";
+import { dataFormatOf, type DataFormat } from "./spatial-arguments.js";
 import { optionsFromArguments } from "./keras-layer-class.js";
 import { Layer } from "./layer.js";
 import { layerArgsFromConfig, registerWrittenLayer } from "./written-layers.js";
@@ -101,7 +101,11 @@ function cropToAspectRatioAndResize(images: tfc.Tensor4D, height: number, width:
   return resize(tfc.slice(images, [0, top, left, 0], [-1, cropHeight, cropWidth, -1]), height, width, interpolation);
 }
 
-export interface CenterCropArgs extends LayerArgs { height?: number; width?: number; dataFormat?: DataFormat }
+export interface CenterCropArgs extends LayerArgs {
+  height?: number;
+  width?: number;
+  dataFormat?: DataFormat;
+}
 /**
  * Python `CenterCrop(height, width, data_format=None, **kwargs)`: the centered height × width window;
  * an image smaller than that is cropped to the target's aspect ratio and resized (bilinear), as Keras does.
@@ -115,7 +119,8 @@ export class CenterCrop extends Layer {
   constructor(options: CenterCropArgs);
   constructor(...args: unknown[]) {
     const { height, width, dataFormat, ...rest } = optionsFromArguments("CenterCrop", ["height", "width"], args) as CenterCropArgs;
-    if (!Number.isInteger(height) || !Number.isInteger(width)) throw new Error(`CenterCrop needs an integer height and width: new keras.layers.CenterCrop(224, 224), got ${height}, ${width}.`);
+    if (!Number.isInteger(height) || !Number.isInteger(width))
+      throw new Error(`CenterCrop needs an integer height and width: new keras.layers.CenterCrop(224, 224), got ${height}, ${width}.`);
     super(rest);
     this.height = height!;
     this.width = width!;
@@ -125,9 +130,10 @@ export class CenterCrop extends Layer {
     return tfc.tidy(() => {
       const images = toChannelsLast(tfc.cast(inputs, "float32"), this.dataFormat);
       const [, inHeight, inWidth] = images.shape;
-      const cropped = inHeight >= this.height && inWidth >= this.width
-        ? tfc.slice(images, [0, Math.floor((inHeight - this.height) / 2), Math.floor((inWidth - this.width) / 2), 0], [-1, this.height, this.width, -1])
-        : cropToAspectRatioAndResize(images, this.height, this.width, "bilinear");
+      const cropped =
+        inHeight >= this.height && inWidth >= this.width
+          ? tfc.slice(images, [0, Math.floor((inHeight - this.height) / 2), Math.floor((inWidth - this.width) / 2), 0], [-1, this.height, this.width, -1])
+          : cropToAspectRatioAndResize(images, this.height, this.width, "bilinear");
       return fromChannelsLast(cropped, this.dataFormat, inputs.rank);
     });
   }
@@ -142,13 +148,25 @@ export class CenterCrop extends Layer {
     return { ...super.getConfig(), height: this.height, width: this.width, data_format: this.dataFormat };
   }
   static override fromConfig(config: Record<string, unknown>): CenterCrop {
-    return new CenterCrop({ ...layerArgsFromConfig(config), height: config["height"] as number, width: config["width"] as number, dataFormat: formatOf(config) });
+    return new CenterCrop({
+      ...layerArgsFromConfig(config),
+      height: config["height"] as number,
+      width: config["width"] as number,
+      dataFormat: formatOf(config),
+    });
   }
 }
 
 export interface ResizingArgs extends LayerArgs {
-  height?: number; width?: number; interpolation?: Interpolation; cropToAspectRatio?: boolean; padToAspectRatio?: boolean;
-  fillMode?: "constant"; fillValue?: number; antialias?: boolean; dataFormat?: DataFormat;
+  height?: number;
+  width?: number;
+  interpolation?: Interpolation;
+  cropToAspectRatio?: boolean;
+  padToAspectRatio?: boolean;
+  fillMode?: "constant";
+  fillValue?: number;
+  antialias?: boolean;
+  dataFormat?: DataFormat;
 }
 /**
  * Python `Resizing(height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
@@ -169,21 +187,41 @@ export class Resizing extends Layer {
   constructor(height: number, width: number, options?: Omit<ResizingArgs, "height" | "width">);
   constructor(options: ResizingArgs);
   constructor(...args: unknown[]) {
-    const { height, width, interpolation = "bilinear", cropToAspectRatio = false, padToAspectRatio = false, fillMode = "constant", fillValue = 0, antialias = false, dataFormat, ...rest } =
-      optionsFromArguments("Resizing", ["height", "width"], args) as ResizingArgs;
-    if (!Number.isInteger(height) || !Number.isInteger(width)) throw new Error(`Resizing needs an integer height and width: new keras.layers.Resizing(224, 224), got ${height}, ${width}.`);
-    if (interpolation !== "bilinear" && interpolation !== "nearest") throw new Error(`Resizing interpolation "${interpolation}" is not supported yet; use "bilinear" or "nearest".`);
+    const {
+      height,
+      width,
+      interpolation = "bilinear",
+      cropToAspectRatio = false,
+      padToAspectRatio = false,
+      fillMode = "constant",
+      fillValue = 0,
+      antialias = false,
+      dataFormat,
+      ...rest
+    } = optionsFromArguments("Resizing", ["height", "width"], args) as ResizingArgs;
+    if (!Number.isInteger(height) || !Number.isInteger(width))
+      throw new Error(`Resizing needs an integer height and width: new keras.layers.Resizing(224, 224), got ${height}, ${width}.`);
+    if (interpolation !== "bilinear" && interpolation !== "nearest")
+      throw new Error(`Resizing interpolation "${interpolation}" is not supported yet; use "bilinear" or "nearest".`);
     if (padToAspectRatio) throw new Error("Resizing with pad_to_aspect_ratio=True is not supported yet; use crop_to_aspect_ratio or neither.");
     if (antialias) throw new Error("Resizing with antialias=True is not supported yet.");
     super(rest);
-    this.height = height!; this.width = width!; this.interpolation = interpolation; this.cropToAspectRatio = cropToAspectRatio;
-    this.padToAspectRatio = padToAspectRatio; this.fillMode = fillMode; this.fillValue = fillValue; this.antialias = antialias;
+    this.height = height!;
+    this.width = width!;
+    this.interpolation = interpolation;
+    this.cropToAspectRatio = cropToAspectRatio;
+    this.padToAspectRatio = padToAspectRatio;
+    this.fillMode = fillMode;
+    this.fillValue = fillValue;
+    this.antialias = antialias;
     this.dataFormat = dataFormatOf(dataFormat, "Resizing");
   }
   override call(inputs: tfc.Tensor): tfc.Tensor {
     return tfc.tidy(() => {
       const images = toChannelsLast(tfc.cast(inputs, "float32"), this.dataFormat);
-      const resized = this.cropToAspectRatio ? cropToAspectRatioAndResize(images, this.height, this.width, this.interpolation) : resize(images, this.height, this.width, this.interpolation);
+      const resized = this.cropToAspectRatio
+        ? cropToAspectRatioAndResize(images, this.height, this.width, this.interpolation)
+        : resize(images, this.height, this.width, this.interpolation);
       return fromChannelsLast(resized, this.dataFormat, inputs.rank);
     });
   }
@@ -196,15 +234,30 @@ export class Resizing extends Layer {
   }
   override getConfig(): tfc.serialization.ConfigDict {
     return {
-      ...super.getConfig(), height: this.height, width: this.width, interpolation: this.interpolation, crop_to_aspect_ratio: this.cropToAspectRatio,
-      pad_to_aspect_ratio: this.padToAspectRatio, fill_mode: this.fillMode, fill_value: this.fillValue, antialias: this.antialias, data_format: this.dataFormat,
+      ...super.getConfig(),
+      height: this.height,
+      width: this.width,
+      interpolation: this.interpolation,
+      crop_to_aspect_ratio: this.cropToAspectRatio,
+      pad_to_aspect_ratio: this.padToAspectRatio,
+      fill_mode: this.fillMode,
+      fill_value: this.fillValue,
+      antialias: this.antialias,
+      data_format: this.dataFormat,
     };
   }
   static override fromConfig(config: Record<string, unknown>): Resizing {
     return new Resizing({
-      ...layerArgsFromConfig(config), height: config["height"] as number, width: config["width"] as number, interpolation: (config["interpolation"] ?? "bilinear") as Interpolation,
-      cropToAspectRatio: Boolean(config["crop_to_aspect_ratio"]), padToAspectRatio: Boolean(config["pad_to_aspect_ratio"]), fillMode: (config["fill_mode"] ?? "constant") as "constant",
-      fillValue: (config["fill_value"] ?? 0) as number, antialias: Boolean(config["antialias"]), dataFormat: formatOf(config),
+      ...layerArgsFromConfig(config),
+      height: config["height"] as number,
+      width: config["width"] as number,
+      interpolation: (config["interpolation"] ?? "bilinear") as Interpolation,
+      cropToAspectRatio: Boolean(config["crop_to_aspect_ratio"]),
+      padToAspectRatio: Boolean(config["pad_to_aspect_ratio"]),
+      fillMode: (config["fill_mode"] ?? "constant") as "constant",
+      fillValue: (config["fill_value"] ?? 0) as number,
+      antialias: Boolean(config["antialias"]),
+      dataFormat: formatOf(config),
     });
   }
 }
@@ -212,11 +265,17 @@ export class Resizing extends Layer {
 /** A Keras factor: a number f means [0, f]; a pair is kept. */
 function factorPair(value: number | [number, number], what: string): [number, number] {
   const result = typeof value === "number" ? [0, value] : value;
-  if (!Array.isArray(result) || result.length !== 2 || result.some((item) => typeof item !== "number")) throw new Error(`${what} must be a number or [low, high], got ${JSON.stringify(value)}.`);
+  if (!Array.isArray(result) || result.length !== 2 || result.some((item) => typeof item !== "number"))
+    throw new Error(`${what} must be a number or [low, high], got ${JSON.stringify(value)}.`);
   return [result[0]!, result[1]!];
 }
 
-export interface SolarizationArgs extends LayerArgs { additionFactor?: number | [number, number]; thresholdFactor?: number | [number, number]; valueRange?: ValueRange; seed?: number | null }
+export interface SolarizationArgs extends LayerArgs {
+  additionFactor?: number | [number, number];
+  thresholdFactor?: number | [number, number];
+  valueRange?: ValueRange;
+  seed?: number | null;
+}
 /**
  * Python `Solarization(addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255), seed=None, **kwargs)`:
  * in training, pixels (on a 0–255 scale, after adding a random amount) at or above a random threshold are inverted; at inference the input passes unchanged.
@@ -228,7 +287,13 @@ export class Solarization extends Layer {
   readonly valueRange: ValueRange;
   readonly seed: number | null;
   constructor(options: SolarizationArgs = {}) {
-    const { additionFactor = 0, thresholdFactor = 0, valueRange = [0, 255], seed = null, ...rest } = optionsFromArguments("Solarization", [], [options]) as SolarizationArgs;
+    const {
+      additionFactor = 0,
+      thresholdFactor = 0,
+      valueRange = [0, 255],
+      seed = null,
+      ...rest
+    } = optionsFromArguments("Solarization", [], [options]) as SolarizationArgs;
     super(rest);
     this.additionFactor = factorPair(additionFactor, "Solarization addition_factor");
     this.thresholdFactor = factorPair(thresholdFactor, "Solarization threshold_factor");
@@ -248,17 +313,29 @@ export class Solarization extends Layer {
     });
   }
   override getConfig(): tfc.serialization.ConfigDict {
-    return { ...super.getConfig(), value_range: [...this.valueRange], addition_factor: [...this.additionFactor], threshold_factor: [...this.thresholdFactor], seed: this.seed, data_format: "channels_last" };
+    return {
+      ...super.getConfig(),
+      value_range: [...this.valueRange],
+      addition_factor: [...this.additionFactor],
+      threshold_factor: [...this.thresholdFactor],
+      seed: this.seed,
+      data_format: "channels_last",
+    };
   }
   static override fromConfig(config: Record<string, unknown>): Solarization {
     return new Solarization({
-      ...layerArgsFromConfig(config), additionFactor: (config["addition_factor"] ?? 0) as [number, number], thresholdFactor: (config["threshold_factor"] ?? 0) as [number, number],
-      valueRange: (config["value_range"] ?? [0, 255]) as ValueRange, seed: (config["seed"] ?? null) as number | null,
+      ...layerArgsFromConfig(config),
+      additionFactor: (config["addition_factor"] ?? 0) as [number, number],
+      thresholdFactor: (config["threshold_factor"] ?? 0) as [number, number],
+      valueRange: (config["value_range"] ?? [0, 255]) as ValueRange,
+      seed: (config["seed"] ?? null) as number | null,
     });
   }
 }
 
-export interface AutoContrastArgs extends LayerArgs { valueRange?: ValueRange }
+export interface AutoContrastArgs extends LayerArgs {
+  valueRange?: ValueRange;
+}
 /** Python `AutoContrast(value_range=(0, 255), **kwargs)`: each image's channels stretched to the full range (min → low, max → high). */
 export class AutoContrast extends Layer {
   static readonly className = "AutoContrast";
@@ -289,7 +366,11 @@ export class AutoContrast extends Layer {
   }
 }
 
-export interface EqualizationArgs extends LayerArgs { valueRange?: ValueRange; bins?: number; dataFormat?: DataFormat }
+export interface EqualizationArgs extends LayerArgs {
+  valueRange?: ValueRange;
+  bins?: number;
+  dataFormat?: DataFormat;
+}
 /**
  * Python `Equalization(value_range=(0, 255), bins=256, data_format=None, **kwargs)`: in training, each
  * channel's histogram (over the whole batch, as Keras computes it) is equalized; at inference the input passes unchanged.
@@ -319,7 +400,10 @@ export class Equalization extends Layer {
         for (let index = channel; index < values.length; index += channels) histogram[binOf(values[index]!)]!++;
         const used = histogram.filter((count) => count > 0).length;
         const cdf: number[] = [];
-        histogram.reduce((total, count) => { cdf.push(total + count); return total + count; }, 0);
+        histogram.reduce((total, count) => {
+          cdf.push(total + count);
+          return total + count;
+        }, 0);
         const cdfMin = cdf.find((count) => count > 0) ?? 0;
         const denominator = cdf[cdf.length - 1]! - cdfMin || 1;
         const lookup = cdf.map((count) => Math.min(Math.max(Math.round(((count - cdfMin) * 255) / denominator), 0), 255));
@@ -336,11 +420,19 @@ export class Equalization extends Layer {
     return { ...super.getConfig(), bins: this.bins, value_range: [...this.valueRange], data_format: this.dataFormat };
   }
   static override fromConfig(config: Record<string, unknown>): Equalization {
-    return new Equalization({ ...layerArgsFromConfig(config), valueRange: (config["value_range"] ?? [0, 255]) as ValueRange, bins: (config["bins"] ?? 256) as number, dataFormat: formatOf(config) });
+    return new Equalization({
+      ...layerArgsFromConfig(config),
+      valueRange: (config["value_range"] ?? [0, 255]) as ValueRange,
+      bins: (config["bins"] ?? 256) as number,
+      dataFormat: formatOf(config),
+    });
   }
 }
 
-export interface MaxNumBoundingBoxesArgs extends LayerArgs { maxNumber?: number; fillValue?: number }
+export interface MaxNumBoundingBoxesArgs extends LayerArgs {
+  maxNumber?: number;
+  fillValue?: number;
+}
 /**
  * Python `MaxNumBoundingBoxes(max_number, fill_value=-1, **kwargs)`: pads or trims bounding boxes to
  * `max_number` per image; images pass unchanged (bounding-box dictionaries are not taken yet).
@@ -353,7 +445,8 @@ export class MaxNumBoundingBoxes extends Layer {
   constructor(options: MaxNumBoundingBoxesArgs);
   constructor(...args: unknown[]) {
     const { maxNumber, fillValue = -1, ...rest } = optionsFromArguments("MaxNumBoundingBoxes", ["maxNumber", "fillValue"], args) as MaxNumBoundingBoxesArgs;
-    if (!Number.isInteger(maxNumber)) throw new Error(`MaxNumBoundingBoxes needs max_number: new keras.layers.MaxNumBoundingBoxes(10), got ${JSON.stringify(maxNumber)}.`);
+    if (!Number.isInteger(maxNumber))
+      throw new Error(`MaxNumBoundingBoxes needs max_number: new keras.layers.MaxNumBoundingBoxes(10), got ${JSON.stringify(maxNumber)}.`);
     super(rest);
     this.maxNumber = maxNumber!;
     this.fillValue = fillValue;
@@ -369,7 +462,11 @@ export class MaxNumBoundingBoxes extends Layer {
     return { ...super.getConfig(), max_number: this.maxNumber, data_format: "channels_last" };
   }
   static override fromConfig(config: Record<string, unknown>): MaxNumBoundingBoxes {
-    return new MaxNumBoundingBoxes({ ...layerArgsFromConfig(config), maxNumber: config["max_number"] as number, fillValue: (config["fill_value"] ?? -1) as number });
+    return new MaxNumBoundingBoxes({
+      ...layerArgsFromConfig(config),
+      maxNumber: config["max_number"] as number,
+      fillValue: (config["fill_value"] ?? -1) as number,
+    });
   }
 }
 
@@ -380,7 +477,12 @@ export class MaxNumBoundingBoxes extends Layer {
  * its CDF scaled to 0–255; each pixel's value is the bilinear blend of the CDFs of the four nearest
  * tile centres (edge tiles repeated) at its own value.
  */
-function clahe(values: Float32Array | Int32Array | Uint8Array, [batch, height, width, channels]: number[], [gridHeight, gridWidth]: [number, number], clipLimit: number): Float32Array {
+function clahe(
+  values: Float32Array | Int32Array | Uint8Array,
+  [batch, height, width, channels]: number[],
+  [gridHeight, gridWidth]: [number, number],
+  clipLimit: number,
+): Float32Array {
   const tileHeight = Math.ceil(height / gridHeight);
   const tileWidth = Math.ceil(width / gridWidth);
   const paddedHeight = tileHeight * gridHeight;
@@ -401,7 +503,8 @@ function clahe(values: Float32Array | Int32Array | Uint8Array, [batch, height, w
         tileCdf.push([]);
         for (let gx = 0; gx < gridWidth; gx++) {
           const histogram = new Float64Array(256);
-          for (let y = gy * tileHeight; y < (gy + 1) * tileHeight; y++) for (let x = gx * tileWidth; x < (gx + 1) * tileWidth; x++) histogram[pixel(b, y, x, c)]!++;
+          for (let y = gy * tileHeight; y < (gy + 1) * tileHeight; y++)
+            for (let x = gx * tileWidth; x < (gx + 1) * tileWidth; x++) histogram[pixel(b, y, x, c)]!++;
           if (clipLimit > 0) {
             const limit = (clipLimit * tilePixels) / 256;
             let excess = 0;
@@ -422,7 +525,8 @@ function clahe(values: Float32Array | Int32Array | Uint8Array, [batch, height, w
         }
       }
       for (let gy = 0; gy < gridHeight + 2; gy++) {
-        for (let gx = 0; gx < gridWidth + 2; gx++) cdfs.push(tileCdf[Math.min(Math.max(gy - 1, 0), gridHeight - 1)]![Math.min(Math.max(gx - 1, 0), gridWidth - 1)]!);
+        for (let gx = 0; gx < gridWidth + 2; gx++)
+          cdfs.push(tileCdf[Math.min(Math.max(gy - 1, 0), gridHeight - 1)]![Math.min(Math.max(gx - 1, 0), gridWidth - 1)]!);
       }
       const neighbours = (position: number, tile: number, grid: number) => {
         const scaled = (position - tile / 2) / tile + 1;
@@ -445,7 +549,12 @@ function clahe(values: Float32Array | Int32Array | Uint8Array, [batch, height, w
   return result;
 }
 
-export interface ContrastLimitedAdaptiveHistogramEqualizationArgs extends LayerArgs { valueRange?: ValueRange; clipLimit?: number; tileGridSize?: [number, number]; dataFormat?: DataFormat }
+export interface ContrastLimitedAdaptiveHistogramEqualizationArgs extends LayerArgs {
+  valueRange?: ValueRange;
+  clipLimit?: number;
+  tileGridSize?: [number, number];
+  dataFormat?: DataFormat;
+}
 /**
  * Python `ContrastLimitedAdaptiveHistogramEqualization(value_range=(0, 255), clip_limit=4.0, tile_grid_size=(8, 8), data_format=None, **kwargs)`:
  * CLAHE, in training and at inference, as Keras. Its output depends on the input only through
@@ -458,9 +567,17 @@ export class ContrastLimitedAdaptiveHistogramEqualization extends Layer {
   readonly tileGridSize: [number, number];
   readonly dataFormat: DataFormat;
   constructor(options: ContrastLimitedAdaptiveHistogramEqualizationArgs = {}) {
-    const { valueRange = [0, 255], clipLimit = 4, tileGridSize = [8, 8], dataFormat, ...rest } = optionsFromArguments("ContrastLimitedAdaptiveHistogramEqualization", [], [options]) as ContrastLimitedAdaptiveHistogramEqualizationArgs;
+    const {
+      valueRange = [0, 255],
+      clipLimit = 4,
+      tileGridSize = [8, 8],
+      dataFormat,
+      ...rest
+    } = optionsFromArguments("ContrastLimitedAdaptiveHistogramEqualization", [], [options]) as ContrastLimitedAdaptiveHistogramEqualizationArgs;
     if (!Array.isArray(tileGridSize) || tileGridSize.length !== 2 || tileGridSize.some((size) => !Number.isInteger(size) || size < 1)) {
-      throw new Error(`ContrastLimitedAdaptiveHistogramEqualization tile_grid_size must be [rows, columns] of positive integers, got ${JSON.stringify(tileGridSize)}.`);
+      throw new Error(
+        `ContrastLimitedAdaptiveHistogramEqualization tile_grid_size must be [rows, columns] of positive integers, got ${JSON.stringify(tileGridSize)}.`,
+      );
     }
     super(rest);
     this.valueRange = checkedRange(valueRange, "ContrastLimitedAdaptiveHistogramEqualization");
@@ -483,14 +600,24 @@ export class ContrastLimitedAdaptiveHistogramEqualization extends Layer {
     return shape;
   }
   override getConfig(): tfc.serialization.ConfigDict {
-    return { ...super.getConfig(), value_range: [...this.valueRange], clip_limit: this.clipLimit, tile_grid_size: [...this.tileGridSize], data_format: this.dataFormat };
+    return {
+      ...super.getConfig(),
+      value_range: [...this.valueRange],
+      clip_limit: this.clipLimit,
+      tile_grid_size: [...this.tileGridSize],
+      data_format: this.dataFormat,
+    };
   }
   static override fromConfig(config: Record<string, unknown>): ContrastLimitedAdaptiveHistogramEqualization {
     return new ContrastLimitedAdaptiveHistogramEqualization({
-      ...layerArgsFromConfig(config), valueRange: (config["value_range"] ?? [0, 255]) as ValueRange, clipLimit: (config["clip_limit"] ?? 4) as number,
-      tileGridSize: (config["tile_grid_size"] ?? [8, 8]) as [number, number], dataFormat: formatOf(config),
+      ...layerArgsFromConfig(config),
+      valueRange: (config["value_range"] ?? [0, 255]) as ValueRange,
+      clipLimit: (config["clip_limit"] ?? 4) as number,
+      tileGridSize: (config["tile_grid_size"] ?? [8, 8]) as [number, number],
+      dataFormat: formatOf(config),
     });
   }
 }
 
-for (const cls of [CenterCrop, Resizing, Solarization, AutoContrast, Equalization, MaxNumBoundingBoxes, ContrastLimitedAdaptiveHistogramEqualization]) registerWrittenLayer(cls);
+for (const cls of [CenterCrop, Resizing, Solarization, AutoContrast, Equalization, MaxNumBoundingBoxes, ContrastLimitedAdaptiveHistogramEqualization])
+  registerWrittenLayer(cls);

@@ -236,12 +236,13 @@ export * from "./spatial-dropout.js";
 export * from "./convolutional-1d.js";
 export * from "./image-preprocessing.js";
 export * from "./data-preprocessing.js";
-import "./adaptive-pooling.js";
-import "./reshaping-3d.js";
-import "./spatial-dropout.js";
-import "./convolutional-1d.js";
-import "./image-preprocessing.js";
-import "./data-preprocessing.js";
+import * as adaptivePoolingLayers from "./adaptive-pooling.js";
+import * as reshaping3DLayers from "./reshaping-3d.js";
+import * as spatialDropoutLayers from "./spatial-dropout.js";
+import * as convolutional1DLayers from "./convolutional-1d.js";
+import * as imagePreprocessingLayers from "./image-preprocessing.js";
+import * as dataPreprocessingLayers from "./data-preprocessing.js";
+registerKerasClassesByClassName([adaptivePoolingLayers, reshaping3DLayers, spatialDropoutLayers, convolutional1DLayers, imagePreprocessingLayers, dataPreprocessingLayers].flatMap((family) => Object.values(family)));
 
 // Every Keras layer class registers itself under its Keras class name, so configs rebuild with it.
 registerKerasClassesByClassName([

@@ -8,7 +8,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
-import { dataFormatOf, sizeTuple, spatialAxes, type DataFormat } from "./adaptive-pooling.js";
+import { dataFormatOf, sizeTuple, spatialAxes, type DataFormat } from "./spatial-arguments.js";
 import { optionsFromArguments } from "./keras-layer-class.js";
 import { Layer } from "./layer.js";
 import { layerArgsFromConfig, registerWrittenLayer } from "./written-layers.js";
@@ -26,7 +26,10 @@ function pairs(value: Amounts, what: string): Pairs {
   return result as Pairs;
 }
 
-export interface Cropping3DArgs extends LayerArgs { cropping?: Amounts; dataFormat?: DataFormat }
+export interface Cropping3DArgs extends LayerArgs {
+  cropping?: Amounts;
+  dataFormat?: DataFormat;
+}
 /** Python `Cropping3D(cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs)`. */
 export class Cropping3D extends Layer {
   static readonly className = "Cropping3D";
@@ -52,18 +55,28 @@ export class Cropping3D extends Layer {
   }
   override computeOutputShape(shape: tfl.Shape): tfl.Shape {
     const result = [...shape];
-    spatialAxes(3, this.dataFormat).forEach((axis, index) => { const size = shape[axis]; result[axis] = size == null ? null : size - this.cropping[index]![0] - this.cropping[index]![1]; });
+    spatialAxes(3, this.dataFormat).forEach((axis, index) => {
+      const size = shape[axis];
+      result[axis] = size == null ? null : size - this.cropping[index]![0] - this.cropping[index]![1];
+    });
     return result;
   }
   override getConfig(): tfc.serialization.ConfigDict {
     return { ...super.getConfig(), cropping: this.cropping.map((pair) => [...pair]), data_format: this.dataFormat };
   }
   static override fromConfig(config: Record<string, unknown>): Cropping3D {
-    return new Cropping3D({ ...layerArgsFromConfig(config), cropping: config["cropping"] as Amounts, dataFormat: (config["data_format"] ?? undefined) as DataFormat | undefined });
+    return new Cropping3D({
+      ...layerArgsFromConfig(config),
+      cropping: config["cropping"] as Amounts,
+      dataFormat: (config["data_format"] ?? undefined) as DataFormat | undefined,
+    });
   }
 }
 
-export interface UpSampling3DArgs extends LayerArgs { size?: number | [number, number, number]; dataFormat?: DataFormat }
+export interface UpSampling3DArgs extends LayerArgs {
+  size?: number | [number, number, number];
+  dataFormat?: DataFormat;
+}
 /** Python `UpSampling3D(size=(2, 2, 2), data_format=None, **kwargs)`: each step repeated `size` times per spatial axis. */
 export class UpSampling3D extends Layer {
   static readonly className = "UpSampling3D";
@@ -83,7 +96,10 @@ export class UpSampling3D extends Layer {
       spatialAxes(3, this.dataFormat).forEach((axis, index) => {
         const times = this.size[index]!;
         // Step i of the output reads input step floor(i / times): each step repeated in place (gather has a gradient; tile of rank 6 has none).
-        const indices = tfc.tensor1d(Array.from({ length: result.shape[axis]! * times }, (_unused, step) => Math.floor(step / times)), "int32");
+        const indices = tfc.tensor1d(
+          Array.from({ length: result.shape[axis]! * times }, (_unused, step) => Math.floor(step / times)),
+          "int32",
+        );
         result = tfc.gather(result, indices, axis);
       });
       return result;
@@ -91,18 +107,28 @@ export class UpSampling3D extends Layer {
   }
   override computeOutputShape(shape: tfl.Shape): tfl.Shape {
     const result = [...shape];
-    spatialAxes(3, this.dataFormat).forEach((axis, index) => { const size = shape[axis]; result[axis] = size == null ? null : size * this.size[index]!; });
+    spatialAxes(3, this.dataFormat).forEach((axis, index) => {
+      const size = shape[axis];
+      result[axis] = size == null ? null : size * this.size[index]!;
+    });
     return result;
   }
   override getConfig(): tfc.serialization.ConfigDict {
     return { ...super.getConfig(), size: [...this.size], data_format: this.dataFormat };
   }
   static override fromConfig(config: Record<string, unknown>): UpSampling3D {
-    return new UpSampling3D({ ...layerArgsFromConfig(config), size: config["size"] as [number, number, number], dataFormat: (config["data_format"] ?? undefined) as DataFormat | undefined });
+    return new UpSampling3D({
+      ...layerArgsFromConfig(config),
+      size: config["size"] as [number, number, number],
+      dataFormat: (config["data_format"] ?? undefined) as DataFormat | undefined,
+    });
   }
 }
 
-export interface ZeroPadding3DArgs extends LayerArgs { padding?: Amounts; dataFormat?: DataFormat }
+export interface ZeroPadding3DArgs extends LayerArgs {
+  padding?: Amounts;
+  dataFormat?: DataFormat;
+}
 /** Python `ZeroPadding3D(padding=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs)`. */
 export class ZeroPadding3D extends Layer {
   static readonly className = "ZeroPadding3D";
@@ -118,19 +144,28 @@ export class ZeroPadding3D extends Layer {
   }
   override call(inputs: tfc.Tensor): tfc.Tensor {
     const amounts: Array<[number, number]> = inputs.shape.map(() => [0, 0]);
-    spatialAxes(3, this.dataFormat).forEach((axis, index) => { amounts[axis] = [...this.padding[index]!]; });
+    spatialAxes(3, this.dataFormat).forEach((axis, index) => {
+      amounts[axis] = [...this.padding[index]!];
+    });
     return tfc.pad(inputs, amounts);
   }
   override computeOutputShape(shape: tfl.Shape): tfl.Shape {
     const result = [...shape];
-    spatialAxes(3, this.dataFormat).forEach((axis, index) => { const size = shape[axis]; result[axis] = size == null ? null : size + this.padding[index]![0] + this.padding[index]![1]; });
+    spatialAxes(3, this.dataFormat).forEach((axis, index) => {
+      const size = shape[axis];
+      result[axis] = size == null ? null : size + this.padding[index]![0] + this.padding[index]![1];
+    });
     return result;
   }
   override getConfig(): tfc.serialization.ConfigDict {
     return { ...super.getConfig(), padding: this.padding.map((pair) => [...pair]), data_format: this.dataFormat };
   }
   static override fromConfig(config: Record<string, unknown>): ZeroPadding3D {
-    return new ZeroPadding3D({ ...layerArgsFromConfig(config), padding: config["padding"] as Amounts, dataFormat: (config["data_format"] ?? undefined) as DataFormat | undefined });
+    return new ZeroPadding3D({
+      ...layerArgsFromConfig(config),
+      padding: config["padding"] as Amounts,
+      dataFormat: (config["data_format"] ?? undefined) as DataFormat | undefined,
+    });
   }
 }
 

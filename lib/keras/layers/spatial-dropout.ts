@@ -8,12 +8,16 @@
  */
 import * as tfc from "@tensorflow/tfjs-core";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
-import { dataFormatOf, type DataFormat } from "./adaptive-pooling.js";
+import { dataFormatOf, type DataFormat } from "./spatial-arguments.js";
 import { optionsFromArguments } from "./keras-layer-class.js";
 import { Layer } from "./layer.js";
 import { layerArgsFromConfig, registerWrittenLayer } from "./written-layers.js";
 
-export interface SpatialDropoutArgs extends LayerArgs { rate?: number; dataFormat?: DataFormat; seed?: number | null }
+export interface SpatialDropoutArgs extends LayerArgs {
+  rate?: number;
+  dataFormat?: DataFormat;
+  seed?: number | null;
+}
 
 abstract class SpatialDropout extends Layer {
   readonly rate: number;
@@ -21,7 +25,8 @@ abstract class SpatialDropout extends Layer {
   readonly seed: number | null;
   constructor(className: string, args: unknown[]) {
     const { rate, dataFormat, seed = null, ...rest } = optionsFromArguments(className, ["rate", "dataFormat", "seed"], args) as SpatialDropoutArgs;
-    if (typeof rate !== "number" || rate < 0 || rate > 1) throw new Error(`${className} needs a rate between 0 and 1: new keras.layers.${className}(0.2), got ${JSON.stringify(rate)}.`);
+    if (typeof rate !== "number" || rate < 0 || rate > 1)
+      throw new Error(`${className} needs a rate between 0 and 1: new keras.layers.${className}(0.2), got ${JSON.stringify(rate)}.`);
     super(rest);
     this.rate = rate;
     this.dataFormat = dataFormatOf(dataFormat, className);
@@ -40,7 +45,12 @@ abstract class SpatialDropout extends Layer {
 }
 
 function argsFromConfig(config: Record<string, unknown>): SpatialDropoutArgs {
-  return { ...layerArgsFromConfig(config), rate: config["rate"] as number, seed: (config["seed"] ?? null) as number | null, dataFormat: (config["data_format"] ?? undefined) as DataFormat | undefined };
+  return {
+    ...layerArgsFromConfig(config),
+    rate: config["rate"] as number,
+    seed: (config["seed"] ?? null) as number | null,
+    dataFormat: (config["data_format"] ?? undefined) as DataFormat | undefined,
+  };
 }
 
 /** Python `SpatialDropout2D(rate, data_format=None, seed=None, name=None, dtype=None)`. */
@@ -48,16 +58,24 @@ export class SpatialDropout2D extends SpatialDropout {
   static readonly className = "SpatialDropout2D";
   constructor(rate: number, options?: Omit<SpatialDropoutArgs, "rate">);
   constructor(options: SpatialDropoutArgs);
-  constructor(...args: unknown[]) { super("SpatialDropout2D", args); }
-  static override fromConfig(config: Record<string, unknown>): SpatialDropout2D { return new SpatialDropout2D(argsFromConfig(config)); }
+  constructor(...args: unknown[]) {
+    super("SpatialDropout2D", args);
+  }
+  static override fromConfig(config: Record<string, unknown>): SpatialDropout2D {
+    return new SpatialDropout2D(argsFromConfig(config));
+  }
 }
 /** Python `SpatialDropout3D(rate, data_format=None, seed=None, name=None, dtype=None)`. */
 export class SpatialDropout3D extends SpatialDropout {
   static readonly className = "SpatialDropout3D";
   constructor(rate: number, options?: Omit<SpatialDropoutArgs, "rate">);
   constructor(options: SpatialDropoutArgs);
-  constructor(...args: unknown[]) { super("SpatialDropout3D", args); }
-  static override fromConfig(config: Record<string, unknown>): SpatialDropout3D { return new SpatialDropout3D(argsFromConfig(config)); }
+  constructor(...args: unknown[]) {
+    super("SpatialDropout3D", args);
+  }
+  static override fromConfig(config: Record<string, unknown>): SpatialDropout3D {
+    return new SpatialDropout3D(argsFromConfig(config));
+  }
 }
 
 registerWrittenLayer(SpatialDropout2D);
