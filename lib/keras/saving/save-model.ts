@@ -5,6 +5,7 @@ import { Hdf5Writer, writeHdf5FileAtomic } from "../../formats/hdf5/hdf5-writer.
 import { kerasArchiveMembers } from "../../formats/keras-archive/keras-archive.js";
 import { writeFileAtomic } from "../../io/atomic-file.js";
 import { kerasModelJson, kerasVersion, keras3Version } from "./serialization.js";
+import { pythonFloat, stringifyWithPythonFloats } from "../../formats/keras-json/python-float.js";
 import { keras3ModelConfig } from "./keras-json/keras3-serialize.js";
 import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
 import { keras3LossConfig } from "./loss-config.js";
@@ -133,12 +134,12 @@ function writeLegacyLayerWeights(h5: Hdf5Writer, model: tfl.LayersModel, root: s
 
 /** Keras 2's `training_config` JSON (what `compile` was given). */
 function legacyTrainingConfig(state: CompileState): string {
-  return JSON.stringify({
+  return stringifyWithPythonFloats({
     loss: state.loss,
     metrics: state.metrics,
     weighted_metrics: null,
     loss_weights: null,
-    optimizer_config: { class_name: state.optimizer.className, config: state.optimizer.config },
+    optimizer_config: { class_name: state.optimizer.className, config: withPythonFloats(state.optimizer.config) },
   });
 }
 
@@ -216,7 +217,7 @@ function keras3OptimizerConfig(state: CompileState): Record<string, unknown> {
   return {
     name: state.optimizer.className.toLowerCase(),
     // Keras keeps the learning rate in a float32 variable and writes its value.
-    learning_rate: Math.fround(Number(learningRate)),
+    learning_rate: pythonFloat(Math.fround(Number(learningRate))),
     weight_decay: null,
     clipnorm: null,
     global_clipnorm: null,
@@ -226,8 +227,13 @@ function keras3OptimizerConfig(state: CompileState): Record<string, unknown> {
     ema_overwrite_frequency: null,
     loss_scale_factor: null,
     gradient_accumulation_steps: null,
-    ...own,
+    ...withPythonFloats(own),
   };
+}
+
+/** An optimizer's number options as Python floats (Keras refuses `momentum=0` or `learning_rate=1` as ints). */
+function withPythonFloats(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "number" ? pythonFloat(value) : value]));
 }
 
 /** Keras 3 `compile_config` (serialized optimizer, loss and metrics). */
@@ -256,7 +262,7 @@ async function saveKerasArchive(model: tfl.LayersModel, path: string, options: S
   const archive = zipSync(
     {
       [kerasArchiveMembers.metadata]: text({ keras_version: keras3Version, date_saved: keras3DateSaved(new Date()) }),
-      [kerasArchiveMembers.config]: text(config),
+      [kerasArchiveMembers.config]: new TextEncoder().encode(stringifyWithPythonFloats(config)),
       [kerasArchiveMembers.weightsH5]: weights,
     },
     { level: 0 },
