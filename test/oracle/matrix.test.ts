@@ -165,25 +165,51 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
   const checkpointPrefix = await new tf.train.Checkpoint({ w: ours.w, b: ours.b }).write(join(moduleDirectory, "checkpoint", "ckpt"));
   const moduleExpected = Array.from((ours.call(moduleInputs) as tf.Tensor).dataSync());
 
-  // A compiled model trained in tskeras: Keras restores the optimizer (iterations, moments) and its
-  // next fit step on the same batch has the loss tskeras computes for that step.
+  // Compiled models trained in tskeras, one per optimizer tskeras maps to Keras and one per loss:
+  // Keras restores the optimizer (class, iterations, moments), and two more fit steps on the same
+  // batch end with the loss tskeras computes for its second step.
   const compiledDirectory = join(tsDirectory, "compiled");
   mkdirSync(compiledDirectory, { recursive: true });
   const trainX = [[0.5, -1, 0.25], [1, 0.5, -0.5], [-0.75, 0.2, 1], [0.1, 0.9, -0.3]];
-  const trainY = [[1, 0], [0, 1], [0.5, 0.5], [1, 1]];
+  const trainY = [[1, 0], [0, 1], [0.3, 0.7], [0.6, 0.4]];
+  const compiledCases: Array<{ entry: string; optimizer: () => tf.Optimizer; kerasOptimizer: string; loss: string; formats: Array<"keras" | "h5"> }> = [
+    { entry: "compiled Adam + fit step", optimizer: () => tf.train.adam(0.01), kerasOptimizer: "Adam", loss: "meanSquaredError", formats: ["keras", "h5"] },
+    { entry: "compiled Adamax", optimizer: () => tf.train.adamax(0.01), kerasOptimizer: "Adamax", loss: "meanSquaredError", formats: ["keras"] },
+    { entry: "compiled SGD", optimizer: () => tf.train.sgd(0.1), kerasOptimizer: "SGD", loss: "meanSquaredError", formats: ["keras"] },
+    { entry: "compiled SGD(momentum)", optimizer: () => tf.train.momentum(0.1, 0.9), kerasOptimizer: "SGD", loss: "meanSquaredError", formats: ["keras"] },
+    { entry: "compiled RMSprop", optimizer: () => tf.train.rmsprop(0.01), kerasOptimizer: "RMSprop", loss: "meanSquaredError", formats: ["keras"] },
+    { entry: "compiled Adagrad", optimizer: () => tf.train.adagrad(0.1), kerasOptimizer: "Adagrad", loss: "meanSquaredError", formats: ["keras"] },
+    { entry: "compiled Adadelta", optimizer: () => tf.train.adadelta(1), kerasOptimizer: "Adadelta", loss: "meanSquaredError", formats: ["keras"] },
+    // The loss names tskeras's compile accepts besides mean_squared_error (sparse categorical needs integer labels).
+    ...["meanAbsoluteError", "categoricalCrossentropy", "binaryCrossentropy"].map((loss) => (
+      { entry: `loss ${loss}`, optimizer: () => tf.train.sgd(0.1), kerasOptimizer: "SGD", loss, formats: ["keras"] as Array<"keras" | "h5"> })),
+  ];
   const compiledFiles: Record<string, string> = {};
   const nextLoss: Record<string, number> = {};
-  for (const [format, file] of [["keras", "compiled.keras"], ["h5", "compiled.h5"]] as const) {
-    const model = new keras.Sequential([new keras.layers.Dense(4, { activation: "tanh", inputShape: [3] }), new keras.layers.Dense(2)]);
-    randomizeWeights(model, 5);
-    model.compile({ optimizer: tf.train.adam(0.01), loss: "meanSquaredError" });
-    const x = tf.tensor2d(trainX);
-    const y = tf.tensor2d(trainY);
-    await model.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
-    await model.save(join(compiledDirectory, file));
-    compiledFiles[format] = join(compiledDirectory, file);
-    const history = await model.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });
-    nextLoss[format] = history.history["loss"]![0] as number;
+  const compiledExpected: Record<string, string> = {};
+  for (const compiledCase of compiledCases) {
+    for (const format of compiledCase.formats) {
+      const key = `${compiledCase.entry}|${format}`;
+      compiledExpected[key] = compiledCase.kerasOptimizer;
+      const cell = await attempt(async () => {
+        // Softmax outputs: probabilities for the crossentropies, and positive for the logarithmic losses.
+        const model = new keras.Sequential([new keras.layers.Dense(4, { activation: "tanh", inputShape: [3] }), new keras.layers.Dense(2, { activation: "softmax" })]);
+        randomizeWeights(model, 5);
+        model.compile({ optimizer: compiledCase.optimizer(), loss: compiledCase.loss });
+        const x = tf.tensor2d(trainX);
+        const y = tf.tensor2d(trainY);
+        await model.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false, verbose: 0 });
+        const file = join(compiledDirectory, `${compiledCase.entry.replace(/[^A-Za-z0-9]+/g, "_")}.${format}`);
+        await model.save(file);
+        compiledFiles[key] = file;
+        // The first step's loss is the loss of the saved weights; the second one's follows the update the
+        // restored optimizer state (iterations, moments) makes.
+        const history = await model.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+        nextLoss[key] = history.history["loss"]![1] as number;
+        return { ok: true };
+      });
+      if (!cell.ok) record(compiledCase.entry, format, "ts→keras", cell);
+    }
   }
 
   // One Python process reads everything tskeras wrote.
@@ -197,10 +223,12 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
       record(name, formatNames[format] ?? format, "ts→keras", result.error !== undefined ? { ok: false, detail: result.error.split("\n")[0]!.slice(0, 200) } : predictionCell(result.predicted, expectedFromTs[name]));
     }
   }
-  for (const [format, result] of Object.entries(read["compiled"] as Record<string, { error?: string; iterations?: number; loss?: number; optimizer?: string }>)) {
-    record("compiled Adam + fit step", format, "ts→keras", result.error !== undefined ? { ok: false, detail: result.error.split("\n")[0]!.slice(0, 200) }
-      : result.optimizer !== "Adam" || result.iterations !== 3 ? { ok: false, detail: `optimizer ${result.optimizer} at iteration ${result.iterations}, expected Adam at 3` }
-      : Math.abs(result.loss! - nextLoss[format]!) <= tolerance * Math.max(1, Math.abs(nextLoss[format]!)) ? { ok: true } : { ok: false, detail: `next fit step loss ${result.loss} in Keras, ${nextLoss[format]} in tskeras` });
+  for (const [key, result] of Object.entries(read["compiled"] as Record<string, { error?: string; iterations?: number; loss?: number; optimizer?: string }>)) {
+    const [entry, format] = key.split("|") as [string, string];
+    const expectedOptimizer = compiledExpected[key]!;
+    record(entry, format, "ts→keras", result.error !== undefined ? { ok: false, detail: result.error.split("\n")[0]!.slice(0, 200) }
+      : result.optimizer !== expectedOptimizer || result.iterations !== 3 ? { ok: false, detail: `optimizer ${result.optimizer} at iteration ${result.iterations}, expected ${expectedOptimizer} at 3` }
+      : Math.abs(result.loss! - nextLoss[key]!) <= tolerance * Math.max(1, Math.abs(nextLoss[key]!)) ? { ok: true } : { ok: false, detail: `next fit step loss ${result.loss} in Keras, ${nextLoss[key]} in tskeras` });
   }
   const moduleRead = read["module"]!;
   record("tf.Module", "tf.saved_model.save", "ts→keras", moduleRead["savedmodel"]!.error !== undefined ? { ok: false, detail: moduleRead["savedmodel"]!.error } : predictionCell(moduleRead["savedmodel"]!.predicted, moduleExpected));

@@ -27,6 +27,8 @@ export type Cropping2D = InstanceType<typeof Cropping2D>;
 const UpSampling2DBase = kerasLayerClass<typeof TfUpSampling2D, UpSampling2DLayerArgs, [size: number | number[]]>("UpSampling2D", ["size"]);
 /** Python `UpSampling2D(size=(2, 2), **kwargs)`; an int size means (size, size), as in Keras (tfjs reads only a pair). */
 export class UpSampling2D extends UpSampling2DBase {
+  constructor(size?: number | number[], options?: Partial<UpSampling2DLayerArgs>);
+  constructor(options?: Omit<UpSampling2DLayerArgs, "size"> & { size?: number | number[] });
   constructor(...args: unknown[]) {
     const options = optionsFromArguments("UpSampling2D", ["size"], args) as { size?: number | number[] };
     if (typeof options.size === "number") options.size = [options.size, options.size];

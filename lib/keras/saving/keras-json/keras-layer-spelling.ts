@@ -26,7 +26,12 @@ export function kerasLayerSpelling(className: string, config: JsonObject): JsonO
   if (className === "ConvLSTM2D") delete result["implementation"];
   if (className.startsWith("SpatialDropout")) {
     // Keras's SpatialDropout constructors take exactly these (no trainable, no noise_shape).
-    return { rate: result["rate"] ?? null, seed: result["seed"] ?? null, name: result["name"] ?? null, dtype: typeof result["dtype"] === "string" ? result["dtype"] : "float32" };
+    return {
+      rate: result["rate"] ?? null,
+      seed: result["seed"] ?? null,
+      name: result["name"] ?? null,
+      dtype: typeof result["dtype"] === "string" ? result["dtype"] : "float32",
+    };
   }
   return result;
 }

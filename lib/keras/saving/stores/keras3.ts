@@ -24,6 +24,7 @@ import { keras3ModelConfig } from "../keras-json/keras3-serialize.js";
 import { modelFromKerasConfig, type LoadKerasModelOptions } from "../load-model.js";
 import { keras3LossConfig } from "../loss-config.js";
 import { keras3Version } from "../serialization.js";
+import { pythonFloat, stringifyWithPythonFloats, withPythonFloats } from "../../../formats/keras-json/python-float.js";
 import { keras3VariableGroups, keras3VariablePaths } from "./keras3-walker.js";
 import { scalarNumber, tensorOf, writeTensor } from "./h5-tensors.js";
 
@@ -61,7 +62,7 @@ function keras3OptimizerConfig(state: CompileState): Record<string, unknown> {
   return {
     name: state.optimizer.className.toLowerCase(),
     // Keras keeps the learning rate in a float32 variable and writes its value.
-    learning_rate: Math.fround(Number(learningRate)),
+    learning_rate: pythonFloat(Math.fround(Number(learningRate))),
     weight_decay: null,
     clipnorm: null,
     global_clipnorm: null,
@@ -71,7 +72,7 @@ function keras3OptimizerConfig(state: CompileState): Record<string, unknown> {
     ema_overwrite_frequency: null,
     loss_scale_factor: null,
     gradient_accumulation_steps: null,
-    ...own,
+    ...withPythonFloats(own),
   };
 }
 
@@ -102,7 +103,7 @@ export async function saveKerasArchive(model: tfl.LayersModel, path: string, opt
   const archive = zipSync(
     {
       [kerasArchiveMembers.metadata]: text({ keras_version: keras3Version, date_saved: keras3DateSaved(new Date()) }),
-      [kerasArchiveMembers.config]: text(config),
+      [kerasArchiveMembers.config]: new TextEncoder().encode(stringifyWithPythonFloats(config)),
       [kerasArchiveMembers.weightsH5]: weights,
     },
     { level: 0 },

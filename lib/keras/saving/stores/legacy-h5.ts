@@ -17,6 +17,7 @@ import { assignSavedWeights, type WeightMatch } from "../assign-weights.js";
 import { compileAndRestore, compileStateOf, optimizerStateOf, type CompileState, type OptimizerState } from "../compile-state.js";
 import { modelFromKerasConfig, type LoadKerasModelOptions } from "../load-model.js";
 import { kerasModelJson, kerasVersion } from "../serialization.js";
+import { stringifyWithPythonFloats, withPythonFloats } from "../../../formats/keras-json/python-float.js";
 import { scalarNumber, tensorOf, writeTensor } from "./h5-tensors.js";
 
 function producer(_model: tfl.LayersModel): { kerasVersion: string; backend: string } {
@@ -66,12 +67,12 @@ function writeLegacyLayerWeights(h5: Hdf5Writer, model: tfl.LayersModel, root: s
 
 /** Keras 2's `training_config` JSON (what `compile` was given). */
 function legacyTrainingConfig(state: CompileState): string {
-  return JSON.stringify({
+  return stringifyWithPythonFloats({
     loss: state.loss,
     metrics: state.metrics,
     weighted_metrics: null,
     loss_weights: null,
-    optimizer_config: { class_name: state.optimizer.className, config: state.optimizer.config },
+    optimizer_config: { class_name: state.optimizer.className, config: withPythonFloats(state.optimizer.config) },
   });
 }
 

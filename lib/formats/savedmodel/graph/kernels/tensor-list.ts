@@ -70,7 +70,11 @@ export const tensorListKernels: Record<string, OpKernel> = {
     const index = inputInts(context, 1)[0]!;
     const resize = context.attributes.bool("resize_if_index_out_of_bounds", false);
     if (resize && index >= list.items.length) {
-      const grown = new TensorList([...list.items, ...new Array<undefined>(index + 1 - list.items.length).fill(undefined)], list.elementShape, list.elementDtype);
+      const grown = new TensorList(
+        [...list.items, ...new Array<undefined>(index + 1 - list.items.length).fill(undefined)],
+        list.elementShape,
+        list.elementDtype,
+      );
       return [grown.withItem(index, inputTensor(context, 2))];
     }
     return [list.withItem(position(context, list, 1), inputTensor(context, 2))];
