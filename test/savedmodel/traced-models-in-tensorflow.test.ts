@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { keras, tf } from "../../lib/index.js";
 import { oracleJson, requireOracle } from "../support/oracle.js";
 
-const script = String.raw`
+const script = `
 import json, sys
 import numpy as np
 import tensorflow as tf
@@ -80,7 +80,12 @@ function assertClose(actual: unknown, expected: unknown, what: string): void {
   assert.ok(worst <= 1e-5, `${what}: differs from Keras by ${worst}`);
 }
 
-async function saveAndRead(model: tf.LayersModel, kind: string, inputs: Record<string, number[][] | number[][][]>, weights: Record<string, unknown>): Promise<OracleResult> {
+async function saveAndRead(
+  model: tf.LayersModel,
+  kind: string,
+  inputs: Record<string, number[][] | number[][][]>,
+  weights: Record<string, unknown>,
+): Promise<OracleResult> {
   const work = mkdtempSync(join(tmpdir(), "tskeras-traced-"));
   const directory = join(work, "model");
   await model.save(directory);
@@ -100,7 +105,18 @@ test("a Functional model with two inputs and two outputs, saved as a SavedModel,
   const total = new keras.layers.Add({ name: "total" }).apply([left, right]) as tf.SymbolicTensor;
   const model = new keras.Model([a, b], [scores, total]);
   const weights = weightsByLayer(model, ["left", "right", "scores"], 11);
-  const inputs = { a: [[0.5, -1, 0.25], [1, 0.5, -0.5], [-0.75, 0.2, 1]], b: [[0.1, 0.9, -0.3], [-1, 0.4, 0.6], [0.3, -0.2, 0.8]] };
+  const inputs = {
+    a: [
+      [0.5, -1, 0.25],
+      [1, 0.5, -0.5],
+      [-0.75, 0.2, 1],
+    ],
+    b: [
+      [0.1, 0.9, -0.3],
+      [-1, 0.4, 0.6],
+      [0.3, -0.2, 0.8],
+    ],
+  };
 
   const result = await saveAndRead(model, "functional", inputs, weights);
   assert.deepEqual(result.keywords, ["a", "b"]);
@@ -112,7 +128,9 @@ test("a Functional model with two inputs and two outputs, saved as a SavedModel,
   assertClose(Array.from(ours[0]!.dataSync()), result.expected[0], "tskeras scores");
 });
 
-test("an LSTM model saved as a SavedModel (unrolled over its 5 steps) predicts Keras's numbers in TensorFlow and through TFSMLayer", { timeout: 300_000 }, async (t) => {
+test("an LSTM model saved as a SavedModel (unrolled over its 5 steps) predicts Keras's numbers in TensorFlow and through TFSMLayer", {
+  timeout: 300_000,
+}, async (t) => {
   if (!requireOracle(t)) return;
   const input = keras.Input({ shape: [5, 3], name: "sequence" });
   const hidden = new keras.layers.LSTM(4, { name: "lstm" }).apply(input) as tf.SymbolicTensor;
