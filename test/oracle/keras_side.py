@@ -249,6 +249,8 @@ def read(manifest_path):
                     keywords = list(signature.structured_input_signature[1].keys())
                     outputs = signature(**{key: tf.constant(x) for key, x in zip(keywords, inputs)})
                     outcome["savedmodel"] = {"predicted": np.asarray(list(outputs.values())[0]).astype("float64").tolist()}
+                    # TFSMLayer in its own column: its failure is not tf.saved_model.load's.
+                    fmt = "tfsmlayer"
                     layer = keras.layers.TFSMLayer(path, call_endpoint="serving_default")
                     via_layer = layer(inputs[0]) if len(inputs) == 1 else layer({key: x for key, x in zip(keywords, inputs)})
                     if isinstance(via_layer, dict):

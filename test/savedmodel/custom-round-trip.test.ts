@@ -222,7 +222,7 @@ test("a call whose values depend on the batch size (a constant of the input's ro
   const AddsBatchZeros = define<ModelClass>(
     `class AddsBatchZeros extends keras.Model {
        constructor() { super(); this.dense = new keras.layers.Dense(4); }
-       call(x) { return tf.add(this.dense.apply(x), tf.zeros([x.shape[0], 4])); }
+       call(x) { return tf.add(this.dense.apply(x), tf.tensor2d(Array.from({ length: x.shape[0] }, (_, row) => [row, row, row, row]))); }
      }`,
     "AddsBatchZeros",
   );

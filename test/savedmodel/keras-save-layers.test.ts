@@ -53,7 +53,23 @@ test("Reshape and a functional model with named Input run as TF ops", async () =
   await assertSignatureMatchesPredict(model, tf.randomUniform([2, 12], -1, 1, "float32", 5), "features");
 });
 
-test("an unsupported layer is refused with an error naming the layer", async () => {
-  const model = tfl.sequential({ layers: [tfl.layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 3, name: "recurrent" })] });
-  await assert.rejects(saveKerasSavedModel(model, join(mkdtempSync(join(tmpdir(), "tskeras-sm-")), "m")), /Layer "recurrent" \(Embedding\)/);
+test("Embedding, LSTM, Concatenate (layers the old per-layer switch refused) run as TF ops", async () => {
+  const tokens = tfl.input({ shape: [4], dtype: "int32", name: "tokens" });
+  const embedded = tfl.layers.embedding({ inputDim: 6, outputDim: 3, name: "embed" }).apply(tokens) as tfl.SymbolicTensor;
+  const sequence = tfl.layers.lstm({ units: 2, returnSequences: true, recurrentInitializer: "glorotUniform", name: "lstm" }).apply(embedded) as tfl.SymbolicTensor;
+  const joined = tfl.layers.concatenate({ name: "join" }).apply([sequence, embedded]) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: tokens, outputs: tfl.layers.flatten({ name: "flat" }).apply(joined) as tfl.SymbolicTensor });
+  await assertSignatureMatchesPredict(model, tf.tensor2d([[0, 5, 2, 1], [3, 3, 4, 0]], undefined, "int32"), "tokens");
+});
+
+class CumulativeSum extends tfl.layers.Layer {
+  static className = "CumulativeSum";
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.cumsum(Array.isArray(inputs) ? inputs[0]! : inputs, 1);
+  }
+}
+
+test("a layer whose kernels have no TF op here is refused with an error naming the layer and the kernel", async () => {
+  const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [2], name: "dense" }), new CumulativeSum({ name: "running" })] });
+  await assert.rejects(saveKerasSavedModel(model, join(mkdtempSync(join(tmpdir(), "tskeras-sm-")), "m")), /Layer "running" \(CumulativeSum\) cannot be written into a SavedModel graph: .*kernel "Cumsum"/);
 });

@@ -67,6 +67,13 @@ function layerTrackable(layer: tfl.layers.Layer, nodes: Map<tfl.LayerVariable, T
   }
   const node: Trackable = { children: [], description: `${layer.getClassName()} layer '${layer.name}'` };
   memo.set(layer, node);
+  // A Bidirectional layer holds two recurrent layers, as tf.keras names them (`forward_layer/cell/kernel`).
+  const wrapped = layer as unknown as { forwardLayer?: tfl.layers.Layer; backwardLayer?: tfl.layers.Layer };
+  if (layer.getClassName() === "Bidirectional" && wrapped.forwardLayer && wrapped.backwardLayer) {
+    node.children.push({ name: "forward_layer", node: layerTrackable(wrapped.forwardLayer, nodes, memo) });
+    node.children.push({ name: "backward_layer", node: layerTrackable(wrapped.backwardLayer, nodes, memo) });
+    return node;
+  }
   const owner: Trackable = recurrentLayers.has(layer.getClassName()) ? { children: [], description: `cell of ${node.description}` } : node;
   if (owner !== node) node.children.push({ name: "cell", node: owner });
   for (const weight of layer.weights) {

@@ -49,25 +49,132 @@ export interface EmitContext {
 
 /** Output argument names of the TF ops we emit (edges inside functions are `node:arg:index`). */
 export const outputArgumentOf: Record<string, string> = {
-  MatMul: "product", BatchMatMulV2: "output", AddV2: "z", Sub: "z", Mul: "z", RealDiv: "z", Maximum: "z", Minimum: "z", Pow: "z", SquaredDifference: "z", FloorDiv: "z", FloorMod: "z",
-  Equal: "z", NotEqual: "z", Greater: "z", GreaterEqual: "z", Less: "z", LessEqual: "z", LogicalAnd: "z", LogicalOr: "z",
-  Relu: "activations", Relu6: "activations", Elu: "activations", Selu: "activations", Softplus: "activations", Softsign: "activations", Softmax: "softmax", LogSoftmax: "logsoftmax", LeakyRelu: "activations",
-  Sigmoid: "y", Tanh: "y", Exp: "y", Log: "y", Sqrt: "y", Rsqrt: "y", Neg: "y", Abs: "y", Square: "y", Erf: "y", Floor: "y", Ceil: "y", Round: "y", Sign: "y", Reciprocal: "y", Sin: "y", Cos: "y",
-  Log1p: "y", Expm1: "y", IsNan: "y", LogicalNot: "y", ZerosLike: "y", OnesLike: "y",
-  Identity: "output", Cast: "y", Reshape: "output", Transpose: "y", Sum: "output", Mean: "output", Max: "output", Min: "output", Prod: "output", Any: "output", All: "output", ArgMax: "output",
-  ReadVariableOp: "value", Const: "output", AssignVariableOp: "", BiasAdd: "output", Conv2D: "output", MaxPool: "output", AvgPool: "output",
-  ResizeNearestNeighbor: "resized_images", ResizeBilinear: "resized_images", AddN: "sum",
+  MatMul: "product",
+  BatchMatMulV2: "output",
+  AddV2: "z",
+  Sub: "z",
+  Mul: "z",
+  RealDiv: "z",
+  Maximum: "z",
+  Minimum: "z",
+  Pow: "z",
+  SquaredDifference: "z",
+  FloorDiv: "z",
+  FloorMod: "z",
+  Equal: "z",
+  NotEqual: "z",
+  Greater: "z",
+  GreaterEqual: "z",
+  Less: "z",
+  LessEqual: "z",
+  LogicalAnd: "z",
+  LogicalOr: "z",
+  Relu: "activations",
+  Relu6: "activations",
+  Elu: "activations",
+  Selu: "activations",
+  Softplus: "activations",
+  Softsign: "activations",
+  Softmax: "softmax",
+  LogSoftmax: "logsoftmax",
+  LeakyRelu: "activations",
+  Sigmoid: "y",
+  Tanh: "y",
+  Exp: "y",
+  Log: "y",
+  Sqrt: "y",
+  Rsqrt: "y",
+  Neg: "y",
+  Abs: "y",
+  Square: "y",
+  Erf: "y",
+  Floor: "y",
+  Ceil: "y",
+  Round: "y",
+  Sign: "y",
+  Reciprocal: "y",
+  Sin: "y",
+  Cos: "y",
+  Log1p: "y",
+  Expm1: "y",
+  IsNan: "y",
+  LogicalNot: "y",
+  ZerosLike: "y",
+  OnesLike: "y",
+  Identity: "output",
+  Cast: "y",
+  Reshape: "output",
+  Transpose: "y",
+  Sum: "output",
+  Mean: "output",
+  Max: "output",
+  Min: "output",
+  Prod: "output",
+  Any: "output",
+  All: "output",
+  ArgMax: "output",
+  ReadVariableOp: "value",
+  Const: "output",
+  AssignVariableOp: "",
+  BiasAdd: "output",
+  Conv2D: "output",
+  MaxPool: "output",
+  AvgPool: "output",
+  ResizeNearestNeighbor: "resized_images",
+  ResizeBilinear: "resized_images",
+  AddN: "sum",
 };
 
 const binaryOps: Record<string, string> = {
-  Add: "AddV2", Sub: "Sub", Multiply: "Mul", RealDiv: "RealDiv", Maximum: "Maximum", Minimum: "Minimum", Pow: "Pow", SquaredDifference: "SquaredDifference", FloorDiv: "FloorDiv", Mod: "FloorMod",
-  Equal: "Equal", Greater: "Greater", GreaterEqual: "GreaterEqual", Less: "Less", LessEqual: "LessEqual", LogicalAnd: "LogicalAnd", LogicalOr: "LogicalOr",
+  Add: "AddV2",
+  Sub: "Sub",
+  Multiply: "Mul",
+  RealDiv: "RealDiv",
+  Maximum: "Maximum",
+  Minimum: "Minimum",
+  Pow: "Pow",
+  SquaredDifference: "SquaredDifference",
+  FloorDiv: "FloorDiv",
+  Mod: "FloorMod",
+  Equal: "Equal",
+  Greater: "Greater",
+  GreaterEqual: "GreaterEqual",
+  Less: "Less",
+  LessEqual: "LessEqual",
+  LogicalAnd: "LogicalAnd",
+  LogicalOr: "LogicalOr",
 };
 /** tfjs kernel → TensorFlow op of the same computation on one tensor. */
 const unaryOps: Record<string, string> = {
-  Relu: "Relu", Relu6: "Relu6", Elu: "Elu", Selu: "Selu", Softplus: "Softplus", Sigmoid: "Sigmoid", Tanh: "Tanh", Exp: "Exp", Log: "Log", Sqrt: "Sqrt", Rsqrt: "Rsqrt", Neg: "Neg", Abs: "Abs",
-  Square: "Square", Identity: "Identity", Erf: "Erf", Floor: "Floor", Ceil: "Ceil", Round: "Round", Sign: "Sign", Reciprocal: "Reciprocal", Sin: "Sin", Cos: "Cos", Log1p: "Log1p", Expm1: "Expm1",
-  IsNan: "IsNan", LogicalNot: "LogicalNot", ZerosLike: "ZerosLike", OnesLike: "OnesLike",
+  Relu: "Relu",
+  Relu6: "Relu6",
+  Elu: "Elu",
+  Selu: "Selu",
+  Softplus: "Softplus",
+  Sigmoid: "Sigmoid",
+  Tanh: "Tanh",
+  Exp: "Exp",
+  Log: "Log",
+  Sqrt: "Sqrt",
+  Rsqrt: "Rsqrt",
+  Neg: "Neg",
+  Abs: "Abs",
+  Square: "Square",
+  Identity: "Identity",
+  Erf: "Erf",
+  Floor: "Floor",
+  Ceil: "Ceil",
+  Round: "Round",
+  Sign: "Sign",
+  Reciprocal: "Reciprocal",
+  Sin: "Sin",
+  Cos: "Cos",
+  Log1p: "Log1p",
+  Expm1: "Expm1",
+  IsNan: "IsNan",
+  LogicalNot: "LogicalNot",
+  ZerosLike: "ZerosLike",
+  OnesLike: "OnesLike",
 };
 const reductionOps: Record<string, string> = { Sum: "Sum", Mean: "Mean", Max: "Max", Min: "Min", Prod: "Prod", Any: "Any", All: "All" };
 /** tfjs's fused activations (Dense, Conv2D) as TensorFlow ops; "" is none. */
@@ -75,10 +182,47 @@ const fusedActivationOps: Record<string, string> = { linear: "", relu: "Relu", r
 
 /** Names of the kernels the emitter writes (for error messages). */
 export const traceableKernels = [
-  ...Object.keys(binaryOps), ...Object.keys(unaryOps), ...Object.keys(reductionOps),
-  "BatchMatMul", "_FusedMatMul", "Cast", "Reshape", "Transpose", "Conv2D", "FusedConv2D", "DepthwiseConv2dNative", "FusedDepthwiseConv2D", "Conv2DBackpropInput", "Conv3D",
-  "MaxPool", "AvgPool", "MaxPool3D", "AvgPool3D", "FusedBatchNorm", "Softmax", "LogSoftmax", "LeakyRelu", "Prelu", "ClipByValue", "Step", "Concat", "Pack", "Unpack", "SplitV", "Tile",
-  "PadV2", "Slice", "Reverse", "ExpandDims", "GatherV2", "ResizeNearestNeighbor", "ResizeBilinear", "NotEqual", "Select", "ArgMax", "AddN",
+  ...Object.keys(binaryOps),
+  ...Object.keys(unaryOps),
+  ...Object.keys(reductionOps),
+  "BatchMatMul",
+  "_FusedMatMul",
+  "Cast",
+  "Reshape",
+  "Transpose",
+  "Conv2D",
+  "FusedConv2D",
+  "DepthwiseConv2dNative",
+  "FusedDepthwiseConv2D",
+  "Conv2DBackpropInput",
+  "Conv3D",
+  "MaxPool",
+  "AvgPool",
+  "MaxPool3D",
+  "AvgPool3D",
+  "FusedBatchNorm",
+  "Softmax",
+  "LogSoftmax",
+  "LeakyRelu",
+  "Prelu",
+  "ClipByValue",
+  "Step",
+  "Concat",
+  "Pack",
+  "Unpack",
+  "SplitV",
+  "Tile",
+  "PadV2",
+  "Slice",
+  "Reverse",
+  "ExpandDims",
+  "GatherV2",
+  "ResizeNearestNeighbor",
+  "ResizeBilinear",
+  "NotEqual",
+  "Select",
+  "ArgMax",
+  "AddN",
 ];
 
 /** The edges of a kernel's outputs, in order, after adding its nodes. */
@@ -87,7 +231,8 @@ export function emitKernel(kernel: RecordedKernel, context: EmitContext): string
   const name = kernel.kernelName;
   const inputs = kernel.inputs.filter((tensor): tensor is tfc.Tensor => tensor !== undefined);
   const type = (tensor: tfc.Tensor): AttrValue => ({ type: typeOf(tensor.dtype, name) });
-  const add = (nodeName: string, op: string, input: string[], attr: Record<string, AttrValue>): string => `${node(nodeName, op, input, attr)}:${outputArgumentOf[op] ?? "output"}:0`;
+  const add = (nodeName: string, op: string, input: string[], attr: Record<string, AttrValue>): string =>
+    `${node(nodeName, op, input, attr)}:${outputArgumentOf[op] ?? "output"}:0`;
   const list = (nodeName: string, op: string, input: string[], attr: Record<string, AttrValue>, count: number): string[] => {
     const unique = node(nodeName, op, input, attr);
     return [...Array(count).keys()].map((index) => `${unique}:output:${index}`);
@@ -118,7 +263,9 @@ export function emitKernel(kernel: RecordedKernel, context: EmitContext): string
   };
   const withBias = (value: string, bias: tfc.Tensor | undefined, on: tfc.Tensor): string => {
     if (bias === undefined) return value;
-    return bias.rank === 1 ? add("BiasAdd", "BiasAdd", [value, edgeOf(bias)], { T: type(on), data_format: stringAttribute(dataFormatOf(kernel, on.rank)) }) : add("add", "AddV2", [value, edgeOf(bias)], { T: type(on) });
+    return bias.rank === 1
+      ? add("BiasAdd", "BiasAdd", [value, edgeOf(bias)], { T: type(on), data_format: stringAttribute(dataFormatOf(on.rank)) })
+      : add("add", "AddV2", [value, edgeOf(bias)], { T: type(on) });
   };
   const matMul = (a: tfc.Tensor, b: tfc.Tensor): string => {
     const transposeA = kernel.attrs["transposeA"] === true;
@@ -158,25 +305,53 @@ export function emitKernel(kernel: RecordedKernel, context: EmitContext): string
     }
     case "Transpose":
       return [add("Transpose", "Transpose", [edgeOf(x), ints("Transpose/perm", kernel.attrs["perm"] as number[])], { T: T(), Tperm: { type: 3 } })];
-    case "Sum": case "Mean": case "Max": case "Min": case "Prod": case "Any": case "All": {
+    case "Sum":
+    case "Mean":
+    case "Max":
+    case "Min":
+    case "Prod":
+    case "Any":
+    case "All": {
       // tfjs names the axes `reductionIndices` for Max and `axis` for the others.
       const axis = kernel.attrs["axis"] ?? kernel.attrs["reductionIndices"];
       const axes = axis === null || axis === undefined ? [...Array(x.rank).keys()] : Array.isArray(axis) ? (axis as number[]) : [axis as number];
-      return [add(name, reductionOps[name]!, [edgeOf(x), ints(`${name}/reduction_indices`, axes)], { T: T(), Tidx: { type: 3 }, keep_dims: { b: kernel.attrs["keepDims"] === true } })];
+      return [
+        add(name, reductionOps[name]!, [edgeOf(x), ints(`${name}/reduction_indices`, axes)], {
+          T: T(),
+          Tidx: { type: 3 },
+          keep_dims: { b: kernel.attrs["keepDims"] === true },
+        }),
+      ];
     }
     case "ArgMax":
-      return [add("ArgMax", "ArgMax", [edgeOf(x), scalar("ArgMax/dimension", axisOf(kernel.attrs["axis"], x.rank), "int32")], { T: T(), Tidx: { type: 3 }, output_type: { type: 3 } })];
-    case "Conv2D": case "FusedConv2D": {
+      return [
+        add("ArgMax", "ArgMax", [edgeOf(x), scalar("ArgMax/dimension", axisOf(kernel.attrs["axis"], x.rank), "int32")], {
+          T: T(),
+          Tidx: { type: 3 },
+          output_type: { type: 3 },
+        }),
+      ];
+    case "Conv2D":
+    case "FusedConv2D": {
       // tfjs's Conv2D layer runs FusedConv2D (conv, bias, activation): TensorFlow's Conv2D, BiasAdd, then the activation.
       const { x: input, filter, bias } = kernel.named as { x: tfc.Tensor; filter: tfc.Tensor; bias?: tfc.Tensor };
       requireChannelsLast(kernel);
-      const value = add("Conv2D", "Conv2D", [edgeOf(input), edgeOf(filter)], { T: type(input), ...windowAttributes(4), dilations: { list: attributeList({ i: [1, ...sizes(kernel.attrs["dilations"] ?? 1, 2), 1] }) } });
+      const value = add("Conv2D", "Conv2D", [edgeOf(input), edgeOf(filter)], {
+        T: type(input),
+        ...windowAttributes(4),
+        dilations: { list: attributeList({ i: [1, ...sizes(kernel.attrs["dilations"] ?? 1, 2), 1] }) },
+      });
       return [fusedActivation(withBias(value, bias, input), input)];
     }
-    case "DepthwiseConv2dNative": case "FusedDepthwiseConv2D": {
+    case "DepthwiseConv2dNative":
+    case "FusedDepthwiseConv2D": {
       const { x: input, filter, bias } = kernel.named as { x: tfc.Tensor; filter: tfc.Tensor; bias?: tfc.Tensor };
       requireChannelsLast(kernel);
-      const value = add("depthwise", "DepthwiseConv2dNative", [edgeOf(input), edgeOf(filter)], { T: type(input), ...windowAttributes(4), dilations: { list: attributeList({ i: [1, ...sizes(kernel.attrs["dilations"] ?? 1, 2), 1] }) } });
+      const value = add("depthwise", "DepthwiseConv2dNative", [edgeOf(input), edgeOf(filter)], {
+        T: type(input),
+        ...windowAttributes(4),
+        dilations: { list: attributeList({ i: [1, ...sizes(kernel.attrs["dilations"] ?? 1, 2), 1] }) },
+      });
       return [fusedActivation(withBias(value, bias, input), input)];
     }
     case "Conv2DBackpropInput": {
@@ -186,20 +361,47 @@ export function emitKernel(kernel: RecordedKernel, context: EmitContext): string
       const outputShape = kernel.attrs["inputShape"] as number[];
       const open = context.openTarget(kernel);
       const inputSizes = open !== undefined ? context.openVector(open) : ints("conv2d_transpose/input_sizes", outputShape);
-      return [add("conv2d_transpose", "Conv2DBackpropInput", [inputSizes, edgeOf(filter), edgeOf(dy)], { T: type(dy), ...windowAttributes(4), dilations: { list: attributeList({ i: [1, 1, 1, 1] }) } })];
+      return [
+        add("conv2d_transpose", "Conv2DBackpropInput", [inputSizes, edgeOf(filter), edgeOf(dy)], {
+          T: type(dy),
+          ...windowAttributes(4),
+          dilations: { list: attributeList({ i: [1, 1, 1, 1] }) },
+        }),
+      ];
     }
     case "Conv3D": {
       const { x: input, filter } = kernel.named as { x: tfc.Tensor; filter: tfc.Tensor };
       requireChannelsLast(kernel);
-      return [add("Conv3D", "Conv3D", [edgeOf(input), edgeOf(filter)], { T: type(input), ...windowAttributes(5), dilations: { list: attributeList({ i: [1, ...sizes(kernel.attrs["dilations"] ?? 1, 3), 1] }) } })];
+      return [
+        add("Conv3D", "Conv3D", [edgeOf(input), edgeOf(filter)], {
+          T: type(input),
+          ...windowAttributes(5),
+          dilations: { list: attributeList({ i: [1, ...sizes(kernel.attrs["dilations"] ?? 1, 3), 1] }) },
+        }),
+      ];
     }
-    case "MaxPool": case "AvgPool": case "MaxPool3D": case "AvgPool3D": {
+    case "MaxPool":
+    case "AvgPool":
+    case "MaxPool3D":
+    case "AvgPool3D": {
       const spatial = name.endsWith("3D") ? 3 : 2;
-      return [add(name, name, [edgeOf(x)], { T: T(), ksize: { list: attributeList({ i: [1, ...sizes(kernel.attrs["filterSize"], spatial), 1] }) }, ...windowAttributes(spatial + 2) })];
+      return [
+        add(name, name, [edgeOf(x)], {
+          T: T(),
+          ksize: { list: attributeList({ i: [1, ...sizes(kernel.attrs["filterSize"], spatial), 1] }) },
+          ...windowAttributes(spatial + 2),
+        }),
+      ];
     }
     case "FusedBatchNorm": {
       // Inference batch normalization, as tf-keras writes it for any rank: (x - mean) · rsqrt(variance + ε) · scale + offset.
-      const { x: input, mean, variance, scale, offset } = kernel.named as { x: tfc.Tensor; mean: tfc.Tensor; variance: tfc.Tensor; scale?: tfc.Tensor; offset?: tfc.Tensor };
+      const {
+        x: input,
+        mean,
+        variance,
+        scale,
+        offset,
+      } = kernel.named as { x: tfc.Tensor; mean: tfc.Tensor; variance: tfc.Tensor; scale?: tfc.Tensor; offset?: tfc.Tensor };
       const t = type(input);
       const epsilon = scalar("batchnorm/add/y", Number(kernel.attrs["varianceEpsilon"] ?? 0.001), "float32");
       let factor = add("batchnorm/Rsqrt", "Rsqrt", [add("batchnorm/add", "AddV2", [edgeOf(variance), epsilon], { T: t })], { T: t });
@@ -207,7 +409,8 @@ export function emitKernel(kernel: RecordedKernel, context: EmitContext): string
       const value = add("batchnorm/mul_1", "Mul", [add("batchnorm/sub", "Sub", [edgeOf(input), edgeOf(mean)], { T: t }), factor], { T: t });
       return [offset !== undefined ? add("batchnorm/add_1", "AddV2", [value, edgeOf(offset)], { T: t }) : value];
     }
-    case "Softmax": case "LogSoftmax": {
+    case "Softmax":
+    case "LogSoftmax": {
       const dim = Number(kernel.attrs["dim"] ?? kernel.attrs["axis"] ?? -1);
       if (dim !== -1 && dim !== x.rank - 1) throw untraceable(name, `softmax over axis ${dim} (only the last axis)`);
       return [add(name, name, [edgeOf(x)], { T: T() })];
@@ -219,7 +422,18 @@ export function emitKernel(kernel: RecordedKernel, context: EmitContext): string
       return [prelu(edgeOf(input), edgeOf(alpha), input)];
     }
     case "ClipByValue":
-      return [add("clip_by_value", "ClipByValue", [edgeOf(x), scalar("clip_by_value/min", Number(kernel.attrs["clipValueMin"]), x.dtype), scalar("clip_by_value/max", Number(kernel.attrs["clipValueMax"]), x.dtype)], { T: T() })];
+      return [
+        add(
+          "clip_by_value",
+          "ClipByValue",
+          [
+            edgeOf(x),
+            scalar("clip_by_value/min", Number(kernel.attrs["clipValueMin"]), x.dtype),
+            scalar("clip_by_value/max", Number(kernel.attrs["clipValueMax"]), x.dtype),
+          ],
+          { T: T() },
+        ),
+      ];
     case "Step": {
       // tfjs's step: 1 where x > 0, alpha elsewhere (NaN stays NaN, which Select keeps from x).
       const positive = add("Greater", "Greater", [edgeOf(x), scalar("step/zero", 0, x.dtype)], { T: T() });
@@ -238,11 +452,23 @@ export function emitKernel(kernel: RecordedKernel, context: EmitContext): string
     case "Pack":
       return [add("stack", "Pack", inputs.map(edgeOf), { N: { i: inputs.length }, T: T(), axis: { i: axisOf(kernel.attrs["axis"], x.rank + 1) } })];
     case "Unpack":
-      return list("unstack", "Unpack", [edgeOf(x)], { num: { i: kernel.outputs.length }, T: T(), axis: { i: axisOf(kernel.attrs["axis"], x.rank) } }, kernel.outputs.length);
+      return list(
+        "unstack",
+        "Unpack",
+        [edgeOf(x)],
+        { num: { i: kernel.outputs.length }, T: T(), axis: { i: axisOf(kernel.attrs["axis"], x.rank) } },
+        kernel.outputs.length,
+      );
     case "SplitV": {
       const axis = axisOf(kernel.attrs["axis"], x.rank);
       const splits = kernel.outputs.map((output) => output.shape[axis]!);
-      return list("split", "SplitV", [edgeOf(x), ints("split/size_splits", splits), scalar("split/split_dim", axis, "int32")], { num_split: { i: splits.length }, T: T(), Tlen: { type: 3 } }, splits.length);
+      return list(
+        "split",
+        "SplitV",
+        [edgeOf(x), ints("split/size_splits", splits), scalar("split/split_dim", axis, "int32")],
+        { num_split: { i: splits.length }, T: T(), Tlen: { type: 3 } },
+        splits.length,
+      );
     }
     case "Tile": {
       const open = context.openTarget(kernel);
@@ -272,13 +498,23 @@ export function emitKernel(kernel: RecordedKernel, context: EmitContext): string
       const { x: params, indices } = kernel.named as { x: tfc.Tensor; indices: tfc.Tensor };
       return [
         add("GatherV2", "GatherV2", [edgeOf(params), edgeOf(indices), scalar("GatherV2/axis", axisOf(kernel.attrs["axis"] ?? 0, params.rank), "int32")], {
-          Tparams: type(params), Tindices: type(indices), Taxis: { type: 3 }, batch_dims: { i: Number(kernel.attrs["batchDims"] ?? 0) },
+          Tparams: type(params),
+          Tindices: type(indices),
+          Taxis: { type: 3 },
+          batch_dims: { i: Number(kernel.attrs["batchDims"] ?? 0) },
         }),
       ];
     }
-    case "ResizeNearestNeighbor": case "ResizeBilinear": {
+    case "ResizeNearestNeighbor":
+    case "ResizeBilinear": {
       const size = kernel.attrs["size"] as [number, number];
-      return [add(name, name, [edgeOf(x), ints(`${name}/size`, [...size])], { T: T(), align_corners: { b: kernel.attrs["alignCorners"] === true }, half_pixel_centers: { b: kernel.attrs["halfPixelCenters"] === true } })];
+      return [
+        add(name, name, [edgeOf(x), ints(`${name}/size`, [...size])], {
+          T: T(),
+          align_corners: { b: kernel.attrs["alignCorners"] === true },
+          half_pixel_centers: { b: kernel.attrs["halfPixelCenters"] === true },
+        }),
+      ];
     }
     default:
       throw untraceable(name, "this kernel");
@@ -300,7 +536,7 @@ function stringAttribute(text: string): AttrValue {
   return { s: new TextEncoder().encode(text) };
 }
 
-function dataFormatOf(kernel: RecordedKernel, rank: number): string {
+function dataFormatOf(rank: number): string {
   return rank === 5 ? "NDHWC" : "NHWC";
 }
 

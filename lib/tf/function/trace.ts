@@ -332,7 +332,9 @@ function buildFunction(recording: Recording, second: Recording | undefined, open
     }
     const outputEdges = emitKernel(kernel, context);
     if (outputEdges.length !== kernel.outputs.length) throw untraceable(kernel.kernelName, `${kernel.outputs.length} outputs`);
-    kernel.outputs.forEach((tensor, index) => edges.set(tensor.id, outputEdges[index]!));
+    kernel.outputs.forEach((tensor, index) => {
+      edges.set(tensor.id, outputEdges[index]!);
+    });
   }
 
   const outputs = resultTensors(result);

@@ -77,11 +77,22 @@ export function writeSavedModelFiles(directory: string, parts: SavedModelParts):
   for (const variable of parts.variables) {
     const name = unique(variable.name.replace(/[^A-Za-z0-9_./-]/g, "_"));
     handleNames.set(variable.objectId, name);
-    graphNodes.push({ name, op: "VarHandleOp", input: [], attr: { dtype: { type: variable.dtype }, shape: { shape: shapeProto(variable.shape) }, shared_name: { s: new TextEncoder().encode(name) }, container: { s: new Uint8Array() } } });
+    graphNodes.push({
+      name,
+      op: "VarHandleOp",
+      input: [],
+      attr: {
+        dtype: { type: variable.dtype },
+        shape: { shape: shapeProto(variable.shape) },
+        shared_name: { s: new TextEncoder().encode(name) },
+        container: { s: new Uint8Array() },
+      },
+    });
   }
   const handleOf = (objectId: number, functionName: string): string => {
     const name = handleNames.get(objectId);
-    if (name === undefined) throw new Error(`SavedModel: function ${functionName} reads object ${objectId}, which is not a variable of the saved object graph.`);
+    if (name === undefined)
+      throw new Error(`SavedModel: function ${functionName} reads object ${objectId}, which is not a variable of the saved object graph.`);
     return name;
   };
 
@@ -105,8 +116,18 @@ export function writeSavedModelFiles(directory: string, parts: SavedModelParts):
       },
     });
     signatureDefs[signature.key] = {
-      inputs: Object.fromEntries(signature.inputs.map((input, position) => [input.name, { name: `${placeholders[position]}:0`, dtype: input.dtype, tensor_shape: shapeProto(input.shape) }])),
-      outputs: Object.fromEntries(signature.outputs.map((output, position) => [output.name, { name: `${callName}:${position}`, dtype: output.dtype, tensor_shape: shapeProto(output.shape) }])),
+      inputs: Object.fromEntries(
+        signature.inputs.map((input, position) => [
+          input.name,
+          { name: `${placeholders[position]}:0`, dtype: input.dtype, tensor_shape: shapeProto(input.shape) },
+        ]),
+      ),
+      outputs: Object.fromEntries(
+        signature.outputs.map((output, position) => [
+          output.name,
+          { name: `${callName}:${position}`, dtype: output.dtype, tensor_shape: shapeProto(output.shape) },
+        ]),
+      ),
       method_name: "tensorflow/serving/predict",
     };
   });
@@ -117,13 +138,22 @@ export function writeSavedModelFiles(directory: string, parts: SavedModelParts):
   if (parts.signatures.length > 0) {
     const mapId = objects.length;
     objects[0]!.children.push({ node_id: mapId, local_name: "signatures" });
-    objects.push({ children: parts.signatures.map((signature, index) => ({ node_id: mapId + 1 + index, local_name: signature.key })), slot_variables: [], user_object: { identifier: "signature_map", version } });
+    objects.push({
+      children: parts.signatures.map((signature, index) => ({ node_id: mapId + 1 + index, local_name: signature.key })),
+      slot_variables: [],
+      user_object: { identifier: "signature_map", version },
+    });
     for (const signature of parts.signatures) {
       const keywords = signature.inputs.map((input) => input.name);
       objects.push({
         children: [],
         slot_variables: [],
-        bare_concrete_function: { concrete_function_name: signature.definition.signature.name, argument_keywords: keywords, allowed_positional_arguments: signature.allowedPositionalArguments ?? 0, function_spec: encodeFunctionSpec({ keywordOnlyArgs: keywords }) },
+        bare_concrete_function: {
+          concrete_function_name: signature.definition.signature.name,
+          argument_keywords: keywords,
+          allowed_positional_arguments: signature.allowedPositionalArguments ?? 0,
+          function_spec: encodeFunctionSpec({ keywordOnlyArgs: keywords }),
+        },
       });
     }
   }
@@ -136,16 +166,27 @@ export function writeSavedModelFiles(directory: string, parts: SavedModelParts):
   }
   for (const signature of parts.signatures) {
     library.set(signature.definition.signature.name, signature.definition);
-    concreteFunctions[signature.definition.signature.name] = { bound_inputs: signature.boundInputs, ...signatureWrapperStructures(signature.inputs, signature.outputs) };
+    concreteFunctions[signature.definition.signature.name] = {
+      bound_inputs: signature.boundInputs,
+      ...signatureWrapperStructures(signature.inputs, signature.outputs),
+    };
   }
   const ops = new Set<string>(graphNodes.map((node) => node.op));
   for (const definition of library.values()) for (const node of definition.node_def) ops.add(node.op);
-  const opOutputs = (name: string): Array<{ name: string }> => (outputArgumentOf[name] === "" || name === "NoOp" ? [] : [{ name: outputArgumentOf[name] ?? (name === "VarHandleOp" ? "resource" : "output") }]);
+  const opOutputs = (name: string): Array<{ name: string }> =>
+    outputArgumentOf[name] === "" || name === "NoOp" ? [] : [{ name: outputArgumentOf[name] ?? (name === "VarHandleOp" ? "resource" : "output") }];
   const savedModel = {
     saved_model_schema_version: 1,
     meta_graphs: [
       {
-        meta_info_def: { meta_graph_version: "", tags: ["serve"], tensorflow_version: "tskeras", tensorflow_git_version: "", stripped_default_attrs: true, stripped_op_list: { op: [...ops].map((name) => ({ name, input_arg: [], output_arg: opOutputs(name), attr: [] })) } },
+        meta_info_def: {
+          meta_graph_version: "",
+          tags: ["serve"],
+          tensorflow_version: "tskeras",
+          tensorflow_git_version: "",
+          stripped_default_attrs: true,
+          stripped_op_list: { op: [...ops].map((name) => ({ name, input_arg: [], output_arg: opOutputs(name), attr: [] })) },
+        },
         graph_def: { node: graphNodes, versions: { producer: 1286, min_consumer: 12, bad_consumers: [] }, library: { function: [...library.values()] } },
         signature_def: signatureDefs,
         asset_file_def: [],
@@ -161,7 +202,18 @@ export function writeSavedModelFiles(directory: string, parts: SavedModelParts):
   const signatureKeys = new TextEncoder().encode(parts.signatures.map((signature) => signature.definition.signature.name).join());
   writeFileSync(
     join(directory, "fingerprint.pb"),
-    fingerprintMessage.encode(fingerprintMessage.fromObject({ saved_model_checksum: hash64(bytes), graph_def_program_hash: hash64(bytes), signature_def_hash: hash64(signatureKeys), saved_object_graph_hash: hash64(bytes), checkpoint_hash: hash64(index), version: { producer: 1 } })).finish(),
+    fingerprintMessage
+      .encode(
+        fingerprintMessage.fromObject({
+          saved_model_checksum: hash64(bytes),
+          graph_def_program_hash: hash64(bytes),
+          signature_def_hash: hash64(signatureKeys),
+          saved_object_graph_hash: hash64(bytes),
+          checkpoint_hash: hash64(index),
+          version: { producer: 1 },
+        }),
+      )
+      .finish(),
   );
   return bytes;
 }

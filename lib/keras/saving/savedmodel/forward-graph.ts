@@ -79,16 +79,23 @@ export function forwardFunction(model: tfl.LayersModel, functionName: string): F
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const culprit = subclassed ? `${model.constructor.name}.call` : firstUntraceableLayer(model);
-    throw new Error(`${culprit ?? `Model "${model.name}"`} cannot be written into a SavedModel graph: ${reason} Save to .keras or .h5 instead, or save the weights with saveWeights.`, { cause: error });
+    throw new Error(
+      `${culprit ?? `Model "${model.name}"`} cannot be written into a SavedModel graph: ${reason} Save to .keras or .h5 instead, or save the weights with saveWeights.`,
+      { cause: error },
+    );
   }
   const variables = traced.captured.map((captured) => {
     const weight = model.weights.find((candidate) => (candidate as unknown) === captured || candidate.read() === captured);
     if (weight === undefined) {
-      throw new Error(`${model.name}: its call reads the variable "${captured.name}", which is not one of the model's weights; assign it to a property of the model or of one of its layers so it is saved.`);
+      throw new Error(
+        `${model.name}: its call reads the variable "${captured.name}", which is not one of the model's weights; assign it to a property of the model or of one of its layers so it is saved.`,
+      );
     }
     return weight;
   });
-  const outputNames = subclassed ? traced.outputSpecs.map((_, index) => `output_${index + 1}`) : uniqueNames(model.outputs.map((tensor) => tensor.sourceLayer.name));
+  const outputNames = subclassed
+    ? traced.outputSpecs.map((_, index) => `output_${index + 1}`)
+    : uniqueNames(model.outputs.map((tensor) => tensor.sourceLayer.name));
   return {
     definition: traced.definition,
     inputs: specs.map((spec, index) => ({ name: inputNames[index]!, shape: shapeOf(spec.shape), dtype: dataTypeCode(spec.dtype) })),
@@ -104,7 +111,7 @@ export function forwardFunction(model: tfl.LayersModel, functionName: string): F
  */
 function requireKnownSizes(model: tfl.LayersModel, specs: TensorSpec[], names: string[]): void {
   specs.forEach((spec, index) => {
-    const open = (spec.shape ?? []).slice(1).findIndex((size) => size === null);
+    const open = (spec.shape ?? []).slice(1).indexOf(null);
     if (open < 0) return;
     throw new Error(
       `Model "${model.name}" cannot be written into a SavedModel graph: its input "${names[index]}" has the shape [${(spec.shape ?? []).map((size) => size ?? "None").join(", ")}], ` +
@@ -124,7 +131,12 @@ function firstUntraceableLayer(model: tfl.LayersModel): string | undefined {
     if (inputs.some((tensor) => (tensor.shape as Array<number | null>).slice(1).includes(null))) continue;
     try {
       const layerSpecs = inputs.map((tensor) => new TensorSpec(tensor.shape as Array<number | null>, tensor.dtype));
-      traceFunction((...xs: Tensor[]) => layer.apply(xs.length === 1 ? xs[0]! : xs, { training: false }) as Tensor | Tensor[], layerSpecs, `${sanitize(layer.name)}_call`, layerSpecs.map((_, index) => `x${index}`));
+      traceFunction(
+        (...xs: Tensor[]) => layer.apply(xs.length === 1 ? xs[0]! : xs, { training: false }) as Tensor | Tensor[],
+        layerSpecs,
+        `${sanitize(layer.name)}_call`,
+        layerSpecs.map((_, index) => `x${index}`),
+      );
     } catch {
       return `Layer "${layer.name}" (${layer.getClassName()})`;
     }
