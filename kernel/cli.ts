@@ -50,12 +50,12 @@ const commands: Record<string, Command> = {
       return 2;
     }
     const [{ describeSavedFile, variableMapOf }, { renderVariableMap }] = await Promise.all([
-      import("../lib/formats/describe.js"),
+      import("../lib/inspect/index.js"),
       import("../lib/display/renderers/variable-map.js"),
     ]);
     // A Keras to_json() architecture beside its save_weights() .h5 (a folder, or PATH.h5 --config ARCH.json).
     const configIndex = args.indexOf("--config");
-    const { findArchitectureAndWeights, loadArchitectureWithWeights } = await import("../lib/keras/saving/architecture-and-weights.js");
+    const { findArchitectureAndWeights, loadArchitectureWithWeights, inspectSavedModel, formatSavedModelInspection } = await import("../lib/inspect/index.js");
     const pair = configIndex >= 0 && args[configIndex + 1] ? { architecture: args[configIndex + 1]!, weights: path } : findArchitectureAndWeights(path);
     if (pair !== undefined) {
       await import("../lib/index.js"); // picks the tfjs backend the model is built on
@@ -71,7 +71,6 @@ const commands: Record<string, Command> = {
       if (description.model) console.log(`model: ${description.model.className}${description.model.name ? ` "${description.model.name}"` : ""}`);
       // SavedModels: tags, signatures and variables like `saved_model_cli show --all`.
       if (description.format === "tf-savedmodel") {
-        const { inspectSavedModel, formatSavedModelInspection } = await import("../lib/formats/savedmodel/index.js");
         console.log(formatSavedModelInspection(inspectSavedModel(path)));
       } else console.log(renderVariableMap(variableMapOf(path, description))["text/plain"]);
     }

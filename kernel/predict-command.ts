@@ -56,7 +56,7 @@ export async function predictCommand(args: string[]): Promise<number> {
   if (parsed.signature !== undefined) return runSignature(parsed, parsed.signature);
   // A SavedModel without keras_metadata.pb (model.export(), tf.saved_model.save) has no Keras model to rebuild: run serving_default.
   if (existsSync(join(parsed.modelPath, "saved_model.pb")) && !existsSync(join(parsed.modelPath, "keras_metadata.pb"))) return runSignature(parsed, "serving_default");
-  const { findArchitectureAndWeights, loadArchitectureWithWeights } = await import("../lib/keras/saving/architecture-and-weights.js");
+  const { findArchitectureAndWeights, loadArchitectureWithWeights } = await import("../lib/inspect/index.js");
   const pair = parsed.config !== undefined ? { architecture: parsed.config, weights: parsed.modelPath } : findArchitectureAndWeights(parsed.modelPath);
   const model = pair !== undefined ? await loadArchitectureWithWeights(pair.architecture, pair.weights) : await keras.models.loadModel(parsed.modelPath, { safeMode: !parsed.unsafe, compile: false });
   if (parsed.inputs.length !== model.inputs.length) {

@@ -83,7 +83,7 @@ function parseSave(line: string): SaveArguments {
 }
 
 async function saveWeightsOnly(model: tfl.LayersModel, path: string, format: SaveFormatName | undefined): Promise<string> {
-  const { saveWeights } = await import("../../lib/keras/saving/api.js");
+  const { keras } = await import("../../lib/index.js");
   if (format === "savedmodel" || format === "tfjs") {
     throw new UsageError(`%save --weights-only --format ${format}: a ${formatNames[format]} always holds the architecture. For weights alone use --format tf (TensorFlow checkpoint), h5, or keras (PATH.weights.h5).`);
   }
@@ -92,7 +92,7 @@ async function saveWeightsOnly(model: tfl.LayersModel, path: string, format: Sav
   }
   const saveFormat = format === "h5" || format === "keras" ? "h5" : format === "tf" ? "tf" : undefined;
   // The library says what it wrote; the magic never re-derives the suffix rule.
-  return (await saveWeights(model, path, { saveFormat })).description;
+  return (await keras.saving.saveWeights(model, path, { saveFormat })).description;
 }
 
 /** `--custom-objects A,B=b`: notebook variables (classes or functions) the saved config names. */
@@ -157,14 +157,9 @@ async function bindVariable(name: string, model: unknown, context: MagicContext)
   }
 }
 
-/** Keras models render as their summary; models tfjs built (from model.json) get the same table. */
+/** A loaded model is a keras.Model (keras.models.loadModel makes it one), which displays as its summary. */
 async function displaySummary(model: tfl.LayersModel): Promise<void> {
-  if (Symbol.for("Jupyter.display") in model) {
-    await display(model);
-    return;
-  }
-  const [{ summarizeModel }, { renderModelSummary }] = await Promise.all([import("../../lib/keras/models/summary.js"), import("../../lib/display/renderers/model-summary.js")]);
-  await display(renderModelSummary(summarizeModel(model)), { raw: true });
+  await display(model);
 }
 
 /** %save and %load: model files one magic away, written and read by the library's own savers and loaders. */
@@ -182,8 +177,8 @@ export const saveLoadMagics: MagicDefinition[] = [
         mkdirSync(dirname(path), { recursive: true });
         if (weightsOnly) written = await saveWeightsOnly(model, path, format);
         else {
-          const { saveModel } = await import("../../lib/keras/saving/api.js");
-          written = (await saveModel(model, path, { saveFormat: format === "savedmodel" ? "tf" : format })).description;
+          const { keras } = await import("../../lib/index.js");
+          written = (await keras.saving.saveModel(model, path, { saveFormat: format === "savedmodel" ? "tf" : format })).description;
         }
       } catch (error) {
         if (error instanceof UsageError) throw error;
@@ -200,10 +195,10 @@ export const saveLoadMagics: MagicDefinition[] = [
       const path = unquote(rawPath);
       if (!existsSync(path)) throw new UsageError(`%load: ${path} does not exist (looked in ${process.cwd()}). Give the path of a .h5, .keras, SavedModel folder or model.json.`);
       const options = customObjects ? { customObjects: customObjectsFrom(customObjects) } : {};
-      const { loadModel } = await import("../../lib/keras/saving/api.js");
+      const { keras } = await import("../../lib/index.js");
       let model: tfl.LayersModel;
       try {
-        model = await loadModel(path, options as Parameters<typeof loadModel>[1]);
+        model = await keras.models.loadModel(path, options as Parameters<typeof keras.models.loadModel>[1]);
       } catch (error) {
         throw new UsageError(`%load ${path}: ${oneLine(error)}`);
       }

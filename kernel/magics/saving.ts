@@ -13,7 +13,7 @@ export const savingMagics: MagicDefinition[] = [
       const path = unquote(line);
       if (!path) throw new UsageError("%inspect needs a path, e.g. %inspect training_1/cp.ckpt");
       const [{ describeSavedFile, variableMapOf }, { renderVariableMap, variableMapJson }] = await Promise.all([
-        import("../../lib/formats/describe.js"),
+        import("../../lib/inspect/index.js"),
         import("../../lib/display/renderers/variable-map.js"),
       ]);
       let description;
@@ -70,8 +70,8 @@ savingMagics.push(
       const { existsSync, readdirSync, statSync } = await import("node:fs");
       const { join, resolve } = await import("node:path");
       if (!existsSync(directory) || !statSync(directory).isDirectory()) throw new UsageError(`%checkpoints: ${directory} is not a folder.`);
-      const { latestCheckpoint } = await import("../../lib/formats/checkpoint/state-file.js");
-      const latest = latestCheckpoint(directory);
+      const { tf } = await import("../../lib/index.js");
+      const latest = tf.train.latestCheckpoint(directory);
       const files = readdirSync(directory);
       const rows = files
         .filter((file) => file.endsWith(".index"))
@@ -98,7 +98,7 @@ savingMagics.push(
     line: async (line) => {
       const [first, second] = (line.trim().match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map(unquote);
       if (!first || !second) throw new UsageError("%diff needs two saves to compare, e.g. %diff training_1/cp.ckpt training_2/cp-0050.ckpt or %diff before.h5 after.h5");
-      const { readStoredVariables } = await import("../../lib/formats/variable-values.js");
+      const { readStoredVariables } = await import("../../lib/inspect/index.js");
       const [a, b] = await Promise.all(
         [first, second].map((path) =>
           readStoredVariables(path).catch((error: Error) => {

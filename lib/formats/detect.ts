@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { latestCheckpoint } from "./checkpoint/state-file.js";
 
 /** The on-disk formats tskeras reads. */
 export type SavedFormat =
@@ -29,14 +30,6 @@ function head(path: string, length: number): Buffer {
   }
 }
 
-/** The prefix named by a checkpoint folder's `checkpoint` state file, if it has one. */
-function latestInStateFile(directory: string): string | undefined {
-  const stateFile = join(directory, "checkpoint");
-  if (!existsSync(stateFile)) return undefined;
-  const match = /^model_checkpoint_path:\s*"((?:[^"\\]|\\.)*)"/m.exec(readFileSync(stateFile, "utf8"));
-  return match ? join(directory, match[1]!) : undefined;
-}
-
 /**
  * Tells what a path holds by its content, not only its suffix (real `.keras` files exist that are
  * HDF5 inside). Throws an error naming the formats tskeras reads when it recognizes none.
@@ -45,8 +38,8 @@ export function detectFormat(path: string): DetectedFormat {
   if (existsSync(path) && statSync(path).isDirectory()) {
     if (existsSync(join(path, "saved_model.pb")) || existsSync(join(path, "saved_model.pbtxt"))) return { format: "tf-savedmodel", path };
     if (existsSync(join(path, "model.json"))) return { format: "tfjs", path };
-    const latest = latestInStateFile(path);
-    if (latest && existsSync(`${latest}.index`)) return { format: "tf-checkpoint", path: latest };
+    const latest = latestCheckpoint(path);
+    if (latest !== undefined) return { format: "tf-checkpoint", path: latest };
     throw new Error(`${path} is a folder without saved_model.pb, model.json or a checkpoint state file. Expected a SavedModel folder, a TensorFlow.js model folder, or a folder of TensorFlow checkpoints.`);
   }
   if (!existsSync(path)) {

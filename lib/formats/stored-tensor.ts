@@ -7,7 +7,7 @@
  * const kernel = storedTensorToTfjs(reader.getTensor("layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE"));
  */
 import * as tfc from "@tensorflow/tfjs-core";
-import { bfloat16BitsToNumber, float16BitsToNumber } from "./checkpoint/dtypes.js";
+import { bfloat16BitsToNumber, float16BitsToNumber } from "./dtypes.js";
 
 /** One stored tensor. `dtype` is a short TensorFlow name (`float32`, `int64`, `string`, ...). */
 export interface StoredTensor {

@@ -1,6 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { snakeCase } from "../util/naming.js";
-import { onAttributeSet } from "./tracking/attribute-tracking.js";
+import { isPlainContainer, onAttributeSet } from "./tracking/attribute-tracking.js";
 
 const listenersKey = Symbol("tskeras.moduleListeners");
 
@@ -14,17 +14,10 @@ export interface ModuleOptions {
   name?: string;
 }
 
-/** Plain containers are looked into (Python lists, tuples and dicts); other objects are leaves. */
-function isContainer(value: unknown): value is Record<string, unknown> | unknown[] {
-  if (Array.isArray(value)) return true;
-  if (typeof value !== "object" || value === null) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
 /** Leaves of a nested value: arrays in order, plain objects by sorted key (as `tf.nest` flattens dicts). */
 function flattenLeaves(value: unknown, into: unknown[], seen = new Set<unknown>()): unknown[] {
-  if (!isContainer(value)) {
+  // Plain containers are looked into (Python lists, tuples and dicts); other objects are leaves.
+  if (!isPlainContainer(value)) {
     into.push(value);
     return into;
   }

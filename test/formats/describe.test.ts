@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { describeSavedFile } from "../../lib/formats/describe.js";
+import { describeSavedFile } from "../../lib/inspect/index.js";
 import { repositoryRoot } from "../support/kernelspec.js";
 import { realFixturesDirectory } from "../support/real-fixtures.js";
 

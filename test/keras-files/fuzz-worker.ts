@@ -9,7 +9,7 @@ import { unzipSync, zipSync } from "fflate";
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { hdf5ReadLimits } from "../../lib/formats/hdf5/hdf5-file.js";
-import { inspectFile } from "../../lib/formats/inspect.js";
+import { inspectFile } from "../../lib/inspect/index.js";
 import { loadModel as loadKerasModel, loadWeights as loadKerasWeights } from "../../lib/keras/saving/api.js";
 // The loaders rebuild models with the Keras classes, which register themselves when lib/keras is loaded.
 import "../../lib/keras/index.js";

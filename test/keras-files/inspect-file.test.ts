@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { inspectFile } from "../../lib/formats/inspect.js";
+import { inspectFile } from "../../lib/inspect/index.js";
 import { fixturePath, readReference } from "./reference-fixtures.js";
 
 const ids = ["k2h5_2.12.0_dense", "k2h5_2.3.1_cnn", "k2h5_2.3.1_lstm", "k2h5_2.4.0_conv", "wh5_2.12.0_dense", "k3_3.10.0_cnn", "k3_3.15.0_nested_custom", "adv_k2h5_2.11.0_lambda"];

@@ -1,6 +1,7 @@
 /**
- * Turns a TensorFlow `TensorProto` (the value of a `Const` node) into a tfjs tensor, and
- * a `TensorShapeProto` into a plain shape array.
+ * Turns a TensorFlow `TensorProto` (the value of a `Const` node) into a tfjs tensor, through the
+ * one stored-tensor converter (so an int64 constant outside int32's range is an error, never a
+ * wrap), and a `TensorShapeProto` into a plain shape array.
  *
  * @example
  * ```ts
@@ -10,6 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { dataTypeName, tfjsDtypeFor } from "./dtypes.js";
+import { storedTensorToTfjs } from "../stored-tensor.js";
 import type { TensorProto, TensorShapeProto } from "../protobuf/messages.js";
 
 /** Shape of a TensorShapeProto: `null` when the rank is unknown, `-1` for an unknown dimension. */
@@ -24,18 +26,18 @@ export function tensorFromProto(proto: TensorProto): tf.Tensor {
   const shape = shapeFromProto(proto.tensor_shape) ?? [];
   const size = shape.reduce((product, dimension) => product * dimension, 1);
   const typeName = dataTypeName(proto.dtype);
-  const dtype = tfjsDtypeFor(proto.dtype);
-
-  if (dtype === "string") {
+  // Refuses types tfjs has no equivalent for (resource, variant, ...) with TensorFlow's name for them.
+  tfjsDtypeFor(proto.dtype);
+  const what = `a Const tensor of type ${typeName}`;
+  if (typeName === "string") {
     const strings = proto.string_val.map((bytes) => new TextDecoder().decode(bytes));
-    return tf.tensor(fillToSize(strings, size, ""), shape, "string");
+    return storedTensorToTfjs({ dtype: "string", shape, data: fillToSize(strings, size, "") }, what);
   }
   const content = proto.tensor_content;
   const values =
     content !== undefined && content.length > 0 ? valuesFromContent(content, typeName) : valuesFromFields(proto, typeName);
-  const filled = fillToSize(values, size, 0);
-  if (dtype === "bool") return tf.tensor(filled.map((value) => value !== 0), shape, "bool");
-  return tf.tensor(filled, shape, dtype);
+  // One element type per dtype: numbers, or bigints for 64-bit integers read from tensor_content.
+  return storedTensorToTfjs({ dtype: typeName, shape, data: fillToSize<number | bigint>(values, size, 0) as ArrayLike<number> | ArrayLike<bigint> }, what);
 }
 
 /**
@@ -75,9 +77,9 @@ function valuesFromFields(proto: TensorProto, typeName: string): number[] {
 }
 
 /** Decodes `tensor_content`: the raw little-endian bytes of every element. */
-function valuesFromContent(content: Uint8Array, typeName: string): number[] {
+function valuesFromContent(content: Uint8Array, typeName: string): Array<number | bigint> {
   const view = new DataView(content.buffer, content.byteOffset, content.byteLength);
-  const read = (bytesPerElement: number, get: (offset: number) => number): number[] => {
+  const read = <T extends number | bigint>(bytesPerElement: number, get: (offset: number) => T): T[] => {
     const count = Math.floor(content.byteLength / bytesPerElement);
     return Array.from({ length: count }, (_, index) => get(index * bytesPerElement));
   };
@@ -90,10 +92,11 @@ function valuesFromContent(content: Uint8Array, typeName: string): number[] {
       return read(4, (offset) => view.getInt32(offset, true));
     case "uint32":
       return read(4, (offset) => view.getUint32(offset, true));
+    // Kept as bigint so the converter's range check sees the exact value.
     case "int64":
-      return read(8, (offset) => Number(view.getBigInt64(offset, true)));
+      return read(8, (offset) => view.getBigInt64(offset, true));
     case "uint64":
-      return read(8, (offset) => Number(view.getBigUint64(offset, true)));
+      return read(8, (offset) => view.getBigUint64(offset, true));
     case "int16":
       return read(2, (offset) => view.getInt16(offset, true));
     case "uint16":

@@ -18,6 +18,7 @@
  */
 import type { MetaGraphDef, NodeDef, SavedObjectGraph, TrackableObjectGraph } from "../protobuf/messages.js";
 import { parseGraphEdge } from "./graph/edge-names.js";
+import { escapeLocalName } from "../checkpoint/object-graph.js";
 
 const callOps = new Set(["StatefulPartitionedCall", "PartitionedCall"]);
 
@@ -46,7 +47,6 @@ export function checkpointKeysByObject(
  * child, are named `<variable path>/.OPTIMIZER_SLOT/<optimizer path>/<slot name>`.
  */
 export function objectPaths(objectGraph: SavedObjectGraph): Map<number, string> {
-  const escape = (name: string): string => name.replaceAll(".", "..").replaceAll("/", ".S");
   const paths = new Map<number, string>([[0, ""]]);
   const queue = [0];
   while (queue.length > 0) {
@@ -55,7 +55,7 @@ export function objectPaths(objectGraph: SavedObjectGraph): Map<number, string> 
       const childId = child.node_id ?? 0;
       if (paths.has(childId)) continue;
       const prefix = paths.get(id)!;
-      paths.set(childId, prefix === "" ? escape(child.local_name ?? "") : `${prefix}/${escape(child.local_name ?? "")}`);
+      paths.set(childId, prefix === "" ? escapeLocalName(child.local_name ?? "") : `${prefix}/${escapeLocalName(child.local_name ?? "")}`);
       queue.push(childId);
     }
   }
@@ -65,7 +65,7 @@ export function objectPaths(objectGraph: SavedObjectGraph): Map<number, string> 
       const optimizerPath = paths.get(optimizerId);
       const slotId = slot.slot_variable_node_id ?? 0;
       if (variablePath === undefined || optimizerPath === undefined || paths.has(slotId)) continue;
-      paths.set(slotId, `${variablePath}/.OPTIMIZER_SLOT/${optimizerPath}/${escape(slot.slot_name ?? "")}`);
+      paths.set(slotId, `${variablePath}/.OPTIMIZER_SLOT/${optimizerPath}/${escapeLocalName(slot.slot_name ?? "")}`);
     }
   });
   return paths;

@@ -32,7 +32,7 @@ export type LoadStatus = CheckpointLoadStatus;
 
 /** The Keras methods every tskeras model has, with Keras's return types. */
 export interface KerasModelApi extends TypedApply {
-  /** Python `model.save_weights(path)`: a TensorFlow checkpoint with tf.keras's names, or `.h5` (see weights-io). */
+  /** Python `model.save_weights(path)`: a TensorFlow checkpoint with tf.keras's names, or `.h5` (see saving/api.ts). */
   saveWeights(path: string, options?: SaveWeightsOptions): Promise<void>;
   /**
    * Python `model.load_weights(path)` (a checkpoint prefix, `.h5` or `.keras`): a status whose

@@ -4,7 +4,7 @@ import { allowSparseTargets, toTfjsCompileArgs } from "../training/train.js";
 import type { Loss } from "../losses.js";
 import { configurableLossOf, keras2LossConfig, lossFromKerasConfig } from "./loss-config.js";
 import { snakeCase } from "../../util/naming.js";
-import { kerasOptimizerConfig, optimizerFromKeras, type KerasOptimizerConfig } from "./optimizer.js";
+import { kerasOptimizerConfig, optimizerFromKeras, replayBiasCorrectionPowers, type KerasOptimizerConfig } from "./optimizer.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../formats/keras-json/schema.js";
 
 /** What `compile` was given, in Keras's names, as model files record it. */
@@ -109,16 +109,7 @@ export async function restoreOptimizerState(model: tfl.LayersModel, state: Optim
   state.moments.forEach(({ m }, index) => weights.push({ name: `${trainable[index]!.name}/m`, tensor: m }));
   state.moments.forEach(({ v }, index) => weights.push({ name: `${trainable[index]!.name}/v`, tensor: v }));
   await optimizer.setWeights(weights);
-  // tfjs keeps Adam's bias-correction powers as running float32 products; setWeights recomputes them
-  // with pow(), which can differ in the last bit. Redo the products so training resumes bit for bit.
-  for (const [power, beta] of [["accBeta1", "beta1"], ["accBeta2", "beta2"]] as const) {
-    const accumulator = optimizer[power] as tfc.Variable | undefined;
-    if (!accumulator || typeof optimizer[beta] !== "number") continue;
-    const factor = Math.fround(optimizer[beta] as number);
-    let product = factor;
-    for (let step = 0; step < state.iterations; step++) product = Math.fround(product * factor);
-    accumulator.assign(tfc.scalar(product));
-  }
+  replayBiasCorrectionPowers(optimizer, state.iterations);
 }
 
 /** A Keras loss or metric as saved (a name, or a serialized object) → the name `compile` accepts. */

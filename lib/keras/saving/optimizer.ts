@@ -86,3 +86,20 @@ export function optimizerFromKeras(className: string, config: Record<string, unk
       );
   }
 }
+
+/**
+ * After an optimizer's state is restored: tfjs keeps Adam's (and Adamax's) bias-correction powers as
+ * running float32 products, and `setWeights` recomputes them with pow(), which can differ in the last
+ * bit. Redoing the products step by step makes training resume bit for bit as if it had never stopped.
+ */
+export function replayBiasCorrectionPowers(optimizer: tfc.Optimizer, iterations: number): void {
+  const fields = optimizer as unknown as Record<string, unknown>;
+  for (const [power, beta] of [["accBeta1", "beta1"], ["accBeta2", "beta2"]] as const) {
+    const accumulator = fields[power] as tfc.Variable | undefined;
+    if (!accumulator || typeof fields[beta] !== "number") continue;
+    const factor = Math.fround(fields[beta] as number);
+    let product = factor;
+    for (let step = 0; step < iterations; step++) product = Math.fround(product * factor);
+    accumulator.assign(tfc.scalar(product));
+  }
+}

@@ -2,6 +2,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { variableNode, type SaveableVariable, type Trackable } from "../../tf/tracking/trackable.js";
 import { isAttributeTracked, isPlainContainer, trackedChildren } from "../../tf/tracking/attribute-tracking.js";
+import { replayBiasCorrectionPowers } from "./optimizer.js";
 
 /** Recurrent layers keep their weights on a `cell` object in Keras, so checkpoint paths go through it. */
 const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN"]);
@@ -193,17 +194,7 @@ export function optimizerTrackable(optimizer: tfc.Optimizer, trainable: Trackabl
     const weights: Array<{ name: string; tensor: tfc.Tensor }> = [{ name: "iter", tensor: tfc.scalar(iterations, "int32") }];
     if (complete) for (const [slotName, group] of pending) group.forEach((tensor, index) => weights.push({ name: `${index}/${slotName}`, tensor }));
     if (complete || groups.length === 0) await optimizer.setWeights(weights);
-    // TensorFlow.js keeps Adam's bias-correction powers as running float32 products; setWeights
-    // recomputes them with pow(), which can differ in the last bit. Redo the products step by step
-    // so training resumes bit-for-bit as if it had never stopped.
-    for (const [power, beta] of [["accBeta1", "beta1"], ["accBeta2", "beta2"]] as const) {
-      const accumulator = fields[power] as tfc.Variable | undefined;
-      if (!accumulator || typeof fields[beta] !== "number") continue;
-      const factor = Math.fround(fields[beta] as number);
-      let product = factor;
-      for (let step = 0; step < iterations; step++) product = Math.fround(product * factor);
-      accumulator.assign(tfc.scalar(product));
-    }
+    replayBiasCorrectionPowers(optimizer, iterations);
   };
   return node;
 }

@@ -128,7 +128,7 @@ export async function loadLegacyH5Model(path: string, options: LoadKerasModelOpt
   try {
     const layout = readLegacyH5Layout(file);
     if (layout.modelConfig === null) {
-      throw new Error(`${path} holds only weights (no model_config attribute). Build the model first, then call loadKerasWeights(model, "${path}").`);
+      throw new Error(`${path} holds only weights (no model_config attribute). Build the model first, then await model.loadWeights("${path}").`);
     }
     const model = await modelFromKerasConfig(withVersionedHardSigmoid(layout.modelConfig, layout.kerasVersion), { ...options, source: path });
     assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), { source: path });

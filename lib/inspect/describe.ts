@@ -1,10 +1,14 @@
+/**
+ * One description of any saved model file or folder, read without building the model: what
+ * `tskeras inspect`, the `%inspect` magic and the variable-map display show.
+ */
 import type { VariableMap } from "../display/renderers/variable-map.js";
-import { loadCheckpoint } from "./checkpoint/reader.js";
-import { OBJECT_GRAPH_KEY } from "./checkpoint/object-graph.js";
-import { detectFormat } from "./detect.js";
-import { inspectFile } from "./inspect.js";
-import { inspectSavedModel } from "./savedmodel/index.js";
-import { listTfjsVariables, readTfjsArtifacts } from "./tfjs/model-json.js";
+import { loadCheckpoint } from "../formats/checkpoint/reader.js";
+import { OBJECT_GRAPH_KEY } from "../formats/checkpoint/object-graph.js";
+import { detectFormat } from "../formats/detect.js";
+import { inspectSavedModel } from "../formats/savedmodel/index.js";
+import { listTfjsVariables, readTfjsArtifacts } from "../formats/tfjs/model-json.js";
+import { inspectFile } from "./inspect-file.js";
 
 /** What `tskeras inspect --json` prints: the format, who wrote it, the model (if any) and the variables. */
 export interface SavedFileDescription {

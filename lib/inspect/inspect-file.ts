@@ -1,9 +1,12 @@
-import { detectFormat, type SavedFormat } from "./detect.js";
-import { Hdf5File } from "./hdf5/hdf5-file.js";
-import { readLegacyH5Layout } from "./hdf5/legacy-h5.js";
-import { describeVariables, readKeras3Weights, readKerasArchive } from "./keras-archive/keras-archive.js";
-import type { KerasObjectConfig } from "./keras-json/schema.js";
-import { isJsonObject } from "./keras-json/schema.js";
+/**
+ * What a Keras file (`.h5`, `.weights.h5`, `.keras`) holds: its producer, the model config's class and
+ * layers, and every stored variable, read without building or running anything.
+ */
+import { detectFormat } from "../formats/detect.js";
+import { Hdf5File } from "../formats/hdf5/hdf5-file.js";
+import { readLegacyH5Layout } from "../formats/hdf5/legacy-h5.js";
+import { describeVariables, readKeras3Weights, readKerasArchive } from "../formats/keras-archive/keras-archive.js";
+import { isJsonObject, type KerasObjectConfig } from "../formats/keras-json/schema.js";
 
 /** One stored variable: its path inside the file, dtype and shape. */
 export interface InspectedVariable {
@@ -30,21 +33,6 @@ export interface FileInspection {
   variables: InspectedVariable[];
 }
 
-/** Inspector for formats other modules own (checkpoints, SavedModels, TF.js). */
-export type FormatInspector = (path: string) => Promise<FileInspection>;
-
-const extraInspectors = new Map<SavedFormat, FormatInspector>();
-
-/**
- * Lets another format module answer {@link inspectFile} for its format.
- *
- * @example
- * registerFormatInspector("tf-checkpoint", inspectCheckpoint);
- */
-export function registerFormatInspector(format: SavedFormat, inspector: FormatInspector): void {
-  extraInspectors.set(format, inspector);
-}
-
 /**
  * Lists what a saved-model file holds without rebuilding or running anything: usable on files
  * with unknown custom classes or hostile Lambda layers.
@@ -66,9 +54,7 @@ export async function inspectFile(path: string): Promise<FileInspection> {
       variables: describeVariables(archive.variables).map(({ path: name, dtype, shape }) => ({ name, dtype, shape })),
     };
   }
-  const inspector = extraInspectors.get(format);
-  if (inspector) return inspector(resolved);
-  throw new Error(`${path} is a ${format} file; no inspector is registered for it. Expected a Keras .h5 or .keras file.`);
+  throw new Error(`${path} is a ${format} file, not a Keras file. Expected a Keras .h5 or .keras file; describeSavedFile reads every format.`);
 }
 
 async function inspectHdf5(path: string): Promise<FileInspection> {

@@ -1,9 +1,10 @@
-import { loadCheckpoint } from "./checkpoint/reader.js";
-import { OBJECT_GRAPH_KEY } from "./checkpoint/object-graph.js";
-import { storedTensorToTfjs } from "./stored-tensor.js";
-import { detectFormat } from "./detect.js";
-import { Hdf5File } from "./hdf5/hdf5-file.js";
-import { readKerasArchive } from "./keras-archive/keras-archive.js";
+/** Every variable of a saved file with its values, for comparing two saves (`%diff`). */
+import { loadCheckpoint } from "../formats/checkpoint/reader.js";
+import { OBJECT_GRAPH_KEY } from "../formats/checkpoint/object-graph.js";
+import { storedTensorToTfjs } from "../formats/stored-tensor.js";
+import { detectFormat } from "../formats/detect.js";
+import { Hdf5File } from "../formats/hdf5/hdf5-file.js";
+import { readKerasArchive } from "../formats/keras-archive/keras-archive.js";
 
 /** One stored variable with its values; `values` is null for strings (not comparable as numbers). */
 export interface StoredVariable {
