@@ -147,7 +147,8 @@ function adamUpdate(optimizer: AdamInternals, buffers: HostBuffers): FusedUpdate
     for (const variable of [...variables, ...first, ...second, optimizer.accBeta1, optimizer.accBeta2]) ownStorage(buffers, variable);
     const accBeta1 = buffers.view(optimizer.accBeta1);
     const accBeta2 = buffers.view(optimizer.accBeta2);
-    const { beta1, beta2, epsilon, learningRate } = optimizer;
+    // tfjs multiplies by these as float32 scalars.
+    const [beta1, beta2, epsilon, learningRate] = [optimizer.beta1, optimizer.beta2, optimizer.epsilon, optimizer.learningRate].map(f32) as [number, number, number, number];
     const oneMinusBeta1 = f32(1 - beta1);
     const oneMinusBeta2 = f32(1 - beta2);
     const correction1 = f32(1 - accBeta1[0]!);
@@ -158,8 +159,9 @@ function adamUpdate(optimizer: AdamInternals, buffers: HostBuffers): FusedUpdate
       if (!given) continue;
       adamLoop(buffers.view(variables[index]!), buffers.view(given), buffers.view(first[index]!), buffers.view(second[index]!), beta1, beta2, oneMinusBeta1, oneMinusBeta2, 1 / correction1, 1 / correction2, epsilon, learningRate);
     }
-    accBeta1[0] = accBeta1[0]! * beta1;
-    accBeta2[0] = accBeta2[0]! * beta2;
+    // A float32 product, bit for bit as tfjs's mul: a resumed run (beta^t from pow) must meet the same numbers.
+    accBeta1[0] = f32(accBeta1[0]! * beta1);
+    accBeta2[0] = f32(accBeta2[0]! * beta2);
   };
 }
 
