@@ -14,7 +14,14 @@ function values(count: number, seed: number): Float32Array {
 }
 
 /** dL/dx of sum(maxPool(x) · weights) on a backend. */
-async function poolGradient(backend: string, x: Float32Array, shape: [number, number, number, number], filter: number | [number, number], strides: number, pad: "same" | "valid"): Promise<number[]> {
+async function poolGradient(
+  backend: string,
+  x: Float32Array,
+  shape: [number, number, number, number],
+  filter: number | [number, number],
+  strides: number,
+  pad: "same" | "valid",
+): Promise<number[]> {
   await tfc.setBackend(backend);
   const input = tfc.tensor4d(x, shape);
   const gradient = tfc.grad((t: tfc.Tensor) => {
@@ -41,7 +48,10 @@ describe("wasm MaxPoolGrad", () => {
   ];
   for (const [name, shape, filter, strides, pad] of cases) {
     it(`${name}: as tfjs's CPU kernel`, async () => {
-      const x = values(shape.reduce((a, b) => a * b), 1);
+      const x = values(
+        shape.reduce((a, b) => a * b),
+        1,
+      );
       const expected = await poolGradient("cpu", x, shape, filter, strides, pad);
       const actual = await poolGradient("wasm", x, shape, filter, strides, pad);
       assert.equal(actual.length, expected.length);
@@ -53,6 +63,9 @@ describe("wasm MaxPoolGrad", () => {
     // A constant 4×4 image, 2×2 windows: each window's gradient lands on its top-left pixel.
     const gradient = await poolGradient("wasm", new Float32Array(16).fill(1), [1, 4, 4, 1], 2, 2, "valid");
     const weights = Array.from(values(4, 5));
-    assert.deepEqual(gradient.map((v) => Math.round(v * 1e6) / 1e6), [weights[0], 0, weights[1], 0, 0, 0, 0, 0, weights[2], 0, weights[3], 0, 0, 0, 0, 0].map((v) => Math.round(v! * 1e6) / 1e6));
+    assert.deepEqual(
+      gradient.map((v) => Math.round(v * 1e6) / 1e6),
+      [weights[0], 0, weights[1], 0, 0, 0, 0, 0, weights[2], 0, weights[3], 0, 0, 0, 0, 0].map((v) => Math.round(v! * 1e6) / 1e6),
+    );
   });
 });

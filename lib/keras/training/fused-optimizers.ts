@@ -128,7 +128,20 @@ const f32 = Math.fround;
  * One Adam step over one variable (tfjs's formula, m̂/(sqrt(v̂)+ε)): a plain top-level loop over typed
  * arrays, so V8 optimizes it once for every variable; intermediates stay in double precision.
  */
-function adamLoop(value: Float32Array, gradient: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, inverseCorrection1: number, inverseCorrection2: number, epsilon: number, learningRate: number): void {
+function adamLoop(
+  value: Float32Array,
+  gradient: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  beta1: number,
+  beta2: number,
+  oneMinusBeta1: number,
+  oneMinusBeta2: number,
+  inverseCorrection1: number,
+  inverseCorrection2: number,
+  epsilon: number,
+  learningRate: number,
+): void {
   const count = value.length;
   for (let i = 0; i < count; i++) {
     const g = gradient[i]!;
@@ -148,7 +161,12 @@ function adamUpdate(optimizer: AdamInternals, buffers: HostBuffers): FusedUpdate
     const accBeta1 = buffers.view(optimizer.accBeta1);
     const accBeta2 = buffers.view(optimizer.accBeta2);
     // tfjs multiplies by these as float32 scalars.
-    const [beta1, beta2, epsilon, learningRate] = [optimizer.beta1, optimizer.beta2, optimizer.epsilon, optimizer.learningRate].map(f32) as [number, number, number, number];
+    const [beta1, beta2, epsilon, learningRate] = [optimizer.beta1, optimizer.beta2, optimizer.epsilon, optimizer.learningRate].map(f32) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const oneMinusBeta1 = f32(1 - beta1);
     const oneMinusBeta2 = f32(1 - beta2);
     const correction1 = f32(1 - accBeta1[0]!);
@@ -157,7 +175,20 @@ function adamUpdate(optimizer: AdamInternals, buffers: HostBuffers): FusedUpdate
       // A variable the loss does not depend on has no gradient (its slots exist, as in tfjs).
       const given = gradients[index];
       if (!given) continue;
-      adamLoop(buffers.view(variables[index]!), buffers.view(given), buffers.view(first[index]!), buffers.view(second[index]!), beta1, beta2, oneMinusBeta1, oneMinusBeta2, 1 / correction1, 1 / correction2, epsilon, learningRate);
+      adamLoop(
+        buffers.view(variables[index]!),
+        buffers.view(given),
+        buffers.view(first[index]!),
+        buffers.view(second[index]!),
+        beta1,
+        beta2,
+        oneMinusBeta1,
+        oneMinusBeta2,
+        1 / correction1,
+        1 / correction2,
+        epsilon,
+        learningRate,
+      );
     }
     // A float32 product, bit for bit as tfjs's mul: a resumed run (beta^t from pow) must meet the same numbers.
     accBeta1[0] = f32(accBeta1[0]! * beta1);
