@@ -2,15 +2,19 @@
  * Training throughput, all engines in one run: the MNIST MLP (784→512 relu → Dropout 0.2 → 10 logits)
  * and the small CNN (Conv2D 32 3×3 relu → MaxPool → Flatten → Dense 10 on 28×28×1), Adam, cross-entropy
  * from logits, batch 32, random data. Each engine trains in its own process (thread settings are read
- * at start-up): tskeras on wasm (and with tfjs's own BatchMatMul, MLP only), tskeras on the native
- * TensorFlow backend when built (1 TF thread, the default, and 2), Keras/TF from the test venv
- * (1 thread) and PyTorch (1 thread) when a Python has it. Prints samples/s (median of the timed
- * epochs, after a warm-up) and ratios to PyTorch and Keras.
- * Usage: node dist/bench/training.js [mlp|cnn]   (PyTorch's Python: TSKERAS_BENCH_TORCH_PYTHON)
+ * at start-up): tskeras on wasm (its default fused step; with compile's runEagerly, i.e. tfjs's own
+ * optimizer ops; with tfjs's own BatchMatMul, MLP only), tskeras on the native TensorFlow backend when
+ * built (1 TF thread, the default, and 2), Keras/TF from the test venv (1 thread) and PyTorch
+ * (1 thread) when a Python has it. The engines run in turn, twice over (A B C … A B C …), so a
+ * machine whose load drifts affects all alike. Prints samples/s (median of the timed epochs, after a
+ * warm-up), samples per CPU-second (what other processes' load changes least, for one-thread engines),
+ * and the ratios of both to PyTorch and Keras, with the machine's load average.
+ * Usage: node dist/bench/training.js [mlp|cnn]   (PyTorch's Python: TSKERAS_BENCH_TORCH_PYTHON;
+ * TSKERAS_BENCH_ROUNDS: how many turns, default 2)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { homedir } from "node:os";
+import { availableParallelism, homedir, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readNativeBuildRecord } from "../lib/backend/native-location.js";
@@ -38,6 +42,7 @@ function pythonWith(module: string, candidates: (string | undefined)[]): string 
 
 const engines: Engine[] = [
   { name: "tskeras wasm", command: process.execPath, args: (...a) => [worker, ...a.map(String)], environment: { TSKERAS_BACKEND: "wasm" } },
+  { name: "tskeras wasm, runEagerly", command: process.execPath, args: (...a) => [worker, ...a.map(String), "--run-eagerly"], environment: { TSKERAS_BACKEND: "wasm" } },
   { name: "tskeras wasm, tfjs's BatchMatMul", command: process.execPath, args: (...a) => [worker, ...a.map(String), "--tfjs-batch-matmul"], environment: { TSKERAS_BACKEND: "wasm" }, only: "mlp" },
 ];
 const native = readNativeBuildRecord("cpu") ?? readNativeBuildRecord("gpu");
@@ -51,32 +56,46 @@ const torchPython = pythonWith("torch", [process.env.TSKERAS_BENCH_TORCH_PYTHON,
 if (torchPython) engines.push({ name: "PyTorch, 1 thread", command: torchPython, args: (...a) => [join(root, "bench/training/torch_worker.py"), ...a.map(String), "1"], environment: { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } });
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const rounds = Number(process.env.TSKERAS_BENCH_ROUNDS ?? 2);
 const models = process.argv.slice(2).filter((name) => name in settings);
 for (const model of (models.length ? models : Object.keys(settings)) as (keyof typeof settings)[]) {
   const { samples, epochs } = settings[model];
-  console.log(`\n${model === "mlp" ? "MNIST MLP 784→512→10" : "CNN Conv2D 32 3×3 → MaxPool → Dense 10"}, batch 32, ${samples} samples × ${epochs} timed epochs`);
-  const rows: { name: string; version: string; rate?: number; range?: string; error?: string }[] = [];
-  for (const engine of engines.filter((candidate) => !candidate.only || candidate.only === model)) {
-    const run = spawnSync(engine.command, engine.args(model, samples, epochs), { encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3", ...engine.environment } });
-    try {
-      const result = JSON.parse(run.stdout.trim().split("\n").pop() ?? "") as { version: string; rates: number[] };
-      rows.push({ name: engine.name, version: result.version, rate: median(result.rates), range: `${Math.min(...result.rates).toFixed(0)}–${Math.max(...result.rates).toFixed(0)}` });
-    } catch {
-      rows.push({ name: engine.name, version: "", error: (run.stderr || run.stdout || String(run.error)).trim().split("\n").slice(-2).join(" ") });
+  const load = loadavg().map((value) => value.toFixed(1)).join(", ");
+  console.log(`\n${model === "mlp" ? "MNIST MLP 784→512→10" : "CNN Conv2D 32 3×3 → MaxPool → Dense 10"}, batch 32, ${samples} samples × ${epochs} timed epochs × ${rounds} rounds; load average before: ${load} (${availableParallelism()} cores)`);
+  const selected = engines.filter((candidate) => !candidate.only || candidate.only === model);
+  const results = new Map<string, { version: string; rates: number[]; cpuRates: number[]; error?: string }>();
+  for (let round = 0; round < rounds; round++) {
+    for (const engine of selected) {
+      const run = spawnSync(engine.command, engine.args(model, samples, epochs), { encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3", ...engine.environment } });
+      const entry = results.get(engine.name) ?? { version: "", rates: [], cpuRates: [] };
+      try {
+        const result = JSON.parse(run.stdout.trim().split("\n").pop() ?? "") as { version: string; rates: number[]; cpuRates?: number[] };
+        entry.version = result.version;
+        entry.rates.push(...result.rates);
+        entry.cpuRates.push(...(result.cpuRates ?? []));
+      } catch {
+        entry.error = (run.stderr || run.stdout || String(run.error)).trim().split("\n").slice(-2).join(" ");
+      }
+      results.set(engine.name, entry);
     }
   }
-  const reference = (prefix: string) => rows.find((row) => row.name.startsWith(prefix))?.rate;
+  const rows = [...results].map(([name, entry]) => ({ name, ...entry, rate: entry.rates.length ? median(entry.rates) : undefined, cpuRate: entry.cpuRates.length ? median(entry.cpuRates) : undefined }));
+  const reference = (prefix: string) => rows.find((row) => row.name.startsWith(prefix));
   const torch = reference("PyTorch");
   const keras = reference("Keras");
-  console.log(`${"engine".padEnd(34)} ${"samples/s".padStart(9)} ${"[range]".padEnd(13)} ${"÷ PyTorch".padStart(9)} ${"÷ Keras".padStart(8)}  version`);
+  console.log(`${"engine".padEnd(34)} ${"samples/s".padStart(9)} ${"[range]".padEnd(13)} ${"÷ PyTorch".padStart(9)} ${"÷ Keras".padStart(8)}  ${"per CPU-s".padStart(9)} ${"÷ PyTorch".padStart(9)} ${"÷ Keras".padStart(8)}  version`);
   for (const row of rows) {
     if (row.rate === undefined) {
       console.log(`${row.name.padEnd(34)} failed: ${row.error}`);
       continue;
     }
-    const ratio = (base?: number) => (base ? `${(row.rate! / base).toFixed(2)}×` : "—");
-    console.log(`${row.name.padEnd(34)} ${row.rate.toFixed(0).padStart(9)} ${`[${row.range}]`.padEnd(13)} ${ratio(torch).padStart(9)} ${ratio(keras).padStart(8)}  ${row.version}`);
+    const ratio = (value: number | undefined, base?: number) => (value && base ? `${(value / base).toFixed(2)}×` : "—");
+    const range = `[${Math.min(...row.rates).toFixed(0)}–${Math.max(...row.rates).toFixed(0)}]`;
+    console.log(
+      `${row.name.padEnd(34)} ${row.rate.toFixed(0).padStart(9)} ${range.padEnd(13)} ${ratio(row.rate, torch?.rate).padStart(9)} ${ratio(row.rate, keras?.rate).padStart(8)}  ${(row.cpuRate?.toFixed(0) ?? "—").padStart(9)} ${ratio(row.cpuRate, torch?.cpuRate).padStart(9)} ${ratio(row.cpuRate, keras?.cpuRate).padStart(8)}  ${row.version}`,
+    );
   }
+  console.log(`load average after: ${loadavg().map((value) => value.toFixed(1)).join(", ")}`);
   if (!torch) console.log("PyTorch: no Python with torch (set TSKERAS_BENCH_TORCH_PYTHON, or apt-get install python3-torch); skipped.");
   if (!native) console.log("tskeras native: not built (npx tskeras backend install); skipped.");
 }

@@ -1,6 +1,7 @@
 /**
  * One engine of `npm run bench -- training`: trains the MLP or the CNN with tskeras on the backend
- * TSKERAS_BACKEND selects and prints {"backend", "version", "rates": samples/s per epoch} as JSON.
+ * TSKERAS_BACKEND selects and prints {"backend", "version", "rates": samples/s per epoch, "cpuRates":
+ * samples per CPU-second per epoch} as JSON.
  * Usage: node dist/bench/training/tskeras-worker.js mlp|cnn SAMPLES EPOCHS [--tfjs-batch-matmul] [--run-eagerly]
  */
 import { tf, keras } from "../../lib/index.js";
@@ -30,12 +31,18 @@ function buildModel(): keras.Sequential {
 
 class EpochTimer extends keras.callbacks.Callback {
   rates: number[] = [];
+  /** Per second of this process's CPU time: what a shared machine's load does not change (for one thread). */
+  cpuRates: number[] = [];
   private started = 0;
+  private cpuStarted = process.cpuUsage();
   override onEpochBegin(): void {
     this.started = performance.now();
+    this.cpuStarted = process.cpuUsage();
   }
   override onEpochEnd(): void {
     this.rates.push(samples / ((performance.now() - this.started) / 1000));
+    const cpu = process.cpuUsage(this.cpuStarted);
+    this.cpuRates.push(samples / ((cpu.user + cpu.system) / 1e6));
   }
 }
 
@@ -49,4 +56,4 @@ const timer = new EpochTimer();
 await model.fit(x, y, { epochs, batchSize: 32, verbose: 0, callbacks: [timer] });
 const backend = tf.getBackend();
 const version = backend === "tensorflow" ? `TF ${(tf.backend() as unknown as { binding: { TF_Version: string } }).binding.TF_Version}` : "tfjs 4.22";
-process.stdout.write(JSON.stringify({ backend, version, rates: timer.rates }));
+process.stdout.write(JSON.stringify({ backend, version, rates: timer.rates, cpuRates: timer.cpuRates }));

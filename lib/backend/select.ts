@@ -9,6 +9,7 @@ import { findNativeBackend, nativeBackendDirectory } from "./native-location.js"
 import { patchWasmBatchMatMul } from "./wasm-batch-matmul.js";
 import { registerWasmConv2DBackpropFilter } from "./wasm-conv2d-backprop-filter.js";
 import { registerWasmCpuFallbacks } from "./wasm-cpu-fallback.js";
+import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js";
 
 
 const require = createRequire(import.meta.url);
@@ -43,6 +44,7 @@ async function tryWasm(): Promise<string | undefined> {
   setWasmPaths(`${dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`);
   patchWasmBatchMatMul();
   registerWasmConv2DBackpropFilter();
+  registerWasmMaxPoolGrad();
   registerWasmCpuFallbacks();
   try {
     return (await tfc.setBackend("wasm")) ? "wasm" : undefined;

@@ -2,17 +2,16 @@ import * as tfc from "@tensorflow/tfjs-core";
 import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 
 /**
- * tfjs-backend-wasm 4.22 lacks kernels that training needs: the gradients of convolutions
- * (Conv2DBackpropFilter, depthwise and 3D backprops) and of `gather` (UnsortedSegmentSum, used by
- * every Embedding). For those, the wasm backend runs tfjs's CPU kernel on a copy of the inputs and
- * takes the result back; everything else stays on wasm.
+ * tfjs-backend-wasm 4.22 lacks kernels that training needs: the gradients of depthwise convolutions
+ * and of `gather` (UnsortedSegmentSum, used by every Embedding). For those, the wasm backend runs
+ * tfjs's CPU kernel on a copy of the inputs and takes the result back; everything else stays on wasm.
+ * (Conv2DBackpropFilter and MaxPoolGrad have wasm kernels of their own: wasm-conv2d-backprop-filter.ts,
+ * wasm-max-pool-grad.ts.)
  */
-const missingOnWasm = [
-  "UnsortedSegmentSum", "Conv2DBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter",
-];
+const missingOnWasm = ["UnsortedSegmentSum", "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter"];
 
 /** wasm kernels whose results differ from TensorFlow's (found by the layer catalog test): replaced by the CPU ones. */
-const wrongOnWasm = ["Conv3DBackpropInputV2", "MaxPoolGrad"];
+const wrongOnWasm = ["Conv3DBackpropInputV2"];
 
 interface WasmBackendLike {
   readSync(dataId: object): tfc.backend_util.BackendValues;

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as tfc from "@tensorflow/tfjs-core";
-import * as tfl from "@tensorflow/tfjs-layers";
+import type * as tfl from "@tensorflow/tfjs-layers";
 import { selectBackend } from "../../lib/backend/select.js";
 import * as keras from "../../lib/keras/index.js";
 import { oracleJson, requireOracle } from "../support/oracle.js";
@@ -21,7 +21,12 @@ const inputs = 6;
 const hidden = 8;
 const classes = 3;
 const samples = 24;
-const initialWeights = [numbers(inputs * hidden, 1).map((v) => v * 0.5), numbers(hidden, 2).map((v) => v * 0.1), numbers(hidden * classes, 3).map((v) => v * 0.5), numbers(classes, 4).map((v) => v * 0.1)];
+const initialWeights = [
+  numbers(inputs * hidden, 1).map((v) => v * 0.5),
+  numbers(hidden, 2).map((v) => v * 0.1),
+  numbers(hidden * classes, 3).map((v) => v * 0.5),
+  numbers(classes, 4).map((v) => v * 0.1),
+];
 const xValues = numbers(samples * inputs, 5);
 const yValues = numbers(samples, 6).map((v) => Math.floor((v + 1) * 1.5) % classes);
 
@@ -59,7 +64,13 @@ async function train(optimizer: () => tfc.Optimizer, runEagerly: boolean, option
   const history = await model.fit(x, y, { ...options, shuffle: false, verbose: 0, callbacks: [steps] });
   const weights = model.getWeights().map((tensor) => Array.from(tensor.dataSync()));
   const slots = await (model as unknown as { optimizer: tfc.Optimizer }).optimizer.getWeights();
-  return { model, steps: steps.losses, history: history.history, weights, slots: slots.map((slot) => ({ name: slot.name, values: Array.from(slot.tensor.dataSync()) })) };
+  return {
+    model,
+    steps: steps.losses,
+    history: history.history,
+    weights,
+    slots: slots.map((slot) => ({ name: slot.name, values: Array.from(slot.tensor.dataSync()) })),
+  };
 }
 
 const optimizers: Record<string, () => tfc.Optimizer> = {
@@ -87,11 +98,11 @@ for (const backend of ["wasm", "cpu"] as const) {
         assertClose(fused.steps, eager.steps, 1e-5, "step losses");
         assertClose(fused.history.loss!, eager.history.loss!, 1e-5, "epoch losses");
         assertClose(fused.history.acc ?? fused.history.accuracy!, eager.history.acc ?? eager.history.accuracy!, 1e-6, "epoch accuracy");
-        fused.weights.forEach((values, index) => assertClose(values, eager.weights[index]!, 1e-5, `weight ${index}`));
+        for (const [index, values] of fused.weights.entries()) assertClose(values, eager.weights[index]!, 1e-5, `weight ${index}`);
         // Slot names start with the layer names, which differ between the two models (dense_1, dense_3).
         const withoutLayer = (slots: { name: string }[]) => slots.map((slot) => slot.name.replace(/^[^/]*\//, ""));
         assert.deepEqual(withoutLayer(fused.slots), withoutLayer(eager.slots));
-        fused.slots.forEach((slot, index) => assertClose(slot.values, eager.slots[index]!.values, 1e-5, `slot ${slot.name}`));
+        for (const [index, slot] of fused.slots.entries()) assertClose(slot.values, eager.slots[index]!.values, 1e-5, `slot ${slot.name}`);
         // Training moved the weights (the comparison is not between two untouched models).
         assert.ok(Math.abs(fused.weights[0]![0]! - initialWeights[0]![0]!) > 1e-4);
       });
@@ -137,14 +148,21 @@ for name, optimizer in [("adam", keras.optimizers.Adam(0.01, epsilon=1e-7 * np.s
     history = model.fit(x, y, batch_size=${samples}, epochs=1, shuffle=False, verbose=0)
     out[name] = {"loss": history.history["loss"][0], "weights": [v.flatten().tolist() for v in model.get_weights()]}
 print(json.dumps(out))`;
-    const expected = await oracleJson<Record<string, { loss: number; weights: number[][] }>>(script, [JSON.stringify(initialWeights), JSON.stringify(xValues), JSON.stringify(yValues)]);
-    for (const [name, optimizer] of [["adam", () => tfc.train.adam(0.01, 0.9, 0.999, 1e-7)], ["momentum", () => tfc.train.momentum(0.05, 0.9)]] as const) {
+    const expected = await oracleJson<Record<string, { loss: number; weights: number[][] }>>(script, [
+      JSON.stringify(initialWeights),
+      JSON.stringify(xValues),
+      JSON.stringify(yValues),
+    ]);
+    for (const [name, optimizer] of [
+      ["adam", () => tfc.train.adam(0.01, 0.9, 0.999, 1e-7)],
+      ["momentum", () => tfc.train.momentum(0.05, 0.9)],
+    ] as const) {
       const fused = await train(optimizer, false, { epochs: 1, batchSize: samples });
       assertClose([fused.history.loss![0]!], [expected[name]!.loss], 1e-5, `${name} loss`);
       // tfjs's Adam (the eager path, which the fused one follows) adds epsilon to sqrt(v̂); Keras adds it
       // to sqrt(v) and folds the bias correction into the rate. On step t the two are the same update when
       // Keras's epsilon is tfjs's times sqrt(1-β2^t): the Keras side is given that for its one step.
-      fused.weights.forEach((values, index) => assertClose(values, expected[name]!.weights[index]!, 1e-5, `${name} weight ${index}`));
+      for (const [index, values] of fused.weights.entries()) assertClose(values, expected[name]!.weights[index]!, 1e-5, `${name} weight ${index}`);
     }
   });
 });

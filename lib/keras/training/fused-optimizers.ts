@@ -124,6 +124,35 @@ interface RmsPropInternals {
 
 const f32 = Math.fround;
 
+/**
+ * One Adam step over one variable (tfjs's formula, m̂/(sqrt(v̂)+ε)): a plain top-level loop over typed
+ * arrays, so V8 optimizes it once for every variable; intermediates stay in double precision.
+ */
+function adamLoop(
+  value: Float32Array,
+  gradient: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  beta1: number,
+  beta2: number,
+  oneMinusBeta1: number,
+  oneMinusBeta2: number,
+  inverseCorrection1: number,
+  inverseCorrection2: number,
+  epsilon: number,
+  learningRate: number,
+): void {
+  const count = value.length;
+  for (let i = 0; i < count; i++) {
+    const g = gradient[i]!;
+    const mi = m[i]! * beta1 + g * oneMinusBeta1;
+    const vi = v[i]! * beta2 + g * g * oneMinusBeta2;
+    m[i] = mi;
+    v[i] = vi;
+    value[i] = value[i]! - ((mi * inverseCorrection1) / (Math.sqrt(vi * inverseCorrection2) + epsilon)) * learningRate;
+  }
+}
+
 function adamUpdate(optimizer: AdamInternals, buffers: HostBuffers): FusedUpdate {
   return (variables, gradients) => {
     const first = variables.map((variable, index) => slot(optimizer.accumulatedFirstMoment, index, variable, "m"));
@@ -131,30 +160,39 @@ function adamUpdate(optimizer: AdamInternals, buffers: HostBuffers): FusedUpdate
     for (const variable of [...variables, ...first, ...second, optimizer.accBeta1, optimizer.accBeta2]) ownStorage(buffers, variable);
     const accBeta1 = buffers.view(optimizer.accBeta1);
     const accBeta2 = buffers.view(optimizer.accBeta2);
-    const { beta1, beta2, epsilon, learningRate } = optimizer;
+    // tfjs multiplies by these as float32 scalars.
+    const [beta1, beta2, epsilon, learningRate] = [optimizer.beta1, optimizer.beta2, optimizer.epsilon, optimizer.learningRate].map(f32) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const oneMinusBeta1 = f32(1 - beta1);
     const oneMinusBeta2 = f32(1 - beta2);
     const correction1 = f32(1 - accBeta1[0]!);
     const correction2 = f32(1 - accBeta2[0]!);
     for (let index = 0; index < variables.length; index++) {
-      const value = buffers.view(variables[index]!);
       // A variable the loss does not depend on has no gradient (its slots exist, as in tfjs).
       const given = gradients[index];
       if (!given) continue;
-      const gradient = buffers.view(given);
-      const m = buffers.view(first[index]!);
-      const v = buffers.view(second[index]!);
-      for (let i = 0; i < value.length; i++) {
-        const g = gradient[i]!;
-        const mi = f32(m[i]! * beta1 + g * oneMinusBeta1);
-        const vi = f32(v[i]! * beta2 + g * g * oneMinusBeta2);
-        m[i] = mi;
-        v[i] = vi;
-        value[i] = value[i]! - ((mi / correction1) / (Math.sqrt(vi / correction2) + epsilon)) * learningRate;
-      }
+      adamLoop(
+        buffers.view(variables[index]!),
+        buffers.view(given),
+        buffers.view(first[index]!),
+        buffers.view(second[index]!),
+        beta1,
+        beta2,
+        oneMinusBeta1,
+        oneMinusBeta2,
+        1 / correction1,
+        1 / correction2,
+        epsilon,
+        learningRate,
+      );
     }
-    accBeta1[0] = accBeta1[0]! * beta1;
-    accBeta2[0] = accBeta2[0]! * beta2;
+    // A float32 product, bit for bit as tfjs's mul: a resumed run (beta^t from pow) must meet the same numbers.
+    accBeta1[0] = f32(accBeta1[0]! * beta1);
+    accBeta2[0] = f32(accBeta2[0]! * beta2);
   };
 }
 
