@@ -5,7 +5,10 @@ import { join } from "node:path";
 import type { KerasObjectConfig } from "../keras-json/schema.js";
 import { isJsonObject, isKerasObject } from "../keras-json/schema.js";
 import { Hdf5File, type Hdf5Array, type Hdf5DatasetInfo } from "../hdf5/hdf5-file.js";
+import { Hdf5Writer } from "../hdf5/hdf5-writer.js";
+import { writeFileAtomicWith } from "../../io/atomic-file.js";
 import { readZipSafely, type ZipLimits } from "./safe-zip.js";
+import { StoredZipWriter } from "./zip-writer.js";
 
 /** Member names fixed by Keras 3's `saving_lib`. */
 export const kerasArchiveMembers = { config: "config.json", metadata: "metadata.json", weightsH5: "model.weights.h5", weightsNpz: "model.weights.npz" } as const;
@@ -45,6 +48,31 @@ export async function readKerasArchive(path: string, limits?: ZipLimits): Promis
   }
   const { variables, varsGroupNames } = weightsBytes ? await readWeightsH5Bytes(weightsBytes, path) : { variables: new Map<string, Hdf5Array>(), varsGroupNames: new Map<string, string>() };
   return { source: path, config, metadata: isJsonObject(metadata) ? (metadata as KerasArchive["metadata"]) : null, memberNames: [...members.keys()], variables, varsGroupNames };
+}
+
+/**
+ * Writes a Keras 3 `.keras` archive atomically: `metadata.json`, `config.json`, then `model.weights.h5`
+ * built by `writeWeights`, all stored uncompressed, as Keras writes them. The HDF5 file is written
+ * to a temporary sibling of the archive and copied in chunks, so the weights are never held in memory twice.
+ *
+ * @example
+ * await writeKerasArchive("m.keras", { metadata, config, writeWeights: (h5) => h5.dataset("vars/0", values, [2]) });
+ */
+export async function writeKerasArchive(path: string, content: { metadata: unknown; config: unknown; writeWeights: (writer: Hdf5Writer) => void }): Promise<void> {
+  const text = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  await writeFileAtomicWith(path, async (archive) => {
+    const weightsPath = `${archive.path}.weights.h5`;
+    try {
+      await Hdf5Writer.writeTo(weightsPath, content.writeWeights);
+      const zip = new StoredZipWriter(archive.descriptor);
+      zip.addBytes(kerasArchiveMembers.metadata, text(content.metadata));
+      zip.addBytes(kerasArchiveMembers.config, text(content.config));
+      zip.addFile(kerasArchiveMembers.weightsH5, weightsPath);
+      zip.finish();
+    } finally {
+      rmSync(weightsPath, { force: true });
+    }
+  });
 }
 
 /**

@@ -1,9 +1,8 @@
-import { zipSync } from "fflate";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { Hdf5Writer, writeHdf5FileAtomic } from "../../formats/hdf5/hdf5-writer.js";
-import { kerasArchiveMembers } from "../../formats/keras-archive/keras-archive.js";
-import { writeFileAtomic } from "../../io/atomic-file.js";
+import { float32ValuesForReading } from "../../backend/tensor-values.js";
+import { type Hdf5Writer, writeHdf5FileAtomic } from "../../formats/hdf5/hdf5-writer.js";
+import { writeKerasArchive } from "../../formats/keras-archive/keras-archive.js";
 import { kerasModelJson, kerasVersion, keras3Version } from "./serialization.js";
 import { keras3ModelConfig } from "./keras-json/keras3-serialize.js";
 import { compileStateOf, optimizerStateOf, type CompileState } from "./compile-state.js";
@@ -103,13 +102,9 @@ function uniqueLegacyWeightNames(variables: tfl.LayerVariable[]): string[] {
   });
 }
 
-function float32Values(tensor: tfc.Tensor): Float32Array {
-  const values = tensor.dataSync();
-  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
-}
-
+/** The values go from the tensor's memory to the file without a copy in between (see float32ValuesForReading). */
 function writeTensor(h5: Hdf5Writer, path: string, tensor: tfc.Tensor): void {
-  h5.dataset(path, float32Values(tensor), [...tensor.shape]);
+  h5.dataset(path, float32ValuesForReading(tensor), [...tensor.shape]);
 }
 
 /** `layer_names`, one group per layer with `weight_names` and its datasets, then `top_level_model_weights`. */
@@ -250,18 +245,11 @@ async function saveKerasArchive(model: tfl.LayersModel, path: string, options: S
   // Keras 3 schema: {module, class_name, config, registered_name, build_config} all the way down.
   const config: Record<string, unknown> = keras3ModelConfig(model);
   if (compileState) config["compile_config"] = keras3CompileConfig(compileState);
-  const weights = await Hdf5Writer.build((h5) => writeKeras3Variables(h5, model, includeOptimizer));
-  const text = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
-  // Keras writes the members in this order, uncompressed.
-  const archive = zipSync(
-    {
-      [kerasArchiveMembers.metadata]: text({ keras_version: keras3Version, date_saved: keras3DateSaved(new Date()) }),
-      [kerasArchiveMembers.config]: text(config),
-      [kerasArchiveMembers.weightsH5]: weights,
-    },
-    { level: 0 },
-  );
-  writeFileAtomic(path, archive);
+  await writeKerasArchive(path, {
+    metadata: { keras_version: keras3Version, date_saved: keras3DateSaved(new Date()) },
+    config,
+    writeWeights: (h5) => writeKeras3Variables(h5, model, includeOptimizer),
+  });
 }
 
 /**
