@@ -7,7 +7,7 @@ import { readKeras3Weights, readKerasArchive } from "../../formats/keras-archive
 import { keras3VariablePaths } from "./stores/keras3-walker.js";
 import { assignSavedWeights, savedArrayTensor, type WeightMatch } from "./assign-weights.js";
 import { buildSubclassedFor, isSubclassed } from "../models/subclassed.js";
-import { deserializeKerasObject } from "./keras-json/deserialize.js";
+import { deserializeKerasObject, type DeserializeOptions } from "./keras-json/deserialize.js";
 import type { CustomObjectMap } from "./keras-json/custom-objects.js";
 import { lossFromKerasConfig } from "./loss-config.js";
 import type { Loss } from "../losses.js";
@@ -36,7 +36,7 @@ export interface LoadKerasModelOptions {
  * @example
  * const model = await modelFromKerasConfig(JSON.parse(configJson));
  */
-export async function modelFromKerasConfig(config: KerasObjectConfig, options: LoadKerasModelOptions = {}): Promise<tfl.LayersModel> {
+export async function modelFromKerasConfig(config: KerasObjectConfig, options: LoadKerasModelOptions & Pick<DeserializeOptions, "fastWeightInit"> = {}): Promise<tfl.LayersModel> {
   const model = deserializeKerasObject(config, options);
   if (!(model instanceof tfl.LayersModel)) throw new Error(`${options.source ?? "the config"}: describes a ${config.class_name}, not a model.`);
   return model;
@@ -64,7 +64,7 @@ async function loadLegacyH5Model(path: string, options: LoadKerasModelOptions): 
     if (layout.modelConfig === null) {
       throw new Error(`${path} holds only weights (no model_config attribute). Build the model first, then call loadKerasWeights(model, "${path}").`);
     }
-    const model = await modelFromKerasConfig(withVersionedHardSigmoid(layout.modelConfig, layout.kerasVersion), { ...options, source: path });
+    const model = await modelFromKerasConfig(withVersionedHardSigmoid(layout.modelConfig, layout.kerasVersion), { ...options, source: path, fastWeightInit: true });
     assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), { source: path });
     if (options.compile !== false && layout.trainingConfig) {
       const optimizerNames = file.hasGroup("optimizer_weights") ? (readSplitTextList(file, "optimizer_weights", "weight_names") ?? []) : [];
@@ -78,7 +78,7 @@ async function loadLegacyH5Model(path: string, options: LoadKerasModelOptions): 
 
 async function loadKerasArchiveModel(path: string, options: LoadKerasModelOptions): Promise<tfl.LayersModel> {
   const archive = await readKerasArchive(path);
-  const model = await modelFromKerasConfig(withVersionedHardSigmoid(archive.config, archive.metadata?.keras_version ?? "3"), { ...options, source: path });
+  const model = await modelFromKerasConfig(withVersionedHardSigmoid(archive.config, archive.metadata?.keras_version ?? "3"), { ...options, source: path, fastWeightInit: true });
   if (isSubclassed(model) && !model.built) buildFromBuildConfig(model, archive.config, archive.variables, path);
   assignKeras3Weights(model, archive.variables, path);
   const compileConfig = (archive.config as unknown as { compile_config?: unknown }).compile_config;
