@@ -52,7 +52,11 @@ test("StoredZipWriter archives read back member for member, bytes and files alik
     const large = pattern((8 << 20) + 12345, 3);
     writeFileSync(join(directory, "large.bin"), large);
     const archive = join(directory, "a.keras");
-    writeArchive(archive, [["metadata.json", new TextEncoder().encode('{"keras_version": "3"}')], ["empty", new Uint8Array(0)], ["model.weights.h5", { file: join(directory, "large.bin") }]]);
+    writeArchive(archive, [
+      ["metadata.json", new TextEncoder().encode('{"keras_version": "3"}')],
+      ["empty", new Uint8Array(0)],
+      ["model.weights.h5", { file: join(directory, "large.bin") }],
+    ]);
     const zip = SafeZipFile.open(archive);
     try {
       assert.deepEqual(zip.names(), ["metadata.json", "empty", "model.weights.h5"]);
@@ -69,7 +73,10 @@ test("Python's zipfile reads StoredZipWriter's archives, members stored and CRCs
   await withDirectory(async (directory) => {
     writeFileSync(join(directory, "w.bin"), pattern(300_000, 5));
     const archive = join(directory, "a.keras");
-    writeArchive(archive, [["config.json", new TextEncoder().encode('{"a": 1}')], ["model.weights.h5", { file: join(directory, "w.bin") }]]);
+    writeArchive(archive, [
+      ["config.json", new TextEncoder().encode('{"a": 1}')],
+      ["model.weights.h5", { file: join(directory, "w.bin") }],
+    ]);
     const script = [
       "import sys, zipfile, json, zlib",
       "z = zipfile.ZipFile(sys.argv[1])",
@@ -120,7 +127,10 @@ test("SafeZipFile refuses a member whose bytes do not match its CRC-32, and a fi
     writeFileSync(archive, bytes);
     const zip = SafeZipFile.open(archive);
     try {
-      assert.throws(() => zip.read("model.weights.h5"), /c\.keras: member "model\.weights\.h5" does not match its recorded size and CRC-32\. The archive is corrupt\./);
+      assert.throws(
+        () => zip.read("model.weights.h5"),
+        /c\.keras: member "model\.weights\.h5" does not match its recorded size and CRC-32\. The archive is corrupt\./,
+      );
       assert.throws(() => extract(zip, "model.weights.h5", join(directory, "x")), /does not match its recorded size and CRC-32/);
       assert.throws(() => zip.read("config.json"), /c\.keras has no member "config\.json" \(members: model\.weights\.h5\)/);
     } finally {
@@ -141,7 +151,10 @@ test("SafeZipFile refuses a deflated member that expands beyond its declared siz
     writeFileSync(archive, zip);
     const file = SafeZipFile.open(archive);
     try {
-      assert.throws(() => extract(file, "model.weights.h5", join(directory, "x")), /b\.keras: member "model\.weights\.h5" expands beyond the 1000 bytes its header declares\. Refusing a possible decompression bomb\./);
+      assert.throws(
+        () => extract(file, "model.weights.h5", join(directory, "x")),
+        /b\.keras: member "model\.weights\.h5" expands beyond the 1000 bytes its header declares\. Refusing a possible decompression bomb\./,
+      );
     } finally {
       file.close();
     }

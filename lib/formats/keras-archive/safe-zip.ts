@@ -89,7 +89,10 @@ export class SafeZipFile {
     let written = 0;
     const emit = (chunk: Uint8Array) => {
       written += chunk.length;
-      if (written > member.size) throw new Error(`${this.source}: member "${member.name}" expands beyond the ${member.size} bytes its header declares. Refusing a possible decompression bomb.`);
+      if (written > member.size)
+        throw new Error(
+          `${this.source}: member "${member.name}" expands beyond the ${member.size} bytes its header declares. Refusing a possible decompression bomb.`,
+        );
       crc = crc32(chunk, crc);
       for (let done = 0; done < chunk.length; ) done += writeSync(target, chunk, done, chunk.length - done);
     };
@@ -150,7 +153,9 @@ function listMembers(read: ReadAt, size: number, source: string, limits: ZipLimi
     return listMembersUnchecked(read, size, source, limits);
   } catch (error) {
     if (error instanceof ZipRefusal) throw new Error(error.message);
-    throw new Error(`${source} is not a readable zip archive (${error instanceof Error ? error.message : String(error)}). Expected a Keras 3 .keras file; it may be truncated or corrupt.`);
+    throw new Error(
+      `${source} is not a readable zip archive (${error instanceof Error ? error.message : String(error)}). Expected a Keras 3 .keras file; it may be truncated or corrupt.`,
+    );
   }
 }
 
@@ -216,17 +221,32 @@ function listMembersUnchecked(read: ReadAt, size: number, source: string, limits
     }
     position += 46 + nameLength + extraLength + commentLength;
     checkMemberName(name, source);
-    if (members.has(name)) throw new ZipRefusal(`${source} contains the member "${name}" twice. A valid .keras archive names each member once; the file was tampered with or is corrupt.`);
-    if (originalSize > limits.maxMemberBytes) throw new ZipRefusal(`${source}: member "${name}" would expand to ${originalSize} bytes, above the ${limits.maxMemberBytes}-byte cap. Refusing a possible decompression bomb.`);
-    if (compressedSize > size) throw new ZipRefusal(`${source}: member "${name}" claims ${compressedSize} compressed bytes but the archive has only ${size}. The archive is truncated or corrupt.`);
+    if (members.has(name))
+      throw new ZipRefusal(
+        `${source} contains the member "${name}" twice. A valid .keras archive names each member once; the file was tampered with or is corrupt.`,
+      );
+    if (originalSize > limits.maxMemberBytes)
+      throw new ZipRefusal(
+        `${source}: member "${name}" would expand to ${originalSize} bytes, above the ${limits.maxMemberBytes}-byte cap. Refusing a possible decompression bomb.`,
+      );
+    if (compressedSize > size)
+      throw new ZipRefusal(
+        `${source}: member "${name}" claims ${compressedSize} compressed bytes but the archive has only ${size}. The archive is truncated or corrupt.`,
+      );
     declaredTotal += originalSize;
-    if (declaredTotal > limits.maxTotalBytes) throw new ZipRefusal(`${source}: members would expand to more than ${limits.maxTotalBytes} bytes in total. Refusing a possible decompression bomb.`);
+    if (declaredTotal > limits.maxTotalBytes)
+      throw new ZipRefusal(`${source}: members would expand to more than ${limits.maxTotalBytes} bytes in total. Refusing a possible decompression bomb.`);
     const ratio = originalSize / Math.max(1, compressedSize);
     if (originalSize > limits.ratioFloorBytes && ratio > limits.maxExpansionRatio) {
-      throw new ZipRefusal(`${source}: member "${name}" expands ${ratio.toFixed(0)}-fold (${compressedSize} → ${originalSize} bytes), above the limit of ${limits.maxExpansionRatio}. Refusing a possible decompression bomb.`);
+      throw new ZipRefusal(
+        `${source}: member "${name}" expands ${ratio.toFixed(0)}-fold (${compressedSize} → ${originalSize} bytes), above the limit of ${limits.maxExpansionRatio}. Refusing a possible decompression bomb.`,
+      );
     }
     if (flags & 1) throw new ZipRefusal(`${source}: member "${name}" is encrypted. Keras archives are never encrypted; re-save the model without a password.`);
-    if (method !== 0 && method !== 8) throw new ZipRefusal(`${source}: member "${name}" uses compression method ${method}. Expected stored (0) or deflated (8), as Python's zipfile writes for Keras.`);
+    if (method !== 0 && method !== 8)
+      throw new ZipRefusal(
+        `${source}: member "${name}" uses compression method ${method}. Expected stored (0) or deflated (8), as Python's zipfile writes for Keras.`,
+      );
     members.set(name, { name, method, crc, compressedSize, size: originalSize, localHeaderOffset });
   }
   return members;
@@ -235,7 +255,8 @@ function listMembersUnchecked(read: ReadAt, size: number, source: string, limits
 /** Where a member's data starts: after its local header, whose name and extra lengths may differ from the central directory's. */
 function dataOffset(read: ReadAt, member: ZipMember, source: string): number {
   const header = view(read(member.localHeaderOffset, 30));
-  if (header.byteLength < 30 || header.getUint32(0, true) !== 0x04034b50) throw new Error(`${source}: the local header of member "${member.name}" is missing. The archive is truncated or corrupt.`);
+  if (header.byteLength < 30 || header.getUint32(0, true) !== 0x04034b50)
+    throw new Error(`${source}: the local header of member "${member.name}" is missing. The archive is truncated or corrupt.`);
   return member.localHeaderOffset + 30 + header.getUint16(26, true) + header.getUint16(28, true);
 }
 
@@ -246,7 +267,9 @@ function readMember(read: ReadAt, member: ZipMember, source: string): Uint8Array
   try {
     bytes = member.method === 8 ? inflateSync(compressed, { out: new Uint8Array(member.size) }) : compressed;
   } catch (error) {
-    throw new Error(`${source}: member "${member.name}" could not be expanded (${error instanceof Error ? error.message : String(error)}). The archive is corrupt.`);
+    throw new Error(
+      `${source}: member "${member.name}" could not be expanded (${error instanceof Error ? error.message : String(error)}). The archive is corrupt.`,
+    );
   }
   if (bytes.length !== member.size || crc32(bytes) >>> 0 !== member.crc) throw corrupt(source, member);
   return bytes;
@@ -267,6 +290,8 @@ function corrupt(source: string, member: ZipMember): Error {
 function checkMemberName(name: string, source: string): void {
   const segments = name.split(/[\\/]/);
   if (name.startsWith("/") || name.startsWith("\\") || /^[A-Za-z]:/.test(name) || segments.includes("..") || name.includes("\0")) {
-    throw new ZipRefusal(`${source} contains the member "${name}", which points outside the archive (absolute path or ".."). Refusing to read it; a valid .keras archive only has relative member names.`);
+    throw new ZipRefusal(
+      `${source} contains the member "${name}", which points outside the archive (absolute path or ".."). Refusing to read it; a valid .keras archive only has relative member names.`,
+    );
   }
 }
