@@ -15,17 +15,45 @@ export function fsyncDirectory(directory: string): void {
   }
 }
 
+/** The temporary file an atomic write fills: its path (for libraries that open files themselves) and an open descriptor. */
+export interface AtomicTemporaryFile {
+  path: string;
+  descriptor: number;
+}
+
+/**
+ * Writes a file so that readers see either the old content or the new, never a mix: `fill` writes
+ * a temporary file in the same folder (through `descriptor`, or by opening `path` itself), which is
+ * then fsynced and renamed over the target. Content is streamed, never gathered in memory here.
+ *
+ * @example
+ * await writeFileAtomicWith("model.keras", ({ descriptor }) => writeSync(descriptor, header));
+ */
+export async function writeFileAtomicWith(path: string, fill: (temporary: AtomicTemporaryFile) => void | Promise<void>): Promise<void> {
+  const temporaryPath = temporaryPathFor(path);
+  const descriptor = openSync(temporaryPath, "w");
+  try {
+    await fill({ path: temporaryPath, descriptor });
+    fsyncSync(descriptor);
+  } catch (error) {
+    closeSync(descriptor);
+    rmSync(temporaryPath, { force: true });
+    throw error;
+  }
+  closeSync(descriptor);
+  renameSync(temporaryPath, path);
+  fsyncDirectory(dirname(path));
+}
+
 /**
  * Writes a file so that readers see either the old content or the new, never a mix: the data goes
  * to a temporary file in the same folder, is fsynced, then renamed over the target.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
+  const temporary = temporaryPathFor(path);
   const descriptor = openSync(temporary, "w");
   try {
-    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(descriptor, bytes, offset, bytes.length - offset);
+    writeAll(descriptor, typeof data === "string" ? Buffer.from(data, "utf8") : data);
     fsyncSync(descriptor);
   } catch (error) {
     closeSync(descriptor);
@@ -35,4 +63,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   closeSync(descriptor);
   renameSync(temporary, path);
   fsyncDirectory(dirname(path));
+}
+
+/** Writes all of `bytes` at the descriptor's current position (a single write may be partial). */
+export function writeAll(descriptor: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(descriptor, bytes, offset, bytes.length - offset);
+}
+
+function temporaryPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
 }

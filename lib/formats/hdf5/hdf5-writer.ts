@@ -1,9 +1,5 @@
-import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import h5wasm from "h5wasm/node";
-import { writeFileAtomic } from "../../io/atomic-file.js";
+import { writeFileAtomicWith } from "../../io/atomic-file.js";
 
 /** Numeric arrays the writer stores: float32 weights and int64 counters (Keras's `iteration`). */
 export type WritableValues = Float32Array | BigInt64Array;
@@ -17,11 +13,10 @@ const hdf5Ready = h5wasm.ready.then((module) => {
 
 /**
  * Builds an HDF5 file with the few constructs Keras files use (groups, float32/int64 datasets,
- * UTF-8 string and string-list attributes), then publishes it atomically.
+ * UTF-8 string and string-list attributes), written straight to a file.
  *
  * @example
- * const bytes = await buildHdf5((h5) => { h5.group("vars"); h5.textAttribute("vars", "name", "adam"); });
- * writeFileAtomic("x.h5", bytes);
+ * await writeHdf5FileAtomic("x.h5", (h5) => { h5.group("vars"); h5.textAttribute("vars", "name", "adam"); });
  */
 export class Hdf5Writer {
   private constructor(private readonly file: InstanceType<typeof h5wasm.File>) {}
@@ -72,28 +67,21 @@ export class Hdf5Writer {
   }
 
   /**
-   * Runs `build` on a private temporary HDF5 file and returns its bytes (h5wasm's Node build writes
-   * to disk; the bytes are then published atomically or zipped by the caller).
+   * Runs `build` on a new HDF5 file at `path` (h5wasm's Node build writes straight to disk: the
+   * datasets go from the caller's arrays through HDF5's heap to the file, never gathered in memory).
    */
-  static async build(build: (writer: Hdf5Writer) => void): Promise<Uint8Array> {
+  static async writeTo(path: string, build: (writer: Hdf5Writer) => void): Promise<void> {
     await hdf5Ready;
-    const directory = mkdtempSync(join(tmpdir(), "tskeras-h5-"));
-    const path = join(directory, `${randomUUID()}.h5`);
+    const file = new h5wasm.File(path, "w");
     try {
-      const file = new h5wasm.File(path, "w");
-      try {
-        build(new Hdf5Writer(file));
-      } finally {
-        file.close();
-      }
-      return new Uint8Array(readFileSync(path));
+      build(new Hdf5Writer(file));
     } finally {
-      rmSync(directory, { recursive: true, force: true });
+      file.close();
     }
   }
 }
 
 /** Builds an HDF5 file and writes it to `path` atomically (readers never see a half-written file). */
 export async function writeHdf5FileAtomic(path: string, build: (writer: Hdf5Writer) => void): Promise<void> {
-  writeFileAtomic(path, await Hdf5Writer.build(build));
+  await writeFileAtomicWith(path, (temporary) => Hdf5Writer.writeTo(temporary.path, build));
 }

@@ -1,11 +1,15 @@
+import { stringifyWithPythonFloats } from "../keras-json/python-float.js";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KerasObjectConfig } from "../keras-json/schema.js";
 import { isJsonObject, isKerasObject } from "../keras-json/schema.js";
 import { Hdf5File, type Hdf5Array, type Hdf5DatasetInfo } from "../hdf5/hdf5-file.js";
-import { readZipSafely, type ZipLimits } from "./safe-zip.js";
+import { Hdf5Writer } from "../hdf5/hdf5-writer.js";
+import { writeFileAtomicWith } from "../../io/atomic-file.js";
+import { SafeZipFile, type ZipLimits } from "./safe-zip.js";
+import { StoredZipWriter } from "./zip-writer.js";
 
 /** Member names fixed by Keras 3's `saving_lib`. */
 export const kerasArchiveMembers = { config: "config.json", metadata: "metadata.json", weightsH5: "model.weights.h5", weightsNpz: "model.weights.npz" } as const;
@@ -32,30 +36,64 @@ export interface KerasArchive {
  * archive.variables.get("layers/dense/vars/0")?.shape
  */
 export async function readKerasArchive(path: string, limits?: ZipLimits): Promise<KerasArchive> {
-  const members = readZipSafely(readFileSync(path), path, limits);
-  const configBytes = members.get(kerasArchiveMembers.config);
-  if (!configBytes) throw new Error(`${path} has no ${kerasArchiveMembers.config} member (members: ${[...members.keys()].join(", ") || "none"}). Expected a Keras 3 .keras archive.`);
-  const config = parseJsonMember(path, kerasArchiveMembers.config, configBytes);
-  if (!isKerasObject(config)) throw new Error(`${path}: config.json is not a {class_name, config} object. The archive is corrupt or not written by Keras.`);
-  const metadataBytes = members.get(kerasArchiveMembers.metadata);
-  const metadata = metadataBytes ? parseJsonMember(path, kerasArchiveMembers.metadata, metadataBytes) : null;
-  const weightsBytes = members.get(kerasArchiveMembers.weightsH5);
-  if (!weightsBytes && members.has(kerasArchiveMembers.weightsNpz)) {
-    throw new Error(`${path} stores its weights as model.weights.npz, which tskeras does not read yet. Re-save with weights_format="h5" (the default).`);
+  const zip = SafeZipFile.open(path, limits);
+  try {
+    const memberNames = zip.names();
+    if (!zip.has(kerasArchiveMembers.config)) throw new Error(`${path} has no ${kerasArchiveMembers.config} member (members: ${memberNames.join(", ") || "none"}). Expected a Keras 3 .keras archive.`);
+    const config = parseJsonMember(path, kerasArchiveMembers.config, zip.read(kerasArchiveMembers.config));
+    if (!isKerasObject(config)) throw new Error(`${path}: config.json is not a {class_name, config} object. The archive is corrupt or not written by Keras.`);
+    const metadata = zip.has(kerasArchiveMembers.metadata) ? parseJsonMember(path, kerasArchiveMembers.metadata, zip.read(kerasArchiveMembers.metadata)) : null;
+    if (!zip.has(kerasArchiveMembers.weightsH5) && zip.has(kerasArchiveMembers.weightsNpz)) {
+      throw new Error(`${path} stores its weights as model.weights.npz, which tskeras does not read yet. Re-save with weights_format="h5" (the default).`);
+    }
+    const { variables, varsGroupNames } = zip.has(kerasArchiveMembers.weightsH5) ? await readWeightsMember(zip) : { variables: new Map<string, Hdf5Array>(), varsGroupNames: new Map<string, string>() };
+    return { source: path, config, metadata: isJsonObject(metadata) ? (metadata as KerasArchive["metadata"]) : null, memberNames, variables, varsGroupNames };
+  } finally {
+    zip.close();
   }
-  const { variables, varsGroupNames } = weightsBytes ? await readWeightsH5Bytes(weightsBytes, path) : { variables: new Map<string, Hdf5Array>(), varsGroupNames: new Map<string, string>() };
-  return { source: path, config, metadata: isJsonObject(metadata) ? (metadata as KerasArchive["metadata"]) : null, memberNames: [...members.keys()], variables, varsGroupNames };
 }
 
 /**
- * h5wasm's Node build reads files from disk, so the in-memory member goes through a private
- * temporary file that is removed before returning.
+ * Writes a Keras 3 `.keras` archive atomically: `metadata.json`, `config.json`, then `model.weights.h5`
+ * built by `writeWeights`, all stored uncompressed, as Keras writes them. The HDF5 file is written
+ * to a temporary sibling of the archive and copied in chunks, so the weights are never held in memory twice.
+ *
+ * @example
+ * await writeKerasArchive("m.keras", { metadata, config, writeWeights: (h5) => h5.dataset("vars/0", values, [2]) });
  */
-async function readWeightsH5Bytes(bytes: Uint8Array, source: string): Promise<{ variables: Map<string, Hdf5Array>; varsGroupNames: Map<string, string> }> {
+export async function writeKerasArchive(path: string, content: { metadata: unknown; config: unknown; writeWeights: (writer: Hdf5Writer) => void }): Promise<void> {
+  // Python floats stay floats (`momentum: 0.0`): Keras refuses ints for float options.
+  const text = (value: unknown) => new TextEncoder().encode(stringifyWithPythonFloats(value));
+  await writeFileAtomicWith(path, async (archive) => {
+    const weightsPath = `${archive.path}.weights.h5`;
+    try {
+      await Hdf5Writer.writeTo(weightsPath, content.writeWeights);
+      const zip = new StoredZipWriter(archive.descriptor);
+      zip.addBytes(kerasArchiveMembers.metadata, text(content.metadata));
+      zip.addBytes(kerasArchiveMembers.config, text(content.config));
+      zip.addFile(kerasArchiveMembers.weightsH5, weightsPath);
+      zip.finish();
+    } finally {
+      rmSync(weightsPath, { force: true });
+    }
+  });
+}
+
+/**
+ * h5wasm's Node build reads files from disk, so the member is extracted (in chunks, never whole in
+ * memory) to a private temporary file that is removed before returning.
+ */
+async function readWeightsMember(zip: SafeZipFile): Promise<{ variables: Map<string, Hdf5Array>; varsGroupNames: Map<string, string> }> {
+  const source = zip.source;
   const directory = mkdtempSync(join(tmpdir(), "tskeras-weights-"));
   const file = join(directory, `${randomUUID()}.h5`);
   try {
-    writeFileSync(file, bytes, { mode: 0o600 });
+    const descriptor = openSync(file, "w", 0o600);
+    try {
+      zip.extractTo(kerasArchiveMembers.weightsH5, descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
     const h5 = await Hdf5File.open(file).catch((error: unknown) => {
       throw new Error(`${source}: its model.weights.h5 member is not readable HDF5 (${error instanceof Error ? error.message : String(error)}).`);
     });

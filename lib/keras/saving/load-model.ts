@@ -3,7 +3,7 @@
  * every store that holds an architecture (`.h5`, `.keras`, SavedModel metadata) rebuilds it with.
  */
 import * as tfl from "@tensorflow/tfjs-layers";
-import { deserializeKerasObject } from "./keras-json/deserialize.js";
+import { deserializeKerasObject, type DeserializeOptions } from "./keras-json/deserialize.js";
 import type { CustomObjectMap } from "./keras-json/custom-objects.js";
 import type { KerasObjectConfig } from "../../formats/keras-json/schema.js";
 
@@ -26,7 +26,7 @@ export interface LoadKerasModelOptions {
  * @example
  * const model = await modelFromKerasConfig(JSON.parse(configJson));
  */
-export async function modelFromKerasConfig(config: KerasObjectConfig, options: LoadKerasModelOptions = {}): Promise<tfl.LayersModel> {
+export async function modelFromKerasConfig(config: KerasObjectConfig, options: LoadKerasModelOptions & Pick<DeserializeOptions, "fastWeightInit"> = {}): Promise<tfl.LayersModel> {
   const model = deserializeKerasObject(config, options);
   if (!(model instanceof tfl.LayersModel)) throw new Error(`${options.source ?? "the config"}: describes a ${config.class_name}, not a model.`);
   return model;

@@ -29,6 +29,12 @@ export interface DeserializeOptions {
   safeMode?: boolean;
   /** Where the config came from, named in errors. */
   source?: string;
+  /**
+   * Every weight will be overwritten right away (a model file is being loaded): create weights as
+   * zeros instead of running their initializers, as tfjs's own loader does (random initialization of
+   * a large model costs seconds).
+   */
+  fastWeightInit?: boolean;
 }
 
 type FromConfig = (cls: unknown, config: unknown, customObjects?: unknown, fastWeightInit?: boolean) => unknown;
@@ -130,7 +136,7 @@ export function deserializeKerasObject(config: KerasObjectConfig, options: Deser
   // Some tfjs-layers initializers (Orthogonal, used by LSTM) call chained tensor methods.
   registerChainedOps();
   try {
-    return withKerasClasses(prepared.aliases, () => instantiate(prepared.config));
+    return withKerasClasses(prepared.aliases, () => instantiate(prepared.config, options.fastWeightInit ?? false));
   } catch (error) {
     if (error instanceof UnknownKerasClassError) throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -165,16 +171,16 @@ export function withKerasClasses<T>(aliases: Map<string, CustomObject>, body: ()
 }
 
 /** tfjs's deserialization of one `{className, config}` through the (scoped) registry. */
-function instantiate(config: { className: string; config: unknown }): unknown {
+function instantiate(config: { className: string; config: unknown }, fastWeightInit = false): unknown {
   const entry = registry()[config.className];
   if (!entry) throw new Error(`tfjs-layers has no class "${config.className}".`);
   const [cls, fromConfig] = entry;
-  if (fromConfig) return fromConfig(cls, config.config, {}, false);
+  if (fromConfig) return fromConfig(cls, config.config, {}, fastWeightInit);
   return new (cls as new (config: unknown) => unknown)(config.config);
 }
 
 /** Keras Sequential: a keras.Sequential with each layer rebuilt in order (Keras 2 also wrote a bare list). */
-function sequentialFromConfig(cls: unknown, config: JsonObject | JsonValue[]): tfl.Sequential {
+function sequentialFromConfig(cls: unknown, config: JsonObject | JsonValue[], _customObjects?: unknown, fastWeightInit = false): tfl.Sequential {
   const layers = Array.isArray(config) ? config : ((config["layers"] ?? []) as JsonValue[]);
   const name = Array.isArray(config) ? undefined : (config["name"] as string | undefined);
   // Keras 2 lists the input first as an InputLayer; like Keras, it becomes the model's input, not one of its layers.
@@ -186,7 +192,12 @@ function sequentialFromConfig(cls: unknown, config: JsonObject | JsonValue[]): t
     items.push(tfl.input({ batchShape: batchInputShape!, ...(dtype ? { dtype } : {}), ...(inputName ? { name: inputName } : {}) }));
     rest = layers.slice(1);
   }
-  for (const layerConfig of rest) items.push(instantiate(layerConfig as { className: string; config: unknown }) as tfl.layers.Layer);
+  for (const layerConfig of rest) {
+    const layer = instantiate(layerConfig as { className: string; config: unknown }, fastWeightInit) as tfl.layers.Layer;
+    // tfjs's Sequential.fromConfig does the same: the layer's weights are built as zeros.
+    if (fastWeightInit) layer.setFastWeightInitDuringBuild(true);
+    items.push(layer);
+  }
   const Sequential = cls as new (items: Array<tfl.layers.Layer | tfl.SymbolicTensor>, options: { name?: string }) => tfl.Sequential;
   return new Sequential(items, name === undefined ? {} : { name });
 }

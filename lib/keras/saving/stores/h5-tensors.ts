@@ -3,16 +3,13 @@
  * float32 datasets, and saved arrays back as tensors and numbers.
  */
 import * as tfc from "@tensorflow/tfjs-core";
+import { float32ValuesForReading } from "../../../backend/tensor-values.js";
 import type { Hdf5Array } from "../../../formats/hdf5/hdf5-file.js";
 import type { Hdf5Writer } from "../../../formats/hdf5/hdf5-writer.js";
 
-function float32Values(tensor: tfc.Tensor): Float32Array {
-  const values = tensor.dataSync();
-  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
-}
-
+/** The values go from the tensor's memory to the file without a copy in between (see float32ValuesForReading). */
 export function writeTensor(h5: Hdf5Writer, path: string, tensor: tfc.Tensor): void {
-  h5.dataset(path, float32Values(tensor), [...tensor.shape]);
+  h5.dataset(path, float32ValuesForReading(tensor), [...tensor.shape]);
 }
 
 export /** A saved array as a float32 tensor (optimizer slots are float32). */

@@ -8,14 +8,12 @@
  * await saveKerasArchive(model, "model.keras", {});
  * const model = await loadKerasArchiveModel("model.keras");
  */
-import { zipSync } from "fflate";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import type { Hdf5Array } from "../../../formats/hdf5/hdf5-file.js";
-import { Hdf5Writer, writeHdf5FileAtomic } from "../../../formats/hdf5/hdf5-writer.js";
-import { kerasArchiveMembers, readKerasArchive } from "../../../formats/keras-archive/keras-archive.js";
+import { type Hdf5Writer, writeHdf5FileAtomic } from "../../../formats/hdf5/hdf5-writer.js";
+import { readKerasArchive, writeKerasArchive } from "../../../formats/keras-archive/keras-archive.js";
 import { isJsonObject, type JsonValue, type KerasObjectConfig } from "../../../formats/keras-json/schema.js";
-import { writeFileAtomic } from "../../../io/atomic-file.js";
 import { withVersionedHardSigmoid } from "../../layers/hard-sigmoid.js";
 import { buildSubclassedFor, isSubclassed } from "../../models/subclassed.js";
 import { savedArrayTensor, type WeightMatch } from "../assign-weights.js";
@@ -97,18 +95,11 @@ export async function saveKerasArchive(model: tfl.LayersModel, path: string, opt
   // Keras 3 schema: {module, class_name, config, registered_name, build_config} all the way down.
   const config: Record<string, unknown> = keras3ModelConfig(model);
   if (compileState) config["compile_config"] = keras3CompileConfig(compileState);
-  const weights = await Hdf5Writer.build((h5) => writeKeras3Variables(h5, model, includeOptimizer));
-  const text = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
-  // Keras writes the members in this order, uncompressed.
-  const archive = zipSync(
-    {
-      [kerasArchiveMembers.metadata]: text({ keras_version: keras3Version, date_saved: keras3DateSaved(new Date()) }),
-      [kerasArchiveMembers.config]: new TextEncoder().encode(stringifyWithPythonFloats(config)),
-      [kerasArchiveMembers.weightsH5]: weights,
-    },
-    { level: 0 },
-  );
-  writeFileAtomic(path, archive);
+  await writeKerasArchive(path, {
+    metadata: { keras_version: keras3Version, date_saved: keras3DateSaved(new Date()) },
+    config,
+    writeWeights: (h5) => writeKeras3Variables(h5, model, includeOptimizer),
+  });
 }
 
 /** Python `model.save_weights("model.weights.h5")`: the layer variables only, in Keras 3's layout. */
@@ -119,7 +110,7 @@ export async function saveKeras3Weights(model: tfl.LayersModel, path: string): P
 /** Python `keras.models.load_model("model.keras")`: config, weights, compile state and optimizer slots. */
 export async function loadKerasArchiveModel(path: string, options: LoadKerasModelOptions): Promise<tfl.LayersModel> {
   const archive = await readKerasArchive(path);
-  const model = await modelFromKerasConfig(withVersionedHardSigmoid(archive.config, archive.metadata?.keras_version ?? "3"), { ...options, source: path });
+  const model = await modelFromKerasConfig(withVersionedHardSigmoid(archive.config, archive.metadata?.keras_version ?? "3"), { ...options, source: path, fastWeightInit: true });
   if (isSubclassed(model) && !model.built) buildFromBuildConfig(model, archive.config, archive.variables, path);
   assignKeras3Weights(model, archive.variables, path);
   const compileConfig = (archive.config as unknown as { compile_config?: unknown }).compile_config;

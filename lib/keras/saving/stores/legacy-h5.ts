@@ -130,7 +130,7 @@ export async function loadLegacyH5Model(path: string, options: LoadKerasModelOpt
     if (layout.modelConfig === null) {
       throw new Error(`${path} holds only weights (no model_config attribute). Build the model first, then await model.loadWeights("${path}").`);
     }
-    const model = await modelFromKerasConfig(withVersionedHardSigmoid(layout.modelConfig, layout.kerasVersion), { ...options, source: path });
+    const model = await modelFromKerasConfig(withVersionedHardSigmoid(layout.modelConfig, layout.kerasVersion), { ...options, source: path, fastWeightInit: true });
     assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), { source: path });
     if (options.compile !== false && layout.trainingConfig) {
       const optimizerNames = file.hasGroup("optimizer_weights") ? (readSplitTextList(file, "optimizer_weights", "weight_names") ?? []) : [];
