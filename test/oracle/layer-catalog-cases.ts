@@ -120,6 +120,7 @@ function secondShareCases(): CatalogCase[] {
     unary("StackedRNNCells", "RNN(keras.layers.StackedRNNCells([keras.layers.SimpleRNNCell(3), keras.layers.LSTMCell(4)]))",
       () => new L.RNN(new L.StackedRNNCells([new L.SimpleRNNCell(3), new L.LSTMCell(4)])), [5, 3], { within: inRnn }),
     merge("AdditiveAttention", "AdditiveAttention()", () => new L.AdditiveAttention(), [[4, 3], [5, 3]]),
+    { id: "GroupQueryAttention", className: "GroupedQueryAttention", python: "GroupQueryAttention(4, 4, 2)", build: () => new L.GroupQueryAttention(4, 4, 2), inputs: [[5, 8], [6, 8]], call: "args" },
     unary("ReversibleEmbedding", "ReversibleEmbedding(10, 4)", () => new L.ReversibleEmbedding(10, 4), [6], { integer: true }),
   ];
 }
