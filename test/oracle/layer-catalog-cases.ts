@@ -149,7 +149,10 @@ function secondShareCases(): CatalogCase[] {
     unary("GRUCell", "RNN(keras.layers.GRUCell(4))", () => new L.RNN(new L.GRUCell(4)), [5, 3], { within: inRnn }),
     unary("StackedRNNCells", "RNN(keras.layers.StackedRNNCells([keras.layers.SimpleRNNCell(3), keras.layers.LSTMCell(4)]))",
       () => new L.RNN(new L.StackedRNNCells([new L.SimpleRNNCell(3), new L.LSTMCell(4)])), [5, 3], { within: inRnn }),
+    unary("ConvLSTM1D", "ConvLSTM1D(2, 2)", () => new L.ConvLSTM1D(2, 2), [3, 5, 1]),
+    unary("ConvLSTM3D", "ConvLSTM3D(2, 2)", () => new L.ConvLSTM3D(2, 2), [3, 3, 3, 3, 1]),
     merge("AdditiveAttention", "AdditiveAttention()", () => new L.AdditiveAttention(), [[4, 3], [5, 3]]),
+    { id: "GroupQueryAttention", className: "GroupedQueryAttention", python: "GroupQueryAttention(4, 4, 2)", build: () => new L.GroupQueryAttention(4, 4, 2), inputs: [[5, 8], [6, 8]], call: "args" },
     unary("ReversibleEmbedding", "ReversibleEmbedding(10, 4)", () => new L.ReversibleEmbedding(10, 4), [6], { integer: true }),
   ];
 }

@@ -136,7 +136,8 @@ def read():
                 config = json.loads(archive.read("config.json"))
             within = case.get("within")
             outer = within["layer"] if within else case["className"]
-            entry = next(layer for layer in config["config"]["layers"] if layer["class_name"] == outer)
+            # Keras writes some classes under their public alias (GroupedQueryAttention as GroupQueryAttention).
+            entry = next(layer for layer in config["config"]["layers"] if getattr(getattr(keras.layers, layer["class_name"], None), "__name__", layer["class_name"]) == outer)
             layer, ours = build(case), entry["config"]
             if within:
                 # A class checked inside another layer (a cell inside RNN): its own config, where the outer layer keeps it.

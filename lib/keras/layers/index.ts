@@ -254,8 +254,12 @@ registerKerasClassesByClassName([
 // Layers of issue #22's second share (recurrent cells, attention variants, audio, wrappers), one file per concept.
 export * from "./rnn-cells.js";
 export { AdditiveAttention, type AdditiveAttentionArgs } from "./additive-attention.js";
+export { ConvLSTM1D, ConvLSTM3D, type ConvLSTMArgs } from "./conv-lstm.js";
+export { GroupQueryAttention, type GroupQueryAttentionArgs, type GroupQueryAttentionCallOptions } from "./group-query-attention.js";
 export { ReversibleEmbedding, type ReversibleEmbeddingArgs, type ReversibleEmbeddingCallOptions } from "./reversible-embedding.js";
 import * as rnnCellLayers from "./rnn-cells.js";
+import * as convLstmLayers from "./conv-lstm.js";
 import { AdditiveAttention as AdditiveAttentionLayer } from "./additive-attention.js";
 import { ReversibleEmbedding as ReversibleEmbeddingLayer } from "./reversible-embedding.js";
-registerKerasClassesByClassName([AdditiveAttentionLayer, ReversibleEmbeddingLayer, ...[rnnCellLayers].flatMap((family) => Object.values(family))]);
+import { GroupQueryAttention as GroupQueryAttentionLayer } from "./group-query-attention.js";
+registerKerasClassesByClassName([AdditiveAttentionLayer, ReversibleEmbeddingLayer, GroupQueryAttentionLayer, ...[rnnCellLayers, convLstmLayers].flatMap((family) => Object.values(family))]);

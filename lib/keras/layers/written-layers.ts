@@ -21,6 +21,16 @@ export function registerWrittenLayer(cls: LayerClass, ...aliases: string[]): voi
   markLibraryClass(cls);
 }
 
+/**
+ * The Python class name Keras derives a layer's default name and its `.keras` group from
+ * (`snake_case(type(layer).__name__)`), where it differs from the class name written in configs:
+ * `GroupQueryAttention` is written under its public alias, but grouped as `grouped_query_attention`.
+ */
+export function pythonClassName(layer: tfl.layers.Layer): string {
+  const declared = (layer.constructor as { pythonClassName?: unknown }).pythonClassName;
+  return typeof declared === "string" ? declared : layer.getClassName();
+}
+
 /** The written class for a Keras class name, or undefined. */
 export function writtenLayerClass(className: string): LayerClass | undefined {
   return written.get(className);

@@ -15,7 +15,7 @@ import { attributeEntries, isPlainContainer } from "../../../tf/tracking/attribu
 import { userClassChain } from "../../library-classes.js";
 import { isSubclassed, ownVariables } from "../../models/subclassed.js";
 import { Layer } from "../../layers/layer.js";
-import { hasKeras3WeightLayout, type Keras3WeightLayout } from "../../layers/written-layers.js";
+import { hasKeras3WeightLayout, pythonClassName, type Keras3WeightLayout } from "../../layers/written-layers.js";
 import { snakeCase } from "../../../util/naming.js";
 
 /** One object's own variables and the group they are saved in (`<path>/vars/<i>`). */
@@ -92,7 +92,7 @@ export function keras3VariableGroups(model: tfl.LayersModel): Keras3VariableGrou
       return count === undefined ? base : `${base}_${count + 1}`;
     };
     for (const item of items) {
-      if (item instanceof tfl.layers.Layer) visitObject(item, join(path, unique(snakeCase(item.getClassName()))), false);
+      if (item instanceof tfl.layers.Layer) visitObject(item, join(path, unique(snakeCase(pythonClassName(item)))), false);
       else if (isPlainContainer(item)) visitContainer(item, join(path, unique("container")));
     }
   };
