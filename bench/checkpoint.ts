@@ -59,7 +59,7 @@ function measure(directory: string, label: string, tensorCount: number, elements
     let offset = 0;
     for (let index = 0; index < tensorCount; index++) {
       const bytes = Buffer.allocUnsafeSlow(tensorBytes);
-      for (let done = 0; done < tensorBytes;) done += readSync(descriptor, bytes, done, tensorBytes - done, offset + done);
+      for (let done = 0; done < tensorBytes; ) done += readSync(descriptor, bytes, done, tensorBytes - done, offset + done);
       offset += tensorBytes;
       checksum += bytes[0]!;
     }
@@ -70,7 +70,9 @@ function measure(directory: string, label: string, tensorCount: number, elements
   });
   const report = (name: string, value: number, baseline: number): string =>
     `${name.padEnd(28)} ${(totalMegabytes / value).toFixed(0).padStart(6)} MB/s   (${(baseline / value).toFixed(2)}x raw fs speed)`;
-  console.log(`\n${label}: ${tensorCount} float32 tensors of ${tensorBytes} bytes, ${totalMegabytes.toFixed(1)} MB, best of ${writeRepeats} writes, ${readRepeats} reads`);
+  console.log(
+    `\n${label}: ${tensorCount} float32 tensors of ${tensorBytes} bytes, ${totalMegabytes.toFixed(1)} MB, best of ${writeRepeats} writes, ${readRepeats} reads`,
+  );
   console.log(report("tskeras writeBundle", writeSeconds, rawWriteSeconds));
   console.log(report("tskeras read all tensors", readSeconds, rawReadSeconds));
   console.log(report("raw fs write + fsync", rawWriteSeconds, rawWriteSeconds));
@@ -105,7 +107,9 @@ print(middle - start, end - middle)
 `;
     const totalMegabytes = bigTensorCount * 4;
     const [h5Write, h5Read] = execFileSync("/usr/bin/python3", ["-c", script, join(directory, "bench.h5"), String(bigTensorCount)], { encoding: "utf8" })
-      .trim().split(/\s+/).map(Number) as [number, number];
+      .trim()
+      .split(/\s+/)
+      .map(Number) as [number, number];
     console.log(`\nh5py (Python), large case`);
     console.log(`${"h5py write".padEnd(28)} ${(totalMegabytes / h5Write).toFixed(0).padStart(6)} MB/s`);
     console.log(`${"h5py read".padEnd(28)} ${(totalMegabytes / h5Read).toFixed(0).padStart(6)} MB/s`);

@@ -11,7 +11,12 @@ import { repositoryRoot } from "../test/support/kernelspec.js";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function measure(name: string, command: ((connectionFile: string) => string[]) | undefined, starts: number, cells: number): Promise<{ start: number; cell: number; importTime?: number }> {
+async function measure(
+  name: string,
+  command: ((connectionFile: string) => string[]) | undefined,
+  starts: number,
+  cells: number,
+): Promise<{ start: number; cell: number; importTime?: number }> {
   const startTimes: number[] = [];
   for (let run = 0; run < starts; run++) {
     const kernel = await KernelClient.start({ command });
@@ -33,7 +38,9 @@ async function measure(name: string, command: ((connectionFile: string) => strin
     if ((reply.content as { status: string }).status === "ok") importTime = performance.now() - started;
   }
   await kernel.stop();
-  console.log(`${name.padEnd(8)} start → kernel_info_reply: ${median(startTimes).toFixed(0)} ms (median of ${starts}); typed cell round trip: ${median(cellTimes).toFixed(1)} ms (median of ${cells})${importTime === undefined ? "" : `; import { tf, keras }: ${importTime.toFixed(0)} ms`}`);
+  console.log(
+    `${name.padEnd(8)} start → kernel_info_reply: ${median(startTimes).toFixed(0)} ms (median of ${starts}); typed cell round trip: ${median(cellTimes).toFixed(1)} ms (median of ${cells})${importTime === undefined ? "" : `; import { tf, keras }: ${importTime.toFixed(0)} ms`}`,
+  );
   return { start: median(startTimes), cell: median(cellTimes), importTime };
 }
 

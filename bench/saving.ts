@@ -26,7 +26,17 @@ const widths = [2048, 4096, 4096, 1024];
 const parameters = widths.slice(1).reduce((total, width, index) => total + widths[index]! * width + width, 0);
 
 /** Operations in the order they run (a load reads what the save before it wrote); Keras has no row of its own for loading its file. */
-const operations = ["save .keras", "load .keras", "load Keras's .keras", "save .h5", "load .h5", "save_weights .weights.h5", "load_weights .weights.h5", "TF checkpoint save", "TF checkpoint restore"];
+const operations = [
+  "save .keras",
+  "load .keras",
+  "load Keras's .keras",
+  "save .h5",
+  "load .h5",
+  "save_weights .weights.h5",
+  "load_weights .weights.h5",
+  "TF checkpoint save",
+  "TF checkpoint restore",
+];
 const kerasOperation = (name: string) => (name === "load Keras's .keras" ? undefined : name);
 
 function runWorker(command: string, args: string[]): Measurement | string {
@@ -80,9 +90,15 @@ try {
     }
     load.push(loadavg()[0]!);
   }
-  console.log(`Dense ${widths.join("→")}: ${parameters.toLocaleString("en")} parameters, ${((parameters * 4) / 1e6).toFixed(0)} MB float32; ${versions.tskeras}${versions.keras ? ` vs ${versions.keras}` : ` (Keras: ${kerasProblem})`}`);
-  console.log(`Median of ${rounds} round(s), each operation in a fresh process; load average ${load.map((value) => value.toFixed(1)).join(" → ")} on ${availableParallelism()} cores.`);
-  console.log(`${"operation".padEnd(26)} ${"Keras ms".padStart(9)} ${"tskeras ms".padStart(10)} ${"ratio".padStart(7)}   ${"Keras +RSS".padStart(10)} ${"tskeras +RSS".padStart(12)}`);
+  console.log(
+    `Dense ${widths.join("→")}: ${parameters.toLocaleString("en")} parameters, ${((parameters * 4) / 1e6).toFixed(0)} MB float32; ${versions.tskeras}${versions.keras ? ` vs ${versions.keras}` : ` (Keras: ${kerasProblem})`}`,
+  );
+  console.log(
+    `Median of ${rounds} round(s), each operation in a fresh process; load average ${load.map((value) => value.toFixed(1)).join(" → ")} on ${availableParallelism()} cores.`,
+  );
+  console.log(
+    `${"operation".padEnd(26)} ${"Keras ms".padStart(9)} ${"tskeras ms".padStart(10)} ${"ratio".padStart(7)}   ${"Keras +RSS".padStart(10)} ${"tskeras +RSS".padStart(12)}`,
+  );
   const kerasLoad = theirs.get("load .keras")!;
   for (const name of operations) {
     const mine = ours.get(name)!;
@@ -93,9 +109,11 @@ try {
     // Paired: each round's tskeras time over the Keras time measured next to it, then the median.
     const pairs = mine.length === baseline.length ? mine.map((entry, index) => entry.ms / baseline[index]!.ms) : [];
     const ratio = pairs.length ? `${median(pairs).toFixed(2)}×` : "—";
-    console.log(`${name.padEnd(26)} ${(theirMs === undefined ? "—" : theirMs.toFixed(0)).padStart(9)} ${ms.toFixed(0).padStart(10)} ${ratio.padStart(7)}   ${megabytes(baseline).padStart(10)} ${megabytes(mine).padStart(12)}`);
+    console.log(
+      `${name.padEnd(26)} ${(theirMs === undefined ? "—" : theirMs.toFixed(0)).padStart(9)} ${ms.toFixed(0).padStart(10)} ${ratio.padStart(7)}   ${megabytes(baseline).padStart(10)} ${megabytes(mine).padStart(12)}`,
+    );
   }
-  console.log("ratio = median over rounds of tskeras ms ÷ Keras ms (below 1 is faster; \"load Keras's .keras\" is compared with Keras loading its own file);");
+  console.log('ratio = median over rounds of tskeras ms ÷ Keras ms (below 1 is faster; "load Keras\'s .keras" is compared with Keras loading its own file);');
   console.log(`+RSS = peak RSS during the operation above the RSS just before it (the model itself is ${((parameters * 4) / 2 ** 20).toFixed(0)} MiB).`);
 } finally {
   rmSync(directory, { recursive: true, force: true });

@@ -42,31 +42,70 @@ function pythonWith(module: string, candidates: (string | undefined)[]): string 
 
 const engines: Engine[] = [
   { name: "tskeras wasm", command: process.execPath, args: (...a) => [worker, ...a.map(String)], environment: { TSKERAS_BACKEND: "wasm" } },
-  { name: "tskeras wasm, runEagerly", command: process.execPath, args: (...a) => [worker, ...a.map(String), "--run-eagerly"], environment: { TSKERAS_BACKEND: "wasm" } },
-  { name: "tskeras wasm, tfjs's BatchMatMul", command: process.execPath, args: (...a) => [worker, ...a.map(String), "--tfjs-batch-matmul"], environment: { TSKERAS_BACKEND: "wasm" }, only: "mlp" },
+  {
+    name: "tskeras wasm, runEagerly",
+    command: process.execPath,
+    args: (...a) => [worker, ...a.map(String), "--run-eagerly"],
+    environment: { TSKERAS_BACKEND: "wasm" },
+  },
+  {
+    name: "tskeras wasm, tfjs's BatchMatMul",
+    command: process.execPath,
+    args: (...a) => [worker, ...a.map(String), "--tfjs-batch-matmul"],
+    environment: { TSKERAS_BACKEND: "wasm" },
+    only: "mlp",
+  },
 ];
 const native = readNativeBuildRecord("cpu") ?? readNativeBuildRecord("gpu");
 if (native) {
-  engines.push({ name: "tskeras native, 1 thread", command: process.execPath, args: (...a) => [worker, ...a.map(String)], environment: { TSKERAS_BACKEND: "tensorflow", TF_NUM_INTRAOP_THREADS: "1", TF_NUM_INTEROP_THREADS: "1" } });
-  engines.push({ name: "tskeras native, 2 threads", command: process.execPath, args: (...a) => [worker, ...a.map(String)], environment: { TSKERAS_BACKEND: "tensorflow", TF_NUM_INTRAOP_THREADS: "2", TF_NUM_INTEROP_THREADS: "2" } });
+  engines.push({
+    name: "tskeras native, 1 thread",
+    command: process.execPath,
+    args: (...a) => [worker, ...a.map(String)],
+    environment: { TSKERAS_BACKEND: "tensorflow", TF_NUM_INTRAOP_THREADS: "1", TF_NUM_INTEROP_THREADS: "1" },
+  });
+  engines.push({
+    name: "tskeras native, 2 threads",
+    command: process.execPath,
+    args: (...a) => [worker, ...a.map(String)],
+    environment: { TSKERAS_BACKEND: "tensorflow", TF_NUM_INTRAOP_THREADS: "2", TF_NUM_INTEROP_THREADS: "2" },
+  });
 }
 const kerasPython = pythonWith("tensorflow, keras", [venvPython]);
-if (kerasPython) engines.push({ name: "Keras/TF model.fit, 1 thread", command: kerasPython, args: (...a) => [join(root, "bench/training/keras_worker.py"), ...a.map(String), "1"] });
+if (kerasPython)
+  engines.push({
+    name: "Keras/TF model.fit, 1 thread",
+    command: kerasPython,
+    args: (...a) => [join(root, "bench/training/keras_worker.py"), ...a.map(String), "1"],
+  });
 const torchPython = pythonWith("torch", [process.env.TSKERAS_BENCH_TORCH_PYTHON, venvPython, "/usr/bin/python3"]);
-if (torchPython) engines.push({ name: "PyTorch, 1 thread", command: torchPython, args: (...a) => [join(root, "bench/training/torch_worker.py"), ...a.map(String), "1"], environment: { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } });
+if (torchPython)
+  engines.push({
+    name: "PyTorch, 1 thread",
+    command: torchPython,
+    args: (...a) => [join(root, "bench/training/torch_worker.py"), ...a.map(String), "1"],
+    environment: { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" },
+  });
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rounds = Number(process.env.TSKERAS_BENCH_ROUNDS ?? 2);
 const models = process.argv.slice(2).filter((name) => name in settings);
 for (const model of (models.length ? models : Object.keys(settings)) as (keyof typeof settings)[]) {
   const { samples, epochs } = settings[model];
-  const load = loadavg().map((value) => value.toFixed(1)).join(", ");
-  console.log(`\n${model === "mlp" ? "MNIST MLP 784→512→10" : "CNN Conv2D 32 3×3 → MaxPool → Dense 10"}, batch 32, ${samples} samples × ${epochs} timed epochs × ${rounds} rounds; load average before: ${load} (${availableParallelism()} cores)`);
+  const load = loadavg()
+    .map((value) => value.toFixed(1))
+    .join(", ");
+  console.log(
+    `\n${model === "mlp" ? "MNIST MLP 784→512→10" : "CNN Conv2D 32 3×3 → MaxPool → Dense 10"}, batch 32, ${samples} samples × ${epochs} timed epochs × ${rounds} rounds; load average before: ${load} (${availableParallelism()} cores)`,
+  );
   const selected = engines.filter((candidate) => !candidate.only || candidate.only === model);
   const results = new Map<string, { version: string; rates: number[]; cpuRates: number[]; error?: string }>();
   for (let round = 0; round < rounds; round++) {
     for (const engine of selected) {
-      const run = spawnSync(engine.command, engine.args(model, samples, epochs), { encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3", ...engine.environment } });
+      const run = spawnSync(engine.command, engine.args(model, samples, epochs), {
+        encoding: "utf8",
+        env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3", ...engine.environment },
+      });
       const entry = results.get(engine.name) ?? { version: "", rates: [], cpuRates: [] };
       try {
         const result = JSON.parse(run.stdout.trim().split("\n").pop() ?? "") as { version: string; rates: number[]; cpuRates?: number[] };
@@ -79,11 +118,18 @@ for (const model of (models.length ? models : Object.keys(settings)) as (keyof t
       results.set(engine.name, entry);
     }
   }
-  const rows = [...results].map(([name, entry]) => ({ name, ...entry, rate: entry.rates.length ? median(entry.rates) : undefined, cpuRate: entry.cpuRates.length ? median(entry.cpuRates) : undefined }));
+  const rows = [...results].map(([name, entry]) => ({
+    name,
+    ...entry,
+    rate: entry.rates.length ? median(entry.rates) : undefined,
+    cpuRate: entry.cpuRates.length ? median(entry.cpuRates) : undefined,
+  }));
   const reference = (prefix: string) => rows.find((row) => row.name.startsWith(prefix));
   const torch = reference("PyTorch");
   const keras = reference("Keras");
-  console.log(`${"engine".padEnd(34)} ${"samples/s".padStart(9)} ${"[range]".padEnd(13)} ${"÷ PyTorch".padStart(9)} ${"÷ Keras".padStart(8)}  ${"per CPU-s".padStart(9)} ${"÷ PyTorch".padStart(9)} ${"÷ Keras".padStart(8)}  version`);
+  console.log(
+    `${"engine".padEnd(34)} ${"samples/s".padStart(9)} ${"[range]".padEnd(13)} ${"÷ PyTorch".padStart(9)} ${"÷ Keras".padStart(8)}  ${"per CPU-s".padStart(9)} ${"÷ PyTorch".padStart(9)} ${"÷ Keras".padStart(8)}  version`,
+  );
   for (const row of rows) {
     if (row.rate === undefined) {
       console.log(`${row.name.padEnd(34)} failed: ${row.error}`);
@@ -95,7 +141,11 @@ for (const model of (models.length ? models : Object.keys(settings)) as (keyof t
       `${row.name.padEnd(34)} ${row.rate.toFixed(0).padStart(9)} ${range.padEnd(13)} ${ratio(row.rate, torch?.rate).padStart(9)} ${ratio(row.rate, keras?.rate).padStart(8)}  ${(row.cpuRate?.toFixed(0) ?? "—").padStart(9)} ${ratio(row.cpuRate, torch?.cpuRate).padStart(9)} ${ratio(row.cpuRate, keras?.cpuRate).padStart(8)}  ${row.version}`,
     );
   }
-  console.log(`load average after: ${loadavg().map((value) => value.toFixed(1)).join(", ")}`);
+  console.log(
+    `load average after: ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(", ")}`,
+  );
   if (!torch) console.log("PyTorch: no Python with torch (set TSKERAS_BENCH_TORCH_PYTHON, or apt-get install python3-torch); skipped.");
   if (!native) console.log("tskeras native: not built (npx tskeras backend install); skipped.");
 }

@@ -11,7 +11,19 @@
  * `--gpu` takes the same path into tfjs-node-gpu (same binding, libraries from a GPU wheel).
  */
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  copyFileSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import {
@@ -102,7 +114,12 @@ function tensorflowOfWheel(wheel: string, into: string): TensorFlowSource {
   if (!match) throw new BackendError(`${wheel} is not a TensorFlow wheel (expected a name like tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl).`);
   rmSync(into, { recursive: true, force: true });
   mkdirSync(into, { recursive: true });
-  const members = [`tensorflow/${ccLibrary}`, `tensorflow/${frameworkLibrary}`, "tensorflow/THIRD_PARTY_NOTICES.txt", ...headers.map((header) => `tensorflow/include/${header}`)];
+  const members = [
+    `tensorflow/${ccLibrary}`,
+    `tensorflow/${frameworkLibrary}`,
+    "tensorflow/THIRD_PARTY_NOTICES.txt",
+    ...headers.map((header) => `tensorflow/include/${header}`),
+  ];
   run("unzip", ["-q", "-o", wheel, ...members, "-d", into], { what: `Unzipping ${basename(wheel)} (needs the unzip command)` });
   return { version: match[2]!, directory: join(into, "tensorflow"), description: resolve(wheel), extracted: true };
 }
@@ -121,7 +138,9 @@ function checkSource(source: TensorFlowSource): void {
 function buildTools(): { nodeGyp: string; nodeDirectory: string } {
   const nodeDirectory = resolve(dirname(process.execPath), "..");
   if (!existsSync(join(nodeDirectory, "include/node/node_api.h"))) {
-    throw new BackendError(`Node's headers are not in ${nodeDirectory}/include/node (needed to build the binding without downloading them). Install Node from nodejs.org or a package with headers (Debian: libnode-dev).`);
+    throw new BackendError(
+      `Node's headers are not in ${nodeDirectory}/include/node (needed to build the binding without downloading them). Install Node from nodejs.org or a package with headers (Debian: libnode-dev).`,
+    );
   }
   const npmDirectories = [join(nodeDirectory, "lib/node_modules/npm"), join(dirname(process.env.npm_execpath ?? ""), "..")];
   for (const directory of npmDirectories) {
@@ -192,7 +211,10 @@ function verify(): { backend: string; tensorflowVersion: string; product: number
     const { tf } = await import(${JSON.stringify(join(packageRoot, "dist/lib/index.js"))});
     const product = Array.from(tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5, 6], [7, 8]])).dataSync());
     process.stdout.write(JSON.stringify({ backend: tf.getBackend(), tensorflowVersion: tf.backend().binding?.TF_Version ?? "", product }));`;
-  const output = run(process.execPath, ["--input-type=module", "-e", script], { what: "Loading the built backend", env: { ...process.env, TSKERAS_BACKEND: "tensorflow" } });
+  const output = run(process.execPath, ["--input-type=module", "-e", script], {
+    what: "Loading the built backend",
+    env: { ...process.env, TSKERAS_BACKEND: "tensorflow" },
+  });
   return JSON.parse(output) as { backend: string; tensorflowVersion: string; product: number[] };
 }
 
@@ -215,9 +237,19 @@ async function install(args: string[]): Promise<number> {
   step(`TensorFlow ${source.version} from ${source.description}`);
   const tools = buildTools();
 
-  writeFileSync(join(staging, "package.json"), JSON.stringify({ name: `tskeras-native-${flavor}`, private: true, description: "Built by `tskeras backend install`; delete with `tskeras backend remove`." }, null, 2));
+  writeFileSync(
+    join(staging, "package.json"),
+    JSON.stringify(
+      { name: `tskeras-native-${flavor}`, private: true, description: "Built by `tskeras backend install`; delete with `tskeras backend remove`." },
+      null,
+      2,
+    ),
+  );
   step(`npm install ${packageName}@${nativePackageVersion} --ignore-scripts (no libtensorflow download)`);
-  run("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", "--save-exact", `${packageName}@${nativePackageVersion}`], { cwd: staging, what: `npm install ${packageName}` });
+  run("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", "--save-exact", `${packageName}@${nativePackageVersion}`], {
+    cwd: staging,
+    what: `npm install ${packageName}`,
+  });
   const dropped = dropDuplicates(staging);
   if (dropped.length) step(`using tskeras's own ${dropped.join(", ")}`);
 
@@ -227,7 +259,14 @@ async function install(args: string[]): Promise<number> {
   step(`building the binding with node-gyp against Node ${process.version}'s headers in ${tools.nodeDirectory}`);
   run(
     process.execPath,
-    [tools.nodeGyp, "rebuild", `--nodedir=${tools.nodeDirectory}`, "--module_name=tfjs_binding", `--module_path=${join(packageDirectory, "lib/napi-v8")}`, "--napi_build_version=8"],
+    [
+      tools.nodeGyp,
+      "rebuild",
+      `--nodedir=${tools.nodeDirectory}`,
+      "--module_name=tfjs_binding",
+      `--module_path=${join(packageDirectory, "lib/napi-v8")}`,
+      "--napi_build_version=8",
+    ],
     { cwd: packageDirectory, what: "Building the tfjs-node binding (needs python3, make and a C++ compiler: apt-get install build-essential)" },
   );
 
@@ -253,7 +292,9 @@ async function install(args: string[]): Promise<number> {
   }
   if (check.backend !== "tensorflow" || check.product.join(",") !== "19,22,43,50") {
     rmSync(nativeRecordPath(flavor), { force: true });
-    throw new BackendError(`The built backend did not check out: backend ${check.backend}, matMul [[1,2],[3,4]]·[[5,6],[7,8]] gave [${check.product}] instead of [19,22,43,50]. The build is left in ${directory} but not used.`);
+    throw new BackendError(
+      `The built backend did not check out: backend ${check.backend}, matMul [[1,2],[3,4]]·[[5,6],[7,8]] gave [${check.product}] instead of [19,22,43,50]. The build is left in ${directory} but not used.`,
+    );
   }
   step(`verified: backend "tensorflow", TensorFlow ${check.tensorflowVersion}, matMul correct`);
   console.log(
@@ -267,7 +308,10 @@ async function install(args: string[]): Promise<number> {
 function status(): number {
   for (const flavor of ["gpu", "cpu"] as const) {
     const record = readNativeBuildRecord(flavor);
-    if (record) console.log(`${record.package} ${record.packageVersion} on TensorFlow ${record.tensorflowVersion} from ${record.source}, built ${record.builtAt} in ${nativeBackendDirectory(flavor)}`);
+    if (record)
+      console.log(
+        `${record.package} ${record.packageVersion} on TensorFlow ${record.tensorflowVersion} from ${record.source}, built ${record.builtAt} in ${nativeBackendDirectory(flavor)}`,
+      );
   }
   const script = `const { tf } = await import(${JSON.stringify(join(packageRoot, "dist/lib/index.js"))}); process.stdout.write(tf.getBackend() + (tf.getBackend() === "tensorflow" ? " (TensorFlow " + tf.backend().binding.TF_Version + ")" : ""));`;
   const chosen = run(process.execPath, ["--input-type=module", "-e", script], { what: "Loading tskeras" });

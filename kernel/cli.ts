@@ -61,8 +61,17 @@ const commands: Record<string, Command> = {
       await import("../lib/index.js"); // picks the tfjs backend the model is built on
       const model = await loadArchitectureWithWeights(pair.architecture, pair.weights);
       const parameters = model.weights.reduce((total, weight) => total + weight.shape.reduce((product: number, size) => product * (size ?? 1), 1), 0);
-      const summary = { format: "keras-architecture+weights", architecture: pair.architecture, weights: pair.weights, model: { className: model.getClassName(), name: model.name, layers: model.layers.length, parameters } };
-      console.log(args.includes("--json") ? JSON.stringify(summary, null, 2) : `model: ${summary.model.className} "${model.name}" from ${pair.architecture} (to_json) + ${pair.weights} (save_weights): ${summary.model.layers} layers, ${parameters} parameters`);
+      const summary = {
+        format: "keras-architecture+weights",
+        architecture: pair.architecture,
+        weights: pair.weights,
+        model: { className: model.getClassName(), name: model.name, layers: model.layers.length, parameters },
+      };
+      console.log(
+        args.includes("--json")
+          ? JSON.stringify(summary, null, 2)
+          : `model: ${summary.model.className} "${model.name}" from ${pair.architecture} (to_json) + ${pair.weights} (save_weights): ${summary.model.layers} layers, ${parameters} parameters`,
+      );
       return 0;
     }
     const description = await describeSavedFile(path);

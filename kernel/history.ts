@@ -20,7 +20,10 @@ export function historyFilePath(): string {
 
 /** IPython's glob patterns: `*` any run of characters, `?` one character. */
 function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`, "s");
 }
 
@@ -78,7 +81,10 @@ export class History {
     let found = this.entries.filter((entry) => matcher.test(entry.input));
     if (unique) {
       const seen = new Set<string>();
-      found = found.reverse().filter((entry) => !seen.has(entry.input) && seen.add(entry.input)).reverse();
+      found = found
+        .reverse()
+        .filter((entry) => !seen.has(entry.input) && seen.add(entry.input))
+        .reverse();
     }
     if (n !== undefined && n > 0) found = found.slice(-n);
     return found.map((entry) => this.row(entry, output));

@@ -212,7 +212,9 @@ export class Kernel {
       input: (prompt, password) => {
         const request = this.current;
         if (!request?.allowStdin) {
-          throw new Error("This frontend does not accept input (allow_stdin is false), so prompt()/input() cannot ask. Run the cell in a notebook or console that supports input, or give the value directly.");
+          throw new Error(
+            "This frontend does not accept input (allow_stdin is false), so prompt()/input() cannot ask. Run the cell in a notebook or console that supports input, or give the value directly.",
+          );
         }
         this.flushStreams();
         return this.channel.requestInput(prompt, password, request.parent);
@@ -233,7 +235,14 @@ export class Kernel {
   }
 
   private async execute(message: JupyterMessage, epoch: number): Promise<void> {
-    const content = message.content as { code?: string; silent?: boolean; store_history?: boolean; user_expressions?: Record<string, string>; allow_stdin?: boolean; stop_on_error?: boolean };
+    const content = message.content as {
+      code?: string;
+      silent?: boolean;
+      store_history?: boolean;
+      user_expressions?: Record<string, string>;
+      allow_stdin?: boolean;
+      stop_on_error?: boolean;
+    };
     if (typeof content.code !== "string") {
       // A malformed request is answered (so the client does not wait), not run.
       const evalue = `execute_request needs a string "code" field; this one has ${content.code === undefined ? "none" : typeof content.code}.`;
@@ -288,12 +297,19 @@ export class Kernel {
   }
 
   /** Like ipykernel: the values come back in the reply; anything the expressions print is dropped. */
-  private async evaluateUserExpressions(engine: LanguageEngine, expressions: Record<string, string>, message: JupyterMessage): Promise<Record<string, unknown>> {
+  private async evaluateUserExpressions(
+    engine: LanguageEngine,
+    expressions: Record<string, string>,
+    message: JupyterMessage,
+  ): Promise<Record<string, unknown>> {
     const results: Record<string, unknown> = {};
     this.current = { parent: message, silent: true, allowStdin: false };
     for (const [name, expression] of Object.entries(expressions)) {
       const outcome = await engine.execute(expression, { silent: false, storeHistory: false, executionCount: this.executionCount });
-      results[name] = outcome.status === "ok" ? { status: "ok", data: outcome.result ?? {}, metadata: {} } : { status: "error", ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
+      results[name] =
+        outcome.status === "ok"
+          ? { status: "ok", data: outcome.result ?? {}, metadata: {} }
+          : { status: "error", ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
     }
     return results;
   }
@@ -302,7 +318,13 @@ export class Kernel {
     const { code = "", cursor_pos } = message.content as { code?: string; cursor_pos?: number };
     const engine = await this.loadEngine();
     const outcome = await engine.complete(code, cursor_pos ?? code.length);
-    this.reply(message, "complete_reply", { status: "ok", matches: outcome.matches, cursor_start: outcome.cursorStart, cursor_end: outcome.cursorEnd, metadata: outcome.metadata });
+    this.reply(message, "complete_reply", {
+      status: "ok",
+      matches: outcome.matches,
+      cursor_start: outcome.cursorStart,
+      cursor_end: outcome.cursorEnd,
+      metadata: outcome.metadata,
+    });
   }
 
   private async inspect(message: JupyterMessage): Promise<void> {
@@ -319,7 +341,16 @@ export class Kernel {
   }
 
   private historyRequest(message: JupyterMessage): void {
-    const request = message.content as { hist_access_type?: string; output?: boolean; n?: number; session?: number; start?: number; stop?: number; pattern?: string; unique?: boolean };
+    const request = message.content as {
+      hist_access_type?: string;
+      output?: boolean;
+      n?: number;
+      session?: number;
+      start?: number;
+      stop?: number;
+      pattern?: string;
+      unique?: boolean;
+    };
     const output = request.output === true;
     const history =
       request.hist_access_type === "range"

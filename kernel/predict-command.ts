@@ -52,15 +52,25 @@ export async function predictCommand(args: string[]): Promise<number> {
     console.error(`tskeras predict: ${parsed}\nusage: tskeras ${predictUsage}`);
     return 2;
   }
-  const [{ tf, keras }, { readNpy }, { writeFileAtomic }] = await Promise.all([import("../lib/index.js"), import("../lib/formats/npy.js"), import("../lib/io/atomic-file.js")]);
+  const [{ tf, keras }, { readNpy }, { writeFileAtomic }] = await Promise.all([
+    import("../lib/index.js"),
+    import("../lib/formats/npy.js"),
+    import("../lib/io/atomic-file.js"),
+  ]);
   if (parsed.signature !== undefined) return runSignature(parsed, parsed.signature);
   // A SavedModel without keras_metadata.pb (model.export(), tf.saved_model.save) has no Keras model to rebuild: run serving_default.
-  if (existsSync(join(parsed.modelPath, "saved_model.pb")) && !existsSync(join(parsed.modelPath, "keras_metadata.pb"))) return runSignature(parsed, "serving_default");
+  if (existsSync(join(parsed.modelPath, "saved_model.pb")) && !existsSync(join(parsed.modelPath, "keras_metadata.pb")))
+    return runSignature(parsed, "serving_default");
   const { findArchitectureAndWeights, loadArchitectureWithWeights } = await import("../lib/inspect/index.js");
   const pair = parsed.config !== undefined ? { architecture: parsed.config, weights: parsed.modelPath } : findArchitectureAndWeights(parsed.modelPath);
-  const model = pair !== undefined ? await loadArchitectureWithWeights(pair.architecture, pair.weights) : await keras.models.loadModel(parsed.modelPath, { safeMode: !parsed.unsafe, compile: false });
+  const model =
+    pair !== undefined
+      ? await loadArchitectureWithWeights(pair.architecture, pair.weights)
+      : await keras.models.loadModel(parsed.modelPath, { safeMode: !parsed.unsafe, compile: false });
   if (parsed.inputs.length !== model.inputs.length) {
-    console.error(`tskeras predict: the model has ${model.inputs.length} inputs (${model.inputs.map((input) => `${input.name} ${JSON.stringify(input.shape)}`).join(", ")}) but ${parsed.inputs.length} --input files were given. Pass one .npy per input, in this order.`);
+    console.error(
+      `tskeras predict: the model has ${model.inputs.length} inputs (${model.inputs.map((input) => `${input.name} ${JSON.stringify(input.shape)}`).join(", ")}) but ${parsed.inputs.length} --input files were given. Pass one .npy per input, in this order.`,
+    );
     return 2;
   }
   const tensors = parsed.inputs.map((file) => {
@@ -69,7 +79,11 @@ export async function predictCommand(args: string[]): Promise<number> {
     return tf.tensor(values, array.shape, "float32");
   });
   const result = model.predict(tensors.length === 1 ? tensors[0]! : tensors);
-  const outputs = (Array.isArray(result) ? result : [result]).map((tensor) => ({ shape: tensor.shape, dtype: "float32", values: Array.from(tensor.dataSync()) }));
+  const outputs = (Array.isArray(result) ? result : [result]).map((tensor) => ({
+    shape: tensor.shape,
+    dtype: "float32",
+    values: Array.from(tensor.dataSync()),
+  }));
   writeFileAtomic(parsed.output, JSON.stringify({ outputs }));
   return 0;
 }
@@ -80,12 +94,19 @@ export async function predictCommand(args: string[]): Promise<number> {
  * as `{"outputs": [{"name", "shape", "dtype", "values"}]}` in output-name order.
  */
 async function runSignature(parsed: PredictArguments, signatureName: string): Promise<number> {
-  const [{ tf }, { readNpy }, { writeFileAtomic }, { loadSavedModel }] = await Promise.all([import("../lib/index.js"), import("../lib/formats/npy.js"), import("../lib/io/atomic-file.js"), import("../lib/formats/savedmodel/index.js")]);
+  const [{ tf }, { readNpy }, { writeFileAtomic }, { loadSavedModel }] = await Promise.all([
+    import("../lib/index.js"),
+    import("../lib/formats/npy.js"),
+    import("../lib/io/atomic-file.js"),
+    import("../lib/formats/savedmodel/index.js"),
+  ]);
   const loaded = await loadSavedModel(parsed.modelPath);
   try {
     const signature = loaded.signatures[signatureName];
     if (signature === undefined) {
-      console.error(`tskeras predict: ${parsed.modelPath} has no signature "${signatureName}"; it has ${Object.keys(loaded.signatures).sort().join(", ") || "none"}.`);
+      console.error(
+        `tskeras predict: ${parsed.modelPath} has no signature "${signatureName}"; it has ${Object.keys(loaded.signatures).sort().join(", ") || "none"}.`,
+      );
       return 2;
     }
     const inputNames = Object.keys(signature.inputs).sort();
@@ -95,7 +116,9 @@ async function runSignature(parsed: PredictArguments, signatureName: string): Pr
       const name = named ? named[1]! : inputNames[position];
       const file = named ? named[2]! : argument;
       if (name === undefined || !(name in signature.inputs)) {
-        console.error(`tskeras predict: signature "${signatureName}" has inputs ${inputNames.join(", ")}; "${argument}" matches none. Pass --input NAME=file.npy or one file per input in this order.`);
+        console.error(
+          `tskeras predict: signature "${signatureName}" has inputs ${inputNames.join(", ")}; "${argument}" matches none. Pass --input NAME=file.npy or one file per input in this order.`,
+        );
         return 2;
       }
       const array = readNpy(readFileSync(file), file);
@@ -108,7 +131,9 @@ async function runSignature(parsed: PredictArguments, signatureName: string): Pr
       return 2;
     }
     const results = signature(feeds);
-    const outputs = Object.keys(results).sort().map((name) => ({ name, shape: results[name]!.shape, dtype: results[name]!.dtype, values: Array.from(results[name]!.dataSync()) }));
+    const outputs = Object.keys(results)
+      .sort()
+      .map((name) => ({ name, shape: results[name]!.shape, dtype: results[name]!.dtype, values: Array.from(results[name]!.dataSync()) }));
     writeFileAtomic(parsed.output, JSON.stringify({ outputs }));
     return 0;
   } finally {

@@ -34,12 +34,19 @@ const nativeSelection = ["library/training", "saving/", "keras-files/save-", "ke
 const nativeNotebooks = process.env.TSKERAS_NOTEBOOKS || "save_and_load_keras.ipynb";
 const passes = [{ backend: process.env.TSKERAS_BACKEND || "wasm", files, environment: {} }];
 if (only.length === 0 && nativeBuilt && !process.env.TSKERAS_BACKEND) {
-  passes.push({ backend: "tensorflow", files: all.filter((file) => nativeSelection.some((part) => file.includes(part))), environment: { TSKERAS_NOTEBOOKS: nativeNotebooks } });
+  passes.push({
+    backend: "tensorflow",
+    files: all.filter((file) => nativeSelection.some((part) => file.includes(part))),
+    environment: { TSKERAS_NOTEBOOKS: nativeNotebooks },
+  });
 }
 let status = 0;
 for (const pass of passes) {
   if (passes.length > 1) console.log(`\n### tests on the ${pass.backend} backend (${pass.files.length} files)\n`);
-  const result = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...pass.files], { stdio: "inherit", env: { ...process.env, ...pass.environment, TSKERAS_BACKEND: pass.backend } });
+  const result = spawnSync(process.execPath, ["--test", "--test-reporter=spec", ...pass.files], {
+    stdio: "inherit",
+    env: { ...process.env, ...pass.environment, TSKERAS_BACKEND: pass.backend },
+  });
   status ||= result.status ?? 1;
 }
 process.exit(status);

@@ -13,7 +13,9 @@ import { keras, tf } from "../../lib/index.js";
 const [directory, operation] = [process.argv[2]!, process.argv[3]!];
 
 function rssMegabytes(field: "VmRSS" | "VmHWM"): number {
-  const line = readFileSync("/proc/self/status", "utf8").split("\n").find((entry) => entry.startsWith(`${field}:`));
+  const line = readFileSync("/proc/self/status", "utf8")
+    .split("\n")
+    .find((entry) => entry.startsWith(`${field}:`));
   return line ? Number(line.split(/\s+/)[1]) / 1024 : 0;
 }
 
@@ -39,7 +41,13 @@ function operations(prefix: string): Record<string, Operation> {
   };
 }
 
-const savers: Record<string, string> = { "load .keras": "save .keras", "load Keras's .keras": "save .keras", "load .h5": "save .h5", "load_weights .weights.h5": "save_weights .weights.h5", "TF checkpoint restore": "TF checkpoint save" };
+const savers: Record<string, string> = {
+  "load .keras": "save .keras",
+  "load Keras's .keras": "save .keras",
+  "load .h5": "save .h5",
+  "load_weights .weights.h5": "save_weights .weights.h5",
+  "TF checkpoint restore": "TF checkpoint save",
+};
 const tinyOperations = operations("tiny-");
 const tiny = denseModel([4, 3, 2]);
 const saver = savers[operation];

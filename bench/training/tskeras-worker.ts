@@ -50,7 +50,11 @@ const x = tf.randomUniform(modelName === "cnn" ? [samples, 28, 28, 1] : [samples
 const y = tf.randomUniform([samples], 0, 10, "int32");
 const model = buildModel();
 // --run-eagerly: tfjs's op-by-op optimizer update (compile's runEagerly), to show what the fused step gains.
-model.compile({ optimizer: "adam", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), runEagerly: process.argv.includes("--run-eagerly") });
+model.compile({
+  optimizer: "adam",
+  loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }),
+  runEagerly: process.argv.includes("--run-eagerly"),
+});
 await model.fit(tf.slice(x, 0, 256), tf.slice(y, 0, 256), { epochs: 1, batchSize: 32, verbose: 0 }); // warm-up
 const timer = new EpochTimer();
 await model.fit(x, y, { epochs, batchSize: 32, verbose: 0, callbacks: [timer] });

@@ -127,7 +127,7 @@ function leadingComment(text: string, node: ts.Node): string {
 /** `declare`/`export` are not allowed (or meaningful) inside `declare global`. */
 function withoutModifiers(t: typeof ts, statement: ts.Statement): string {
   const text = statement.getText();
-  const modifiers = t.canHaveModifiers(statement) ? t.getModifiers(statement) ?? [] : [];
+  const modifiers = t.canHaveModifiers(statement) ? (t.getModifiers(statement) ?? []) : [];
   let cut = 0;
   for (const modifier of modifiers) {
     if (modifier.kind === t.SyntaxKind.DeclareKeyword || modifier.kind === t.SyntaxKind.ExportKeyword || modifier.kind === t.SyntaxKind.DefaultKeyword) {

@@ -130,9 +130,7 @@ export class CellCompiler {
         literals.map((literal) => {
           const mode = t.getModeForUsageLocation(containingSourceFile, literal, options);
           const own = literal.text === "tskeras" || literal.text === "tslab";
-          const first = own
-            ? undefined
-            : t.resolveModuleName(literal.text, containingFile, options, moduleHost, this.resolutionCache, redirected, mode);
+          const first = own ? undefined : t.resolveModuleName(literal.text, containingFile, options, moduleHost, this.resolutionCache, redirected, mode);
           if (first?.resolvedModule) return first;
           return t.resolveModuleName(literal.text, fallbackContainingFile, options, moduleHost, this.resolutionCache, redirected, mode);
         }),
@@ -164,9 +162,14 @@ export class CellCompiler {
         if (bindings && t.isNamespaceImport(bindings)) names.add(bindings.name.text);
         else if (bindings) bindings.elements.forEach((element) => names.add(element.name.text));
       } else if (
-        (t.isFunctionDeclaration(statement) || t.isClassDeclaration(statement) || t.isInterfaceDeclaration(statement) ||
-          t.isTypeAliasDeclaration(statement) || t.isEnumDeclaration(statement) || t.isModuleDeclaration(statement)) &&
-        statement.name && t.isIdentifier(statement.name)
+        (t.isFunctionDeclaration(statement) ||
+          t.isClassDeclaration(statement) ||
+          t.isInterfaceDeclaration(statement) ||
+          t.isTypeAliasDeclaration(statement) ||
+          t.isEnumDeclaration(statement) ||
+          t.isModuleDeclaration(statement)) &&
+        statement.name &&
+        t.isIdentifier(statement.name)
       ) {
         names.add(statement.name.text);
       }

@@ -35,12 +35,9 @@ export function createCellTransformer(
     const userStatements = sourceFile.statements.filter((statement) => statement.getStart(sourceFile) < cellLength);
     let importCounter = 0;
 
-    const assign = (name: string, value: ts.Expression): ts.Statement =>
-      f.createExpressionStatement(f.createAssignment(f.createIdentifier(name), value));
+    const assign = (name: string, value: ts.Expression): ts.Statement => f.createExpressionStatement(f.createAssignment(f.createIdentifier(name), value));
     const copyToGlobal = (name: string): ts.Statement =>
-      f.createExpressionStatement(
-        f.createAssignment(f.createPropertyAccessExpression(f.createIdentifier("globalThis"), name), f.createIdentifier(name)),
-      );
+      f.createExpressionStatement(f.createAssignment(f.createPropertyAccessExpression(f.createIdentifier("globalThis"), name), f.createIdentifier(name)));
 
     const hasValueMeaning = (identifier: ts.Identifier): boolean => {
       const symbol = checker.getSymbolAtLocation(identifier);
@@ -78,7 +75,10 @@ export function createCellTransformer(
       }
       if (bindings.length === 0) return [];
       const statements: ts.Statement[] = [
-        f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(namespace, undefined, undefined, load)], t.NodeFlags.Const)),
+        f.createVariableStatement(
+          undefined,
+          f.createVariableDeclarationList([f.createVariableDeclaration(namespace, undefined, undefined, load)], t.NodeFlags.Const),
+        ),
       ];
       for (const [name, value] of bindings) {
         hoisted.add(name);
@@ -121,11 +121,7 @@ export function createCellTransformer(
       t.canHaveModifiers(statement) && (t.getModifiers(statement) ?? []).some((modifier) => modifier.kind === t.SyntaxKind.DeclareKeyword);
 
     const runtimeModifiers = (node: ts.HasModifiers): ts.ModifierLike[] | undefined => {
-      const kept = (node.modifiers ?? []).filter(
-        (modifier) =>
-          t.isDecorator(modifier) ||
-          modifier.kind === t.SyntaxKind.AsyncKeyword,
-      );
+      const kept = (node.modifiers ?? []).filter((modifier) => t.isDecorator(modifier) || modifier.kind === t.SyntaxKind.AsyncKeyword);
       return kept.length ? kept : undefined;
     };
 
@@ -137,7 +133,11 @@ export function createCellTransformer(
       } else if (t.isExportDeclaration(statement) || t.isImportEqualsDeclaration(statement)) {
         // `export { a }` has no meaning in a cell; everything top-level is already shared.
       } else if (t.isExportAssignment(statement)) {
-        body.push(index === lastIndex ? f.createReturnStatement(f.createParenthesizedExpression(statement.expression)) : f.createExpressionStatement(statement.expression));
+        body.push(
+          index === lastIndex
+            ? f.createReturnStatement(f.createParenthesizedExpression(statement.expression))
+            : f.createExpressionStatement(statement.expression),
+        );
         if (index === lastIndex) result.hasResult = true;
       } else if (t.isVariableStatement(statement)) {
         const isLexical = (statement.declarationList.flags & (t.NodeFlags.Let | t.NodeFlags.Const)) !== 0;

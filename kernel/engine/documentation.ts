@@ -54,10 +54,16 @@ function balancedFences(markdown: string): string {
 }
 
 /** The signature as a TypeScript code block, the description, then parameters and other tags. */
-export function documentationMarkdown(info: { displayParts?: readonly ts.SymbolDisplayPart[]; documentation?: readonly ts.SymbolDisplayPart[]; tags?: readonly ts.JSDocTagInfo[] }): string {
+export function documentationMarkdown(info: {
+  displayParts?: readonly ts.SymbolDisplayPart[];
+  documentation?: readonly ts.SymbolDisplayPart[];
+  tags?: readonly ts.JSDocTagInfo[];
+}): string {
   const signature = partsText(info.displayParts);
   const description = balancedFences(partsText(info.documentation));
-  const tags = (info.tags ?? []).map((tag) => [tag.name, tagMarkdown(tag)] as const).filter((entry): entry is readonly [string, string] => entry[1] !== undefined);
+  const tags = (info.tags ?? [])
+    .map((tag) => [tag.name, tagMarkdown(tag)] as const)
+    .filter((entry): entry is readonly [string, string] => entry[1] !== undefined);
   const parameters = tags.filter(([name]) => name === "param").map(([, text]) => text);
   const others = tags.filter(([name]) => name !== "param").map(([, text]) => text);
   return [

@@ -19,7 +19,25 @@ function closersBalance(t: typeof ts, code: string): boolean {
   const open: string[] = [];
   const K = t.SyntaxKind;
   // After these a `/` starts a regular expression, not a division.
-  const valueEnds = new Set<ts.SyntaxKind>([K.Identifier, K.NumericLiteral, K.BigIntLiteral, K.StringLiteral, K.CloseParenToken, K.CloseBracketToken, K.CloseBraceToken, K.NoSubstitutionTemplateLiteral, K.TemplateTail, K.RegularExpressionLiteral, K.ThisKeyword, K.SuperKeyword, K.TrueKeyword, K.FalseKeyword, K.NullKeyword, K.PlusPlusToken, K.MinusMinusToken]);
+  const valueEnds = new Set<ts.SyntaxKind>([
+    K.Identifier,
+    K.NumericLiteral,
+    K.BigIntLiteral,
+    K.StringLiteral,
+    K.CloseParenToken,
+    K.CloseBracketToken,
+    K.CloseBraceToken,
+    K.NoSubstitutionTemplateLiteral,
+    K.TemplateTail,
+    K.RegularExpressionLiteral,
+    K.ThisKeyword,
+    K.SuperKeyword,
+    K.TrueKeyword,
+    K.FalseKeyword,
+    K.NullKeyword,
+    K.PlusPlusToken,
+    K.MinusMinusToken,
+  ]);
   let previous: ts.SyntaxKind = K.Unknown;
   for (let token = scanner.scan(); token !== K.EndOfFileToken; token = scanner.scan()) {
     if ((token === K.SlashToken || token === K.SlashEqualsToken) && !valueEnds.has(previous)) token = scanner.reScanSlashToken();
@@ -33,7 +51,8 @@ function closersBalance(t: typeof ts, code: string): boolean {
         if (token === K.TemplateMiddle) open.push("${");
       }
     }
-    if (token !== K.WhitespaceTrivia && token !== K.NewLineTrivia && token !== K.SingleLineCommentTrivia && token !== K.MultiLineCommentTrivia) previous = token;
+    if (token !== K.WhitespaceTrivia && token !== K.NewLineTrivia && token !== K.SingleLineCommentTrivia && token !== K.MultiLineCommentTrivia)
+      previous = token;
   }
   return true;
 }
@@ -58,7 +77,9 @@ export function checkIsComplete(code: string): IsCompleteOutcome {
   // so only one on the last line can still be closed.
   const stillOpen = (diagnostic: ts.DiagnosticWithLocation) =>
     diagnostic.code === 1160 || diagnostic.code === 1010 || (diagnostic.code === 1002 && diagnostic.start >= lastLineStart);
-  const atEnd = diagnostics.every((diagnostic) => diagnostic.start >= end || stillOpen(diagnostic) || (diagnostic.code !== 1002 && diagnostic.start + (diagnostic.length ?? 0) >= end));
+  const atEnd = diagnostics.every(
+    (diagnostic) => diagnostic.start >= end || stillOpen(diagnostic) || (diagnostic.code !== 1002 && diagnostic.start + (diagnostic.length ?? 0) >= end),
+  );
   if (atEnd) {
     const lastLine = code.split("\n").pop() ?? "";
     const indent = /^\s*/.exec(lastLine)![0];

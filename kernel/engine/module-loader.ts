@@ -5,7 +5,6 @@ import { pathToFileURL } from "node:url";
 import { packageRoot } from "../../lib/util/package-root.js";
 import { collectGarbage } from "./garbage-collector.js";
 
-
 const ownModules: Record<string, string> = {
   tskeras: join(packageRoot, "dist/lib/index.js"),
   // Notebooks written for tslab keep working: its display API is ours.
@@ -37,7 +36,8 @@ function matchConditions(target: ExportsField): string | undefined {
 
 /** Resolves a subpath (".", "./node", …) through a package.json `exports` field, patterns included. */
 function resolveExports(exportsField: ExportsField, subpath: string): string | undefined {
-  const isSubpathMap = typeof exportsField === "object" && exportsField !== null && !Array.isArray(exportsField) && Object.keys(exportsField).some((key) => key.startsWith("."));
+  const isSubpathMap =
+    typeof exportsField === "object" && exportsField !== null && !Array.isArray(exportsField) && Object.keys(exportsField).some((key) => key.startsWith("."));
   if (!isSubpathMap) return subpath === "." ? matchConditions(exportsField) : undefined;
   const map = exportsField as Record<string, ExportsField>;
   if (subpath in map) return matchConditions(map[subpath]!);
@@ -101,7 +101,8 @@ export function resolveCellImport(specifier: string, workingDirectory: string): 
   if (specifier.startsWith("file:")) return specifier;
   if (specifier.startsWith(".") || isAbsolute(specifier)) {
     const path = resolveFile(resolve(workingDirectory, specifier));
-    if (!path) throw new Error(`Cannot find module '${specifier}' from ${workingDirectory}. Check the path; relative imports start at the notebook's directory.`);
+    if (!path)
+      throw new Error(`Cannot find module '${specifier}' from ${workingDirectory}. Check the path; relative imports start at the notebook's directory.`);
     return pathToFileURL(path).href;
   }
   const { name, subpath } = splitPackageSpecifier(specifier);
@@ -110,7 +111,9 @@ export function resolveCellImport(specifier: string, workingDirectory: string): 
     if (!packageDirectory) continue;
     const path = resolveInPackage(packageDirectory, subpath);
     if (path) return pathToFileURL(path).href;
-    throw new Error(`Package '${name}' (in ${packageDirectory}) does not export '${subpath}' for import. Check the package's documentation for its entry points.`);
+    throw new Error(
+      `Package '${name}' (in ${packageDirectory}) does not export '${subpath}' for import. Check the package's documentation for its entry points.`,
+    );
   }
   throw new Error(`Cannot find package '${name}' from ${workingDirectory}. Install it next to the notebook: npm install ${name}`);
 }

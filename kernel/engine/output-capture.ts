@@ -12,7 +12,10 @@ export function captureProcessOutput(outputs: OutputSink): void {
   original ??= { out: process.stdout.write, err: process.stderr.write };
   const redirect = (name: "stdout" | "stderr"): Write =>
     function write(this: unknown, chunk: unknown, encodingOrCallback?: unknown, callback?: unknown): boolean {
-      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encodingOrCallback === "string" ? (encodingOrCallback as BufferEncoding) : "utf8");
+      const text =
+        typeof chunk === "string"
+          ? chunk
+          : Buffer.from(chunk as Uint8Array).toString(typeof encodingOrCallback === "string" ? (encodingOrCallback as BufferEncoding) : "utf8");
       outputs.stream(name, text);
       const done = typeof encodingOrCallback === "function" ? encodingOrCallback : callback;
       if (typeof done === "function") queueMicrotask(() => (done as () => void)());

@@ -36,7 +36,7 @@ function mapPosition(source: CellSource, line: number, column: number): { line: 
  */
 export function runtimeErrorReport(error: unknown, cells: ReadonlyMap<number, CellSource>): { ename: string; evalue: string; traceback: string[] } {
   if (!(error instanceof Error)) {
-    const text = typeof error === "string" ? error : JSON.stringify(error) ?? String(error);
+    const text = typeof error === "string" ? error : (JSON.stringify(error) ?? String(error));
     return { ename: "Uncaught", evalue: text, traceback: [`${red}Uncaught${reset}: ${text}`] };
   }
   const ename = error.name || error.constructor?.name || "Error";
@@ -72,9 +72,13 @@ export function runtimeErrorReport(error: unknown, cells: ReadonlyMap<number, Ce
 /** Type errors stop the cell before it runs; each is shown with its line:col and the code line. */
 export function compileErrorReport(label: string, diagnostics: CellDiagnostic[]): { ename: string; evalue: string; traceback: string[] } {
   const lines = diagnostics.map((d) => `${d.line}:${d.column} - ${d.message} (TS${d.code})`);
-  const traceback = [`${red}TypeScript error${diagnostics.length > 1 ? "s" : ""}${reset} in cell ${label} (the cell did not run; %typecheck off runs it anyway):`];
+  const traceback = [
+    `${red}TypeScript error${diagnostics.length > 1 ? "s" : ""}${reset} in cell ${label} (the cell did not run; %typecheck off runs it anyway):`,
+  ];
   for (const d of diagnostics) {
-    traceback.push(`${green}line ${d.line}:${d.column}${reset} - ${d.message} ${red}TS${d.code}${reset}\n${String(d.line).padStart(4)} | ${d.sourceLine}\n       ${" ".repeat(Math.max(0, d.column - 1))}^`);
+    traceback.push(
+      `${green}line ${d.line}:${d.column}${reset} - ${d.message} ${red}TS${d.code}${reset}\n${String(d.line).padStart(4)} | ${d.sourceLine}\n       ${" ".repeat(Math.max(0, d.column - 1))}^`,
+    );
   }
   return { ename: "TypeScriptError", evalue: lines.join("\n"), traceback };
 }

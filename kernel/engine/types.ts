@@ -39,11 +39,7 @@ export interface InspectOutcome {
   data: MimeBundle;
 }
 
-export type IsCompleteOutcome =
-  | { status: "complete" }
-  | { status: "incomplete"; indent: string }
-  | { status: "invalid" }
-  | { status: "unknown" };
+export type IsCompleteOutcome = { status: "complete" } | { status: "incomplete"; indent: string } | { status: "invalid" } | { status: "unknown" };
 
 export interface LanguageEngine {
   /** Runs one cell. Errors in user code come back as an "error" outcome, never as a rejection. */

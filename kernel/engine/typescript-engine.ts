@@ -90,7 +90,10 @@ export class TypeScriptEngine implements LanguageEngine {
    */
   private reportFault(error: unknown, kind: FaultKind, origin: CellOrigin | undefined): void {
     const report = this.errorReport(error);
-    const hint = kind === "unhandled rejection" ? " (a promise rejected and nothing awaited it: a missing `await`?)" : " (thrown in a callback, outside the cell's own code)";
+    const hint =
+      kind === "unhandled rejection"
+        ? " (a promise rejected and nothing awaited it: a missing `await`?)"
+        : " (thrown in a callback, outside the cell's own code)";
     const from = origin ? ` from work started by ${origin.label}` : "";
     const text = `Uncaught ${report.ename}${from}${hint}; the kernel keeps running and keeps its variables:\n${report.traceback.join("\n")}\n`;
     const { outputs } = this.options;
@@ -99,14 +102,16 @@ export class TypeScriptEngine implements LanguageEngine {
   }
 
   warmUp(): void {
-    void this.loadCompiler().then((compiler) => {
-      // Most notebooks start with `import { tf, keras } from "tskeras"`: parse its declarations and
-      // load the library (TensorFlow.js, backend start-up) while the kernel is idle anyway.
-      compiler.compile('import type * as warmUp from "tskeras";');
-      return importCellModule("tskeras", this.options.workingDirectory);
-    }).catch(() => {
-      // Warming up is an optimization; the real import reports any problem in its cell.
-    });
+    void this.loadCompiler()
+      .then((compiler) => {
+        // Most notebooks start with `import { tf, keras } from "tskeras"`: parse its declarations and
+        // load the library (TensorFlow.js, backend start-up) while the kernel is idle anyway.
+        compiler.compile('import type * as warmUp from "tskeras";');
+        return importCellModule("tskeras", this.options.workingDirectory);
+      })
+      .catch(() => {
+        // Warming up is an optimization; the real import reports any problem in its cell.
+      });
   }
 
   private loadCompiler(): Promise<CellCompiler> {
@@ -140,7 +145,9 @@ export class TypeScriptEngine implements LanguageEngine {
       } else {
         const definition = magicRegistry().get(cell.name);
         if (!definition?.cell) {
-          throw new UsageError(definition ? `%%${cell.name} is a line magic: use %${cell.name} ARGS on a line.` : `Cell magic %%${cell.name} not found. ${availableText()}`);
+          throw new UsageError(
+            definition ? `%%${cell.name} is a line magic: use %${cell.name} ARGS on a line.` : `Cell magic %%${cell.name} not found. ${availableText()}`,
+          );
         }
         // The body starts below the magic's line: keep its line numbers in errors.
         const lineOffset = "\n".repeat(code.slice(0, code.indexOf("%%")).split("\n").length);
@@ -275,7 +282,12 @@ export class TypeScriptEngine implements LanguageEngine {
         .map((magic) => `${percent}${magic.name}`)
         .sort();
       const start = cursorPos - partial!.length - percent!.length;
-      return { matches, cursorStart: start, cursorEnd: cursorPos, metadata: { _jupyter_types_experimental: matches.map((text) => ({ start, end: cursorPos, text, type: "magic" })) } };
+      return {
+        matches,
+        cursorStart: start,
+        cursorEnd: cursorPos,
+        metadata: { _jupyter_types_experimental: matches.map((text) => ({ start, end: cursorPos, text, type: "magic" })) },
+      };
     }
     const compiler = await this.loadCompiler();
     const { names, kinds, start, end } = compiler.completions(code, cursorPos);

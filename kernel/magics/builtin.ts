@@ -12,7 +12,18 @@ import { timeMagics } from "./time.js";
 /** Adds the built-in magics; a magic the user registered under the same name is kept. */
 export function registerBuiltinMagics(extra: MagicDefinition[] = []): void {
   const registry = magicRegistry();
-  for (const magic of [...timeMagics, ...shellMagics, ...fileMagics, ...namespaceMagics, ...helpMagics, ...backendMagics, ...displayMagics, ...savingMagics, ...saveLoadMagics, ...extra]) {
+  for (const magic of [
+    ...timeMagics,
+    ...shellMagics,
+    ...fileMagics,
+    ...namespaceMagics,
+    ...helpMagics,
+    ...backendMagics,
+    ...displayMagics,
+    ...savingMagics,
+    ...saveLoadMagics,
+    ...extra,
+  ]) {
     if (!registry.has(magic.name)) registry.set(magic.name, magic);
   }
 }

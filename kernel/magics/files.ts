@@ -5,7 +5,6 @@ import type { MagicDefinition } from "../../lib/magics/registry.js";
 import { UsageError } from "../../lib/magics/registry.js";
 import { unquote } from "./arguments.js";
 
-
 export const fileMagics: MagicDefinition[] = [
   {
     name: "writefile",

@@ -26,7 +26,9 @@ function notebookModel(name: string): tfl.LayersModel {
   }
   const value = scope[name] as Partial<tfl.LayersModel> | null;
   if (value === null || typeof value !== "object" || !Array.isArray(value.layers) || typeof value.getWeights !== "function") {
-    throw new UsageError(`"${name}" is not a Keras model (a ${value === null ? "null" : typeof value === "object" ? value.constructor?.name ?? "object" : typeof value}): %save takes a model such as new keras.Sequential([...]).`);
+    throw new UsageError(
+      `"${name}" is not a Keras model (a ${value === null ? "null" : typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value}): %save takes a model such as new keras.Sequential([...]).`,
+    );
   }
   return value as tfl.LayersModel;
 }
@@ -75,9 +77,12 @@ function parseSave(line: string): SaveArguments {
     else if (token.startsWith("--")) throw new UsageError(`%save: unknown option ${token}. ${usage}`);
     else positional.push(token);
   }
-  if (positional.length !== 2) throw new UsageError(`%save needs a model variable and a path, got ${positional.length} argument${positional.length === 1 ? "" : "s"}. ${usage}`);
+  if (positional.length !== 2)
+    throw new UsageError(`%save needs a model variable and a path, got ${positional.length} argument${positional.length === 1 ? "" : "s"}. ${usage}`);
   if (format !== undefined && !(formats as readonly string[]).includes(format)) {
-    throw new UsageError(`%save: unknown format "${format}". Expected one of ${formats.join(", ")} (savedmodel and tf both write a SavedModel directory; with --weights-only, tf writes a TensorFlow checkpoint).`);
+    throw new UsageError(
+      `%save: unknown format "${format}". Expected one of ${formats.join(", ")} (savedmodel and tf both write a SavedModel directory; with --weights-only, tf writes a TensorFlow checkpoint).`,
+    );
   }
   return { model: positional[0]!, path: positional[1]!, format: format as SaveFormatName | undefined, weightsOnly };
 }
@@ -85,7 +90,9 @@ function parseSave(line: string): SaveArguments {
 async function saveWeightsOnly(model: tfl.LayersModel, path: string, format: SaveFormatName | undefined): Promise<string> {
   const { keras } = await import("../../lib/index.js");
   if (format === "savedmodel" || format === "tfjs") {
-    throw new UsageError(`%save --weights-only --format ${format}: a ${formatNames[format]} always holds the architecture. For weights alone use --format tf (TensorFlow checkpoint), h5, or keras (PATH.weights.h5).`);
+    throw new UsageError(
+      `%save --weights-only --format ${format}: a ${formatNames[format]} always holds the architecture. For weights alone use --format tf (TensorFlow checkpoint), h5, or keras (PATH.weights.h5).`,
+    );
   }
   if (format === "keras" && !/\.weights\.h5$/i.test(path)) {
     throw new UsageError(`%save --weights-only --format keras writes Keras 3 weights, whose file name must end in .weights.h5 (got ${path}).`);
@@ -99,10 +106,15 @@ async function saveWeightsOnly(model: tfl.LayersModel, path: string, format: Sav
 function customObjectsFrom(list: string): Record<string, unknown> {
   const scope = globalThis as Record<string, unknown>;
   const objects: Record<string, unknown> = {};
-  for (const entry of list.split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of list
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [key, variable = key] = entry.split("=").map((part) => part.trim()) as [string, string?];
     if (!/^[A-Za-z_$][\w$]*$/.test(variable) || scope[variable] === undefined) {
-      throw new UsageError(`%load --custom-objects: no variable named "${variable}" in the notebook. Define the class or function in an earlier cell, then list it (NAME or SavedName=NAME, comma-separated).`);
+      throw new UsageError(
+        `%load --custom-objects: no variable named "${variable}" in the notebook. Define the class or function in an earlier cell, then list it (NAME or SavedName=NAME, comma-separated).`,
+      );
     }
     objects[key!] = scope[variable];
   }
@@ -138,7 +150,9 @@ function parseLoad(line: string): LoadArguments {
 
 /** `models/mnist-cnn.keras` → `mnist_cnn`; folders and prefixes likewise. */
 function variableNameFor(path: string): string {
-  const stem = basename(path.replace(/[\\/]+$/, "")).replace(/\.(weights\.h5|h5|hdf5|keras|json)$/i, "").replace(/[^\w$]/g, "_");
+  const stem = basename(path.replace(/[\\/]+$/, ""))
+    .replace(/\.(weights\.h5|h5|hdf5|keras|json)$/i, "")
+    .replace(/[^\w$]/g, "_");
   return /^[A-Za-z_$]/.test(stem) ? stem : `_${stem}`;
 }
 
@@ -193,7 +207,8 @@ export const saveLoadMagics: MagicDefinition[] = [
     line: async (line, context) => {
       const { path: rawPath, name, customObjects } = parseLoad(line);
       const path = unquote(rawPath);
-      if (!existsSync(path)) throw new UsageError(`%load: ${path} does not exist (looked in ${process.cwd()}). Give the path of a .h5, .keras, SavedModel folder or model.json.`);
+      if (!existsSync(path))
+        throw new UsageError(`%load: ${path} does not exist (looked in ${process.cwd()}). Give the path of a .h5, .keras, SavedModel folder or model.json.`);
       const options = customObjects ? { customObjects: customObjectsFrom(customObjects) } : {};
       const { keras } = await import("../../lib/index.js");
       let model: tfl.LayersModel;

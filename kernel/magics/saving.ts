@@ -3,7 +3,6 @@ import { UsageError } from "../../lib/magics/registry.js";
 import { unquote } from "./arguments.js";
 import { display } from "../../lib/display/display.js";
 
-
 /** Save/load magics: thin wrappers over the library's formats, never format code of their own. */
 export const savingMagics: MagicDefinition[] = [
   {
@@ -56,7 +55,12 @@ savingMagics.push(
     help: "%config MODEL shows a model's (or layer's) Keras JSON config as a collapsible tree.",
     line: async (line) => {
       const value = notebookValue(line.trim()) as { toJSON?: (unused?: unknown, returnString?: boolean) => unknown; getConfig?: () => unknown };
-      const config = typeof value.toJSON === "function" && "layers" in value ? value.toJSON(null, false) : typeof value.getConfig === "function" ? value.getConfig() : undefined;
+      const config =
+        typeof value.toJSON === "function" && "layers" in value
+          ? value.toJSON(null, false)
+          : typeof value.getConfig === "function"
+            ? value.getConfig()
+            : undefined;
       if (config === undefined) throw new UsageError(`"${line.trim()}" has no Keras config: %config takes a model or a layer.`);
       const { renderConfig } = await import("../../lib/display/renderers/config-tree.js");
       await display(renderConfig(config), { raw: true, metadata: { tskeras: { config } } });
@@ -84,12 +88,23 @@ savingMagics.push(
         })
         .sort((a, b) => a.time.getTime() - b.time.getTime() || a.prefix.localeCompare(b.prefix));
       if (rows.length === 0) throw new UsageError(`%checkpoints: no checkpoints (*.index files) in ${directory}.`);
-      const text = rows.map((row) => `${row.latest ? "*" : " "} ${row.prefix.padEnd(24)} ${formatSize(row.bytes).padStart(10)}  ${row.time.toISOString().replace("T", " ").slice(0, 19)}`).join("\n");
+      const text = rows
+        .map(
+          (row) =>
+            `${row.latest ? "*" : " "} ${row.prefix.padEnd(24)} ${formatSize(row.bytes).padStart(10)}  ${row.time.toISOString().replace("T", " ").slice(0, 19)}`,
+        )
+        .join("\n");
       const { cellStyle: cell, headerStyle: header, tableStyle } = await import("../../lib/display/renderers/html.js");
       const html = `<table style="${tableStyle}"><tr><th style="${header}">checkpoint</th><th style="${header}">size</th><th style="${header}">written</th></tr>${rows
-        .map((row) => `<tr><td style="${cell}">${row.prefix}${row.latest ? " <b>(latest)</b>" : ""}</td><td style="${cell}">${formatSize(row.bytes)}</td><td style="${cell}">${row.time.toISOString().replace("T", " ").slice(0, 19)}</td></tr>`)
+        .map(
+          (row) =>
+            `<tr><td style="${cell}">${row.prefix}${row.latest ? " <b>(latest)</b>" : ""}</td><td style="${cell}">${formatSize(row.bytes)}</td><td style="${cell}">${row.time.toISOString().replace("T", " ").slice(0, 19)}</td></tr>`,
+        )
         .join("")}</table>`;
-      await display({ "text/plain": `${directory}: ${rows.length} checkpoint${rows.length === 1 ? "" : "s"} (* latest)\n${text}`, "text/html": html }, { raw: true });
+      await display(
+        { "text/plain": `${directory}: ${rows.length} checkpoint${rows.length === 1 ? "" : "s"} (* latest)\n${text}`, "text/html": html },
+        { raw: true },
+      );
     },
   },
   {
@@ -97,7 +112,8 @@ savingMagics.push(
     help: "%diff A B compares two saves variable by variable (TensorFlow checkpoints, SavedModel folders, .h5 or .keras files): keys only in one, shape changes, and the largest absolute difference of each shared value.",
     line: async (line) => {
       const [first, second] = (line.trim().match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map(unquote);
-      if (!first || !second) throw new UsageError("%diff needs two saves to compare, e.g. %diff training_1/cp.ckpt training_2/cp-0050.ckpt or %diff before.h5 after.h5");
+      if (!first || !second)
+        throw new UsageError("%diff needs two saves to compare, e.g. %diff training_1/cp.ckpt training_2/cp-0050.ckpt or %diff before.h5 after.h5");
       const { readStoredVariables } = await import("../../lib/inspect/index.js");
       const [a, b] = await Promise.all(
         [first, second].map((path) =>

@@ -38,8 +38,21 @@ export class KernelChannel {
     });
   }
 
-  send(channel: "shell" | "control" | "iopub", msgType: string, content: Record<string, unknown>, parent: Parent | undefined, options: { endsAbortEpoch?: boolean } = {}): void {
-    this.worker.postMessage({ kind: "send", channel, msgType, content, parent: parent && { header: parent.header, identities: parent.identities }, endsAbortEpoch: options.endsAbortEpoch } satisfies ToWorker);
+  send(
+    channel: "shell" | "control" | "iopub",
+    msgType: string,
+    content: Record<string, unknown>,
+    parent: Parent | undefined,
+    options: { endsAbortEpoch?: boolean } = {},
+  ): void {
+    this.worker.postMessage({
+      kind: "send",
+      channel,
+      msgType,
+      content,
+      parent: parent && { header: parent.header, identities: parent.identities },
+      endsAbortEpoch: options.endsAbortEpoch,
+    } satisfies ToWorker);
   }
 
   /** Sends what is queued, closes the sockets and stops the worker: call before the process exits. */

@@ -21,7 +21,9 @@ export function readConnectionFile(path: string): ConnectionInfo {
   try {
     info = JSON.parse(readFileSync(path, "utf8")) as ConnectionInfo;
   } catch (error) {
-    throw new Error(`Cannot read the connection file ${path}: ${(error as Error).message}. Jupyter writes it when it starts a kernel; start tskeras through Jupyter (or pass --connection-file with a valid file).`);
+    throw new Error(
+      `Cannot read the connection file ${path}: ${(error as Error).message}. Jupyter writes it when it starts a kernel; start tskeras through Jupyter (or pass --connection-file with a valid file).`,
+    );
   }
   for (const port of ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"] as const) {
     if (!Number.isInteger(info[port])) throw new Error(`The connection file ${path} has no valid ${port}.`);

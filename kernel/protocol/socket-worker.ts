@@ -33,9 +33,20 @@ const iopub = new zmq.Publisher();
 const heartbeat = new zmq.Reply();
 const send = { shell: sender(shell), control: sender(control), stdin: sender(stdin), iopub: sender(iopub) };
 
-function reply(channel: keyof typeof send, msgType: string, content: Record<string, unknown>, parent?: { header: Partial<MessageHeader>; identities: Buffer[] }) {
+function reply(
+  channel: keyof typeof send,
+  msgType: string,
+  content: Record<string, unknown>,
+  parent?: { header: Partial<MessageHeader>; identities: Buffer[] },
+) {
   const frames = encodeMessage(
-    { identities: channel === "iopub" ? [] : parent?.identities ?? [], header: createHeader(msgType, session), parent_header: parent?.header ?? {}, metadata: {}, content },
+    {
+      identities: channel === "iopub" ? [] : (parent?.identities ?? []),
+      header: createHeader(msgType, session),
+      parent_header: parent?.header ?? {},
+      metadata: {},
+      content,
+    },
     key,
   );
   return send[channel](frames);
@@ -95,7 +106,8 @@ function interrupt() {
 }
 
 async function serve(channel: "shell" | "control" | "stdin", socket: zmq.Router) {
-  for await (const frames of socket) await handle(channel, frames as Buffer[]).catch((error: Error) => log(`error handling a ${channel} message: ${error.stack}`));
+  for await (const frames of socket)
+    await handle(channel, frames as Buffer[]).catch((error: Error) => log(`error handling a ${channel} message: ${error.stack}`));
 }
 
 port.on("message", (message: ToWorker) => {
@@ -112,7 +124,7 @@ port.on("message", (message: ToWorker) => {
   const parent = message.parent && { header: message.parent.header, identities: message.parent.identities.map((identity) => Buffer.from(identity)) };
   const frames = encodeMessage(
     {
-      identities: message.channel === "iopub" ? [] : parent?.identities ?? [],
+      identities: message.channel === "iopub" ? [] : (parent?.identities ?? []),
       header: createHeader(message.msgType, session),
       parent_header: parent?.header ?? {},
       metadata: message.metadata ?? {},

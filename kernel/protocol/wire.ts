@@ -55,7 +55,8 @@ export function decodeMessage(frames: Buffer[], key: string): JupyterMessage {
   const parts = frames.slice(split + 2, split + 6);
   if (key) {
     const expected = Buffer.from(sign(key, parts));
-    if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) throw new ForgedMessageError("a message whose HMAC signature does not match the connection key");
+    if (signature.length !== expected.length || !timingSafeEqual(signature, expected))
+      throw new ForgedMessageError("a message whose HMAC signature does not match the connection key");
   }
   const [header, parentHeader, metadata, content] = parts.map((part) => JSON.parse(part.toString("utf8")) as Record<string, unknown>);
   if (!header || typeof header.msg_type !== "string") throw new ForgedMessageError("a message without a msg_type in its header");

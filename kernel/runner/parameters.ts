@@ -20,7 +20,8 @@ export function parseParameterValue(text: string): ParameterValue {
 }
 
 export function checkParameterName(name: string): void {
-  if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new Error(`-p ${name}: a parameter name must be a TypeScript identifier (letters, digits, _ or $, not starting with a digit)`);
+  if (!/^[A-Za-z_$][\w$]*$/.test(name))
+    throw new Error(`-p ${name}: a parameter name must be a TypeScript identifier (letters, digits, _ or $, not starting with a digit)`);
 }
 
 /**
@@ -30,7 +31,14 @@ export function checkParameterName(name: string): void {
  */
 export function declaredParameterTypes(typescript: typeof ts, source: string): Map<string, string> {
   const fileName = "/tskeras-parameters.ts";
-  const options: ts.CompilerOptions = { target: typescript.ScriptTarget.ES2022, module: typescript.ModuleKind.ESNext, strict: true, noEmit: true, types: [], moduleDetection: typescript.ModuleDetectionKind.Force };
+  const options: ts.CompilerOptions = {
+    target: typescript.ScriptTarget.ES2022,
+    module: typescript.ModuleKind.ESNext,
+    strict: true,
+    noEmit: true,
+    types: [],
+    moduleDetection: typescript.ModuleDetectionKind.Force,
+  };
   const host = typescript.createCompilerHost(options);
   const sourceFile = typescript.createSourceFile(fileName, source, typescript.ScriptTarget.ES2022, true);
   const getSourceFile = host.getSourceFile.bind(host);
@@ -73,14 +81,19 @@ export function injectedParametersSource(parameters: Array<[string, ParameterVal
  */
 export async function injectParameters(notebook: Notebook, parameters: Array<[string, ParameterValue]>): Promise<string[]> {
   const warnings: string[] = [];
-  notebook.cells = notebook.cells.filter((cell) => !(cell.cell_type === "code" && (cell.metadata.tags as string[] | undefined)?.includes(injectedParametersTag)));
-  const parametersIndex = notebook.cells.findIndex((cell) => cell.cell_type === "code" && (cell.metadata.tags as string[] | undefined)?.includes(parametersTag));
+  notebook.cells = notebook.cells.filter(
+    (cell) => !(cell.cell_type === "code" && (cell.metadata.tags as string[] | undefined)?.includes(injectedParametersTag)),
+  );
+  const parametersIndex = notebook.cells.findIndex(
+    (cell) => cell.cell_type === "code" && (cell.metadata.tags as string[] | undefined)?.includes(parametersTag),
+  );
   let types = new Map<string, string>();
   if (parametersIndex < 0) warnings.push(`no cell is tagged "${parametersTag}": the parameters are injected at the top, untyped`);
   else {
     const { default: typescript } = await import("typescript");
     types = declaredParameterTypes(typescript, joinSource(notebook.cells[parametersIndex]!.source));
-    for (const [name] of parameters) if (!types.has(name)) warnings.push(`parameter "${name}" is not declared (with a known type) in the "${parametersTag}" cell: injected untyped`);
+    for (const [name] of parameters)
+      if (!types.has(name)) warnings.push(`parameter "${name}" is not declared (with a known type) in the "${parametersTag}" cell: injected untyped`);
   }
   const cell: CodeCell = {
     cell_type: "code",

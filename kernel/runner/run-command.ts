@@ -92,7 +92,8 @@ function parseArguments(args: string[]): RunOptions {
         break;
       case "--check":
       case "--update":
-        if (options.mode !== "run" && options.mode !== argument.slice(2)) throw new UsageError("--check and --update exclude each other: check first, update after reviewing the differences");
+        if (options.mode !== "run" && options.mode !== argument.slice(2))
+          throw new UsageError("--check and --update exclude each other: check first, update after reviewing the differences");
         options.mode = argument.slice(2) as "check" | "update";
         break;
       case "--lax":
@@ -104,7 +105,8 @@ function parseArguments(args: string[]): RunOptions {
         break;
       case "--float-digits": {
         const digits = Number(value(++index, argument));
-        if (!Number.isInteger(digits) || digits < 0 || digits > 17) throw new UsageError(`--float-digits takes a whole number from 0 to 17, got ${args[index]}`);
+        if (!Number.isInteger(digits) || digits < 0 || digits > 17)
+          throw new UsageError(`--float-digits takes a whole number from 0 to 17, got ${args[index]}`);
         options.check.floatDigits = digits;
         break;
       }
@@ -133,7 +135,8 @@ function parseArguments(args: string[]): RunOptions {
   options.check.sanitizers = [...options.check.sanitizers];
   if (paths.length === 0) throw new UsageError("no notebook given");
   if (options.junit && options.mode !== "check") throw new UsageError("--junit reports a --check run; add --check");
-  if (options.mode === "update" && options.parameters.length) throw new UsageError("--update with -p would commit the injected parameters; run without -p to update");
+  if (options.mode === "update" && options.parameters.length)
+    throw new UsageError("--update with -p would commit the injected parameters; run without -p to update");
   options.notebooks = expandNotebooks(paths);
   return options;
 }
@@ -218,13 +221,21 @@ export async function runCommand(args: string[]): Promise<number> {
 
     if (mode === "run") {
       if (!live && code !== 0) process.stderr.write(log);
-      console.log(`${live ? "  " : counter}${code === 0 ? "ok" : "FAILED"} → ${output}${html ? ` and ${html}` : ""}${live ? "" : `  (${notebook}, ${seconds().toFixed(1)}s)`}`);
+      console.log(
+        `${live ? "  " : counter}${code === 0 ? "ok" : "FAILED"} → ${output}${html ? ` and ${html}` : ""}${live ? "" : `  (${notebook}, ${seconds().toFixed(1)}s)`}`,
+      );
       return { path: notebook, seconds: seconds(), cells: [], ok: code === 0, verdict: code === 0 ? "ok" : "FAILED" };
     }
 
     if (code === 2 || !existsSync(output)) {
       if (!live) process.stderr.write(log);
-      const report = { path: notebook, seconds: seconds(), cells: [], error: `could not run: ${log.trim().split("\n").pop() ?? `exit code ${code}`}`, ok: false };
+      const report = {
+        path: notebook,
+        seconds: seconds(),
+        cells: [],
+        error: `could not run: ${log.trim().split("\n").pop() ?? `exit code ${code}`}`,
+        ok: false,
+      };
       console.log(`${counter}${summaryLine(report)}`);
       return report;
     }
@@ -258,7 +269,14 @@ export async function runCommand(args: string[]): Promise<number> {
   });
 
   if (many && mode === "check") console.log(`\n${summaryTable(reports)}`);
-  else if (many) console.log(`\n${formatTable(["", "notebook", "time"], reports.map((report) => [report.verdict ?? "FAILED", report.path, `${report.seconds.toFixed(1)}s`]), 2)}`);
+  else if (many)
+    console.log(
+      `\n${formatTable(
+        ["", "notebook", "time"],
+        reports.map((report) => [report.verdict ?? "FAILED", report.path, `${report.seconds.toFixed(1)}s`]),
+        2,
+      )}`,
+    );
   if (options.junit) {
     mkdirSync(dirname(resolve(options.junit)), { recursive: true });
     writeFileAtomic(resolve(options.junit), junitXml(reports));

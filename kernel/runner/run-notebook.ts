@@ -40,7 +40,10 @@ function preview(source: string): string {
 export async function runNotebook(path: string, options: RunNotebookOptions = {}): Promise<NotebookRunResult> {
   const absolutePath = resolve(path);
   const notebook = JSON.parse(readFileSync(absolutePath, "utf8")) as Notebook;
-  if (notebook.nbformat !== 4) throw new Error(`${path} is nbformat ${notebook.nbformat}; the runner reads nbformat 4 notebooks. Convert it with: jupyter nbconvert --to notebook --nbformat 4 ${path}`);
+  if (notebook.nbformat !== 4)
+    throw new Error(
+      `${path} is nbformat ${notebook.nbformat}; the runner reads nbformat 4 notebooks. Convert it with: jupyter nbconvert --to notebook --nbformat 4 ${path}`,
+    );
   if (options.parameters?.length) for (const warning of await injectParameters(notebook, options.parameters)) progress(`warning: ${warning}`);
   const directory = dirname(absolutePath);
   process.chdir(directory);
@@ -52,7 +55,9 @@ export async function runNotebook(path: string, options: RunNotebookOptions = {}
       displayData: (data, metadata, transient, update) => collector.displayData(data, metadata, transient, update),
       clearOutput: (wait) => collector.clearOutput(wait),
       input: () => {
-        throw new Error("This cell asks for input, but the headless runner has no one to ask. Run the notebook in Jupyter, or replace prompt()/input() with a value.");
+        throw new Error(
+          "This cell asks for input, but the headless runner has no one to ask. Run the notebook in Jupyter, or replace prompt()/input() with a value.",
+        );
       },
     },
   });
@@ -96,7 +101,9 @@ export async function runNotebook(path: string, options: RunNotebookOptions = {}
     } else {
       collector.error(outcome.ename, outcome.evalue, outcome.traceback);
       const expected = markers.raisesException;
-      progress(`[${executionCount}/${codeCells}] ${expected ? "raised" : "FAILED"} ${seconds}s  ${preview(source)}${expected ? " (tagged raises-exception)" : `\n    ${outcome.ename}: ${outcome.evalue.split("\n")[0]}`}`);
+      progress(
+        `[${executionCount}/${codeCells}] ${expected ? "raised" : "FAILED"} ${seconds}s  ${preview(source)}${expected ? " (tagged raises-exception)" : `\n    ${outcome.ename}: ${outcome.evalue.split("\n")[0]}`}`,
+      );
       if (!expected) failedCell = index;
     }
   }

@@ -20,6 +20,14 @@ export async function startCommand(args: string[]): Promise<number> {
   }
   const code = await runCommand([...notebooks, "--output", outputDirectory, "--html"]);
   console.log(`\nExecuted notebooks and HTML reports: ${outputDirectory}`);
-  console.log(`Open one in a browser, e.g. file://${join(outputDirectory, notebooks[0]!.split("/").pop()!.replace(/\.ipynb$/, ".html"))}`);
+  console.log(
+    `Open one in a browser, e.g. file://${join(
+      outputDirectory,
+      notebooks[0]!
+        .split("/")
+        .pop()!
+        .replace(/\.ipynb$/, ".html"),
+    )}`,
+  );
   return code;
 }

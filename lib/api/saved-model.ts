@@ -76,8 +76,13 @@ export async function load(directory: string, options: { tags?: string[] } = {})
   }
   const reserved = new Set(["signatures", "variables", "tags", "savedModel", "dispose"]);
   const attributes = Object.fromEntries(Object.entries(revived?.root ?? {}).filter(([name]) => !reserved.has(name)));
-  const functions = Object.fromEntries(Object.entries(attributes).filter(([, value]) => typeof value === "function")) as Record<string, LoadedTfFunction<tfc.Tensor | tfc.Tensor[]>>;
-  const call = (functions["call"] ?? functions["__call__"] ?? noCall(directory, Object.keys(functions), Object.keys(savedModel.signatures))) as LoadedTfFunction;
+  const functions = Object.fromEntries(Object.entries(attributes).filter(([, value]) => typeof value === "function")) as Record<
+    string,
+    LoadedTfFunction<tfc.Tensor | tfc.Tensor[]>
+  >;
+  const call = (functions["call"] ??
+    functions["__call__"] ??
+    noCall(directory, Object.keys(functions), Object.keys(savedModel.signatures))) as LoadedTfFunction;
   const loaded = {
     ...attributes,
     signatures: savedModel.signatures,
@@ -99,7 +104,9 @@ export async function load(directory: string, options: { tags?: string[] } = {})
 function noCall(directory: string, names: string[], signatures: string[]): (...inputs: tfc.Tensor[]) => never {
   return () => {
     const functions = names.length > 0 ? `its functions are ${names.join(", ")} (call one as loaded.functions.NAME(x))` : "it has no tf.functions";
-    throw new Error(`The SavedModel in ${directory} has no call function (Python's loaded(x) would fail too): ${functions}; its signatures are ${signatures.join(", ") || "none"} (loaded.signatures.KEY({ input: x })).`);
+    throw new Error(
+      `The SavedModel in ${directory} has no call function (Python's loaded(x) would fail too): ${functions}; its signatures are ${signatures.join(", ") || "none"} (loaded.signatures.KEY({ input: x })).`,
+    );
   };
 }
 
@@ -112,9 +119,7 @@ function noCall(directory: string, names: string[], signatures: string[]): (...i
 export async function save(object: unknown, directory: string, options: SaveKerasSavedModelOptions & SaveObjectOptions = {}): Promise<void> {
   if (object instanceof tfl.LayersModel) return saveKerasSavedModel(object, directory, options);
   if (typeof object === "object" && object !== null) return saveObjectSavedModel(object, directory, options);
-  throw new Error(
-    `tf.savedModel.save takes a Keras model or an object whose properties hold tf.Variables and tf.functions, not ${typeof object}.`,
-  );
+  throw new Error(`tf.savedModel.save takes a Keras model or an object whose properties hold tf.Variables and tf.functions, not ${typeof object}.`);
 }
 
 /** The `tf.savedModel` namespace. */

@@ -11,7 +11,6 @@ import { registerWasmConv2DBackpropFilter } from "./wasm-conv2d-backprop-filter.
 import { registerWasmCpuFallbacks } from "./wasm-cpu-fallback.js";
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js";
 
-
 const require = createRequire(import.meta.url);
 
 /**
@@ -32,7 +31,9 @@ async function tryNative(): Promise<string | undefined> {
     // Built by `tskeras backend install` but unusable now (its TensorFlow was removed, another Node):
     // say so once and fall through to wasm.
     if (found.record) {
-      process.stderr.write(`tskeras: the native TensorFlow backend in ${nativeBackendDirectory(found.flavor)} failed to load (${(error as Error).message.split("\n")[0]}); using wasm. Rebuild it with \`npx tskeras backend install\` or remove it with \`npx tskeras backend remove\`.\n`);
+      process.stderr.write(
+        `tskeras: the native TensorFlow backend in ${nativeBackendDirectory(found.flavor)} failed to load (${(error as Error).message.split("\n")[0]}); using wasm. Rebuild it with \`npx tskeras backend install\` or remove it with \`npx tskeras backend remove\`.\n`,
+      );
     }
   }
   return undefined;

@@ -27,7 +27,16 @@ function conv2DBackpropFilter(args: KernelArguments): tfc.TensorInfo {
   const { x, dy } = args.inputs as { x: tfc.TensorInfo; dy: tfc.TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as BackpropFilterAttributes;
   if (dataFormat === "NCHW") throw new Error("Conv2DBackpropFilter on wasm supports channels-last (NHWC) data only; use dataFormat 'channelsLast'.");
-  const info = tfc.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, "channelsLast");
+  const info = tfc.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    "channelsLast",
+  );
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;
   const backend = args.backend as unknown as WasmBackendLike;
@@ -54,11 +63,19 @@ function conv2DBackpropFilter(args: KernelArguments): tfc.TensorInfo {
   }
   const batchMatMul = tfc.getKernel(tfc.BatchMatMul, "wasm");
   if (!batchMatMul) throw new Error("The wasm backend has no BatchMatMul kernel; cannot compute Conv2DBackpropFilter.");
-  const patchesInfo: tfc.TensorInfo = { dataId: backend.write(patches, [1, filterHeight * filterWidth * inChannels, positions], "float32"), shape: [1, filterHeight * filterWidth * inChannels, positions], dtype: "float32" };
+  const patchesInfo: tfc.TensorInfo = {
+    dataId: backend.write(patches, [1, filterHeight * filterWidth * inChannels, positions], "float32"),
+    shape: [1, filterHeight * filterWidth * inChannels, positions],
+    dtype: "float32",
+  };
   try {
     // dy's [batch, outHeight, outWidth, outChannels] buffer read as [1, positions, outChannels] (same bytes).
     const dyMatrix: tfc.TensorInfo = { dataId: dy.dataId, shape: [1, positions, outChannels], dtype: dy.dtype };
-    const product = batchMatMul.kernelFunc({ inputs: { a: patchesInfo, b: dyMatrix }, attrs: { transposeA: false, transposeB: false }, backend: args.backend }) as tfc.TensorInfo;
+    const product = batchMatMul.kernelFunc({
+      inputs: { a: patchesInfo, b: dyMatrix },
+      attrs: { transposeA: false, transposeB: false },
+      backend: args.backend,
+    }) as tfc.TensorInfo;
     return { dataId: product.dataId, shape: [...filterShape], dtype: "float32" };
   } finally {
     backend.disposeData(patchesInfo.dataId);

@@ -20,12 +20,24 @@ function fromNpz(path: string): MnistSplits {
   const entries = unzipSync(readFileSync(path));
   const read = (name: string) => {
     const entry = entries[`${name}.npy`];
-    if (!entry) throw new Error(`${path} has no ${name}.npy; expected Keras's mnist.npz (x_train, y_train, x_test, y_test). Delete the file to fall back to the bundled digits.`);
+    if (!entry)
+      throw new Error(
+        `${path} has no ${name}.npy; expected Keras's mnist.npz (x_train, y_train, x_test, y_test). Delete the file to fall back to the bundled digits.`,
+      );
     return readNpy(entry, `${path}:${name}.npy`);
   };
-  const images = (name: string) => { const array = read(name); return tfc.tensor3d(Float32Array.from(array.values as Uint8Array), array.shape as [number, number, number]); };
-  const labels = (name: string) => { const array = read(name); return tfc.tensor1d(Int32Array.from(array.values as Uint8Array), "int32"); };
-  return [[images("x_train"), labels("y_train")], [images("x_test"), labels("y_test")]];
+  const images = (name: string) => {
+    const array = read(name);
+    return tfc.tensor3d(Float32Array.from(array.values as Uint8Array), array.shape as [number, number, number]);
+  };
+  const labels = (name: string) => {
+    const array = read(name);
+    return tfc.tensor1d(Int32Array.from(array.values as Uint8Array), "int32");
+  };
+  return [
+    [images("x_train"), labels("y_train")],
+    [images("x_test"), labels("y_test")],
+  ];
 }
 
 /** A small seeded generator so the split is the same on every machine. */
@@ -59,7 +71,13 @@ function fromBundledDigits(): MnistSplits {
       // The package stores intensities scaled to [0, 1]; Keras gives 0–255.
       for (let pixel = 0; pixel < pixelsPerImage; pixel++) images[index * pixelsPerImage + pixel] = Math.round(sample.pixels[sample.offset + pixel] * 255);
     });
-    return [tfc.tensor3d(images, [part.length, 28, 28]), tfc.tensor1d(Int32Array.from(part, (sample) => sample.label), "int32")];
+    return [
+      tfc.tensor3d(images, [part.length, 28, 28]),
+      tfc.tensor1d(
+        Int32Array.from(part, (sample) => sample.label),
+        "int32",
+      ),
+    ];
   };
   return [build(samples.slice(testCount)), build(samples.slice(0, testCount))];
 }

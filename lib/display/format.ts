@@ -30,7 +30,10 @@ export function tensorText(tensor: TensorLike): string {
   // A block of one row comes out as " [[1, 2],]" (an extra space and comma; tfjs's formatter joins its
   // first and last line): written as NumPy does, "[[1, 2]]". A one-line tensor has five spaces of indent.
   const text = tensor.dtype === "string" ? tensor.toString() : tensor.toString().replace(/ ?\[(\[[^[\]\n]*\]),\]/g, "[$1]");
-  const lines = text.split("\n").slice(1).map((line, index) => line.replace(index === 0 ? /^ {4,5}/ : /^ {4}/, ""));
+  const lines = text
+    .split("\n")
+    .slice(1)
+    .map((line, index) => line.replace(index === 0 ? /^ {4,5}/ : /^ {4}/, ""));
   const values = tensor.rank === 0 ? lines.join("").trim() : `\n${lines.join("\n")}`;
   return `<tf.Tensor: shape=${shape}, dtype=${tensor.dtype}, numpy=${values}>`;
 }

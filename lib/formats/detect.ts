@@ -40,13 +40,16 @@ export function detectFormat(path: string): DetectedFormat {
     if (existsSync(join(path, "model.json"))) return { format: "tfjs", path };
     const latest = latestCheckpoint(path);
     if (latest !== undefined) return { format: "tf-checkpoint", path: latest };
-    throw new Error(`${path} is a folder without saved_model.pb, model.json or a checkpoint state file. Expected a SavedModel folder, a TensorFlow.js model folder, or a folder of TensorFlow checkpoints.`);
+    throw new Error(
+      `${path} is a folder without saved_model.pb, model.json or a checkpoint state file. Expected a SavedModel folder, a TensorFlow.js model folder, or a folder of TensorFlow checkpoints.`,
+    );
   }
   if (!existsSync(path)) {
     if (existsSync(`${path}.index`)) return { format: "tf-checkpoint", path };
     throw new Error(`${path} does not exist. For a TensorFlow checkpoint, give its prefix (the name before .index).`);
   }
-  if (path.endsWith(".index") && existsSync(path.replace(/\.index$/, ".data-00000-of-00001"))) return { format: "tf-checkpoint", path: path.replace(/\.index$/, "") };
+  if (path.endsWith(".index") && existsSync(path.replace(/\.index$/, ".data-00000-of-00001")))
+    return { format: "tf-checkpoint", path: path.replace(/\.index$/, "") };
   const start = head(path, 8);
   if (start.equals(hdf5Magic)) return { format: "hdf5", path };
   if (start.subarray(0, 4).equals(zipMagic)) return { format: "keras-zip", path };
@@ -54,5 +57,7 @@ export function detectFormat(path: string): DetectedFormat {
     const text = readFileSync(path, "utf8");
     if (/"modelTopology"\s*:/.test(text)) return { format: "tfjs", path };
   }
-  throw new Error(`${path} is not a model file tskeras can read. Expected Keras .h5/.hdf5 (HDF5), Keras 3 .keras (zip), a TensorFlow checkpoint prefix, a SavedModel folder or a TensorFlow.js model.json.`);
+  throw new Error(
+    `${path} is not a model file tskeras can read. Expected Keras .h5/.hdf5 (HDF5), Keras 3 .keras (zip), a TensorFlow checkpoint prefix, a SavedModel folder or a TensorFlow.js model.json.`,
+  );
 }

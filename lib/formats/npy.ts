@@ -9,7 +9,17 @@ import { float16BitsToNumber } from "./dtypes.js";
 export type NpyDtype = "bool" | "int8" | "uint8" | "int16" | "uint16" | "int32" | "uint32" | "int64" | "uint64" | "float16" | "float32" | "float64";
 
 /** Values of an array, C order. float16 is widened to Float32Array; 64-bit ints use BigInt arrays. */
-export type NpyValues = Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array | Float32Array | Float64Array;
+export type NpyValues =
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
 
 /** An n-dimensional array as stored in a .npy file. */
 export interface NpyArray {
@@ -21,8 +31,18 @@ export interface NpyArray {
 const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 
 const codeToDtype: Record<string, NpyDtype> = {
-  b1: "bool", i1: "int8", u1: "uint8", i2: "int16", u2: "uint16", i4: "int32", u4: "uint32",
-  i8: "int64", u8: "uint64", f2: "float16", f4: "float32", f8: "float64",
+  b1: "bool",
+  i1: "int8",
+  u1: "uint8",
+  i2: "int16",
+  u2: "uint16",
+  i4: "int32",
+  u4: "uint32",
+  i8: "int64",
+  u8: "uint64",
+  f2: "float16",
+  f4: "float32",
+  f8: "float64",
 };
 const dtypeToCode = Object.fromEntries(Object.entries(codeToDtype).map(([code, dtype]) => [dtype, code])) as Record<NpyDtype, string>;
 
@@ -49,13 +69,17 @@ export function readNpy(bytes: Uint8Array, source = "the .npy data"): NpyArray {
   const match = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr);
   const dtype = match ? codeToDtype[`${match[2]}${match[3]}`] : undefined;
   if (!match || !dtype) {
-    if (descr.includes("O")) throw new Error(`${source} holds a Python object array (dtype ${descr}), which is stored as a pickle and could run code when loaded. Refused; save numeric arrays instead.`);
+    if (descr.includes("O"))
+      throw new Error(
+        `${source} holds a Python object array (dtype ${descr}), which is stored as a pickle and could run code when loaded. Refused; save numeric arrays instead.`,
+      );
     throw new Error(`${source} has dtype ${JSON.stringify(descr)}, which tskeras does not read. Supported: bool, int8-64, uint8-64, float16/32/64.`);
   }
   const littleEndian = match[1] !== ">";
   const count = shape.reduce((product, size) => product * size, 1);
   const itemSize = Number(match[3]);
-  if (dataOffset + count * itemSize > bytes.length) throw new Error(`${source} is truncated: shape [${shape.join(", ")}] needs ${count * itemSize} data bytes but only ${bytes.length - dataOffset} remain.`);
+  if (dataOffset + count * itemSize > bytes.length)
+    throw new Error(`${source} is truncated: shape [${shape.join(", ")}] needs ${count * itemSize} data bytes but only ${bytes.length - dataOffset} remain.`);
   let values = decodeValues(view, dataOffset, count, dtype, littleEndian);
   if (fortranOrder && shape.length > 1) values = fortranToC(values, shape);
   return { dtype, shape, values };
@@ -69,7 +93,8 @@ export function readNpy(bytes: Uint8Array, source = "the .npy data"): NpyArray {
  */
 export function writeNpy(array: { dtype: NpyDtype; shape: number[]; values: ArrayLike<number> | ArrayLike<bigint> }): Uint8Array {
   const count = array.shape.reduce((product, size) => product * size, 1);
-  if (array.values.length !== count) throw new Error(`writeNpy: shape [${array.shape.join(", ")}] holds ${count} values but ${array.values.length} were given.`);
+  if (array.values.length !== count)
+    throw new Error(`writeNpy: shape [${array.shape.join(", ")}] holds ${count} values but ${array.values.length} were given.`);
   const shapeText = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(", ")})`;
   const dictionary = `{'descr': '${array.dtype === "bool" ? "|" : array.dtype.endsWith("8") && !array.dtype.endsWith("64") ? "|" : "<"}${dtypeToCode[array.dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   // The data must start on a 64-byte boundary; the header is padded with spaces and ends in "\n".
@@ -94,10 +119,14 @@ function parseHeader(header: string, source: string): { descr: string; fortranOr
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header);
   const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(header);
   if (!descr || !fortran || !shape) {
-    if (/'descr'\s*:\s*\[/.test(header)) throw new Error(`${source} holds a structured (record) array, which tskeras does not read. Save each field as its own array.`);
+    if (/'descr'\s*:\s*\[/.test(header))
+      throw new Error(`${source} holds a structured (record) array, which tskeras does not read. Save each field as its own array.`);
     throw new Error(`${source} has a malformed .npy header ${JSON.stringify(header.slice(0, 120))}; expected descr, fortran_order and shape.`);
   }
-  const sizes = shape[1]!.split(",").map((part) => part.trim()).filter((part) => part !== "");
+  const sizes = shape[1]!
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
   if (sizes.some((size) => !/^\d+$/.test(size))) throw new Error(`${source} has an invalid shape (${shape[1]}) in its header.`);
   return { descr: descr[1]!, fortranOrder: fortran[1] === "True", shape: sizes.map(Number) };
 }
@@ -108,18 +137,30 @@ function decodeValues(view: DataView, offset: number, count: number, dtype: NpyD
     return values;
   };
   switch (dtype) {
-    case "bool": return read(new Uint8Array(count), 1, (position) => (view.getUint8(position) ? 1 : 0));
-    case "int8": return read(new Int8Array(count), 1, (position) => view.getInt8(position));
-    case "uint8": return read(new Uint8Array(count), 1, (position) => view.getUint8(position));
-    case "int16": return read(new Int16Array(count), 2, (position) => view.getInt16(position, little));
-    case "uint16": return read(new Uint16Array(count), 2, (position) => view.getUint16(position, little));
-    case "int32": return read(new Int32Array(count), 4, (position) => view.getInt32(position, little));
-    case "uint32": return read(new Uint32Array(count), 4, (position) => view.getUint32(position, little));
-    case "int64": return read(new BigInt64Array(count), 8, (position) => view.getBigInt64(position, little));
-    case "uint64": return read(new BigUint64Array(count), 8, (position) => view.getBigUint64(position, little));
-    case "float16": return read(new Float32Array(count), 2, (position) => float16BitsToNumber(view.getUint16(position, little)));
-    case "float32": return read(new Float32Array(count), 4, (position) => view.getFloat32(position, little));
-    case "float64": return read(new Float64Array(count), 8, (position) => view.getFloat64(position, little));
+    case "bool":
+      return read(new Uint8Array(count), 1, (position) => (view.getUint8(position) ? 1 : 0));
+    case "int8":
+      return read(new Int8Array(count), 1, (position) => view.getInt8(position));
+    case "uint8":
+      return read(new Uint8Array(count), 1, (position) => view.getUint8(position));
+    case "int16":
+      return read(new Int16Array(count), 2, (position) => view.getInt16(position, little));
+    case "uint16":
+      return read(new Uint16Array(count), 2, (position) => view.getUint16(position, little));
+    case "int32":
+      return read(new Int32Array(count), 4, (position) => view.getInt32(position, little));
+    case "uint32":
+      return read(new Uint32Array(count), 4, (position) => view.getUint32(position, little));
+    case "int64":
+      return read(new BigInt64Array(count), 8, (position) => view.getBigInt64(position, little));
+    case "uint64":
+      return read(new BigUint64Array(count), 8, (position) => view.getBigUint64(position, little));
+    case "float16":
+      return read(new Float32Array(count), 2, (position) => float16BitsToNumber(view.getUint16(position, little)));
+    case "float32":
+      return read(new Float32Array(count), 4, (position) => view.getFloat32(position, little));
+    case "float64":
+      return read(new Float64Array(count), 8, (position) => view.getFloat64(position, little));
   }
 }
 
@@ -128,18 +169,42 @@ function encodeValues(view: DataView, offset: number, dtype: NpyDtype, values: A
     const value = values[index]!;
     const number = Number(value);
     switch (dtype) {
-      case "bool": view.setUint8(offset + index, number ? 1 : 0); break;
-      case "int8": view.setInt8(offset + index, number); break;
-      case "uint8": view.setUint8(offset + index, number); break;
-      case "int16": view.setInt16(offset + index * 2, number, true); break;
-      case "uint16": view.setUint16(offset + index * 2, number, true); break;
-      case "int32": view.setInt32(offset + index * 4, number, true); break;
-      case "uint32": view.setUint32(offset + index * 4, number, true); break;
-      case "int64": view.setBigInt64(offset + index * 8, BigInt(value), true); break;
-      case "uint64": view.setBigUint64(offset + index * 8, BigInt(value), true); break;
-      case "float16": view.setUint16(offset + index * 2, numberToHalf(number), true); break;
-      case "float32": view.setFloat32(offset + index * 4, number, true); break;
-      case "float64": view.setFloat64(offset + index * 8, number, true); break;
+      case "bool":
+        view.setUint8(offset + index, number ? 1 : 0);
+        break;
+      case "int8":
+        view.setInt8(offset + index, number);
+        break;
+      case "uint8":
+        view.setUint8(offset + index, number);
+        break;
+      case "int16":
+        view.setInt16(offset + index * 2, number, true);
+        break;
+      case "uint16":
+        view.setUint16(offset + index * 2, number, true);
+        break;
+      case "int32":
+        view.setInt32(offset + index * 4, number, true);
+        break;
+      case "uint32":
+        view.setUint32(offset + index * 4, number, true);
+        break;
+      case "int64":
+        view.setBigInt64(offset + index * 8, BigInt(value), true);
+        break;
+      case "uint64":
+        view.setBigUint64(offset + index * 8, BigInt(value), true);
+        break;
+      case "float16":
+        view.setUint16(offset + index * 2, numberToHalf(number), true);
+        break;
+      case "float32":
+        view.setFloat32(offset + index * 4, number, true);
+        break;
+      case "float64":
+        view.setFloat64(offset + index * 8, number, true);
+        break;
     }
   }
 }

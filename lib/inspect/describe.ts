@@ -65,7 +65,10 @@ function checkpointVariables(path: string): SavedFileDescription["variables"] {
   const reader = loadCheckpoint(path);
   const dtypes = reader.getVariableToDtypeMap();
   const shapes = reader.getVariableToShapeMap();
-  return reader.keys().filter((key) => key !== OBJECT_GRAPH_KEY).map((name) => ({ name, dtype: dtypes[name]!, shape: shapes[name]! }));
+  return reader
+    .keys()
+    .filter((key) => key !== OBJECT_GRAPH_KEY)
+    .map((name) => ({ name, dtype: dtypes[name]!, shape: shapes[name]! }));
 }
 
 /** The variable-map view of a description (for the rich renderer). */

@@ -85,7 +85,8 @@ export function summarizeConfig(config: KerasObjectConfig): ModelConfigSummary {
   const layers = layerList.flatMap((layer) => {
     if (!isJsonObject(layer) || typeof layer["class_name"] !== "string") return [];
     const layerConfig = layer["config"];
-    const name = isJsonObject(layerConfig) && typeof layerConfig["name"] === "string" ? layerConfig["name"] : typeof layer["name"] === "string" ? layer["name"] : "";
+    const name =
+      isJsonObject(layerConfig) && typeof layerConfig["name"] === "string" ? layerConfig["name"] : typeof layer["name"] === "string" ? layer["name"] : "";
     return [{ className: layer["class_name"], name }];
   });
   const name = isJsonObject(inner) && typeof inner["name"] === "string" ? inner["name"] : null;

@@ -34,7 +34,12 @@ export async function readStoredVariables(path: string): Promise<Map<string, Sto
         const tensor = reader.getTensor(key);
         const { dtype, shape, data } = tensor;
         // Half floats are stored as raw bits: decoded through a tensor so differences are in value.
-        const values = dtype === "string" ? null : dtype === "float16" || dtype === "bfloat16" ? storedTensorToTfjs(tensor).dataSync() : (data as ArrayLike<number> | ArrayLike<bigint>);
+        const values =
+          dtype === "string"
+            ? null
+            : dtype === "float16" || dtype === "bfloat16"
+              ? storedTensorToTfjs(tensor).dataSync()
+              : (data as ArrayLike<number> | ArrayLike<bigint>);
         variables.set(key, { dtype, shape, values });
       }
       return variables;
@@ -59,6 +64,8 @@ export async function readStoredVariables(path: string): Promise<Map<string, Sto
       return variables;
     }
     case "tfjs":
-      throw new Error(`${path} is a TensorFlow.js model.json; reading its values for comparison is not supported. Expected a checkpoint prefix, a SavedModel folder, a .h5 or a .keras file.`);
+      throw new Error(
+        `${path} is a TensorFlow.js model.json; reading its values for comparison is not supported. Expected a checkpoint prefix, a SavedModel folder, a .h5 or a .keras file.`,
+      );
   }
 }

@@ -30,8 +30,10 @@ export const softplus = (x: Tensor): Tensor => tfc.softplus(x);
 export const softsign = (x: Tensor): Tensor => tfc.tidy(() => tfc.div(x, tfc.add(1, tfc.abs(x))));
 export const exponential = (x: Tensor): Tensor => tfc.exp(x);
 // Written without comparisons where they would be differentiated: tfjs has no gradient for Greater/Less.
-export const elu = (x: Tensor, alpha = 1): Tensor => tfc.tidy(() => tfc.add(tfc.relu(x), tfc.minimum(0, tfc.mul(alpha, tfc.sub(tfc.exp(tfc.minimum(x, 0)), 1)))));
-export const celu = (x: Tensor, alpha = 1): Tensor => tfc.tidy(() => tfc.add(tfc.relu(x), tfc.mul(alpha, tfc.sub(tfc.exp(tfc.div(tfc.minimum(x, 0), alpha)), 1))));
+export const elu = (x: Tensor, alpha = 1): Tensor =>
+  tfc.tidy(() => tfc.add(tfc.relu(x), tfc.minimum(0, tfc.mul(alpha, tfc.sub(tfc.exp(tfc.minimum(x, 0)), 1)))));
+export const celu = (x: Tensor, alpha = 1): Tensor =>
+  tfc.tidy(() => tfc.add(tfc.relu(x), tfc.mul(alpha, tfc.sub(tfc.exp(tfc.div(tfc.minimum(x, 0), alpha)), 1))));
 export const selu = (x: Tensor): Tensor => tfc.selu(x);
 export const silu = (x: Tensor): Tensor => tfc.tidy(() => tfc.mul(x, tfc.sigmoid(x)));
 export const swish = silu;
@@ -54,7 +56,8 @@ export const hardShrink = (x: Tensor, threshold = 0.5): Tensor => tfc.tidy(() =>
 export const softShrink = (x: Tensor, threshold = 0.5): Tensor => tfc.tidy(() => tfc.sub(x, tfc.clipByValue(x, -threshold, threshold)));
 export const tanhShrink = (x: Tensor): Tensor => tfc.tidy(() => tfc.sub(x, tfc.tanh(x)));
 /** (c + 1)² / 4 + relu(x − 1) with c = clip(x, −1, 1): 0 below −1, x above 1. */
-export const sparsePlus = (x: Tensor): Tensor => tfc.tidy(() => tfc.add(tfc.div(tfc.square(tfc.add(tfc.clipByValue(x, -1, 1), 1)), 4), tfc.relu(tfc.sub(x, 1))));
+export const sparsePlus = (x: Tensor): Tensor =>
+  tfc.tidy(() => tfc.add(tfc.div(tfc.square(tfc.add(tfc.clipByValue(x, -1, 1), 1)), 4), tfc.relu(tfc.sub(x, 1))));
 export const sparseSigmoid = (x: Tensor): Tensor => tfc.tidy(() => tfc.mul(0.5, tfc.add(tfc.clipByValue(x, -1, 1), 1)));
 export const squareplus = (x: Tensor, b = 4): Tensor => tfc.tidy(() => tfc.div(tfc.add(x, tfc.sqrt(tfc.add(tfc.square(x), b))), 2));
 export const glu = (x: Tensor, axis = -1): Tensor =>
@@ -105,16 +108,31 @@ export const sparsemax = (x: Tensor, axis = -1): Tensor =>
     });
     return sparsemaxLastAxis(x);
   });
-export const threshold = (x: Tensor, thresholdValue: number, defaultValue: number): Tensor => tfc.tidy(() => tfc.where(tfc.greater(x, thresholdValue), x, tfc.fill(x.shape, defaultValue)));
+export const threshold = (x: Tensor, thresholdValue: number, defaultValue: number): Tensor =>
+  tfc.tidy(() => tfc.where(tfc.greater(x, thresholdValue), x, tfc.fill(x.shape, defaultValue)));
 
 /**
  * Activation names tfjs-layers does not know, under Keras's spelling and tfjs's camelCase (configs
  * are respelled for tfjs on load). tfjs's own activations (relu, gelu, swish...) are left as they are.
  */
 const addedByName: Record<string, (x: Tensor) => Tensor> = {
-  silu, hard_silu: hardSilu, hard_swish: hardSwish, hard_tanh: hardTanh, leaky_relu: (x) => leakyRelu(x), log_sigmoid: logSigmoid, celu: (x) => celu(x),
-  exponential, hard_shrink: (x) => hardShrink(x), soft_shrink: (x) => softShrink(x), tanh_shrink: tanhShrink, sparse_plus: sparsePlus,
-  sparse_sigmoid: sparseSigmoid, sparsemax: (x) => sparsemax(x), squareplus: (x) => squareplus(x), glu: (x) => glu(x), log_softmax: (x) => logSoftmax(x),
+  silu,
+  hard_silu: hardSilu,
+  hard_swish: hardSwish,
+  hard_tanh: hardTanh,
+  leaky_relu: (x) => leakyRelu(x),
+  log_sigmoid: logSigmoid,
+  celu: (x) => celu(x),
+  exponential,
+  hard_shrink: (x) => hardShrink(x),
+  soft_shrink: (x) => softShrink(x),
+  tanh_shrink: tanhShrink,
+  sparse_plus: sparsePlus,
+  sparse_sigmoid: sparseSigmoid,
+  sparsemax: (x) => sparsemax(x),
+  squareplus: (x) => squareplus(x),
+  glu: (x) => glu(x),
+  log_softmax: (x) => logSoftmax(x),
 };
 
 for (const [name, fn] of Object.entries(addedByName)) {
@@ -134,8 +152,21 @@ for (const [name, fn] of Object.entries(addedByName)) {
 /** Python `keras.activations.get(name)`: the function for a Keras activation name. */
 export function get(name: string): (x: Tensor) => Tensor {
   const all: Record<string, (x: Tensor) => Tensor> = {
-    linear, relu: (x) => relu(x), relu6, sigmoid, tanh, softmax: (x) => softmax(x), softplus, softsign, elu: (x) => elu(x), selu, swish, gelu: (x) => gelu(x), mish,
-    hard_sigmoid: hardSigmoid, ...addedByName,
+    linear,
+    relu: (x) => relu(x),
+    relu6,
+    sigmoid,
+    tanh,
+    softmax: (x) => softmax(x),
+    softplus,
+    softsign,
+    elu: (x) => elu(x),
+    selu,
+    swish,
+    gelu: (x) => gelu(x),
+    mish,
+    hard_sigmoid: hardSigmoid,
+    ...addedByName,
   };
   const fn = all[name];
   if (!fn) throw new Error(`Unknown activation "${name}". Keras's activations: ${Object.keys(all).sort().join(", ")}.`);

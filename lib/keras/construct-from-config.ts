@@ -18,7 +18,11 @@ type Constructor = new (...args: unknown[]) => unknown;
 
 /** The parameter list of the nearest class (from `cls` up to the first library class) declaring a constructor. */
 function constructorParameters(cls: Function): string | undefined {
-  for (let current: Function | null = cls; typeof current === "function" && current !== Function.prototype && !isLibraryClass(current); current = Object.getPrototypeOf(current) as Function | null) {
+  for (
+    let current: Function | null = cls;
+    typeof current === "function" && current !== Function.prototype && !isLibraryClass(current);
+    current = Object.getPrototypeOf(current) as Function | null
+  ) {
     const source = Function.prototype.toString.call(current);
     const start = source.search(/\bconstructor\s*\(/);
     if (start < 0) continue;
@@ -58,7 +62,8 @@ const camelToSnake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${le
 export function constructFromConfig<T>(cls: new (...args: never[]) => T, config: Record<string, unknown>): T {
   const list = isLibraryClass(cls) ? undefined : constructorParameters(cls);
   const names = list === undefined ? [] : parameterNames(list);
-  const keyOf = (name: string | undefined) => (name === undefined ? undefined : name in config ? name : camelToSnake(name) in config ? camelToSnake(name) : undefined);
+  const keyOf = (name: string | undefined) =>
+    name === undefined ? undefined : name in config ? name : camelToSnake(name) in config ? camelToSnake(name) : undefined;
   const matched = names.map(keyOf);
   // No parameter named after a key: the constructor takes the config as its options object.
   if (!matched.some((key) => key !== undefined)) return new (cls as unknown as Constructor)(config) as T;

@@ -117,6 +117,9 @@ export function resolveLoss(loss: string | Loss | LossFunction): LossFunction {
   if (typeof loss === "function") return loss;
   // tfjs spells loss names in camelCase ("binaryCrossentropy"); Keras in snake_case.
   const make = lossesByName[loss] ?? lossesByName[snakeCase(loss)];
-  if (!make) throw new Error(`Unknown loss "${loss}". Expected one of ${Object.keys(lossesByName).join(", ")}, a keras.losses object or a function (yTrue, yPred) => Tensor.`);
+  if (!make)
+    throw new Error(
+      `Unknown loss "${loss}". Expected one of ${Object.keys(lossesByName).join(", ")}, a keras.losses object or a function (yTrue, yPred) => Tensor.`,
+    );
   return make().asFunction({ keepObject: false });
 }

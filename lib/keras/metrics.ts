@@ -55,6 +55,8 @@ export function resolveMetric(metric: string | Metric | MetricFunction, loss: Lo
     const asLoss = resolveLoss(metric);
     return asLoss;
   } catch {
-    throw new Error(`Unknown metric "${metric}". Expected "accuracy", "sparse_categorical_accuracy", "categorical_accuracy", a loss name, a keras.metrics object or a function.`);
+    throw new Error(
+      `Unknown metric "${metric}". Expected "accuracy", "sparse_categorical_accuracy", "categorical_accuracy", a loss name, a keras.metrics object or a function.`,
+    );
   }
 }

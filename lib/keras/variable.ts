@@ -66,6 +66,8 @@ for (const [name, method] of Object.entries(methods)) {
   Object.defineProperty(tfl.LayerVariable.prototype, name, { value: method, writable: true, configurable: true });
 }
 Object.defineProperty(tfl.LayerVariable.prototype, "path", {
-  get(this: tfl.LayerVariable) { return this.originalName; },
+  get(this: tfl.LayerVariable) {
+    return this.originalName;
+  },
   configurable: true,
 });

@@ -33,7 +33,8 @@ export function freeUnreachableTensors(): void {
   const registry = new FinalizationRegistry<TensorRecord>((record) => dispose(record));
   tracking.trackTensor = (tensor, backend) => {
     track(tensor, backend);
-    if (!(tensor instanceof Variable)) registry.register(tensor, { dataId: tensor.dataId, dtype: tensor.dtype, size: tensor.size, shape: tensor.shape }, tensor);
+    if (!(tensor instanceof Variable))
+      registry.register(tensor, { dataId: tensor.dataId, dtype: tensor.dtype, size: tensor.size, shape: tensor.shape }, tensor);
   };
   tracking.disposeTensor = (tensor) => {
     registry.unregister(tensor);

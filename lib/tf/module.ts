@@ -6,7 +6,11 @@ const listenersKey = Symbol("tskeras.moduleListeners");
 
 /** Saveable values whose assignment a pending restore wants to hear about. */
 function isSaveable(value: unknown): boolean {
-  return value instanceof tfc.Variable || value instanceof Module || (typeof value === "object" && value !== null && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype));
+  return (
+    value instanceof tfc.Variable ||
+    value instanceof Module ||
+    (typeof value === "object" && value !== null && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype))
+  );
 }
 
 export interface ModuleOptions {
@@ -23,7 +27,11 @@ function flattenLeaves(value: unknown, into: unknown[], seen = new Set<unknown>(
   }
   if (seen.has(value)) return into;
   seen.add(value);
-  const items = Array.isArray(value) ? value : Object.keys(value).sort().map((key) => value[key]);
+  const items = Array.isArray(value)
+    ? value
+    : Object.keys(value)
+        .sort()
+        .map((key) => value[key]);
   for (const item of items) flattenLeaves(item, into, seen);
   return into;
 }
@@ -73,7 +81,9 @@ export class Module {
     const name = typeof options === "string" ? options : options.name;
     const chosen = name ?? snakeCase(new.target.name);
     if (!/^[A-Za-z_][A-Za-z0-9_.\-]*$/.test(chosen)) {
-      throw new Error(`"${chosen}" is not a valid module name: use letters, digits, "_", "-" and ".", starting with a letter or "_" (Python identifiers work).`);
+      throw new Error(
+        `"${chosen}" is not a valid module name: use letters, digits, "_", "-" and ".", starting with a letter or "_" (Python identifiers work).`,
+      );
     }
     this.name = chosen;
     Object.defineProperty(this, listenersKey, { value: [] as Array<() => void>, enumerable: false });

@@ -68,7 +68,12 @@ export class Variable<R extends tfc.Rank = tfc.Rank> extends tfc.Variable<R> {
   readonly [brand] = true;
 
   constructor(initialValue: Value, options: VariableOptions = {}) {
-    const engine = tfc.engine() as unknown as { nextTensorId(): number; incRef(tensor: tfc.Tensor, backend: unknown): void; backend: unknown; state: { registeredVariables: Record<string, tfc.Variable> } };
+    const engine = tfc.engine() as unknown as {
+      nextTensorId(): number;
+      incRef(tensor: tfc.Tensor, backend: unknown): void;
+      backend: unknown;
+      state: { registeredVariables: Record<string, tfc.Variable> };
+    };
     const originalName = scoped(options.name ?? "Variable");
     const value = asTensor(initialValue, options.dtype);
     super(value as tfc.Tensor<R>, options.trainable ?? true, uniqueEngineName(originalName), engine.nextTensorId());

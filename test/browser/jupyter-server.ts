@@ -13,7 +13,6 @@ export interface JupyterServer {
   stop(): Promise<void>;
 }
 
-
 /** Starts Debian's classic Jupyter Notebook server on loopback, serving `directory`. */
 export async function startNotebookServer(directory: string, environment: NodeJS.ProcessEnv): Promise<JupyterServer> {
   const port = await freePort();
@@ -22,7 +21,16 @@ export async function startNotebookServer(directory: string, environment: NodeJS
     "jupyter notebook",
     spawn(
       "jupyter",
-      ["notebook", "--no-browser", "--allow-root", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--NotebookApp.token=${token}`, `--notebook-dir=${directory}`],
+      [
+        "notebook",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        `--port=${port}`,
+        "--port-retries=0",
+        `--NotebookApp.token=${token}`,
+        `--notebook-dir=${directory}`,
+      ],
       { env: environment, stdio: ["ignore", "pipe", "pipe"] },
     ),
     port,
@@ -40,12 +48,25 @@ export const testVenv = process.env["TSKERAS_TEST_VENV"] ?? join(homedir(), ".ca
  */
 export async function startVenvJupyter(app: "lab" | "notebook", directory: string, environment: NodeJS.ProcessEnv): Promise<JupyterServer> {
   const executable = join(testVenv, "bin", app === "lab" ? "jupyter-lab" : "jupyter-notebook");
-  if (!existsSync(executable)) throw new Error(`${executable} not found: run \`bash scripts/test-prerequisites.sh\` (npm test does); it installs test/setup/requirements.txt into ${testVenv}`);
+  if (!existsSync(executable))
+    throw new Error(
+      `${executable} not found: run \`bash scripts/test-prerequisites.sh\` (npm test does); it installs test/setup/requirements.txt into ${testVenv}`,
+    );
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
   const child = spawn(
     executable,
-    ["--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1", `--ServerApp.port=${port}`, "--ServerApp.port_retries=0", `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${directory}`, "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+    [
+      "--no-browser",
+      "--allow-root",
+      "--ServerApp.ip=127.0.0.1",
+      `--ServerApp.port=${port}`,
+      "--ServerApp.port_retries=0",
+      `--IdentityProvider.token=${token}`,
+      `--ServerApp.root_dir=${directory}`,
+      "--LabApp.news_url=",
+      "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ],
     { env: { ...environment, PATH: `${join(testVenv, "bin")}:${environment.PATH ?? ""}` }, stdio: ["ignore", "pipe", "pipe"] },
   );
   return waitForServer(app === "lab" ? "jupyter lab" : "jupyter notebook 7", child, port, token);

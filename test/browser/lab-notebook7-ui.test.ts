@@ -20,8 +20,21 @@ async function checkRenderedOutputs(page: Page, label: string, theme: "light" | 
   // The summary table: rows, and a header readable against what is behind it.
   const summary = page.locator(".tskeras-model-summary").first();
   await summary.waitFor({ timeout: 60_000 });
-  const rows = await summary.locator("tr").evaluateAll((elements) => elements.map((row) => [...(row as unknown as { querySelectorAll(s: string): Array<{ textContent: string }> }).querySelectorAll("td")].map((cell) => cell.textContent)));
-  assert.deepEqual(rows.slice(1), [["hidden (Dense)", "(None, 4)", "16"], ["scores (Dense)", "(None, 2)", "10"]], label);
+  const rows = await summary
+    .locator("tr")
+    .evaluateAll((elements) =>
+      elements.map((row) =>
+        [...(row as unknown as { querySelectorAll(s: string): Array<{ textContent: string }> }).querySelectorAll("td")].map((cell) => cell.textContent),
+      ),
+    );
+  assert.deepEqual(
+    rows.slice(1),
+    [
+      ["hidden (Dense)", "(None, 4)", "16"],
+      ["scores (Dense)", "(None, 2)", "10"],
+    ],
+    label,
+  );
   const header = await contrastOf(page, ".tskeras-model-summary th");
   assert.ok(header.ratio >= 4.5, `${label}: summary header text ${header.text} on ${header.background} has contrast ${header.ratio.toFixed(2)} < 4.5`);
   const cell = await contrastOf(page, ".tskeras-model-summary td");
@@ -57,7 +70,10 @@ async function screenshot(page: Page, name: string): Promise<void> {
   const plot = page.locator(".tskeras-plot").last();
   await plot.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(screenshots, `${name}-plot.png`) });
-  await page.locator(".tskeras-variable-map").first().screenshot({ path: join(screenshots, `${name}-variable-map.png`) });
+  await page
+    .locator(".tskeras-variable-map")
+    .first()
+    .screenshot({ path: join(screenshots, `${name}-variable-map.png`) });
 }
 
 for (const app of ["lab", "notebook"] as const) {
@@ -73,7 +89,11 @@ for (const app of ["lab", "notebook"] as const) {
       const environment = kernelEnvironment();
       settings = join(environment.JUPYTER_CONFIG_DIR!, "lab", "user-settings");
       writeLabSettings(settings, "light");
-      server = await startVenvJupyter(app, directory, { ...environment, JUPYTERLAB_SETTINGS_DIR: settings, JUPYTERLAB_WORKSPACES_DIR: join(environment.JUPYTER_CONFIG_DIR!, "lab", "workspaces") });
+      server = await startVenvJupyter(app, directory, {
+        ...environment,
+        JUPYTERLAB_SETTINGS_DIR: settings,
+        JUPYTERLAB_WORKSPACES_DIR: join(environment.JUPYTER_CONFIG_DIR!, "lab", "workspaces"),
+      });
     });
     after(async () => {
       await server?.stop();
@@ -88,9 +108,14 @@ for (const app of ["lab", "notebook"] as const) {
           const url = new URL(request.url());
           if (!["127.0.0.1", "localhost"].includes(url.hostname) && !["data:", "blob:"].includes(url.protocol)) outside.push(request.url());
         });
-        const notebookUrl = app === "lab" ? `${server.url}/lab/tree/renderers.ipynb?reset&token=${server.token}` : `${server.url}/notebooks/renderers.ipynb?token=${server.token}`;
+        const notebookUrl =
+          app === "lab"
+            ? `${server.url}/lab/tree/renderers.ipynb?reset&token=${server.token}`
+            : `${server.url}/notebooks/renderers.ipynb?token=${server.token}`;
         // The launcher's icon: the logos `tskeras install` put beside kernel.json.
-        const specs = (await (await page.request.get(`${server.url}/api/kernelspecs?token=${server.token}`)).json()) as { kernelspecs: Record<string, { resources: Record<string, string> }> };
+        const specs = (await (await page.request.get(`${server.url}/api/kernelspecs?token=${server.token}`)).json()) as {
+          kernelspecs: Record<string, { resources: Record<string, string> }>;
+        };
         assert.deepEqual(Object.keys(specs.kernelspecs.tskeras!.resources).sort(), ["logo-32x32", "logo-64x64", "logo-svg"]);
         await page.goto(notebookUrl);
         await waitForIdleKernel(page, server);

@@ -29,18 +29,26 @@ export async function waitForIdleKernel(page: Page, server: { url: string; token
   await page.waitForSelector(".jp-Notebook .jp-Cell", { timeout: 90_000 });
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const sessions = (await (await page.request.get(`${server.url}/api/sessions?token=${server.token}`)).json()) as Array<{ kernel?: { name: string; execution_state: string } }>;
+    const sessions = (await (await page.request.get(`${server.url}/api/sessions?token=${server.token}`)).json()) as Array<{
+      kernel?: { name: string; execution_state: string };
+    }>;
     if (sessions.some((session) => session.kernel?.name === "tskeras" && session.kernel.execution_state === "idle")) break;
     if (Date.now() > deadline) throw new Error(`no idle tskeras kernel after 120 s: ${JSON.stringify(sessions)}`);
     await page.waitForTimeout(500);
   }
-  await page.waitForFunction(`document.querySelector(".jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "idle"`, undefined, { timeout: 90_000, polling: 250 });
+  await page.waitForFunction(`document.querySelector(".jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "idle"`, undefined, {
+    timeout: 90_000,
+    polling: 250,
+  });
 }
 
 /** Clicks a top menu item, then an entry of its menu. */
 async function menu(page: Page, top: string, entry: string): Promise<void> {
   await page.locator(".lm-MenuBar-itemLabel", { hasText: new RegExp(`^${top}$`) }).click();
-  await page.locator(".lm-Menu-itemLabel", { hasText: new RegExp(`^${entry}$`) }).first().click();
+  await page
+    .locator(".lm-Menu-itemLabel", { hasText: new RegExp(`^${entry}$`) })
+    .first()
+    .click();
 }
 
 /** Run → Run All Cells, then waits until every code cell has an execution count and the kernel is idle. */

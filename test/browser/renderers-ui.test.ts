@@ -36,8 +36,13 @@ describe("renderers.ipynb in a real browser (Debian chromium + classic Jupyter N
 
       // The model's summary table: one row per layer with its parameter count, then the totals.
       const summary = page.locator(".output_html .tskeras-model-summary").first();
-      const rows = await summary.locator("tr").evaluateAll((elements) => elements.map((row) => [...row.querySelectorAll("td")].map((cell) => cell.textContent)));
-      assert.deepEqual(rows.slice(1), [["hidden (Dense)", "(None, 4)", "16"], ["scores (Dense)", "(None, 2)", "10"]]);
+      const rows = await summary
+        .locator("tr")
+        .evaluateAll((elements) => elements.map((row) => [...row.querySelectorAll("td")].map((cell) => cell.textContent)));
+      assert.deepEqual(rows.slice(1), [
+        ["hidden (Dense)", "(None, 4)", "16"],
+        ["scores (Dense)", "(None, 2)", "10"],
+      ]);
       assert.match((await summary.textContent())!, /Total params: 26Trainable params: 26Non-trainable params: 0/);
 
       // The functional model's nested Sequential expands to its own table on click.
@@ -77,7 +82,10 @@ describe("renderers.ipynb in a real browser (Debian chromium + classic Jupyter N
       // Error cells show one-line UsageErrors, and the last cell still ran.
       const errors = await page.locator(".output_error").allTextContents();
       assert.equal(errors.length, 4);
-      assert.ok(errors.every((error) => error.trim().startsWith("UsageError: ")), errors.join("\n"));
+      assert.ok(
+        errors.every((error) => error.trim().startsWith("UsageError: ")),
+        errors.join("\n"),
+      );
       const afterErrors = page.locator(".cell.code_cell", { hasText: "reloaded.countParams()" });
       assert.equal((await afterErrors.locator(".output_result, .output_text").last().textContent())?.trim(), "26");
 

@@ -3,7 +3,15 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CheckpointFormatError, loadCheckpoint, maskCrc, crc32cOf, writeBundle, writeTable, type CheckpointTensorInput } from "../../lib/formats/checkpoint/index.js";
+import {
+  CheckpointFormatError,
+  loadCheckpoint,
+  maskCrc,
+  crc32cOf,
+  writeBundle,
+  writeTable,
+  type CheckpointTensorInput,
+} from "../../lib/formats/checkpoint/index.js";
 import { bundleEntryMessage, bundleHeaderMessage } from "../../lib/formats/protobuf/tensorflow.js";
 import { realBundles, realFixtures } from "./fixtures.js";
 
@@ -160,10 +168,14 @@ test("hostile entries are refused with a message naming the problem", () => {
     ];
     for (const [entry, message, header] of cases) {
       const prefix = hostileBundle(directory, entry, 16, header);
-      assert.throws(() => {
-        const reader = loadCheckpoint(prefix);
-        reader.getTensor("t");
-      }, (error: unknown) => error instanceof CheckpointFormatError && message.test(error.message) && error.message.includes(prefix), JSON.stringify(entry));
+      assert.throws(
+        () => {
+          const reader = loadCheckpoint(prefix);
+          reader.getTensor("t");
+        },
+        (error: unknown) => error instanceof CheckpointFormatError && message.test(error.message) && error.message.includes(prefix),
+        JSON.stringify(entry),
+      );
     }
   } finally {
     rmSync(directory, { recursive: true, force: true });
@@ -177,7 +189,10 @@ test("a wrong magic number and a too-short index are named clearly", () => {
     writeFileSync(`${prefix}.index`, new Uint8Array(48));
     assert.throws(() => loadCheckpoint(prefix), /magic number 0xdb4775248b80fb57/);
     writeFileSync(`${prefix}.index`, new Uint8Array(10));
-    assert.throws(() => loadCheckpoint(prefix), (error: unknown) => error instanceof CheckpointFormatError && /10 bytes, shorter than the 48-byte table footer/.test(error.message));
+    assert.throws(
+      () => loadCheckpoint(prefix),
+      (error: unknown) => error instanceof CheckpointFormatError && /10 bytes, shorter than the 48-byte table footer/.test(error.message),
+    );
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

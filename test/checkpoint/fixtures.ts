@@ -36,6 +36,9 @@ export const realBundles: { id: string; prefix: string }[] = [
   { id: "tfjs_sm_times_three_float", prefix: "times_three_float/variables/variables" },
 ];
 
-export function readReference(id: string): { bundle: ReferenceBundle; checkpoint_state?: { model_checkpoint_path: string; all_model_checkpoint_paths: string[] } } {
+export function readReference(id: string): {
+  bundle: ReferenceBundle;
+  checkpoint_state?: { model_checkpoint_path: string; all_model_checkpoint_paths: string[] };
+} {
   return JSON.parse(readFileSync(join(realFixtures, "reference", `${id}.json`), "utf8"));
 }

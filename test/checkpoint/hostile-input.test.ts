@@ -82,10 +82,13 @@ test("an index block handle claiming 2^45 bytes is refused before anything that 
 /** One-entry bundle built from raw proto fields, with a data file of `dataSize` zero bytes. */
 function bundleWithEntry(directory: string, name: string, entry: Record<string, unknown>, dataSize: number): string {
   const prefix = join(directory, name);
-  writeFileSync(`${prefix}.index`, writeTable([
-    { key: new Uint8Array(0), value: bundleHeaderMessage.encode(bundleHeaderMessage.fromObject({ num_shards: 1 })).finish() },
-    { key: new TextEncoder().encode("t"), value: bundleEntryMessage.encode(bundleEntryMessage.fromObject(entry)).finish() },
-  ]));
+  writeFileSync(
+    `${prefix}.index`,
+    writeTable([
+      { key: new Uint8Array(0), value: bundleHeaderMessage.encode(bundleHeaderMessage.fromObject({ num_shards: 1 })).finish() },
+      { key: new TextEncoder().encode("t"), value: bundleEntryMessage.encode(bundleEntryMessage.fromObject(entry)).finish() },
+    ]),
+  );
   writeFileSync(`${prefix}.data-00000-of-00001`, new Uint8Array(dataSize));
   return prefix;
 }
@@ -95,12 +98,18 @@ test("shapes whose byte size disagrees with the entry, and huge consistent claim
   try {
     // float64 [3, 5] is 120 bytes; the entry claims 60.
     const disagreeing = bundleWithEntry(directory, "disagree", { dtype: 2, shape: { dim: [{ size: 3 }, { size: 5 }] }, offset: 0, size: 60 }, 120);
-    assert.throws(() => loadCheckpoint(disagreeing).getTensor("t"), isFormatError(/tensor "t" has shape \[3, 5\] of float64 \(120 bytes\) but its entry says 60 bytes/));
+    assert.throws(
+      () => loadCheckpoint(disagreeing).getTensor("t"),
+      isFormatError(/tensor "t" has shape \[3, 5\] of float64 \(120 bytes\) but its entry says 60 bytes/),
+    );
     // int8 [2^40] with a matching 1 TiB size: consistent, but the 64-byte data file cannot hold it.
     const huge = bundleWithEntry(directory, "huge", { dtype: 6, shape: { dim: [{ size: 2 ** 40 }] }, offset: 0, size: 2 ** 40 }, 64);
     const reader = loadCheckpoint(huge);
     assert.deepEqual(reader.getVariableToShapeMap(), { t: [2 ** 40] }, "the shape itself is listed as declared");
-    assert.throws(() => reader.getTensor("t"), isFormatError(/tensor "t" spans bytes 0\.\.1099511627776, past the end of the 64-byte data file/, `${huge}.data-00000-of-00001`));
+    assert.throws(
+      () => reader.getTensor("t"),
+      isFormatError(/tensor "t" spans bytes 0\.\.1099511627776, past the end of the 64-byte data file/, `${huge}.data-00000-of-00001`),
+    );
     // A string tensor claiming 2^40 elements in 64 bytes.
     const strings = bundleWithEntry(directory, "strings", { dtype: 7, shape: { dim: [{ size: 2 ** 40 }] }, offset: 0, size: 64 }, 64);
     assert.throws(() => loadCheckpoint(strings).getTensor("t"), isFormatError(/1099511627776 elements but only 64 bytes/));
@@ -153,11 +162,15 @@ test("a save that fails half-way leaves the previous checkpoint loadable and no 
     const before = readdirSync(directory).sort();
     // The third tensor (in key order) has too few bytes for its shape: the writer fails after having
     // written the first two tensors' data to its temporary file.
-    assert.throws(() => writeBundle(prefix, [
-      ["a", { dtype: "float32", shape: [2], data: Float32Array.of(9, 9) }],
-      ["b", { dtype: "int32", shape: [1], data: Int32Array.of(9) }],
-      ["c", { dtype: "float32", shape: [4], data: Float32Array.of(9) }],
-    ]), /Tensor "c" of float32 and shape \[4\] needs 16 bytes of typed-array data/);
+    assert.throws(
+      () =>
+        writeBundle(prefix, [
+          ["a", { dtype: "float32", shape: [2], data: Float32Array.of(9, 9) }],
+          ["b", { dtype: "int32", shape: [1], data: Int32Array.of(9) }],
+          ["c", { dtype: "float32", shape: [4], data: Float32Array.of(9) }],
+        ]),
+      /Tensor "c" of float32 and shape \[4\] needs 16 bytes of typed-array data/,
+    );
     assert.deepEqual(readdirSync(directory).sort(), before);
     const reader = loadCheckpoint(prefix);
     assert.deepEqual(reader.keys(), ["a", "b"]);
@@ -183,7 +196,13 @@ test("a reader opens each data shard once per pass, closes it afterwards, and re
   const directory = workspace();
   try {
     const prefix = join(directory, "model");
-    writeBundle(prefix, Array.from({ length: 50 }, (_, index): [string, CheckpointTensorInput] => [`v${String(index).padStart(2, "0")}`, { dtype: "int32", shape: [3], data: Int32Array.of(index, index * 2, -index) }]));
+    writeBundle(
+      prefix,
+      Array.from({ length: 50 }, (_, index): [string, CheckpointTensorInput] => [
+        `v${String(index).padStart(2, "0")}`,
+        { dtype: "int32", shape: [3], data: Int32Array.of(index, index * 2, -index) },
+      ]),
+    );
     const reader = loadCheckpoint(prefix);
     assert.equal(openDataFiles(prefix), 0, "opening the index does not open the data");
     for (const key of reader.keys()) reader.getTensor(key);
@@ -209,13 +228,19 @@ test("a synchronous loop over hundreds of readers keeps at most 64 data files op
     });
     const readers = prefixes.map((prefix) => loadCheckpoint(prefix));
     const values = readers.map((reader) => Number((reader.getTensor("step").data as BigInt64Array)[0]));
-    assert.deepEqual(values, prefixes.map((_, index) => index));
+    assert.deepEqual(
+      values,
+      prefixes.map((_, index) => index),
+    );
     const open = prefixes.reduce((total, prefix) => total + openDataFiles(prefix), 0);
     assert.equal(open, 64);
     // The first readers' descriptors were closed to stay under the limit; they reopen on demand.
     assert.equal(Number((readers[0]!.getTensor("step").data as BigInt64Array)[0]), 0);
     for (const reader of readers) reader.close();
-    assert.equal(prefixes.reduce((total, prefix) => total + openDataFiles(prefix), 0), 0);
+    assert.equal(
+      prefixes.reduce((total, prefix) => total + openDataFiles(prefix), 0),
+      0,
+    );
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -17,7 +17,11 @@ for (const { id, prefix } of realBundles) {
       assert.deepEqual(shapes[variable.key], variable.shape, variable.key);
       const tensor = reader.getTensor(variable.key);
       if (variable.dtype === "string") {
-        assert.deepEqual((tensor.data as Uint8Array[]).map((bytes) => bytes.length), variable.string_lengths, variable.key);
+        assert.deepEqual(
+          (tensor.data as Uint8Array[]).map((bytes) => bytes.length),
+          variable.string_lengths,
+          variable.key,
+        );
       } else {
         const values = Array.from(tensor.data as ArrayLike<number | bigint>, Number).slice(0, variable.first_values!.length);
         assert.deepEqual(values, variable.first_values, variable.key);
@@ -29,7 +33,12 @@ for (const { id, prefix } of realBundles) {
     const reference = readReference(id).bundle.object_graph;
     const graph = loadCheckpoint(join(realFixtures, id, prefix)).objectGraph()!;
     assert.equal(graph.nodes.length, reference.num_nodes);
-    assert.deepEqual(graph.nodes[0]!.children.map((child) => child.local_name).filter((name, index, all) => all.indexOf(name) === index).sort(), [...reference.children_of_root].sort());
+    assert.deepEqual(
+      graph.nodes[0]!.children.map((child) => child.local_name)
+        .filter((name, index, all) => all.indexOf(name) === index)
+        .sort(),
+      [...reference.children_of_root].sort(),
+    );
     for (const variable of reference.variables) {
       const attribute = graph.nodes[variable.node_id]!.attributes.find((candidate) => candidate.name === "VARIABLE_VALUE");
       assert.equal(attribute?.checkpoint_key, variable.checkpoint_key);
@@ -55,7 +64,10 @@ test("the real checkpoint state file resolves to the cp.ckpt prefix", () => {
   const expected = readReference("ckpt_k2.4.0_conv").checkpoint_state!;
   const state = readCheckpointState(directory)!;
   assert.equal(state.modelCheckpointPath, join(directory, expected.model_checkpoint_path));
-  assert.deepEqual(state.allModelCheckpointPaths, expected.all_model_checkpoint_paths.map((path) => join(directory, path)));
+  assert.deepEqual(
+    state.allModelCheckpointPaths,
+    expected.all_model_checkpoint_paths.map((path) => join(directory, path)),
+  );
   assert.equal(latestCheckpoint(directory), join(directory, "cp.ckpt"));
 });
 

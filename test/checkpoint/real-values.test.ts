@@ -34,7 +34,11 @@ for (const { id, prefix } of realBundles) {
       const tensor = reader.getTensor(variable.key);
       if (variable.dtype !== "string") {
         const values = Array.from(tensor.data as ArrayLike<number | bigint>, Number);
-        assert.equal(values.length, variable.shape.reduce((product, size) => product * size, 1), variable.key);
+        assert.equal(
+          values.length,
+          variable.shape.reduce((product, size) => product * size, 1),
+          variable.key,
+        );
         assert.deepEqual(values, expected[variable.key], variable.key);
         // The masked CRC32C of the bytes we return is the one TensorFlow stored.
         const data = tensor.data as ArrayBufferView;

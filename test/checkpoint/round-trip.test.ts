@@ -75,7 +75,10 @@ test("rewriting a real checkpoint reproduces TensorFlow's per-tensor masked CRCs
   withTemporaryDirectory((directory) => {
     const source = loadCheckpoint(join(realFixtures, "ckpt_k2.4.0_conv"));
     const prefix = join(directory, "copy");
-    writeBundle(prefix, source.keys().map((key) => [key, source.getTensor(key)] as const));
+    writeBundle(
+      prefix,
+      source.keys().map((key) => [key, source.getTensor(key)] as const),
+    );
     const report = runIndependentReader(prefix);
     const reference = readReference("ckpt_k2.4.0_conv").bundle.variables;
     const byKey = new Map(report.entries.slice(1).map((entry) => [entry.key, entry]));
@@ -99,23 +102,38 @@ test("re-encoding the entries of real .index files gives TensorFlow's bytes exac
 test("an index larger than one 256 KiB block splits into blocks that Python reads back in order", () => {
   withTemporaryDirectory((directory) => {
     const prefix = join(directory, "wide");
-    const tensors = Array.from({ length: 6000 }, (_, index) => [`model/layer_with_weights-${index}/kernel/.ATTRIBUTES/VARIABLE_VALUE`, { dtype: "int32", shape: [1], data: Int32Array.of(index) }] as [string, CheckpointTensorInput]);
+    const tensors = Array.from(
+      { length: 6000 },
+      (_, index) =>
+        [`model/layer_with_weights-${index}/kernel/.ATTRIBUTES/VARIABLE_VALUE`, { dtype: "int32", shape: [1], data: Int32Array.of(index) }] as [
+          string,
+          CheckpointTensorInput,
+        ],
+    );
     writeBundle(prefix, tensors);
     const report = runIndependentReader(prefix);
     const dataBlocks = report.blocks.length - 2;
     assert.ok(dataBlocks >= 2, `expected several data blocks, got ${dataBlocks}`);
     assert.ok(report.blocks.every((block) => block.crc_ok));
-    assert.deepEqual(report.entries.slice(1).map((entry) => entry.key), tensors.map(([key]) => key).sort());
+    assert.deepEqual(
+      report.entries.slice(1).map((entry) => entry.key),
+      tensors.map(([key]) => key).sort(),
+    );
     const reader = new BundleReader(prefix);
     assert.deepEqual(Array.from(reader.readTensor(tensors[4321]![0]).data as Int32Array), [4321]);
   });
 });
 
 test("small blocks with shortened separators still read back every entry", () => {
-  const entries = Array.from({ length: 300 }, (_, index) => ({ key: textEncoder.encode(`k${index * 7919 % 100000}`), value: Uint8Array.of(index % 256) }))
-    .sort((left, right) => Buffer.compare(left.key, right.key));
+  const entries = Array.from({ length: 300 }, (_, index) => ({
+    key: textEncoder.encode(`k${(index * 7919) % 100000}`),
+    value: Uint8Array.of(index % 256),
+  })).sort((left, right) => Buffer.compare(left.key, right.key));
   const table = writeTable(entries, { blockSize: 128, restartInterval: 4 });
-  assert.deepEqual(readTable(table, "small-blocks.index").map((entry) => Buffer.from(entry.key).toString()), entries.map((entry) => Buffer.from(entry.key).toString()));
+  assert.deepEqual(
+    readTable(table, "small-blocks.index").map((entry) => Buffer.from(entry.key).toString()),
+    entries.map((entry) => Buffer.from(entry.key).toString()),
+  );
 });
 
 interface IndependentReport {
@@ -126,12 +144,27 @@ interface IndependentReport {
   index_restart_interval_1: boolean;
   data_restarts: number[];
   restart_starts_have_shared_0: boolean;
-  entries: { key: string; num_shards?: number; endianness?: number; producer?: number; dtype?: number; shape?: number[]; shard?: number; offset?: number; size?: number; crc_masked?: number; data_crc_ok?: boolean }[];
+  entries: {
+    key: string;
+    num_shards?: number;
+    endianness?: number;
+    producer?: number;
+    dtype?: number;
+    shape?: number[];
+    shard?: number;
+    offset?: number;
+    size?: number;
+    crc_masked?: number;
+    data_crc_ok?: boolean;
+  }[];
 }
 
 function runIndependentReader(prefix: string): IndependentReport {
   const script = join(repositoryRoot, "test", "checkpoint", "independent-index-reader.py");
-  const output = execFileSync("/usr/bin/python3", [script, `${prefix}.index`, `${prefix}.data-00000-of-00001`], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const output = execFileSync("/usr/bin/python3", [script, `${prefix}.index`, `${prefix}.data-00000-of-00001`], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return JSON.parse(output) as IndependentReport;
 }
 
@@ -139,13 +172,26 @@ test("an independent Python reader accepts the index we write and finds the form
   withTemporaryDirectory((directory) => {
     const prefix = join(directory, "many");
     // 40 keys so the data block has several restart points (interval 16).
-    const tensors = Array.from({ length: 40 }, (_, index) => [`layer-${String(index).padStart(2, "0")}/kernel`, { dtype: "float32", shape: [2], data: Float32Array.of(index, -index) }] as [string, CheckpointTensorInput]);
+    const tensors = Array.from(
+      { length: 40 },
+      (_, index) =>
+        [`layer-${String(index).padStart(2, "0")}/kernel`, { dtype: "float32", shape: [2], data: Float32Array.of(index, -index) }] as [
+          string,
+          CheckpointTensorInput,
+        ],
+    );
     writeBundle(prefix, [...tensors, ["name", { dtype: "string", shape: [], data: ["n"] }]]);
     const report = runIndependentReader(prefix);
     assert.equal(report.magic, "db4775248b80fb57");
     assert.equal(report.footer_padding_zero, true);
-    assert.deepEqual(report.blocks.map((block) => block.crc_ok), [true, true, true]);
-    assert.deepEqual(report.blocks.map((block) => block.type), [0, 0, 0]);
+    assert.deepEqual(
+      report.blocks.map((block) => block.crc_ok),
+      [true, true, true],
+    );
+    assert.deepEqual(
+      report.blocks.map((block) => block.type),
+      [0, 0, 0],
+    );
     assert.equal(report.metaindex_entries, 0);
     assert.equal(report.index_restart_interval_1, true);
     assert.equal(report.data_restarts.length, Math.ceil(42 / 16));

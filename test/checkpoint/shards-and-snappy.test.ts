@@ -21,11 +21,20 @@ test("a two-shard bundle reads each tensor from its shard", () => {
     const first = Float32Array.of(1, 2);
     const second = Int32Array.of(7, 8, 9);
     const bytesOf = (array: Float32Array | Int32Array) => new Uint8Array(array.buffer);
-    writeFileSync(`${prefix}.index`, writeTable([
-      { key: new Uint8Array(0), value: bundleHeaderMessage.encode(bundleHeaderMessage.fromObject({ num_shards: 2, version: { producer: 1 } })).finish() },
-      { key: encoder.encode("a"), value: entryBytes({ dtype: 1, shape: { dim: [{ size: 2 }] }, shard_id: 0, offset: 3, size: 8, crc32c: maskCrc(crc32cOf(bytesOf(first))) }) },
-      { key: encoder.encode("b"), value: entryBytes({ dtype: 3, shape: { dim: [{ size: 3 }] }, shard_id: 1, offset: 0, size: 12, crc32c: maskCrc(crc32cOf(bytesOf(second))) }) },
-    ]));
+    writeFileSync(
+      `${prefix}.index`,
+      writeTable([
+        { key: new Uint8Array(0), value: bundleHeaderMessage.encode(bundleHeaderMessage.fromObject({ num_shards: 2, version: { producer: 1 } })).finish() },
+        {
+          key: encoder.encode("a"),
+          value: entryBytes({ dtype: 1, shape: { dim: [{ size: 2 }] }, shard_id: 0, offset: 3, size: 8, crc32c: maskCrc(crc32cOf(bytesOf(first))) }),
+        },
+        {
+          key: encoder.encode("b"),
+          value: entryBytes({ dtype: 3, shape: { dim: [{ size: 3 }] }, shard_id: 1, offset: 0, size: 12, crc32c: maskCrc(crc32cOf(bytesOf(second))) }),
+        },
+      ]),
+    );
     assert.equal(dataShardPath(prefix, 1, 2), `${prefix}.data-00001-of-00002`);
     writeFileSync(`${prefix}.data-00000-of-00002`, Buffer.concat([Uint8Array.of(0, 0, 0), bytesOf(first)]));
     writeFileSync(`${prefix}.data-00001-of-00002`, bytesOf(second));
@@ -38,7 +47,10 @@ test("a two-shard bundle reads each tensor from its shard", () => {
 });
 
 test("a table whose data block is snappy-compressed reads the same entries", () => {
-  const entries = Array.from({ length: 30 }, (_, index) => ({ key: encoder.encode(`key-${String(index).padStart(3, "0")}`), value: new Uint8Array(50).fill(index) }));
+  const entries = Array.from({ length: 30 }, (_, index) => ({
+    key: encoder.encode(`key-${String(index).padStart(3, "0")}`),
+    value: new Uint8Array(50).fill(index),
+  }));
   const plain = writeTable(entries);
   // The plain table is [data block][trailer][metaindex (8 bytes)][trailer][index]...: rebuild it
   // with the data block compressed (type 1) and a hand-encoded index block pointing at it.
@@ -65,6 +77,8 @@ test("a table whose data block is snappy-compressed reads the same entries", () 
   footer.set([0x57, 0xfb, 0x80, 0x8b, 0x24, 0x75, 0x47, 0xdb], 40);
   const table = Buffer.concat([dataPart, metaPart, indexPart, footer]);
   assert.ok(compressed.length < dataBlock.length);
-  assert.deepEqual(readTable(table, "snappy.index").map((entry) => [Buffer.from(entry.key).toString(), Array.from(entry.value)]),
-    entries.map((entry) => [Buffer.from(entry.key).toString(), Array.from(entry.value)]));
+  assert.deepEqual(
+    readTable(table, "snappy.index").map((entry) => [Buffer.from(entry.key).toString(), Array.from(entry.value)]),
+    entries.map((entry) => [Buffer.from(entry.key).toString(), Array.from(entry.value)]),
+  );
 });

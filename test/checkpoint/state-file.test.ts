@@ -32,7 +32,12 @@ test("write → read keeps paths relative on disk and absolute in memory; latest
   const directory = mkdtempSync(join(tmpdir(), "tskeras-state-"));
   try {
     writeBundle(join(directory, "ckpt-2"), [["v", { dtype: "float32", shape: [], data: Float32Array.of(1) }]]);
-    writeCheckpointState(directory, { modelCheckpointPath: join(directory, "ckpt-2"), allModelCheckpointPaths: ["ckpt-1", "ckpt-2"], allModelCheckpointTimestamps: [10.5, 20.5], lastPreservedTimestamp: 5 });
+    writeCheckpointState(directory, {
+      modelCheckpointPath: join(directory, "ckpt-2"),
+      allModelCheckpointPaths: ["ckpt-1", "ckpt-2"],
+      allModelCheckpointTimestamps: [10.5, 20.5],
+      lastPreservedTimestamp: 5,
+    });
     assert.equal(
       readFileSync(join(directory, "checkpoint"), "utf8"),
       'model_checkpoint_path: "ckpt-2"\nall_model_checkpoint_paths: "ckpt-1"\nall_model_checkpoint_paths: "ckpt-2"\nall_model_checkpoint_timestamps: 10.5\nall_model_checkpoint_timestamps: 20.5\nlast_preserved_timestamp: 5\n',
@@ -54,7 +59,10 @@ test("a relative path escaping the directory is refused", () => {
   const directory = mkdtempSync(join(tmpdir(), "tskeras-state-"));
   try {
     writeFileSync(join(directory, "checkpoint"), 'model_checkpoint_path: "../../etc/ckpt"\n');
-    assert.throws(() => readCheckpointState(directory), (error: unknown) => error instanceof CheckpointFormatError && /points outside the checkpoint directory/.test(error.message));
+    assert.throws(
+      () => readCheckpointState(directory),
+      (error: unknown) => error instanceof CheckpointFormatError && /points outside the checkpoint directory/.test(error.message),
+    );
     writeFileSync(join(directory, "checkpoint"), "model_checkpoint_path ckpt\n");
     assert.throws(() => readCheckpointState(directory), /expected lines like model_checkpoint_path/);
   } finally {

@@ -12,7 +12,10 @@ import { describeKey, renderVariableMap, variableMapJson } from "../../lib/displ
 describe("display()", () => {
   it("routes bundles, hooks and handles to the installed sink", async () => {
     const seen: Array<{ data: MimeBundle; transient: { display_id?: string }; update: boolean } | { clear: boolean }> = [];
-    installDisplaySink({ displayData: (data, _metadata, transient, update) => seen.push({ data, transient, update }), clearOutput: (wait) => seen.push({ clear: wait }) });
+    installDisplaySink({
+      displayData: (data, _metadata, transient, update) => seen.push({ data, transient, update }),
+      clearOutput: (wait) => seen.push({ clear: wait }),
+    });
     try {
       display.html("<i>x</i>");
       display.png(new Uint8Array([1, 2, 3]));
@@ -38,15 +41,40 @@ describe("display()", () => {
     const tfc = await import("@tensorflow/tfjs-core");
     await import("@tensorflow/tfjs-backend-cpu");
     await tfc.setBackend("cpu");
-    assert.equal((await formatValue(tfc.tensor2d([[1, 2], [3, 4]])))["text/plain"], "<tf.Tensor: shape=(2, 2), dtype=float32, numpy=\n[[1, 2],\n [3, 4]]>");
+    assert.equal(
+      (
+        await formatValue(
+          tfc.tensor2d([
+            [1, 2],
+            [3, 4],
+          ]),
+        )
+      )["text/plain"],
+      "<tf.Tensor: shape=(2, 2), dtype=float32, numpy=\n[[1, 2],\n [3, 4]]>",
+    );
     assert.equal((await formatValue(tfc.tensor1d([5], "int32")))["text/plain"], "<tf.Tensor: shape=(1,), dtype=int32, numpy=\n[5]>");
     assert.equal((await formatValue(tfc.scalar(2.5)))["text/plain"], "<tf.Tensor: shape=(), dtype=float32, numpy=2.5>");
     // Blocks of one row, written out by hand as NumPy prints them (tfjs's own text has "[[1, 2],]").
     assert.equal((await formatValue(tfc.tensor2d([[1, 2]])))["text/plain"], "<tf.Tensor: shape=(1, 2), dtype=float32, numpy=\n[[1, 2]]>");
     assert.equal((await formatValue(tfc.tensor2d([[7]])))["text/plain"], "<tf.Tensor: shape=(1, 1), dtype=float32, numpy=\n[[7]]>");
     assert.equal((await formatValue(tfc.tensor3d([[[1, 2]]])))["text/plain"], "<tf.Tensor: shape=(1, 1, 2), dtype=float32, numpy=\n[[[1, 2]]]>");
-    assert.equal((await formatValue(tfc.tensor3d([[[1, 2]], [[3, 4]]])))["text/plain"], "<tf.Tensor: shape=(2, 1, 2), dtype=float32, numpy=\n[[[1, 2]],\n\n [[3, 4]]]>");
-    assert.equal((await formatValue(tfc.tensor3d([[[1, 2], [3, 4]]])))["text/plain"], "<tf.Tensor: shape=(1, 2, 2), dtype=float32, numpy=\n[[[1, 2],\n  [3, 4]]]>");
+    assert.equal(
+      (await formatValue(tfc.tensor3d([[[1, 2]], [[3, 4]]])))["text/plain"],
+      "<tf.Tensor: shape=(2, 1, 2), dtype=float32, numpy=\n[[[1, 2]],\n\n [[3, 4]]]>",
+    );
+    assert.equal(
+      (
+        await formatValue(
+          tfc.tensor3d([
+            [
+              [1, 2],
+              [3, 4],
+            ],
+          ]),
+        )
+      )["text/plain"],
+      "<tf.Tensor: shape=(1, 2, 2), dtype=float32, numpy=\n[[[1, 2],\n  [3, 4]]]>",
+    );
   });
 
   it("detects PNG bytes and never puts ANSI colours in text/plain", async () => {
@@ -79,7 +107,10 @@ describe("variable map renderer", () => {
     // The data travels beside the view, never as a mime type that JupyterLab would rank above the tree.
     assert.equal(bundle["application/json"], undefined);
     const json = variableMapJson(map);
-    assert.deepEqual(json.variables.map((variable) => variable.name), [...map.variables.map((variable) => variable.name)].sort());
+    assert.deepEqual(
+      json.variables.map((variable) => variable.name),
+      [...map.variables.map((variable) => variable.name)].sort(),
+    );
     // 2 × 784·512·4 bytes + 512·4 + 8 = 3,213,320 bytes = 3.1 MiB
     assert.match(bundle["text/plain"] as string, /^training_1\/cp\.ckpt: TensorFlow checkpoint, 4 variables, 3\.1 MiB\n/);
   });
@@ -112,7 +143,7 @@ describe("config and summary renderers", () => {
       totalParams: 407050,
       trainableParams: 407050,
       nonTrainableParams: 0,
-      text: "Model: \"sequential\"",
+      text: 'Model: "sequential"',
     });
     assert.equal(bundle["text/plain"], 'Model: "sequential"');
     const html = bundle["text/html"] as string;
@@ -125,12 +156,15 @@ describe("training history plot", () => {
   const history = { loss: [0.9, 0.5, 0.3], accuracy: [0.6, 0.8, 0.9], val_loss: [1.0, 0.7, 0.6], val_accuracy: [0.5, 0.7, 0.8] };
   it("has one trace per series, epochs from 1, validation dashed beside its metric", () => {
     const figure = historyFigure(history);
-    assert.deepEqual(figure.data.map((trace) => [trace.name, trace.xaxis, trace.line.dash]), [
-      ["loss", "x", "solid"],
-      ["val_loss", "x", "dash"],
-      ["accuracy", "x2", "solid"],
-      ["val_accuracy", "x2", "dash"],
-    ]);
+    assert.deepEqual(
+      figure.data.map((trace) => [trace.name, trace.xaxis, trace.line.dash]),
+      [
+        ["loss", "x", "solid"],
+        ["val_loss", "x", "dash"],
+        ["accuracy", "x2", "solid"],
+        ["val_accuracy", "x2", "dash"],
+      ],
+    );
     assert.deepEqual(figure.data[1]!.x, [1, 2, 3]);
     assert.deepEqual(figure.data[1]!.y, history.val_loss);
   });
@@ -154,7 +188,10 @@ describe("training history plot", () => {
     assert.ok(markers[0]![0]! < markers[1]![0]! && markers[1]![0]! < markers[2]![0]!);
     assert.ok(markers[0]![1]! < markers[1]![1]! && markers[1]![1]! < markers[2]![1]!);
     // Vertical and horizontal dashes and a legend entry for each series.
-    assert.deepEqual([...image.matchAll(/<text class="legend"[^>]*>([^<]+)</g)].map((match) => match[1]), ["loss", "val_loss", "accuracy", "val_accuracy"]);
+    assert.deepEqual(
+      [...image.matchAll(/<text class="legend"[^>]*>([^<]+)</g)].map((match) => match[1]),
+      ["loss", "val_loss", "accuracy", "val_accuracy"],
+    );
   });
   it("ticks the epoch axis at whole epochs, in the SVG and in the plotly layout", () => {
     const twoEpochs = { loss: [0.9, 0.5], val_loss: [1.0, 0.7] };
@@ -165,6 +202,9 @@ describe("training history plot", () => {
     assert.equal((figure.layout.xaxis as { dtick: number }).dtick, 1);
     const image = renderFigure(figure)["image/svg+xml"] as string;
     const bottomLabels = [...image.matchAll(/<text x="[\d.]+" y="([\d.]+)" text-anchor="middle" font-size="11"[^>]*>([^<]+)</g)];
-    assert.deepEqual(bottomLabels.map((match) => match[2]), ["1", "2"]);
+    assert.deepEqual(
+      bottomLabels.map((match) => match[2]),
+      ["1", "2"],
+    );
   });
 });

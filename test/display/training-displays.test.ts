@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { runCells, streamText, type CellReport } from "../engine/run-cells.js";
 
-interface Trace { name: string; x: number[]; y: number[] }
+interface Trace {
+  name: string;
+  x: number[];
+  y: number[];
+}
 type DisplayOutput = { type: "display"; data: Record<string, unknown>; transient: { display_id?: string }; update: boolean };
 const displays = (report: CellReport) => report.outputs.filter((output) => output.type === "display") as unknown as DisplayOutput[];
 
@@ -16,15 +20,18 @@ function freshModel() {
 }`;
 
 describe("training displays in a notebook", () => {
-  const reports = runCells([
-    setup, // 0
-    "const history = await freshModel().fit(x, y, { epochs: 3, validationSplit: 0.25, verbose: 0 });\nhistory.plot()", // 1
-    "await freshModel().fit(x, y, { epochs: 4, validationSplit: 0.25, verbose: 0, plot: true });", // 2
-    "await freshModel().fit(x, y, { epochs: 2, batchSize: 10, progress: 'html' });", // 3
-    "await freshModel().fit(x, y, { epochs: 2, batchSize: 10 });", // 4
-    "await freshModel().fit(x, y, { epochs: 2, verbose: 0, callbacks: [new keras.callbacks.PlotCallback({ title: 'live' })] });", // 5
-    "await freshModel().fit(x, y, { epochs: 1, progress: 'fancy' as never });", // 6
-  ], { timeoutMs: 120_000 });
+  const reports = runCells(
+    [
+      setup, // 0
+      "const history = await freshModel().fit(x, y, { epochs: 3, validationSplit: 0.25, verbose: 0 });\nhistory.plot()", // 1
+      "await freshModel().fit(x, y, { epochs: 4, validationSplit: 0.25, verbose: 0, plot: true });", // 2
+      "await freshModel().fit(x, y, { epochs: 2, batchSize: 10, progress: 'html' });", // 3
+      "await freshModel().fit(x, y, { epochs: 2, batchSize: 10 });", // 4
+      "await freshModel().fit(x, y, { epochs: 2, verbose: 0, callbacks: [new keras.callbacks.PlotCallback({ title: 'live' })] });", // 5
+      "await freshModel().fit(x, y, { epochs: 1, progress: 'fancy' as never });", // 6
+    ],
+    { timeoutMs: 120_000 },
+  );
 
   it("history.plot() is a plotly figure with one point per epoch and validation series, drawn as SVG", () => {
     assert.equal(reports[1]!.outcome.status, "ok", JSON.stringify(reports[1]!.outcome));
@@ -46,7 +53,10 @@ describe("training displays in a notebook", () => {
     assert.equal(shown.length, 4);
     assert.ok(shown[0]!.transient.display_id);
     assert.ok(shown.every((output) => output.transient.display_id === shown[0]!.transient.display_id));
-    assert.deepEqual(shown.map((output) => output.update), [false, true, true, true]);
+    assert.deepEqual(
+      shown.map((output) => output.update),
+      [false, true, true, true],
+    );
     shown.forEach((output, index) => {
       const traces = (output.data["application/vnd.plotly.v1+json"] as { data: Trace[] }).data;
       const loss = traces.find((trace) => trace.name === "loss")!;

@@ -70,7 +70,9 @@ describe("TypeScript engine: type errors", () => {
 
 describe("TypeScript engine: runtime", () => {
   it("supports top-level await and keeps output order", () => {
-    const [report] = runCells(['console.log("before");\nconst value = await new Promise<number>((resolve) => setTimeout(() => resolve(7), 20));\nconsole.log("after");\nvalue * 6']);
+    const [report] = runCells([
+      'console.log("before");\nconst value = await new Promise<number>((resolve) => setTimeout(() => resolve(7), 20));\nconsole.log("after");\nvalue * 6',
+    ]);
     assert.equal(streamText(report!), "before\nafter\n");
     assert.equal(resultText(report!), "42");
   });
@@ -90,18 +92,28 @@ describe("TypeScript engine: runtime", () => {
     const directory = notebookDirectory();
     const packageDirectory = join(directory, "node_modules", "esm-only-demo");
     mkdirSync(join(packageDirectory, "dist"), { recursive: true });
-    writeFileSync(join(packageDirectory, "package.json"), JSON.stringify({ name: "esm-only-demo", type: "module", exports: { ".": { types: "./dist/index.d.ts", import: "./dist/index.js" } } }));
+    writeFileSync(
+      join(packageDirectory, "package.json"),
+      JSON.stringify({ name: "esm-only-demo", type: "module", exports: { ".": { types: "./dist/index.d.ts", import: "./dist/index.js" } } }),
+    );
     writeFileSync(join(packageDirectory, "dist/index.js"), "await Promise.resolve();\nexport function triple(value) { return value * 3; }\n");
     writeFileSync(join(packageDirectory, "dist/index.d.ts"), "export declare function triple(value: number): number;\n");
-    const reports = runCells(['import { triple } from "esm-only-demo";\ntriple(14)', "triple(2) + 1 // a trailing comment", 'const wrong: string = triple(1);'], { workingDirectory: directory });
+    const reports = runCells(
+      ['import { triple } from "esm-only-demo";\ntriple(14)', "triple(2) + 1 // a trailing comment", "const wrong: string = triple(1);"],
+      { workingDirectory: directory },
+    );
     assert.equal(resultText(reports[0]!), "42");
     assert.equal(resultText(reports[1]!), "7", "imports carry to later cells (and never become the result)");
     assert.equal(reports[2]!.outcome.status, "error", "the package's types are used");
   });
 
-  it('imports tskeras from a notebook in any folder, with its types, in later cells too', () => {
+  it("imports tskeras from a notebook in any folder, with its types, in later cells too", () => {
     const reports = runCells(
-      ['import { tf, keras } from "tskeras";\nconst ones: tf.Tensor = tf.ones([2, 2]);\n[tf.getBackend(), ones.sum().dataSync()[0]]', "const later: tf.Tensor = tf.zeros([3]);\nlater.shape", "const wrong: tf.Tensor = 5;"],
+      [
+        'import { tf, keras } from "tskeras";\nconst ones: tf.Tensor = tf.ones([2, 2]);\n[tf.getBackend(), ones.sum().dataSync()[0]]',
+        "const later: tf.Tensor = tf.zeros([3]);\nlater.shape",
+        "const wrong: tf.Tensor = 5;",
+      ],
       { workingDirectory: notebookDirectory() },
     );
     assert.equal(resultText(reports[0]!), "[ 'cpu', 4 ]");
@@ -115,18 +127,25 @@ describe("TypeScript engine: runtime", () => {
   });
 
   it("supports dynamic import() and require() from the notebook's folder", () => {
-    const [report] = runCells(['const { join } = await import("node:path");\nconst os = require("node:os") as typeof import("node:os");\n[join("a", "b"), typeof os.cpus]']);
+    const [report] = runCells([
+      'const { join } = await import("node:path");\nconst os = require("node:os") as typeof import("node:os");\n[join("a", "b"), typeof os.cpus]',
+    ]);
     assert.equal(resultText(report!), "[ 'a/b', 'function' ]");
   });
 
   it("answers prompt() through the frontend's input", () => {
     const [report] = runCells(['const name = prompt("Your name?");\n`hello ${name}`'], { inputs: ["Ada"] });
-    assert.deepEqual(report!.outputs.find((output) => output.type === "input"), { type: "input", prompt: "Your name?" });
+    assert.deepEqual(
+      report!.outputs.find((output) => output.type === "input"),
+      { type: "input", prompt: "Your name?" },
+    );
     assert.equal(resultText(report!), "'hello Ada'");
   });
 
   it("waits for asynchronous display hooks before the cell ends", () => {
-    const [report] = runCells(['const slow = { async [Symbol.for("Jupyter.display")]() { await new Promise((resolve) => setTimeout(resolve, 200)); return { "text/plain": "late but in time" }; } };\ndisplay(slow);\n"done"']);
+    const [report] = runCells([
+      'const slow = { async [Symbol.for("Jupyter.display")]() { await new Promise((resolve) => setTimeout(resolve, 200)); return { "text/plain": "late but in time" }; } };\ndisplay(slow);\n"done"',
+    ]);
     assert.deepEqual(report!.outputs.find((output) => output.type === "display")?.data, { "text/plain": "late but in time" });
   });
 
@@ -140,9 +159,18 @@ describe("TypeScript engine: runtime", () => {
   });
 
   it("runs notebooks written for tslab (import * as tslab)", () => {
-    const [report] = runCells(['import * as tslab from "tslab";\ntslab.display.html("<i>from tslab</i>");\nconst entry = tslab.newDisplay();\nentry.text("first");\nentry.text("second");']);
-    const displays = report!.outputs.filter((output) => output.type === "display") as unknown as Array<{ data: Record<string, string>; transient: { display_id?: string }; update: boolean }>;
-    assert.deepEqual(displays.map((d) => d.data), [{ "text/html": "<i>from tslab</i>" }, { "text/plain": "first" }, { "text/plain": "second" }]);
+    const [report] = runCells([
+      'import * as tslab from "tslab";\ntslab.display.html("<i>from tslab</i>");\nconst entry = tslab.newDisplay();\nentry.text("first");\nentry.text("second");',
+    ]);
+    const displays = report!.outputs.filter((output) => output.type === "display") as unknown as Array<{
+      data: Record<string, string>;
+      transient: { display_id?: string };
+      update: boolean;
+    }>;
+    assert.deepEqual(
+      displays.map((d) => d.data),
+      [{ "text/html": "<i>from tslab</i>" }, { "text/plain": "first" }, { "text/plain": "second" }],
+    );
     assert.equal(displays[1]!.update, false);
     assert.equal(displays[2]!.update, true, "newDisplay() overwrites its entry");
     assert.equal(displays[1]!.transient.display_id, displays[2]!.transient.display_id);
@@ -202,13 +230,25 @@ describe("TypeScript engine: completion and inspection", () => {
 
       // Completions carry Jupyter's types (JupyterLab's icon and type column).
       const typed = await engine.complete("class Greeter {}\nfunction greet() {}\nconst greeting = 1;\ngre", 58);
-      const types = (typed.metadata._jupyter_types_experimental as Array<{ text: string; type: string; start: number; end: number }>);
-      assert.deepEqual(types.map((entry) => [entry.text, entry.type]).filter(([text]) => text!.startsWith("gre") || text === "Greeter"), [["greet", "function"], ["greeting", "variable"]]);
+      const types = typed.metadata._jupyter_types_experimental as Array<{ text: string; type: string; start: number; end: number }>;
+      assert.deepEqual(
+        types.map((entry) => [entry.text, entry.type]).filter(([text]) => text!.startsWith("gre") || text === "Greeter"),
+        [
+          ["greet", "function"],
+          ["greeting", "variable"],
+        ],
+      );
       assert.ok(types.every((entry) => entry.start === typed.cursorStart && entry.end === typed.cursorEnd));
       const members = await engine.complete("const words = ['a'];\nwords.le", 29);
-      assert.deepEqual((members.metadata._jupyter_types_experimental as Array<{ text: string; type: string }>).map((entry) => [entry.text, entry.type]), [["length", "property"]]);
+      assert.deepEqual(
+        (members.metadata._jupyter_types_experimental as Array<{ text: string; type: string }>).map((entry) => [entry.text, entry.type]),
+        [["length", "property"]],
+      );
       const classes = await engine.complete("class Greeter {}\nGree", 21);
-      assert.deepEqual((classes.metadata._jupyter_types_experimental as Array<{ text: string; type: string }>).map((entry) => [entry.text, entry.type]), [["Greeter", "class"]]);
+      assert.deepEqual(
+        (classes.metadata._jupyter_types_experimental as Array<{ text: string; type: string }>).map((entry) => [entry.text, entry.type]),
+        [["Greeter", "class"]],
+      );
 
       // tfjs documentation as clean Markdown: the signature as code, parameters listed, no doc-build tags.
       const tensorDocs = await engine.inspect('import { tf } from "tskeras";\ntf.tensor2d([[1]])', 34, 0);

@@ -36,5 +36,8 @@ export function resultText(report: CellReport): string | undefined {
 }
 
 export function streamText(report: CellReport): string {
-  return report.outputs.filter((output) => output.type === "stream").map((output) => output.text).join("");
+  return report.outputs
+    .filter((output) => output.type === "stream")
+    .map((output) => output.text)
+    .join("");
 }

@@ -46,12 +46,21 @@ describe("inspecting the real files Python wrote (tskeras inspect)", () => {
   }
 
   it("prints the JSON form from the command line", () => {
-    const run = spawnSync(process.execPath, [join(repositoryRoot, "dist/kernel/cli.js"), "inspect", join(real, "k2h5_2.12.0_dense/AlphabetSoupCharity.h5"), "--json"], { encoding: "utf8" });
+    const run = spawnSync(
+      process.execPath,
+      [join(repositoryRoot, "dist/kernel/cli.js"), "inspect", join(real, "k2h5_2.12.0_dense/AlphabetSoupCharity.h5"), "--json"],
+      { encoding: "utf8" },
+    );
     assert.equal(run.status, 0, run.stderr);
     const json = JSON.parse(run.stdout);
     assert.deepEqual(Object.keys(json), ["format", "producer", "model", "variables"]);
     assert.equal(json.format, "keras2-h5-model");
     assert.equal(json.model.className, "Sequential");
-    assert.deepEqual(json.variables.map((variable: { name: string; dtype: string; shape: number[] }) => `${variable.name} ${variable.dtype} [${variable.shape.join(",")}]`).sort(), referenceVariables("k2h5_2.12.0_dense"));
+    assert.deepEqual(
+      json.variables
+        .map((variable: { name: string; dtype: string; shape: number[] }) => `${variable.name} ${variable.dtype} [${variable.shape.join(",")}]`)
+        .sort(),
+      referenceVariables("k2h5_2.12.0_dense"),
+    );
   });
 });

@@ -35,7 +35,10 @@ describe("TensorFlow.js model.json format", () => {
     assert.equal(json.format, "layers-model");
     assert.equal(json.modelTopology.class_name, "Sequential");
     const specs = json.weightsManifest[0].weights as Array<{ name: string; shape: number[]; dtype: string }>;
-    assert.deepEqual(specs.map((spec) => spec.shape), [[4, 3], [3], [3, 2], [2]]);
+    assert.deepEqual(
+      specs.map((spec) => spec.shape),
+      [[4, 3], [3], [3, 2], [2]],
+    );
     // 4·3 + 3 + 3·2 + 2 = 23 float32 values = 92 bytes → three shards of at most 40 bytes.
     assert.equal(files.weightPaths.length, 3);
     const bytes = Buffer.concat(files.weightPaths.map((path) => readFileSync(path)));
@@ -43,7 +46,10 @@ describe("TensorFlow.js model.json format", () => {
     const stored = Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, 23));
     const expected = model.getWeights().flatMap((weight) => Array.from(weight.dataSync()));
     assert.deepEqual(stored, expected);
-    assert.deepEqual(listTfjsVariables(directory).map((variable) => variable.shape), [[4, 3], [3], [3, 2], [2]]);
+    assert.deepEqual(
+      listTfjsVariables(directory).map((variable) => variable.shape),
+      [[4, 3], [3], [3, 2], [2]],
+    );
   });
 
   it("reloads in a fresh process with identical predictions", async () => {
@@ -75,7 +81,10 @@ describe("TensorFlow.js model.json format", () => {
     const directory = mkdtempSync(join(tmpdir(), "tskeras-tfjs-"));
     const files = await saveTfjsLayersModel(smallModel(), directory);
     truncateSync(files.weightPaths[0]!, 10);
-    await assert.rejects(loadTfjsLayersModel(directory), (error: Error) => error instanceof TfjsFormatError && /describes 92 bytes but the weight files hold 10/.test(error.message));
+    await assert.rejects(
+      loadTfjsLayersModel(directory),
+      (error: Error) => error instanceof TfjsFormatError && /describes 92 bytes but the weight files hold 10/.test(error.message),
+    );
     const json = JSON.parse(readFileSync(files.modelJsonPath, "utf8"));
     json.weightsManifest[0].paths = ["../../etc/passwd"];
     writeFileSync(files.modelJsonPath, JSON.stringify(json));

@@ -70,7 +70,12 @@ function failed(result: Reloaded | { error: string }): string {
 }
 
 /** Reads a member of a `.keras` zip or an attribute of an `.h5` file with Python, independently of tskeras. */
-function savedModelConfig(path: string): { class_name: string; registered_name?: string; build_config?: { input_shape: unknown }; config: Record<string, unknown> } {
+function savedModelConfig(path: string): {
+  class_name: string;
+  registered_name?: string;
+  build_config?: { input_shape: unknown };
+  config: Record<string, unknown>;
+} {
   const code = path.endsWith(".keras")
     ? "import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read('config.json').decode())"
     : "import sys, h5py; v = h5py.File(sys.argv[1], 'r').attrs['model_config']; print(v.decode() if isinstance(v, bytes) else v)";
@@ -80,7 +85,10 @@ function savedModelConfig(path: string): { class_name: string; registered_name?:
 }
 
 /** Trains `model` two epochs, saves it, then records what a reloaded copy must reproduce. */
-async function trainSaveAndContinue(model: tf.LayersModel, path: string): Promise<{ before: number[]; after: number[]; iterations: number; learningRate: number }> {
+async function trainSaveAndContinue(
+  model: tf.LayersModel,
+  path: string,
+): Promise<{ before: number[]; after: number[]; iterations: number; learningRate: number }> {
   model.compile({ optimizer: tf.train.adam(0.01, 0.8, 0.99, 1e-6), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] } as never);
   const x = inputs();
   const y = labels();
@@ -116,7 +124,10 @@ describe("a subclassed model with getConfig/fromConfig (CustomModel)", () => {
     // Keras 3 records the shape the model was built for, so a loader can create the weights first.
     assert.deepEqual(config.build_config, { input_shape: [null, inputs().shape[1]] });
 
-    for (const load of ["keras.models.loadModel(path, { customObjects: { CustomModel } })", "keras.utils.customObjectScope({ CustomModel }, () => keras.models.loadModel(path))"]) {
+    for (const load of [
+      "keras.models.loadModel(path, { customObjects: { CustomModel } })",
+      "keras.utils.customObjectScope({ CustomModel }, () => keras.models.loadModel(path))",
+    ]) {
       const reloaded = loaded(reloadInFreshProcess(path, load));
       assert.ok(reloaded.isInstance, `${load} gave a ${reloaded.className}`);
       assertSameModel(reloaded, expected);
@@ -193,23 +204,35 @@ function functionalWithCustomObjects(activation: (x: tf.Tensor) => tf.Tensor): t
 
 /** The same stack as a Sequential model. */
 function sequentialWithCustomObjects(activation: (x: tf.Tensor) => tf.Tensor): tf.LayersModel {
-  return new keras.Sequential([keras.Input({ shape: [5] }), new CustomDense({ units: 6 }), new keras.layers.Activation(activation), new keras.layers.Dense(4, { activation }), new keras.layers.Dense(3, { activation: "softmax" })]);
+  return new keras.Sequential([
+    keras.Input({ shape: [5] }),
+    new CustomDense({ units: 6 }),
+    new keras.layers.Activation(activation),
+    new keras.layers.Dense(4, { activation }),
+    new keras.layers.Dense(3, { activation: "softmax" }),
+  ]);
 }
 
 /** The activation entries of the saved Dense and Activation layers. */
 function savedActivations(path: string): unknown[] {
   const layers = savedModelConfig(path).config["layers"] as Array<{ class_name: string; config: Record<string, unknown> }>;
-  return layers.filter((layer) => layer.class_name === "Activation" || (layer.class_name === "Dense" && layer.config["units"] === 4)).map((layer) => layer.config["activation"]);
+  return layers
+    .filter((layer) => layer.class_name === "Activation" || (layer.class_name === "Dense" && layer.config["units"] === 4))
+    .map((layer) => layer.config["activation"]);
 }
 
 describe("a custom layer and a custom activation function in Functional and Sequential models", () => {
-  for (const [kind, build] of [["Functional", functionalWithCustomObjects], ["Sequential", sequentialWithCustomObjects]] as const) {
+  for (const [kind, build] of [
+    ["Functional", functionalWithCustomObjects],
+    ["Sequential", sequentialWithCustomObjects],
+  ] as const) {
     for (const suffix of [".keras", ".h5"]) {
       it(`${kind} → ${suffix}: the function is recorded by name; with customObjects the reload predicts and trains on identically`, async () => {
         const path = join(folder(), `custom_objects${suffix}`);
         const expected = await trainSaveAndContinue(build(scaledTanh), path);
         // Keras 2 writes a function's name; Keras 3 a function object whose config is the name.
-        const byName = suffix === ".h5" ? scaledTanh.name : { module: "builtins", class_name: "function", config: scaledTanh.name, registered_name: "function" };
+        const byName =
+          suffix === ".h5" ? scaledTanh.name : { module: "builtins", class_name: "function", config: scaledTanh.name, registered_name: "function" };
         assert.deepEqual(savedActivations(path), [byName, byName]);
 
         const reloaded = loaded(reloadInFreshProcess(path, "keras.models.loadModel(path, { customObjects: { CustomDense, scaledTanh } })"));
@@ -237,15 +260,22 @@ describe("a custom layer and a custom activation function in Functional and Sequ
     it(`${suffix}: registered layer and function are saved as package>name and reloaded by registration alone`, async () => {
       class RegisteredDense extends CustomDense {}
       keras.saving.registerKerasSerializable({ package: `MyLayers${suffix.slice(1)}`, name: "CustomDense" })(RegisteredDense);
-      if (keras.saving.getRegisteredObject("MyActivations>cappedRelu") === undefined) keras.utils.registerKerasSerializable({ package: "MyActivations" })(cappedRelu);
+      if (keras.saving.getRegisteredObject("MyActivations>cappedRelu") === undefined)
+        keras.utils.registerKerasSerializable({ package: "MyActivations" })(cappedRelu);
       const input = keras.Input({ shape: [5] });
       const hidden = new keras.layers.Dense(4, { activation: cappedRelu }).apply(new RegisteredDense({ units: 6 }).apply(input));
       const path = join(folder(), `registered${suffix}`);
       const expected = await trainSaveAndContinue(new keras.Model(input, new keras.layers.Dense(3, { activation: "softmax" }).apply(hidden)), path);
       const layers = savedModelConfig(path).config["layers"] as Array<{ class_name: string; registered_name?: string; config: Record<string, unknown> }>;
       const activation = layers.find((layer) => layer.config["units"] === 4)!.config["activation"];
-      assert.deepEqual(activation, suffix === ".h5" ? "MyActivations>cappedRelu" : { module: "builtins", class_name: "function", config: "MyActivations>cappedRelu", registered_name: "function" });
-      if (suffix === ".keras") assert.equal(layers.find((layer) => layer.class_name === "CustomDense")!.registered_name, `MyLayers${suffix.slice(1)}>CustomDense`);
+      assert.deepEqual(
+        activation,
+        suffix === ".h5"
+          ? "MyActivations>cappedRelu"
+          : { module: "builtins", class_name: "function", config: "MyActivations>cappedRelu", registered_name: "function" },
+      );
+      if (suffix === ".keras")
+        assert.equal(layers.find((layer) => layer.class_name === "CustomDense")!.registered_name, `MyLayers${suffix.slice(1)}>CustomDense`);
 
       const setup = `keras.utils.registerKerasSerializable({ package: "MyLayers${suffix.slice(1)}" })(CustomDense); keras.utils.registerKerasSerializable({ package: "MyActivations" })(cappedRelu);`;
       assertSameModel(loaded(reloadInFreshProcess(path, "keras.models.loadModel(path)", setup)), expected);

@@ -74,7 +74,10 @@ export function mutate(original: Uint8Array, seed: number, variant: number, isZi
   let member = Uint8Array.from(members[name]!);
   if (kind === 3) flipBytes(member, random, random() < 0.5 ? 4096 : member.length);
   else member = member.slice(0, Math.floor(random() * member.length));
-  return { bytes: zipSync({ ...members, [name]: member }, { level: 0 }), mutation: `${kind === 3 ? "bytes changed in" : "truncated"} member ${name}, re-zipped` };
+  return {
+    bytes: zipSync({ ...members, [name]: member }, { level: 0 }),
+    mutation: `${kind === 3 ? "bytes changed in" : "truncated"} member ${name}, re-zipped`,
+  };
 }
 
 async function run(job: FuzzJob): Promise<void> {

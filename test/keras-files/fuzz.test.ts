@@ -22,7 +22,8 @@ await tfc.setBackend("cpu");
 const CASE_DEADLINE_MS = 20_000;
 
 /** Errors tskeras raises explain what was wrong with the file in one of these ways. */
-const clearMessage = /corrupt|holds only weights|could not be rebuilt|truncated|not a readable zip|not valid JSON|is missing|not a Keras|unknown class|Refus|expects \d+ weights|has shape|holds weights for|not HDF5|could not be opened|is not text|not a numeric array|not a \{class_name, config\}|does not read|match no layer|has no variables for|is not a model file|has no \S+ member/;
+const clearMessage =
+  /corrupt|holds only weights|could not be rebuilt|truncated|not a readable zip|not valid JSON|is missing|not a Keras|unknown class|Refus|expects \d+ weights|has shape|holds weights for|not HDF5|could not be opened|is not text|not a numeric array|not a \{class_name, config\}|does not read|match no layer|has no variables for|is not a model file|has no \S+ member/;
 
 interface FuzzReport {
   cases: number;
@@ -111,17 +112,27 @@ const fixtures: { id: string; suffix: string; count: number; loadEvery: number; 
   { id: "k3_3.10.0_cnn", suffix: "keras", count: 200, loadEvery: 20 },
 ];
 
-test(`fuzz: ${fixtures.reduce((total, fixture) => total + fixture.count, 0)} variants of real .h5 and .keras files, each case under a deadline in a worker`, { timeout: 600_000 }, async (context) => {
+test(`fuzz: ${fixtures.reduce((total, fixture) => total + fixture.count, 0)} variants of real .h5 and .keras files, each case under a deadline in a worker`, {
+  timeout: 600_000,
+}, async (context) => {
   // Two fixtures at a time (one worker each, plus each worker's HDF5 reader thread).
   const reports = new Map<string, FuzzReport>();
   const queue = fixtures.map((fixture, index) => ({ fixture, seed: index + 1 }));
-  await Promise.all([0, 1].map(async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) {
-      const { fixture, seed } = job;
-      const architecture = fixture.architecture ? fixturePath(readReference(fixture.architecture)) : null;
-      reports.set(fixture.id, await fuzzInWorkers({ original: fixturePath(readReference(fixture.id)), suffix: fixture.suffix, seed, loadEvery: fixture.loadEvery, architecture }, fixture.count));
-    }
-  }));
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const { fixture, seed } = job;
+        const architecture = fixture.architecture ? fixturePath(readReference(fixture.architecture)) : null;
+        reports.set(
+          fixture.id,
+          await fuzzInWorkers(
+            { original: fixturePath(readReference(fixture.id)), suffix: fixture.suffix, seed, loadEvery: fixture.loadEvery, architecture },
+            fixture.count,
+          ),
+        );
+      }
+    }),
+  );
   let total = 0;
   for (const fixture of fixtures) {
     const report = reports.get(fixture.id)!;
@@ -130,7 +141,9 @@ test(`fuzz: ${fixtures.reduce((total, fixture) => total + fixture.count, 0)} var
       // The mutations must be strong enough to be refused often, and varied (every kind occurred).
       assert.ok(report.refused > fixture.count / 4, `only ${report.refused} of ${report.operations} operations were refused: the mutations are too weak`);
       assert.equal(report.mutations.size, fixture.suffix === "keras" ? 5 : 3, [...report.mutations].join("; "));
-      context.diagnostic(`${fixture.id}: ${report.cases} cases, ${report.operations} operations, ${report.succeeded} succeeded, ${report.refused} refused (${report.stoppedLoops} HDF5 loops stopped by the library)`);
+      context.diagnostic(
+        `${fixture.id}: ${report.cases} cases, ${report.operations} operations, ${report.succeeded} succeeded, ${report.refused} refused (${report.stoppedLoops} HDF5 loops stopped by the library)`,
+      );
       total += report.cases;
     });
   }

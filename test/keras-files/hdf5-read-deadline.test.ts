@@ -10,13 +10,21 @@ import { unzipSync } from "fflate";
 import { Hdf5File, hdf5ReadLimits } from "../../lib/formats/hdf5/hdf5-file.js";
 import { fixturePath, readReference } from "./reference-fixtures.js";
 
-test("a model.weights.h5 whose 'name' attribute makes HDF5 loop is refused after the deadline; a good file reads afterwards", { timeout: 120_000 }, async () => {
+test("a model.weights.h5 whose 'name' attribute makes HDF5 loop is refused after the deadline; a good file reads afterwards", {
+  timeout: 120_000,
+}, async () => {
   // The real nested_custom archive's weights with 4 bytes changed at offsets found by the fuzz test
   // (seed 4, variant 61): h5py's visititems lists the objects, but reading the string attribute
   // "name" of layers/dense/vars never returns, in h5py as in h5wasm.
   const original = unzipSync(readFileSync(fixturePath(readReference("k3_3.15.0_nested_custom"))))["model.weights.h5"]!;
   const damaged = Uint8Array.from(original);
-  for (const [offset, value] of [[1617, 0o207], [2016, 0o326], [2690, 0o252], [3414, 0o355]] as const) damaged[offset] = value;
+  for (const [offset, value] of [
+    [1617, 0o207],
+    [2016, 0o326],
+    [2690, 0o252],
+    [3414, 0o355],
+  ] as const)
+    damaged[offset] = value;
   const path = join(mkdtempSync(join(tmpdir(), "tskeras-deadline-")), "looping.weights.h5");
   writeFileSync(path, damaged);
   const saved = hdf5ReadLimits.baseDeadlineMs;

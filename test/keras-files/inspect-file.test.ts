@@ -7,7 +7,16 @@ import { fileURLToPath } from "node:url";
 import { inspectFile } from "../../lib/inspect/index.js";
 import { fixturePath, readReference } from "./reference-fixtures.js";
 
-const ids = ["k2h5_2.12.0_dense", "k2h5_2.3.1_cnn", "k2h5_2.3.1_lstm", "k2h5_2.4.0_conv", "wh5_2.12.0_dense", "k3_3.10.0_cnn", "k3_3.15.0_nested_custom", "adv_k2h5_2.11.0_lambda"];
+const ids = [
+  "k2h5_2.12.0_dense",
+  "k2h5_2.3.1_cnn",
+  "k2h5_2.3.1_lstm",
+  "k2h5_2.4.0_conv",
+  "wh5_2.12.0_dense",
+  "k3_3.10.0_cnn",
+  "k3_3.15.0_nested_custom",
+  "adv_k2h5_2.11.0_lambda",
+];
 
 for (const id of ids) {
   test(`${id}: inspectFile lists exactly the reference variables and layers`, async () => {
@@ -19,7 +28,11 @@ for (const id of ids) {
     const summary = reference.model_config_summary;
     if (inspection.model && summary) {
       assert.equal(inspection.model.className, summary.class_name);
-      if (summary.layers) assert.deepEqual(inspection.model.layers.map((layer) => ({ class_name: layer.className, name: layer.name })), summary.layers);
+      if (summary.layers)
+        assert.deepEqual(
+          inspection.model.layers.map((layer) => ({ class_name: layer.className, name: layer.name })),
+          summary.layers,
+        );
     } else {
       assert.equal(id, "wh5_2.12.0_dense", "only the weights-only file has no model config");
       assert.equal(inspection.format, "keras-h5-weights");
@@ -41,7 +54,12 @@ test("tskeras inspect PATH --json, for every real .h5 and .keras file, lists exa
     const reference = readReference(id);
     const run = spawnSync(process.execPath, [cli, "inspect", fixturePath(reference), "--json"], { encoding: "utf8" });
     assert.equal(run.status, 0, `${id}: ${run.stderr}`);
-    const json = JSON.parse(run.stdout) as { format: string; producer: string | null; model: unknown; variables: { name: string; dtype: string; shape: number[] }[] };
+    const json = JSON.parse(run.stdout) as {
+      format: string;
+      producer: string | null;
+      model: unknown;
+      variables: { name: string; dtype: string; shape: number[] }[];
+    };
     assert.deepEqual(Object.keys(json), ["format", "producer", "model", "variables"], id);
     const listed = json.variables.map((variable) => `${variable.name} ${variable.dtype} [${variable.shape.join(",")}]`).sort();
     const expected = reference.variables.map((variable) => `${variable.path} ${variable.dtype} [${variable.shape.join(",")}]`).sort();

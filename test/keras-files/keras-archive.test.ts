@@ -47,14 +47,17 @@ test("readZipSafely refuses members with .. or absolute paths", () => {
 });
 
 test("readZipSafely refuses duplicate member names", () => {
-  const zip = renameMember(zipSync({ "config.json": strToU8("{\"a\":1}"), "configXjson": strToU8("{\"b\":2}") }, { level: 0 }), "configXjson", "config.json");
+  const zip = renameMember(zipSync({ "config.json": strToU8('{"a":1}'), configXjson: strToU8('{"b":2}') }, { level: 0 }), "configXjson", "config.json");
   assert.throws(() => readZipSafely(zip, "d.keras"), /d\.keras contains the member "config\.json" twice/);
 });
 
 test("readZipSafely refuses decompression bombs by ratio and by absolute size", () => {
   const bomb = zipSync({ "model.weights.h5": new Uint8Array(4 << 20) }, { level: 9 });
   assert.ok(bomb.length < 100_000);
-  assert.throws(() => readZipSafely(bomb, "b.keras"), /b\.keras: member "model\.weights\.h5" expands \d+-fold .* above the limit of 100\. Refusing a possible decompression bomb/);
+  assert.throws(
+    () => readZipSafely(bomb, "b.keras"),
+    /b\.keras: member "model\.weights\.h5" expands \d+-fold .* above the limit of 100\. Refusing a possible decompression bomb/,
+  );
   const stored = zipSync({ "a.bin": new Uint8Array(3000) }, { level: 0 });
   assert.throws(
     () => readZipSafely(stored, "c.keras", { maxMemberBytes: 2000, maxTotalBytes: 1 << 30, maxExpansionRatio: 100, ratioFloorBytes: 1 << 20 }),
@@ -101,11 +104,27 @@ test("Keras 3 weight groups follow snake_case(ClassName) with _k suffixes, as in
   // Reference weight_group_mapping of k3_3.10.0_cnn (layer classes in model order), from the one walk.
   const model = new keras.Sequential([
     keras.Input({ shape: [28, 28, 1] }),
-    new keras.layers.Conv2D({ filters: 2, kernelSize: 3 }), new keras.layers.MaxPooling2D({ poolSize: 2 }),
-    new keras.layers.Conv2D({ filters: 2, kernelSize: 3 }), new keras.layers.MaxPooling2D({ poolSize: 2 }),
-    new keras.layers.Flatten(), new keras.layers.Dropout({ rate: 0.5 }), new keras.layers.Dense(4), new keras.layers.Dense(2),
+    new keras.layers.Conv2D({ filters: 2, kernelSize: 3 }),
+    new keras.layers.MaxPooling2D({ poolSize: 2 }),
+    new keras.layers.Conv2D({ filters: 2, kernelSize: 3 }),
+    new keras.layers.MaxPooling2D({ poolSize: 2 }),
+    new keras.layers.Flatten(),
+    new keras.layers.Dropout({ rate: 0.5 }),
+    new keras.layers.Dense(4),
+    new keras.layers.Dense(2),
   ]);
-  assert.deepEqual(keras3VariableGroups(model).map((group) => group.path), [
-    "vars", "layers/conv2d/vars", "layers/max_pooling2d/vars", "layers/conv2d_1/vars", "layers/max_pooling2d_1/vars", "layers/flatten/vars", "layers/dropout/vars", "layers/dense/vars", "layers/dense_1/vars",
-  ]);
+  assert.deepEqual(
+    keras3VariableGroups(model).map((group) => group.path),
+    [
+      "vars",
+      "layers/conv2d/vars",
+      "layers/max_pooling2d/vars",
+      "layers/conv2d_1/vars",
+      "layers/max_pooling2d_1/vars",
+      "layers/flatten/vars",
+      "layers/dropout/vars",
+      "layers/dense/vars",
+      "layers/dense_1/vars",
+    ],
+  );
 });

@@ -8,7 +8,12 @@ import { keras, tf } from "../../lib/index.js";
 const glorotUniform = { scale: 1, mode: "fan_avg", distribution: "uniform" };
 const initializerOf = (config: Record<string, unknown>) => {
   const initializer = config["kernel_initializer"] as { class_name: string; config: Record<string, unknown> };
-  return { class_name: initializer.class_name, scale: initializer.config["scale"], mode: initializer.config["mode"], distribution: initializer.config["distribution"] };
+  return {
+    class_name: initializer.class_name,
+    scale: initializer.config["scale"],
+    mode: initializer.config["mode"],
+    distribution: initializer.config["distribution"],
+  };
 };
 
 test("Dense, Conv2D, LSTM and GRU built in TypeScript default to glorot_uniform kernels, as Keras", () => {
@@ -35,7 +40,10 @@ test("GRU with reset_after=True computes Keras's cell: r multiplies (h·U_h + b_
   // One unit, one feature: kernel [z, r, h], recurrent kernel [z, r, h], bias rows [input; recurrent].
   const kernel = [0.5, -0.3, 0.8];
   const recurrent = [0.2, 0.4, -0.6];
-  const bias = [[0.1, 0.05, -0.2], [0.3, -0.1, 0.25]];
+  const bias = [
+    [0.1, 0.05, -0.2],
+    [0.3, -0.1, 0.25],
+  ];
   model.setWeights([tf.tensor2d([kernel]), tf.tensor2d([recurrent]), tf.tensor2d(bias)]);
   const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
   let h = 0;
@@ -50,21 +58,39 @@ test("GRU with reset_after=True computes Keras's cell: r multiplies (h·U_h + b_
 });
 
 test("hard_sigmoid means what the Keras that wrote the file meant", () => {
-  const architecture = (kerasVersion: string) => JSON.stringify({
-    class_name: "Sequential",
-    keras_version: kerasVersion,
-    config: { name: "s", layers: [{ class_name: "InputLayer", config: { batch_input_shape: [null, 3], dtype: "float32", name: "x" } }, { class_name: "Activation", config: { name: "a", activation: "hard_sigmoid" } }] },
-  });
+  const architecture = (kerasVersion: string) =>
+    JSON.stringify({
+      class_name: "Sequential",
+      keras_version: kerasVersion,
+      config: {
+        name: "s",
+        layers: [
+          { class_name: "InputLayer", config: { batch_input_shape: [null, 3], dtype: "float32", name: "x" } },
+          { class_name: "Activation", config: { name: "a", activation: "hard_sigmoid" } },
+        ],
+      },
+    });
   const x = [-2, 0.5, 1];
-  const predict = (kerasVersion: string) => Array.from((keras.models.modelFromJSON(architecture(kerasVersion)).predict(tf.tensor2d([x])) as tf.Tensor).dataSync());
+  const predict = (kerasVersion: string) =>
+    Array.from((keras.models.modelFromJSON(architecture(kerasVersion)).predict(tf.tensor2d([x])) as tf.Tensor).dataSync());
   const clip = (v: number) => Math.min(1, Math.max(0, v));
-  const close = (actual: number[], expected: number[]) => actual.forEach((value, index) => assert.ok(Math.abs(value - expected[index]!) < 1e-6, `${actual} vs ${expected}`));
+  const close = (actual: number[], expected: number[]) =>
+    actual.forEach((value, index) => assert.ok(Math.abs(value - expected[index]!) < 1e-6, `${actual} vs ${expected}`));
   // Keras 2: clip(0.2x + 0.5, 0, 1).
-  close(predict("2.12.0"), x.map((v) => clip(0.2 * v + 0.5)));
+  close(
+    predict("2.12.0"),
+    x.map((v) => clip(0.2 * v + 0.5)),
+  );
   // Keras 3: relu6(x + 3) / 6.
-  close(predict("3.15.1"), x.map((v) => Math.min(6, Math.max(0, v + 3)) / 6));
+  close(
+    predict("3.15.1"),
+    x.map((v) => Math.min(6, Math.max(0, v + 3)) / 6),
+  );
   // In TypeScript the Keras name is Keras 3's, and it is written back as "hard_sigmoid".
   const layer = new keras.layers.Activation("hard_sigmoid");
-  close(Array.from((layer.apply(tf.tensor2d([x])) as tf.Tensor).dataSync()), x.map((v) => Math.min(6, Math.max(0, v + 3)) / 6));
+  close(
+    Array.from((layer.apply(tf.tensor2d([x])) as tf.Tensor).dataSync()),
+    x.map((v) => Math.min(6, Math.max(0, v + 3)) / 6),
+  );
   assert.equal(layer.getConfig().activation, "hard_sigmoid");
 });

@@ -64,7 +64,14 @@ test("wh5_2.12.0_dense: weights-only .h5 loads into the k2h5_2.12.0_dense archit
 test("weights into a model of another architecture fail naming the layer and both shapes", async () => {
   const model = await modelFromKerasConfig({
     class_name: "Sequential",
-    config: { name: "other", layers: [{ class_name: "Dense", config: { name: "d", units: 3, batch_input_shape: [null, 44] } }, { class_name: "Dense", config: { name: "e", units: 2 } }, { class_name: "Dense", config: { name: "f", units: 1 } }] },
+    config: {
+      name: "other",
+      layers: [
+        { class_name: "Dense", config: { name: "d", units: 3, batch_input_shape: [null, 44] } },
+        { class_name: "Dense", config: { name: "e", units: 2 } },
+        { class_name: "Dense", config: { name: "f", units: 1 } },
+      ],
+    },
   });
   await assert.rejects(loadKerasWeights(model, fixturePath(readReference("wh5_2.12.0_dense"))), (error: Error) => {
     assert.match(error.message, /Layer "d" weight 0 .* has shape \[44, 3\] but .* holds shape \[44, \d+\]/);

@@ -82,7 +82,10 @@ for name in sys.argv[2:]:
 print(json.dumps(out))
 `;
     const names = [...cases.map((entry) => entry.name), "i64"];
-    const loaded = JSON.parse(execFileSync(python, ["-c", script, directory, ...names], { encoding: "utf8" })) as Record<string, { dtype: string; shape: number[]; values: string[] }>;
+    const loaded = JSON.parse(execFileSync(python, ["-c", script, directory, ...names], { encoding: "utf8" })) as Record<
+      string,
+      { dtype: string; shape: number[]; values: string[] }
+    >;
     for (const entry of cases) {
       const numpy = loaded[entry.name]!;
       assert.equal(numpy.dtype, entry.dtype, entry.name);
@@ -102,7 +105,11 @@ print(json.dumps(out))
 
 test("readNpy refuses object arrays (pickles) and truncated or foreign data with clear messages", () => {
   withDirectory((directory) => {
-    execFileSync(python, ["-c", "import numpy as np, sys; np.save(sys.argv[1], np.array([{'a': 1}, None], dtype=object), allow_pickle=True)", join(directory, "objects.npy")]);
+    execFileSync(python, [
+      "-c",
+      "import numpy as np, sys; np.save(sys.argv[1], np.array([{'a': 1}, None], dtype=object), allow_pickle=True)",
+      join(directory, "objects.npy"),
+    ]);
     assert.throws(() => readNpy(readFileSync(join(directory, "objects.npy")), "objects.npy"), /objects\.npy holds a Python object array .*pickle.*Refused/);
   });
   const valid = writeNpy({ dtype: "float32", shape: [4], values: [1, 2, 3, 4] });

@@ -43,7 +43,12 @@ describe("tskeras predict", () => {
         assert.equal(actual.dtype, "float32");
         const expectedValues = flatten(expected.values);
         assert.equal(actual.values.length, expectedValues.length);
-        actual.values.forEach((value, position) => assert.ok(Math.abs(value - expectedValues[position]!) <= prediction.tolerance_abs, `${id} output ${index}[${position}]: ${value} vs ${expectedValues[position]}`));
+        actual.values.forEach((value, position) =>
+          assert.ok(
+            Math.abs(value - expectedValues[position]!) <= prediction.tolerance_abs,
+            `${id} output ${index}[${position}]: ${value} vs ${expectedValues[position]}`,
+          ),
+        );
       });
     });
   }
@@ -65,19 +70,37 @@ describe("tskeras predict", () => {
     const file = join(directory, "sm-input.npy");
     writeFileSync(file, writeNpy({ dtype: "float32", shape: input.shape, values: Float32Array.from(flatten(input.values)) }));
     const output = join(directory, "sm.json");
-    const child = runPredict([join(realFixturesDirectory, "sm_k2_dense/my_model"), "--signature", "serving_default", "--input", `dense_input=${file}`, "--output", output]);
+    const child = runPredict([
+      join(realFixturesDirectory, "sm_k2_dense/my_model"),
+      "--signature",
+      "serving_default",
+      "--input",
+      `dense_input=${file}`,
+      "--output",
+      output,
+    ]);
     assert.equal(child.status, 0, child.stderr);
     const written = JSON.parse(readFileSync(output, "utf8")) as { outputs: { name: string; shape: number[]; values: number[] }[] };
     assert.equal(written.outputs.length, 1);
     assert.deepEqual(written.outputs[0]!.shape, prediction.outputs[0]!.shape);
     const expected = flatten(prediction.outputs[0]!.values);
-    written.outputs[0]!.values.forEach((value, position) => assert.ok(Math.abs(value - expected[position]!) <= prediction.tolerance_abs, `${value} vs ${expected[position]}`));
+    written.outputs[0]!.values.forEach((value, position) =>
+      assert.ok(Math.abs(value - expected[position]!) <= prediction.tolerance_abs, `${value} vs ${expected[position]}`),
+    );
   });
 
   it("--signature names the signatures a SavedModel has when the one asked for is missing", () => {
     const file = join(directory, "three.npy");
     writeFileSync(file, writeNpy({ dtype: "float32", shape: [], values: new Float32Array([2]) }));
-    const child = runPredict([join(realFixturesDirectory, "tfjs_sm_times_three_float/times_three_float"), "--signature", "predict", "--input", file, "--output", join(directory, "never.json")]);
+    const child = runPredict([
+      join(realFixturesDirectory, "tfjs_sm_times_three_float/times_three_float"),
+      "--signature",
+      "predict",
+      "--input",
+      file,
+      "--output",
+      join(directory, "never.json"),
+    ]);
     assert.equal(child.status, 2);
     assert.match(child.stderr, /has no signature "predict"; it has serving_default/);
   });

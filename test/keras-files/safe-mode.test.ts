@@ -26,8 +26,12 @@ async function watchSideEffects(run: () => Promise<void>): Promise<string[]> {
   const fs = require("node:fs") as Record<string, unknown>;
   const fsPromises = require("node:fs/promises") as Record<string, unknown>;
   const targets: [Record<string, unknown>, string, string][] = [
-    ...["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"].map((name) => [childProcess, name, `child_process.${name}`] as [Record<string, unknown>, string, string]),
-    ...["writeFile", "writeFileSync", "appendFile", "appendFileSync", "createWriteStream", "mkdtemp", "mkdtempSync", "mkdir", "mkdirSync"].map((name) => [fs, name, `fs.${name}`] as [Record<string, unknown>, string, string]),
+    ...["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"].map(
+      (name) => [childProcess, name, `child_process.${name}`] as [Record<string, unknown>, string, string],
+    ),
+    ...["writeFile", "writeFileSync", "appendFile", "appendFileSync", "createWriteStream", "mkdtemp", "mkdtempSync", "mkdir", "mkdirSync"].map(
+      (name) => [fs, name, `fs.${name}`] as [Record<string, unknown>, string, string],
+    ),
     ...["writeFile", "appendFile", "mkdtemp", "mkdir"].map((name) => [fsPromises, name, `fs/promises.${name}`] as [Record<string, unknown>, string, string]),
   ];
   const originals = targets.map(([module, name]) => module[name]);
@@ -98,9 +102,22 @@ test("findUnsafeContent flags __lambda__, functions outside Keras and non-modeli
     class_name: "Functional",
     config: {
       layers: [
-        { class_name: "Dense", config: { name: "ok", units: 2, activation: { module: "keras.activations", class_name: "function", config: "relu", registered_name: "function" } } },
-        { class_name: "Dense", config: { name: "sneaky", units: 2, activation: { module: "my_package.activations", class_name: "function", config: "custom_act", registered_name: "function" } } },
-        { class_name: "Dense", config: { name: "bytecode", units: 2, activation: { class_name: "__lambda__", config: { value: ["4wEAAAAAAAAA", null, null] } } } },
+        {
+          class_name: "Dense",
+          config: { name: "ok", units: 2, activation: { module: "keras.activations", class_name: "function", config: "relu", registered_name: "function" } },
+        },
+        {
+          class_name: "Dense",
+          config: {
+            name: "sneaky",
+            units: 2,
+            activation: { module: "my_package.activations", class_name: "function", config: "custom_act", registered_name: "function" },
+          },
+        },
+        {
+          class_name: "Dense",
+          config: { name: "bytecode", units: 2, activation: { class_name: "__lambda__", config: { value: ["4wEAAAAAAAAA", null, null] } } },
+        },
         { module: "keras.config", class_name: "function", config: "enable_unsafe_deserialization", registered_name: "function" } as never,
       ],
     },
@@ -113,7 +130,10 @@ test("findUnsafeContent flags __lambda__, functions outside Keras and non-modeli
       ["non-modeling-api", "config.layers[3]"],
     ],
   );
-  assert.deepEqual(findUnsafeContent({ class_name: "Sequential", config: { layers: [{ class_name: "Dense", config: { name: "d", units: 1, activation: "relu" } }] } }), []);
+  assert.deepEqual(
+    findUnsafeContent({ class_name: "Sequential", config: { layers: [{ class_name: "Dense", config: { name: "d", units: 1, activation: "relu" } }] } }),
+    [],
+  );
 });
 
 test("k3_3.15.0_nested_custom: loading without the custom class names it and the three ways to register it", async () => {
@@ -132,14 +152,32 @@ test("k3_3.15.0_nested_custom: loading without the custom class names it and the
 
 test("Keras 3 model classes from keras.src.models are building blocks; other keras.models objects stay refused", () => {
   // Keras 3.x writes a functional model as module "keras.src.models.functional", class "Functional".
-  assert.deepEqual(findUnsafeContent({ module: "keras.src.models.functional", class_name: "Functional", config: { layers: [] }, registered_name: "Functional" }), []);
-  assert.deepEqual(findUnsafeContent({ module: "keras", class_name: "Sequential", config: { layers: [{ module: "keras.models", class_name: "Sequential", config: { layers: [] } } as never] } }), []);
+  assert.deepEqual(
+    findUnsafeContent({ module: "keras.src.models.functional", class_name: "Functional", config: { layers: [] }, registered_name: "Functional" }),
+    [],
+  );
+  assert.deepEqual(
+    findUnsafeContent({
+      module: "keras",
+      class_name: "Sequential",
+      config: { layers: [{ module: "keras.models", class_name: "Sequential", config: { layers: [] } } as never] },
+    }),
+    [],
+  );
   const findings = findUnsafeContent({
     class_name: "Sequential",
-    config: { layers: [{ module: "keras.src.models.cloning", class_name: "clone_model", config: {} } as never, { module: "keras.models", class_name: "load_model", config: {} } as never] },
+    config: {
+      layers: [
+        { module: "keras.src.models.cloning", class_name: "clone_model", config: {} } as never,
+        { module: "keras.models", class_name: "load_model", config: {} } as never,
+      ],
+    },
   });
-  assert.deepEqual(findings.map((finding) => [finding.kind, finding.location]), [
-    ["non-modeling-api", "config.layers[0]"],
-    ["non-modeling-api", "config.layers[1]"],
-  ]);
+  assert.deepEqual(
+    findings.map((finding) => [finding.kind, finding.location]),
+    [
+      ["non-modeling-api", "config.layers[0]"],
+      ["non-modeling-api", "config.layers[1]"],
+    ],
+  );
 });

@@ -27,7 +27,15 @@ function functionalModel() {
 const fitOptions = { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 } as const;
 
 /** Loads `path` in a new process, predicts, trains one more epoch exactly like the parent, predicts again. */
-function reloadInFreshProcess(path: string): { before: number[]; after: number[]; loss: string; metrics: string[]; optimizer: string; config: Record<string, number>; iterations: number } {
+function reloadInFreshProcess(path: string): {
+  before: number[];
+  after: number[];
+  loss: string;
+  metrics: string[];
+  optimizer: string;
+  config: Record<string, number>;
+  iterations: number;
+} {
   const script = `
     import { keras, tf } from ${JSON.stringify(join(repositoryRoot, "dist/lib/index.js"))};
     const x = tf.randomNormal([12, 5], 0, 1, "float32", 7);
@@ -43,7 +51,10 @@ function reloadInFreshProcess(path: string): { before: number[]; after: number[]
 }
 
 describe("model.save round trips in a fresh process", () => {
-  for (const [kind, build] of [["Sequential", sequentialModel], ["Functional", functionalModel]] as const) {
+  for (const [kind, build] of [
+    ["Sequential", sequentialModel],
+    ["Functional", functionalModel],
+  ] as const) {
     for (const suffix of [".h5", ".keras", ""]) {
       it(`${kind} → ${suffix || "SavedModel directory"}: same predictions, compile and Adam state, identical resumed training`, async () => {
         const model = build();
@@ -76,7 +87,10 @@ describe("model.save round trips in a fresh process", () => {
 
   it("refuses an unknown saveFormat with a clear message and writes nothing", async () => {
     const directory = mkdtempSync(join(tmpdir(), "tskeras-save-"));
-    await assert.rejects(sequentialModel().save(join(directory, "exported"), { saveFormat: "onnx" as "tf" }), /Unknown saveFormat "onnx"\. Expected "h5", "keras", "tf" \(SavedModel directory\) or "tfjs"/);
+    await assert.rejects(
+      sequentialModel().save(join(directory, "exported"), { saveFormat: "onnx" as "tf" }),
+      /Unknown saveFormat "onnx"\. Expected "h5", "keras", "tf" \(SavedModel directory\) or "tfjs"/,
+    );
     assert.deepEqual(readdirSync(directory), []);
   });
 
@@ -89,9 +103,14 @@ describe("model.save round trips in a fresh process", () => {
     const directory = join(mkdtempSync(join(tmpdir(), "tskeras-save-")), "web_model");
     const model = sequentialModel();
     await model.save(directory, { saveFormat: "tfjs" });
-    const json = JSON.parse(readFileSync(join(directory, "model.json"), "utf8")) as { modelTopology: { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } } };
+    const json = JSON.parse(readFileSync(join(directory, "model.json"), "utf8")) as {
+      modelTopology: { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } };
+    };
     // Keras class names and keys (not tfjs's camelCase, not respelled twice); Keras 2 lists the input first.
-    assert.deepEqual(json.modelTopology.config.layers.map((layer) => layer.class_name), ["InputLayer", "Dense", "Dense"]);
+    assert.deepEqual(
+      json.modelTopology.config.layers.map((layer) => layer.class_name),
+      ["InputLayer", "Dense", "Dense"],
+    );
     assert.deepEqual((json.modelTopology.config.layers[1]!.config["kernel_initializer"] as { class_name: string }).class_name, "VarianceScaling");
     const reloaded = await keras.models.loadModel(join(directory, "model.json"));
     const x = inputs();
@@ -104,7 +123,11 @@ describe("model.save round trips in a fresh process", () => {
       const path = join(mkdtempSync(join(tmpdir(), "tskeras-save-")), `input_first${suffix}`);
       await model.save(path);
       const reloaded = await keras.models.loadModel(path);
-      assert.deepEqual(reloaded.layers.map((layer) => layer.getClassName()), ["Dense"], suffix);
+      assert.deepEqual(
+        reloaded.layers.map((layer) => layer.getClassName()),
+        ["Dense"],
+        suffix,
+      );
       assert.deepEqual(Array.from((reloaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()), suffix);
     }
   });

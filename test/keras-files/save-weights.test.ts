@@ -13,12 +13,16 @@ const directory = mkdtempSync(join(tmpdir(), "tskeras-weights-"));
 const x = () => tf.randomNormal([3, 4], 0, 1, "float32", 5);
 
 function model(units = 3, names = ["first", "second"]) {
-  return new keras.Sequential([new keras.layers.Dense(units, { activation: "relu", inputShape: [4], name: names[0] }), new keras.layers.Dense(2, { name: names[1] })]);
+  return new keras.Sequential([
+    new keras.layers.Dense(units, { activation: "relu", inputShape: [4], name: names[0] }),
+    new keras.layers.Dense(2, { name: names[1] }),
+  ]);
 }
 
 /** h5py's view of the file: dataset paths and the weights-only root attributes. */
 function h5pyDatasets(path: string): { datasets: string[]; rootAttributes: string[] } {
-  const script = "import h5py,json,sys\nf=h5py.File(sys.argv[1],'r')\nd=[]\nf.visititems(lambda n,o: d.append(n) if isinstance(o,h5py.Dataset) else None)\nprint(json.dumps({'datasets':d,'rootAttributes':sorted(f.attrs)}))";
+  const script =
+    "import h5py,json,sys\nf=h5py.File(sys.argv[1],'r')\nd=[]\nf.visititems(lambda n,o: d.append(n) if isinstance(o,h5py.Dataset) else None)\nprint(json.dumps({'datasets':d,'rootAttributes':sorted(f.attrs)}))";
   const child = spawnSync("/usr/bin/python3", ["-c", script, path], { encoding: "utf8" });
   assert.equal(child.status, 0, child.stderr);
   return JSON.parse(child.stdout);
@@ -26,7 +30,13 @@ function h5pyDatasets(path: string): { datasets: string[]; rootAttributes: strin
 
 describe("saveWeights / loadWeights with HDF5 files", () => {
   for (const [name, layout] of [
-    ["weights.h5", { datasets: ["first/first/bias:0", "first/first/kernel:0", "second/second/bias:0", "second/second/kernel:0"], rootAttributes: ["backend", "keras_version", "layer_names"] }],
+    [
+      "weights.h5",
+      {
+        datasets: ["first/first/bias:0", "first/first/kernel:0", "second/second/bias:0", "second/second/kernel:0"],
+        rootAttributes: ["backend", "keras_version", "layer_names"],
+      },
+    ],
     ["model.weights.h5", { datasets: ["layers/dense/vars/0", "layers/dense/vars/1", "layers/dense_1/vars/0", "layers/dense_1/vars/1"], rootAttributes: [] }],
   ] as const) {
     it(`${name}: Keras's layout, and a fresh process predicts identically after loadWeights`, async () => {
@@ -50,8 +60,14 @@ describe("saveWeights / loadWeights with HDF5 files", () => {
     await model(3).saveWeights(path);
     const target = model(5);
     const before = target.getWeights().map((weight) => Array.from(weight.dataSync()));
-    await assert.rejects(target.loadWeights(path), /Layer "first" weight 0 \(first\/kernel\) has shape \[4, 5\] but .*small\.h5 holds shape \[4, 3\] at first\/first\/kernel:0/);
-    assert.deepEqual(target.getWeights().map((weight) => Array.from(weight.dataSync())), before);
+    await assert.rejects(
+      target.loadWeights(path),
+      /Layer "first" weight 0 \(first\/kernel\) has shape \[4, 5\] but .*small\.h5 holds shape \[4, 3\] at first\/first\/kernel:0/,
+    );
+    assert.deepEqual(
+      target.getWeights().map((weight) => Array.from(weight.dataSync())),
+      before,
+    );
   });
 
   it("byName matches layers by name; skipMismatch skips the layer that does not fit", async () => {

@@ -69,7 +69,11 @@ print(json.dumps(result))
 function withoutKey(value: unknown, key: string): unknown {
   if (Array.isArray(value)) return value.map((item) => withoutKey(item, key));
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).filter(([entryKey]) => entryKey !== key).map(([entryKey, entry]) => [entryKey, withoutKey(entry, key)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([entryKey]) => entryKey !== key)
+      .map(([entryKey, entry]) => [entryKey, withoutKey(entry, key)]),
+  );
 }
 
 function dumpWithH5py(path: string): Record<string, unknown> & { h5: Record<string, unknown> } {
@@ -107,16 +111,19 @@ describe("files tskeras writes have the layout of real Keras files (read by h5py
     // The architecture of the real file (its config.json): a small MNIST CNN, Adam, sparse categorical cross-entropy.
     // Keras's default kernel initializer (tfjs's is glorotNormal) so the configs can be compared whole.
     const kernelInitializer = "glorotUniform";
-    const model = new keras.Sequential([
-      new keras.layers.Conv2D(32, [3, 3], { activation: "relu", inputShape: [28, 28, 1], name: "conv2d", kernelInitializer }),
-      new keras.layers.MaxPooling2D([2, 2], { name: "max_pooling2d" }),
-      new keras.layers.Conv2D(64, [3, 3], { activation: "relu", name: "conv2d_1", kernelInitializer }),
-      new keras.layers.MaxPooling2D([2, 2], { name: "max_pooling2d_1" }),
-      new keras.layers.Flatten({ name: "flatten" }),
-      new keras.layers.Dropout(0.5, { name: "dropout" }),
-      new keras.layers.Dense(64, { activation: "relu", name: "dense", kernelInitializer }),
-      new keras.layers.Dense(10, { activation: "softmax", name: "dense_1", kernelInitializer }),
-    ], { name: "sequential" });
+    const model = new keras.Sequential(
+      [
+        new keras.layers.Conv2D(32, [3, 3], { activation: "relu", inputShape: [28, 28, 1], name: "conv2d", kernelInitializer }),
+        new keras.layers.MaxPooling2D([2, 2], { name: "max_pooling2d" }),
+        new keras.layers.Conv2D(64, [3, 3], { activation: "relu", name: "conv2d_1", kernelInitializer }),
+        new keras.layers.MaxPooling2D([2, 2], { name: "max_pooling2d_1" }),
+        new keras.layers.Flatten({ name: "flatten" }),
+        new keras.layers.Dropout(0.5, { name: "dropout" }),
+        new keras.layers.Dense(64, { activation: "relu", name: "dense", kernelInitializer }),
+        new keras.layers.Dense(10, { activation: "softmax", name: "dense_1", kernelInitializer }),
+      ],
+      { name: "sequential" },
+    );
     // The wasm backend has no Conv2DBackpropFilter kernel yet; train this CNN on the CPU backend.
     await tf.setBackend("cpu");
     await trainOneStep(model, [28, 28, 1], 10, "sparse_categorical_crossentropy");
@@ -158,7 +165,10 @@ describe("files tskeras writes have the layout of real Keras files (read by h5py
     // Asked for reset_after=False: the reset gate before the recurrent product (bias (3 * units,)).
     assert.equal(layers.find((layer) => layer["class_name"] === "GRU")!["config"]["reset_after"], false);
     assert.deepEqual(layers.find((layer) => layer["class_name"] === "LSTM")!["build_config"], { input_shape: [null, 5, 4] });
-    const x = tf.tensor2d([[1, 2, 3, 4, 5], [5, 6, 7, 0, 1]]);
+    const x = tf.tensor2d([
+      [1, 2, 3, 4, 5],
+      [5, 6, 7, 0, 1],
+    ]);
     const reloaded = await keras.models.loadModel(path);
     assert.deepEqual(Array.from((reloaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()));
   });
@@ -182,26 +192,40 @@ describe("files tskeras writes have the layout of real Keras files (read by h5py
     assert.deepEqual(config["config"]["input_layers"], [["features", 0, 0]]);
     assert.deepEqual(config["config"]["output_layers"], [["out", 0, 0]]);
     const layers = config["config"]["layers"] as Record<string, any>[];
-    assert.deepEqual(layers.map((layer) => [layer["class_name"], layer["name"], layer["module"], "build_config" in layer]), [
-      ["InputLayer", "features", "keras.layers", false],
-      ["Dense", "hidden", "keras.layers", true],
-      ["Dense", "side", "keras.layers", true],
-      ["Concatenate", "merged", "keras.layers", true],
-      ["Dense", "out", "keras.layers", true],
-    ]);
+    assert.deepEqual(
+      layers.map((layer) => [layer["class_name"], layer["name"], layer["module"], "build_config" in layer]),
+      [
+        ["InputLayer", "features", "keras.layers", false],
+        ["Dense", "hidden", "keras.layers", true],
+        ["Dense", "side", "keras.layers", true],
+        ["Concatenate", "merged", "keras.layers", true],
+        ["Dense", "out", "keras.layers", true],
+      ],
+    );
     // Keras 3.15's InputLayer.get_config() (the oracle's): `optional` after the name.
     assert.deepEqual(layers[0]!["config"], { batch_shape: [null, 4], dtype: "float32", sparse: false, ragged: false, name: "features", optional: false });
     assert.deepEqual(layers[0]!["inbound_nodes"], []);
-    const tensor = (name: string, width: number) => ({ class_name: "__keras_tensor__", config: { shape: [null, width], dtype: "float32", keras_history: [name, 0, 0] } });
+    const tensor = (name: string, width: number) => ({
+      class_name: "__keras_tensor__",
+      config: { shape: [null, width], dtype: "float32", keras_history: [name, 0, 0] },
+    });
     assert.deepEqual(layers[1]!["inbound_nodes"], [{ args: [tensor("features", 4)], kwargs: {} }]);
     // A merge layer takes its inputs as one list argument and was built with one shape per input.
     assert.deepEqual(layers[3]!["inbound_nodes"], [{ args: [[tensor("hidden", 3), tensor("side", 3)]], kwargs: {} }]);
-    assert.deepEqual(layers[3]!["build_config"], { input_shape: [[null, 3], [null, 3]] });
+    assert.deepEqual(layers[3]!["build_config"], {
+      input_shape: [
+        [null, 3],
+        [null, 3],
+      ],
+    });
     assert.deepEqual(layers[4]!["build_config"], { input_shape: [null, 6] });
     assert.deepEqual(layers[1]!["config"]["dtype"], { module: "keras", class_name: "DTypePolicy", config: { name: "float32" }, registered_name: null });
     assert.equal(layers[1]!["config"]["kernel_initializer"]["module"], "keras.initializers");
     // Our loader reads the Keras 3 file back.
-    const x = tf.tensor2d([[0.5, -1, 2, 0.25], [1, 1, -0.5, 3]]);
+    const x = tf.tensor2d([
+      [0.5, -1, 2, 0.25],
+      [1, 1, -0.5, 3],
+    ]);
     const reloaded = await keras.models.loadModel(path);
     assert.deepEqual(Array.from((reloaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()));
   });

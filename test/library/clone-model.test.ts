@@ -21,7 +21,10 @@ describe("keras.models.cloneModel", () => {
     assert.ok(clone instanceof keras.Sequential);
     assert.notEqual(clone, model);
     assert.deepEqual(clone.getConfig(), model.getConfig());
-    assert.deepEqual(clone.getWeights().map((weight) => weight.shape), model.getWeights().map((weight) => weight.shape));
+    assert.deepEqual(
+      clone.getWeights().map((weight) => weight.shape),
+      model.getWeights().map((weight) => weight.shape),
+    );
     // Glorot-uniform kernels drawn again: equal values would mean copied weights.
     assert.equal(sameValues([clone.getWeights()[0]!], [model.getWeights()[0]!]), false);
     assert.equal(clone.optimizer, undefined);
@@ -34,7 +37,10 @@ describe("keras.models.cloneModel", () => {
     const before = model.getWeights().map((weight) => weight.clone());
     const clone = keras.models.cloneModel(model);
     assert.ok(clone instanceof keras.Model);
-    assert.deepEqual(clone.layers.map((layer) => layer.name), ["clone_in", "clone_hidden", "clone_out"]);
+    assert.deepEqual(
+      clone.layers.map((layer) => layer.name),
+      ["clone_in", "clone_hidden", "clone_out"],
+    );
     assert.equal(sameValues([clone.getWeights()[0]!], [model.getWeights()[0]!]), false);
     clone.compile({ optimizer: "sgd", loss: "mse" });
     await clone.fit(tfc.ones([4, 3]), tfc.zeros([4, 1]), { epochs: 1, verbose: 0 });

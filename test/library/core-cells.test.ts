@@ -11,8 +11,9 @@ import { runCells, streamText } from "../engine/run-cells.js";
  */
 describe("kernel cells: tf.Module, tf.Variable, custom layers and subclassed models", () => {
   it("type-check without casts and print what the docs print", () => {
-    const reports = runCells([
-      `import { tf, keras } from "tskeras";
+    const reports = runCells(
+      [
+        `import { tf, keras } from "tskeras";
 class SimpleModule extends tf.Module {
   aVariable = new tf.Variable(5.0, { name: "train_me" });
   nonTrainableVariable = new tf.Variable(5.0, { trainable: false, name: "do_not_train_me" });
@@ -22,7 +23,7 @@ const simpleModule = new SimpleModule({ name: "simple" });
 console.log(simpleModule.call(tf.scalar(5.0)).dataSync()[0]);
 console.log(simpleModule.trainableVariables.map((v) => v.name).join(","));
 console.log(simpleModule.variables.map((v) => v.name).join(","));`,
-      `class Linear extends keras.layers.Layer {
+        `class Linear extends keras.layers.Layer {
   w!: tf.Variable;
   b!: tf.Variable;
   constructor(readonly units = 32) { super(); }
@@ -43,7 +44,9 @@ const history = await model.fit(tf.ones([8, 3]), tf.ones([8, 1]), { epochs: 2, v
 console.log(history.history.loss.length, model.weights.length, model.layers.map((layer) => layer.name).join(","));
 const v = new tf.Variable([1, 2]);
 console.log(JSON.stringify(v.assignAdd([1, 1]).numpy()));`,
-    ], { workingDirectory: mkdtempSync(join(tmpdir(), "tskeras-core-cells-")), timeoutMs: 120_000 });
+      ],
+      { workingDirectory: mkdtempSync(join(tmpdir(), "tskeras-core-cells-")), timeoutMs: 120_000 },
+    );
     for (const report of reports) assert.equal(report.outcome.status, "ok", JSON.stringify(report.outcome));
     // Docs: 30.0; trainable (train_me:0,); all (train_me:0, do_not_train_me:0).
     assert.equal(streamText(reports[0]!), "30\ntrain_me:0\ntrain_me:0,do_not_train_me:0\n");

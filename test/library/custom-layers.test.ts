@@ -114,8 +114,14 @@ describe("keras.layers.Layer: custom layers as the docs write them", () => {
     const layer = new LazyLinear({ units: 32, name: "flexible" });
     assert.equal(layer.weights.length, 0);
     layer.apply(tfc.ones([2, 2]));
-    assert.deepEqual(layer.weights.map((weight) => weight.shape), [[2, 32], [32]]);
-    assert.deepEqual(layer.weights.map((weight) => weight.name.replace(/_\d+:0$/, ":0")), ["flexible/Variable:0", "flexible/Variable:0"]);
+    assert.deepEqual(
+      layer.weights.map((weight) => weight.shape),
+      [[2, 32], [32]],
+    );
+    assert.deepEqual(
+      layer.weights.map((weight) => weight.name.replace(/_\d+:0$/, ":0")),
+      ["flexible/Variable:0", "flexible/Variable:0"],
+    );
   });
 
   it("MLPBlock: nested layers tracked from properties (6 weights, 6 trainable)", () => {
@@ -147,7 +153,10 @@ describe("keras.layers.Layer: custom layers as the docs write them", () => {
     // Positional constructor arguments need their own fromConfig, as in Keras; this must also type-check.
     let calls = 0;
     class Scaled extends keras.layers.Layer {
-      constructor(readonly factor: number, options: keras.layers.LayerArgs = {}) {
+      constructor(
+        readonly factor: number,
+        options: keras.layers.LayerArgs = {},
+      ) {
         super(options);
       }
       override call(inputs: tfc.Tensor): tfc.Tensor {
@@ -204,15 +213,21 @@ describe("keras.layers.Layer: custom layers as the docs write them", () => {
     const prefix = join(mkdtempSync(join(tmpdir(), "tskeras-custom-")), "ckpt");
     await model.saveWeights(prefix);
     // tf.keras: the model's edge layer_with_weights-0 (functional tracking), then the layer's attributes.
-    assert.deepEqual(listVariables(prefix).map(([key]) => key), [
-      "_CHECKPOINTABLE_OBJECT_GRAPH",
-      "layer_with_weights-0/dense1/bias/.ATTRIBUTES/VARIABLE_VALUE",
-      "layer_with_weights-0/dense1/kernel/.ATTRIBUTES/VARIABLE_VALUE",
-      "layer_with_weights-0/dense2/bias/.ATTRIBUTES/VARIABLE_VALUE",
-      "layer_with_weights-0/dense2/kernel/.ATTRIBUTES/VARIABLE_VALUE",
-    ]);
+    assert.deepEqual(
+      listVariables(prefix).map(([key]) => key),
+      [
+        "_CHECKPOINTABLE_OBJECT_GRAPH",
+        "layer_with_weights-0/dense1/bias/.ATTRIBUTES/VARIABLE_VALUE",
+        "layer_with_weights-0/dense1/kernel/.ATTRIBUTES/VARIABLE_VALUE",
+        "layer_with_weights-0/dense2/bias/.ATTRIBUTES/VARIABLE_VALUE",
+        "layer_with_weights-0/dense2/kernel/.ATTRIBUTES/VARIABLE_VALUE",
+      ],
+    );
     const copy = new keras.Sequential([keras.Input({ shape: [4] }), new NestedDenseLayer(2, "nested_copy")]);
     (await copy.loadWeights(prefix))!.assertConsumed();
-    assert.deepEqual(copy.getWeights().map((weight) => weight.arraySync()), model.getWeights().map((weight) => weight.arraySync()));
+    assert.deepEqual(
+      copy.getWeights().map((weight) => weight.arraySync()),
+      model.getWeights().map((weight) => weight.arraySync()),
+    );
   });
 });

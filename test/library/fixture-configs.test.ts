@@ -45,7 +45,10 @@ describe("configs from real Python-written files", () => {
       // The rebuilt model's own config lists the same layers; Sequential may drop the InputLayer entry, which Keras 2 folds into the first layer.
       const rebuilt = configLayers(model.getConfig() as never);
       const expected = reference.model_config_summary!.layers!.filter((layer) => !(expectedClass === "Sequential" && layer.class_name === "InputLayer"));
-      assert.deepEqual(rebuilt.filter((layer) => !(expectedClass === "Sequential" && layer.class_name === "InputLayer")), expected);
+      assert.deepEqual(
+        rebuilt.filter((layer) => !(expectedClass === "Sequential" && layer.class_name === "InputLayer")),
+        expected,
+      );
       assert.equal(model.countParams(), referenceParameterCount(reference));
     });
   }
@@ -56,7 +59,10 @@ describe("configs from real Python-written files", () => {
     const className = archive.config.class_name;
     const model = className === "Sequential" ? keras.Sequential.fromConfig(archive.config.config) : keras.Model.fromConfig(archive.config.config);
     const expected = reference.model_config_summary!.layers!.filter((layer) => layer.class_name !== "InputLayer");
-    assert.deepEqual(model.layers.filter((layer) => layer.getClassName() !== "InputLayer").map((layer) => ({ class_name: layer.getClassName(), name: layer.name })), expected);
+    assert.deepEqual(
+      model.layers.filter((layer) => layer.getClassName() !== "InputLayer").map((layer) => ({ class_name: layer.getClassName(), name: layer.name })),
+      expected,
+    );
     assert.equal(model.countParams(), referenceParameterCount(reference));
   });
 
@@ -71,7 +77,10 @@ describe("configs from real Python-written files", () => {
     assert.equal(metadata.class_name, raw.keras_root_config_summary.class_name);
     const model = keras.Sequential.fromConfig(metadata.config);
     // Like Keras: the InputLayer entry becomes the model's input (not one of `layers`), and getConfig lists it again.
-    assert.deepEqual(model.layers.map((layer) => ({ class_name: layer.getClassName(), name: layer.name })), raw.keras_root_config_summary.layers.filter((layer) => layer.class_name !== "InputLayer"));
+    assert.deepEqual(
+      model.layers.map((layer) => ({ class_name: layer.getClassName(), name: layer.name })),
+      raw.keras_root_config_summary.layers.filter((layer) => layer.class_name !== "InputLayer"),
+    );
     assert.deepEqual(configLayers(model.getConfig() as never), raw.keras_root_config_summary.layers);
     // Model variables in the bundle: layer_with_weights-K/<name>/.ATTRIBUTES/VARIABLE_VALUE (optimizer slots excluded).
     const parameters = raw.bundle.variables
@@ -83,14 +92,20 @@ describe("configs from real Python-written files", () => {
   describe("k3_3.15.0_nested_custom (a registered custom subclassed model)", () => {
     it("without the class: the error names the class, its registered name and the three ways", async () => {
       const archive = await readKerasArchive(fixturePath(readReference("k3_3.15.0_nested_custom")));
-      assert.throws(() => keras.models.modelFromJSON(JSON.stringify(archive.config)), (error: unknown) => {
-        assert.ok(error instanceof UnknownKerasClassError);
-        assert.match(error.message, /"NestedDenseModel" \(registered in Python as "legacy_nested_container>NestedDenseModel"\)/);
-        assert.match(error.message, /customObjects/);
-        assert.match(error.message, /keras\.utils\.customObjectScope/);
-        assert.match(error.message, /keras\.saving\.registerKerasSerializable\(\{ package: "legacy_nested_container", name: "NestedDenseModel" \}\)\(MyClass\)/);
-        return true;
-      });
+      assert.throws(
+        () => keras.models.modelFromJSON(JSON.stringify(archive.config)),
+        (error: unknown) => {
+          assert.ok(error instanceof UnknownKerasClassError);
+          assert.match(error.message, /"NestedDenseModel" \(registered in Python as "legacy_nested_container>NestedDenseModel"\)/);
+          assert.match(error.message, /customObjects/);
+          assert.match(error.message, /keras\.utils\.customObjectScope/);
+          assert.match(
+            error.message,
+            /keras\.saving\.registerKerasSerializable\(\{ package: "legacy_nested_container", name: "NestedDenseModel" \}\)\(MyClass\)/,
+          );
+          return true;
+        },
+      );
     });
 
     it("loadModel with the class in customObjects rebuilds it and loads the file's weights", async () => {

@@ -38,10 +38,14 @@ describe("keras.Model (functional)", () => {
       row("Layer (type)", "Output Shape", "Param #", "Connected to"),
       "=".repeat(98),
       // Keras 2.9+ prints the inbound list as Python's repr, `str(list)` (wrapping only after "',").
-      row("features (InputLayer)", "[(None, 4)]", "0", "[]"), blank,
-      row("left (Dense)", "(None, 3)", "15", "['features[0][0]']"), blank,
-      row("right (Dense)", "(None, 3)", "15", "['features[0][0]']"), blank,
-      row("merge (Add)", "(None, 3)", "0", "['left[0][0]', 'right[0][0]']"), blank,
+      row("features (InputLayer)", "[(None, 4)]", "0", "[]"),
+      blank,
+      row("left (Dense)", "(None, 3)", "15", "['features[0][0]']"),
+      blank,
+      row("right (Dense)", "(None, 3)", "15", "['features[0][0]']"),
+      blank,
+      row("merge (Add)", "(None, 3)", "0", "['left[0][0]', 'right[0][0]']"),
+      blank,
       "=".repeat(98),
       "Total params: 30",
       "Trainable params: 30",
@@ -60,7 +64,10 @@ describe("keras.Model (functional)", () => {
     assert.equal(extracted[0]!.getClassName(), "InputLayer");
     const head = new keras.layers.Dense(5);
     const model = new keras.Sequential([...extracted, head]);
-    assert.deepEqual(model.layers.map((layer) => layer.getClassName()), ["Dense", "Dense", "Dense"]);
+    assert.deepEqual(
+      model.layers.map((layer) => layer.getClassName()),
+      ["Dense", "Dense", "Dense"],
+    );
     assert.equal(model.layers[0], pretrained.layers[1], "the layers are shared with the pretrained model");
     assert.equal(model.countParams(), 784 * 64 + 64 + 64 * 64 + 64 + 64 * 5 + 5);
     assert.ok(!model.summaryData().text.includes("InputLayer"));

@@ -42,7 +42,10 @@ describe("keras.layers: Python's positional-first constructors", () => {
   });
 
   it("explains a missing positional argument", () => {
-    assert.throws(() => new (keras.layers.Conv2D as unknown as new (filters: number) => unknown)(32), /needs a kernel size, e\.g\. new keras\.layers\.Conv2D\(32, 3\)/);
+    assert.throws(
+      () => new (keras.layers.Conv2D as unknown as new (filters: number) => unknown)(32),
+      /needs a kernel size, e\.g\. new keras\.layers\.Conv2D\(32, 3\)/,
+    );
   });
 
   it("accepts keras.Input as the first Sequential item and computes Dense like x·W + b", () => {
@@ -57,13 +60,29 @@ describe("keras.layers: Python's positional-first constructors", () => {
     const outputs = new keras.layers.Dense(4, { name: "head" }).apply(hidden);
     const functional = new keras.Model(inputs, outputs);
     const extracted = functional.layers.slice(0, -1);
-    assert.deepEqual(extracted.map((layer) => layer.name), ["digits", "hidden"]);
+    assert.deepEqual(
+      extracted.map((layer) => layer.name),
+      ["digits", "hidden"],
+    );
     const model = new keras.Sequential([...extracted, new keras.layers.Dense(1, { name: "new_head", kernelInitializer: "ones", biasInitializer: "zeros" })]);
     // As in Keras 2, the InputLayer fixes the input but is not one of the Sequential's layers.
-    assert.deepEqual(model.layers.map((layer) => layer.name), ["hidden", "new_head"]);
-    assert.deepEqual(model.summaryData().rows.map((row) => row.name), ["hidden", "new_head"]);
+    assert.deepEqual(
+      model.layers.map((layer) => layer.name),
+      ["hidden", "new_head"],
+    );
+    assert.deepEqual(
+      model.summaryData().rows.map((row) => row.name),
+      ["hidden", "new_head"],
+    );
     // The extracted layer keeps its weights: new_head sums hidden's outputs, computed here by hand.
-    functional.layers[1]!.setWeights([tfc.tensor2d([[1, 2], [3, 4], [5, 6]]), tfc.tensor1d([1, -1])]);
+    functional.layers[1]!.setWeights([
+      tfc.tensor2d([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      tfc.tensor1d([1, -1]),
+    ]);
     const x = tfc.tensor2d([[1, 1, 1]]);
     // hidden = [1+3+5+1, 2+4+6-1] = [10, 11]; new_head = 21.
     assert.deepEqual(Array.from((model.predict(x) as tfc.Tensor).dataSync()), [21]);
@@ -77,7 +96,10 @@ describe("keras.layers: Python's positional-first constructors", () => {
     assert.deepEqual([data.trainableParams, data.nonTrainableParams], [2 + 1, 3 * 2 + 2]);
     const weights = model.getWeights();
     // Trainable weights first, then frozen ones (Keras 2's `weights = trainable + non_trainable`).
-    assert.deepEqual(weights.map((weight) => weight.shape), [[2, 1], [1], [3, 2], [2]]);
+    assert.deepEqual(
+      weights.map((weight) => weight.shape),
+      [[2, 1], [1], [3, 2], [2]],
+    );
     model.setWeights(weights.map((weight) => tfc.fill(weight.shape, 0.5)));
     // 3 inputs of 1 → hidden = 3*0.5 + 0.5 = 2 each; output = 2*0.5*2 + 0.5 = 2.5
     assert.deepEqual(Array.from((model.predict(tfc.ones([1, 3])) as tfc.Tensor).dataSync()), [2.5]);

@@ -42,7 +42,10 @@ class PositionalDense extends keras.layers.Layer {
 }
 
 function classifier(): keras.Sequential {
-  const model = new keras.Sequential([new keras.layers.Dense(8, { inputShape: [4], activation: "relu" }), new keras.layers.Dense(3, { activation: "softmax" })]);
+  const model = new keras.Sequential([
+    new keras.layers.Dense(8, { inputShape: [4], activation: "relu" }),
+    new keras.layers.Dense(3, { activation: "softmax" }),
+  ]);
   model.compile({ optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
   return model;
 }
@@ -86,7 +89,13 @@ describe("one Keras model API", () => {
     const twoHeads = new keras.Model({ inputs, outputs: [new keras.layers.Dense(1).apply(inputs), new keras.layers.Dense(2).apply(inputs)] });
     const both = twoHeads.predict(x());
     assert.ok(Array.isArray(both) && both.length === 2);
-    assert.deepEqual(both.map((tensor) => tensor.shape), [[6, 1], [6, 2]]);
+    assert.deepEqual(
+      both.map((tensor) => tensor.shape),
+      [
+        [6, 1],
+        [6, 2],
+      ],
+    );
   });
 
   it("model weights are variables: the guide's assign loop, assignAdd/assignSub, numpy, path", () => {
@@ -105,7 +114,11 @@ describe("one Keras model API", () => {
     const custom = new keras.Model(inputs, new PositionalDense(2).apply(inputs));
     const w = custom.weights[0]!;
     w.assign(tfc.ones(w.shape));
-    assert.deepEqual(w.numpy(), [[1, 1], [1, 1], [1, 1]]);
+    assert.deepEqual(w.numpy(), [
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
     assert.match(w.path, /w$/);
   });
 
@@ -121,7 +134,10 @@ describe("one Keras model API", () => {
     (await fresh.loadWeights(join(directory, "m.keras"))).assertConsumed();
     assert.ok(maxDifference(fresh.predict(x()), model.predict(x())) < 1e-6);
     // By name into a model with one more layer: that layer got nothing, so only a partial load passes.
-    const wider = new keras.Sequential([new keras.layers.Dense(8, { inputShape: [4], activation: "relu", name: model.layers[0]!.name }), new keras.layers.Dense(3, { name: "extra" })]);
+    const wider = new keras.Sequential([
+      new keras.layers.Dense(8, { inputShape: [4], activation: "relu", name: model.layers[0]!.name }),
+      new keras.layers.Dense(3, { name: "extra" }),
+    ]);
     const status = await wider.loadWeights(join(directory, "w.h5"), { byName: true });
     assert.deepEqual(status.unmatchedObjects, ["extra"]);
     assert.deepEqual(status.unusedKeys, [model.layers[1]!.name]);
@@ -142,13 +158,19 @@ describe("one Keras model API", () => {
     const model = new keras.Model(inputs, new PositionalDense(3, { name: "positional" }).apply(inputs));
     const config = model.getConfig();
     const rebuilt = customObjectScope({ PositionalDense }, () => keras.Model.fromConfig(config));
-    assert.deepEqual(rebuilt.weights.map((w) => w.shape), [[5, 3]]);
+    assert.deepEqual(
+      rebuilt.weights.map((w) => w.shape),
+      [[5, 3]],
+    );
     const layer = rebuilt.getLayer<PositionalDense>("positional");
     assert.ok(layer instanceof PositionalDense);
     assert.equal(layer.units, 3);
     assert.equal(layer.name, "positional");
     const clone = keras.models.cloneModel(model, { customObjects: { PositionalDense } });
-    assert.deepEqual(clone.weights.map((w) => w.shape), [[5, 3]]);
+    assert.deepEqual(
+      clone.weights.map((w) => w.shape),
+      [[5, 3]],
+    );
     const path = join(temp(), "positional.keras");
     await model.save(path);
     const loaded = await keras.models.loadModel(path, { customObjects: { PositionalDense } });
@@ -167,7 +189,10 @@ describe("one Keras model API", () => {
     const loaded = await savedModel.load(directory);
     assert.deepEqual(values(loaded.call(tfc.tensor1d([1, 2]))), [2, 4]);
     assert.deepEqual(Object.keys(loaded.functions), ["call"]);
-    assert.deepEqual(loaded.variables.map((variable) => variable.path), ["scale"]);
+    assert.deepEqual(
+      loaded.variables.map((variable) => variable.path),
+      ["scale"],
+    );
     class NoCall extends Module {
       scale = new Variable(2.0, { name: "scale" });
       triple = tfFunction((value: tfc.Tensor) => tfc.mul(value, 3), { inputSignature: [new TensorSpec([null], "float32")] });

@@ -47,7 +47,10 @@ class FlexibleDenseModule extends tf.Module {
   isBuilt = false;
   w?: tf.Variable;
   b?: tf.Variable;
-  constructor(readonly outFeatures: number, options: tf.ModuleOptions = {}) {
+  constructor(
+    readonly outFeatures: number,
+    options: tf.ModuleOptions = {},
+  ) {
     super(options);
   }
   call(x: tfc.Tensor): tfc.Tensor {
@@ -106,8 +109,14 @@ describe("tf.Module (doc: Introduction to modules)", () => {
     const simple = new SimpleModule({ name: "simple" });
     assert.equal(simple.name, "simple");
     assert.deepEqual(simple.call(tfc.scalar(5)).arraySync(), 30);
-    assert.deepEqual(simple.trainableVariables.map((v) => v.name), ["train_me:0"]);
-    assert.deepEqual(simple.variables.map((v) => v.name), ["train_me:0", "do_not_train_me:0"]);
+    assert.deepEqual(
+      simple.trainableVariables.map((v) => v.name),
+      ["train_me:0"],
+    );
+    assert.deepEqual(
+      simple.variables.map((v) => v.name),
+      ["train_me:0", "do_not_train_me:0"],
+    );
     assert.equal(new SimpleModule().name, "simple_module");
   });
 
@@ -117,7 +126,15 @@ describe("tf.Module (doc: Introduction to modules)", () => {
     assert.deepEqual(output.shape, [1, 2]);
     assert.deepEqual(model.submodules, [model.dense1, model.dense2]);
     // Docs output: b:0 (3,), w:0 (3, 3), b:0 (2,), w:0 (3, 2).
-    assert.deepEqual(model.variables.map((v) => [v.name.replace(/_\d+:0$/, ":0"), v.shape]), [["b:0", [3]], ["w:0", [3, 3]], ["b:0", [2]], ["w:0", [3, 2]]]);
+    assert.deepEqual(
+      model.variables.map((v) => [v.name.replace(/_\d+:0$/, ":0"), v.shape]),
+      [
+        ["b:0", [3]],
+        ["w:0", [3, 3]],
+        ["b:0", [2]],
+        ["w:0", [3, 2]],
+      ],
+    );
   });
 
   it("modules print as <Class 'name'> in console.log and cell results, also inside lists", () => {
@@ -141,7 +158,10 @@ describe("tf.Module (doc: Introduction to modules)", () => {
     const model = new MySequentialModule({ name: "the_model" });
     assert.equal(model.variables.length, 0);
     model.call(tfc.tensor([[2, 2, 2]]));
-    assert.deepEqual(model.variables.map((v) => v.shape), [[3], [3, 3], [2], [3, 2]]);
+    assert.deepEqual(
+      model.variables.map((v) => v.shape),
+      [[3], [3, 3], [2], [3, 2]],
+    );
   });
 
   it("tf.train.Checkpoint of a module: the docs' key names, and a restore into a built twin", async () => {
@@ -185,7 +205,9 @@ describe("tf.Module (doc: Introduction to modules)", () => {
   });
 
   it("a module with variables v and two restores from a real tf.Module SavedModel's variables (TF 2.0 keys)", async () => {
-    const reference = JSON.parse(readFileSync(join(realFixtures, "reference", "tfjs_sm_module_with_multiple_signatures.json"), "utf8")) as { bundle: { variables: Array<{ key: string; first_values?: number[] }> } };
+    const reference = JSON.parse(readFileSync(join(realFixtures, "reference", "tfjs_sm_module_with_multiple_signatures.json"), "utf8")) as {
+      bundle: { variables: Array<{ key: string; first_values?: number[] }> };
+    };
     class TwoVariables extends tf.Module {
       v = new tf.Variable(0, { name: "v" });
       two = new tf.Variable(0, { name: "two" });

@@ -68,19 +68,31 @@ describe("Keras serialization", () => {
     assert.ok(copy instanceof keras.Model);
     assert.deepEqual(copy.getConfig(), config);
     copy.setWeights(model.getWeights());
-    const x = tfc.tensor2d([[1, -2, 3], [0.5, 0.25, -1]]);
+    const x = tfc.tensor2d([
+      [1, -2, 3],
+      [0.5, 0.25, -1],
+    ]);
     assert.deepEqual(values(copy.predict(x)), values(model.predict(x)));
   });
 
   it("Sequential get_config/from_config round trip keeps the config and, with the weights, the predictions", () => {
-    const model = new keras.Sequential([new keras.layers.Dense(3, { inputShape: [2], activation: "tanh" }), new keras.layers.Dropout(0.5), new keras.layers.Dense(1)], { name: "stack" });
+    const model = new keras.Sequential(
+      [new keras.layers.Dense(3, { inputShape: [2], activation: "tanh" }), new keras.layers.Dropout(0.5), new keras.layers.Dense(1)],
+      { name: "stack" },
+    );
     const config = model.getConfig();
     const copy = keras.Sequential.fromConfig(config);
     assert.ok(copy instanceof keras.Sequential);
     assert.deepEqual(copy.getConfig(), config);
-    assert.deepEqual(copy.layers.map((layer) => layer.getClassName()), ["Dense", "Dropout", "Dense"]);
+    assert.deepEqual(
+      copy.layers.map((layer) => layer.getClassName()),
+      ["Dense", "Dropout", "Dense"],
+    );
     copy.setWeights(model.getWeights());
-    const x = tfc.tensor2d([[0.1, 0.2], [-3, 4]]);
+    const x = tfc.tensor2d([
+      [0.1, 0.2],
+      [-3, 4],
+    ]);
     assert.deepEqual(values(copy.predict(x)), values(model.predict(x)));
   });
 
@@ -94,7 +106,10 @@ describe("Keras serialization", () => {
     assert.equal(typeof parsed["keras_version"], "string");
     assert.deepEqual(parsed["config"], model.getConfig());
     const copy = keras.models.modelFromJSON(json);
-    assert.deepEqual(copy.layers.map((layer) => layer.name), ["features", "hidden", "scores"]);
+    assert.deepEqual(
+      copy.layers.map((layer) => layer.name),
+      ["features", "hidden", "scores"],
+    );
     assert.equal(copy.countParams(), 3 * 4 + 4 + 4 * 2 + 2);
   });
 
@@ -104,7 +119,18 @@ describe("Keras serialization", () => {
       name: "k3",
       layers: [
         { module: "keras.layers", class_name: "InputLayer", config: { batch_shape: [null, 5], dtype: "float32", name: "in" }, registered_name: null },
-        { module: "keras.layers", class_name: "Dense", config: { name: "d", dtype: policy, units: 7, activation: { module: "keras.activations", class_name: "function", config: "relu", registered_name: "function" } }, registered_name: null, build_config: { input_shape: [null, 5] } },
+        {
+          module: "keras.layers",
+          class_name: "Dense",
+          config: {
+            name: "d",
+            dtype: policy,
+            units: 7,
+            activation: { module: "keras.activations", class_name: "function", config: "relu", registered_name: "function" },
+          },
+          registered_name: null,
+          build_config: { input_shape: [null, 5] },
+        },
       ],
     });
     const dense = model.getLayer("d");
@@ -130,14 +156,17 @@ describe("Keras serialization", () => {
   describe("custom objects three ways", () => {
     it("unknown custom class: the error names it and the three ways", () => {
       const json = modelWithScale(3).toJSON();
-      assert.throws(() => keras.models.modelFromJSON(json), (error: unknown) => {
-        assert.ok(error instanceof UnknownKerasClassError);
-        assert.match(error.message, /"ScaleLayer"/);
-        assert.match(error.message, /customObjects/);
-        assert.match(error.message, /customObjectScope/);
-        assert.match(error.message, /registerKerasSerializable/);
-        return true;
-      });
+      assert.throws(
+        () => keras.models.modelFromJSON(json),
+        (error: unknown) => {
+          assert.ok(error instanceof UnknownKerasClassError);
+          assert.match(error.message, /"ScaleLayer"/);
+          assert.match(error.message, /customObjects/);
+          assert.match(error.message, /customObjectScope/);
+          assert.match(error.message, /registerKerasSerializable/);
+          return true;
+        },
+      );
     });
 
     it("1. customObjects argument (modelFromJSON and fromConfig)", () => {
@@ -187,7 +216,11 @@ describe("Keras serialization", () => {
       const layer = new OffsetLayer({ offset: 1, name: "plus" });
       const serialized = keras.layers.serialize(layer);
       // Keras's base Layer.get_config() has name, trainable and dtype (the custom-layers guide prints all three).
-      assert.deepEqual(serialized, { class_name: "OffsetLayer", config: { name: "plus", trainable: true, dtype: "float32", offset: 1 }, registered_name: "MyLayers>OffsetLayer" });
+      assert.deepEqual(serialized, {
+        class_name: "OffsetLayer",
+        config: { name: "plus", trainable: true, dtype: "float32", offset: 1 },
+        registered_name: "MyLayers>OffsetLayer",
+      });
       const rebuilt = keras.layers.deserialize<OffsetLayer>(serialized);
       assert.ok(rebuilt instanceof OffsetLayer);
       // The class's own fromConfig ran (it multiplies by 10), not `new OffsetLayer(config)`.

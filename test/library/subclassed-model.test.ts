@@ -19,7 +19,10 @@ const folder = () => mkdtempSync(join(tmpdir(), "tskeras-subclassed-"));
 class FlexibleDense extends keras.layers.Layer {
   w?: tf.Variable;
   b?: tf.Variable;
-  constructor(readonly outFeatures: number, options: keras.layers.LayerArgs = {}) {
+  constructor(
+    readonly outFeatures: number,
+    options: keras.layers.LayerArgs = {},
+  ) {
     super(options);
   }
   override build(inputShape: (number | null)[]): void {
@@ -44,7 +47,10 @@ class SubclassedModel extends keras.Model {
   dense_1 = new keras.layers.Dense(64, { activation: "relu", name: "dense_1" });
   dense_2 = new keras.layers.Dense(64, { activation: "relu", name: "dense_2" });
   dense_3: keras.layers.Dense;
-  constructor(readonly outputDim: number, options: keras.ModelOptions = {}) {
+  constructor(
+    readonly outputDim: number,
+    options: keras.ModelOptions = {},
+  ) {
     super(options);
     this.dense_3 = new keras.layers.Dense(outputDim, { name: "predictions" });
   }
@@ -83,8 +89,16 @@ describe("subclassed keras.Model", () => {
     const output = model.apply(tfc.tensor([[2, 2, 2]]));
     assert.deepEqual(output.shape, [1, 2]);
     assert.deepEqual(model.layers, [model.dense_1, model.dense_2]);
-    assert.deepEqual(model.weights.map((weight) => weight.shape), [[3, 3], [3], [3, 2], [2]]);
-    assert.deepEqual(model.weights.map((weight) => weight.name.replace(/_\d+:0$/, ":0")), ["the_model/flexible_dense/w:0", "the_model/flexible_dense/b:0", "the_model/flexible_dense_1/w:0", "the_model/flexible_dense_1/b:0"].map((name) => name.replace(/flexible_dense(_1)?/, (match) => (match === "flexible_dense" ? model.dense_1.name : model.dense_2.name))));
+    assert.deepEqual(
+      model.weights.map((weight) => weight.shape),
+      [[3, 3], [3], [3, 2], [2]],
+    );
+    assert.deepEqual(
+      model.weights.map((weight) => weight.name.replace(/_\d+:0$/, ":0")),
+      ["the_model/flexible_dense/w:0", "the_model/flexible_dense/b:0", "the_model/flexible_dense_1/w:0", "the_model/flexible_dense_1/b:0"].map((name) =>
+        name.replace(/flexible_dense(_1)?/, (match) => (match === "flexible_dense" ? model.dense_1.name : model.dense_2.name)),
+      ),
+    );
     // Independent forward pass with the weights read back.
     const [w1, b1, w2, b2] = model.getWeights().map((weight) => weight.arraySync()) as [number[][], number[], number[][], number[]];
     const hidden = [0, 1, 2].map((j) => 2 * (w1[0]![j]! + w1[1]![j]! + w1[2]![j]!) + b1[j]!);
@@ -99,7 +113,10 @@ describe("subclassed keras.Model", () => {
     assert.deepEqual(model.variables, model.weights);
     assert.equal(model.variables.length, 4);
     assert.deepEqual(model.submodules, [model.dense_1, model.dense_2]);
-    assert.equal(inspect(model.submodules), `[\n  <FlexibleDense name=${model.dense_1.name}, built=True>,\n  <FlexibleDense name=${model.dense_2.name}, built=True>\n]`);
+    assert.equal(
+      inspect(model.submodules),
+      `[\n  <FlexibleDense name=${model.dense_1.name}, built=True>,\n  <FlexibleDense name=${model.dense_2.name}, built=True>\n]`,
+    );
     // A custom layer holding layers: its own layers first, then theirs.
     class Block extends keras.layers.Layer {
       inner = new MySequentialModel();
@@ -111,7 +128,10 @@ describe("subclassed keras.Model", () => {
     const inputs = keras.Input({ shape: [3] });
     const dense = new keras.layers.Dense(2);
     const functional = new keras.Model(inputs, dense.apply(inputs) as tfl.SymbolicTensor);
-    assert.deepEqual(functional.submodules.map((layer) => layer.getClassName()), ["InputLayer", "Dense"]);
+    assert.deepEqual(
+      functional.submodules.map((layer) => layer.getClassName()),
+      ["InputLayer", "Dense"],
+    );
     assert.equal(functional.submodules[1], dense);
   });
 
@@ -122,7 +142,10 @@ describe("subclassed keras.Model", () => {
       }
     }
     const model = new SavableSequentialModel({ name: "the_model" });
-    const input = tfc.tensor([[2, 2, 2], [1, -1, 0.5]]);
+    const input = tfc.tensor([
+      [2, 2, 2],
+      [1, -1, 0.5],
+    ]);
     const expected = model.apply(input).arraySync();
     const path = join(folder(), "exname_of_file.keras");
     await model.save(path);
@@ -172,7 +195,10 @@ describe("subclassed keras.Model", () => {
     for (const attribute of ["dense_1", "dense_2", "dense_3"]) {
       for (const weight of ["kernel", "bias"]) {
         assert.ok(keys.includes(`${attribute}/${weight}/.ATTRIBUTES/VARIABLE_VALUE`), `${attribute}/${weight} in ${keys.join(", ")}`);
-        assert.ok(keys.includes(`${attribute}/${weight}/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE`), `slot of ${attribute}/${weight} in ${keys.join(", ")}`);
+        assert.ok(
+          keys.includes(`${attribute}/${weight}/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE`),
+          `slot of ${attribute}/${weight} in ${keys.join(", ")}`,
+        );
       }
     }
     assert.ok(keys.includes("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE"));
@@ -226,9 +252,18 @@ describe("subclassed keras.Model", () => {
     // The model's own checkpoint names its weights by attribute, like Keras.
     const own = join(folder(), "contrived");
     await model.saveWeights(own);
-    assert.deepEqual(listVariables(own).map(([key]) => key).filter((key) => key !== "_CHECKPOINTABLE_OBJECT_GRAPH").sort(), [
-      "bias/.ATTRIBUTES/VARIABLE_VALUE", "firstDense/bias/.ATTRIBUTES/VARIABLE_VALUE", "firstDense/kernel/.ATTRIBUTES/VARIABLE_VALUE", "kernel/.ATTRIBUTES/VARIABLE_VALUE",
-    ]);
+    assert.deepEqual(
+      listVariables(own)
+        .map(([key]) => key)
+        .filter((key) => key !== "_CHECKPOINTABLE_OBJECT_GRAPH")
+        .sort(),
+      [
+        "bias/.ATTRIBUTES/VARIABLE_VALUE",
+        "firstDense/bias/.ATTRIBUTES/VARIABLE_VALUE",
+        "firstDense/kernel/.ATTRIBUTES/VARIABLE_VALUE",
+        "kernel/.ATTRIBUTES/VARIABLE_VALUE",
+      ],
+    );
   });
 
   it("tf.train.Checkpoint(layer=CustomLayer) gives layer/var/.ATTRIBUTES/VARIABLE_VALUE (int32), as the saving guide shows", async () => {
@@ -242,7 +277,11 @@ describe("subclassed keras.Model", () => {
     const layer = new CustomLayer(5);
     const path = await new tf.train.Checkpoint({ layer }).save(join(folder(), "custom_layer"));
     const dtypes = tf.train.loadCheckpoint(path).getVariableToDtypeMap();
-    assert.deepEqual(dtypes, { "save_counter/.ATTRIBUTES/VARIABLE_VALUE": "int64", _CHECKPOINTABLE_OBJECT_GRAPH: "string", "layer/var/.ATTRIBUTES/VARIABLE_VALUE": "int32" });
+    assert.deepEqual(dtypes, {
+      "save_counter/.ATTRIBUTES/VARIABLE_VALUE": "int64",
+      _CHECKPOINTABLE_OBJECT_GRAPH: "string",
+      "layer/var/.ATTRIBUTES/VARIABLE_VALUE": "int32",
+    });
   });
 
   it("summary lists the tracked layers with 'multiple' shapes and the parameter total", () => {

@@ -52,11 +52,14 @@ describe("model.summary() in Keras 2's text layout", () => {
     }
     assert.equal(printed.join("\n"), expectedMnistSummary);
     const data = model.summaryData();
-    assert.deepEqual(data.rows.map((row) => [row.name, row.type, row.outputShape, row.params]), [
-      ["dense", "Dense", "(None, 512)", 401920],
-      ["dropout", "Dropout", "(None, 512)", 0],
-      ["dense_1", "Dense", "(None, 10)", 5130],
-    ]);
+    assert.deepEqual(
+      data.rows.map((row) => [row.name, row.type, row.outputShape, row.params]),
+      [
+        ["dense", "Dense", "(None, 512)", 401920],
+        ["dropout", "Dropout", "(None, 512)", 0],
+        ["dense_1", "Dense", "(None, 10)", 5130],
+      ],
+    );
     assert.equal(data.totalParams, 407050);
     const bundle = (model as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]();
     assert.equal(bundle["text/plain"], expectedMnistSummary);
@@ -80,9 +83,16 @@ describe("summary of a Sequential that TensorFlow.js built (as from a model.json
     // Our model.json writer starts a Sequential's layers with an InputLayer (Keras 2's config), so tfjs's
     // Sequential.fromConfig adds one to its layers; Keras never shows it for a Sequential.
     const model = tfl.sequential({ layers: [tfl.layers.inputLayer({ inputShape: [4], name: "features" }), tfl.layers.dense({ units: 3, name: "hidden" })] });
-    assert.deepEqual(model.layers.map((layer) => layer.getClassName()), ["InputLayer", "Dense"], "the premise: tfjs keeps the InputLayer in layers");
+    assert.deepEqual(
+      model.layers.map((layer) => layer.getClassName()),
+      ["InputLayer", "Dense"],
+      "the premise: tfjs keeps the InputLayer in layers",
+    );
     const data = summarizeModel(model);
-    assert.deepEqual(data.rows.map((row) => row.name), ["hidden"]);
+    assert.deepEqual(
+      data.rows.map((row) => row.name),
+      ["hidden"],
+    );
     assert.doesNotMatch(data.text, /InputLayer/);
     assert.match(data.text, /^Total params: 15$/m); // 4·3 + 3
   });

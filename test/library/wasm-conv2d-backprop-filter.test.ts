@@ -20,10 +20,28 @@ function values(count: number, seed: number): Float32Array {
 }
 
 /** dL/dW of sum(conv2d(x, w) · weights) on a backend: the Conv2DBackpropFilter kernel with a non-trivial dy. */
-async function filterGradient(backend: string, xShape: [number, number, number, number], filterShape: [number, number, number, number], strides: number, pad: "same" | "valid"): Promise<{ shape: number[]; data: Float32Array }> {
+async function filterGradient(
+  backend: string,
+  xShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  strides: number,
+  pad: "same" | "valid",
+): Promise<{ shape: number[]; data: Float32Array }> {
   await tfc.setBackend(backend);
-  const x = tfc.tensor4d(values(xShape.reduce((a, b) => a * b), 1), xShape);
-  const w = tfc.tensor4d(values(filterShape.reduce((a, b) => a * b), 2), filterShape);
+  const x = tfc.tensor4d(
+    values(
+      xShape.reduce((a, b) => a * b),
+      1,
+    ),
+    xShape,
+  );
+  const w = tfc.tensor4d(
+    values(
+      filterShape.reduce((a, b) => a * b),
+      2,
+    ),
+    filterShape,
+  );
   const gradient = tfc.grad((filter: tfc.Tensor) => {
     const y = tfc.conv2d(x, filter as tfc.Tensor4D, strides, pad);
     return tfc.sum(tfc.mul(y, tfc.tensor(values(y.size, 3), y.shape)));
@@ -55,7 +73,10 @@ describe("wasm Conv2DBackpropFilter (missing from tfjs-backend-wasm 4.22)", () =
       assert.deepEqual(actual.shape, filterShape);
       assert.deepEqual(actual.shape, expected.shape);
       for (let index = 0; index < expected.data.length; index++) {
-        assert.ok(Math.abs(actual.data[index]! - expected.data[index]!) <= 1e-3 * Math.max(1, Math.abs(expected.data[index]!)), `element ${index}: ${actual.data[index]} vs ${expected.data[index]}`);
+        assert.ok(
+          Math.abs(actual.data[index]! - expected.data[index]!) <= 1e-3 * Math.max(1, Math.abs(expected.data[index]!)),
+          `element ${index}: ${actual.data[index]} vs ${expected.data[index]}`,
+        );
       }
     });
   }

@@ -30,7 +30,7 @@ describe("magics", () => {
       "%timeit -n 3 -r 2 Math.sqrt(2)", // 2
       "!echo from the shell", // 3
       "const lines = !printf 'a\\nb\\n'\nlines", // 4
-      "%%bash\necho \"bash $BASH_VERSION\" | cut -c1-4", // 5
+      '%%bash\necho "bash $BASH_VERSION" | cut -c1-4', // 5
       "%%writefile notes.txt\nfirst line", // 6
       "%who", // 7
       "%whos", // 8

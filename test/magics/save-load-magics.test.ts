@@ -108,13 +108,20 @@ describe("%save and %load", () => {
     ok(4);
     const prefix = join(directory, "checkpoints/weights");
     const report = JSON.parse(
-      execFileSync("/usr/bin/python3", [join(repositoryRoot, "test/checkpoint/independent-index-reader.py"), `${prefix}.index`, `${prefix}.data-00000-of-00001`], { encoding: "utf8" }),
+      execFileSync(
+        "/usr/bin/python3",
+        [join(repositoryRoot, "test/checkpoint/independent-index-reader.py"), `${prefix}.index`, `${prefix}.data-00000-of-00001`],
+        { encoding: "utf8" },
+      ),
     ) as { blocks: Array<{ crc_ok: boolean }>; entries: Array<{ key: string; shape?: number[]; offset?: number; size?: number; data_crc_ok?: boolean }> };
     assert.ok(report.blocks.every((block) => block.crc_ok));
     const entry = report.entries.find((candidate) => candidate.key === "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE")!;
     assert.deepEqual(entry.shape, [3, 2]);
     const data = readFileSync(`${prefix}.data-00000-of-00001`);
-    assert.deepEqual(Array.from({ length: 6 }, (_, index) => data.readFloatLE(entry.offset! + 4 * index)), kernel);
+    assert.deepEqual(
+      Array.from({ length: 6 }, (_, index) => data.readFloatLE(entry.offset! + 4 * index)),
+      kernel,
+    );
     ok(15);
     assert.equal(resultText(reports[15]!), `'${expectedPrediction}'`);
   });
@@ -123,13 +130,20 @@ describe("%save and %load", () => {
     ok(3);
     ok(6);
     for (const file of ["saved_model.pb", "variables/variables.index", "keras_metadata.pb"]) assert.ok(existsSync(join(directory, "exported", file)), file);
-    const modelJson = JSON.parse(readFileSync(join(directory, "web/model.json"), "utf8")) as { weightsManifest: Array<{ weights: Array<{ shape: number[] }> }> };
+    const modelJson = JSON.parse(readFileSync(join(directory, "web/model.json"), "utf8")) as {
+      weightsManifest: Array<{ weights: Array<{ shape: number[] }> }>;
+    };
     assert.deepEqual(modelJson.weightsManifest[0]!.weights.map((weight) => weight.shape).sort(), [[2], [3, 2]]);
     assert.match(streamText(reports[3]!), /TensorFlow SavedModel directory/);
   });
 
   it("%load binds every saved format to a variable that predicts x·W + b, and shows the summary", () => {
-    for (const [load, prediction, name] of [[7, 8, "fromH5"], [9, 10, "archive"], [11, 12, "fromSavedModel"], [13, 14, "fromTfjs"]] as const) {
+    for (const [load, prediction, name] of [
+      [7, 8, "fromH5"],
+      [9, 10, "archive"],
+      [11, 12, "fromSavedModel"],
+      [13, 14, "fromTfjs"],
+    ] as const) {
       ok(load);
       assert.match(streamText(reports[load]!), new RegExp(`as ${name}\\.\\n$`));
       const summary = displayed(reports[load]!)!;
@@ -145,7 +159,8 @@ describe("%save and %load", () => {
     const params = facts.variables.filter((variable) => variable.path.startsWith("model_weights/")).reduce((sum, variable) => sum + product(variable.shape), 0);
     assert.equal(resultText(reports[17]!), String(params));
     const html = displayed(reports[16]!)!["text/html"]!;
-    for (const layer of facts.model_config_summary.layers.filter((layer) => !layer.name.endsWith("_input"))) assert.match(html, new RegExp(`>${layer.name} \\(Dense\\)<`));
+    for (const layer of facts.model_config_summary.layers.filter((layer) => !layer.name.endsWith("_input")))
+      assert.match(html, new RegExp(`>${layer.name} \\(Dense\\)<`));
   });
 
   it("--custom-objects passes notebook classes to the loader (weights match h5py's reading)", () => {
@@ -153,7 +168,9 @@ describe("%save and %load", () => {
     ok(19);
     const weights = JSON.parse(JSON.parse(resultText(reports[20]!)!.replace(/^'|'$/g, '"'))) as number[][];
     assert.equal(weights.length, nested.variables.length);
-    nested.variables.forEach((variable, index) => variable.first_values.forEach((value, position) => assert.ok(Math.abs(weights[index]![position]! - value) < 1e-6, `${variable.path}[${position}]`)));
+    nested.variables.forEach((variable, index) =>
+      variable.first_values.forEach((value, position) => assert.ok(Math.abs(weights[index]![position]! - value) < 1e-6, `${variable.path}[${position}]`)),
+    );
   });
 
   it("%diff compares .h5 and .keras saves variable by variable (one kernel entry moved by 0.75)", () => {

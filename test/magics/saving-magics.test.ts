@@ -9,7 +9,8 @@ import { realFixturesDirectory } from "../support/real-fixtures.js";
 const real = realFixturesDirectory;
 const displayed = (report: CellReport) => report.outputs.find((output) => output.type === "display")?.data as Record<string, unknown> | undefined;
 /** What a magic put in its display's metadata under "tskeras" (the data behind the HTML view). */
-const displayedData = (report: CellReport) => ((report.outputs.find((output) => output.type === "display") as { metadata?: { tskeras?: Record<string, unknown> } } | undefined)?.metadata?.tskeras ?? {});
+const displayedData = (report: CellReport) =>
+  (report.outputs.find((output) => output.type === "display") as { metadata?: { tskeras?: Record<string, unknown> } } | undefined)?.metadata?.tskeras ?? {};
 
 describe("save/load magics", () => {
   const directory = mkdtempSync(join(tmpdir(), "tskeras-saving-magics-"));
@@ -45,7 +46,13 @@ describe("save/load magics", () => {
     assert.match(text, /^ckpts: 2 checkpoints \(\* latest\)\n  ckpt-1 .*\n\* ckpt-2 /);
   });
   it("%diff reports how much each variable changed", () => {
-    assert.equal(displayed(reports[3]!)!["text/plain"], "~ state/weights/.ATTRIBUTES/VARIABLE_VALUE: max |Δ| = 0.5000\n~ save_counter/.ATTRIBUTES/VARIABLE_VALUE: max |Δ| = 1.000\n0 shared variables equal, 2 differ.".split("\n").sort((a, b) => (a.startsWith("~") && b.startsWith("~") ? (a.includes("save_counter") ? -1 : 1) : 0)).join("\n"));
+    assert.equal(
+      displayed(reports[3]!)!["text/plain"],
+      "~ state/weights/.ATTRIBUTES/VARIABLE_VALUE: max |Δ| = 0.5000\n~ save_counter/.ATTRIBUTES/VARIABLE_VALUE: max |Δ| = 1.000\n0 shared variables equal, 2 differ."
+        .split("\n")
+        .sort((a, b) => (a.startsWith("~") && b.startsWith("~") ? (a.includes("save_counter") ? -1 : 1) : 0))
+        .join("\n"),
+    );
   });
   it("%config and %summary work on model variables", () => {
     assert.equal(displayed(reports[5]!)!["application/json"], undefined);

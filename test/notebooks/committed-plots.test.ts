@@ -44,7 +44,18 @@ describe("notebooks/save_load_magics.ipynb as committed", () => {
       ...notebook,
       cells: notebook.cells.map((cell) => ({
         ...cell,
-        ...(cell.outputs ? { outputs: cell.outputs.map((output) => (output.data ? { ...output, data: Object.fromEntries(Object.entries(output.data).filter(([mime]) => mime !== "text/html" && mime !== "application/javascript")) } : output)) } : {}),
+        ...(cell.outputs
+          ? {
+              outputs: cell.outputs.map((output) =>
+                output.data
+                  ? {
+                      ...output,
+                      data: Object.fromEntries(Object.entries(output.data).filter(([mime]) => mime !== "text/html" && mime !== "application/javascript")),
+                    }
+                  : output,
+              ),
+            }
+          : {}),
       })),
     };
     const page = toHtml(stripped, "stripped");
@@ -53,7 +64,9 @@ describe("notebooks/save_load_magics.ipynb as committed", () => {
       const traces = text(plot.data!["image/svg+xml"]).match(/<g class="trace"/g)?.length ?? 0;
       assert.ok(traces >= 2, "the static image has the curves");
     }
-    const images = [...page.matchAll(/<img [^>]*src="data:image\/svg\+xml;base64,([^"]+)"/g)].map((match) => Buffer.from(match[1]!, "base64").toString("utf8")).filter((svg) => svg.includes('class="tskeras-chart"'));
+    const images = [...page.matchAll(/<img [^>]*src="data:image\/svg\+xml;base64,([^"]+)"/g)]
+      .map((match) => Buffer.from(match[1]!, "base64").toString("utf8"))
+      .filter((svg) => svg.includes('class="tskeras-chart"'));
     assert.equal(images.length, plots.length, "each plot is shown as its SVG image");
     assert.ok(images.every((svg) => (svg.match(/<polyline /g)?.length ?? 0) >= 2));
   });

@@ -15,7 +15,17 @@ describe("jupyter nbconvert --execute with the tskeras kernel", () => {
     copyFileSync(join(root, "test/notebooks/kernel-features.ipynb"), notebook);
     const run = spawnSync(
       "jupyter",
-      ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=120", "--ExecutePreprocessor.kernel_name=tskeras", "--output", "executed.ipynb", notebook],
+      [
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        "--ExecutePreprocessor.timeout=120",
+        "--ExecutePreprocessor.kernel_name=tskeras",
+        "--output",
+        "executed.ipynb",
+        notebook,
+      ],
       { encoding: "utf8", env: kernelEnvironment(), timeout: 180_000 },
     );
     assert.equal(run.status, 0, `nbconvert failed:\n${run.stderr}`);
@@ -23,7 +33,10 @@ describe("jupyter nbconvert --execute with the tskeras kernel", () => {
     const cells = executed.cells.filter((cell: { cell_type: string }) => cell.cell_type === "code");
     type Output = { output_type: string; name?: string; text?: unknown; data?: Record<string, unknown>; ename?: string; evalue?: string };
     const outputs = (index: number): Output[] => cells[index].outputs;
-    assert.deepEqual(outputs(0).map((output) => output.output_type), ["stream", "execute_result"]);
+    assert.deepEqual(
+      outputs(0).map((output) => output.output_type),
+      ["stream", "execute_result"],
+    );
     assert.equal(text(outputs(0)[0]!.text), "hello x3\n");
     assert.equal(text(outputs(0)[1]!.data!["text/plain"]), "42");
     assert.equal(text(outputs(1)[0]!.data!["text/plain"]), "'THREE'");
@@ -35,6 +48,9 @@ describe("jupyter nbconvert --execute with the tskeras kernel", () => {
     assert.equal(outputs(5)[0]!.ename, "RangeError");
     assert.equal(text(outputs(6)[0]!.data!["text/html"]), "<b>from a tslab notebook</b>");
     assert.equal(text(outputs(7)[0]!.data!["text/plain"]), "26"); // "hello".length + 21
-    assert.deepEqual(cells.map((cell: { execution_count: number }) => cell.execution_count), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(
+      cells.map((cell: { execution_count: number }) => cell.execution_count),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
   });
 });

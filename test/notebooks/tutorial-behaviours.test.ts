@@ -28,7 +28,10 @@ describe("behaviours the save-and-load notebooks rely on", () => {
       mkdirSync("training_2");
       for (const name of ["cp-0005.ckpt.index", "cp-0050.ckpt.index"]) writeFileSync(join("training_2", name), "");
       // The state file as TensorFlow writes it: paths relative to the directory.
-      writeFileSync("training_2/checkpoint", 'model_checkpoint_path: "cp-0050.ckpt"\nall_model_checkpoint_paths: "cp-0005.ckpt"\nall_model_checkpoint_paths: "cp-0050.ckpt"\n');
+      writeFileSync(
+        "training_2/checkpoint",
+        'model_checkpoint_path: "cp-0050.ckpt"\nall_model_checkpoint_paths: "cp-0005.ckpt"\nall_model_checkpoint_paths: "cp-0050.ckpt"\n',
+      );
       assert.equal(latestCheckpoint("training_2"), "training_2/cp-0050.ckpt");
       assert.equal(latestCheckpoint("./training_2/"), "training_2/cp-0050.ckpt");
       assert.equal(latestCheckpoint(join(root, "training_2")), join(root, "training_2", "cp-0050.ckpt"));
@@ -39,7 +42,11 @@ describe("behaviours the save-and-load notebooks rely on", () => {
 
   it("evaluate({ verbose: 2 }) prints Keras's one-line summary and resolves to [loss, accuracy]", async () => {
     const model = new keras.Sequential([new keras.layers.Dense(2, { inputShape: [3], kernelInitializer: "zeros" })]);
-    model.compile({ optimizer: "adam", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: [new keras.metrics.SparseCategoricalAccuracy()] });
+    model.compile({
+      optimizer: "adam",
+      loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }),
+      metrics: [new keras.metrics.SparseCategoricalAccuracy()],
+    });
     // Zero kernel and bias: equal logits, so the loss is ln 2 for every sample; argmax picks class 0.
     const x = tfc.ones([40, 3]);
     const y = tfc.tensor1d([...Array(30).fill(0), ...Array(10).fill(1)], "int32");
@@ -54,17 +61,36 @@ describe("behaviours the save-and-load notebooks rely on", () => {
   it("a model compiled with SparseCategoricalCrossentropy({ fromLogits: true }) reloads from .h5, .keras and SavedModel with the same loss", async () => {
     const model = new keras.Sequential([new keras.layers.Dense(3, { inputShape: [2] })]);
     // SGD: an untrained Adam model's SavedModel does not reload yet (its slots are expected but not written).
-    model.compile({ optimizer: "sgd", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: [new keras.metrics.SparseCategoricalAccuracy()] });
-    model.setWeights([tfc.tensor2d([[1, -2, 0.5], [3, 0, -1]]), tfc.tensor1d([0.1, 0.2, -0.3])]);
-    const inputs = [[1, 2], [-1, 0.5], [0, -2], [2, 2]];
+    model.compile({
+      optimizer: "sgd",
+      loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }),
+      metrics: [new keras.metrics.SparseCategoricalAccuracy()],
+    });
+    model.setWeights([
+      tfc.tensor2d([
+        [1, -2, 0.5],
+        [3, 0, -1],
+      ]),
+      tfc.tensor1d([0.1, 0.2, -0.3]),
+    ]);
+    const inputs = [
+      [1, 2],
+      [-1, 0.5],
+      [0, -2],
+      [2, 2],
+    ];
     const labels = [0, 1, 2, 1];
     // Independent: logits = x·W + b, loss = mean(logsumexp(logits) - logits[label]).
-    const kernel = [[1, -2, 0.5], [3, 0, -1]];
+    const kernel = [
+      [1, -2, 0.5],
+      [3, 0, -1],
+    ];
     const bias = [0.1, 0.2, -0.3];
-    const expected = inputs.reduce((total, x, row) => {
-      const logits = bias.map((b, j) => b + x[0]! * kernel[0]![j]! + x[1]! * kernel[1]![j]!);
-      return total + Math.log(logits.reduce((sum, logit) => sum + Math.exp(logit), 0)) - logits[labels[row]!]!;
-    }, 0) / inputs.length;
+    const expected =
+      inputs.reduce((total, x, row) => {
+        const logits = bias.map((b, j) => b + x[0]! * kernel[0]![j]! + x[1]! * kernel[1]![j]!);
+        return total + Math.log(logits.reduce((sum, logit) => sum + Math.exp(logit), 0)) - logits[labels[row]!]!;
+      }, 0) / inputs.length;
     const x = tfc.tensor2d(inputs);
     const y = tfc.tensor1d(labels, "int32");
     const [originalLoss] = await model.evaluate(x, y, { verbose: 0 });
@@ -91,12 +117,18 @@ print(json.dumps([h5["class_name"], h5["config"]["from_logits"], k3["module"], k
     const model = new keras.Sequential([keras.Input({ shape: [32] }), new keras.layers.Dense(1)]);
     const config = model.getConfig() as { layers: Array<{ class_name: string; config: Record<string, unknown> }> };
     // As Keras 2 writes it (see the real k2h5_2.12.0_dense file): an InputLayer entry with the batch shape, then the layers.
-    assert.deepEqual(config.layers.map((layer) => layer.class_name), ["InputLayer", "Dense"]);
+    assert.deepEqual(
+      config.layers.map((layer) => layer.class_name),
+      ["InputLayer", "Dense"],
+    );
     assert.deepEqual(config.layers[0]!.config["batch_input_shape"], [null, 32]);
     for (const rebuilt of [keras.Sequential.fromConfig(config), keras.models.modelFromJSON(model.toJSON())]) {
       assert.deepEqual(rebuilt.inputs[0]!.shape, [null, 32]);
       assert.deepEqual(rebuilt.outputs[0]!.shape, [null, 1]);
-      assert.deepEqual(rebuilt.layers.map((layer) => layer.getClassName()), ["Dense"]);
+      assert.deepEqual(
+        rebuilt.layers.map((layer) => layer.getClassName()),
+        ["Dense"],
+      );
       rebuilt.setWeights(model.getWeights());
       const x = tfc.ones([2, 32]);
       // Independent: ones · kernel + bias, summed by hand.

@@ -50,7 +50,9 @@ test("tskeras predict/inspect take a keras_metadata-less SavedModel and a to_jso
   const check = (output: string) => {
     const written = JSON.parse(readFileSync(output, "utf8")) as { outputs: Array<{ shape: number[]; values: number[] }> };
     assert.deepEqual(written.outputs[0]!.shape, [3, 2]);
-    written.outputs[0]!.values.forEach((value, index) => assert.ok(Math.abs(value - flatten(expected)[index]!) <= 1e-5, `output ${index}: ${value} vs Keras ${flatten(expected)[index]}`));
+    written.outputs[0]!.values.forEach((value, index) =>
+      assert.ok(Math.abs(value - flatten(expected)[index]!) <= 1e-5, `output ${index}: ${value} vs Keras ${flatten(expected)[index]}`),
+    );
   };
 
   await t.test("model.export() SavedModel: serving_default without --signature", () => {
@@ -75,7 +77,16 @@ test("tskeras predict/inspect take a keras_metadata-less SavedModel and a to_jso
 
   await t.test("WEIGHTS.h5 --config ARCH.json", () => {
     const output = join(directory, "config.json");
-    const child = run(["predict", join(directory, "zoo", "model_weights.h5"), "--config", join(directory, "zoo", "model_arch.json"), "--input", x, "--output", output]);
+    const child = run([
+      "predict",
+      join(directory, "zoo", "model_weights.h5"),
+      "--config",
+      join(directory, "zoo", "model_arch.json"),
+      "--input",
+      x,
+      "--output",
+      output,
+    ]);
     assert.equal(child.status, 0, child.stderr);
     check(output);
   });

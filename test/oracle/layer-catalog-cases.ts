@@ -33,10 +33,22 @@ export interface CatalogCase {
   expectedFailure?: string;
 }
 
-const unary = (className: string, python: string, build: () => unknown, input: number[], extra: Partial<CatalogCase> = {}): CatalogCase =>
-  ({ id: extra.id ?? className, className, python, build, inputs: [input], ...extra });
-const merge = (className: string, python: string, build: () => unknown, inputs: number[][]): CatalogCase =>
-  ({ id: className, className, python, build, inputs, call: "list" });
+const unary = (className: string, python: string, build: () => unknown, input: number[], extra: Partial<CatalogCase> = {}): CatalogCase => ({
+  id: extra.id ?? className,
+  className,
+  python,
+  build,
+  inputs: [input],
+  ...extra,
+});
+const merge = (className: string, python: string, build: () => unknown, inputs: number[][]): CatalogCase => ({
+  id: className,
+  className,
+  python,
+  build,
+  inputs,
+  call: "list",
+});
 
 export const layerCases: CatalogCase[] = [
   unary("Dense", "Dense(4)", () => new L.Dense(4), [5]),
@@ -49,7 +61,17 @@ export const layerCases: CatalogCase[] = [
   unary("Identity", "Identity()", () => new L.Identity(), [5]),
   unary("Masking", "Masking()", () => new L.Masking(), [4, 3]),
   unary("EinsumDense", 'EinsumDense("abc,cd->abd", (3, 4), bias_axes="d")', () => new L.EinsumDense("abc,cd->abd", [3, 4], { biasAxes: "d" }), [3, 5]),
-  { id: "MultiHeadAttention", className: "MultiHeadAttention", python: "MultiHeadAttention(2, 4)", build: () => new L.MultiHeadAttention(2, 4), inputs: [[5, 8], [6, 8]], call: "args" },
+  {
+    id: "MultiHeadAttention",
+    className: "MultiHeadAttention",
+    python: "MultiHeadAttention(2, 4)",
+    build: () => new L.MultiHeadAttention(2, 4),
+    inputs: [
+      [5, 8],
+      [6, 8],
+    ],
+    call: "args",
+  },
   merge("Add", "Add()", () => new L.Add(), [[4], [4]]),
   merge("Subtract", "Subtract()", () => new L.Subtract(), [[4], [4]]),
   merge("Multiply", "Multiply()", () => new L.Multiply(), [[4], [4]]),
@@ -77,12 +99,17 @@ export const layerCases: CatalogCase[] = [
   unary("GlobalMaxPooling2D", "GlobalMaxPooling2D()", () => new L.GlobalMaxPooling2D(), [4, 4, 3]),
   unary("GlobalAveragePooling3D", "GlobalAveragePooling3D()", () => new L.GlobalAveragePooling3D(), [3, 3, 3, 2]),
   unary("GlobalMaxPooling3D", "GlobalMaxPooling3D()", () => new L.GlobalMaxPooling3D(), [3, 3, 3, 2]),
-  merge("Attention", "Attention()", () => new L.Attention(), [[4, 3], [5, 3]]),
+  merge("Attention", "Attention()", () => new L.Attention(), [
+    [4, 3],
+    [5, 3],
+  ]),
   unary("Rescaling", "Rescaling(0.5, 0.1)", () => new L.Rescaling(0.5, 0.1), [5]),
   unary("LSTM", "LSTM(4)", () => new L.LSTM(4), [5, 3]),
   unary("GRU", "GRU(4)", () => new L.GRU(4), [5, 3]),
   unary("SimpleRNN", "SimpleRNN(4)", () => new L.SimpleRNN(4), [5, 3]),
-  unary("Bidirectional", "Bidirectional(keras.layers.LSTM(3))", () => new L.Bidirectional(new L.LSTM(3)), [5, 3], { expectedFailure: "Bidirectional(LSTM) weight order and LSTM defaults (#21, branch oracle)" }),
+  unary("Bidirectional", "Bidirectional(keras.layers.LSTM(3))", () => new L.Bidirectional(new L.LSTM(3)), [5, 3], {
+    expectedFailure: "Bidirectional(LSTM) weight order and LSTM defaults (#21, branch oracle)",
+  }),
   unary("TimeDistributed", "TimeDistributed(keras.layers.Dense(3))", () => new L.TimeDistributed(new L.Dense(3)), [4, 5]),
   unary("ConvLSTM2D", "ConvLSTM2D(2, 2)", () => new L.ConvLSTM2D(2, 2), [3, 4, 4, 1]),
   unary("RepeatVector", "RepeatVector(3)", () => new L.RepeatVector(3), [4]),
@@ -90,7 +117,16 @@ export const layerCases: CatalogCase[] = [
   unary("ZeroPadding1D", "ZeroPadding1D()", () => new L.ZeroPadding1D(), [4, 2]),
   unary("ZeroPadding2D", "ZeroPadding2D()", () => new L.ZeroPadding2D(), [3, 3, 2]),
   unary("Cropping1D", "Cropping1D()", () => new L.Cropping1D(), [5, 2]),
-  unary("Cropping2D", "Cropping2D(((1, 1), (1, 1)))", () => new L.Cropping2D([[1, 1], [1, 1]]), [5, 5, 2]),
+  unary(
+    "Cropping2D",
+    "Cropping2D(((1, 1), (1, 1)))",
+    () =>
+      new L.Cropping2D([
+        [1, 1],
+        [1, 1],
+      ]),
+    [5, 5, 2],
+  ),
   unary("UpSampling1D", "UpSampling1D()", () => new L.UpSampling1D(), [3, 2]),
   unary("UpSampling2D", "UpSampling2D()", () => new L.UpSampling2D(), [3, 3, 2]),
   unary("ReLU", "ReLU()", () => new L.ReLU(), [5]),
@@ -114,9 +150,29 @@ export const layerCases: CatalogCase[] = [
   unary("AdaptiveMaxPooling1D", "AdaptiveMaxPooling1D(3)", () => new L.AdaptiveMaxPooling1D(3), [7, 2]),
   unary("AdaptiveMaxPooling2D", "AdaptiveMaxPooling2D((2, 3))", () => new L.AdaptiveMaxPooling2D([2, 3]), [5, 7, 2]),
   unary("AdaptiveMaxPooling3D", "AdaptiveMaxPooling3D(2)", () => new L.AdaptiveMaxPooling3D(2), [5, 4, 3, 2]),
-  unary("Cropping3D", "Cropping3D(((1, 0), (0, 1), (1, 1)))", () => new L.Cropping3D([[1, 0], [0, 1], [1, 1]]), [4, 4, 4, 2]),
+  unary(
+    "Cropping3D",
+    "Cropping3D(((1, 0), (0, 1), (1, 1)))",
+    () =>
+      new L.Cropping3D([
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]),
+    [4, 4, 4, 2],
+  ),
   unary("UpSampling3D", "UpSampling3D((2, 1, 3))", () => new L.UpSampling3D([2, 1, 3]), [2, 3, 2, 2]),
-  unary("ZeroPadding3D", "ZeroPadding3D(((1, 0), (0, 2), (1, 1)))", () => new L.ZeroPadding3D([[1, 0], [0, 2], [1, 1]]), [2, 2, 2, 2]),
+  unary(
+    "ZeroPadding3D",
+    "ZeroPadding3D(((1, 0), (0, 2), (1, 1)))",
+    () =>
+      new L.ZeroPadding3D([
+        [1, 0],
+        [0, 2],
+        [1, 1],
+      ]),
+    [2, 2, 2, 2],
+  ),
   unary("SpatialDropout2D", "SpatialDropout2D(0.5)", () => new L.SpatialDropout2D(0.5), [3, 3, 2]),
   unary("SpatialDropout3D", "SpatialDropout3D(0.5)", () => new L.SpatialDropout3D(0.5), [3, 3, 3, 2]),
   unary("Conv1DTranspose", "Conv1DTranspose(3, 3, strides=2)", () => new L.Conv1DTranspose(3, 3, { strides: 2 }), [5, 2]),
@@ -125,15 +181,26 @@ export const layerCases: CatalogCase[] = [
   unary("CenterCrop", "CenterCrop(3, 2)", () => new L.CenterCrop(3, 2), [5, 5, 2]),
   unary("Resizing", "Resizing(3, 4)", () => new L.Resizing(3, 4), [5, 6, 2]),
   unary("CategoryEncoding", "CategoryEncoding(num_tokens=10)", () => new L.CategoryEncoding({ numTokens: 10 }), [6], { integer: true }),
-  unary("Discretization", 'Discretization(bin_boundaries=[-0.5, 0.0, 0.5], output_mode="one_hot")', () => new L.Discretization({ binBoundaries: [-0.5, 0, 0.5], outputMode: "one_hot" }), [5]),
+  unary(
+    "Discretization",
+    'Discretization(bin_boundaries=[-0.5, 0.0, 0.5], output_mode="one_hot")',
+    () => new L.Discretization({ binBoundaries: [-0.5, 0, 0.5], outputMode: "one_hot" }),
+    [5],
+  ),
   unary("Normalization", "Normalization()", () => new L.Normalization(), [3]),
   unary("Solarization", "Solarization()", () => new L.Solarization(), [4, 4, 3]),
   unary("AutoContrast", "AutoContrast()", () => new L.AutoContrast(), [4, 4, 3]),
   unary("Equalization", "Equalization()", () => new L.Equalization(), [4, 4, 3], {
-    expectedFailure: "Keras 3.15 cannot build a functional model ending in Equalization (its compute_output_spec returns the input tensor itself), so there is no Keras file to compare with",
+    expectedFailure:
+      "Keras 3.15 cannot build a functional model ending in Equalization (its compute_output_spec returns the input tensor itself), so there is no Keras file to compare with",
   }),
-  unary("ContrastLimitedAdaptiveHistogramEqualization", "ContrastLimitedAdaptiveHistogramEqualization(clip_limit=2.0, tile_grid_size=(2, 3))",
-    () => new L.ContrastLimitedAdaptiveHistogramEqualization({ clipLimit: 2, tileGridSize: [2, 3] }), [7, 8, 2], { scale: 100 }),
+  unary(
+    "ContrastLimitedAdaptiveHistogramEqualization",
+    "ContrastLimitedAdaptiveHistogramEqualization(clip_limit=2.0, tile_grid_size=(2, 3))",
+    () => new L.ContrastLimitedAdaptiveHistogramEqualization({ clipLimit: 2, tileGridSize: [2, 3] }),
+    [7, 8, 2],
+    { scale: 100 },
+  ),
   unary("MaxNumBoundingBoxes", "MaxNumBoundingBoxes(3)", () => new L.MaxNumBoundingBoxes(3), [4, 4, 3]),
   // Issue #22's second share: recurrent cells (run by RNN), attention variants, audio and wrappers.
   ...secondShareCases(),
@@ -147,12 +214,30 @@ function secondShareCases(): CatalogCase[] {
     unary("SimpleRNNCell", "RNN(keras.layers.SimpleRNNCell(4))", () => new L.RNN(new L.SimpleRNNCell(4)), [5, 3], { within: inRnn }),
     unary("LSTMCell", "RNN(keras.layers.LSTMCell(4))", () => new L.RNN(new L.LSTMCell(4)), [5, 3], { within: inRnn }),
     unary("GRUCell", "RNN(keras.layers.GRUCell(4))", () => new L.RNN(new L.GRUCell(4)), [5, 3], { within: inRnn }),
-    unary("StackedRNNCells", "RNN(keras.layers.StackedRNNCells([keras.layers.SimpleRNNCell(3), keras.layers.LSTMCell(4)]))",
-      () => new L.RNN(new L.StackedRNNCells([new L.SimpleRNNCell(3), new L.LSTMCell(4)])), [5, 3], { within: inRnn }),
+    unary(
+      "StackedRNNCells",
+      "RNN(keras.layers.StackedRNNCells([keras.layers.SimpleRNNCell(3), keras.layers.LSTMCell(4)]))",
+      () => new L.RNN(new L.StackedRNNCells([new L.SimpleRNNCell(3), new L.LSTMCell(4)])),
+      [5, 3],
+      { within: inRnn },
+    ),
     unary("ConvLSTM1D", "ConvLSTM1D(2, 2)", () => new L.ConvLSTM1D(2, 2), [3, 5, 1]),
     unary("ConvLSTM3D", "ConvLSTM3D(2, 2)", () => new L.ConvLSTM3D(2, 2), [3, 3, 3, 3, 1]),
-    merge("AdditiveAttention", "AdditiveAttention()", () => new L.AdditiveAttention(), [[4, 3], [5, 3]]),
-    { id: "GroupQueryAttention", className: "GroupedQueryAttention", python: "GroupQueryAttention(4, 4, 2)", build: () => new L.GroupQueryAttention(4, 4, 2), inputs: [[5, 8], [6, 8]], call: "args" },
+    merge("AdditiveAttention", "AdditiveAttention()", () => new L.AdditiveAttention(), [
+      [4, 3],
+      [5, 3],
+    ]),
+    {
+      id: "GroupQueryAttention",
+      className: "GroupedQueryAttention",
+      python: "GroupQueryAttention(4, 4, 2)",
+      build: () => new L.GroupQueryAttention(4, 4, 2),
+      inputs: [
+        [5, 8],
+        [6, 8],
+      ],
+      call: "args",
+    },
     unary("ReversibleEmbedding", "ReversibleEmbedding(10, 4)", () => new L.ReversibleEmbedding(10, 4), [6], { integer: true }),
   ];
 }
@@ -167,7 +252,12 @@ const activationGaps: Record<string, string> = {};
 export function activationCases(names: string[]): CatalogCase[] {
   return names
     .filter((name) => !activationsNeedingArguments.has(name))
-    .map((name) => unary("Activation", `Activation("${name}")`, () => new L.Activation(name as never), [6], { id: `activation_${name}`, ...(activationGaps[name] ? { expectedFailure: activationGaps[name] } : {}) }));
+    .map((name) =>
+      unary("Activation", `Activation("${name}")`, () => new L.Activation(name as never), [6], {
+        id: `activation_${name}`,
+        ...(activationGaps[name] ? { expectedFailure: activationGaps[name] } : {}),
+      }),
+    );
 }
 
 /**
@@ -175,10 +265,21 @@ export function activationCases(names: string[]): CatalogCase[] {
  * augmentation state, backend-specific wrappers, Python code (Lambda), and the abstract bases.
  */
 export const outOfScope: Record<string, string> = {
-  TextVectorization: "string vocabulary", StringLookup: "string vocabulary", IntegerLookup: "vocabulary", Hashing: "hashing preprocessing",
-  HashedCrossing: "hashing preprocessing", TorchModuleWrapper: "backend wrapper", JaxLayer: "backend wrapper", FlaxLayer: "backend wrapper",
-  TFSMLayer: "backend wrapper (optional)", Lambda: "Python code", Layer: "the base class (tested by custom-layer tests)", Wrapper: "abstract base",
-  InputSpec: "not a layer", InputLayer: "the model input (tested by every case)", Pipeline: "preprocessing pipeline",
+  TextVectorization: "string vocabulary",
+  StringLookup: "string vocabulary",
+  IntegerLookup: "vocabulary",
+  Hashing: "hashing preprocessing",
+  HashedCrossing: "hashing preprocessing",
+  TorchModuleWrapper: "backend wrapper",
+  JaxLayer: "backend wrapper",
+  FlaxLayer: "backend wrapper",
+  TFSMLayer: "backend wrapper (optional)",
+  Lambda: "Python code",
+  Layer: "the base class (tested by custom-layer tests)",
+  Wrapper: "abstract base",
+  InputSpec: "not a layer",
+  InputLayer: "the model input (tested by every case)",
+  Pipeline: "preprocessing pipeline",
 };
 
 /** Random augmentation layers (identity at inference) are out of scope too. */

@@ -18,9 +18,24 @@ import { activationCases, isOutOfScope, layerCases, type CatalogCase } from "./l
 type Column = "forward" | "gradient" | "config" | "save";
 const columns: Column[] = ["forward", "gradient", "config", "save"];
 
-interface PythonCase { ok: boolean; error?: string; trainable?: string[]; inputGrads?: number }
-interface PythonWrite { keras: string; names: Record<string, { class: string; module: string }>; activations: string[]; cases: Record<string, PythonCase> }
-interface PythonRead { saveDiff?: number | null; saveError?: string; configDifferences?: string[]; configError?: string }
+interface PythonCase {
+  ok: boolean;
+  error?: string;
+  trainable?: string[];
+  inputGrads?: number;
+}
+interface PythonWrite {
+  keras: string;
+  names: Record<string, { class: string; module: string }>;
+  activations: string[];
+  cases: Record<string, PythonCase>;
+}
+interface PythonRead {
+  saveDiff?: number | null;
+  saveError?: string;
+  configDifferences?: string[];
+  configError?: string;
+}
 
 /** Per case and column: passed, or why not. */
 type Outcome = { passed: true } | { passed: false; why: string };
@@ -86,18 +101,26 @@ async function runTs(kase: CatalogCase, python: PythonCase, work: string): Promi
   try {
     const r = load(join(work, `${kase.id}.r.npy`));
     const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-    if (variables.length !== python.trainable!.length) throw new Error(`${variables.length} trainable weights vs Keras's ${python.trainable!.length} (${python.trainable!.join(", ")})`);
-    const loss = (...inputs: tf.Tensor[]) => tf.sum(tf.mul(model.apply(inputs.length === 1 ? inputs[0]! : inputs, { training: false }) as tf.Tensor, r)) as tf.Scalar;
+    if (variables.length !== python.trainable!.length)
+      throw new Error(`${variables.length} trainable weights vs Keras's ${python.trainable!.length} (${python.trainable!.join(", ")})`);
+    const loss = (...inputs: tf.Tensor[]) =>
+      tf.sum(tf.mul(model.apply(inputs.length === 1 ? inputs[0]! : inputs, { training: false }) as tf.Tensor, r)) as tf.Scalar;
     const inputGrads = python.inputGrads! > 0 ? tf.grads((...inputs: tf.Tensor[]) => loss(...inputs))(xs) : [];
     const { grads } = variables.length > 0 ? tf.variableGrads(() => loss(...xs), variables) : { grads: {} as Record<string, tf.Tensor> };
     const ours = [...inputGrads, ...variables.map((variable) => grads[variable.name]!)];
-    const problems = ours.map((grad, index) => {
-      const expected = load(join(work, `${kase.id}.g${index}.npy`));
-      // Keras's None gradient (no dependence, e.g. one-hot outputs) is saved as a single 0: ours must be all zeros.
-      const none = expected.size === 1 && grad.size !== 1 && expected.dataSync()[0] === 0;
-      const problem = none ? (grad.dataSync().every((value) => value === 0) ? null : "Keras's gradient is None (zero), ours is not") : excess(grad, expected, 1e-4);
-      return problem ? `${index < inputGrads.length ? `input ${index}` : python.trainable![index - inputGrads.length]}: ${problem}` : null;
-    }).filter((problem) => problem !== null);
+    const problems = ours
+      .map((grad, index) => {
+        const expected = load(join(work, `${kase.id}.g${index}.npy`));
+        // Keras's None gradient (no dependence, e.g. one-hot outputs) is saved as a single 0: ours must be all zeros.
+        const none = expected.size === 1 && grad.size !== 1 && expected.dataSync()[0] === 0;
+        const problem = none
+          ? grad.dataSync().every((value) => value === 0)
+            ? null
+            : "Keras's gradient is None (zero), ours is not"
+          : excess(grad, expected, 1e-4);
+        return problem ? `${index < inputGrads.length ? `input ${index}` : python.trainable![index - inputGrads.length]}: ${problem}` : null;
+      })
+      .filter((problem) => problem !== null);
     result.gradient = problems.length > 0 ? fail(problems.join("; ")) : pass;
   } catch (error) {
     result.gradient = fail(errorText(error));
@@ -142,10 +165,18 @@ test("the Keras 3 layer catalog: forward, gradient, config and .keras save again
       const outcome = outcomes.get(kase.id)!;
       const verdict = read[kase.id]!;
       if (outcome.save.passed) {
-        outcome.save = verdict.saveError ? fail(`Keras loading tskeras's file: ${verdict.saveError}`) : verdict.saveDiff !== undefined && verdict.saveDiff !== null && verdict.saveDiff > 1e-5 ? fail(`Keras predicts ${verdict.saveDiff.toExponential(2)} away`) : pass;
+        outcome.save = verdict.saveError
+          ? fail(`Keras loading tskeras's file: ${verdict.saveError}`)
+          : verdict.saveDiff !== undefined && verdict.saveDiff !== null && verdict.saveDiff > 1e-5
+            ? fail(`Keras predicts ${verdict.saveDiff.toExponential(2)} away`)
+            : pass;
       }
       if (outcome.config.passed === false && outcome.config.why === "not run") {
-        outcome.config = verdict.configError ? fail(verdict.configError) : verdict.configDifferences!.length > 0 ? fail(verdict.configDifferences!.join("; ")) : pass;
+        outcome.config = verdict.configError
+          ? fail(verdict.configError)
+          : verdict.configDifferences!.length > 0
+            ? fail(verdict.configDifferences!.join("; "))
+            : pass;
       }
     }
 
@@ -176,15 +207,29 @@ test("the Keras 3 layer catalog: forward, gradient, config and .keras save again
       const outcome = kase ? outcomes.get(kase.id) : undefined;
       const allPass = outcome !== undefined && columns.every((column) => outcome[column].passed);
       if (allPass && isExported) covered++;
-      const failures = outcome ? columns.filter((column) => !outcome[column].passed).map((column) => `${column}: ${(outcome[column] as { why: string }).why}`) : [];
-      const note = kase?.expectedFailure ? `expected to fail for now: ${kase.expectedFailure}` : !isExported ? "not exported yet" : !kase ? "no catalog case yet" : failures.join(" · ").replace(/\|/g, "\\|");
-      rows.push(`| ${names.join(", ")} | ${isExported ? "✓" : names.some((name) => name in exported) ? "partly" : "✗"} | ${columns.map((column) => mark(outcome?.[column])).join(" | ")} | ${note} |`);
+      const failures = outcome
+        ? columns.filter((column) => !outcome[column].passed).map((column) => `${column}: ${(outcome[column] as { why: string }).why}`)
+        : [];
+      const note = kase?.expectedFailure
+        ? `expected to fail for now: ${kase.expectedFailure}`
+        : !isExported
+          ? "not exported yet"
+          : !kase
+            ? "no catalog case yet"
+            : failures.join(" · ").replace(/\|/g, "\\|");
+      rows.push(
+        `| ${names.join(", ")} | ${isExported ? "✓" : names.some((name) => name in exported) ? "partly" : "✗"} | ${columns.map((column) => mark(outcome?.[column])).join(" | ")} | ${note} |`,
+      );
     }
     const activationRows = activationCases(probe.activations).map((kase) => {
       const outcome = outcomes.get(kase.id)!;
       const failures = columns.filter((column) => !outcome[column].passed).map((column) => `${column}: ${(outcome[column] as { why: string }).why}`);
       const note = kase.expectedFailure ? `expected to fail for now: ${kase.expectedFailure}` : failures.join(" · ").replace(/\|/g, "\\|");
-      return { kase, passed: failures.length === 0, row: `| ${kase.id.replace("activation_", "")} | ${columns.map((column) => mark(outcome[column])).join(" | ")} | ${note} |` };
+      return {
+        kase,
+        passed: failures.length === 0,
+        row: `| ${kase.id.replace("activation_", "")} | ${columns.map((column) => mark(outcome[column])).join(" | ")} | ${note} |`,
+      };
     });
     const activationsPassing = activationRows.filter((row) => row.passed).length;
     const table = [
@@ -227,7 +272,11 @@ test("the Keras 3 layer catalog: forward, gradient, config and .keras save again
     }
     assert.deepEqual(unexpected, [], unexpected.join("\n"));
     assert.ok(existsSync(coveragePath), "docs/layer-coverage.md is missing: run TSKERAS_WRITE_COVERAGE=1 node test/run.mjs layer-catalog");
-    assert.equal(readFileSync(coveragePath, "utf8"), table, "docs/layer-coverage.md is stale: run TSKERAS_WRITE_COVERAGE=1 node test/run.mjs layer-catalog and commit it");
+    assert.equal(
+      readFileSync(coveragePath, "utf8"),
+      table,
+      "docs/layer-coverage.md is stale: run TSKERAS_WRITE_COVERAGE=1 node test/run.mjs layer-catalog and commit it",
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -49,11 +49,41 @@ export function supportedEntry(entry: string, supportedClasses: Set<string>): bo
  * todo; a listed cell that passes counts as a pass (so the list can shrink as fixes land).
  */
 const knownFailures: Array<{ entry: RegExp; format: RegExp; direction: RegExp; reason: string }> = [
-  { entry: /^UpSampling2D$/, format: /^SavedModel/, direction: /^ts→keras$/, reason: "tskeras's UpSampling2D built from Keras's `size: 2` (a number) computes a NaN output size, which the traced ResizeNearestNeighbor keeps (layers issue: the size must become [2, 2])" },
-  { entry: /^(Add|Multiply|Average|Maximum|Minimum|Concatenate|Dot)$/, format: /^SavedModel \(TFSMLayer\)$/, direction: /^ts→keras$/, reason: "TFSMLayer(call_endpoint=\"serving_default\") passes a multi-input model's dict positionally, and TensorFlow binds a signature's inputs by keyword only (tf-keras 2's layout, which we write); tf.saved_model.load + serving_default(a=, b=) passes. Keras 3's own model.export() of a two-input model fails the same way with this endpoint; its TFSMLayer works through the `serve` endpoint (one structured argument), which we do not write yet" },
-  { entry: /^compiled (Adamax|SGD\(momentum\)|RMSprop|Adagrad|Adadelta)$/, format: /^keras$/, direction: /^ts→keras$/, reason: "tskeras saves only Adam's slot variables (compile-state.ts optimizerStateOf, save-model.ts writeKeras3Variables); Keras restores these optimizers at iteration 0 with fresh slots, so the second fit step differs" },
-  { entry: /^loss binaryCrossentropy$/, format: /^keras$/, direction: /^ts→keras$/, reason: "the loss itself differs: on the same weights (softmax outputs, soft targets) tskeras's binary_crossentropy evaluates to 0.6588 and Keras 3's to 0.6644; not yet diagnosed (clipping/epsilon or Keras's handling of probabilities)" },
-  { entry: /^compiled Adam/, format: /^h5$/, direction: /^ts→keras$/, reason: "Keras 3.15's legacy .h5 loader builds the optimizer over model._trainable_variables (empty for a Sequential/Functional model), so the next fit raises \"Unknown variable\" on Keras's own .h5 of the same compiled model too (keras/src/legacy/saving/legacy_h5_format.py); its set_weights also expects Keras 3's order (iteration, learning_rate, ...) where a tf.keras 2.x .h5 has (iteration, m, v, ...). The .keras path passes" },
+  {
+    entry: /^UpSampling2D$/,
+    format: /^SavedModel/,
+    direction: /^ts→keras$/,
+    reason:
+      "tskeras's UpSampling2D built from Keras's `size: 2` (a number) computes a NaN output size, which the traced ResizeNearestNeighbor keeps (layers issue: the size must become [2, 2])",
+  },
+  {
+    entry: /^(Add|Multiply|Average|Maximum|Minimum|Concatenate|Dot)$/,
+    format: /^SavedModel \(TFSMLayer\)$/,
+    direction: /^ts→keras$/,
+    reason:
+      "TFSMLayer(call_endpoint=\"serving_default\") passes a multi-input model's dict positionally, and TensorFlow binds a signature's inputs by keyword only (tf-keras 2's layout, which we write); tf.saved_model.load + serving_default(a=, b=) passes. Keras 3's own model.export() of a two-input model fails the same way with this endpoint; its TFSMLayer works through the `serve` endpoint (one structured argument), which we do not write yet",
+  },
+  {
+    entry: /^compiled (Adamax|SGD\(momentum\)|RMSprop|Adagrad|Adadelta)$/,
+    format: /^keras$/,
+    direction: /^ts→keras$/,
+    reason:
+      "tskeras saves only Adam's slot variables (compile-state.ts optimizerStateOf, save-model.ts writeKeras3Variables); Keras restores these optimizers at iteration 0 with fresh slots, so the second fit step differs",
+  },
+  {
+    entry: /^loss binaryCrossentropy$/,
+    format: /^keras$/,
+    direction: /^ts→keras$/,
+    reason:
+      "the loss itself differs: on the same weights (softmax outputs, soft targets) tskeras's binary_crossentropy evaluates to 0.6588 and Keras 3's to 0.6644; not yet diagnosed (clipping/epsilon or Keras's handling of probabilities)",
+  },
+  {
+    entry: /^compiled Adam/,
+    format: /^h5$/,
+    direction: /^ts→keras$/,
+    reason:
+      "Keras 3.15's legacy .h5 loader builds the optimizer over model._trainable_variables (empty for a Sequential/Functional model), so the next fit raises \"Unknown variable\" on Keras's own .h5 of the same compiled model too (keras/src/legacy/saving/legacy_h5_format.py); its set_weights also expects Keras 3's order (iteration, learning_rate, ...) where a tf.keras 2.x .h5 has (iteration, m, v, ...). The .keras path passes",
+  },
   { entry: /^CenterCrop$/, format: /./, direction: /./, reason: "tfjs's CenterCrop declares its output shape as its input shape" },
 ];
 
@@ -109,9 +139,12 @@ const identityKeys = new Set(["name", "dtype", "trainable", "build_config", "bat
  */
 export function compareDefaults(className: string, kwargs: Record<string, unknown>, expected: Record<string, unknown>): Cell {
   const exported = (keras.layers as unknown as Record<string, unknown>)[className];
-  const layer = typeof exported === "function" && "layer" in kwargs === false
-    ? new (exported as new (options: object) => { getConfig(): Record<string, unknown> })(Object.fromEntries(Object.entries(kwargs).map(([key, value]) => [camel(key), value])))
-    : (keras.layers.deserialize({ class_name: className, config: { ...kwargs } } as never) as { getConfig(): Record<string, unknown> });
+  const layer =
+    typeof exported === "function" && "layer" in kwargs === false
+      ? new (exported as new (options: object) => { getConfig(): Record<string, unknown> })(
+          Object.fromEntries(Object.entries(kwargs).map(([key, value]) => [camel(key), value])),
+        )
+      : (keras.layers.deserialize({ class_name: className, config: { ...kwargs } } as never) as { getConfig(): Record<string, unknown> });
   const differences = configDifferences(layer.getConfig(), expected, "");
   return differences.length === 0 ? { ok: true } : { ok: false, detail: differences.join("; ").slice(0, 300) };
 }

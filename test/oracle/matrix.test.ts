@@ -44,7 +44,12 @@ async function attempt(run: () => Promise<Cell> | Cell): Promise<Cell> {
   try {
     return await run();
   } catch (error) {
-    return { ok: false, detail: String((error as Error).message ?? error).split("\n")[0]!.slice(0, 200) };
+    return {
+      ok: false,
+      detail: String((error as Error).message ?? error)
+        .split("\n")[0]!
+        .slice(0, 200),
+    };
   }
 }
 
@@ -59,7 +64,10 @@ function weightsCell(model: tf.LayersModel, expected: KerasWritten["cases"][stri
   if (ours.length !== expected.length) return { ok: false, detail: `${ours.length} variables, Keras has ${expected.length}` };
   const unused = [...ours];
   for (const weight of expected) {
-    const index = unused.findIndex((candidate) => candidate.shape.join() === weight.shape.join() && candidate.values.every((value, position) => value === Math.fround(weight.values[position]!)));
+    const index = unused.findIndex(
+      (candidate) =>
+        candidate.shape.join() === weight.shape.join() && candidate.values.every((value, position) => value === Math.fround(weight.values[position]!)),
+    );
     if (index < 0) return { ok: false, detail: `no variable equals Keras's ${weight.path}` };
     unused.splice(index, 1);
   }
@@ -82,7 +90,10 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
   const supported = supportedLayerClasses(written.catalog.layers);
 
   // Keras/TF writes → tskeras reads.
-  const toPython: Record<string, { class_name: string; kwargs: unknown; shape: number[]; inputs: unknown[]; input_dtype: string; files: Record<string, string> }> = {};
+  const toPython: Record<
+    string,
+    { class_name: string; kwargs: unknown; shape: number[]; inputs: unknown[]; input_dtype: string; files: Record<string, string> }
+  > = {};
   const expectedFromTs: Record<string, number[]> = {};
   const tsDirectory = join(work, "tskeras");
   for (const [name, matrixCase] of Object.entries(written.cases)) {
@@ -93,28 +104,50 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
       const path = matrixCase.files[format];
       if (path === undefined) continue;
       let model: tf.LayersModel | undefined;
-      record(name, format, "keras→ts", await attempt(async () => {
-        model = await keras.models.loadModel(path);
-        return predictionCell(predictWith(model, inputs), matrixCase.expected);
-      }));
-      record(name, `${format} variables`, "keras→ts", await attempt(() => (model ? weightsCell(model, matrixCase.weights) : { ok: false, detail: "not loaded" })));
+      record(
+        name,
+        format,
+        "keras→ts",
+        await attempt(async () => {
+          model = await keras.models.loadModel(path);
+          return predictionCell(predictWith(model, inputs), matrixCase.expected);
+        }),
+      );
+      record(
+        name,
+        `${format} variables`,
+        "keras→ts",
+        await attempt(() => (model ? weightsCell(model, matrixCase.weights) : { ok: false, detail: "not loaded" })),
+      );
     }
     if (matrixCase.files["weights.h5"]) {
-      record(name, "to_json + .weights.h5", "keras→ts", await attempt(async () => {
-        const model = keras.models.modelFromJSON(matrixCase.architecture) as tf.LayersModel & { loadWeights(path: string): Promise<unknown> };
-        await model.loadWeights(matrixCase.files["weights.h5"]!);
-        return predictionCell(predictWith(model, inputs), matrixCase.expected);
-      }));
+      record(
+        name,
+        "to_json + .weights.h5",
+        "keras→ts",
+        await attempt(async () => {
+          const model = keras.models.modelFromJSON(matrixCase.architecture) as tf.LayersModel & { loadWeights(path: string): Promise<unknown> };
+          await model.loadWeights(matrixCase.files["weights.h5"]!);
+          return predictionCell(predictWith(model, inputs), matrixCase.expected);
+        }),
+      );
     }
     if (matrixCase.files["export"]) {
-      record(name, "model.export() SavedModel", "keras→ts", await attempt(async () => {
-        const loaded = await tf.savedModel.load(matrixCase.files["export"]!);
-        const signature = loaded.signatures["serving_default"]!;
-        const keys = Object.keys(signature.inputs);
-        const feeds = Object.fromEntries(keys.map((key, index) => [key, inputs[keys.length === inputs.length && ["a", "b"].includes(key) ? ["a", "b"].indexOf(key) : index]!]));
-        const outputs = signature(feeds);
-        return predictionCell(Array.from(Object.values(outputs)[0]!.dataSync()), matrixCase.expected);
-      }));
+      record(
+        name,
+        "model.export() SavedModel",
+        "keras→ts",
+        await attempt(async () => {
+          const loaded = await tf.savedModel.load(matrixCase.files["export"]!);
+          const signature = loaded.signatures["serving_default"]!;
+          const keys = Object.keys(signature.inputs);
+          const feeds = Object.fromEntries(
+            keys.map((key, index) => [key, inputs[keys.length === inputs.length && ["a", "b"].includes(key) ? ["a", "b"].indexOf(key) : index]!]),
+          );
+          const outputs = signature(feeds);
+          return predictionCell(Array.from(Object.values(outputs)[0]!.dataSync()), matrixCase.expected);
+        }),
+      );
     }
 
     // tskeras writes (a model it builds itself from the recipe) → Keras/TF reads.
@@ -125,40 +158,75 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
       randomizeWeights(model, name.length);
       expectedFromTs[name] = predictWith(model, inputs);
       const files: Record<string, string> = {};
-      for (const [format, file] of [["keras", "model.keras"], ["h5", "model.h5"], ["savedmodel", "savedmodel"]] as const) {
-        await attempt(async () => { await model.save(join(directory, file)); files[format] = join(directory, file); return { ok: true }; }).then((cell) => {
+      for (const [format, file] of [
+        ["keras", "model.keras"],
+        ["h5", "model.h5"],
+        ["savedmodel", "savedmodel"],
+      ] as const) {
+        await attempt(async () => {
+          await model.save(join(directory, file));
+          files[format] = join(directory, file);
+          return { ok: true };
+        }).then((cell) => {
           if (cell.ok) return;
           if (format !== "savedmodel") return record(name, format, "ts→keras", cell);
           record(name, "SavedModel (tf.saved_model.load)", "ts→keras", cell);
           record(name, "SavedModel (TFSMLayer)", "ts→keras", cell);
         });
       }
-      await attempt(async () => { await (model as unknown as { saveWeights(path: string): Promise<void> }).saveWeights(join(directory, "model.weights.h5")); files["weights.h5"] = join(directory, "model.weights.h5"); return { ok: true }; })
-        .then((cell) => { if (!cell.ok) record(name, "weights.h5", "ts→keras", cell); });
-      toPython[name] = { class_name: matrixCase.class_name, kwargs: matrixCase.kwargs, shape: matrixCase.shape, inputs: matrixCase.inputs, input_dtype: matrixCase.input_dtype, files };
+      await attempt(async () => {
+        await (model as unknown as { saveWeights(path: string): Promise<void> }).saveWeights(join(directory, "model.weights.h5"));
+        files["weights.h5"] = join(directory, "model.weights.h5");
+        return { ok: true };
+      }).then((cell) => {
+        if (!cell.ok) record(name, "weights.h5", "ts→keras", cell);
+      });
+      toPython[name] = {
+        class_name: matrixCase.class_name,
+        kwargs: matrixCase.kwargs,
+        shape: matrixCase.shape,
+        inputs: matrixCase.inputs,
+        input_dtype: matrixCase.input_dtype,
+        files,
+      };
       return { ok: true };
     });
     if (!built.ok) record(name, "build in tskeras", "ts→keras", built);
 
     // Defaults: the layer built in TypeScript from the same arguments has Keras 3's config values.
-    record(name, "getConfig() = get_config()", "defaults", await attempt(() => compareDefaults(matrixCase.class_name, matrixCase.kwargs, written.defaults[name]!)));
+    record(
+      name,
+      "getConfig() = get_config()",
+      "defaults",
+      await attempt(() => compareDefaults(matrixCase.class_name, matrixCase.kwargs, written.defaults[name]!)),
+    );
   }
 
   // A tf.Module through tf.saved_model.save and tf.train.Checkpoint, both ways.
   const module = written.module;
   const moduleInputs = tf.tensor(module.inputs as number[][], undefined, "float32");
-  record("tf.Module", "tf.saved_model.save", "keras→ts", await attempt(async () => {
-    const loaded = await tf.savedModel.load(module.savedmodel);
-    return predictionCell(Array.from(Object.values(loaded.signatures["serving_default"]!({ x: moduleInputs }))[0]!.dataSync()), module.expected);
-  }));
-  record("tf.Module", "tf.train.Checkpoint", "keras→ts", await attempt(() => {
-    const reader = tf.train.loadCheckpoint(module.checkpoint);
-    for (const key of ["w", "b"] as const) {
-      const values = Array.from(reader.getTensor(`${key}/.ATTRIBUTES/VARIABLE_VALUE`).data as Float32Array);
-      if (values.join() !== module.variables[key].map(Math.fround).join()) return { ok: false, detail: `${key} differs` };
-    }
-    return { ok: true };
-  }));
+  record(
+    "tf.Module",
+    "tf.saved_model.save",
+    "keras→ts",
+    await attempt(async () => {
+      const loaded = await tf.savedModel.load(module.savedmodel);
+      return predictionCell(Array.from(Object.values(loaded.signatures["serving_default"]!({ x: moduleInputs }))[0]!.dataSync()), module.expected);
+    }),
+  );
+  record(
+    "tf.Module",
+    "tf.train.Checkpoint",
+    "keras→ts",
+    await attempt(() => {
+      const reader = tf.train.loadCheckpoint(module.checkpoint);
+      for (const key of ["w", "b"] as const) {
+        const values = Array.from(reader.getTensor(`${key}/.ATTRIBUTES/VARIABLE_VALUE`).data as Float32Array);
+        if (values.join() !== module.variables[key].map(Math.fround).join()) return { ok: false, detail: `${key} differs` };
+      }
+      return { ok: true };
+    }),
+  );
   const ours = tsModule();
   const moduleDirectory = join(tsDirectory, "module");
   await tf.savedModel.save(ours, join(moduleDirectory, "savedmodel"));
@@ -170,8 +238,18 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
   // batch end with the loss tskeras computes for its second step.
   const compiledDirectory = join(tsDirectory, "compiled");
   mkdirSync(compiledDirectory, { recursive: true });
-  const trainX = [[0.5, -1, 0.25], [1, 0.5, -0.5], [-0.75, 0.2, 1], [0.1, 0.9, -0.3]];
-  const trainY = [[1, 0], [0, 1], [0.3, 0.7], [0.6, 0.4]];
+  const trainX = [
+    [0.5, -1, 0.25],
+    [1, 0.5, -0.5],
+    [-0.75, 0.2, 1],
+    [0.1, 0.9, -0.3],
+  ];
+  const trainY = [
+    [1, 0],
+    [0, 1],
+    [0.3, 0.7],
+    [0.6, 0.4],
+  ];
   const compiledCases: Array<{ entry: string; optimizer: () => tf.Optimizer; kerasOptimizer: string; loss: string; formats: Array<"keras" | "h5"> }> = [
     { entry: "compiled Adam + fit step", optimizer: () => tf.train.adam(0.01), kerasOptimizer: "Adam", loss: "meanSquaredError", formats: ["keras", "h5"] },
     { entry: "compiled Adamax", optimizer: () => tf.train.adamax(0.01), kerasOptimizer: "Adamax", loss: "meanSquaredError", formats: ["keras"] },
@@ -181,8 +259,13 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
     { entry: "compiled Adagrad", optimizer: () => tf.train.adagrad(0.1), kerasOptimizer: "Adagrad", loss: "meanSquaredError", formats: ["keras"] },
     { entry: "compiled Adadelta", optimizer: () => tf.train.adadelta(1), kerasOptimizer: "Adadelta", loss: "meanSquaredError", formats: ["keras"] },
     // The loss names tskeras's compile accepts besides mean_squared_error (sparse categorical needs integer labels).
-    ...["meanAbsoluteError", "categoricalCrossentropy", "binaryCrossentropy"].map((loss) => (
-      { entry: `loss ${loss}`, optimizer: () => tf.train.sgd(0.1), kerasOptimizer: "SGD", loss, formats: ["keras"] as Array<"keras" | "h5"> })),
+    ...["meanAbsoluteError", "categoricalCrossentropy", "binaryCrossentropy"].map((loss) => ({
+      entry: `loss ${loss}`,
+      optimizer: () => tf.train.sgd(0.1),
+      kerasOptimizer: "SGD",
+      loss,
+      formats: ["keras"] as Array<"keras" | "h5">,
+    })),
   ];
   const compiledFiles: Record<string, string> = {};
   const nextLoss: Record<string, number> = {};
@@ -193,7 +276,10 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
       compiledExpected[key] = compiledCase.kerasOptimizer;
       const cell = await attempt(async () => {
         // Softmax outputs: probabilities for the crossentropies, and positive for the logarithmic losses.
-        const model = new keras.Sequential([new keras.layers.Dense(4, { activation: "tanh", inputShape: [3] }), new keras.layers.Dense(2, { activation: "softmax" })]);
+        const model = new keras.Sequential([
+          new keras.layers.Dense(4, { activation: "tanh", inputShape: [3] }),
+          new keras.layers.Dense(2, { activation: "softmax" }),
+        ]);
         randomizeWeights(model, 5);
         model.compile({ optimizer: compiledCase.optimizer(), loss: compiledCase.loss });
         const x = tf.tensor2d(trainX);
@@ -214,39 +300,88 @@ test("differential matrix against TensorFlow 2.21 / Keras 3.15", { timeout: 900_
 
   // One Python process reads everything tskeras wrote.
   const manifestPath = join(work, "manifest.json");
-  writeFileSync(manifestPath, JSON.stringify({ cases: toPython, compiled: { files: compiledFiles, x: trainX, y: trainY }, module: { savedmodel: join(moduleDirectory, "savedmodel"), checkpoint: checkpointPrefix, inputs: module.inputs } }));
-  const read = await oracleJson<Record<string, Record<string, { predicted?: unknown; error?: string; variables?: Record<string, number[] | null> }>>>(script, ["read", manifestPath], { timeoutMs: 600_000 });
-  const formatNames: Record<string, string> = { keras: "keras", h5: "h5", "weights.h5": "weights.h5", savedmodel: "SavedModel (tf.saved_model.load)", tfsmlayer: "SavedModel (TFSMLayer)" };
+  writeFileSync(
+    manifestPath,
+    JSON.stringify({
+      cases: toPython,
+      compiled: { files: compiledFiles, x: trainX, y: trainY },
+      module: { savedmodel: join(moduleDirectory, "savedmodel"), checkpoint: checkpointPrefix, inputs: module.inputs },
+    }),
+  );
+  const read = await oracleJson<Record<string, Record<string, { predicted?: unknown; error?: string; variables?: Record<string, number[] | null> }>>>(
+    script,
+    ["read", manifestPath],
+    { timeoutMs: 600_000 },
+  );
+  const formatNames: Record<string, string> = {
+    keras: "keras",
+    h5: "h5",
+    "weights.h5": "weights.h5",
+    savedmodel: "SavedModel (tf.saved_model.load)",
+    tfsmlayer: "SavedModel (TFSMLayer)",
+  };
   for (const [name, outcome] of Object.entries(read)) {
     if (name === "module" || name === "compiled") continue;
     for (const [format, result] of Object.entries(outcome)) {
-      record(name, formatNames[format] ?? format, "ts→keras", result.error !== undefined ? { ok: false, detail: result.error.split("\n")[0]!.slice(0, 200) } : predictionCell(result.predicted, expectedFromTs[name]));
+      record(
+        name,
+        formatNames[format] ?? format,
+        "ts→keras",
+        result.error !== undefined ? { ok: false, detail: result.error.split("\n")[0]!.slice(0, 200) } : predictionCell(result.predicted, expectedFromTs[name]),
+      );
     }
   }
   for (const [key, result] of Object.entries(read["compiled"] as Record<string, { error?: string; iterations?: number; loss?: number; optimizer?: string }>)) {
     const [entry, format] = key.split("|") as [string, string];
     const expectedOptimizer = compiledExpected[key]!;
-    record(entry, format, "ts→keras", result.error !== undefined ? { ok: false, detail: result.error.split("\n")[0]!.slice(0, 200) }
-      : result.optimizer !== expectedOptimizer || result.iterations !== 3 ? { ok: false, detail: `optimizer ${result.optimizer} at iteration ${result.iterations}, expected ${expectedOptimizer} at 3` }
-      : Math.abs(result.loss! - nextLoss[key]!) <= tolerance * Math.max(1, Math.abs(nextLoss[key]!)) ? { ok: true } : { ok: false, detail: `next fit step loss ${result.loss} in Keras, ${nextLoss[key]} in tskeras` });
+    record(
+      entry,
+      format,
+      "ts→keras",
+      result.error !== undefined
+        ? { ok: false, detail: result.error.split("\n")[0]!.slice(0, 200) }
+        : result.optimizer !== expectedOptimizer || result.iterations !== 3
+          ? { ok: false, detail: `optimizer ${result.optimizer} at iteration ${result.iterations}, expected ${expectedOptimizer} at 3` }
+          : Math.abs(result.loss! - nextLoss[key]!) <= tolerance * Math.max(1, Math.abs(nextLoss[key]!))
+            ? { ok: true }
+            : { ok: false, detail: `next fit step loss ${result.loss} in Keras, ${nextLoss[key]} in tskeras` },
+    );
   }
   const moduleRead = read["module"]!;
-  record("tf.Module", "tf.saved_model.save", "ts→keras", moduleRead["savedmodel"]!.error !== undefined ? { ok: false, detail: moduleRead["savedmodel"]!.error } : predictionCell(moduleRead["savedmodel"]!.predicted, moduleExpected));
-  record("tf.Module", "tf.train.Checkpoint", "ts→keras", await attempt(() => {
-    const result = moduleRead["checkpoint"]!;
-    if (result.error !== undefined) return { ok: false, detail: result.error };
-    const w = Array.from(ours.w.dataSync());
-    const b = Array.from(ours.b.dataSync());
-    return result.variables!["w"]?.join() === w.join() && result.variables!["b"]?.join() === b.join() ? { ok: true } : { ok: false, detail: "values differ" };
-  }));
+  record(
+    "tf.Module",
+    "tf.saved_model.save",
+    "ts→keras",
+    moduleRead["savedmodel"]!.error !== undefined
+      ? { ok: false, detail: moduleRead["savedmodel"]!.error }
+      : predictionCell(moduleRead["savedmodel"]!.predicted, moduleExpected),
+  );
+  record(
+    "tf.Module",
+    "tf.train.Checkpoint",
+    "ts→keras",
+    await attempt(() => {
+      const result = moduleRead["checkpoint"]!;
+      if (result.error !== undefined) return { ok: false, detail: result.error };
+      const w = Array.from(ours.w.dataSync());
+      const b = Array.from(ours.b.dataSync());
+      return result.variables!["w"]?.join() === w.join() && result.variables!["b"]?.join() === b.join() ? { ok: true } : { ok: false, detail: "values differ" };
+    }),
+  );
 
   printMatrix(written, supported);
   const failures = [...cells].filter(([, cell]) => !cell.ok && cell.todo === undefined);
-  assert.deepEqual(failures.map(([key, cell]) => `${key}: ${cell.detail}`), []);
+  assert.deepEqual(
+    failures.map(([key, cell]) => `${key}: ${cell.detail}`),
+    [],
+  );
 });
 
 function buildInTskeras(matrixCase: MatrixCase): tf.LayersModel {
-  const layer = keras.layers.deserialize({ class_name: matrixCase.class_name, config: { ...(matrixCase.kwargs as Record<string, unknown>) } } as never) as tf.layers.Layer;
+  const layer = keras.layers.deserialize({
+    class_name: matrixCase.class_name,
+    config: { ...(matrixCase.kwargs as Record<string, unknown>) },
+  } as never) as tf.layers.Layer;
   if (matrixCase.inputs.length === 2) {
     const a = keras.Input({ shape: matrixCase.shape, name: "a" });
     const b = keras.Input({ shape: matrixCase.shape, name: "b" });
@@ -263,9 +398,18 @@ function randomizeWeights(model: tf.LayersModel, seed: number): void {
 
 function tsModule(): { w: tf.Variable; b: tf.Variable; call: (x: tf.Tensor) => tf.Tensor } {
   const module = new tf.Module() as unknown as { w: tf.Variable; b: tf.Variable; call: (x: tf.Tensor) => tf.Tensor };
-  module.w = new tf.Variable(tf.tensor2d([[0.5, -1.25], [2, 0.75], [-0.5, 1]]), { name: "w" });
+  module.w = new tf.Variable(
+    tf.tensor2d([
+      [0.5, -1.25],
+      [2, 0.75],
+      [-0.5, 1],
+    ]),
+    { name: "w" },
+  );
   module.b = new tf.Variable(tf.tensor1d([0.3, -0.1]), { name: "b" });
-  module.call = tf.function((x: tf.Tensor) => tf.tanh(tf.add(tf.matMul(x, module.w), module.b)), { inputSignature: [new tf.TensorSpec([null, 3], "float32", "x")] }) as unknown as (x: tf.Tensor) => tf.Tensor;
+  module.call = tf.function((x: tf.Tensor) => tf.tanh(tf.add(tf.matMul(x, module.w), module.b)), {
+    inputSignature: [new tf.TensorSpec([null, 3], "float32", "x")],
+  }) as unknown as (x: tf.Tensor) => tf.Tensor;
   return module;
 }
 
@@ -275,10 +419,16 @@ function printMatrix(written: KerasWritten, supported: Set<string>): void {
   const columns = [...new Set([...cells.keys()].map((key) => key.split("|").slice(1).join(" ")))].sort((left, right) => direction(left) - direction(right));
   const lines: string[] = [];
   lines.push(`Differential matrix: TensorFlow ${written.versions.tensorflow}, Keras ${written.versions.keras}`);
-  const catalog = Object.entries(written.catalog).map(([kind, names]) => `${kind} ${names.length}`).join(", ");
-  lines.push(`Keras catalog (enumerated now): ${catalog}; layer classes tskeras supports: ${[...new Set(written.catalog.layers.filter((name) => supported.has(name) || supportedLayerClasses([name]).size))].length}; with a recipe: ${entries.length - 1}`);
+  const catalog = Object.entries(written.catalog)
+    .map(([kind, names]) => `${kind} ${names.length}`)
+    .join(", ");
+  lines.push(
+    `Keras catalog (enumerated now): ${catalog}; layer classes tskeras supports: ${[...new Set(written.catalog.layers.filter((name) => supported.has(name) || supportedLayerClasses([name]).size))].length}; with a recipe: ${entries.length - 1}`,
+  );
   const activations = written.catalog.activations;
-  lines.push(`activations: ${activations.filter((name) => isBuiltinActivationName(name)).length} of ${activations.length} in keras.activations are supported and in the matrix; not supported: ${activations.filter((name) => !isBuiltinActivationName(name)).join(", ") || "none"}`);
+  lines.push(
+    `activations: ${activations.filter((name) => isBuiltinActivationName(name)).length} of ${activations.length} in keras.activations are supported and in the matrix; not supported: ${activations.filter((name) => !isBuiltinActivationName(name)).join(", ") || "none"}`,
+  );
   const uncovered = written.catalog.layers.filter((name) => supportedLayerClasses([name]).size > 0 && !(name in written.cases));
   if (uncovered.length > 0) lines.push(`supported but without a recipe (not in the matrix): ${uncovered.join(", ")}`);
   lines.push(`legend: ✓ pass, T known failure (todo), ✗ fail, · not applicable`);
@@ -298,9 +448,21 @@ function printMatrix(written: KerasWritten, supported: Set<string>): void {
     const direction = key.split("|")[2]!;
     perDirection[direction] ??= { pass: 0, total: 0 };
     perDirection[direction]!.total++;
-    if (cell.ok) { counts.pass++; perDirection[direction]!.pass++; } else if (cell.todo !== undefined) counts.todo++; else counts.fail++;
+    if (cell.ok) {
+      counts.pass++;
+      perDirection[direction]!.pass++;
+    } else if (cell.todo !== undefined) counts.todo++;
+    else counts.fail++;
   }
-  lines.push(`cells: ${cells.size} = ${counts.pass} pass + ${counts.todo} todo + ${counts.fail} fail; ${Object.entries(perDirection).map(([direction, count]) => `${direction} ${count.pass}/${count.total}`).join(", ")}`);
-  for (const [key, cell] of cells) if (!cell.ok) lines.push(`  ${cell.todo !== undefined ? "todo" : "FAIL"} ${key.replaceAll("|", " · ")}: ${cell.detail}${cell.todo !== undefined ? ` (${cell.todo})` : ""}`);
+  lines.push(
+    `cells: ${cells.size} = ${counts.pass} pass + ${counts.todo} todo + ${counts.fail} fail; ${Object.entries(perDirection)
+      .map(([direction, count]) => `${direction} ${count.pass}/${count.total}`)
+      .join(", ")}`,
+  );
+  for (const [key, cell] of cells)
+    if (!cell.ok)
+      lines.push(
+        `  ${cell.todo !== undefined ? "todo" : "FAIL"} ${key.replaceAll("|", " · ")}: ${cell.detail}${cell.todo !== undefined ? ` (${cell.todo})` : ""}`,
+      );
   console.log(lines.join("\n"));
 }

@@ -55,7 +55,9 @@ function load(path: string): tf.Tensor {
   return tf.tensor(Array.from(array.values as ArrayLike<number>), array.shape, array.dtype === "int32" ? "int32" : "float32");
 }
 
-test("ReversibleEmbedding's reverse pass, causal GroupQueryAttention and ConvLSTM1D sequences load, predict and save as in Keras", { timeout: 300_000 }, async (t) => {
+test("ReversibleEmbedding's reverse pass, causal GroupQueryAttention and ConvLSTM1D sequences load, predict and save as in Keras", {
+  timeout: 300_000,
+}, async (t) => {
   if (!requireOracle(t)) return;
   const work = mkdtempSync(join(tmpdir(), "tskeras-second-share-"));
   try {
@@ -72,7 +74,10 @@ test("ReversibleEmbedding's reverse pass, causal GroupQueryAttention and ConvLST
         const attention = model.layers.find((layer) => layer.getClassName() === "GroupQueryAttention")!;
         predicted = attention.apply([x, x], { useCausalMask: true }) as tf.Tensor;
       } else if (name === "reverse") {
-        const [embedding, dense] = [model.layers.find((layer) => layer.getClassName() === "ReversibleEmbedding")!, model.layers.find((layer) => layer.getClassName() === "Dense")!];
+        const [embedding, dense] = [
+          model.layers.find((layer) => layer.getClassName() === "ReversibleEmbedding")!,
+          model.layers.find((layer) => layer.getClassName() === "Dense")!,
+        ];
         predicted = embedding.apply(dense.apply(embedding.apply(x) as tf.Tensor) as tf.Tensor, { reverse: true }) as tf.Tensor;
       } else {
         predicted = model.predict(x) as tf.Tensor;

@@ -54,7 +54,9 @@ function data(): { tokens: Int32Array; positions: Int32Array; labels: Int32Array
   return { tokens, positions, labels };
 }
 
-test("a Transformer encoder trains in tskeras, saves as .keras, and Keras 3 predicts the same; Keras's file trains here with Keras's loss", { timeout: 600_000 }, async (t) => {
+test("a Transformer encoder trains in tskeras, saves as .keras, and Keras 3 predicts the same; Keras's file trains here with Keras's loss", {
+  timeout: 600_000,
+}, async (t) => {
   if (!requireOracle(t)) return;
   const work = mkdtempSync(join(tmpdir(), "tskeras-transformer-"));
   try {
@@ -75,7 +77,13 @@ test("a Transformer encoder trains in tskeras, saves as .keras, and Keras 3 pred
     const ourPrediction = ours.predict(x) as tf.Tensor;
     writeFileSync(join(work, "tskeras-prediction.npy"), writeNpy({ dtype: "float32", shape: ourPrediction.shape, values: ourPrediction.dataSync() }));
 
-    const oracle = await oracleJson<{ predictionDifference: number; kerasLoss: number; kerasParams: number; kerasLayerParams: Record<string, number>; ourFileParams: number }>(
+    const oracle = await oracleJson<{
+      predictionDifference: number;
+      kerasLoss: number;
+      kerasParams: number;
+      kerasLayerParams: Record<string, number>;
+      ourFileParams: number;
+    }>(
       `
 import json, sys, numpy as np, keras
 work = sys.argv[1]
@@ -95,7 +103,9 @@ print(json.dumps({"predictionDifference": difference, "kerasLoss": loss, "kerasP
 `,
       [work],
     );
-    console.log(`tskeras loss over 5 epochs: ${losses.map((loss) => loss.toFixed(5)).join(" → ")}; Keras predicts tskeras's file within ${oracle.predictionDifference.toExponential(2)}`);
+    console.log(
+      `tskeras loss over 5 epochs: ${losses.map((loss) => loss.toFixed(5)).join(" → ")}; Keras predicts tskeras's file within ${oracle.predictionDifference.toExponential(2)}`,
+    );
     assert.ok(oracle.predictionDifference <= 1e-5, `Keras's prediction differs by ${oracle.predictionDifference}`);
     assert.equal(oracle.ourFileParams, ours.countParams());
 

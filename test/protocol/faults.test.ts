@@ -61,7 +61,9 @@ describe("the kernel survives faults", () => {
   });
 
   it("reports an async function that rejects after its cell finished to that cell, not to the one running later", async () => {
-    const { reply } = await kernel.executeAndWait('async function rejectsLater() {\n  await new Promise((resolve) => setTimeout(resolve, 1500));\n  throw new Error("after the cell");\n}\nrejectsLater(); "started"');
+    const { reply } = await kernel.executeAndWait(
+      'async function rejectsLater() {\n  await new Promise((resolve) => setTimeout(resolve, 1500));\n  throw new Error("after the cell");\n}\nrejectsLater(); "started"',
+    );
     const origin = reply.parent_header.msg_id!;
     const later = await kernel.executeAndWait("kept"); // finishes before the rejection
     const text = await stderrFor(origin, /after the cell/);
@@ -97,7 +99,11 @@ describe("the kernel survives faults", () => {
     kernel.sendFrames("control", withCode().frames.slice(0, 3));
     const sent = [forged.msgId, unsigned.msgId];
     await assertStateKept();
-    for (const id of sent) assert.equal(kernel.iopubMessages.some((message) => message.parent_header.msg_id === id), false);
+    for (const id of sent)
+      assert.equal(
+        kernel.iopubMessages.some((message) => message.parent_header.msg_id === id),
+        false,
+      );
     assert.equal(resultOf((await kernel.executeAndWait("typeof (globalThis as any).brokenRan")).iopub), "'undefined'");
     assert.match(kernel.stderr, /rejected on shell: a message whose HMAC signature does not match/);
     assert.match(kernel.stderr, /rejected on shell: a message with \d+ frames and no complete <IDS\|MSG> section/);

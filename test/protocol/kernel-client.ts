@@ -13,7 +13,6 @@ import * as zmq from "zeromq";
 import { createHeader, decodeMessage, encodeMessage, type JupyterMessage } from "../../kernel/protocol/wire.js";
 import { repositoryRoot } from "../support/kernelspec.js";
 
-
 type Channel = "shell" | "control" | "stdin";
 
 export class KernelClient {
@@ -37,7 +36,9 @@ export class KernelClient {
   startupMilliseconds = 0;
 
   /** `command` gives the kernel's argv (run by `executable`, node by default). */
-  static async start(options: { env?: NodeJS.ProcessEnv; cwd?: string; command?: (connectionFile: string) => string[]; executable?: string } = {}): Promise<KernelClient> {
+  static async start(
+    options: { env?: NodeJS.ProcessEnv; cwd?: string; command?: (connectionFile: string) => string[]; executable?: string } = {},
+  ): Promise<KernelClient> {
     const client = new KernelClient();
     await client.launch(options);
     return client;
@@ -49,7 +50,10 @@ export class KernelClient {
     const directory = mkdtempSync(join(tmpdir(), "tskeras-client-"));
     const connectionFile = join(directory, "connection.json");
     this.connectionFile = connectionFile;
-    writeFileSync(connectionFile, JSON.stringify({ ...this.ports, ip: "127.0.0.1", transport: "tcp", key: this.key, signature_scheme: "hmac-sha256", kernel_name: "tskeras" }));
+    writeFileSync(
+      connectionFile,
+      JSON.stringify({ ...this.ports, ip: "127.0.0.1", transport: "tcp", key: this.key, signature_scheme: "hmac-sha256", kernel_name: "tskeras" }),
+    );
     const started = performance.now();
     const argv = options.command?.(connectionFile) ?? [join(repositoryRoot, "dist/kernel/cli.js"), "kernel", "--connection-file", connectionFile];
     this.process = spawn(options.executable ?? process.execPath, argv, {
@@ -139,7 +143,11 @@ export class KernelClient {
   }
 
   reply(channel: Channel, msgId: string, timeoutMs = 30_000): Promise<JupyterMessage> {
-    return this.waitFor(() => this.received[channel].find((message) => message.parent_header.msg_id === msgId), timeoutMs, `the reply to ${msgId} on ${channel}`);
+    return this.waitFor(
+      () => this.received[channel].find((message) => message.parent_header.msg_id === msgId),
+      timeoutMs,
+      `the reply to ${msgId} on ${channel}`,
+    );
   }
 
   async request(channel: Channel, msgType: string, content: Record<string, unknown>, options: { timeoutMs?: number } = {}): Promise<JupyterMessage> {
@@ -149,7 +157,13 @@ export class KernelClient {
   /** iopub messages of a request, up to and including its idle status. */
   async iopubFor(msgId: string, timeoutMs = 30_000): Promise<JupyterMessage[]> {
     await this.waitFor(
-      () => this.iopubMessages.find((message) => message.parent_header.msg_id === msgId && message.header.msg_type === "status" && (message.content as { execution_state: string }).execution_state === "idle"),
+      () =>
+        this.iopubMessages.find(
+          (message) =>
+            message.parent_header.msg_id === msgId &&
+            message.header.msg_type === "status" &&
+            (message.content as { execution_state: string }).execution_state === "idle",
+        ),
       timeoutMs,
       `idle after ${msgId}`,
     );
@@ -157,7 +171,15 @@ export class KernelClient {
   }
 
   execute(code: string, extra: Record<string, unknown> = {}): string {
-    return this.send("shell", "execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra });
+    return this.send("shell", "execute_request", {
+      code,
+      silent: false,
+      store_history: true,
+      user_expressions: {},
+      allow_stdin: false,
+      stop_on_error: true,
+      ...extra,
+    });
   }
 
   async executeAndWait(code: string, extra: Record<string, unknown> = {}, timeoutMs = 60_000): Promise<{ reply: JupyterMessage; iopub: JupyterMessage[] }> {
@@ -206,5 +228,5 @@ export function outputText(messages: JupyterMessage[]): string {
 
 export function resultOf(messages: JupyterMessage[]): string | undefined {
   const result = messages.find((message) => message.header.msg_type === "execute_result");
-  return result ? ((result.content as { data: Record<string, string> }).data["text/plain"]) : undefined;
+  return result ? (result.content as { data: Record<string, string> }).data["text/plain"] : undefined;
 }

@@ -68,14 +68,17 @@ describe("Jupyter protocol over ZeroMQ", () => {
       const streams = positions.filter(({ message }) => typeOf(message) === "stream");
       assert.ok(idle, `cell ${index} has an idle status`);
       assert.equal(streams.map(({ message }) => (message.content as { text: string }).text).join(""), `cell ${index}\n`);
-      assert.ok(streams.every(({ position }) => position < idle.position), `cell ${index}: output after idle`);
+      assert.ok(
+        streams.every(({ position }) => position < idle.position),
+        `cell ${index}: output after idle`,
+      );
     }
   });
 
   it("aborts queued cells after an error when stop_on_error is set, and runs them otherwise", async () => {
     const failing = kernel.execute('throw new Error("first fails");');
     const queued = [kernel.execute("1 + 1"), kernel.execute("2 + 2")];
-    assert.equal((((await kernel.reply("shell", failing)).content) as { status: string }).status, "error");
+    assert.equal(((await kernel.reply("shell", failing)).content as { status: string }).status, "error");
     for (const id of queued) assert.equal(((await kernel.reply("shell", id)).content as { status: string }).status, "aborted");
     await new Promise((resolve) => setTimeout(resolve, 200));
     const failingAgain = kernel.execute('throw new Error("fails too");', { stop_on_error: false });

@@ -15,7 +15,11 @@ const sanitizers = join(fixtures, "sanitizers.txt");
 const changedCells = [3, 10, 13, 15, 17];
 
 function tskerasRun(args: string[]) {
-  const run = spawnSync(process.execPath, [join(repositoryRoot, "dist/kernel/cli.js"), "run", ...args], { encoding: "utf8", env: { ...process.env, TSKERAS_BACKEND: "cpu" }, timeout: 300_000 });
+  const run = spawnSync(process.execPath, [join(repositoryRoot, "dist/kernel/cli.js"), "run", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, TSKERAS_BACKEND: "cpu" },
+    timeout: 300_000,
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr, all: `${run.stdout}\n${run.stderr}` };
 }
 
@@ -29,7 +33,10 @@ function copyFixtures(...names: string[]): string {
 }
 
 /** The JUnit XML read by Python's standard-library XML parser: per test case, its outcome. */
-function parseJunit(path: string): { suites: Array<{ name: string; tests: number; failures: number; skipped: number }>; cases: Array<{ suite: string; name: string; outcome: string; message: string; body: string }> } {
+function parseJunit(path: string): {
+  suites: Array<{ name: string; tests: number; failures: number; skipped: number }>;
+  cases: Array<{ suite: string; name: string; outcome: string; message: string; body: string }>;
+} {
   const script = `
 import json, sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
@@ -53,11 +60,24 @@ describe("tskeras run --check", () => {
   it("flags exactly the changed cells, with diffs, a JUnit report a standard parser reads, and exit code 1", () => {
     const directory = copyFixtures("checked.ipynb", "clean.ipynb");
     const junit = join(directory, "report.xml");
-    const run = tskerasRun([join(directory, "checked.ipynb"), join(directory, "clean.ipynb"), "--check", "--sanitize", sanitizers, "--junit", junit, "--jobs", "2"]);
+    const run = tskerasRun([
+      join(directory, "checked.ipynb"),
+      join(directory, "clean.ipynb"),
+      "--check",
+      "--sanitize",
+      sanitizers,
+      "--junit",
+      junit,
+      "--jobs",
+      "2",
+    ]);
     assert.equal(run.status, 1, run.all);
     assert.deepEqual(flaggedCells(run.stdout), changedCells, run.stdout);
     // Readable diffs: the cell, its first source line, expected vs got.
-    assert.match(run.stdout, /✗ \S+checked\.ipynb cell 3: console\.log\("answer:", 40 \+ 2\);\n  outputs differ from the committed ones\n    --- expected\n    \+\+\+ got\n    @@ -1,2 \+1,2 @@\n     \[stdout\]\n    -answer: 41\n    \+answer: 42\n/);
+    assert.match(
+      run.stdout,
+      /✗ \S+checked\.ipynb cell 3: console\.log\("answer:", 40 \+ 2\);\n  outputs differ from the committed ones\n    --- expected\n    \+\+\+ got\n    @@ -1,2 \+1,2 @@\n     \[stdout\]\n    -answer: 41\n    \+answer: 42\n/,
+    );
     assert.match(run.stdout, /cell 10: .*\n(.*\n)*? {4}-TypeError: bad shape \[3, 2\]\n {4}\+TypeError: bad shape \[2, 3\]/);
     assert.match(run.stdout, /output 1 \(display_data\): text\/html tag structure or text differs\n(.*\n)*? {4}- +precision\n {4}\+ +accuracy/);
     assert.match(run.stdout, /output 1 \(display_data\): application\/json JSON value differs\n(.*\n)*? {4}- "layers": 2,\n {4}\+ "layers": 3,/);
@@ -67,11 +87,23 @@ describe("tskeras run --check", () => {
     assert.match(run.stdout, /^ +notebook +passed +failed +skipped +time\nFAIL +\S+checked\.ipynb +9 +5 +2 +\S+\nPASS +\S+clean\.ipynb +3 +0 +0 /m);
 
     const report = parseJunit(junit);
-    assert.deepEqual(report.suites.map(({ tests, failures, skipped }) => [tests, failures, skipped]), [[16, 5, 2], [3, 0, 0]]);
+    assert.deepEqual(
+      report.suites.map(({ tests, failures, skipped }) => [tests, failures, skipped]),
+      [
+        [16, 5, 2],
+        [3, 0, 0],
+      ],
+    );
     const checked = report.cases.filter((testCase) => testCase.suite.endsWith("checked.ipynb"));
     assert.equal(checked.length, 16, "one test case per code cell");
-    assert.deepEqual(checked.filter((testCase) => testCase.outcome === "failure").map((testCase) => Number(/^cell (\d+):/.exec(testCase.name)![1])), changedCells);
-    assert.deepEqual(checked.filter((testCase) => testCase.outcome === "skipped").map((testCase) => testCase.name), ['cell 7: throw new Error("this cell must never run under --check");', 'cell 8: console.log("skipped by a first-line comment");']);
+    assert.deepEqual(
+      checked.filter((testCase) => testCase.outcome === "failure").map((testCase) => Number(/^cell (\d+):/.exec(testCase.name)![1])),
+      changedCells,
+    );
+    assert.deepEqual(
+      checked.filter((testCase) => testCase.outcome === "skipped").map((testCase) => testCase.name),
+      ['cell 7: throw new Error("this cell must never run under --check");', 'cell 8: console.log("skipped by a first-line comment");'],
+    );
     const answer = checked.find((testCase) => testCase.name.startsWith("cell 3:"))!;
     assert.equal(answer.message, "outputs differ from the committed ones");
     assert.match(answer.body, /-answer: 41\n\+answer: 42/);
@@ -106,7 +138,9 @@ describe("tskeras run --check", () => {
     assert.equal(text(3), "answer: 42\n");
     assert.equal(text(7), "kept as committed (nbval-skip)\n");
     assert.equal(rewritten.cells[9].outputs[0].evalue, "bad shape [2, 3]");
-    const valid = spawnSync("/usr/bin/python3", ["-c", "import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], 4))", notebook], { encoding: "utf8" });
+    const valid = spawnSync("/usr/bin/python3", ["-c", "import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], 4))", notebook], {
+      encoding: "utf8",
+    });
     assert.equal(valid.status, 0, valid.stderr);
     const check = tskerasRun([notebook, "--check", "--sanitize", sanitizers]);
     assert.equal(check.status, 0, check.all);
@@ -117,7 +151,10 @@ describe("tskeras run --check", () => {
     const directory = mkdtempSync(join(tmpdir(), "tskeras-check-test-"));
     const path = join(directory, "broken.ipynb");
     const cell = (source: string) => ({ cell_type: "code", metadata: {}, execution_count: 1, outputs: [], source });
-    writeFileSync(path, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell("1 + 1;"), cell("const broken: number = 'text';"), cell("2 + 2;")] }));
+    writeFileSync(
+      path,
+      JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell("1 + 1;"), cell("const broken: number = 'text';"), cell("2 + 2;")] }),
+    );
     const run = tskerasRun([path, "--check"]);
     assert.equal(run.status, 1, run.all);
     assert.match(run.stdout, /cell 2: const broken: number = 'text';\n  raised TypeScriptError: .*Type 'string' is not assignable to type 'number'/);
@@ -147,7 +184,11 @@ describe("tskeras run --jobs", () => {
     assert.equal(run.status, 0, run.all);
     const progress = run.stdout.split("\n").filter((line) => /^\[\d\/2\] /.test(line));
     assert.equal(progress.length, 2, run.stdout);
-    for (const name of ["clean", "parameters"]) assert.ok(progress.some((line) => line.includes(`ok → ${join(directory, "out", `${name}.ipynb`)}`)), run.stdout);
+    for (const name of ["clean", "parameters"])
+      assert.ok(
+        progress.some((line) => line.includes(`ok → ${join(directory, "out", `${name}.ipynb`)}`)),
+        run.stdout,
+      );
     assert.match(run.stdout, /^ +notebook +time\nok +\S+clean\.ipynb +\d+\.\ds\nok +\S+parameters\.ipynb +\d+\.\ds$/m);
     // Per-cell progress of parallel children is not interleaved on the terminal.
     assert.doesNotMatch(run.stderr, /^\[1\/3\] ok/m);
@@ -158,11 +199,30 @@ describe("tskeras run -p (papermill-style parameters)", () => {
   it("injects typed const declarations after the parameters cell, in a cell tagged injected-parameters", () => {
     const directory = copyFixtures("parameters.ipynb");
     const output = join(directory, "out");
-    const run = tskerasRun([join(directory, "parameters.ipynb"), "-p", "epochs", "3", "-p", "name", '"x"', "--parameter", "rates", "[0.5, 0.25]", "--output", output]);
+    const run = tskerasRun([
+      join(directory, "parameters.ipynb"),
+      "-p",
+      "epochs",
+      "3",
+      "-p",
+      "name",
+      '"x"',
+      "--parameter",
+      "rates",
+      "[0.5, 0.25]",
+      "--output",
+      output,
+    ]);
     assert.equal(run.status, 0, run.all);
     const executed = JSON.parse(readFileSync(join(output, "parameters.ipynb"), "utf8"));
-    assert.deepEqual(executed.cells.map((cell: { metadata: { tags?: string[] } }) => cell.metadata.tags ?? []), [[], ["parameters"], ["injected-parameters"], []]);
-    assert.equal(executed.cells[2].source.join(""), '// Parameters injected by tskeras run -p\nconst epochs: number = 3;\nconst name: string = "x";\nconst rates: number[] = [0.5,0.25];\n');
+    assert.deepEqual(
+      executed.cells.map((cell: { metadata: { tags?: string[] } }) => cell.metadata.tags ?? []),
+      [[], ["parameters"], ["injected-parameters"], []],
+    );
+    assert.equal(
+      executed.cells[2].source.join(""),
+      '// Parameters injected by tskeras run -p\nconst epochs: number = 3;\nconst name: string = "x";\nconst rates: number[] = [0.5,0.25];\n',
+    );
     assert.equal(executed.cells[3].outputs[0].text.join(""), "x trains for 3 epochs at 0.5,0.25\n");
     assert.equal(executed.cells[3].outputs[1].data["text/plain"].join(""), "30");
     assert.deepEqual(JSON.parse(readFileSync(join(directory, "parameters.ipynb"), "utf8")).cells.length, 3, "the input notebook is left as it was");
@@ -172,7 +232,10 @@ describe("tskeras run -p (papermill-style parameters)", () => {
     const directory = copyFixtures("parameters.ipynb");
     const plain = tskerasRun([join(directory, "parameters.ipynb"), "-p", "name", "plain words", "--output", join(directory, "plain")]);
     assert.equal(plain.status, 0, plain.all);
-    assert.equal(JSON.parse(readFileSync(join(directory, "plain", "parameters.ipynb"), "utf8")).cells[3].outputs[0].text.join(""), "plain words trains for 2 epochs at 0.1\n");
+    assert.equal(
+      JSON.parse(readFileSync(join(directory, "plain", "parameters.ipynb"), "utf8")).cells[3].outputs[0].text.join(""),
+      "plain words trains for 2 epochs at 0.1\n",
+    );
 
     const wrong = tskerasRun([join(directory, "parameters.ipynb"), "-p", "epochs", '"three"', "--output", join(directory, "wrong")]);
     assert.equal(wrong.status, 1, wrong.all);

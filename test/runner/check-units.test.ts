@@ -21,7 +21,9 @@ const options = (floatDigits = 5, sanitizers = parseSanitizers("")) => ({ floatD
 describe("--check normalization", () => {
   it("replaces timings, dates, temp paths, addresses and ids; keeps integers and words", () => {
     assert.equal(
-      normalizeText("32/32 [====] - 0s 5ms/step - ETA: 3s at 0x7f3a2b1c9d10 in /tmp/tskeras-x1/out on 2026-12-02 09:47:42, id 3f2a9c1e-1b2c-4d5e-8f90-123456789abc\nTotal params: 407,050\nWall time: 2.02 ms   "),
+      normalizeText(
+        "32/32 [====] - 0s 5ms/step - ETA: 3s at 0x7f3a2b1c9d10 in /tmp/tskeras-x1/out on 2026-12-02 09:47:42, id 3f2a9c1e-1b2c-4d5e-8f90-123456789abc\nTotal params: 407,050\nWall time: 2.02 ms   ",
+      ),
       "32/32 [====] - <time> <time> - ETA: <time> at <address> in <tmp>/out on <date>, id <uuid>\nTotal params: 407,050\nWall time: <time>",
     );
   });
@@ -38,7 +40,9 @@ describe("--check normalization", () => {
   });
 
   it("reads nbval's sanitizer file format and applies the rules after the built-in ones", () => {
-    const sanitizers = parseSanitizers("# comment\n[first]\nregex: run id: [a-z0-9]+\nreplace: run id: <id>\n\n[second]\nregex: \\bcolou?r\\b\nreplace: COLOR\n");
+    const sanitizers = parseSanitizers(
+      "# comment\n[first]\nregex: run id: [a-z0-9]+\nreplace: run id: <id>\n\n[second]\nregex: \\bcolou?r\\b\nreplace: COLOR\n",
+    );
     assert.equal(sanitizers.length, 2);
     assert.equal(normalizeText("run id: k3j2 in colour\nrun id: zz9", options(5, sanitizers)), "run id: <id> in COLOR\nrun id: <id>");
     assert.throws(() => parseSanitizers("regex: a\n", "s.cfg"), /s\.cfg:1: "regex:" has no "replace:" line after it/);
@@ -72,8 +76,18 @@ describe("--check HTML comparison", () => {
 describe("--check cell markers", () => {
   it("reads nbval's tag names and the same names as a first-line // comment", () => {
     const cell = (source: string, tags: string[] = []) => ({ source, metadata: { tags } });
-    assert.deepEqual(cellMarkers(cell("x", ["nbval-ignore-output", "nbval-raises-exception"])), { skip: false, ignoreOutput: true, raisesException: true, checkOutput: false });
-    assert.deepEqual(cellMarkers(cell("x", ["raises-exception", "nbval-skip", "nbval-check-output"])), { skip: true, ignoreOutput: false, raisesException: true, checkOutput: true });
+    assert.deepEqual(cellMarkers(cell("x", ["nbval-ignore-output", "nbval-raises-exception"])), {
+      skip: false,
+      ignoreOutput: true,
+      raisesException: true,
+      checkOutput: false,
+    });
+    assert.deepEqual(cellMarkers(cell("x", ["raises-exception", "nbval-skip", "nbval-check-output"])), {
+      skip: true,
+      ignoreOutput: false,
+      raisesException: true,
+      checkOutput: true,
+    });
     assert.equal(cellMarkers(cell("// NBVAL_IGNORE_OUTPUT\nx")).ignoreOutput, true);
     assert.equal(cellMarkers(cell("  //NBVAL_SKIP  \nx")).skip, true);
     assert.equal(cellMarkers(cell("x\n// NBVAL_SKIP")).skip, false, "only the first line counts");
@@ -85,17 +99,26 @@ describe("--check cell markers", () => {
       nbformat: 4,
       nbformat_minor: 5,
       metadata: {},
-      cells: outputs.map((cellOutputs, index) => ({ cell_type: "code", source: `cell${index}`, metadata: { tags: tags[index] }, execution_count: index + 1, outputs: cellOutputs as never })),
+      cells: outputs.map((cellOutputs, index) => ({
+        cell_type: "code",
+        source: `cell${index}`,
+        metadata: { tags: tags[index] },
+        execution_count: index + 1,
+        outputs: cellOutputs as never,
+      })),
     });
     const error = { output_type: "error", ename: "Error", evalue: "boom", traceback: ["Error: boom"] };
     const committed = notebook([[error], [], [error]], [["raises-exception"], [], []]);
     const executed = notebook([[], [error], [error]], [["raises-exception"], [], []]);
     const results = compareNotebook(committed, executed, defaultCheckOptions);
-    assert.deepEqual(results.map((cell) => [cell.status, cell.reason]), [
-      ["failed", "marked raises-exception but raised nothing"],
-      ["failed", "raised Error: boom"],
-      ["failed", "raised Error: boom"],
-    ]);
+    assert.deepEqual(
+      results.map((cell) => [cell.status, cell.reason]),
+      [
+        ["failed", "marked raises-exception but raised nothing"],
+        ["failed", "raised Error: boom"],
+        ["failed", "raised Error: boom"],
+      ],
+    );
   });
 });
 

@@ -37,7 +37,10 @@ describe("tskeras run (headless notebook runner)", () => {
     assert.equal(await runCommand([notebook, "--output", output, "--html"]), 0);
     const executed = JSON.parse(readFileSync(join(output, "demo.ipynb"), "utf8"));
     const cells = executed.cells.filter((cell: { cell_type: string }) => cell.cell_type === "code");
-    assert.deepEqual(cells.map((cell: { execution_count: number }) => cell.execution_count), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      cells.map((cell: { execution_count: number }) => cell.execution_count),
+      [1, 2, 3, 4, 5, 6],
+    );
     assert.equal(outputText(cells[0].outputs[0].text), "first line\n");
     assert.equal(outputText(cells[0].outputs[1].data["text/plain"]), "42");
     assert.equal(outputText(cells[1].outputs[0].data["text/plain"]), "4");
@@ -45,9 +48,13 @@ describe("tskeras run (headless notebook runner)", () => {
     assert.equal(outputText(cells[3].outputs[0].data["text/html"]), "<b>bold</b>");
     assert.equal(cells[4].outputs[0].output_type, "error");
     assert.equal(cells[4].outputs[0].ename, "TypeError");
-    assert.equal(outputText(cells[5].outputs[0].data["text/plain"]), "\"read from the notebook's folder\"");
+    assert.equal(outputText(cells[5].outputs[0].data["text/plain"]), '"read from the notebook\'s folder"');
     // Valid against the nbformat schema, checked by Jupyter's own validator.
-    const check = spawnSync("/usr/bin/python3", ["-c", "import nbformat,sys; nb=nbformat.read(sys.argv[1], 4); nbformat.validate(nb); print(nb.nbformat_minor)", join(output, "demo.ipynb")], { encoding: "utf8" });
+    const check = spawnSync(
+      "/usr/bin/python3",
+      ["-c", "import nbformat,sys; nb=nbformat.read(sys.argv[1], 4); nbformat.validate(nb); print(nb.nbformat_minor)", join(output, "demo.ipynb")],
+      { encoding: "utf8" },
+    );
     assert.equal(check.status, 0, check.stderr);
     assert.equal(check.stdout.trim(), "5");
     const html = readFileSync(join(output, "demo.html"), "utf8");
@@ -76,7 +83,10 @@ describe("tskeras run (headless notebook runner)", () => {
       code("throw new RangeError('not expected')"),
       code("'never run'"),
     ]);
-    const run = spawnSync(process.execPath, [join(repositoryRoot, "dist/kernel/cli.js"), "run", notebook, "--output", join(directory, "out")], { encoding: "utf8", env: { ...process.env, TSKERAS_BACKEND: "cpu" } });
+    const run = spawnSync(process.execPath, [join(repositoryRoot, "dist/kernel/cli.js"), "run", notebook, "--output", join(directory, "out")], {
+      encoding: "utf8",
+      env: { ...process.env, TSKERAS_BACKEND: "cpu" },
+    });
     assert.equal(run.status, 1, run.stderr);
     const progress = run.stderr.split("\n").filter((line) => /^\[\d+\/\d+\]/.test(line));
     assert.equal(progress.length, 3, run.stderr);
@@ -93,14 +103,24 @@ describe("tskeras run (headless notebook runner)", () => {
   it("writes schema-valid nbformat 4.5 and a self-contained HTML report whose plotly figures draw offline", async () => {
     const directory = mkdtempSync(join(tmpdir(), "tskeras-run-"));
     const notebook = writeNotebook(directory, "plots.ipynb", [
-      code("import { tf, keras } from 'tskeras';\nconst model = new keras.Sequential([new keras.layers.Dense(1, { inputShape: [2] })]);\nmodel.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });\nconst x = tf.ones([8, 2]);\nconst y = tf.zeros([8, 1]);"),
+      code(
+        "import { tf, keras } from 'tskeras';\nconst model = new keras.Sequential([new keras.layers.Dense(1, { inputShape: [2] })]);\nmodel.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });\nconst x = tf.ones([8, 2]);\nconst y = tf.zeros([8, 1]);",
+      ),
       // A plot redrawn in place (display updates), then a history plot as the cell's value.
       code("const history = await model.fit(x, y, { epochs: 3, verbose: 0, plot: true });"),
       code("history.plot()"),
     ]);
     const output = join(directory, "out");
     assert.equal(await runCommand([notebook, "--output", output, "--html"]), 0);
-    const check = spawnSync("/usr/bin/python3", ["-c", "import nbformat,sys; nb=nbformat.read(sys.argv[1], 4); nbformat.validate(nb); print(nb.nbformat, nb.nbformat_minor, len({c.id for c in nb.cells}))", join(output, "plots.ipynb")], { encoding: "utf8" });
+    const check = spawnSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        "import nbformat,sys; nb=nbformat.read(sys.argv[1], 4); nbformat.validate(nb); print(nb.nbformat, nb.nbformat_minor, len({c.id for c in nb.cells}))",
+        join(output, "plots.ipynb"),
+      ],
+      { encoding: "utf8" },
+    );
     assert.equal(check.status, 0, check.stderr);
     assert.equal(check.stdout.trim(), "4 5 3");
     const html = readFileSync(join(output, "plots.html"), "utf8");
@@ -111,11 +131,15 @@ describe("tskeras run (headless notebook runner)", () => {
     try {
       const page = await browser.newPage();
       const requests: string[] = [];
-      page.on("request", (request) => { if (!request.url().startsWith("file:")) requests.push(request.url()); });
+      page.on("request", (request) => {
+        if (!request.url().startsWith("file:")) requests.push(request.url());
+      });
       await page.goto(`file://${join(output, "plots.html")}`);
       await page.waitForFunction("document.querySelectorAll('.plotly-figure .main-svg').length >= 2", undefined, { timeout: 30_000 });
       // Two figures (the live one, then history.plot()), each with the loss curve of 3 epochs.
-      const points = await page.evaluate("Array.from(document.querySelectorAll('.plotly-figure'), (element) => (element.data || []).map((trace) => trace.x.length))");
+      const points = await page.evaluate(
+        "Array.from(document.querySelectorAll('.plotly-figure'), (element) => (element.data || []).map((trace) => trace.x.length))",
+      );
       assert.deepEqual(points, [[3], [3]]);
       assert.deepEqual(requests, []);
     } finally {

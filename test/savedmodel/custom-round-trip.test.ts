@@ -93,14 +93,16 @@ function loadFresh(directory: string, registration: string, body: string, loadOp
 }
 
 const register = (source: string, name: string): string => `${source}\n keras.saving.registerKerasSerializable({ package: "Custom" })(${name});`;
-const predictions = (model: { predict(x: tf.Tensor): unknown }, rows: number[][] | number[][][]): unknown => (model.predict(tf.tensor(rows as number[][])) as tf.Tensor).arraySync();
+const predictions = (model: { predict(x: tf.Tensor): unknown }, rows: number[][] | number[][][]): unknown =>
+  (model.predict(tf.tensor(rows as number[][])) as tf.Tensor).arraySync();
 const signature = (directory: string) => selectMetaGraph(readSavedModelDirectory(directory).savedModel, undefined).signature_def["serving_default"]!;
-const dims = (info: { tensor_shape?: { dim?: Array<{ size?: number | string }> } | null } | undefined): number[] => (info?.tensor_shape?.dim ?? []).map((dim) => Number(dim.size));
+const dims = (info: { tensor_shape?: { dim?: Array<{ size?: number | string }> } | null } | undefined): number[] =>
+  (info?.tensor_shape?.dim ?? []).map((dim) => Number(dim.size));
 
 // Inputs: 12 rows and 3 rows (the stand-in batch sizes of the tracer are 2 and 3, so 12 shows a frozen batch).
-const rows12 = (tf.randomUniform([12, 4], -1, 1, "float32", 21).arraySync() as number[][]);
+const rows12 = tf.randomUniform([12, 4], -1, 1, "float32", 21).arraySync() as number[][];
 const rows3 = rows12.slice(0, 3);
-const cubes12 = (tf.randomUniform([12, 2, 3], -1, 1, "float32", 22).arraySync() as number[][][]);
+const cubes12 = tf.randomUniform([12, 2, 3], -1, 1, "float32", 22).arraySync() as number[][][];
 const trainX = tf.randomUniform([16, 4], -1, 1, "float32", 23);
 const trainY = tf.randomUniform([16, 1], -1, 1, "float32", 24);
 writeFileSync(inputFile, JSON.stringify({ rows12, rows3, cubes12, trainX: trainX.arraySync(), trainY: trainY.arraySync() }));
@@ -207,11 +209,17 @@ test("saveTraces: false with getConfig: no forward pass is written; it loads wit
 
 test("saveTraces: false is refused before anything is written when a custom class lacks getConfig (model or nested layer, registered or not)", async () => {
   const refusedModel = join(folder, "refused_model");
-  await assert.rejects(subclassed.save(refusedModel, { saveTraces: false }), /saveTraces: false: the custom class CustomModel does not override getConfig.*save_traces=False requires get_config.*Nothing was written/);
+  await assert.rejects(
+    subclassed.save(refusedModel, { saveTraces: false }),
+    /saveTraces: false: the custom class CustomModel does not override getConfig.*save_traces=False requires get_config.*Nothing was written/,
+  );
   assert.equal(existsSync(refusedModel), false);
   const withLayer = new keras.Sequential([keras.Input({ shape: [4] }), new NoConfigLayer(), new keras.layers.Dense(1)]);
   const refusedLayer = join(folder, "refused_layer");
-  await assert.rejects(withLayer.save(refusedLayer, { saveTraces: false }), /the custom class NoConfigLayer does not override getConfig.*Add getConfig\(\) .* to NoConfigLayer/);
+  await assert.rejects(
+    withLayer.save(refusedLayer, { saveTraces: false }),
+    /the custom class NoConfigLayer does not override getConfig.*Add getConfig\(\) .* to NoConfigLayer/,
+  );
   assert.equal(existsSync(refusedLayer), false);
   // With traces (the default) the same model saves.
   await withLayer.save(join(folder, "no_config_layer_traced"));
@@ -229,14 +237,22 @@ test("a call whose values depend on the batch size (a constant of the input's ro
   const model = new AddsBatchZeros();
   model.predict(tf.tensor(rows3));
   const directory = join(folder, "adds_batch_zeros");
-  await assert.rejects(model.save(directory), /AddsBatchZeros\.call cannot be written into a SavedModel graph: tf\.function: an input of the kernel "Add".*depends on the size of an input dimension the signature leaves open/);
+  await assert.rejects(
+    model.save(directory),
+    /AddsBatchZeros\.call cannot be written into a SavedModel graph: tf\.function: an input of the kernel "Add".*depends on the size of an input dimension the signature leaves open/,
+  );
   assert.equal(existsSync(directory), false);
 });
 
 // --- A custom layer inside a Sequential and inside a functional model.
 for (const kind of ["Sequential", "functional"] as const) {
   const build = (): InstanceType<typeof keras.Model> | InstanceType<typeof keras.Sequential> => {
-    if (kind === "Sequential") return new keras.Sequential([keras.Input({ shape: [4] }), new ScaledProjection({ units: 3, name: "projection" }), new keras.layers.Dense(1, { name: "head" })]);
+    if (kind === "Sequential")
+      return new keras.Sequential([
+        keras.Input({ shape: [4] }),
+        new ScaledProjection({ units: 3, name: "projection" }),
+        new keras.layers.Dense(1, { name: "head" }),
+      ]);
     const inputs = keras.Input({ shape: [4] });
     const hidden = new ScaledProjection({ units: 3, name: "projection" }).apply(inputs) as typeof inputs;
     return new keras.Model(inputs, new keras.layers.Dense(1, { name: "head" }).apply(hidden) as typeof inputs);
@@ -313,5 +329,7 @@ test("a subclassed CNN (Conv2D+relu, MaxPooling2D, BatchNormalization, Flatten, 
   const predicted = result["predicted"] as number[][];
   assert.equal(predicted.length, 12);
   // The graph computes batch normalization unfused (as tf-keras writes it), so the last bits may differ.
-  expected.forEach((row, i) => row.forEach((value, j) => assert.ok(Math.abs(predicted[i]![j]! - value) < 1e-6, `[${i}][${j}] ${predicted[i]![j]} vs ${value}`)));
+  expected.forEach((row, i) =>
+    row.forEach((value, j) => assert.ok(Math.abs(predicted[i]![j]! - value) < 1e-6, `[${i}][${j}] ${predicted[i]![j]} vs ${value}`)),
+  );
 });

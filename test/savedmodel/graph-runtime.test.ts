@@ -53,7 +53,12 @@ test("function bodies resolve node:out_arg:index through multi-output ops (Fused
   const body = [
     node("x4", "Reshape", ["x", "shape:output:0"], { T: { type: float32 } }),
     node("shape", "Const", [], { value: { tensor: { dtype: int32, tensor_shape: { dim: [{ size: 4 }] }, int_val: [1, 1, 1, 1] } } }),
-    ...[["scale", 2], ["offset", 0.5], ["mean", 1], ["variance", 3.999]].map(([name, value]) =>
+    ...[
+      ["scale", 2],
+      ["offset", 0.5],
+      ["mean", 1],
+      ["variance", 3.999],
+    ].map(([name, value]) =>
       node(name as string, "Const", [], {
         value: { tensor: { dtype: float32, tensor_shape: { dim: [{ size: 1 }] }, float_val: [value] } },
       }),
@@ -146,7 +151,9 @@ test("a While loop reads a TensorList item per step and writes into a reserved l
   [1, 2, 3, 4, 5, 6].forEach((value, index) => view.setFloat32(index * 4, value, true));
   const itemShape = node("item_shape", "Const", [], { value: { tensor: { dtype: int32, tensor_shape: { dim: [{ size: 1 }] }, int_val: [2] } } });
   const library = [
-    fn("more_steps", ["i", "src", "dst"], ["keep_going"], [scalarConst("three", 3, int32), node("less", "Less", ["i", "three:output:0"])], { keep_going: "less:z:0" }),
+    fn("more_steps", ["i", "src", "dst"], ["keep_going"], [scalarConst("three", 3, int32), node("less", "Less", ["i", "three:output:0"])], {
+      keep_going: "less:z:0",
+    }),
     fn(
       "step",
       ["i", "src", "dst"],

@@ -36,7 +36,10 @@ test("keras.models.loadModel rebuilds sm_k2_dense from keras_metadata.pb and pre
   const model = await keras.models.loadModel(kerasDense);
   // The root config lists InputLayer, Dense(8), Dense(5), Dense(1) (reference keras_root_config_summary).
   // (tfjs lists the InputLayer among a rebuilt Sequential's layers; Keras does not.)
-  assert.deepEqual(model.layers.filter((layer) => layer.getClassName() !== "InputLayer").map((layer) => layer.name), ["dense", "dense_1", "dense_2"]);
+  assert.deepEqual(
+    model.layers.filter((layer) => layer.getClassName() !== "InputLayer").map((layer) => layer.name),
+    ["dense", "dense_1", "dense_2"],
+  );
   const { prediction } = reference;
   const output = model.predict(tf.tensor(prediction.inputs[0]!.values)) as tf.Tensor;
   assertClose(output.arraySync() as number[][], prediction.outputs[0]!.values, prediction.tolerance_abs);
@@ -54,7 +57,9 @@ test("loadModel restores weights and the Adam state (iterations, slots) from var
   assert.equal(optimizer.getClassName(), "Adam");
   const iterations = reference.bundle.variables.find((variable) => variable.key === "optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE")!.first_values![0]!;
   assert.equal(optimizer.iterations, iterations);
-  const slotM = reference.bundle.variables.find((variable) => variable.key === "layer_with_weights-0/kernel/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE")!;
+  const slotM = reference.bundle.variables.find(
+    (variable) => variable.key === "layer_with_weights-0/kernel/.OPTIMIZER_SLOT/optimizer/m/.ATTRIBUTES/VARIABLE_VALUE",
+  )!;
   const weights = await optimizer.getWeights();
   const m = weights.find((weight) => weight.name.endsWith("/m") && weight.tensor.shape.join() === slotM.shape.join())!;
   assert.ok(Math.abs(m.tensor.dataSync()[0]! - slotM.first_values![0]!) < 1e-7, `${m.tensor.dataSync()[0]} vs ${slotM.first_values![0]}`);

@@ -41,7 +41,9 @@ test("Conv2D, MaxPooling2D, BatchNormalization, Activation, Dropout, Flatten, De
   });
   // Non-trivial moving statistics, so the inference-mode normalization is really exercised.
   const norm = model.getLayer("norm");
-  norm.setWeights(norm.getWeights().map((weight, index) => tf.add(tf.mul(tf.randomUniform(weight.shape, 0.5, 1.5, "float32", index), 1), index === 1 ? -1 : 0)));
+  norm.setWeights(
+    norm.getWeights().map((weight, index) => tf.add(tf.mul(tf.randomUniform(weight.shape, 0.5, 1.5, "float32", index), 1), index === 1 ? -1 : 0)),
+  );
   await assertSignatureMatchesPredict(model, tf.randomUniform([2, 8, 8, 2], -1, 1, "float32", 3), "conv_input");
 });
 
@@ -56,10 +58,23 @@ test("Reshape and a functional model with named Input run as TF ops", async () =
 test("Embedding, LSTM, Concatenate (layers the old per-layer switch refused) run as TF ops", async () => {
   const tokens = tfl.input({ shape: [4], dtype: "int32", name: "tokens" });
   const embedded = tfl.layers.embedding({ inputDim: 6, outputDim: 3, name: "embed" }).apply(tokens) as tfl.SymbolicTensor;
-  const sequence = tfl.layers.lstm({ units: 2, returnSequences: true, recurrentInitializer: "glorotUniform", name: "lstm" }).apply(embedded) as tfl.SymbolicTensor;
+  const sequence = tfl.layers
+    .lstm({ units: 2, returnSequences: true, recurrentInitializer: "glorotUniform", name: "lstm" })
+    .apply(embedded) as tfl.SymbolicTensor;
   const joined = tfl.layers.concatenate({ name: "join" }).apply([sequence, embedded]) as tfl.SymbolicTensor;
   const model = tfl.model({ inputs: tokens, outputs: tfl.layers.flatten({ name: "flat" }).apply(joined) as tfl.SymbolicTensor });
-  await assertSignatureMatchesPredict(model, tf.tensor2d([[0, 5, 2, 1], [3, 3, 4, 0]], undefined, "int32"), "tokens");
+  await assertSignatureMatchesPredict(
+    model,
+    tf.tensor2d(
+      [
+        [0, 5, 2, 1],
+        [3, 3, 4, 0],
+      ],
+      undefined,
+      "int32",
+    ),
+    "tokens",
+  );
 });
 
 class CumulativeSum extends tfl.layers.Layer {
@@ -71,5 +86,8 @@ class CumulativeSum extends tfl.layers.Layer {
 
 test("a layer whose kernels have no TF op here is refused with an error naming the layer and the kernel", async () => {
   const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [2], name: "dense" }), new CumulativeSum({ name: "running" })] });
-  await assert.rejects(saveKerasSavedModel(model, join(mkdtempSync(join(tmpdir(), "tskeras-sm-")), "m")), /Layer "running" \(CumulativeSum\) cannot be written into a SavedModel graph: .*kernel "Cumsum"/);
+  await assert.rejects(
+    saveKerasSavedModel(model, join(mkdtempSync(join(tmpdir(), "tskeras-sm-")), "m")),
+    /Layer "running" \(CumulativeSum\) cannot be written into a SavedModel graph: .*kernel "Cumsum"/,
+  );
 });

@@ -38,8 +38,14 @@ async function trainedDenseModel(): Promise<tfl.LayersModel> {
   return model;
 }
 
-const keys = (directory: string): string[] => loadCheckpoint(join(directory, "variables", "variables")).keys().sort();
-const metadataPaths = (directory: string): string[] => readSavedModelDirectory(directory).kerasMetadata!.nodes.map((node) => node.node_path!).sort();
+const keys = (directory: string): string[] =>
+  loadCheckpoint(join(directory, "variables", "variables"))
+    .keys()
+    .sort();
+const metadataPaths = (directory: string): string[] =>
+  readSavedModelDirectory(directory)
+    .kerasMetadata!.nodes.map((node) => node.node_path!)
+    .sort();
 
 const model = await trainedDenseModel();
 const saved = join(mkdtempSync(join(tmpdir(), "tskeras-sm-")), "my_model");
@@ -68,8 +74,13 @@ test("saved_model.pb decoded field by field from the wire format: schema version
   const metaGraph = fields.find((field) => field.number === 2)!.value as Uint8Array;
   const metaFields = wireFields(metaGraph);
   const infoDef = wireFields(metaFields.find((field) => field.number === 1)!.value as Uint8Array);
-  assert.deepEqual(infoDef.filter((field) => field.number === 4).map((field) => Buffer.from(field.value as Uint8Array).toString()), ["serve"]);
-  const signatureKeys = metaFields.filter((field) => field.number === 5).map((field) => Buffer.from(wireFields(field.value as Uint8Array).find((entry) => entry.number === 1)!.value as Uint8Array).toString());
+  assert.deepEqual(
+    infoDef.filter((field) => field.number === 4).map((field) => Buffer.from(field.value as Uint8Array).toString()),
+    ["serve"],
+  );
+  const signatureKeys = metaFields
+    .filter((field) => field.number === 5)
+    .map((field) => Buffer.from(wireFields(field.value as Uint8Array).find((entry) => entry.number === 1)!.value as Uint8Array).toString());
   assert.ok(signatureKeys.includes("serving_default"), signatureKeys.join());
   const text = bytes.toString("latin1");
   for (const op of ["VarHandleOp", "ReadVariableOp", "MatMul", "BiasAdd", "Relu", "Sigmoid", "StatefulPartitionedCall"]) assert.ok(text.includes(op), op);

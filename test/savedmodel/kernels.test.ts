@@ -57,7 +57,10 @@ function constNode(name: string, values: number[], shape: number[], dtype: "floa
     name,
     op: "Const",
     input: [],
-    attr: { value: { tensor: { dtype: dtype === "float" ? 1 : 3, tensor_shape: { dim: shape.map((size) => ({ size })) }, ...field } } } as unknown as Record<string, AttrValue>,
+    attr: { value: { tensor: { dtype: dtype === "float" ? 1 : 3, tensor_shape: { dim: shape.map((size) => ({ size })) }, ...field } } } as unknown as Record<
+      string,
+      AttrValue
+    >,
   };
 }
 const range = (count: number, map: (index: number) => number): number[] => Array.from({ length: count }, (_, index) => map(index));
@@ -79,8 +82,16 @@ function assertClose(actual: number[], expectedValues: unknown, label: string): 
   actual.forEach((value, index) => assert.ok(Math.abs(value - flat[index]!) < 1e-4, `${label}[${index}]: ${value} vs ${flat[index]}`));
 }
 
-const image = constNode("x", range(50, (i) => i / 10 - 2), [1, 5, 5, 2]);
-const filter = constNode("w", range(54, (i) => ((i % 7) - 3) / 4), [3, 3, 2, 3]);
+const image = constNode(
+  "x",
+  range(50, (i) => i / 10 - 2),
+  [1, 5, 5, 2],
+);
+const filter = constNode(
+  "w",
+  range(54, (i) => ((i % 7) - 3) / 4),
+  [3, 3, 2, 3],
+);
 
 test("Conv2D maps strides and SAME/VALID padding like TensorFlow", () => {
   const conv = (padding: string, stride: number) =>
@@ -96,7 +107,11 @@ test("MaxPool maps ksize, strides and padding", () => {
 });
 
 test("StridedSlice honours end_mask and shrink_axis_mask", () => {
-  const matrix = constNode("m", range(24, (i) => i), [4, 6]);
+  const matrix = constNode(
+    "m",
+    range(24, (i) => i),
+    [4, 6],
+  );
   const slice = (begin: number[], end: number[], strides: number[], masks: Record<string, number>) => [
     matrix,
     constNode("b", begin, [2], "int"),
@@ -110,7 +125,11 @@ test("StridedSlice honours end_mask and shrink_axis_mask", () => {
 
 test("BiasAdd with NCHW adds the bias along axis 1", () => {
   const nodes = [
-    constNode("v", range(8, (i) => i), [1, 2, 2, 2]),
+    constNode(
+      "v",
+      range(8, (i) => i),
+      [1, 2, 2, 2],
+    ),
     constNode("bias", [10, 20], [2]),
     op("add", "BiasAdd", ["v", "bias"], { data_format: s("NCHW") }),
   ];
@@ -118,10 +137,22 @@ test("BiasAdd with NCHW adds the bias along axis 1", () => {
 });
 
 test("Einsum and Mean(keep_dims) read their equation, axes and flags", () => {
-  const a = constNode("a", range(6, (i) => i), [2, 3]);
-  const c = constNode("c", range(12, (i) => i - 5), [3, 4]);
+  const a = constNode(
+    "a",
+    range(6, (i) => i),
+    [2, 3],
+  );
+  const c = constNode(
+    "c",
+    range(12, (i) => i - 5),
+    [3, 4],
+  );
   assertClose(run([a, c, op("e", "Einsum", ["a", "c"], { equation: s("ij,jk->ik") })], "e"), expected.einsum, "einsum");
-  const matrix = constNode("m", range(24, (i) => i), [4, 6]);
+  const matrix = constNode(
+    "m",
+    range(24, (i) => i),
+    [4, 6],
+  );
   const axis = constNode("axis", [1], [1], "int");
   assertClose(run([matrix, axis, op("mean", "Mean", ["m", "axis"], { keep_dims: { b: true } })], "mean"), expected.mean_keep, "mean");
 });

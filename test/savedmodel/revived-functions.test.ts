@@ -17,10 +17,15 @@ await import("@tensorflow/tfjs-backend-cpu");
 await tfc.setBackend("cpu");
 
 const storedValue = (id: string, key: string): number => {
-  const reference = JSON.parse(readFileSync(join(fixtures, "reference", `${id}.json`), "utf8")) as { bundle: { variables: Array<{ key: string; first_values?: number[] }> } };
+  const reference = JSON.parse(readFileSync(join(fixtures, "reference", `${id}.json`), "utf8")) as {
+    bundle: { variables: Array<{ key: string; first_values?: number[] }> };
+  };
   return reference.bundle.variables.find((variable) => variable.key === key)!.first_values![0]!;
 };
-const ownKeys = (loaded: object): string[] => Object.keys(loaded).filter((key) => !["signatures", "variables", "tags", "savedModel", "dispose"].includes(key)).sort();
+const ownKeys = (loaded: object): string[] =>
+  Object.keys(loaded)
+    .filter((key) => !["signatures", "variables", "tags", "savedModel", "dispose"].includes(key))
+    .sort();
 type Fn = (...inputs: tfc.Tensor[]) => tfc.Tensor | undefined;
 
 test("times_three_float: v, __call__ and mutate come back; mutate assigns v and __call__ sees it", async () => {

@@ -53,7 +53,13 @@ const input = [
 function referenceForward(rows: number[][]): number[][] {
   const [kernel0, bias0, kernel1, bias1] = weights as [number[][], number[], number[][], number[]];
   const dense = (x: number[], kernel: number[][], bias: number[]): number[] => bias.map((b, j) => x.reduce((sum, value, i) => sum + value * kernel[i]![j]!, b));
-  return rows.map((row) => dense(dense(row, kernel0, bias0).map((value) => Math.max(0, value)), kernel1, bias1));
+  return rows.map((row) =>
+    dense(
+      dense(row, kernel0, bias0).map((value) => Math.max(0, value)),
+      kernel1,
+      bias1,
+    ),
+  );
 }
 
 function runFresh(body: string, withClass: boolean): Record<string, unknown> {
@@ -116,7 +122,10 @@ test("with the class registered: loadModel rebuilds the class itself with identi
 
 test("saveTraces: false requires getConfig on custom classes, writes no forward pass, and loads only with the class", async () => {
   const directory = mkdtempSync(join(tmpdir(), "tskeras-notraces-"));
-  await assert.rejects(model.save(join(directory, "refused"), { saveTraces: false }), /saveTraces: false: the custom class CustomModel does not override getConfig.*Add getConfig\(\)/);
+  await assert.rejects(
+    model.save(join(directory, "refused"), { saveTraces: false }),
+    /saveTraces: false: the custom class CustomModel does not override getConfig.*Add getConfig\(\)/,
+  );
 
   const ConfigurableModel = new Function("keras", `${configurableSource}; return ConfigurableModel;`)(keras) as new () => InstanceType<typeof keras.Sequential>;
   keras.saving.registerKerasSerializable({ package: "Custom" })(ConfigurableModel as never);
@@ -140,7 +149,12 @@ test("saveTraces: false requires getConfig on custom classes, writes no forward 
       console.log(JSON.stringify({ isClass: model.constructor.name, predicted: model.predict(tf.tensor(${JSON.stringify(input)})).arraySync() }));
     } catch (error) { console.log(JSON.stringify({ error: error.message })); }`;
   const run = (withClass: boolean): Record<string, unknown> =>
-    JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script(withClass)], { cwd: root, encoding: "utf8" }).trim().split("\n").pop()!) as Record<string, unknown>;
+    JSON.parse(
+      execFileSync(process.execPath, ["--input-type=module", "-e", script(withClass)], { cwd: root, encoding: "utf8" })
+        .trim()
+        .split("\n")
+        .pop()!,
+    ) as Record<string, unknown>;
   const withClass = run(true);
   assert.equal(withClass["isClass"], "ConfigurableModel");
   close(withClass["predicted"] as number[][], referenceForward(input), 1e-5);
@@ -165,7 +179,10 @@ test("a custom layer's call is traced into the SavedModel: reloaded without its 
       getConfig() { return { ...super.getConfig(), units: this.units }; }
     }`;
   const tfl = await import("@tensorflow/tfjs-layers");
-  const ScaledTanh = new Function("tfl", "tfc", `${layerSource}; return ScaledTanh;`)(tfl, tf) as new (config: { units: number; name: string }) => InstanceType<typeof tfl.layers.Layer>;
+  const ScaledTanh = new Function("tfl", "tfc", `${layerSource}; return ScaledTanh;`)(tfl, tf) as new (config: {
+    units: number;
+    name: string;
+  }) => InstanceType<typeof tfl.layers.Layer>;
   keras.saving.registerKerasSerializable({ package: "Custom" })(ScaledTanh as never);
   // A functional model (its config lists the InputLayer, so the class can rebuild it from config).
   const modelInput = keras.Input({ shape: [4] });
@@ -190,7 +207,12 @@ test("a custom layer's call is traced into the SavedModel: reloaded without its 
     const model = await keras.models.loadModel(${JSON.stringify(saved)});
     console.log(JSON.stringify({ name: model.constructor.name, layers: model.layers.map((layer) => layer.constructor.name), predicted: model.predict(tfc.tensor(${JSON.stringify(input)})).arraySync() }));`;
   const run = (withClass: boolean): Record<string, unknown> =>
-    JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script(withClass)], { cwd: root, encoding: "utf8" }).trim().split("\n").pop()!) as Record<string, unknown>;
+    JSON.parse(
+      execFileSync(process.execPath, ["--input-type=module", "-e", script(withClass)], { cwd: root, encoding: "utf8" })
+        .trim()
+        .split("\n")
+        .pop()!,
+    ) as Record<string, unknown>;
   const revived = run(false);
   assert.equal(revived["name"], "RevivedKerasModel");
   close(revived["predicted"] as number[][], expected, 1e-5);

@@ -123,7 +123,10 @@ test("keras_metadata.pb decodes with the node count and identifiers of the refer
 });
 
 test("inspectSavedModel lists variables with the paths that are their checkpoint keys in the reference", () => {
-  for (const [id, directory] of [["sm_k2_dense", kerasDense], ["tfjs_sm_module_with_multiple_signatures", multipleSignatures]] as const) {
+  for (const [id, directory] of [
+    ["sm_k2_dense", kerasDense],
+    ["tfjs_sm_module_with_multiple_signatures", multipleSignatures],
+  ] as const) {
     const bundleKeys = reference(id).bundle.variables.map((variable) => variable.key);
     const inspection = inspectSavedModel(directory);
     assert.ok(inspection.variables.length > 0);
@@ -156,9 +159,7 @@ test("the tf.Module SavedModels have no keras_metadata.pb and no fingerprint.pb"
 
 test("decodeFingerprint reads hand-encoded FingerprintDef bytes, keeping all 64 bits", () => {
   // field 1 (varint) = 2^63 + 1, field 2 (varint) = 300, field 6 (message) = { producer(1) = 1981 }
-  const bytes = Uint8Array.from([
-    0x08, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x10, 0xac, 0x02, 0x32, 0x03, 0x08, 0xbd, 0x0f,
-  ]);
+  const bytes = Uint8Array.from([0x08, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x10, 0xac, 0x02, 0x32, 0x03, 0x08, 0xbd, 0x0f]);
   const fingerprint = decodeFingerprint(bytes);
   assert.equal(fingerprint.saved_model_checksum, "9223372036854775809");
   assert.equal(fingerprint.graph_def_program_hash, "300");
@@ -194,7 +195,10 @@ test("an unsupported op fails with an error naming the op and the node", () => {
   const body = files.savedModel.meta_graphs[0]!.graph_def!.library!.function.find((f) => f.signature.name === "__inference___call___15")!;
   body.node_def.find((node) => node.name === "mul")!.op = "FancyMul";
   const model = loadFromFiles(files);
-  assert.throws(() => model.signatures.serving_default!({ x: tf.scalar(1) }), /Op "FancyMul" \(node "mul" in function "__inference___call___15"\) is not supported/);
+  assert.throws(
+    () => model.signatures.serving_default!({ x: tf.scalar(1) }),
+    /Op "FancyMul" \(node "mul" in function "__inference___call___15"\) is not supported/,
+  );
 });
 
 test("calling a signature with a wrong input name or shape explains what is expected", async () => {

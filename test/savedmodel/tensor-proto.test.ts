@@ -19,7 +19,9 @@ function int64Content(values: bigint[]): Uint8Array {
 }
 
 test("int64 Const values that fit int32 convert exactly, from tensor_content and from int64_val", async () => {
-  const fromContent = tensorFromProto(proto({ dtype: int64, tensor_shape: { dim: [{ size: 3 }] }, tensor_content: int64Content([-2147483648n, 7n, 2147483647n]) }));
+  const fromContent = tensorFromProto(
+    proto({ dtype: int64, tensor_shape: { dim: [{ size: 3 }] }, tensor_content: int64Content([-2147483648n, 7n, 2147483647n]) }),
+  );
   assert.equal(fromContent.dtype, "int32");
   assert.deepEqual(Array.from(await fromContent.data()), [-2147483648, 7, 2147483647]);
   const fromField = tensorFromProto(proto({ dtype: int64, tensor_shape: { dim: [{ size: 2 }] }, int64_val: [5] }));
@@ -29,7 +31,8 @@ test("int64 Const values that fit int32 convert exactly, from tensor_content and
 test("an int64 Const value outside int32's range is refused, not wrapped", () => {
   assert.throws(
     () => tensorFromProto(proto({ dtype: int64, tensor_shape: { dim: [{ size: 2 }] }, tensor_content: int64Content([1n, 2n ** 40n]) })),
-    (error: Error) => error instanceof RangeError && /Const tensor of type int64: int64 value 1099511627776 \(element 1\) does not fit in tfjs int32/.test(error.message),
+    (error: Error) =>
+      error instanceof RangeError && /Const tensor of type int64: int64 value 1099511627776 \(element 1\) does not fit in tfjs int32/.test(error.message),
   );
   assert.throws(() => tensorFromProto(proto({ dtype: int64, tensor_shape: { dim: [] }, int64_val: [2 ** 33] })), /does not fit in tfjs int32/);
 });

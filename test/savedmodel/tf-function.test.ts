@@ -27,23 +27,37 @@ const kernel = [
 ];
 /** relu(x·W + b) · 2, by hand. */
 const denseReference = (rows: number[][], bias: number[]): number[][] =>
-  rows.map((row) => bias.map((b, j) => 2 * Math.max(0, row.reduce((sum, value, i) => sum + value * kernel[i]![j]!, b))));
+  rows.map((row) =>
+    bias.map(
+      (b, j) =>
+        2 *
+        Math.max(
+          0,
+          row.reduce((sum, value, i) => sum + value * kernel[i]![j]!, b),
+        ),
+    ),
+  );
 
 test("a traced function records MatMul/AddV2/Relu/Mul with ReadVariableOp for captured variables and a Const for the number", () => {
   const w = tf.variable(tf.tensor2d(kernel), true, "dense_w");
   const b = tf.variable(tf.tensor1d([0.5, -10]), true, "dense_b");
-  const dense = tf.function((x: tfc.Tensor) => tf.mul(tf.relu(tf.add(tf.matMul(x, w), b)), 2), { inputSignature: [new tf.TensorSpec([null, 3], "float32", "x")] });
+  const dense = tf.function((x: tfc.Tensor) => tf.mul(tf.relu(tf.add(tf.matMul(x, w), b)), 2), {
+    inputSignature: [new tf.TensorSpec([null, 3], "float32", "x")],
+  });
   const concrete = dense.getConcreteFunction();
   const definition = concrete.traced.definition;
   assert.deepEqual(
     definition.node_def.map((node) => node.op),
     ["ReadVariableOp", "MatMul", "ReadVariableOp", "AddV2", "Relu", "Const", "Mul", "Identity"],
   );
-  assert.deepEqual(definition.signature.input_arg.map((argument) => [argument.name, argument.type]), [
-    ["x", 1],
-    ["dense_w_readvariableop_resource", 20],
-    ["dense_b_readvariableop_resource", 20],
-  ]);
+  assert.deepEqual(
+    definition.signature.input_arg.map((argument) => [argument.name, argument.type]),
+    [
+      ["x", 1],
+      ["dense_w_readvariableop_resource", 20],
+      ["dense_b_readvariableop_resource", 20],
+    ],
+  );
   assert.deepEqual(concrete.traced.captured, [w, b]);
   assert.equal(definition.node_def.find((node) => node.op === "Const")!.attr["value"]!.tensor!.float_val![0], 2);
 
@@ -89,15 +103,27 @@ test("inputSignature is enforced, a function without one traces once per new sha
 test("an open batch size stays open: a reshape from x.shape[0] becomes -1, the output spec is [null], and 12 rows give 12 results", () => {
   const rowSums = tf.function((x: tfc.Tensor) => tf.sum(tf.reshape(x, [x.shape[0]!, 6]), 1), { inputSignature: [new tf.TensorSpec([null, 2, 3])] });
   const concrete = rowSums.getConcreteFunction();
-  assert.deepEqual(concrete.outputSpecs.map((spec) => spec.shape), [[null]]);
+  assert.deepEqual(
+    concrete.outputSpecs.map((spec) => spec.shape),
+    [[null]],
+  );
   const reshapeTarget = concrete.traced.definition.node_def.find((node) => node.name === "Reshape/shape")!.attr["value"]!.tensor!.int_val;
   assert.deepEqual(reshapeTarget, [-1, 6]);
-  const rows = Array.from({ length: 12 }, (_, row) => [[row, 1, 2], [3, 4, -row]]);
+  const rows = Array.from({ length: 12 }, (_, row) => [
+    [row, 1, 2],
+    [3, 4, -row],
+  ]);
   // Each row sums to 10 (row and -row cancel): computed by hand, not by the function.
-  assert.deepEqual((concrete(tfc.tensor(rows)) as tfc.Tensor).arraySync(), rows.map(() => 10));
+  assert.deepEqual(
+    (concrete(tfc.tensor(rows)) as tfc.Tensor).arraySync(),
+    rows.map(() => 10),
+  );
   // A kernel fed a constant made from the stand-in size cannot stay open: refused, naming the kernel.
   const addsRowCount = tf.function((x: tfc.Tensor) => tf.add(x, tfc.fill([x.shape[0]!, 3], x.shape[0]!)), { inputSignature: [new tf.TensorSpec([null, 3])] });
-  assert.throws(() => addsRowCount.getConcreteFunction(), /an attribute of the kernel "Fill".*depends on the size of an input dimension the signature leaves open/);
+  assert.throws(
+    () => addsRowCount.getConcreteFunction(),
+    /an attribute of the kernel "Fill".*depends on the size of an input dimension the signature leaves open/,
+  );
 });
 
 test("the modules guide: saved with tf.savedModel.save, reloaded in a fresh process without the class, both traced signatures identical", async () => {
@@ -105,9 +131,12 @@ test("the modules guide: saved with tf.savedModel.save, reloaded in a fresh proc
     v = tf.variable(tf.scalar(1.5), true, "v");
     call = tf.function((x: tfc.Tensor) => tf.mul(x, this.v));
     double = tf.function((x: tfc.Tensor) => tf.add(x, x), { inputSignature: [new tf.TensorSpec([null], "float32", "x")] });
-    mutate = tf.function((newV: tfc.Tensor) => {
-      this.v.assign(newV as tfc.Scalar);
-    }, { inputSignature: [new tf.TensorSpec([], "float32", "new_v")] });
+    mutate = tf.function(
+      (newV: tfc.Tensor) => {
+        this.v.assign(newV as tfc.Scalar);
+      },
+      { inputSignature: [new tf.TensorSpec([], "float32", "new_v")] },
+    );
   }
   const module = new CustomModule();
   // Two traces, as in the guide: a scalar call and a vector signature.
@@ -121,7 +150,10 @@ test("the modules guide: saved with tf.savedModel.save, reloaded in a fresh proc
   // The written object graph: root children v, call, double (+ signatures), two concrete functions for call.
   const metaGraph = selectMetaGraph(readSavedModelDirectory(saved).savedModel, undefined);
   const objects = metaGraph.object_graph_def!.nodes;
-  assert.deepEqual(objects[0]!.children.map((child) => child.local_name), ["v", "call", "double", "mutate", "signatures"]);
+  assert.deepEqual(
+    objects[0]!.children.map((child) => child.local_name),
+    ["v", "call", "double", "mutate", "signatures"],
+  );
   const callNode = objects[objects[0]!.children[1]!.node_id!]!;
   assert.equal(callNode.function!.concrete_functions.length, 2);
   assert.deepEqual(Object.keys(metaGraph.signature_def).sort(), ["__saved_model_init_op", "serving_default"]);
@@ -162,5 +194,5 @@ test("the modules guide: saved with tf.savedModel.save, reloaded in a fresh proc
   // In this process too the loaded object is a plain object, not an instance of the class.
   const loaded = await tf.savedModel.load(saved);
   assert.equal((loaded as object) instanceof CustomModule, false);
-  assert.deepEqual(((loaded["call"] as (x: tfc.Tensor) => tfc.Tensor)(tf.tensor1d([2]))).arraySync(), [3]);
+  assert.deepEqual((loaded["call"] as (x: tfc.Tensor) => tfc.Tensor)(tf.tensor1d([2])).arraySync(), [3]);
 });

@@ -77,6 +77,9 @@ describe("deferred restoration (layers built after restore)", () => {
     const { prefix } = await savedPair(40);
     const layer = new keras.layers.Dense(4);
     await new Checkpoint({ hidden: layer }).restore(prefix);
-    assert.throws(() => layer.apply(tfc.ones([1, 7])), /Shape mismatch for .*kernel.*: the checkpoint's hidden\/kernel\/\.ATTRIBUTES\/VARIABLE_VALUE has shape \[3, 4\], the model expects \[7, 4\]/);
+    assert.throws(
+      () => layer.apply(tfc.ones([1, 7])),
+      /Shape mismatch for .*kernel.*: the checkpoint's hidden\/kernel\/\.ATTRIBUTES\/VARIABLE_VALUE has shape \[3, 4\], the model expects \[7, 4\]/,
+    );
   });
 });

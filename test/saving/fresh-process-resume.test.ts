@@ -70,7 +70,8 @@ describe("the docs' MNIST model in a fresh process", () => {
     await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, shuffle: false });
     await model.saveWeights(join(directory, "resumed-parent", "cp.ckpt"));
     assertSameCheckpoint(join(directory, "resumed-child", "cp.ckpt"), join(directory, "resumed-parent", "cp.ckpt"));
-    const resumedIterations = loadCheckpoint(join(directory, "resumed-child", "cp.ckpt")).getTensor("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE").data as BigInt64Array;
+    const resumedIterations = loadCheckpoint(join(directory, "resumed-child", "cp.ckpt")).getTensor("optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE")
+      .data as BigInt64Array;
     assert.equal(resumedIterations[0], 6n);
   });
 });

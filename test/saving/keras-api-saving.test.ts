@@ -16,14 +16,22 @@ function tutorialModel() {
     new keras.layers.Dropout(0.2),
     new keras.layers.Dense(10),
   ]);
-  model.compile({ optimizer: "adam", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: [new keras.metrics.SparseCategoricalAccuracy()] });
+  model.compile({
+    optimizer: "adam",
+    loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }),
+    metrics: [new keras.metrics.SparseCategoricalAccuracy()],
+  });
   return model;
 }
 
 describe("model.saveWeights / model.loadWeights / keras.models.loadModel", () => {
   it("saves a TensorFlow checkpoint that a fresh process reloads bit-exactly", async () => {
     const model = tutorialModel();
-    await model.fit(tf.randomNormal([16, 20], 0, 1, "float32", 3), tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5], "int32"), { epochs: 1, batchSize: 8, verbose: 0 });
+    await model.fit(tf.randomNormal([16, 20], 0, 1, "float32", 3), tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5], "int32"), {
+      epochs: 1,
+      batchSize: 8,
+      verbose: 0,
+    });
     const directory = mkdtempSync(join(tmpdir(), "tskeras-api-"));
     await model.saveWeights(join(directory, "cp.ckpt"));
     const expected = model.getWeights().map((weight) => Array.from(weight.dataSync()));
@@ -41,7 +49,10 @@ describe("model.saveWeights / model.loadWeights / keras.models.loadModel", () =>
   });
 
   it("loads real Keras files with keras.models.loadModel and predicts their reference outputs", async () => {
-    for (const [file, id] of [["k2h5_2.12.0_dense/AlphabetSoupCharity.h5", "k2h5_2.12.0_dense"], ["k3_3.10.0_cnn/model.keras", "k3_3.10.0_cnn"]] as const) {
+    for (const [file, id] of [
+      ["k2h5_2.12.0_dense/AlphabetSoupCharity.h5", "k2h5_2.12.0_dense"],
+      ["k3_3.10.0_cnn/model.keras", "k3_3.10.0_cnn"],
+    ] as const) {
       const reference = JSON.parse(readFileSync(join(real, "reference", `${id}.json`), "utf8")).prediction;
       const model = await keras.models.loadModel(join(real, file));
       const input = reference.inputs[0];
@@ -52,7 +63,10 @@ describe("model.saveWeights / model.loadWeights / keras.models.loadModel", () =>
   });
 
   it("says what to do for files that are not whole models", async () => {
-    await assert.rejects(keras.models.loadModel(join(real, "ckpt_k2.4.0_conv/cp.ckpt")), /holds weights, not an architecture\. Build the model, then await model\.loadWeights/);
+    await assert.rejects(
+      keras.models.loadModel(join(real, "ckpt_k2.4.0_conv/cp.ckpt")),
+      /holds weights, not an architecture\. Build the model, then await model\.loadWeights/,
+    );
     await assert.rejects(keras.models.loadModel(join(real, "adv_k2h5_2.11.0_lambda/exploit.h5")), /Lambda/);
   });
 });

@@ -20,7 +20,11 @@ function createModel() {
     new keras.layers.Dropout(0.2),
     new keras.layers.Dense(10),
   ]);
-  model.compile({ optimizer: "adam", loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }), metrics: [new keras.metrics.SparseCategoricalAccuracy()] });
+  model.compile({
+    optimizer: "adam",
+    loss: new keras.losses.SparseCategoricalCrossentropy({ fromLogits: true }),
+    metrics: [new keras.metrics.SparseCategoricalAccuracy()],
+  });
   return model;
 }
 
@@ -61,11 +65,24 @@ def value(v):
     if v == "nan": return float("nan")
     return float(v)
 print(json.dumps([t.format(**{k: value(v) for k, v in vals.items()}) for t, vals in cases]))`;
-    const encoded = JSON.stringify(cases.map(([template, values]) => [template, Object.fromEntries(Object.entries(values).map(([key, value]) => [key, typeof value === "number" && !Number.isFinite(value) ? (Number.isNaN(value) ? "nan" : "inf") : value]))]));
+    const encoded = JSON.stringify(
+      cases.map(([template, values]) => [
+        template,
+        Object.fromEntries(
+          Object.entries(values).map(([key, value]) => [
+            key,
+            typeof value === "number" && !Number.isFinite(value) ? (Number.isNaN(value) ? "nan" : "inf") : value,
+          ]),
+        ),
+      ]),
+    );
     const python = spawnSync("/usr/bin/python3", ["-c", script], { input: encoded, encoding: "utf8" });
     assert.equal(python.status, 0, python.stderr);
     const expected = JSON.parse(python.stdout) as string[];
-    assert.deepEqual(cases.map(([template, values]) => pythonFormat(template, values)), expected);
+    assert.deepEqual(
+      cases.map(([template, values]) => pythonFormat(template, values)),
+      expected,
+    );
     assert.throws(() => pythonFormat("cp-{step}.ckpt", { epoch: { integer: 1 } }), /uses \{step\}, but only \{epoch\} are known/);
     assert.throws(() => pythonFormat("{loss:d}", { loss: 0.5 }), /Unknown format code 'd' for \{loss\}, which is a float/);
   });
@@ -83,17 +100,29 @@ print(json.dumps([t.format(**{k: value(v) for k, v in vals.items()}) for t, vals
     const callback = new keras.callbacks.ModelCheckpoint(checkpointPath, { verbose: 1, saveWeightsOnly: true, saveFreq: 5 * batchesPerEpoch });
     await model.saveWeights(pythonFormat(checkpointPath, { epoch: { integer: 0 } }));
     const { lines } = await captureLog(() => model.fit(xTrain, yTrain, { epochs: 50, batchSize, callbacks: [callback], verbose: 0 }));
-    const saved = readdirSync(join(directory, "training_2")).filter((name) => name.endsWith(".index")).sort();
+    const saved = readdirSync(join(directory, "training_2"))
+      .filter((name) => name.endsWith(".index"))
+      .sort();
     const expectedEpochs = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50];
-    assert.deepEqual(saved, expectedEpochs.map((epoch) => `cp-${String(epoch).padStart(4, "0")}.ckpt.index`));
+    assert.deepEqual(
+      saved,
+      expectedEpochs.map((epoch) => `cp-${String(epoch).padStart(4, "0")}.ckpt.index`),
+    );
     for (const epoch of expectedEpochs) assert.ok(existsSync(join(directory, "training_2", `cp-${String(epoch).padStart(4, "0")}.ckpt.data-00000-of-00001`)));
     // Keras prints one line per save, after a line break, with the 1-based epoch and the formatted path.
-    assert.deepEqual(lines, expectedEpochs.slice(1).map((epoch) => `\nEpoch ${epoch}: saving model to ${join(directory, "training_2", `cp-${String(epoch).padStart(4, "0")}.ckpt`)}`));
+    assert.deepEqual(
+      lines,
+      expectedEpochs.slice(1).map((epoch) => `\nEpoch ${epoch}: saving model to ${join(directory, "training_2", `cp-${String(epoch).padStart(4, "0")}.ckpt`)}`),
+    );
     const latest = latestCheckpoint(join(directory, "training_2"));
     assert.equal(relative(directory, latest ?? ""), join("training_2", "cp-0050.ckpt"));
     // The weights at epoch 5 are not the final ones (training went on), the ones at epoch 50 are.
     const finalKernel = Array.from(model.getWeights()[0]!.dataSync());
-    const read = (epoch: string) => Array.from(loadCheckpoint(join(directory, "training_2", `cp-${epoch}.ckpt`)).getTensor("layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE").data as Float32Array);
+    const read = (epoch: string) =>
+      Array.from(
+        loadCheckpoint(join(directory, "training_2", `cp-${epoch}.ckpt`)).getTensor("layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE")
+          .data as Float32Array,
+      );
     assert.deepEqual(read("0050"), finalKernel);
     assert.notDeepEqual(read("0005"), finalKernel);
 
@@ -118,14 +147,20 @@ print(json.dumps([t.format(**{k: value(v) for k, v in vals.items()}) for t, vals
     const callback = new keras.callbacks.ModelCheckpoint({ filepath: checkpointPath, saveWeightsOnly: true, verbose: 1 });
     const { lines } = await captureLog(() => model.fit(xTrain, yTrain, { epochs: 3, batchSize: 64, validationData: [xTest, yTest], callbacks: [callback] }));
     // Our progress lines come first, then Keras's save message for that epoch.
-    assert.deepEqual(lines.filter((line) => line.includes("saving model")), [1, 2, 3].map((epoch) => `\nEpoch ${epoch}: saving model to ${checkpointPath}`));
+    assert.deepEqual(
+      lines.filter((line) => line.includes("saving model")),
+      [1, 2, 3].map((epoch) => `\nEpoch ${epoch}: saving model to ${checkpointPath}`),
+    );
     const order = lines.map((line) => (line.startsWith("Epoch ") ? "epoch" : line.startsWith("\nEpoch") ? "save" : "progress"));
     assert.deepEqual(order, ["epoch", "progress", "save", "epoch", "progress", "save", "epoch", "progress", "save"]);
     assert.deepEqual(readdirSync(join(directory, "training_1")).sort(), ["checkpoint", "cp.ckpt.data-00000-of-00001", "cp.ckpt.index"]);
     assert.match(readFileSync(join(directory, "training_1", "checkpoint"), "utf8"), /^model_checkpoint_path: "cp\.ckpt"$/m);
     const fresh = createModel();
     (await fresh.loadWeights(checkpointPath))!.assertConsumed();
-    assert.deepEqual(fresh.getWeights().map((weight) => Array.from(weight.dataSync())), model.getWeights().map((weight) => Array.from(weight.dataSync())));
+    assert.deepEqual(
+      fresh.getWeights().map((weight) => Array.from(weight.dataSync())),
+      model.getWeights().map((weight) => Array.from(weight.dataSync())),
+    );
     assert.equal(fresh.optimizer.iterations, 6, "3 epochs × 2 batches of Adam state");
     // The key set tf.keras 2 writes for this model after fit with Adam (format facts §4.4, as in the real
     // ckpt_k2.4.0_conv): layers with weights by position (Dropout has none), attribute names, Adam's
@@ -149,13 +184,22 @@ print(json.dumps([t.format(**{k: value(v) for k, v in vals.items()}) for t, vals
     const directory = folder();
     const model = new keras.Sequential([new keras.layers.Dense(1, { inputShape: [2] })]);
     model.compile({ optimizer: "sgd", loss: "mean_squared_error" });
-    const callback = new keras.callbacks.ModelCheckpoint(join(directory, "best-{epoch:02d}-{loss:.4f}.ckpt"), { monitor: "loss", saveBestOnly: true, saveWeightsOnly: true, verbose: 1 });
+    const callback = new keras.callbacks.ModelCheckpoint(join(directory, "best-{epoch:02d}-{loss:.4f}.ckpt"), {
+      monitor: "loss",
+      saveBestOnly: true,
+      saveWeightsOnly: true,
+      verbose: 1,
+    });
     assert.equal(callback.mode, "min", "auto mode: losses shrink");
     assert.equal(new keras.callbacks.ModelCheckpoint("x", { monitor: "val_accuracy" }).mode, "max", "auto mode: accuracies grow");
     callback.setModel(model);
     // Drive the hooks with chosen logs, as fit would: epoch 1 improves on +inf, 2 is worse, 3 improves.
     const { lines } = await captureLog(async () => {
-      for (const [epoch, loss] of [[0, 0.5], [1, 0.75], [2, 0.25]] as const) {
+      for (const [epoch, loss] of [
+        [0, 0.5],
+        [1, 0.75],
+        [2, 0.25],
+      ] as const) {
         callback.onEpochBegin(epoch);
         await callback.onEpochEnd(epoch, { loss });
       }
@@ -165,12 +209,20 @@ print(json.dumps([t.format(**{k: value(v) for k, v in vals.items()}) for t, vals
       "\nEpoch 2: loss did not improve from 0.50000",
       `\nEpoch 3: loss improved from 0.50000 to 0.25000, saving model to ${join(directory, "best-03-0.2500.ckpt")}`,
     ]);
-    assert.deepEqual(readdirSync(directory).filter((name) => name.endsWith(".index")).sort(), ["best-01-0.5000.ckpt.index", "best-03-0.2500.ckpt.index"]);
+    assert.deepEqual(
+      readdirSync(directory)
+        .filter((name) => name.endsWith(".index"))
+        .sort(),
+      ["best-01-0.5000.ckpt.index", "best-03-0.2500.ckpt.index"],
+    );
     assert.equal(relative(directory, latestCheckpoint(directory) ?? ""), "best-03-0.2500.ckpt");
   });
 
   it("says what is wrong with bad arguments and with whole-model saves the model cannot do", async () => {
-    assert.throws(() => new keras.callbacks.ModelCheckpoint("cp.ckpt", { saveFreq: 0 }), /Unrecognized saveFreq: 0\. Expected "epoch" or a positive whole number of batches/);
+    assert.throws(
+      () => new keras.callbacks.ModelCheckpoint("cp.ckpt", { saveFreq: 0 }),
+      /Unrecognized saveFreq: 0\. Expected "epoch" or a positive whole number of batches/,
+    );
     assert.throws(() => new keras.callbacks.ModelCheckpoint({ filepath: "" }), /ModelCheckpoint needs a file path/);
     const model = new keras.Sequential([new keras.layers.Dense(1, { inputShape: [2] })]);
     model.compile({ optimizer: "sgd", loss: "mean_squared_error" });
@@ -178,7 +230,11 @@ print(json.dumps([t.format(**{k: value(v) for k, v in vals.items()}) for t, vals
     callback.setModel(model);
     // Keras's save comes from the shared model API (keras-model-api.ts), not tfjs's LayersModel.save.
     const hasKerasSave = keras.Sequential.prototype.save !== LayersModel.prototype.save;
-    if (!hasKerasSave) await assert.rejects(callback.onEpochEnd(0, { loss: 1 }), /cannot save the whole model to .*model\.keras: this model has no Keras model\.save\(path\)\. Pass saveWeightsOnly: true/);
+    if (!hasKerasSave)
+      await assert.rejects(
+        callback.onEpochEnd(0, { loss: 1 }),
+        /cannot save the whole model to .*model\.keras: this model has no Keras model\.save\(path\)\. Pass saveWeightsOnly: true/,
+      );
     else {
       await callback.onEpochEnd(0, { loss: 1 });
       assert.ok(readdirSync(join(callback.filepath, "..")).length > 0, "model.save wrote the model");

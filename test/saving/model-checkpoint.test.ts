@@ -18,7 +18,15 @@ const real = realFixturesDirectory;
 function vwModel(): tfl.Sequential {
   return tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [5, 5, 4], filters: 32, kernelSize: [3, 3], strides: [1, 1], padding: "same", dataFormat: "channelsLast", activation: "relu" }),
+      tfl.layers.conv2d({
+        inputShape: [5, 5, 4],
+        filters: 32,
+        kernelSize: [3, 3],
+        strides: [1, 1],
+        padding: "same",
+        dataFormat: "channelsLast",
+        activation: "relu",
+      }),
       tfl.layers.flatten(),
       tfl.layers.dense({ units: 64, activation: "relu" }),
       tfl.layers.dense({ units: 5, activation: "linear" }),
@@ -52,7 +60,14 @@ describe("TensorFlow checkpoints of Keras models", () => {
     const expected = reference.prediction.outputs[0];
     assert.deepEqual(output.shape, expected.shape);
     const actual = output.arraySync() as number[][];
-    actual.forEach((row, i) => row.forEach((value, j) => assert.ok(Math.abs(value - expected.values[i][j]) <= reference.prediction.tolerance_abs, `output[${i}][${j}] = ${value}, reference ${expected.values[i][j]}`)));
+    actual.forEach((row, i) =>
+      row.forEach((value, j) =>
+        assert.ok(
+          Math.abs(value - expected.values[i][j]) <= reference.prediction.tolerance_abs,
+          `output[${i}][${j}] = ${value}, reference ${expected.values[i][j]}`,
+        ),
+      ),
+    );
   });
 
   it("writes the keys tf.keras writes for a trained Sequential model (weights, Adam state)", async () => {
@@ -100,6 +115,9 @@ describe("TensorFlow checkpoints of Keras models", () => {
     const directory = mkdtempSync(join(tmpdir(), "tskeras-ckpt-"));
     saveModelCheckpoint(other, join(directory, "cp.ckpt"));
     const different = tfl.sequential({ layers: [tfl.layers.dense({ units: 6, inputShape: [4], name: "wide" })] });
-    await assert.rejects(loadModelCheckpoint(different, join(directory, "cp.ckpt")), /Shape mismatch for kernel of Dense layer 'wide': the checkpoint's layer_with_weights-0\/kernel\/\.ATTRIBUTES\/VARIABLE_VALUE has shape \[4, 5\], the model expects \[4, 6\]/);
+    await assert.rejects(
+      loadModelCheckpoint(different, join(directory, "cp.ckpt")),
+      /Shape mismatch for kernel of Dense layer 'wide': the checkpoint's layer_with_weights-0\/kernel\/\.ATTRIBUTES\/VARIABLE_VALUE has shape \[4, 5\], the model expects \[4, 6\]/,
+    );
   });
 });

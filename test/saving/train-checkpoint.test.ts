@@ -87,10 +87,16 @@ describe("tf.train.Checkpoint", () => {
       state.v.assign(tfc.scalar(step));
       await manager.save();
     }
-    assert.deepEqual(manager.checkpoints.map((path) => path.split("/").pop()), ["ckpt-3", "ckpt-4", "ckpt-5"]);
+    assert.deepEqual(
+      manager.checkpoints.map((path) => path.split("/").pop()),
+      ["ckpt-3", "ckpt-4", "ckpt-5"],
+    );
     assert.equal(manager.latestCheckpoint, join(directory, "ckpt-5"));
     assert.equal(existsSync(join(directory, "ckpt-1.index")), false);
-    assert.deepEqual(readdirSync(directory).filter((name) => name.startsWith("ckpt-1")), []);
+    assert.deepEqual(
+      readdirSync(directory).filter((name) => name.startsWith("ckpt-1")),
+      [],
+    );
     const restored = { v: tfc.variable(tfc.scalar(-1)) };
     (await new Checkpoint({ state: restored }).restore(directory)).assertConsumed();
     assert.equal(restored.v.dataSync()[0], 5);

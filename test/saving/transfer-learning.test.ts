@@ -29,7 +29,9 @@ describe("transfer learning: partial loads of pretrained weights (the Keras savi
   it("a pretrained functional trunk loads into a new model with a different head; expectPartial()", async () => {
     const functionalModel = mlp(10, "3_layer_mlp");
     // The guide: a model of every layer but the last, weights set to "trained" random values.
-    const pretrained = new keras.Model(functionalModel.inputs, functionalModel.layers.at(-1)!.input as ReturnType<typeof keras.Input>, { name: "pretrained_model" });
+    const pretrained = new keras.Model(functionalModel.inputs, functionalModel.layers.at(-1)!.input as ReturnType<typeof keras.Input>, {
+      name: "pretrained_model",
+    });
     pretrained.setWeights(pretrained.weights.map((weight, index) => tfc.randomNormal(weight.shape as number[], 0, 1, "float32", 100 + index)));
     const prefix = join(folder(), "pretrained_ckpt");
     await pretrained.saveWeights(prefix);
@@ -48,7 +50,10 @@ describe("transfer learning: partial loads of pretrained weights (the Keras savi
     const status = (await model.loadWeights(prefix))!;
     status.expectPartial();
     // The head has nothing in the checkpoint: the partial load is visible, the checkpoint itself fully used.
-    assert.throws(() => status.assertExistingObjectsMatched(), /Nothing in checkpoint .* for: kernel of Dense layer 'predictions', bias of Dense layer 'predictions'/);
+    assert.throws(
+      () => status.assertExistingObjectsMatched(),
+      /Nothing in checkpoint .* for: kernel of Dense layer 'predictions', bias of Dense layer 'predictions'/,
+    );
     assert.throws(() => status.assertConsumed(), /Nothing in checkpoint/);
     assert.deepEqual(status.unusedKeys, []);
     // The guide's check: every pretrained weight is now in the new model, in order; the head is untouched.

@@ -26,7 +26,9 @@ function findRealFixtures(): string {
   ];
   const found = candidates.find((candidate) => existsSync(join(candidate, "reference")));
   if (found === undefined) {
-    throw new Error(`The real fixtures (model files written by Python) were not found; looked in: ${candidates.join(", ")}. Put them at ../shared/fixtures/real beside the repository, or set TSKERAS_REAL_FIXTURES to their folder.`);
+    throw new Error(
+      `The real fixtures (model files written by Python) were not found; looked in: ${candidates.join(", ")}. Put them at ../shared/fixtures/real beside the repository, or set TSKERAS_REAL_FIXTURES to their folder.`,
+    );
   }
   return found;
 }

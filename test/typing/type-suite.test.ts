@@ -9,7 +9,10 @@ import { repositoryRoot } from "../support/kernelspec.js";
 
 describe("type-level suite (test/types)", () => {
   it("tsc -p test/types reports no errors", () => {
-    const run = spawnSync(process.execPath, [join(repositoryRoot, "node_modules/typescript/bin/tsc"), "-p", join(repositoryRoot, "test/types/tsconfig.json")], { encoding: "utf8", timeout: 300_000 });
+    const run = spawnSync(process.execPath, [join(repositoryRoot, "node_modules/typescript/bin/tsc"), "-p", join(repositoryRoot, "test/types/tsconfig.json")], {
+      encoding: "utf8",
+      timeout: 300_000,
+    });
     assert.equal(run.status, 0, `type errors in test/types:\n${run.stdout}${run.stderr}`);
   });
 });

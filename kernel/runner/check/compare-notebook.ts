@@ -31,7 +31,12 @@ const text = (value: unknown) => (Array.isArray(value) ? value.join("") : typeof
 
 function sortedJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedJson);
-  if (value && typeof value === "object") return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedJson((value as Record<string, unknown>)[key])]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortedJson((value as Record<string, unknown>)[key])]),
+    );
   return value;
 }
 
@@ -64,7 +69,8 @@ function mergedStreams(outputs: Output[]): Output[] {
   const merged: Output[] = [];
   for (const output of outputs) {
     const last = merged[merged.length - 1];
-    if (output.output_type === "stream" && last?.output_type === "stream" && last.name === output.name) merged[merged.length - 1] = { ...last, text: text(last.text) + text(output.text) };
+    if (output.output_type === "stream" && last?.output_type === "stream" && last.name === output.name)
+      merged[merged.length - 1] = { ...last, text: text(last.text) + text(output.text) };
     else merged.push(output);
   }
   return merged;
@@ -90,11 +96,17 @@ function outputBlocks(outputs: Output[], options: NormalizeOptions): OutputBlock
 
 function blockLines(blocks: OutputBlock[]): string[] {
   const lines: string[] = [];
-  for (const block of blocks) for (const part of block.parts) lines.push(`[${block.label === part.mime ? block.label : `${block.label} ${part.mime}`}]`, ...part.lines);
+  for (const block of blocks)
+    for (const part of block.parts) lines.push(`[${block.label === part.mime ? block.label : `${block.label} ${part.mime}`}]`, ...part.lines);
   return lines;
 }
 
-const describeBlocks = (blocks: OutputBlock[]) => blocks.map((block) => (block.label === "display_data" || block.label === "execute_result" ? `${block.label} ${block.parts.map((part) => part.mime).join("+")}` : block.label)).join(", ") || "nothing";
+const describeBlocks = (blocks: OutputBlock[]) =>
+  blocks
+    .map((block) =>
+      block.label === "display_data" || block.label === "execute_result" ? `${block.label} ${block.parts.map((part) => part.mime).join("+")}` : block.label,
+    )
+    .join(", ") || "nothing";
 
 const maxDiffLines = 60;
 const maxLineLength = 200;
@@ -120,7 +132,9 @@ function differenceDetails(expected: OutputBlock[], actual: OutputBlock[]): stri
       }
     }
   });
-  const diff = unifiedDiff(blockLines(expected), blockLines(actual)).map((line) => (line.length > maxLineLength ? `${line.slice(0, maxLineLength)}… (${line.length} characters)` : line));
+  const diff = unifiedDiff(blockLines(expected), blockLines(actual)).map((line) =>
+    line.length > maxLineLength ? `${line.slice(0, maxLineLength)}… (${line.length} characters)` : line,
+  );
   details.push(...diff.slice(0, maxDiffLines));
   if (diff.length > maxDiffLines) details.push(`… ${diff.length - maxDiffLines} more diff lines`);
   return details;
@@ -128,7 +142,10 @@ function differenceDetails(expected: OutputBlock[], actual: OutputBlock[]): stri
 
 function firstLineOf(cell: Cell): string {
   // A marker comment (// NBVAL_SKIP) says nothing about the cell; the line after it does.
-  const line = joinSource(cell.source).split("\n").find((candidate) => candidate.trim() !== "" && !/^\/\/\s*NBVAL_[A-Z_]+\s*$/.test(candidate.trim())) ?? "";
+  const line =
+    joinSource(cell.source)
+      .split("\n")
+      .find((candidate) => candidate.trim() !== "" && !/^\/\/\s*NBVAL_[A-Z_]+\s*$/.test(candidate.trim())) ?? "";
   return line.length > 70 ? `${line.slice(0, 67)}...` : line;
 }
 
@@ -152,16 +169,35 @@ export function compareNotebook(committed: Notebook, executed: Notebook, options
   const expectedCells = codeCells(committed);
   const actualCells = codeCells(executed);
   if (expectedCells.length !== actualCells.length) {
-    return [{ cellNumber: 0, firstLine: "", status: "failed", reason: `the executed notebook has ${actualCells.length} code cells, the committed one ${expectedCells.length}`, details: [] }];
+    return [
+      {
+        cellNumber: 0,
+        firstLine: "",
+        status: "failed",
+        reason: `the executed notebook has ${actualCells.length} code cells, the committed one ${expectedCells.length}`,
+        details: [],
+      },
+    ];
   }
   return expectedCells.map(({ cell: expected }, index) => {
     const { cell: actual, cellNumber } = actualCells[index]!;
-    const result = (status: CellCheck["status"], reason?: string, details: string[] = []): CellCheck => ({ cellNumber, firstLine: firstLineOf(actual), status, reason, details });
+    const result = (status: CellCheck["status"], reason?: string, details: string[] = []): CellCheck => ({
+      cellNumber,
+      firstLine: firstLineOf(actual),
+      status,
+      reason,
+      details,
+    });
     const markers = cellMarkers(actual);
     if (markers.skip) return result("skipped", "marked nbval-skip");
     if (actual.execution_count === null) return result("failed", "not executed: an earlier cell failed");
     const error = actual.outputs.find((output): output is ErrorOutput => output.output_type === "error");
-    if (error && !markers.raisesException) return result("failed", `raised ${error.ename}: ${error.evalue.split("\n")[0]}`, error.traceback.slice(0, 20).map((line) => line.replace(/\u001b\[[0-9;]*m/g, "")));
+    if (error && !markers.raisesException)
+      return result(
+        "failed",
+        `raised ${error.ename}: ${error.evalue.split("\n")[0]}`,
+        error.traceback.slice(0, 20).map((line) => line.replace(/\u001b\[[0-9;]*m/g, "")),
+      );
     if (!error && markers.raisesException) return result("failed", "marked raises-exception but raised nothing");
     if (markers.ignoreOutput) return result("passed", "outputs ignored (nbval-ignore-output)");
     if (options.lax && !markers.checkOutput) return result("passed", "outputs not compared (--lax)");

@@ -29,21 +29,34 @@ export function junitXml(reports: NotebookReport[]): string {
   const total = reports.reduce((sum, report) => sum + report.cells.length + (report.error ? 1 : 0), 0);
   const errors = reports.filter((report) => report.error).length;
   const seconds = reports.reduce((sum, report) => sum + report.seconds, 0);
-  lines.push(`<testsuites name="tskeras run --check" tests="${total}" failures="${count("failed")}" errors="${errors}" skipped="${count("skipped")}" time="${seconds.toFixed(3)}">`);
+  lines.push(
+    `<testsuites name="tskeras run --check" tests="${total}" failures="${count("failed")}" errors="${errors}" skipped="${count("skipped")}" time="${seconds.toFixed(3)}">`,
+  );
   for (const report of reports) {
     const failures = report.cells.filter((cell) => cell.status === "failed").length;
     const skipped = report.cells.filter((cell) => cell.status === "skipped").length;
     const tests = report.cells.length + (report.error ? 1 : 0);
-    lines.push(`  <testsuite name="${escapeXml(report.path)}" tests="${tests}" failures="${failures}" errors="${report.error ? 1 : 0}" skipped="${skipped}" time="${report.seconds.toFixed(3)}">`);
+    lines.push(
+      `  <testsuite name="${escapeXml(report.path)}" tests="${tests}" failures="${failures}" errors="${report.error ? 1 : 0}" skipped="${skipped}" time="${report.seconds.toFixed(3)}">`,
+    );
     if (report.error) {
-      lines.push(`    <testcase classname="${escapeXml(report.path)}" name="notebook" time="0">`, `      <error message="${escapeXml(report.error)}"/>`, "    </testcase>");
+      lines.push(
+        `    <testcase classname="${escapeXml(report.path)}" name="notebook" time="0">`,
+        `      <error message="${escapeXml(report.error)}"/>`,
+        "    </testcase>",
+      );
     }
     for (const cell of report.cells) {
       const name = `cell ${cell.cellNumber}: ${cell.firstLine}`;
       const open = `    <testcase classname="${escapeXml(report.path)}" name="${escapeXml(name)}" time="0"`;
       if (cell.status === "passed") lines.push(`${open}/>`);
       else if (cell.status === "skipped") lines.push(`${open}>`, `      <skipped message="${escapeXml(cell.reason ?? "skipped")}"/>`, "    </testcase>");
-      else lines.push(`${open}>`, `      <failure message="${escapeXml(cell.reason ?? "failed")}" type="OutputMismatch">${escapeXml(cell.details.join("\n"))}</failure>`, "    </testcase>");
+      else
+        lines.push(
+          `${open}>`,
+          `      <failure message="${escapeXml(cell.reason ?? "failed")}" type="OutputMismatch">${escapeXml(cell.details.join("\n"))}</failure>`,
+          "    </testcase>",
+        );
     }
     lines.push("  </testsuite>");
   }

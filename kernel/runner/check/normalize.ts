@@ -17,7 +17,8 @@ function escapeRegExp(text: string): string {
 const temporaryRoots = [...new Set([tmpdir(), "/tmp", "/var/tmp", "/var/folders"])].map(escapeRegExp);
 const temporaryPath = new RegExp(`(?:${temporaryRoots.join("|")})/[^\\s/'"\`<>,)]+`, "g");
 const isoDate = /\b\d{4}-\d{2}-\d{2}(?:[T@ ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g;
-const jsDate = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{2} \d{4} \d{2}:\d{2}:\d{2} GMT[+-]\d{4}(?: \([^)]*\))?/g;
+const jsDate =
+  /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{2} \d{4} \d{2}:\d{2}:\d{2} GMT[+-]\d{4}(?: \([^)]*\))?/g;
 const clockTime = /\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g;
 const uuid = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const address = /\b0x[0-9a-f]{6,}\b/gi;

@@ -6,7 +6,9 @@ export function summaryLine(report: NotebookReport): string {
   const count = (status: CellCheck["status"]) => report.cells.filter((cell) => cell.status === status).length;
   const failed = count("failed");
   const verdict = report.error || failed > 0 ? "FAIL" : "PASS";
-  const what = report.error ? report.error.split("\n")[0] : `${report.cells.length} cells: ${count("passed")} passed, ${failed} failed, ${count("skipped")} skipped`;
+  const what = report.error
+    ? report.error.split("\n")[0]
+    : `${report.cells.length} cells: ${count("passed")} passed, ${failed} failed, ${count("skipped")} skipped`;
   return `${verdict} ${report.path}  ${what} (${report.seconds.toFixed(1)}s)`;
 }
 
@@ -24,7 +26,11 @@ export function failureReport(report: NotebookReport): string {
 /** Rows under a header, columns padded; columns from `rightAligned` on are right-aligned. */
 export function formatTable(header: string[], rows: string[][], rightAligned = header.length): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const format = (row: string[]) => row.map((cell, column) => (column >= rightAligned ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join("  ").trimEnd();
+  const format = (row: string[]) =>
+    row
+      .map((cell, column) => (column >= rightAligned ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join("  ")
+      .trimEnd();
   return [format(header), ...rows.map(format)].join("\n");
 }
 
@@ -32,7 +38,14 @@ export function formatTable(header: string[], rows: string[][], rightAligned = h
 export function summaryTable(reports: NotebookReport[]): string {
   const rows = reports.map((report) => {
     const count = (status: CellCheck["status"]) => report.cells.filter((cell) => cell.status === status).length;
-    return [report.error || count("failed") ? "FAIL" : "PASS", report.path, String(count("passed")), String(count("failed")), String(count("skipped")), `${report.seconds.toFixed(1)}s`];
+    return [
+      report.error || count("failed") ? "FAIL" : "PASS",
+      report.path,
+      String(count("passed")),
+      String(count("failed")),
+      String(count("skipped")),
+      `${report.seconds.toFixed(1)}s`,
+    ];
   });
   return formatTable(["", "notebook", "passed", "failed", "skipped", "time"], rows, 2);
 }

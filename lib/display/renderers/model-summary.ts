@@ -50,7 +50,9 @@ export function renderModelSummary(summary: ModelSummaryData): MimeBundle {
     `Total params: ${formatCount(summary.totalParams)}`,
     `Trainable params: ${formatCount(summary.trainableParams)}`,
     `Non-trainable params: ${formatCount(summary.nonTrainableParams)}`,
-    ...(summary.optimizer ? [`Optimizer: ${summary.optimizer.className}, ${formatCount(summary.optimizer.variables)} variables, ${formatCount(summary.optimizer.params)} values`] : []),
+    ...(summary.optimizer
+      ? [`Optimizer: ${summary.optimizer.className}, ${formatCount(summary.optimizer.variables)} variables, ${formatCount(summary.optimizer.params)} values`]
+      : []),
   ];
   const html = `<div class="tskeras-model-summary" style="color:${theme.text}"><div><b>Model: "${escapeHtml(summary.name)}"</b> <span style="color:${theme.mutedText}">(${escapeHtml(summary.className)})</span></div>${renderTable(summary)}<div style="font-family:monospace;font-size:12px">${totals.map(escapeHtml).join("<br>")}</div></div>`;
   return { "text/plain": summary.text, "text/html": html };

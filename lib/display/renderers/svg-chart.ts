@@ -107,7 +107,9 @@ export function renderSvgChart(figure: ChartFigure, variant: "themed" | "static"
     const panel: string[] = [`<g class="panel">`];
     for (const tick of yAxis.ticks) {
       const y = toY(tick);
-      panel.push(`<line x1="${round(left)}" x2="${round(left + panelWidth)}" y1="${y}" y2="${y}" stroke="${colours.grid}" stroke-opacity="${colours.gridOpacity}"/>`);
+      panel.push(
+        `<line x1="${round(left)}" x2="${round(left + panelWidth)}" y1="${y}" y2="${y}" stroke="${colours.grid}" stroke-opacity="${colours.gridOpacity}"/>`,
+      );
       panel.push(`<text x="${round(left - 6)}" y="${y + 4}" text-anchor="end" font-size="11" ${font}>${tickLabel(tick)}</text>`);
     }
     for (const tick of xAxis.ticks) {
@@ -119,14 +121,19 @@ export function renderSvgChart(figure: ChartFigure, variant: "themed" | "static"
     panel.push(`<line x1="${round(left)}" x2="${round(left)}" y1="${margin.top}" y2="${bottom}" stroke="${colours.axis}"/>`);
     const xTitle = axisTitle(layout, `xaxis${suffix}`);
     const yTitle = axisTitle(layout, `yaxis${suffix}`);
-    if (xTitle) panel.push(`<text x="${round(left + panelWidth / 2)}" y="${bottom + 34}" text-anchor="middle" font-size="12" ${font}>${escapeHtml(xTitle)}</text>`);
-    if (yTitle) panel.push(`<text transform="translate(${round(left - 44)} ${round(margin.top + plotHeight / 2)}) rotate(-90)" text-anchor="middle" font-size="12" ${font}>${escapeHtml(yTitle)}</text>`);
+    if (xTitle)
+      panel.push(`<text x="${round(left + panelWidth / 2)}" y="${bottom + 34}" text-anchor="middle" font-size="12" ${font}>${escapeHtml(xTitle)}</text>`);
+    if (yTitle)
+      panel.push(
+        `<text transform="translate(${round(left - 44)} ${round(margin.top + plotHeight / 2)}) rotate(-90)" text-anchor="middle" font-size="12" ${font}>${escapeHtml(yTitle)}</text>`,
+      );
     for (const trace of traces) {
       const colour = trace.line?.color ?? "#1f77b4";
       const points = trace.x.map((x, index) => [x, trace.y[index]!] as const).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
       const dash = trace.line?.dash === "dash" ? ` stroke-dasharray="6 4"` : "";
       panel.push(`<g class="trace" data-name="${escapeHtml(trace.name)}"><title>${escapeHtml(trace.name)}</title>`);
-      if (points.length > 1) panel.push(`<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${points.map(([x, y]) => `${toX(x)},${toY(y)}`).join(" ")}"/>`);
+      if (points.length > 1)
+        panel.push(`<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${points.map(([x, y]) => `${toX(x)},${toY(y)}`).join(" ")}"/>`);
       // Markers only while they stay apart; a long run is clearer as a plain line.
       if (points.length <= 60) for (const [x, y] of points) panel.push(`<circle cx="${toX(x)}" cy="${toY(y)}" r="3" fill="${colour}"/>`);
       panel.push(`</g>`);

@@ -18,8 +18,21 @@ export interface VariableMap {
 }
 
 const dtypeSizes: Record<string, number> = {
-  float16: 2, bfloat16: 2, float32: 4, float64: 8, int8: 1, uint8: 1, int16: 2, uint16: 2,
-  int32: 4, uint32: 4, int64: 8, uint64: 8, bool: 1, complex64: 8, complex128: 16,
+  float16: 2,
+  bfloat16: 2,
+  float32: 4,
+  float64: 8,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
+  bool: 1,
+  complex64: 8,
+  complex128: 16,
 };
 
 function byteSize(entry: VariableEntry): number | undefined {
@@ -70,7 +83,9 @@ function renderNode(node: TreeNode, label: string | undefined, depth: number): s
       return `<tr><td style="${cellStyle}" title="${escapeHtml(entry.name)}">${escapeHtml(leaf)}</td><td style="${cellStyle}">${kind}</td><td style="${cellStyle}">${escapeHtml(entry.dtype)}</td><td style="${cellStyle}">${shapeText(entry.shape)}</td><td style="${cellStyle}">${size === undefined ? "" : formatBytes(size)}</td></tr>`;
     })
     .join("");
-  const table = rows ? `<table style="${tableStyle}"><tr><th style="${headerStyle}">variable</th><th style="${headerStyle}">kind</th><th style="${headerStyle}">dtype</th><th style="${headerStyle}">shape</th><th style="${headerStyle}">size</th></tr>${rows}</table>` : "";
+  const table = rows
+    ? `<table style="${tableStyle}"><tr><th style="${headerStyle}">variable</th><th style="${headerStyle}">kind</th><th style="${headerStyle}">dtype</th><th style="${headerStyle}">shape</th><th style="${headerStyle}">size</th></tr>${rows}</table>`
+    : "";
   const children = [...node.children.entries()].map(([name, child]) => renderNode(child, name, depth + 1)).join("");
   if (label === undefined) return table + children;
   const count = countEntries(node);
@@ -84,7 +99,12 @@ function countEntries(node: TreeNode): number {
 /** The variable list as plain data (sorted by name), for output metadata or `display.json`. */
 export function variableMapJson(map: VariableMap) {
   const variables = [...map.variables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { source: map.source, format: map.format, producer: map.producer ?? null, variables: variables.map(({ name, dtype, shape }) => ({ name, dtype, shape })) };
+  return {
+    source: map.source,
+    format: map.format,
+    producer: map.producer ?? null,
+    variables: variables.map(({ name, dtype, shape }) => ({ name, dtype, shape })),
+  };
 }
 
 /**

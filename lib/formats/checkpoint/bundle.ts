@@ -73,7 +73,9 @@ export class BundleReader {
   constructor(readonly prefix: string) {
     this.indexPath = `${prefix}.index`;
     if (!existsSync(this.indexPath)) {
-      throw new Error(`No checkpoint index at ${this.indexPath}. Pass a checkpoint prefix (e.g. "dir/cp.ckpt" for dir/cp.ckpt.index) or a directory containing a "checkpoint" file.`);
+      throw new Error(
+        `No checkpoint index at ${this.indexPath}. Pass a checkpoint prefix (e.g. "dir/cp.ckpt" for dir/cp.ckpt.index) or a directory containing a "checkpoint" file.`,
+      );
     }
     const table = readTable(readFileSync(this.indexPath), this.indexPath);
     if (table.length === 0 || table[0]!.key.length !== 0) {
@@ -85,7 +87,10 @@ export class BundleReader {
     }
     const minConsumer = this.header.version?.min_consumer ?? 0;
     if (minConsumer > BUNDLE_VERSION) {
-      throw new CheckpointFormatError(this.indexPath, `the bundle needs a reader of version >= ${minConsumer}; this reader implements version ${BUNDLE_VERSION}.`);
+      throw new CheckpointFormatError(
+        this.indexPath,
+        `the bundle needs a reader of version >= ${minConsumer}; this reader implements version ${BUNDLE_VERSION}.`,
+      );
     }
     if (this.header.num_shards < 1 || this.header.num_shards > 100000) {
       throw new CheckpointFormatError(this.indexPath, `the header declares ${this.header.num_shards} data shards; expected 1 to 99999.`);
@@ -118,7 +123,10 @@ export class BundleReader {
       descriptor = openSync(path, "r");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-        throw new CheckpointFormatError(path, `the data shard holding tensor "${key}" is missing; copy every ${basename(path).replace(/data-.*/, "data-*")} file along with the index.`);
+        throw new CheckpointFormatError(
+          path,
+          `the data shard holding tensor "${key}" is missing; copy every ${basename(path).replace(/data-.*/, "data-*")} file along with the index.`,
+        );
       }
       throw error;
     }
@@ -177,7 +185,11 @@ export class BundleReader {
 
   private dtypeOf(key: string, entry: BundleEntryProto): CheckpointDtype {
     const info = dtypeFromEnum(entry.dtype);
-    if (!info) throw new CheckpointFormatError(this.indexPath, `tensor "${key}" has DataType ${entry.dtype}, which this reader does not support (resource, variant and quantized types are not stored as plain values).`);
+    if (!info)
+      throw new CheckpointFormatError(
+        this.indexPath,
+        `tensor "${key}" has DataType ${entry.dtype}, which this reader does not support (resource, variant and quantized types are not stored as plain values).`,
+      );
     return info.name;
   }
 
@@ -210,10 +222,16 @@ export class BundleReader {
       throw new CheckpointFormatError(this.indexPath, `tensor "${key}" has offset ${offset} and size ${size}; expected non-negative integers.`);
     }
     if (byteSize > 0 && elementCount * byteSize !== size) {
-      throw new CheckpointFormatError(this.indexPath, `tensor "${key}" has shape [${shape.join(", ")}] of ${dtype} (${elementCount * byteSize} bytes) but its entry says ${size} bytes.`);
+      throw new CheckpointFormatError(
+        this.indexPath,
+        `tensor "${key}" has shape [${shape.join(", ")}] of ${dtype} (${elementCount * byteSize} bytes) but its entry says ${size} bytes.`,
+      );
     }
     if (byteSize === 0 && elementCount > size) {
-      throw new CheckpointFormatError(this.indexPath, `string tensor "${key}" has ${elementCount} elements but only ${size} bytes; each needs at least one length byte.`);
+      throw new CheckpointFormatError(
+        this.indexPath,
+        `string tensor "${key}" has ${elementCount} elements but only ${size} bytes; each needs at least one length byte.`,
+      );
     }
     if (entry.shard_id < 0 || entry.shard_id >= this.header.num_shards) {
       throw new CheckpointFormatError(this.indexPath, `tensor "${key}" is in shard ${entry.shard_id}; the bundle has ${this.header.num_shards} shards.`);
@@ -221,14 +239,20 @@ export class BundleReader {
     const shard = this.openShard(entry.shard_id, key);
     const dataPath = shard.path;
     if (offset + size > shard.size) {
-      throw new CheckpointFormatError(dataPath, `tensor "${key}" spans bytes ${offset}..${offset + size}, past the end of the ${shard.size}-byte data file; it is truncated.`);
+      throw new CheckpointFormatError(
+        dataPath,
+        `tensor "${key}" spans bytes ${offset}..${offset + size}, past the end of the ${shard.size}-byte data file; it is truncated.`,
+      );
     }
     const bytes = readRange(shard, offset, size, key);
     const crcPath = `${dataPath} (tensor "${key}")`;
     if (byteSize === 0) return { dtype, shape, data: decodeStrings(bytes, elementCount, entry.crc32c, crcPath) };
     const actual = crc32cOf(bytes);
     if (actual !== unmaskCrc(entry.crc32c)) {
-      throw new CheckpointFormatError(crcPath, `CRC32C mismatch: the index expects ${unmaskCrc(entry.crc32c)}, the data gives ${actual}; the data file is corrupt or belongs to another checkpoint.`);
+      throw new CheckpointFormatError(
+        crcPath,
+        `CRC32C mismatch: the index expects ${unmaskCrc(entry.crc32c)}, the data gives ${actual}; the data file is corrupt or belongs to another checkpoint.`,
+      );
     }
     return { dtype, shape, data: typedArrayFromBytes(dtype, bytes) };
   }
@@ -280,7 +304,8 @@ function decodeStrings(bytes: Uint8Array, count: number, maskedEntryCrc: number,
     throw new CheckpointFormatError(path, `the string lengths add up to ${total} bytes but the entry holds ${bytes.length - position} bytes of string data.`);
   }
   crc = crc32cOf(bytes.subarray(position), crc);
-  if (crc !== unmaskCrc(maskedEntryCrc)) throw new CheckpointFormatError(path, `CRC32C mismatch: the index expects ${unmaskCrc(maskedEntryCrc)}, the data gives ${crc}.`);
+  if (crc !== unmaskCrc(maskedEntryCrc))
+    throw new CheckpointFormatError(path, `CRC32C mismatch: the index expects ${unmaskCrc(maskedEntryCrc)}, the data gives ${crc}.`);
   return lengths.map((length) => {
     const value = bytes.slice(position, position + length);
     position += length;
@@ -386,9 +411,7 @@ export function writeBundle(prefix: string, tensors: Iterable<readonly [string, 
   const indexTemporary = temporaryName(indexPath);
   try {
     const entries: TableEntry[] = [];
-    const header = bundleHeaderMessage.encode(
-      bundleHeaderMessage.fromObject({ num_shards: 1, endianness: 0, version: { producer: BUNDLE_VERSION } }),
-    ).finish();
+    const header = bundleHeaderMessage.encode(bundleHeaderMessage.fromObject({ num_shards: 1, endianness: 0, version: { producer: BUNDLE_VERSION } })).finish();
     entries.push({ key: new Uint8Array(0), value: header });
     const descriptor = openSync(dataTemporary, "w");
     try {

@@ -7,10 +7,22 @@ import { dataTypeByCode, dataTypeByName, dataTypes } from "../dtypes.js";
 export { bfloat16BitsToNumber, float16BitsToNumber } from "../dtypes.js";
 
 export type CheckpointDtype =
-  | "float16" | "bfloat16" | "float32" | "float64"
-  | "int8" | "int16" | "int32" | "int64"
-  | "uint8" | "uint16" | "uint32" | "uint64"
-  | "bool" | "complex64" | "complex128" | "string";
+  | "float16"
+  | "bfloat16"
+  | "float32"
+  | "float64"
+  | "int8"
+  | "int16"
+  | "int32"
+  | "int64"
+  | "uint8"
+  | "uint16"
+  | "uint32"
+  | "uint64"
+  | "bool"
+  | "complex64"
+  | "complex128"
+  | "string";
 
 interface DtypeInfo {
   name: CheckpointDtype;
@@ -41,8 +53,16 @@ export function dtypeFromName(name: string): DtypeInfo {
 }
 
 export type NumericData =
-  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
-  | Uint8Array | Uint16Array | Uint32Array | BigUint64Array;
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | BigUint64Array;
 
 /**
  * Typed-array view over little-endian element bytes. A Uint8Array that owns its whole buffer (as
@@ -55,16 +75,32 @@ export function typedArrayFromBytes(dtype: CheckpointDtype, bytes: Uint8Array): 
   const copy = ownsBuffer ? bytes : Uint8Array.from(bytes);
   const buffer = copy.buffer as ArrayBuffer;
   switch (dtype) {
-    case "float32": case "complex64": return new Float32Array(buffer);
-    case "float64": case "complex128": return new Float64Array(buffer);
-    case "int8": return new Int8Array(buffer);
-    case "int16": return new Int16Array(buffer);
-    case "int32": return new Int32Array(buffer);
-    case "int64": return new BigInt64Array(buffer);
-    case "uint8": case "bool": return copy;
-    case "uint16": case "float16": case "bfloat16": return new Uint16Array(buffer);
-    case "uint32": return new Uint32Array(buffer);
-    case "uint64": return new BigUint64Array(buffer);
-    case "string": throw new Error("typedArrayFromBytes: strings have no fixed-size element layout.");
+    case "float32":
+    case "complex64":
+      return new Float32Array(buffer);
+    case "float64":
+    case "complex128":
+      return new Float64Array(buffer);
+    case "int8":
+      return new Int8Array(buffer);
+    case "int16":
+      return new Int16Array(buffer);
+    case "int32":
+      return new Int32Array(buffer);
+    case "int64":
+      return new BigInt64Array(buffer);
+    case "uint8":
+    case "bool":
+      return copy;
+    case "uint16":
+    case "float16":
+    case "bfloat16":
+      return new Uint16Array(buffer);
+    case "uint32":
+      return new Uint32Array(buffer);
+    case "uint64":
+      return new BigUint64Array(buffer);
+    case "string":
+      throw new Error("typedArrayFromBytes: strings have no fixed-size element layout.");
   }
 }

@@ -95,7 +95,8 @@ export function buildObjectGraph(root: TrackableNode): { graph: TrackableObjectG
   for (const node of [...order]) {
     for (const slot of node.slots ?? []) {
       const variablePath = paths.get(slot.variable);
-      if (variablePath === undefined) throw new Error(`buildObjectGraph: slot "${slot.slotName}" refers to a variable that is not reachable from the root; add the variable to the tree.`);
+      if (variablePath === undefined)
+        throw new Error(`buildObjectGraph: slot "${slot.slotName}" refers to a variable that is not reachable from the root; add the variable to the tree.`);
       if (ids.has(slot.slot)) continue;
       ids.set(slot.slot, order.length);
       paths.set(slot.slot, slotVariablePath(variablePath, paths.get(node)!, slot.slotName));

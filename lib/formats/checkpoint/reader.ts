@@ -20,7 +20,9 @@ export function resolveCheckpointPrefix(path: string): string {
     if (latest) return latest;
     const savedModelVariables = join(path, "variables", "variables");
     if (existsSync(`${savedModelVariables}.index`)) return savedModelVariables;
-    throw new Error(`${path} is a directory without a usable "checkpoint" file or variables/variables.index. Pass a checkpoint prefix such as ${join(path, "ckpt-1")}.`);
+    throw new Error(
+      `${path} is a directory without a usable "checkpoint" file or variables/variables.index. Pass a checkpoint prefix such as ${join(path, "ckpt-1")}.`,
+    );
   }
   throw new Error(`No checkpoint at ${path}: expected ${path}.index, a directory with a "checkpoint" file, or a SavedModel directory.`);
 }
@@ -73,7 +75,10 @@ export class CheckpointReader {
     const tensor = this.getTensor(OBJECT_GRAPH_KEY);
     const bytes = (tensor.data as Uint8Array[])[0];
     if (tensor.dtype !== "string" || bytes === undefined) {
-      throw new CheckpointFormatError(`${this.prefix}.index`, `${OBJECT_GRAPH_KEY} should be a scalar string tensor; it is ${tensor.dtype} [${tensor.shape.join(", ")}].`);
+      throw new CheckpointFormatError(
+        `${this.prefix}.index`,
+        `${OBJECT_GRAPH_KEY} should be a scalar string tensor; it is ${tensor.dtype} [${tensor.shape.join(", ")}].`,
+      );
     }
     try {
       return decodeObjectGraph(bytes);

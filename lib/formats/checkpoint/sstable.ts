@@ -43,12 +43,18 @@ export function compareBytes(left: Uint8Array, right: Uint8Array): number {
  */
 export function readTable(file: Uint8Array, path: string): TableEntry[] {
   if (file.length < FOOTER_SIZE) {
-    throw new CheckpointFormatError(path, `the file is ${file.length} bytes, shorter than the ${FOOTER_SIZE}-byte table footer; it is truncated or not a checkpoint index.`);
+    throw new CheckpointFormatError(
+      path,
+      `the file is ${file.length} bytes, shorter than the ${FOOTER_SIZE}-byte table footer; it is truncated or not a checkpoint index.`,
+    );
   }
   const footerStart = file.length - FOOTER_SIZE;
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   if (view.getUint32(footerStart + 40, true) !== MAGIC_LOW || view.getUint32(footerStart + 44, true) !== MAGIC_HIGH) {
-    throw new CheckpointFormatError(path, "the table footer does not end with the magic number 0xdb4775248b80fb57; this is not a TensorFlow checkpoint index (or it is truncated).");
+    throw new CheckpointFormatError(
+      path,
+      "the table footer does not end with the magic number 0xdb4775248b80fb57; this is not a TensorFlow checkpoint index (or it is truncated).",
+    );
   }
   const metaindex = readHandle(file, footerStart, file.length, path, "metaindex");
   const index = readHandle(file, metaindex.next, footerStart + 40, path, "index");
@@ -78,14 +84,20 @@ function readHandle(bytes: Uint8Array, offset: number, limit: number, path: stri
 /** Returns the block contents after checking bounds, type and CRC (snappy blocks are expanded). */
 function readBlock(file: Uint8Array, handle: BlockHandle, end: number, path: string): Uint8Array {
   if (handle.offset + handle.size + BLOCK_TRAILER_SIZE > end) {
-    throw new CheckpointFormatError(path, `a block at offset ${handle.offset} of ${handle.size} bytes runs past the end of the table data (${end} bytes); the index is truncated or corrupt.`);
+    throw new CheckpointFormatError(
+      path,
+      `a block at offset ${handle.offset} of ${handle.size} bytes runs past the end of the table data (${end} bytes); the index is truncated or corrupt.`,
+    );
   }
   const contentsEnd = handle.offset + handle.size;
   const type = file[contentsEnd]!;
   const stored = new DataView(file.buffer, file.byteOffset + contentsEnd + 1, 4).getUint32(0, true);
   const actual = crc32cOf(file.subarray(handle.offset, contentsEnd + 1));
   if (unmaskCrc(stored) !== actual) {
-    throw new CheckpointFormatError(path, `block at offset ${handle.offset} fails its CRC32C check (stored ${unmaskCrc(stored)}, computed ${actual}); the index file is corrupt.`);
+    throw new CheckpointFormatError(
+      path,
+      `block at offset ${handle.offset} fails its CRC32C check (stored ${unmaskCrc(stored)}, computed ${actual}); the index file is corrupt.`,
+    );
   }
   const contents = file.subarray(handle.offset, contentsEnd);
   if (type === NO_COMPRESSION) return contents;

@@ -69,7 +69,8 @@ export function parseCheckpointState(text: string, path = CHECKPOINT_STATE_FILEN
     if (position >= text.length) break;
     field.lastIndex = position;
     const match = field.exec(text);
-    if (!match) throw new CheckpointFormatError(path, `cannot parse "${text.slice(position, position + 40)}"; expected lines like model_checkpoint_path: "ckpt-1".`);
+    if (!match)
+      throw new CheckpointFormatError(path, `cannot parse "${text.slice(position, position + 40)}"; expected lines like model_checkpoint_path: "ckpt-1".`);
     position = field.lastIndex;
     const [, name, doubleQuoted, singleQuoted, number] = match;
     const quoted = doubleQuoted ?? singleQuoted;
@@ -111,7 +112,10 @@ function resolveInside(directory: string, stored: string, statePath: string): st
   }
   const resolved = resolve(root, stored);
   if (resolved !== root && !resolved.startsWith(root + sep)) {
-    throw new CheckpointFormatError(statePath, `path "${stored}" points outside the checkpoint directory ${root}; refusing it. Edit the checkpoint file to use names inside the directory.`);
+    throw new CheckpointFormatError(
+      statePath,
+      `path "${stored}" points outside the checkpoint directory ${root}; refusing it. Edit the checkpoint file to use names inside the directory.`,
+    );
   }
   return resolved;
 }
@@ -142,11 +146,14 @@ export function readCheckpointState(directory: string): CheckpointState | undefi
 export function writeCheckpointState(directory: string, state: CheckpointState): void {
   const statePath = join(directory, CHECKPOINT_STATE_FILENAME);
   const toStored = (path: string): string => relative(resolve(directory), resolveInside(directory, path, statePath));
-  writeFileAtomic(statePath, formatCheckpointState({
-    ...state,
-    modelCheckpointPath: toStored(state.modelCheckpointPath),
-    allModelCheckpointPaths: state.allModelCheckpointPaths.map(toStored),
-  }));
+  writeFileAtomic(
+    statePath,
+    formatCheckpointState({
+      ...state,
+      modelCheckpointPath: toStored(state.modelCheckpointPath),
+      allModelCheckpointPaths: state.allModelCheckpointPaths.map(toStored),
+    }),
+  );
 }
 
 /**

@@ -3,7 +3,21 @@ import { Worker } from "node:worker_threads";
 import type { Hdf5Snapshot, SnapshotDtype, SnapshotObject, SnapshotOutcome, SnapshotRead } from "./hdf5-snapshot.js";
 
 /** Numpy-style dtype names used across tskeras's readers. */
-export type ArrayDtype = "float16" | "float32" | "float64" | "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64" | "bool" | "string" | "other";
+export type ArrayDtype =
+  | "float16"
+  | "float32"
+  | "float64"
+  | "int8"
+  | "int16"
+  | "int32"
+  | "int64"
+  | "uint8"
+  | "uint16"
+  | "uint32"
+  | "uint64"
+  | "bool"
+  | "string"
+  | "other";
 
 /** A dataset's description without its values. */
 export interface Hdf5DatasetInfo {
@@ -32,7 +46,9 @@ export const hdf5ReadLimits = { baseDeadlineMs: 30_000, millisecondsPerMegabyte:
 class ReadWorker {
   private static current: ReadWorker | null = null;
   // `--input-type` (from `node --input-type=module -e ...`) is refused by file workers; other flags carry over.
-  private readonly worker = new Worker(new URL("./hdf5-read-worker.js", import.meta.url), { execArgv: process.execArgv.filter((argument) => !argument.startsWith("--input-type")) });
+  private readonly worker = new Worker(new URL("./hdf5-read-worker.js", import.meta.url), {
+    execArgv: process.execArgv.filter((argument) => !argument.startsWith("--input-type")),
+  });
   private nextId = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -65,9 +81,11 @@ class ReadWorker {
     // Referenced while a read is pending (the caller awaits it), unreferenced when idle.
     if (this.pending++ === 0) this.worker.ref();
     const result = this.queue.then(() => this.ready).then(() => this.request(path, deadlineMs));
-    this.queue = result.catch(() => undefined).finally(() => {
-      if (--this.pending === 0) this.worker.unref();
-    });
+    this.queue = result
+      .catch(() => undefined)
+      .finally(() => {
+        if (--this.pending === 0) this.worker.unref();
+      });
     return result;
   }
 
@@ -87,7 +105,11 @@ class ReadWorker {
       const timer = setTimeout(() => {
         cleanUp();
         retire();
-        reject(new Error(`${path}: reading the HDF5 file did not finish within ${(deadlineMs / 1000).toFixed(0)} s, so it was stopped. The HDF5 library loops on damaged metadata like this; the file is corrupt (or crafted).`));
+        reject(
+          new Error(
+            `${path}: reading the HDF5 file did not finish within ${(deadlineMs / 1000).toFixed(0)} s, so it was stopped. The HDF5 library loops on damaged metadata like this; the file is corrupt (or crafted).`,
+          ),
+        );
       }, deadlineMs);
       const onMessage = (message: { id: number; outcome: SnapshotOutcome }) => {
         if (message.id !== id) return;
@@ -133,7 +155,9 @@ export class Hdf5File {
     const megabytes = statSync(path).size / 1e6;
     const outcome = await ReadWorker.read(path, hdf5ReadLimits.baseDeadlineMs + megabytes * hdf5ReadLimits.millisecondsPerMegabyte);
     if ("openError" in outcome) {
-      throw new Error(`${path} could not be opened as HDF5 (${describe(outcome.openError)}). Expected a file written by h5py or Keras; it may be truncated or corrupt.`);
+      throw new Error(
+        `${path} could not be opened as HDF5 (${describe(outcome.openError)}). Expected a file written by h5py or Keras; it may be truncated or corrupt.`,
+      );
     }
     return new Hdf5File(path, outcome.snapshot);
   }

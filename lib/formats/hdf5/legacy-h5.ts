@@ -45,21 +45,28 @@ export function readLegacyH5Layout(file: Hdf5File): LegacyH5Layout {
   const weightsOnly = !hasModelWeights && readSplitTextList(file, "/", "layer_names") !== null;
   if (!hasModelWeights && !weightsOnly) {
     if (file.hasGroup("layers") || file.hasGroup("vars")) {
-      throw new Error(`${file.path} is a Keras 3 weights file (groups layers/…/vars), not a Keras 2 .h5 model. Load it with loadWeights into a model of the same architecture.`);
+      throw new Error(
+        `${file.path} is a Keras 3 weights file (groups layers/…/vars), not a Keras 2 .h5 model. Load it with loadWeights into a model of the same architecture.`,
+      );
     }
-    throw new Error(`${file.path} is HDF5 but not a Keras file: it has neither a model_weights group nor a layer_names attribute (root attributes: ${rootAttributes.join(", ") || "none"}).`);
+    throw new Error(
+      `${file.path} is HDF5 but not a Keras file: it has neither a model_weights group nor a layer_names attribute (root attributes: ${rootAttributes.join(", ") || "none"}).`,
+    );
   }
   const weightsRoot = hasModelWeights ? "model_weights" : "/";
   const modelConfigText = file.attributeText("/", "model_config");
   const modelConfig = modelConfigText === null ? null : parseConfig(file.path, "model_config", modelConfigText);
-  if (modelConfig !== null && !isKerasObject(modelConfig)) throw new Error(`${file.path}: model_config is not a {class_name, config} object. The file is corrupt or not written by Keras.`);
+  if (modelConfig !== null && !isKerasObject(modelConfig))
+    throw new Error(`${file.path}: model_config is not a {class_name, config} object. The file is corrupt or not written by Keras.`);
   const trainingText = file.attributeText("/", "training_config");
   const trainingConfig = trainingText === null ? null : parseConfig(file.path, "training_config", trainingText);
   const layerNames = readSplitTextList(file, weightsRoot, "layer_names");
-  if (layerNames === null) throw new Error(`${file.path}: the ${weightsRoot} group has no layer_names attribute. The file is truncated or not written by Keras.`);
+  if (layerNames === null)
+    throw new Error(`${file.path}: the ${weightsRoot} group has no layer_names attribute. The file is truncated or not written by Keras.`);
   const layers = layerNames.map((layerName) => {
     const layerGroup = weightsRoot === "/" ? layerName : `${weightsRoot}/${layerName}`;
-    if (!file.hasGroup(layerGroup)) throw new Error(`${file.path}: layer_names lists "${layerName}" but the group ${layerGroup} is missing. The file is truncated or corrupt.`);
+    if (!file.hasGroup(layerGroup))
+      throw new Error(`${file.path}: layer_names lists "${layerName}" but the group ${layerGroup} is missing. The file is truncated or corrupt.`);
     const weightNames = readSplitTextList(file, layerGroup, "weight_names") ?? [];
     const weights = weightNames.map((name) => {
       const info = file.datasetInfo(`${layerGroup}/${name}`);

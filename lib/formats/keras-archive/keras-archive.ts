@@ -12,7 +12,12 @@ import { SafeZipFile, type ZipLimits } from "./safe-zip.js";
 import { StoredZipWriter } from "./zip-writer.js";
 
 /** Member names fixed by Keras 3's `saving_lib`. */
-export const kerasArchiveMembers = { config: "config.json", metadata: "metadata.json", weightsH5: "model.weights.h5", weightsNpz: "model.weights.npz" } as const;
+export const kerasArchiveMembers = {
+  config: "config.json",
+  metadata: "metadata.json",
+  weightsH5: "model.weights.h5",
+  weightsNpz: "model.weights.npz",
+} as const;
 
 /** A Keras 3 `.keras` archive read into memory. */
 export interface KerasArchive {
@@ -39,14 +44,17 @@ export async function readKerasArchive(path: string, limits?: ZipLimits): Promis
   const zip = SafeZipFile.open(path, limits);
   try {
     const memberNames = zip.names();
-    if (!zip.has(kerasArchiveMembers.config)) throw new Error(`${path} has no ${kerasArchiveMembers.config} member (members: ${memberNames.join(", ") || "none"}). Expected a Keras 3 .keras archive.`);
+    if (!zip.has(kerasArchiveMembers.config))
+      throw new Error(`${path} has no ${kerasArchiveMembers.config} member (members: ${memberNames.join(", ") || "none"}). Expected a Keras 3 .keras archive.`);
     const config = parseJsonMember(path, kerasArchiveMembers.config, zip.read(kerasArchiveMembers.config));
     if (!isKerasObject(config)) throw new Error(`${path}: config.json is not a {class_name, config} object. The archive is corrupt or not written by Keras.`);
     const metadata = zip.has(kerasArchiveMembers.metadata) ? parseJsonMember(path, kerasArchiveMembers.metadata, zip.read(kerasArchiveMembers.metadata)) : null;
     if (!zip.has(kerasArchiveMembers.weightsH5) && zip.has(kerasArchiveMembers.weightsNpz)) {
       throw new Error(`${path} stores its weights as model.weights.npz, which tskeras does not read yet. Re-save with weights_format="h5" (the default).`);
     }
-    const { variables, varsGroupNames } = zip.has(kerasArchiveMembers.weightsH5) ? await readWeightsMember(zip) : { variables: new Map<string, Hdf5Array>(), varsGroupNames: new Map<string, string>() };
+    const { variables, varsGroupNames } = zip.has(kerasArchiveMembers.weightsH5)
+      ? await readWeightsMember(zip)
+      : { variables: new Map<string, Hdf5Array>(), varsGroupNames: new Map<string, string>() };
     return { source: path, config, metadata: isJsonObject(metadata) ? (metadata as KerasArchive["metadata"]) : null, memberNames, variables, varsGroupNames };
   } finally {
     zip.close();
@@ -61,7 +69,10 @@ export async function readKerasArchive(path: string, limits?: ZipLimits): Promis
  * @example
  * await writeKerasArchive("m.keras", { metadata, config, writeWeights: (h5) => h5.dataset("vars/0", values, [2]) });
  */
-export async function writeKerasArchive(path: string, content: { metadata: unknown; config: unknown; writeWeights: (writer: Hdf5Writer) => void }): Promise<void> {
+export async function writeKerasArchive(
+  path: string,
+  content: { metadata: unknown; config: unknown; writeWeights: (writer: Hdf5Writer) => void },
+): Promise<void> {
   // Python floats stay floats (`momentum: 0.0`): Keras refuses ints for float options.
   const text = (value: unknown) => new TextEncoder().encode(stringifyWithPythonFloats(value));
   await writeFileAtomicWith(path, async (archive) => {

@@ -60,7 +60,11 @@ export function isJsonObject(value: unknown): value is JsonObject {
 
 /** Whether `value` has the `{class_name: string, config: object}` shape. */
 export function isKerasObject(value: unknown): value is KerasObjectConfig {
-  return isJsonObject(value) && typeof value["class_name"] === "string" && (value["config"] === undefined || isJsonObject(value["config"]) || Array.isArray(value["config"]));
+  return (
+    isJsonObject(value) &&
+    typeof value["class_name"] === "string" &&
+    (value["config"] === undefined || isJsonObject(value["config"]) || Array.isArray(value["config"]))
+  );
 }
 
 /** Keras 3 reference to a function by name: `{module, class_name: "function", config: "relu"}`. */

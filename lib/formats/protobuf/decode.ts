@@ -10,14 +10,7 @@
  * console.log(savedModel.meta_graphs[0].meta_info_def?.tags); // ["serve"]
  * ```
  */
-import {
-  decodeMessage,
-  fingerprintMessage,
-  kerasSavedMetadataMessage,
-  decodeFilled,
-  savedModelMessage,
-  trackableObjectGraphMessage,
-} from "./tensorflow.js";
+import { decodeMessage, fingerprintMessage, kerasSavedMetadataMessage, decodeFilled, savedModelMessage, trackableObjectGraphMessage } from "./tensorflow.js";
 import type { FingerprintDef, KerasSavedMetadata, SavedModel, TrackableObjectGraph } from "./messages.js";
 
 /** Decodes `saved_model.pb`. Throws with the file's role in the message if the bytes are not a SavedModel. */
@@ -36,11 +29,7 @@ export function decodeKerasMetadata(bytes: Uint8Array): KerasSavedMetadata {
 
 /** Decodes `fingerprint.pb` (`FingerprintDef`), keeping 64-bit hashes as decimal strings. */
 export function decodeFingerprint(bytes: Uint8Array): FingerprintDef {
-  return decodeOrExplain<FingerprintDef>(
-    () => decodeMessage(fingerprintMessage, bytes, String),
-    "fingerprint.pb",
-    "a FingerprintDef protocol buffer",
-  );
+  return decodeOrExplain<FingerprintDef>(() => decodeMessage(fingerprintMessage, bytes, String), "fingerprint.pb", "a FingerprintDef protocol buffer");
 }
 
 /** Decodes the `TrackableObjectGraph` stored under `_CHECKPOINTABLE_OBJECT_GRAPH` in a checkpoint (every field filled). */

@@ -77,8 +77,7 @@ export function tfjsDtypeFor(code: number | undefined): TfjsDtype {
       return "complex64";
     default:
       throw new Error(
-        `TensorFlow type ${dataTypeName(code)} has no tfjs equivalent. ` +
-          `Only numeric, bool and string tensors can be computed in TypeScript.`,
+        `TensorFlow type ${dataTypeName(code)} has no tfjs equivalent. ` + `Only numeric, bool and string tensors can be computed in TypeScript.`,
       );
   }
 }

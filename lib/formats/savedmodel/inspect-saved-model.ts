@@ -76,11 +76,21 @@ export function formatSavedModelInspection(inspection: SavedModelInspection): st
   for (const [key, signature] of Object.entries(inspection.signatures).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     lines.push("", `signature_def['${key}']:`, "  The given SavedModel SignatureDef contains the following input(s):");
     for (const [name, spec] of Object.entries(signature.inputs)) {
-      lines.push(`    inputs['${name}'] tensor_info:`, `        dtype: ${dataTypeEnumName(spec.dtype)}`, `        shape: ${shapeText(spec.shape)}`, `        name: ${spec.name}`);
+      lines.push(
+        `    inputs['${name}'] tensor_info:`,
+        `        dtype: ${dataTypeEnumName(spec.dtype)}`,
+        `        shape: ${shapeText(spec.shape)}`,
+        `        name: ${spec.name}`,
+      );
     }
     lines.push("  The given SavedModel SignatureDef contains the following output(s):");
     for (const [name, spec] of Object.entries(signature.outputs)) {
-      lines.push(`    outputs['${name}'] tensor_info:`, `        dtype: ${dataTypeEnumName(spec.dtype)}`, `        shape: ${shapeText(spec.shape)}`, `        name: ${spec.name}`);
+      lines.push(
+        `    outputs['${name}'] tensor_info:`,
+        `        dtype: ${dataTypeEnumName(spec.dtype)}`,
+        `        shape: ${shapeText(spec.shape)}`,
+        `        name: ${spec.name}`,
+      );
     }
     lines.push(`  Method name is: ${signature.methodName}`);
   }

@@ -24,7 +24,14 @@ export async function runSavedModelSignature(
   try {
     const signature = model.signatures[signatureName];
     if (signature === undefined) {
-      throw new Error(`SavedModel ${directory} has no signature "${signatureName}"; it has ${Object.keys(model.signatures).sort().map((key) => `"${key}"`).join(", ") || "none"}.`);
+      throw new Error(
+        `SavedModel ${directory} has no signature "${signatureName}"; it has ${
+          Object.keys(model.signatures)
+            .sort()
+            .map((key) => `"${key}"`)
+            .join(", ") || "none"
+        }.`,
+      );
     }
     const tensors: Record<string, tf.Tensor> = {};
     const created: tf.Tensor[] = [];

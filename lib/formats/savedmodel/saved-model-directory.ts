@@ -27,8 +27,7 @@ export interface SavedModelFiles {
 export function readSavedModelDirectory(directory: string): SavedModelFiles {
   if (!existsSync(directory) || !statSync(directory).isDirectory()) {
     throw new Error(
-      `SavedModel directory "${directory}" does not exist or is not a directory. ` +
-        `Pass the folder that contains saved_model.pb (not the .pb file itself).`,
+      `SavedModel directory "${directory}" does not exist or is not a directory. ` + `Pass the folder that contains saved_model.pb (not the .pb file itself).`,
     );
   }
   const modelPath = join(directory, "saved_model.pb");
@@ -67,9 +66,7 @@ export function selectMetaGraph(savedModel: SavedModel, tags: string[] | undefin
   const index = available.findIndex((candidate) => key(candidate) === key(wanted));
   if (index < 0) {
     const listed = available.map((candidate) => `[${candidate.join(", ")}]`).join(", ") || "none";
-    throw new Error(
-      `The SavedModel has no MetaGraph tagged [${wanted.join(", ")}]; its tag sets are ${listed}. Pass one of them as { tags }.`,
-    );
+    throw new Error(`The SavedModel has no MetaGraph tagged [${wanted.join(", ")}]; its tag sets are ${listed}. Pass one of them as { tags }.`);
   }
   return savedModel.meta_graphs[index]!;
 }

@@ -59,9 +59,7 @@ class SignatureFunction {
         missing.length > 0 ? `missing ${missing.map((key) => `"${key}"`).join(", ")}` : "",
         unknown.length > 0 ? `unexpected ${unknown.map((key) => `"${key}"`).join(", ")}` : "",
       ].filter(Boolean);
-      throw new Error(
-        `Signature "${this.name}" takes inputs {${expected.join(", ")}}; ${parts.join("; ")}. Pass an object with exactly these keys.`,
-      );
+      throw new Error(`Signature "${this.name}" takes inputs {${expected.join(", ")}}; ${parts.join("; ")}. Pass an object with exactly these keys.`);
     }
     const outputNames = Object.keys(this.outputs);
     const fetches = outputNames.map((key) => this.outputs[key]!.name);
@@ -73,7 +71,9 @@ class SignatureFunction {
       outputNames.forEach((key, index) => {
         const value = values[index]!;
         if (isVariableHandle(value) || isTensorList(value)) {
-          throw new Error(`Signature "${this.name}" output "${key}" is a ${isTensorList(value) ? "TensorList" : "variable handle"}, not a tensor; it cannot be returned.`);
+          throw new Error(
+            `Signature "${this.name}" output "${key}" is a ${isTensorList(value) ? "TensorList" : "variable handle"}, not a tensor; it cannot be returned.`,
+          );
         }
         // A clone (shared data, own handle): the output may be an input or a cached
         // variable value passed through Identity, which the caller must not dispose.
@@ -86,8 +86,7 @@ class SignatureFunction {
   private prepareInput(key: string, tensor: tf.Tensor): tf.Tensor {
     const spec = this.inputs[key]!;
     if (spec.shape !== null) {
-      const compatible =
-        spec.shape.length === tensor.rank && spec.shape.every((size, axis) => size < 0 || size === tensor.shape[axis]);
+      const compatible = spec.shape.length === tensor.rank && spec.shape.every((size, axis) => size < 0 || size === tensor.shape[axis]);
       if (!compatible) {
         throw new Error(
           `Signature "${this.name}" input "${key}" must have shape [${spec.shape.map((size) => (size < 0 ? "?" : size)).join(", ")}] ` +

@@ -42,7 +42,8 @@ function toMessage(value: Structure): Message {
   }
   if ("tuple" in value) return { tuple_value: { values: value.tuple.map(toMessage) } };
   if ("list" in value) return { list_value: { values: value.list.map(toMessage) } };
-  if ("namedTuple" in value) return { named_tuple_value: { name: value.namedTuple.name, values: value.namedTuple.fields.map(([key, field]) => ({ key, value: toMessage(field) })) } };
+  if ("namedTuple" in value)
+    return { named_tuple_value: { name: value.namedTuple.name, values: value.namedTuple.fields.map(([key, field]) => ({ key, value: toMessage(field) })) } };
   return { dict_value: { fields: Object.fromEntries(Object.entries(value.dict).map(([key, field]) => [key, toMessage(field)])) } };
 }
 
@@ -60,7 +61,10 @@ function outputDict(outputs: ReadonlyArray<TensorSpecValue>): Structure {
  * A signature wrapper (what `serving_default` is): called with keyword arguments only, so its
  * canonical input is `((), {name: TensorSpec, ...})`, and it returns a dict of named tensors.
  */
-export function signatureWrapperStructures(inputs: ReadonlyArray<TensorSpecValue>, outputs: ReadonlyArray<TensorSpecValue>): { canonicalized_input_signature: Uint8Array; output_signature: Uint8Array } {
+export function signatureWrapperStructures(
+  inputs: ReadonlyArray<TensorSpecValue>,
+  outputs: ReadonlyArray<TensorSpecValue>,
+): { canonicalized_input_signature: Uint8Array; output_signature: Uint8Array } {
   const keywordInputs: Structure = { dict: Object.fromEntries(inputs.map((input) => [input.name, { tensorSpec: input }])) };
   return { canonicalized_input_signature: encodeStructure({ tuple: [{ tuple: [] }, keywordInputs] }), output_signature: encodeStructure(outputDict(outputs)) };
 }
@@ -75,8 +79,17 @@ export function positionalFunctionStructures(
   outputKind: "dict" | "single" | "tuple" | "none",
 ): { canonicalized_input_signature: Uint8Array; output_signature: Uint8Array } {
   const output: Structure =
-    outputKind === "dict" ? outputDict(outputs) : outputKind === "single" ? { tensorSpec: outputs[0]! } : outputKind === "none" ? { none: true } : { tuple: outputs.map((spec) => ({ tensorSpec: spec })) };
-  return { canonicalized_input_signature: encodeStructure({ tuple: [{ tuple: inputs.map((input) => ({ tensorSpec: input })) }, { dict: {} }] }), output_signature: encodeStructure(output) };
+    outputKind === "dict"
+      ? outputDict(outputs)
+      : outputKind === "single"
+        ? { tensorSpec: outputs[0]! }
+        : outputKind === "none"
+          ? { none: true }
+          : { tuple: outputs.map((spec) => ({ tensorSpec: spec })) };
+  return {
+    canonicalized_input_signature: encodeStructure({ tuple: [{ tuple: inputs.map((input) => ({ tensorSpec: input })) }, { dict: {} }] }),
+    output_signature: encodeStructure(output),
+  };
 }
 
 /**
@@ -90,9 +103,19 @@ export function encodeFunctionSpec(options: { args?: string[]; keywordOnlyArgs?:
   const fullArgSpec: Structure = {
     namedTuple: {
       name: "FullArgSpec",
-      fields: [["args", strings(options.args)], ["varargs", none], ["varkw", none], ["defaults", none], ["kwonlyargs", strings(options.keywordOnlyArgs)], ["kwonlydefaults", none], ["annotations", { dict: {} }]],
+      fields: [
+        ["args", strings(options.args)],
+        ["varargs", none],
+        ["varkw", none],
+        ["defaults", none],
+        ["kwonlyargs", strings(options.keywordOnlyArgs)],
+        ["kwonlydefaults", none],
+        ["annotations", { dict: {} }],
+      ],
     },
   };
   const inputSignature: Structure = options.inputSignature === undefined ? none : { tuple: options.inputSignature.map((spec) => ({ tensorSpec: spec })) };
-  return functionSpecMessage.encode(functionSpecMessage.fromObject({ fullargspec: toMessage(fullArgSpec), is_method: false, input_signature: toMessage(inputSignature) })).finish();
+  return functionSpecMessage
+    .encode(functionSpecMessage.fromObject({ fullargspec: toMessage(fullArgSpec), is_method: false, input_signature: toMessage(inputSignature) }))
+    .finish();
 }

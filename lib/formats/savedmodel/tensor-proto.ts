@@ -34,8 +34,7 @@ export function tensorFromProto(proto: TensorProto): tf.Tensor {
     return storedTensorToTfjs({ dtype: "string", shape, data: fillToSize(strings, size, "") }, what);
   }
   const content = proto.tensor_content;
-  const values =
-    content !== undefined && content.length > 0 ? valuesFromContent(content, typeName) : valuesFromFields(proto, typeName);
+  const values = content !== undefined && content.length > 0 ? valuesFromContent(content, typeName) : valuesFromFields(proto, typeName);
   // One element type per dtype: numbers, or bigints for 64-bit integers read from tensor_content.
   return storedTensorToTfjs({ dtype: typeName, shape, data: fillToSize<number | bigint>(values, size, 0) as ArrayLike<number> | ArrayLike<bigint> }, what);
 }

@@ -23,10 +23,7 @@ import { escapeLocalName } from "../checkpoint/object-graph.js";
 const callOps = new Set(["StatefulPartitionedCall", "PartitionedCall"]);
 
 /** Checkpoint key of each variable object of the SavedObjectGraph, by node id. */
-export function checkpointKeysByObject(
-  objectGraph: SavedObjectGraph,
-  trackableGraph: TrackableObjectGraph | undefined,
-): Map<number, string> {
+export function checkpointKeysByObject(objectGraph: SavedObjectGraph, trackableGraph: TrackableObjectGraph | undefined): Map<number, string> {
   const keys = new Map<number, string>();
   if (trackableGraph !== undefined) {
     trackableGraph.nodes.forEach((node, id) => {

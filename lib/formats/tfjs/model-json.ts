@@ -11,7 +11,6 @@ const defaultShardBytes = 4 * 1024 * 1024;
 /** Element types a TF.js weights manifest uses (quantized weights name uint8, uint16 or float16); sizes come from the DataType table. */
 const tfjsWeightDtypes = new Set(["float32", "int32", "bool", "complex64", "uint8", "uint16", "float16"]);
 
-
 /** Thrown for a model.json (or its weight files) that cannot be read; says what was expected. */
 export class TfjsFormatError extends Error {
   override name = "TfjsFormatError";
@@ -75,7 +74,10 @@ export function modelJsonPathOf(path: string): string {
 /** Reads model.json and its weight files, checking every path stays in the folder and every byte is there. */
 export function readTfjsArtifacts(path: string): tfc.io.ModelArtifacts & { format?: string } {
   const modelJsonPath = modelJsonPathOf(path);
-  if (!existsSync(modelJsonPath)) throw new TfjsFormatError(`${modelJsonPath} does not exist. Expected a TensorFlow.js model folder with a model.json (as written by model.save or tensorflowjs_converter).`);
+  if (!existsSync(modelJsonPath))
+    throw new TfjsFormatError(
+      `${modelJsonPath} does not exist. Expected a TensorFlow.js model folder with a model.json (as written by model.save or tensorflowjs_converter).`,
+    );
   let json: tfc.io.ModelJSON;
   try {
     json = JSON.parse(readFileSync(modelJsonPath, "utf8")) as tfc.io.ModelJSON;
@@ -83,7 +85,9 @@ export function readTfjsArtifacts(path: string): tfc.io.ModelArtifacts & { forma
     throw new TfjsFormatError(`${modelJsonPath} is not valid JSON (${(error as Error).message}). Expected a TensorFlow.js model.json.`);
   }
   if (typeof json !== "object" || json === null || json.modelTopology === undefined) {
-    throw new TfjsFormatError(`${modelJsonPath} has no "modelTopology". Expected a TensorFlow.js model.json; a weights-only manifest cannot be loaded as a model.`);
+    throw new TfjsFormatError(
+      `${modelJsonPath} has no "modelTopology". Expected a TensorFlow.js model.json; a weights-only manifest cannot be loaded as a model.`,
+    );
   }
   const folder = dirname(resolve(modelJsonPath));
   const specs: tfc.io.WeightsManifestEntry[] = [];
@@ -91,8 +95,10 @@ export function readTfjsArtifacts(path: string): tfc.io.ModelArtifacts & { forma
   for (const group of json.weightsManifest ?? []) {
     for (const weightPath of group.paths) {
       const file = resolve(folder, weightPath);
-      if (relative(folder, file).startsWith("..")) throw new TfjsFormatError(`${modelJsonPath} refers to weight file "${weightPath}" outside its folder; refusing to read it.`);
-      if (!existsSync(file)) throw new TfjsFormatError(`Weight file ${file} listed in ${modelJsonPath} is missing. Copy the whole model folder, not only model.json.`);
+      if (relative(folder, file).startsWith(".."))
+        throw new TfjsFormatError(`${modelJsonPath} refers to weight file "${weightPath}" outside its folder; refusing to read it.`);
+      if (!existsSync(file))
+        throw new TfjsFormatError(`Weight file ${file} listed in ${modelJsonPath} is missing. Copy the whole model folder, not only model.json.`);
       buffers.push(readFileSync(file));
     }
     specs.push(...group.weights);
@@ -102,11 +108,14 @@ export function readTfjsArtifacts(path: string): tfc.io.ModelArtifacts & { forma
     if (spec.dtype === "string") return Number.NaN;
     const stored = spec.quantization ? spec.quantization.dtype : spec.dtype;
     const elementBytes = tfjsWeightDtypes.has(stored) ? dataTypeByName(stored)?.byteSize : undefined;
-    if (elementBytes === undefined) throw new TfjsFormatError(`${modelJsonPath}: weight "${spec.name}" has dtype "${spec.dtype}", which TensorFlow.js weights do not use.`);
+    if (elementBytes === undefined)
+      throw new TfjsFormatError(`${modelJsonPath}: weight "${spec.name}" has dtype "${spec.dtype}", which TensorFlow.js weights do not use.`);
     return sum + elementBytes * spec.shape.reduce((product, dimension) => product * dimension, 1);
   }, 0);
   if (!Number.isNaN(expected) && expected !== data.length) {
-    throw new TfjsFormatError(`${modelJsonPath}: the weights manifest describes ${expected} bytes but the weight files hold ${data.length}. A shard is truncated or from another save.`);
+    throw new TfjsFormatError(
+      `${modelJsonPath}: the weights manifest describes ${expected} bytes but the weight files hold ${data.length}. A shard is truncated or from another save.`,
+    );
   }
   return {
     modelTopology: json.modelTopology,

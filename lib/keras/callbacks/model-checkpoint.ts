@@ -53,7 +53,9 @@ export class ModelCheckpoint extends Callback {
     super();
     const options = typeof first === "string" ? { ...rest, filepath: first } : first;
     if (typeof options.filepath !== "string" || options.filepath === "") {
-      throw new Error("ModelCheckpoint needs a file path: new keras.callbacks.ModelCheckpoint(\"training_1/cp.ckpt\", { saveWeightsOnly: true }) or new keras.callbacks.ModelCheckpoint({ filepath: \"training_1/cp.ckpt\" }).");
+      throw new Error(
+        'ModelCheckpoint needs a file path: new keras.callbacks.ModelCheckpoint("training_1/cp.ckpt", { saveWeightsOnly: true }) or new keras.callbacks.ModelCheckpoint({ filepath: "training_1/cp.ckpt" }).',
+      );
     }
     this.filepath = options.filepath;
     this.monitor = options.monitor ?? "val_loss";
@@ -62,7 +64,9 @@ export class ModelCheckpoint extends Callback {
     this.saveWeightsOnly = options.saveWeightsOnly ?? false;
     const saveFreq = options.saveFreq ?? "epoch";
     if (saveFreq !== "epoch" && !(Number.isInteger(saveFreq) && saveFreq > 0)) {
-      throw new Error(`Unrecognized saveFreq: ${JSON.stringify(saveFreq)}. Expected "epoch" or a positive whole number of batches (e.g. 5 * Math.ceil(samples / batchSize) for every 5 epochs).`);
+      throw new Error(
+        `Unrecognized saveFreq: ${JSON.stringify(saveFreq)}. Expected "epoch" or a positive whole number of batches (e.g. 5 * Math.ceil(samples / batchSize) for every 5 epochs).`,
+      );
     }
     this.saveFreq = saveFreq;
     const mode = options.mode ?? "auto";
@@ -102,7 +106,9 @@ export class ModelCheckpoint extends Callback {
     if (this.saveBestOnly) {
       const current = logs[this.monitor];
       if (current === undefined || Number.isNaN(Number(current))) {
-        console.warn(`Can save best model only with ${this.monitor} available, skipping. (The logs have ${Object.keys(logs).join(", ") || "nothing"}; pass validationData to fit for val_ metrics, or set monitor.)`);
+        console.warn(
+          `Can save best model only with ${this.monitor} available, skipping. (The logs have ${Object.keys(logs).join(", ") || "nothing"}; pass validationData to fit for val_ metrics, or set monitor.)`,
+        );
         return;
       }
       const improved = this.mode === "max" ? current > this.best : current < this.best;
@@ -110,7 +116,10 @@ export class ModelCheckpoint extends Callback {
         if (this.verbose > 0) console.log(`\nEpoch ${epoch + 1}: ${this.monitor} did not improve from ${pythonFormat("{best:.5f}", { best: this.best })}`);
         return;
       }
-      if (this.verbose > 0) console.log(`\nEpoch ${epoch + 1}: ${this.monitor} improved from ${pythonFormat("{best:.5f}", { best: this.best })} to ${pythonFormat("{current:.5f}", { current })}, saving model to ${path}`);
+      if (this.verbose > 0)
+        console.log(
+          `\nEpoch ${epoch + 1}: ${this.monitor} improved from ${pythonFormat("{best:.5f}", { best: this.best })} to ${pythonFormat("{current:.5f}", { current })}, saving model to ${path}`,
+        );
       this.best = current;
     } else if (this.verbose > 0) {
       console.log(`\nEpoch ${epoch + 1}: saving model to ${path}`);
@@ -128,7 +137,9 @@ export class ModelCheckpoint extends Callback {
     }
     // tfjs's own LayersModel.save takes URLs such as "file://…", not Keras paths: only a Keras save will do.
     if (typeof model.save !== "function" || model.save === tfl.LayersModel.prototype.save) {
-      throw new Error(`ModelCheckpoint cannot save the whole model to ${path}: this model has no Keras model.save(path). Pass saveWeightsOnly: true to save TensorFlow checkpoints of the weights (reload them with model.loadWeights(path)).`);
+      throw new Error(
+        `ModelCheckpoint cannot save the whole model to ${path}: this model has no Keras model.save(path). Pass saveWeightsOnly: true to save TensorFlow checkpoints of the weights (reload them with model.loadWeights(path)).`,
+      );
     }
     await model.save(path);
   }

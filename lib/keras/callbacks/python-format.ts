@@ -63,7 +63,8 @@ function group(digits: string, separator: string | undefined): string {
 
 function formatField(name: string, value: FormatValue, spec: string): string {
   const match = specPattern.exec(spec);
-  if (!match) throw new Error(`Invalid format specifier '${spec}' for field {${name}}; expected Python's format mini-language, e.g. {${name}:04d} or {${name}:.2f}.`);
+  if (!match)
+    throw new Error(`Invalid format specifier '${spec}' for field {${name}}; expected Python's format mini-language, e.g. {${name}:04d} or {${name}:.2f}.`);
   const [, fill = " ", align, sign = "-", alternate, zero, width, grouping, precisionText, type] = match;
   const precision = precisionText === undefined ? undefined : Number(precisionText);
   if (typeof value === "string") {
@@ -82,19 +83,34 @@ function formatField(name: string, value: FormatValue, spec: string): string {
     return pad((number < 0 ? "-" : sign === "+" ? "+" : "") + body, width, align ?? ">", zero !== undefined && align === undefined ? " " : fill);
   }
   switch (type) {
-    case "d": case "n":
+    case "d":
+    case "n":
       if (!isInteger) throw new Error(`Unknown format code '${type}' for {${name}}, which is a float (${number}); use e.g. {${name}:.2f}.`);
       body = String(absolute);
       break;
-    case "x": case "X": case "o": case "b":
+    case "x":
+    case "X":
+    case "o":
+    case "b":
       if (!isInteger) throw new Error(`Unknown format code '${type}' for {${name}}, which is a float.`);
       body = absolute.toString(type === "o" ? 8 : type === "b" ? 2 : 16);
       if (type === "X") body = body.toUpperCase();
       break;
-    case "f": case "F": body = fixed(absolute, precision ?? 6); break;
-    case "e": case "E": body = exponential(absolute, precision ?? 6, type === "E"); break;
-    case "g": case "G": body = general(absolute, precision ?? 6, alternate !== undefined, type === "G"); break;
-    case "%": body = `${fixed(absolute * 100, precision ?? 6)}%`; break;
+    case "f":
+    case "F":
+      body = fixed(absolute, precision ?? 6);
+      break;
+    case "e":
+    case "E":
+      body = exponential(absolute, precision ?? 6, type === "E");
+      break;
+    case "g":
+    case "G":
+      body = general(absolute, precision ?? 6, alternate !== undefined, type === "G");
+      break;
+    case "%":
+      body = `${fixed(absolute * 100, precision ?? 6)}%`;
+      break;
     default:
       body = isInteger ? String(absolute) : precision === undefined ? pythonFloat(absolute) : general(absolute, precision, false, false);
   }
@@ -124,7 +140,11 @@ export function pythonFormat(template: string, values: Record<string, FormatValu
     if (whole === "}}") return "}";
     const key = name ?? "";
     if (!(key in values)) {
-      throw new Error(`The file path template '${template}' uses {${key}}, but only ${Object.keys(values).map((entry) => `{${entry}}`).join(", ")} are known at this point (the epoch, the batch, and the logged metrics such as loss or val_loss when validation data is given).`);
+      throw new Error(
+        `The file path template '${template}' uses {${key}}, but only ${Object.keys(values)
+          .map((entry) => `{${entry}}`)
+          .join(", ")} are known at this point (the epoch, the batch, and the logged metrics such as loss or val_loss when validation data is given).`,
+      );
     }
     return formatField(key, values[key]!, spec ?? "");
   });

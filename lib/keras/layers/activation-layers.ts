@@ -1,6 +1,19 @@
 /** Keras's activation layers (`ReLU`, `LeakyReLU`, `PReLU`, `ELU`, `Softmax`, `ThresholdedReLU`) backed by tfjs-layers. */
 import type * as tfc from "@tensorflow/tfjs-core";
-import type { ELU as TfELU, ELULayerArgs, LeakyReLU as TfLeakyReLU, LeakyReLULayerArgs, PReLU as TfPReLU, PReLULayerArgs, ReLU as TfReLU, ReLULayerArgs, Softmax as TfSoftmax, SoftmaxLayerArgs, ThresholdedReLU as TfThresholdedReLU, ThresholdedReLULayerArgs } from "@tensorflow/tfjs-layers/dist/layers/advanced_activations.js";
+import type {
+  ELU as TfELU,
+  ELULayerArgs,
+  LeakyReLU as TfLeakyReLU,
+  LeakyReLULayerArgs,
+  PReLU as TfPReLU,
+  PReLULayerArgs,
+  ReLU as TfReLU,
+  ReLULayerArgs,
+  Softmax as TfSoftmax,
+  SoftmaxLayerArgs,
+  ThresholdedReLU as TfThresholdedReLU,
+  ThresholdedReLULayerArgs,
+} from "@tensorflow/tfjs-layers/dist/layers/advanced_activations.js";
 import { kerasLayerClass } from "./keras-layer-class.js";
 
 /** Python `ReLU(max_value=None, negative_slope=0.0, threshold=0.0, **kwargs)`. */

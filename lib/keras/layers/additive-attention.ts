@@ -14,7 +14,10 @@ import { Attention } from "./attention.js";
 import { optionsFromArguments } from "./keras-layer-class.js";
 import { layerArgsFromConfig, registerWrittenLayer } from "./written-layers.js";
 
-export interface AdditiveAttentionArgs extends LayerArgs { useScale?: boolean; dropout?: number }
+export interface AdditiveAttentionArgs extends LayerArgs {
+  useScale?: boolean;
+  dropout?: number;
+}
 
 /** Python `AdditiveAttention(use_scale=True, dropout=0.0, **kwargs)`. */
 export class AdditiveAttention extends Attention {
@@ -37,7 +40,11 @@ export class AdditiveAttention extends Attention {
     return config;
   }
   static override fromConfig(config: Record<string, unknown>): AdditiveAttention {
-    return new AdditiveAttention({ ...layerArgsFromConfig(config), useScale: (config["use_scale"] as boolean | undefined) ?? true, dropout: (config["dropout"] as number | undefined) ?? 0 });
+    return new AdditiveAttention({
+      ...layerArgsFromConfig(config),
+      useScale: (config["use_scale"] as boolean | undefined) ?? true,
+      dropout: (config["dropout"] as number | undefined) ?? 0,
+    });
   }
 }
 registerWrittenLayer(AdditiveAttention);

@@ -10,7 +10,11 @@ import { optionsFromArguments } from "./keras-layer-class.js";
 import { Layer } from "./layer.js";
 import { layerArgsFromConfig, registerWrittenLayer } from "./written-layers.js";
 
-export interface AttentionArgs extends LayerArgs { useScale?: boolean; scoreMode?: "dot"; dropout?: number }
+export interface AttentionArgs extends LayerArgs {
+  useScale?: boolean;
+  scoreMode?: "dot";
+  dropout?: number;
+}
 
 /** Python `Attention(use_scale=False, score_mode="dot", dropout=0.0, **kwargs)`. */
 export class Attention extends Layer {
@@ -55,7 +59,12 @@ export class Attention extends Layer {
     return { ...super.getConfig(), use_scale: this.useScale, score_mode: "dot", dropout: this.dropoutRate, seed: null };
   }
   static override fromConfig(config: Record<string, unknown>): Attention {
-    return new Attention({ ...layerArgsFromConfig(config), useScale: config["use_scale"] as boolean, scoreMode: (config["score_mode"] ?? "dot") as "dot", dropout: (config["dropout"] as number | undefined) ?? 0 });
+    return new Attention({
+      ...layerArgsFromConfig(config),
+      useScale: config["use_scale"] as boolean,
+      scoreMode: (config["score_mode"] ?? "dot") as "dot",
+      dropout: (config["dropout"] as number | undefined) ?? 0,
+    });
   }
 }
 registerWrittenLayer(Attention);

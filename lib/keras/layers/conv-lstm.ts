@@ -65,13 +65,44 @@ abstract class ConvLSTM extends Layer implements Keras3WeightLayout {
   bias?: Variable;
 
   protected constructor(className: string, rank: number, args: unknown[]) {
-    const options = optionsFromArguments(className, ["filters", "kernelSize"], args) as ConvLSTMArgs & { returnState?: boolean; dropout?: number; recurrentDropout?: number; stateful?: boolean };
-    const { filters, kernelSize, strides = 1, padding = "valid", dataFormat = "channels_last", dilationRate = 1, activation = "tanh", recurrentActivation = "sigmoid", useBias = true,
-      kernelInitializer = "glorot_uniform", recurrentInitializer = "orthogonal", biasInitializer = "zeros", unitForgetBias = true, returnSequences = false, goBackwards = false,
-      returnState = false, dropout = 0, recurrentDropout = 0, stateful = false, ...rest } = options;
+    const options = optionsFromArguments(className, ["filters", "kernelSize"], args) as ConvLSTMArgs & {
+      returnState?: boolean;
+      dropout?: number;
+      recurrentDropout?: number;
+      stateful?: boolean;
+    };
+    const {
+      filters,
+      kernelSize,
+      strides = 1,
+      padding = "valid",
+      dataFormat = "channels_last",
+      dilationRate = 1,
+      activation = "tanh",
+      recurrentActivation = "sigmoid",
+      useBias = true,
+      kernelInitializer = "glorot_uniform",
+      recurrentInitializer = "orthogonal",
+      biasInitializer = "zeros",
+      unitForgetBias = true,
+      returnSequences = false,
+      goBackwards = false,
+      returnState = false,
+      dropout = 0,
+      recurrentDropout = 0,
+      stateful = false,
+      ...rest
+    } = options;
     if (!filters || kernelSize === undefined) throw new Error(`${className} needs filters and a kernel size, e.g. new keras.layers.${className}(8, 3).`);
-    const unsupported = [["dataFormat", dataFormat !== "channels_last"], ["returnState", returnState], ["dropout", dropout !== 0], ["recurrentDropout", recurrentDropout !== 0], ["stateful", stateful]]
-      .filter(([, given]) => given).map(([key]) => key);
+    const unsupported = [
+      ["dataFormat", dataFormat !== "channels_last"],
+      ["returnState", returnState],
+      ["dropout", dropout !== 0],
+      ["recurrentDropout", recurrentDropout !== 0],
+      ["stateful", stateful],
+    ]
+      .filter(([, given]) => given)
+      .map(([key]) => key);
     if (unsupported.length > 0) throw new Error(`${className}: ${unsupported.join(", ")} other than Keras's defaults is not supported yet.`);
     super(rest);
     const perAxis = (value: number | number[]) => (typeof value === "number" ? Array.from({ length: rank }, () => value) : [...value]);
@@ -94,7 +125,10 @@ abstract class ConvLSTM extends Layer implements Keras3WeightLayout {
 
   override build(inputShape: tfl.Shape): void {
     const shape = inputShape as Shape;
-    if (shape.length !== this.rank + 3) throw new Error(`${this.getClassName()} takes [batch, time, ${this.rank === 1 ? "steps" : "depth, height, width"}, channels] inputs; got [${shape.join(", ")}].`);
+    if (shape.length !== this.rank + 3)
+      throw new Error(
+        `${this.getClassName()} takes [batch, time, ${this.rank === 1 ? "steps" : "depth, height, width"}, channels] inputs; got [${shape.join(", ")}].`,
+      );
     const channels = shape.at(-1)!;
     this.kernel = this.addWeight({ name: "kernel", shape: [...this.kernelSize, channels, 4 * this.filters], initializer: this.kernelInitializerName });
     // tfjs's orthogonal initializer takes matrices; the recurrent kernel is made as one and reshaped, as Keras flattens it.
@@ -109,7 +143,8 @@ abstract class ConvLSTM extends Layer implements Keras3WeightLayout {
 
   private convolve(x: tfc.Tensor, kernel: tfc.Tensor, strides: number[], padding: "valid" | "same", dilation: number[]): tfc.Tensor {
     if (this.rank === 1) return tfc.conv1d(x as tfc.Tensor3D, kernel as tfc.Tensor3D, strides[0]!, padding, "NWC", dilation[0]!);
-    if (this.rank === 2) return tfc.conv2d(x as tfc.Tensor4D, kernel as tfc.Tensor4D, strides as [number, number], padding, "NHWC", dilation as [number, number]);
+    if (this.rank === 2)
+      return tfc.conv2d(x as tfc.Tensor4D, kernel as tfc.Tensor4D, strides as [number, number], padding, "NHWC", dilation as [number, number]);
     return tfc.conv3d(x as tfc.Tensor5D, kernel as tfc.Tensor5D, strides as [number, number, number], padding, "NDHWC", dilation as [number, number, number]);
   }
 
@@ -162,16 +197,35 @@ abstract class ConvLSTM extends Layer implements Keras3WeightLayout {
   override getConfig(): tfc.serialization.ConfigDict {
     return {
       ...super.getConfig(),
-      return_sequences: this.returnSequences, return_state: false, go_backwards: this.goBackwards, stateful: false, unroll: false, zero_output_for_mask: false,
-      filters: this.filters, kernel_size: this.kernelSize, strides: this.strides, padding: this.padding, data_format: "channels_last", dilation_rate: this.dilationRate,
-      activation: this.activationName, recurrent_activation: this.recurrentActivationName, use_bias: this.useBias,
+      return_sequences: this.returnSequences,
+      return_state: false,
+      go_backwards: this.goBackwards,
+      stateful: false,
+      unroll: false,
+      zero_output_for_mask: false,
+      filters: this.filters,
+      kernel_size: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      data_format: "channels_last",
+      dilation_rate: this.dilationRate,
+      activation: this.activationName,
+      recurrent_activation: this.recurrentActivationName,
+      use_bias: this.useBias,
       kernel_initializer: namedInitializer(this.kernelInitializerName),
       recurrent_initializer: namedInitializer(this.recurrentInitializerName),
       bias_initializer: namedInitializer(this.biasInitializerName),
       unit_forget_bias: this.unitForgetBias,
-      kernel_regularizer: null, recurrent_regularizer: null, bias_regularizer: null, activity_regularizer: null,
-      kernel_constraint: null, recurrent_constraint: null, bias_constraint: null,
-      dropout: 0, recurrent_dropout: 0, seed: null,
+      kernel_regularizer: null,
+      recurrent_regularizer: null,
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      recurrent_constraint: null,
+      bias_constraint: null,
+      dropout: 0,
+      recurrent_dropout: 0,
+      seed: null,
     };
   }
 
@@ -214,7 +268,9 @@ function namedInitializer(name: string): tfc.serialization.ConfigDict {
 function orthogonalOf(shape: number[]): Initializer {
   const orthogonal = tfl.initializers.orthogonal({ gain: 1 });
   const rows = shape.slice(0, -1).reduce((product, size) => product * size, 1);
-  return { apply: (requested: number[], dtype?: tfc.DataType) => tfc.tidy(() => tfc.reshape(orthogonal.apply([rows, requested.at(-1)!], dtype), requested)) } as unknown as Initializer;
+  return {
+    apply: (requested: number[], dtype?: tfc.DataType) => tfc.tidy(() => tfc.reshape(orthogonal.apply([rows, requested.at(-1)!], dtype), requested)),
+  } as unknown as Initializer;
 }
 
 /** Bias with the forget gate's quarter at one (Keras's `unit_forget_bias`). */

@@ -26,7 +26,11 @@ export interface EinsumDenseArgs extends LayerArgs {
 }
 
 /** An einsum `"<input>,<kernel>-><output>"` with `...` expanded for a given input rank. */
-interface Spec { input: string; kernel: string; output: string }
+interface Spec {
+  input: string;
+  kernel: string;
+  output: string;
+}
 
 function parseEquation(equation: string, inputRank: number): Spec {
   const match = /^([a-zA-Z.]+),([a-zA-Z]+)->([a-zA-Z.]+)$/.exec(equation.replace(/\s+/g, ""));
@@ -34,7 +38,10 @@ function parseEquation(equation: string, inputRank: number): Spec {
   let [, input, kernel, output] = match as unknown as [string, string, string, string];
   if (input.includes("...")) {
     const elided = inputRank - (input.length - 3);
-    const letters = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ"].filter((letter) => !equation.includes(letter)).slice(0, elided).join("");
+    const letters = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+      .filter((letter) => !equation.includes(letter))
+      .slice(0, elided)
+      .join("");
     input = input.replace("...", letters);
     output = output.replace("...", letters);
   }
@@ -60,7 +67,15 @@ export class EinsumDense extends Layer {
   constructor(equation: string, outputShape: number | Array<number | null>, options?: EinsumDenseArgs);
   constructor(options: EinsumDenseArgs);
   constructor(...args: unknown[]) {
-    const { equation, outputShape, activation, biasAxes, kernelInitializer = "glorot_uniform", biasInitializer = "zeros", ...rest } = optionsFromArguments("EinsumDense", ["equation", "outputShape"], args) as EinsumDenseArgs;
+    const {
+      equation,
+      outputShape,
+      activation,
+      biasAxes,
+      kernelInitializer = "glorot_uniform",
+      biasInitializer = "zeros",
+      ...rest
+    } = optionsFromArguments("EinsumDense", ["equation", "outputShape"], args) as EinsumDenseArgs;
     if (equation === undefined || outputShape === undefined) {
       throw new Error('EinsumDense needs an equation and an output shape, e.g. new keras.layers.EinsumDense("ab,bc->ac", 64, { biasAxes: "c" }).');
     }
@@ -124,7 +139,11 @@ export class EinsumDense extends Layer {
       bias_axes: this.biasAxes,
       kernel_initializer: namedInitializer(this.kernelInitializerName),
       bias_initializer: namedInitializer(this.biasInitializerName),
-      kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
+      kernel_regularizer: null,
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
       quantization_config: null,
     };
   }
@@ -152,10 +171,17 @@ export function einsumMatMul(spec: Spec, input: tfc.Tensor, kernel: tfc.Tensor):
   const contracted = [...spec.input].filter((letter) => spec.kernel.includes(letter) && !spec.output.includes(letter));
   const freeInput = [...spec.input].filter((letter) => !contracted.includes(letter));
   const freeKernel = [...spec.kernel].filter((letter) => !contracted.includes(letter));
-  if (freeKernel.some((letter) => spec.input.includes(letter))) throw new Error(`EinsumDense "${spec.input},${spec.kernel}->${spec.output}": axes shared by input, kernel and output are not supported yet.`);
+  if (freeKernel.some((letter) => spec.input.includes(letter)))
+    throw new Error(`EinsumDense "${spec.input},${spec.kernel}->${spec.output}": axes shared by input, kernel and output are not supported yet.`);
   const sizeOf = (tensor: tfc.Tensor, letters: string, letter: string) => tensor.shape[letters.indexOf(letter)]!;
-  const x = tfc.transpose(input, [...freeInput, ...contracted].map((letter) => spec.input.indexOf(letter)));
-  const k = tfc.transpose(kernel, [...contracted, ...freeKernel].map((letter) => spec.kernel.indexOf(letter)));
+  const x = tfc.transpose(
+    input,
+    [...freeInput, ...contracted].map((letter) => spec.input.indexOf(letter)),
+  );
+  const k = tfc.transpose(
+    kernel,
+    [...contracted, ...freeKernel].map((letter) => spec.kernel.indexOf(letter)),
+  );
   const contractedSize = contracted.reduce((product, letter) => product * sizeOf(input, spec.input, letter), 1);
   const freeInputSizes = freeInput.map((letter) => sizeOf(input, spec.input, letter));
   const freeKernelSizes = freeKernel.map((letter) => sizeOf(kernel, spec.kernel, letter));
@@ -163,8 +189,12 @@ export function einsumMatMul(spec: Spec, input: tfc.Tensor, kernel: tfc.Tensor):
   const unflattened = tfc.reshape(product, [...freeInputSizes, ...freeKernelSizes]);
   const order = [...freeInput, ...freeKernel];
   const missing = [...spec.output].filter((letter) => !order.includes(letter));
-  if (missing.length > 0) throw new Error(`EinsumDense "${spec.input},${spec.kernel}->${spec.output}": output axes ${missing.join(", ")} appear in neither input nor kernel.`);
-  return tfc.transpose(unflattened, [...spec.output].map((letter) => order.indexOf(letter)));
+  if (missing.length > 0)
+    throw new Error(`EinsumDense "${spec.input},${spec.kernel}->${spec.output}": output axes ${missing.join(", ")} appear in neither input nor kernel.`);
+  return tfc.transpose(
+    unflattened,
+    [...spec.output].map((letter) => order.indexOf(letter)),
+  );
 }
 
 /** Keras writes an initializer as `{class_name, config}`; tskeras builds from its name. */

@@ -17,7 +17,9 @@ import { registeredNameOf } from "../saving/keras-json/custom-objects.js";
 export type ActivationFunction = (x: tfc.Tensor) => tfc.Tensor;
 
 /** Layer options whose activation keys also take an {@link ActivationFunction}. */
-export type WithActivationFunctions<Args> = { [Key in keyof Args]: Key extends "activation" | "recurrentActivation" ? Args[Key] | ActivationFunction : Args[Key] };
+export type WithActivationFunctions<Args> = {
+  [Key in keyof Args]: Key extends "activation" | "recurrentActivation" ? Args[Key] | ActivationFunction : Args[Key];
+};
 
 /** Layer options (tfjs spelling) that name activations. */
 export const activationOptionKeys = ["activation", "recurrentActivation"] as const;
@@ -27,8 +29,27 @@ export const activationConfigKeys = ["activation", "recurrent_activation"] as co
 
 /** Keras's built-in activation names (`keras.activations`), which are never custom functions. */
 const kerasActivationNames = new Set([
-  "relu", "leaky_relu", "relu6", "softmax", "elu", "selu", "softplus", "softsign", "silu", "swish", "gelu", "tanh", "sigmoid",
-  "exponential", "hard_sigmoid", "hard_silu", "hard_swish", "linear", "mish", "log_softmax", "crelu",
+  "relu",
+  "leaky_relu",
+  "relu6",
+  "softmax",
+  "elu",
+  "selu",
+  "softplus",
+  "softsign",
+  "silu",
+  "swish",
+  "gelu",
+  "tanh",
+  "sigmoid",
+  "exponential",
+  "hard_sigmoid",
+  "hard_silu",
+  "hard_swish",
+  "linear",
+  "mish",
+  "log_softmax",
+  "crelu",
 ]);
 
 type ActivationBase = abstract new () => tfc.serialization.Serializable & { apply(x: tfc.Tensor): tfc.Tensor };
@@ -48,7 +69,10 @@ const ActivationBaseClass = tfjsActivationBase();
 /** A user's activation function as a tfjs-layers activation object. */
 export class FunctionActivation extends ActivationBaseClass {
   /** @param savedName the name to save it under; by default the function's registered name or its own name */
-  constructor(readonly fn: ActivationFunction, private readonly savedName?: string) {
+  constructor(
+    readonly fn: ActivationFunction,
+    private readonly savedName?: string,
+  ) {
     super();
   }
 

@@ -58,10 +58,20 @@ export class GroupQueryAttention extends Layer implements Keras3WeightLayout, Ke
   constructor(headDim: number, numQueryHeads: number, numKeyValueHeads: number, options?: GroupQueryAttentionArgs);
   constructor(options: GroupQueryAttentionArgs);
   constructor(...args: unknown[]) {
-    const { headDim, numQueryHeads, numKeyValueHeads, dropout = 0, useBias = true, kernelInitializer = "glorot_uniform", biasInitializer = "zeros", ...rest } =
-      optionsFromArguments("GroupQueryAttention", ["headDim", "numQueryHeads", "numKeyValueHeads"], args) as GroupQueryAttentionArgs;
-    if (!headDim || !numQueryHeads || !numKeyValueHeads) throw new Error("GroupQueryAttention needs headDim, numQueryHeads and numKeyValueHeads, e.g. new keras.layers.GroupQueryAttention(16, 8, 2).");
-    if (numQueryHeads % numKeyValueHeads !== 0) throw new Error(`GroupQueryAttention: numQueryHeads (${numQueryHeads}) must be divisible by numKeyValueHeads (${numKeyValueHeads}).`);
+    const {
+      headDim,
+      numQueryHeads,
+      numKeyValueHeads,
+      dropout = 0,
+      useBias = true,
+      kernelInitializer = "glorot_uniform",
+      biasInitializer = "zeros",
+      ...rest
+    } = optionsFromArguments("GroupQueryAttention", ["headDim", "numQueryHeads", "numKeyValueHeads"], args) as GroupQueryAttentionArgs;
+    if (!headDim || !numQueryHeads || !numKeyValueHeads)
+      throw new Error("GroupQueryAttention needs headDim, numQueryHeads and numKeyValueHeads, e.g. new keras.layers.GroupQueryAttention(16, 8, 2).");
+    if (numQueryHeads % numKeyValueHeads !== 0)
+      throw new Error(`GroupQueryAttention: numQueryHeads (${numQueryHeads}) must be divisible by numKeyValueHeads (${numKeyValueHeads}).`);
     super({ ...rest, name: rest.name ?? uniqueName("grouped_query_attention") });
     this.headDim = headDim;
     this.numQueryHeads = numQueryHeads;
@@ -87,10 +97,17 @@ export class GroupQueryAttention extends Layer implements Keras3WeightLayout, Ke
     const shapes = (Array.isArray(inputShape[0]) ? inputShape : [inputShape, inputShape]) as Shape[];
     const [queryShape, valueShape, keyShape = valueShape] = shapes as [Shape, Shape, Shape?];
     if (queryShape.length !== 3 || valueShape.length !== 3) {
-      throw new Error(`GroupQueryAttention takes [batch, steps, features] query and value tensors; got shapes [${queryShape.join(", ")}] and [${valueShape.join(", ")}].`);
+      throw new Error(
+        `GroupQueryAttention takes [batch, steps, features] query and value tensors; got shapes [${queryShape.join(", ")}] and [${valueShape.join(", ")}].`,
+      );
     }
     const dense = (name: string, equation: string, outputShape: Shape, biasAxes: string, shape: Shape) => {
-      const layer = new EinsumDense(equation, outputShape, { name, biasAxes: this.useBias ? biasAxes : null, kernelInitializer: this.kernelInitializerName, biasInitializer: this.biasInitializerName });
+      const layer = new EinsumDense(equation, outputShape, {
+        name,
+        biasAxes: this.useBias ? biasAxes : null,
+        kernelInitializer: this.kernelInitializerName,
+        biasInitializer: this.biasInitializerName,
+      });
       layer.build(shape);
       layer.built = true;
       return layer;
@@ -109,7 +126,10 @@ export class GroupQueryAttention extends Layer implements Keras3WeightLayout, Ke
       const repeats = this.numQueryHeads / this.numKeyValueHeads;
       // [batch, steps, heads, size] → [batch, heads, steps, size]; key/value heads each serve `repeats` consecutive query heads.
       const heads = (tensor: tfc.Tensor) => tfc.transpose(tensor, [0, 2, 1, 3]);
-      const sharedHeads = tfc.tensor1d(Array.from({ length: this.numQueryHeads }, (_unused, head) => Math.floor(head / repeats)), "int32");
+      const sharedHeads = tfc.tensor1d(
+        Array.from({ length: this.numQueryHeads }, (_unused, head) => Math.floor(head / repeats)),
+        "int32",
+      );
       const shared = (tensor: tfc.Tensor) => heads(tfc.gather(tensor, sharedHeads, 2));
       const q = heads(tfc.mul(this.queryDense!.call(query) as tfc.Tensor, 1 / Math.sqrt(this.headDim)));
       const k = shared(this.keyDense!.call(key!) as tfc.Tensor);
@@ -145,7 +165,10 @@ export class GroupQueryAttention extends Layer implements Keras3WeightLayout, Ke
   keras3WeightPaths(): { weights: string[]; emptyGroups: string[] } {
     const count = this.useBias ? 2 : 1;
     const paths = (group: string) => Array.from({ length: count }, (_unused, index) => `${group}/vars/${index}`);
-    return { weights: ["_query_dense", "_key_dense", "_value_dense", "_output_dense"].flatMap(paths), emptyGroups: ["vars", "_softmax/vars", "_dropout_layer/vars"] };
+    return {
+      weights: ["_query_dense", "_key_dense", "_value_dense", "_output_dense"].flatMap(paths),
+      emptyGroups: ["vars", "_softmax/vars", "_dropout_layer/vars"],
+    };
   }
 
   keras3BuildConfig(inputShapes: Shape[]): Record<string, unknown> {
@@ -163,15 +186,28 @@ export class GroupQueryAttention extends Layer implements Keras3WeightLayout, Ke
       use_gate: false,
       sliding_window: null,
       dropout: this.dropoutRate,
-      kernel_initializer: initializerConfig(this.kernelInitializerName === "glorot_uniform" ? "GlorotUniform" : this.kernelInitializerName === "zeros" ? "Zeros" : "Ones"),
+      kernel_initializer: initializerConfig(
+        this.kernelInitializerName === "glorot_uniform" ? "GlorotUniform" : this.kernelInitializerName === "zeros" ? "Zeros" : "Ones",
+      ),
       bias_initializer: initializerConfig(this.biasInitializerName === "zeros" ? "Zeros" : this.biasInitializerName === "ones" ? "Ones" : "GlorotUniform"),
-      kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null, seed: null,
+      kernel_regularizer: null,
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
+      seed: null,
     };
   }
 
   static override fromConfig(config: Record<string, unknown>): GroupQueryAttention {
-    const unsupported = [["use_gate", false], ["sliding_window", null]].filter(([key, value]) => config[key as string] !== undefined && config[key as string] !== value);
-    if (unsupported.length > 0) throw new Error(`GroupQueryAttention "${String(config["name"])}": ${unsupported.map(([key]) => key).join(", ")} other than Keras's defaults is not supported yet.`);
+    const unsupported = [
+      ["use_gate", false],
+      ["sliding_window", null],
+    ].filter(([key, value]) => config[key as string] !== undefined && config[key as string] !== value);
+    if (unsupported.length > 0)
+      throw new Error(
+        `GroupQueryAttention "${String(config["name"])}": ${unsupported.map(([key]) => key).join(", ")} other than Keras's defaults is not supported yet.`,
+      );
     return new GroupQueryAttention({
       ...layerArgsFromConfig(config),
       headDim: config["head_dim"] as number,

@@ -29,11 +29,20 @@ interface GRUCellFields {
   recurrentDropout: number;
   activation: { apply(x: tfc.Tensor): tfc.Tensor };
   recurrentActivation: { apply(x: tfc.Tensor): tfc.Tensor };
-  kernelInitializer: unknown; recurrentInitializer: unknown; biasInitializer: unknown;
-  kernelRegularizer: unknown; recurrentRegularizer: unknown; biasRegularizer: unknown;
-  kernelConstraint: unknown; recurrentConstraint: unknown; biasConstraint: unknown;
-  kernel: tfl.LayerVariable; recurrentKernel: tfl.LayerVariable; bias: tfl.LayerVariable | null;
-  dropoutMask: tfc.Tensor[] | null; recurrentDropoutMask: tfc.Tensor[] | null;
+  kernelInitializer: unknown;
+  recurrentInitializer: unknown;
+  biasInitializer: unknown;
+  kernelRegularizer: unknown;
+  recurrentRegularizer: unknown;
+  biasRegularizer: unknown;
+  kernelConstraint: unknown;
+  recurrentConstraint: unknown;
+  biasConstraint: unknown;
+  kernel: tfl.LayerVariable;
+  recurrentKernel: tfl.LayerVariable;
+  bias: tfl.LayerVariable | null;
+  dropoutMask: tfc.Tensor[] | null;
+  recurrentDropoutMask: tfc.Tensor[] | null;
   built: boolean;
   addWeight(name: string, shape: number[], dtype: null, initializer: unknown, regularizer: unknown, trainable: boolean, constraint: unknown): tfl.LayerVariable;
 }
@@ -55,7 +64,15 @@ export class GRUCell extends TfjsGRUCell {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
     const inputDim = shape[shape.length - 1] as number;
     cell.kernel = cell.addWeight("kernel", [inputDim, cell.units * 3], null, cell.kernelInitializer, cell.kernelRegularizer, true, cell.kernelConstraint);
-    cell.recurrentKernel = cell.addWeight("recurrent_kernel", [cell.units, cell.units * 3], null, cell.recurrentInitializer, cell.recurrentRegularizer, true, cell.recurrentConstraint);
+    cell.recurrentKernel = cell.addWeight(
+      "recurrent_kernel",
+      [cell.units, cell.units * 3],
+      null,
+      cell.recurrentInitializer,
+      cell.recurrentRegularizer,
+      true,
+      cell.recurrentConstraint,
+    );
     // Keras: one row of input biases and one of recurrent biases.
     cell.bias = cell.useBias ? cell.addWeight("bias", [2, cell.units * 3], null, cell.biasInitializer, cell.biasRegularizer, true, cell.biasConstraint) : null;
     cell.built = true;

@@ -53,7 +53,8 @@ export function withVersionedHardSigmoid<T>(config: T, kerasVersion: string | nu
     if (value !== null && typeof value === "object") {
       const record = value as Record<string, unknown>;
       // Keras 3 may write a built-in activation as {module: "keras.activations", class_name: "function", config: "hard_sigmoid"}.
-      if (key !== undefined && activationKeys.has(key) && record["class_name"] === "function" && record["config"] === "hard_sigmoid") return "keras3_hard_sigmoid";
+      if (key !== undefined && activationKeys.has(key) && record["class_name"] === "function" && record["config"] === "hard_sigmoid")
+        return "keras3_hard_sigmoid";
       return Object.fromEntries(Object.entries(record).map(([entryKey, entry]) => [entryKey, rewrite(entry, entryKey)]));
     }
     if (key !== undefined && activationKeys.has(key) && value === "hard_sigmoid") return "keras3_hard_sigmoid";

@@ -9,8 +9,16 @@
 import type { InputLayer as TfInputLayer, InputLayerArgs } from "@tensorflow/tfjs-layers/dist/engine/input_layer.js";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
 import type {
-  Activation as TfActivation, ActivationLayerArgs, Dense as TfDense, DenseLayerArgs, Dropout as TfDropout, DropoutLayerArgs,
-  Flatten as TfFlatten, FlattenLayerArgs, Reshape as TfReshape, ReshapeLayerArgs,
+  Activation as TfActivation,
+  ActivationLayerArgs,
+  Dense as TfDense,
+  DenseLayerArgs,
+  Dropout as TfDropout,
+  DropoutLayerArgs,
+  Flatten as TfFlatten,
+  FlattenLayerArgs,
+  Reshape as TfReshape,
+  ReshapeLayerArgs,
 } from "@tensorflow/tfjs-layers/dist/layers/core.js";
 import type { Conv2D as TfConv2D, ConvLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/convolutional.js";
 import type { Embedding as TfEmbedding, EmbeddingLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/embeddings.js";
@@ -36,7 +44,13 @@ export type SerializedObjectConfig = { class_name: string; config: tfc.serializa
 /** Fields every Keras layer config has (Python `Layer.get_config()`), plus the layer's own. */
 export type LayerConfig = { name: string; trainable: boolean; dtype: string; [key: string]: tfc.serialization.ConfigDictValue };
 /** Python `Dense.get_config()`. */
-export type DenseConfig = LayerConfig & { units: number; activation: string; use_bias: boolean; kernel_initializer: SerializedObjectConfig; bias_initializer: SerializedObjectConfig };
+export type DenseConfig = LayerConfig & {
+  units: number;
+  activation: string;
+  use_bias: boolean;
+  kernel_initializer: SerializedObjectConfig;
+  bias_initializer: SerializedObjectConfig;
+};
 /** Python `Dropout.get_config()`. */
 export type DropoutConfig = LayerConfig & { rate: number };
 /** Python `Conv2D.get_config()`. */
@@ -74,7 +88,9 @@ export class Dense extends registeredLayerClass<typeof TfDense>("Dense", kernelD
     super(withKerasName(typeof first === "number" ? { ...options, units: first } : first, "Dense") as DenseLayerArgs);
   }
   /** Python `get_config()`, with its known fields typed. */
-  override getConfig(): DenseConfig { return super.getConfig() as DenseConfig; }
+  override getConfig(): DenseConfig {
+    return super.getConfig() as DenseConfig;
+  }
 }
 
 /** Python `Dropout(rate, **kwargs)`. */
@@ -85,7 +101,9 @@ export class Dropout extends registeredLayerClass<typeof TfDropout>("Dropout") {
     super(withKerasName(typeof first === "number" ? { ...options, rate: first } : first, "Dropout"));
   }
   /** Python `get_config()`, with its known fields typed. */
-  override getConfig(): DropoutConfig { return super.getConfig() as DropoutConfig; }
+  override getConfig(): DropoutConfig {
+    return super.getConfig() as DropoutConfig;
+  }
 }
 
 /** Python `Flatten(**kwargs)`. */
@@ -94,7 +112,9 @@ export class Flatten extends registeredLayerClass<typeof TfFlatten>("Flatten") {
     super(withKerasName(options, "Flatten"));
   }
   /** Python `get_config()`, with its known fields typed. */
-  override getConfig(): LayerConfig { return super.getConfig() as LayerConfig; }
+  override getConfig(): LayerConfig {
+    return super.getConfig() as LayerConfig;
+  }
 }
 
 /** Keras 3's snake_case activation names (`keras.activations`), accepted besides tfjs's spellings. */
@@ -109,7 +129,9 @@ export class Activation extends registeredLayerClass<typeof TfActivation>("Activ
     super(withKerasName(args, "Activation") as ActivationLayerArgs);
   }
   /** Python `get_config()`, with its known fields typed. */
-  override getConfig(): LayerConfig & { activation: string } { return super.getConfig() as LayerConfig & { activation: string }; }
+  override getConfig(): LayerConfig & { activation: string } {
+    return super.getConfig() as LayerConfig & { activation: string };
+  }
 }
 
 /** Python `Reshape(target_shape, **kwargs)`. */
@@ -120,7 +142,9 @@ export class Reshape extends registeredLayerClass<typeof TfReshape>("Reshape") {
     super(withKerasName(Array.isArray(first) ? { ...options, targetShape: first } : first, "Reshape"));
   }
   /** Python `get_config()`, with its known fields typed. */
-  override getConfig(): LayerConfig & { target_shape: number[] } { return super.getConfig() as LayerConfig & { target_shape: number[] }; }
+  override getConfig(): LayerConfig & { target_shape: number[] } {
+    return super.getConfig() as LayerConfig & { target_shape: number[] };
+  }
 }
 
 /** Python `Conv2D(filters, kernel_size, **kwargs)`. */
@@ -134,7 +158,9 @@ export class Conv2D extends registeredLayerClass<typeof TfConv2D>("Conv2D", kern
     super(withKerasName(typeof first === "number" ? { ...options, filters: first, kernelSize: kernelSize! } : first, "Conv2D") as ConvLayerArgs);
   }
   /** Python `get_config()`, with its known fields typed. */
-  override getConfig(): Conv2DConfig { return super.getConfig() as Conv2DConfig; }
+  override getConfig(): Conv2DConfig {
+    return super.getConfig() as Conv2DConfig;
+  }
 }
 
 /** Python `MaxPooling2D(pool_size=(2, 2), **kwargs)`. */
@@ -146,7 +172,9 @@ export class MaxPooling2D extends registeredLayerClass<typeof TfMaxPooling2D>("M
     super(withKerasName({ poolSize: [2, 2] as [number, number], ...all }, "MaxPooling2D"));
   }
   /** Python `get_config()`, with its known fields typed. */
-  override getConfig(): LayerConfig & { pool_size: number[]; strides: number[]; padding: string } { return super.getConfig() as LayerConfig & { pool_size: number[]; strides: number[]; padding: string }; }
+  override getConfig(): LayerConfig & { pool_size: number[]; strides: number[]; padding: string } {
+    return super.getConfig() as LayerConfig & { pool_size: number[]; strides: number[]; padding: string };
+  }
 }
 
 /** Python `LSTM(units, **kwargs)`. */
@@ -157,7 +185,9 @@ export class LSTM extends registeredLayerClass<typeof TfLSTM>("LSTM", { ...recur
     super(withKerasName(typeof first === "number" ? { ...options, units: first } : first, "LSTM") as LSTMLayerArgs);
   }
   /** Python `get_config()`, with its known fields typed. */
-  override getConfig(): LSTMConfig { return super.getConfig() as LSTMConfig; }
+  override getConfig(): LSTMConfig {
+    return super.getConfig() as LSTMConfig;
+  }
 }
 
 /** Python `GRU(units, **kwargs)`; `resetAfter` defaults to true as in Keras (see ./gru.ts). */
@@ -168,7 +198,9 @@ export class GRU extends registeredLayerClass<typeof TfGRU>("GRU", { ...recurren
     super(withKerasName(typeof first === "number" ? { ...options, units: first } : first, "GRU") as GRULayerArgs);
   }
   /** Python `get_config()`, with its known fields typed. */
-  override getConfig(): LSTMConfig & { reset_after: boolean } { return super.getConfig() as LSTMConfig & { reset_after: boolean }; }
+  override getConfig(): LSTMConfig & { reset_after: boolean } {
+    return super.getConfig() as LSTMConfig & { reset_after: boolean };
+  }
 }
 
 /** Python `Embedding(input_dim, output_dim, **kwargs)`. */
@@ -182,7 +214,9 @@ export class Embedding extends registeredLayerClass<typeof TfEmbedding>("Embeddi
     super(withKerasName(typeof first === "number" ? { ...options, inputDim: first, outputDim: outputDim! } : first, "Embedding"));
   }
   /** Python `get_config()`, with its known fields typed. */
-  override getConfig(): EmbeddingConfig { return super.getConfig() as EmbeddingConfig; }
+  override getConfig(): EmbeddingConfig {
+    return super.getConfig() as EmbeddingConfig;
+  }
 }
 
 /** Python `BatchNormalization(**kwargs)`. */
@@ -191,7 +225,9 @@ export class BatchNormalization extends registeredLayerClass<typeof TfBatchNorma
     super(withKerasName(options, "BatchNormalization"));
   }
   /** Python `get_config()`, with its known fields typed. */
-  override getConfig(): LayerConfig & { axis: number; momentum: number; epsilon: number } { return super.getConfig() as LayerConfig & { axis: number; momentum: number; epsilon: number }; }
+  override getConfig(): LayerConfig & { axis: number; momentum: number; epsilon: number } {
+    return super.getConfig() as LayerConfig & { axis: number; momentum: number; epsilon: number };
+  }
 }
 
 /** Python `InputLayer(input_shape=..., **kwargs)`. */
@@ -242,13 +278,41 @@ import * as spatialDropoutLayers from "./spatial-dropout.js";
 import * as convolutional1DLayers from "./convolutional-1d.js";
 import * as imagePreprocessingLayers from "./image-preprocessing.js";
 import * as dataPreprocessingLayers from "./data-preprocessing.js";
-registerKerasClassesByClassName([adaptivePoolingLayers, reshaping3DLayers, spatialDropoutLayers, convolutional1DLayers, imagePreprocessingLayers, dataPreprocessingLayers].flatMap((family) => Object.values(family)));
+registerKerasClassesByClassName(
+  [adaptivePoolingLayers, reshaping3DLayers, spatialDropoutLayers, convolutional1DLayers, imagePreprocessingLayers, dataPreprocessingLayers].flatMap((family) =>
+    Object.values(family),
+  ),
+);
 
 // Every Keras layer class registers itself under its Keras class name, so configs rebuild with it.
 registerKerasClassesByClassName([
-  Dense, Dropout, Flatten, Activation, Reshape, Conv2D, MaxPooling2D, LSTM, GRU, Embedding, BatchNormalization, InputLayer,
-  EinsumDenseLayer, MultiHeadAttentionLayer, AttentionLayer,
-  ...[mergingLayers, convolutionalLayers, poolingLayers, recurrentLayers, reshapingLayers, activationLayers, regularizationLayers, coreLayers, normalizationLayers, preprocessingLayers].flatMap((family) => Object.values(family)),
+  Dense,
+  Dropout,
+  Flatten,
+  Activation,
+  Reshape,
+  Conv2D,
+  MaxPooling2D,
+  LSTM,
+  GRU,
+  Embedding,
+  BatchNormalization,
+  InputLayer,
+  EinsumDenseLayer,
+  MultiHeadAttentionLayer,
+  AttentionLayer,
+  ...[
+    mergingLayers,
+    convolutionalLayers,
+    poolingLayers,
+    recurrentLayers,
+    reshapingLayers,
+    activationLayers,
+    regularizationLayers,
+    coreLayers,
+    normalizationLayers,
+    preprocessingLayers,
+  ].flatMap((family) => Object.values(family)),
 ]);
 
 // Layers of issue #22's second share (recurrent cells, attention variants, audio, wrappers), one file per concept.
@@ -262,4 +326,9 @@ import * as convLstmLayers from "./conv-lstm.js";
 import { AdditiveAttention as AdditiveAttentionLayer } from "./additive-attention.js";
 import { ReversibleEmbedding as ReversibleEmbeddingLayer } from "./reversible-embedding.js";
 import { GroupQueryAttention as GroupQueryAttentionLayer } from "./group-query-attention.js";
-registerKerasClassesByClassName([AdditiveAttentionLayer, ReversibleEmbeddingLayer, GroupQueryAttentionLayer, ...[rnnCellLayers, convLstmLayers].flatMap((family) => Object.values(family))]);
+registerKerasClassesByClassName([
+  AdditiveAttentionLayer,
+  ReversibleEmbeddingLayer,
+  GroupQueryAttentionLayer,
+  ...[rnnCellLayers, convLstmLayers].flatMap((family) => Object.values(family)),
+]);

@@ -15,7 +15,10 @@ import { markLibraryClass } from "../library-classes.js";
 import { registeredLayerClass, type WithTypedApply } from "./registered-class.js";
 
 /** The class: `new X(...positional, options?)` or `new X(options)`, with the typed `apply` of the built-in classes. */
-export type KerasLayerClass<C extends new (...args: never[]) => tfl.layers.Layer, Args, Positional extends unknown[], Extra = unknown> = Omit<WithTypedApply<C>, never> & {
+export type KerasLayerClass<C extends new (...args: never[]) => tfl.layers.Layer, Args, Positional extends unknown[], Extra = unknown> = Omit<
+  WithTypedApply<C>,
+  never
+> & {
   new (options?: Args): Extra & InstanceType<WithTypedApply<C>>;
   new (...args: [...Positional, Partial<Args>?]): Extra & InstanceType<WithTypedApply<C>>;
 };
@@ -37,7 +40,9 @@ export function optionsFromArguments(className: string, positional: readonly str
   const values = hasOptions ? args.slice(0, -1) : args;
   if (values.length > positional.length) {
     const signature = [...positional, "options"].join(", ");
-    throw new Error(`${className}(${signature}) takes ${positional.length} positional argument${positional.length === 1 ? "" : "s"} before the options object, but got ${values.length}. Pass the rest as options, e.g. new keras.layers.${className}(${positional.map((key) => key).join(", ")}${positional.length ? ", " : ""}{ ... }).`);
+    throw new Error(
+      `${className}(${signature}) takes ${positional.length} positional argument${positional.length === 1 ? "" : "s"} before the options object, but got ${values.length}. Pass the rest as options, e.g. new keras.layers.${className}(${positional.map((key) => key).join(", ")}${positional.length ? ", " : ""}{ ... }).`,
+    );
   }
   const options: Record<string, unknown> = hasOptions ? { ...(last as Record<string, unknown>) } : {};
   values.forEach((value, index) => {
@@ -68,7 +73,9 @@ export function kerasLayerClass<C extends new (...args: never[]) => tfl.layers.L
       const options = defined(optionsFromArguments(className, positional, args));
       const missing = required.filter((key) => options[key] === undefined);
       if (missing.length > 0) {
-        throw new Error(`${className} needs ${missing.join(" and ")}: new keras.layers.${className}(${positional.join(", ")}${positional.length ? ", " : ""}{ ... }) or new keras.layers.${className}({ ${missing.map((key) => `${key}: ...`).join(", ")} }).`);
+        throw new Error(
+          `${className} needs ${missing.join(" and ")}: new keras.layers.${className}(${positional.join(", ")}${positional.length ? ", " : ""}{ ... }) or new keras.layers.${className}({ ${missing.map((key) => `${key}: ...`).join(", ")} }).`,
+        );
       }
       super(withKerasName(options, className));
     }

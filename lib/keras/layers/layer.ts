@@ -36,7 +36,9 @@ function initializerFor(initializer: string | Initializer | undefined, fallback:
   const factory = (tfl.initializers as unknown as Record<string, ((config: object) => Initializer) | undefined>)[name];
   if (typeof factory === "function") return factory({});
   {
-    throw new Error(`Unknown initializer "${initializer}". Use a Keras name such as "zeros", "ones", "random_normal", "random_uniform", "glorot_uniform", "he_normal", or pass an initializer object (tf.initializers.*).`);
+    throw new Error(
+      `Unknown initializer "${initializer}". Use a Keras name such as "zeros", "ones", "random_normal", "random_uniform", "glorot_uniform", "he_normal", or pass an initializer object (tf.initializers.*).`,
+    );
   }
 }
 
@@ -45,10 +47,19 @@ function unique<T>(items: T[]): T[] {
 }
 
 /** Python `add_weight` for any owner (layers, subclassed models): both call forms, a tf.Variable out. */
-export function makeWeight(ownerDtype: tfc.DataType, first?: string | AddWeightOptions, second?: tfl.Shape | AddWeightOptions, dtype?: tfc.DataType, initializer?: Initializer, trainable?: boolean): Variable {
+export function makeWeight(
+  ownerDtype: tfc.DataType,
+  first?: string | AddWeightOptions,
+  second?: tfl.Shape | AddWeightOptions,
+  dtype?: tfc.DataType,
+  initializer?: Initializer,
+  trainable?: boolean,
+): Variable {
   const options: AddWeightOptions =
-    typeof first === "object" ? first
-      : Array.isArray(second) ? { name: first, shape: second as number[], dtype, initializer, trainable }
+    typeof first === "object"
+      ? first
+      : Array.isArray(second)
+        ? { name: first, shape: second as number[], dtype, initializer, trainable }
         : { ...(second ?? {}), name: first ?? (second as AddWeightOptions | undefined)?.name };
   const shape = options.shape ?? [];
   if (shape.some((size) => typeof size !== "number" || size < 0)) {
@@ -96,8 +107,11 @@ export class Layer extends tfl.layers.Layer {
     // tfjs hands `call` a one-item array where Keras hands the tensor itself; the subclass's call sees Keras's form.
     const defined = this.call;
     Object.defineProperty(this, "call", {
-      value: (inputs: tfc.Tensor | tfc.Tensor[], kwargs?: Kwargs) => defined.call(this, Array.isArray(inputs) && inputs.length === 1 ? inputs[0]! : inputs, kwargs ?? {}),
-      writable: true, configurable: true, enumerable: false,
+      value: (inputs: tfc.Tensor | tfc.Tensor[], kwargs?: Kwargs) =>
+        defined.call(this, Array.isArray(inputs) && inputs.length === 1 ? inputs[0]! : inputs, kwargs ?? {}),
+      writable: true,
+      configurable: true,
+      enumerable: false,
     });
     // Everything tfjs set up so far is machinery; what the subclass assigns next is tracked.
     markInfrastructure(this);
@@ -113,10 +127,26 @@ export class Layer extends tfl.layers.Layer {
    * registered as this layer's weight. The tfjs positional form (`addWeight(name, shape, dtype,
    * initializer, regularizer, trainable)`) also works.
    */
-  override addWeight(name: string, shape: tfl.Shape, dtype?: tfc.DataType, initializer?: Initializer, regularizer?: unknown, trainable?: boolean, constraint?: unknown, getInitializerFunction?: Function): tfl.LayerVariable;
+  override addWeight(
+    name: string,
+    shape: tfl.Shape,
+    dtype?: tfc.DataType,
+    initializer?: Initializer,
+    regularizer?: unknown,
+    trainable?: boolean,
+    constraint?: unknown,
+    getInitializerFunction?: Function,
+  ): tfl.LayerVariable;
   override addWeight(name: string | undefined, options: AddWeightOptions): Variable;
   override addWeight(options: AddWeightOptions): Variable;
-  override addWeight(first?: string | AddWeightOptions, second?: tfl.Shape | AddWeightOptions, dtype?: tfc.DataType, initializer?: Initializer, _regularizer?: unknown, trainable?: boolean): Variable | tfl.LayerVariable {
+  override addWeight(
+    first?: string | AddWeightOptions,
+    second?: tfl.Shape | AddWeightOptions,
+    dtype?: tfc.DataType,
+    initializer?: Initializer,
+    _regularizer?: unknown,
+    trainable?: boolean,
+  ): Variable | tfl.LayerVariable {
     const variable = makeWeight((this.dtype as tfc.DataType | undefined) ?? "float32", first, second, dtype, initializer, trainable);
     (variable.trainable ? this.ownTrainable : this.ownNonTrainable).push(variable as unknown as tfl.LayerVariable);
     return variable;
@@ -205,8 +235,14 @@ export class Layer extends tfl.layers.Layer {
   override apply(inputs: tfc.Tensor[], kwargs?: Kwargs): tfc.Tensor | tfc.Tensor[];
   override apply(inputs: number[] | number[][] | number[][][], kwargs?: Kwargs): tfc.Tensor;
   override apply(inputs: AnyInputs, kwargs?: Kwargs): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[];
-  override apply(inputs: AnyInputs | number[] | number[][] | number[][][], kwargs?: Kwargs): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[] {
-    const given = Array.isArray(inputs) && inputs.length > 0 && !(inputs[0] instanceof tfc.Tensor) && !(inputs[0] instanceof tfl.SymbolicTensor) ? tfc.tensor(inputs as number[][]) : inputs;
+  override apply(
+    inputs: AnyInputs | number[] | number[][] | number[][][],
+    kwargs?: Kwargs,
+  ): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[] {
+    const given =
+      Array.isArray(inputs) && inputs.length > 0 && !(inputs[0] instanceof tfc.Tensor) && !(inputs[0] instanceof tfl.SymbolicTensor)
+        ? tfc.tensor(inputs as number[][])
+        : inputs;
     return withNameScope(this.name, () => super.apply(given as AnyInputs, kwargs));
   }
 

@@ -5,7 +5,17 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
-import type { Add as TfAdd, Average as TfAverage, Concatenate as TfConcatenate, ConcatenateLayerArgs, Dot as TfDot, DotLayerArgs, Maximum as TfMaximum, Minimum as TfMinimum, Multiply as TfMultiply } from "@tensorflow/tfjs-layers/dist/layers/merge.js";
+import type {
+  Add as TfAdd,
+  Average as TfAverage,
+  Concatenate as TfConcatenate,
+  ConcatenateLayerArgs,
+  Dot as TfDot,
+  DotLayerArgs,
+  Maximum as TfMaximum,
+  Minimum as TfMinimum,
+  Multiply as TfMultiply,
+} from "@tensorflow/tfjs-layers/dist/layers/merge.js";
 import { kerasLayerClass } from "./keras-layer-class.js";
 import { Layer } from "./layer.js";
 import { registerWrittenLayer, layerArgsFromConfig } from "./written-layers.js";

@@ -56,8 +56,17 @@ export class MultiHeadAttention extends Layer implements Keras3WeightLayout, Ker
   constructor(numHeads: number, keyDim: number, options?: MultiHeadAttentionArgs);
   constructor(options: MultiHeadAttentionArgs);
   constructor(...args: unknown[]) {
-    const { numHeads, keyDim, valueDim, dropout = 0, useBias = true, outputShape = null, kernelInitializer = "glorot_uniform", biasInitializer = "zeros", ...rest } =
-      optionsFromArguments("MultiHeadAttention", ["numHeads", "keyDim"], args) as MultiHeadAttentionArgs;
+    const {
+      numHeads,
+      keyDim,
+      valueDim,
+      dropout = 0,
+      useBias = true,
+      outputShape = null,
+      kernelInitializer = "glorot_uniform",
+      biasInitializer = "zeros",
+      ...rest
+    } = optionsFromArguments("MultiHeadAttention", ["numHeads", "keyDim"], args) as MultiHeadAttentionArgs;
     if (!numHeads || !keyDim) throw new Error("MultiHeadAttention needs numHeads and keyDim, e.g. new keras.layers.MultiHeadAttention(4, 16).");
     super(rest);
     this.numHeads = numHeads;
@@ -92,7 +101,9 @@ export class MultiHeadAttention extends Layer implements Keras3WeightLayout, Ker
     const dense = (name: string, equation: string, outputShape: Array<number | null>, biasAxes: string | null) =>
       new EinsumDense(equation, outputShape, { name, biasAxes, kernelInitializer: this.kernelInitializerName, biasInitializer: this.biasInitializerName });
     if (queryShape.length !== 3 || valueShape.length !== 3) {
-      throw new Error(`MultiHeadAttention takes [batch, steps, features] query and value tensors; got shapes [${queryShape.join(", ")}] and [${valueShape.join(", ")}] (attention over other axes is not supported yet).`);
+      throw new Error(
+        `MultiHeadAttention takes [batch, steps, features] query and value tensors; got shapes [${queryShape.join(", ")}] and [${valueShape.join(", ")}] (attention over other axes is not supported yet).`,
+      );
     }
     this.queryDense = dense("query", "abc,cde->abde", [null, this.numHeads, this.keyDim], bias("de"));
     this.queryDense.build(queryShape);
@@ -157,7 +168,10 @@ export class MultiHeadAttention extends Layer implements Keras3WeightLayout, Ker
   keras3WeightPaths(): { weights: string[]; emptyGroups: string[] } {
     const count = this.useBias ? 2 : 1;
     const paths = (group: string) => Array.from({ length: count }, (_unused, index) => `${group}/vars/${index}`);
-    return { weights: ["query_dense", "key_dense", "value_dense", "output_dense"].flatMap(paths), emptyGroups: ["vars", "_softmax/vars", "_dropout_layer/vars"] };
+    return {
+      weights: ["query_dense", "key_dense", "value_dense", "output_dense"].flatMap(paths),
+      emptyGroups: ["vars", "_softmax/vars", "_dropout_layer/vars"],
+    };
   }
 
   keras3BuildConfig(inputShapes: Array<Array<number | null>>): Record<string, unknown> {
@@ -177,17 +191,32 @@ export class MultiHeadAttention extends Layer implements Keras3WeightLayout, Ker
       output_shape: this.outputSize,
       attention_axes: null,
       sliding_window: null,
-      kernel_initializer: initializerConfig(this.kernelInitializerName === "glorot_uniform" ? "GlorotUniform" : this.kernelInitializerName === "zeros" ? "Zeros" : "Ones"),
+      kernel_initializer: initializerConfig(
+        this.kernelInitializerName === "glorot_uniform" ? "GlorotUniform" : this.kernelInitializerName === "zeros" ? "Zeros" : "Ones",
+      ),
       bias_initializer: initializerConfig(this.biasInitializerName === "zeros" ? "Zeros" : this.biasInitializerName === "ones" ? "Ones" : "GlorotUniform"),
-      kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null, seed: null,
+      kernel_regularizer: null,
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
+      seed: null,
     };
   }
 
   static override fromConfig(config: Record<string, unknown>): MultiHeadAttention {
-    const unsupported = [["use_gate", false], ["sliding_window", null]].filter(([key, value]) => config[key as string] !== undefined && config[key as string] !== value);
+    const unsupported = [
+      ["use_gate", false],
+      ["sliding_window", null],
+    ].filter(([key, value]) => config[key as string] !== undefined && config[key as string] !== value);
     const axes = config["attention_axes"];
     if (unsupported.length > 0 || (Array.isArray(axes) && (axes.length !== 1 || (axes[0] !== 1 && axes[0] !== -2)))) {
-      throw new Error(`MultiHeadAttention "${String(config["name"])}": ${unsupported.map(([key]) => key).concat(Array.isArray(axes) && (axes.length !== 1 || axes[0] !== 1) ? ["attention_axes"] : []).join(", ")} other than Keras's defaults is not supported yet.`);
+      throw new Error(
+        `MultiHeadAttention "${String(config["name"])}": ${unsupported
+          .map(([key]) => key)
+          .concat(Array.isArray(axes) && (axes.length !== 1 || axes[0] !== 1) ? ["attention_axes"] : [])
+          .join(", ")} other than Keras's defaults is not supported yet.`,
+      );
     }
     const outputShape = config["output_shape"];
     return new MultiHeadAttention({

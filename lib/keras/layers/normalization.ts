@@ -11,7 +11,9 @@ import { Layer } from "./layer.js";
 import { initializerConfig, layerArgsFromConfig, registerWrittenLayer } from "./written-layers.js";
 
 /** Python `LayerNormalization(axis=-1, epsilon=0.001, center=True, scale=True, **kwargs)`. */
-const LayerNormalizationBase = kerasLayerClass<typeof TfLayerNormalization, LayerNormalizationLayerArgs, [axis: number | number[]]>("LayerNormalization", ["axis"]);
+const LayerNormalizationBase = kerasLayerClass<typeof TfLayerNormalization, LayerNormalizationLayerArgs, [axis: number | number[]]>("LayerNormalization", [
+  "axis",
+]);
 /** Python `LayerNormalization(axis=-1, epsilon=0.001, center=True, scale=True, **kwargs)`; its config keeps the axis as given (tfjs resolves it at build). */
 export class LayerNormalization extends LayerNormalizationBase {
   private readonly givenAxis: number | number[];
@@ -34,7 +36,9 @@ function positiveAxis(axis: number, rank: number, layer: string): number {
   return result;
 }
 
-export interface UnitNormalizationArgs extends LayerArgs { axis?: number | number[] }
+export interface UnitNormalizationArgs extends LayerArgs {
+  axis?: number | number[];
+}
 /** Python `UnitNormalization(axis=-1, **kwargs)`: each vector divided by its L2 norm. */
 export class UnitNormalization extends Layer {
   static readonly className = "UnitNormalization";
@@ -62,7 +66,10 @@ export class UnitNormalization extends Layer {
 }
 registerWrittenLayer(UnitNormalization);
 
-export interface RMSNormalizationArgs extends LayerArgs { axis?: number | number[]; epsilon?: number }
+export interface RMSNormalizationArgs extends LayerArgs {
+  axis?: number | number[];
+  epsilon?: number;
+}
 /** Python `RMSNormalization(axis=-1, epsilon=1e-06, **kwargs)`: x / √(mean(x²) + ε) · scale. */
 export class RMSNormalization extends Layer {
   static readonly className = "RMSNormalization";
@@ -99,7 +106,13 @@ export class RMSNormalization extends Layer {
 }
 registerWrittenLayer(RMSNormalization);
 
-export interface GroupNormalizationArgs extends LayerArgs { groups?: number; axis?: number; epsilon?: number; center?: boolean; scale?: boolean }
+export interface GroupNormalizationArgs extends LayerArgs {
+  groups?: number;
+  axis?: number;
+  epsilon?: number;
+  center?: boolean;
+  scale?: boolean;
+}
 /**
  * Python `GroupNormalization(groups=32, axis=-1, epsilon=0.001, center=True, scale=True, **kwargs)`:
  * channels split into groups, each group normalized over its channels and all non-batch axes.
@@ -114,15 +127,28 @@ export class GroupNormalization extends Layer {
   gamma?: Variable;
   beta?: Variable;
   constructor(options: GroupNormalizationArgs = {}) {
-    const { groups = 32, axis = -1, epsilon = 1e-3, center = true, scale = true, ...rest } = optionsFromArguments("GroupNormalization", [], [options]) as GroupNormalizationArgs;
+    const {
+      groups = 32,
+      axis = -1,
+      epsilon = 1e-3,
+      center = true,
+      scale = true,
+      ...rest
+    } = optionsFromArguments("GroupNormalization", [], [options]) as GroupNormalizationArgs;
     super(rest);
-    this.groups = groups; this.axis = axis; this.epsilon = epsilon; this.center = center; this.scale = scale;
+    this.groups = groups;
+    this.axis = axis;
+    this.epsilon = epsilon;
+    this.center = center;
+    this.scale = scale;
   }
   override build(inputShape: Array<number | null>): void {
     const axis = positiveAxis(this.axis, inputShape.length, "GroupNormalization");
     const channels = inputShape[axis]!;
     if (channels % this.groups !== 0) {
-      throw new Error(`GroupNormalization: ${channels} channels cannot be split into ${this.groups} groups; pick groups dividing ${channels} (new keras.layers.GroupNormalization({ groups: ... })).`);
+      throw new Error(
+        `GroupNormalization: ${channels} channels cannot be split into ${this.groups} groups; pick groups dividing ${channels} (new keras.layers.GroupNormalization({ groups: ... })).`,
+      );
     }
     // Keras creates gamma before beta.
     if (this.scale) this.gamma = this.addWeight({ name: "gamma", shape: [channels], initializer: "ones" });
@@ -146,9 +172,18 @@ export class GroupNormalization extends Layer {
   }
   override getConfig(): tfc.serialization.ConfigDict {
     return {
-      ...super.getConfig(), groups: this.groups, axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale,
-      beta_initializer: initializerConfig("Zeros"), gamma_initializer: initializerConfig("Ones"),
-      beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null,
+      ...super.getConfig(),
+      groups: this.groups,
+      axis: this.axis,
+      epsilon: this.epsilon,
+      center: this.center,
+      scale: this.scale,
+      beta_initializer: initializerConfig("Zeros"),
+      gamma_initializer: initializerConfig("Ones"),
+      beta_regularizer: null,
+      gamma_regularizer: null,
+      beta_constraint: null,
+      gamma_constraint: null,
     };
   }
   static override fromConfig(config: Record<string, unknown>): GroupNormalization {

@@ -1,9 +1,18 @@
 /** Keras's pooling layers backed by tfjs-layers, with Keras's default pool sizes. */
 import type {
-  AveragePooling1D as TfAveragePooling1D, AveragePooling2D as TfAveragePooling2D, AveragePooling3D as TfAveragePooling3D,
-  GlobalAveragePooling1D as TfGlobalAveragePooling1D, GlobalAveragePooling2D as TfGlobalAveragePooling2D, GlobalMaxPooling1D as TfGlobalMaxPooling1D,
-  GlobalMaxPooling2D as TfGlobalMaxPooling2D, GlobalPooling2DLayerArgs, MaxPooling1D as TfMaxPooling1D, MaxPooling3D as TfMaxPooling3D,
-  Pooling1DLayerArgs, Pooling2DLayerArgs, Pooling3DLayerArgs,
+  AveragePooling1D as TfAveragePooling1D,
+  AveragePooling2D as TfAveragePooling2D,
+  AveragePooling3D as TfAveragePooling3D,
+  GlobalAveragePooling1D as TfGlobalAveragePooling1D,
+  GlobalAveragePooling2D as TfGlobalAveragePooling2D,
+  GlobalMaxPooling1D as TfGlobalMaxPooling1D,
+  GlobalMaxPooling2D as TfGlobalMaxPooling2D,
+  GlobalPooling2DLayerArgs,
+  MaxPooling1D as TfMaxPooling1D,
+  MaxPooling3D as TfMaxPooling3D,
+  Pooling1DLayerArgs,
+  Pooling2DLayerArgs,
+  Pooling3DLayerArgs,
 } from "@tensorflow/tfjs-layers/dist/layers/pooling.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
@@ -20,16 +29,24 @@ type Size3D = number | [number, number, number];
 export const MaxPooling1D = kerasLayerClass<typeof TfMaxPooling1D, Pooling1DLayerArgs, [poolSize: Size1D]>("MaxPooling1D", ["poolSize"], { poolSize: 2 });
 export type MaxPooling1D = InstanceType<typeof MaxPooling1D>;
 /** Python `MaxPooling3D(pool_size=(2, 2, 2), **kwargs)`. */
-export const MaxPooling3D = kerasLayerClass<typeof TfMaxPooling3D, Pooling3DLayerArgs, [poolSize: Size3D]>("MaxPooling3D", ["poolSize"], { poolSize: [2, 2, 2] });
+export const MaxPooling3D = kerasLayerClass<typeof TfMaxPooling3D, Pooling3DLayerArgs, [poolSize: Size3D]>("MaxPooling3D", ["poolSize"], {
+  poolSize: [2, 2, 2],
+});
 export type MaxPooling3D = InstanceType<typeof MaxPooling3D>;
 /** Python `AveragePooling1D(pool_size=2, **kwargs)`. */
-export const AveragePooling1D = kerasLayerClass<typeof TfAveragePooling1D, Pooling1DLayerArgs, [poolSize: Size1D]>("AveragePooling1D", ["poolSize"], { poolSize: 2 });
+export const AveragePooling1D = kerasLayerClass<typeof TfAveragePooling1D, Pooling1DLayerArgs, [poolSize: Size1D]>("AveragePooling1D", ["poolSize"], {
+  poolSize: 2,
+});
 export type AveragePooling1D = InstanceType<typeof AveragePooling1D>;
 /** Python `AveragePooling2D(pool_size=(2, 2), **kwargs)`. */
-export const AveragePooling2D = kerasLayerClass<typeof TfAveragePooling2D, Pooling2DLayerArgs, [poolSize: Size2D]>("AveragePooling2D", ["poolSize"], { poolSize: [2, 2] });
+export const AveragePooling2D = kerasLayerClass<typeof TfAveragePooling2D, Pooling2DLayerArgs, [poolSize: Size2D]>("AveragePooling2D", ["poolSize"], {
+  poolSize: [2, 2],
+});
 export type AveragePooling2D = InstanceType<typeof AveragePooling2D>;
 /** Python `AveragePooling3D(pool_size=(2, 2, 2), **kwargs)`. */
-export const AveragePooling3D = kerasLayerClass<typeof TfAveragePooling3D, Pooling3DLayerArgs, [poolSize: Size3D]>("AveragePooling3D", ["poolSize"], { poolSize: [2, 2, 2] });
+export const AveragePooling3D = kerasLayerClass<typeof TfAveragePooling3D, Pooling3DLayerArgs, [poolSize: Size3D]>("AveragePooling3D", ["poolSize"], {
+  poolSize: [2, 2, 2],
+});
 export type AveragePooling3D = InstanceType<typeof AveragePooling3D>;
 /** Python `GlobalAveragePooling1D(data_format="channels_last", **kwargs)`. */
 export const GlobalAveragePooling1D = kerasLayerClass<typeof TfGlobalAveragePooling1D, LayerArgs, []>("GlobalAveragePooling1D");
@@ -46,8 +63,15 @@ export type GlobalMaxPooling2D = InstanceType<typeof GlobalMaxPooling2D>;
 
 /** Keras's short names. */
 export {
-  MaxPooling1D as MaxPool1D, MaxPooling3D as MaxPool3D, AveragePooling1D as AvgPool1D, AveragePooling2D as AvgPool2D, AveragePooling3D as AvgPool3D,
-  GlobalAveragePooling1D as GlobalAvgPool1D, GlobalAveragePooling2D as GlobalAvgPool2D, GlobalMaxPooling1D as GlobalMaxPool1D, GlobalMaxPooling2D as GlobalMaxPool2D,
+  MaxPooling1D as MaxPool1D,
+  MaxPooling3D as MaxPool3D,
+  AveragePooling1D as AvgPool1D,
+  AveragePooling2D as AvgPool2D,
+  AveragePooling3D as AvgPool3D,
+  GlobalAveragePooling1D as GlobalAvgPool1D,
+  GlobalAveragePooling2D as GlobalAvgPool2D,
+  GlobalMaxPooling1D as GlobalMaxPool1D,
+  GlobalMaxPooling2D as GlobalMaxPool2D,
 };
 
 /** Written here (tfjs-layers has no 3D global pooling): the mean or max over the three spatial axes. */

@@ -4,7 +4,12 @@
  * (GRU's `reset_after=True` default, Bidirectional weight order) are checked by the layer catalog test.
  */
 import type { RNNCell, RNN as TfRNN, RNNLayerArgs, SimpleRNN as TfSimpleRNN, SimpleRNNLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/recurrent.js";
-import type { Bidirectional as TfBidirectional, BidirectionalLayerArgs, TimeDistributed as TfTimeDistributed, WrapperLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/wrappers.js";
+import type {
+  Bidirectional as TfBidirectional,
+  BidirectionalLayerArgs,
+  TimeDistributed as TfTimeDistributed,
+  WrapperLayerArgs,
+} from "@tensorflow/tfjs-layers/dist/layers/wrappers.js";
 import type { ConvLSTM2D as TfConvLSTM2D, ConvLSTM2DArgs } from "@tensorflow/tfjs-layers/dist/layers/convolutional_recurrent.js";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { WithActivationFunctions } from "./function-activation.js";
@@ -14,17 +19,28 @@ import type { Keras3WeightLayout } from "./written-layers.js";
 const kerasRecurrentDefaults = { kernelInitializer: "glorotUniform", recurrentInitializer: "orthogonal", biasInitializer: "zeros" };
 
 /** Python `SimpleRNN(units, **kwargs)`. */
-export const SimpleRNN = kerasLayerClass<typeof TfSimpleRNN, WithActivationFunctions<SimpleRNNLayerArgs>, [units: number]>("SimpleRNN", ["units"], kerasRecurrentDefaults, ["units"]);
+export const SimpleRNN = kerasLayerClass<typeof TfSimpleRNN, WithActivationFunctions<SimpleRNNLayerArgs>, [units: number]>(
+  "SimpleRNN",
+  ["units"],
+  kerasRecurrentDefaults,
+  ["units"],
+);
 export type SimpleRNN = InstanceType<typeof SimpleRNN>;
 /** Python `RNN(cell, **kwargs)`. */
 export const RNN = kerasLayerClass<typeof TfRNN, RNNLayerArgs, [cell: RNNCell | RNNCell[]]>("RNN", ["cell"], {}, ["cell"]);
 export type RNN = InstanceType<typeof RNN>;
 /** Python `ConvLSTM2D(filters, kernel_size, **kwargs)`. */
 export const ConvLSTM2D = kerasLayerClass<typeof TfConvLSTM2D, WithActivationFunctions<ConvLSTM2DArgs>, [filters: number, kernelSize: number | number[]]>(
-  "ConvLSTM2D", ["filters", "kernelSize"], { ...kerasRecurrentDefaults, recurrentActivation: "sigmoid", unitForgetBias: true }, ["filters", "kernelSize"]);
+  "ConvLSTM2D",
+  ["filters", "kernelSize"],
+  { ...kerasRecurrentDefaults, recurrentActivation: "sigmoid", unitForgetBias: true },
+  ["filters", "kernelSize"],
+);
 export type ConvLSTM2D = InstanceType<typeof ConvLSTM2D>;
 /** Python `Bidirectional(layer, merge_mode="concat", **kwargs)`. */
-export const Bidirectional = kerasLayerClass<typeof TfBidirectional, BidirectionalLayerArgs, [layer: tfl.RNN]>("Bidirectional", ["layer", "mergeMode"], {}, ["layer"]);
+export const Bidirectional = kerasLayerClass<typeof TfBidirectional, BidirectionalLayerArgs, [layer: tfl.RNN]>("Bidirectional", ["layer", "mergeMode"], {}, [
+  "layer",
+]);
 export type Bidirectional = InstanceType<typeof Bidirectional>;
 /** Python `TimeDistributed(layer, **kwargs)`. */
 const TimeDistributedBase = kerasLayerClass<typeof TfTimeDistributed, WrapperLayerArgs, [layer: tfl.layers.Layer]>("TimeDistributed", ["layer"], {}, ["layer"]);

@@ -21,7 +21,10 @@ import { markLibraryClass } from "../library-classes.js";
  * fill only options left undefined, so files, which spell every option, load as written. This is the
  * one place a class states them (kerasLayerClass passes its `defaults` here).
  */
-export function registeredLayerClass<C extends new (...args: never[]) => tfl.layers.Layer>(className: string, defaults: Readonly<Record<string, unknown>> = {}): WithTypedApply<C> {
+export function registeredLayerClass<C extends new (...args: never[]) => tfl.layers.Layer>(
+  className: string,
+  defaults: Readonly<Record<string, unknown>> = {},
+): WithTypedApply<C> {
   const entry = tfc.serialization.SerializationMap.getMap().classNameMap[className];
   if (!entry) throw new Error(`tfjs-layers has no registered class "${className}"; is @tensorflow/tfjs-layers 4.22 installed?`);
   const tfjsClass = entry[0] as unknown as new (config: unknown) => tfl.layers.Layer;
@@ -84,4 +87,6 @@ export interface KerasFromConfig<I> {
 /** The class with the typed `apply` overloads first, so they win overload resolution. */
 export type WithTypedApply<C extends new (...args: never[]) => tfl.layers.Layer> = Omit<C, "prototype" | "fromConfig"> &
   KerasFromConfig<TypedApply & InstanceType<C>> &
-  (new (...args: ConstructorParameters<C>) => TypedApply & InstanceType<C>);
+  (new (
+    ...args: ConstructorParameters<C>
+  ) => TypedApply & InstanceType<C>);

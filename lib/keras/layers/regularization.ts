@@ -5,13 +5,22 @@
 import type * as tfc from "@tensorflow/tfjs-core";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
 import type { SpatialDropout1D as TfSpatialDropout1D, SpatialDropout1DLayerConfig } from "@tensorflow/tfjs-layers/dist/layers/core.js";
-import type { AlphaDropout as TfAlphaDropout, AlphaDropoutArgs, GaussianDropout as TfGaussianDropout, GaussianDropoutArgs, GaussianNoise as TfGaussianNoise, GaussianNoiseArgs } from "@tensorflow/tfjs-layers/dist/layers/noise.js";
+import type {
+  AlphaDropout as TfAlphaDropout,
+  AlphaDropoutArgs,
+  GaussianDropout as TfGaussianDropout,
+  GaussianDropoutArgs,
+  GaussianNoise as TfGaussianNoise,
+  GaussianNoiseArgs,
+} from "@tensorflow/tfjs-layers/dist/layers/noise.js";
 import { kerasLayerClass, optionsFromArguments } from "./keras-layer-class.js";
 import { Layer } from "./layer.js";
 import { layerArgsFromConfig, registerWrittenLayer } from "./written-layers.js";
 
 /** Python `SpatialDropout1D(rate, **kwargs)`. */
-export const SpatialDropout1D = kerasLayerClass<typeof TfSpatialDropout1D, SpatialDropout1DLayerConfig, [rate: number]>("SpatialDropout1D", ["rate"], {}, ["rate"]);
+export const SpatialDropout1D = kerasLayerClass<typeof TfSpatialDropout1D, SpatialDropout1DLayerConfig, [rate: number]>("SpatialDropout1D", ["rate"], {}, [
+  "rate",
+]);
 export type SpatialDropout1D = InstanceType<typeof SpatialDropout1D>;
 /** Python `GaussianNoise(stddev, **kwargs)`. */
 export const GaussianNoise = kerasLayerClass<typeof TfGaussianNoise, GaussianNoiseArgs, [stddev: number]>("GaussianNoise", ["stddev"], {}, ["stddev"]);
@@ -23,7 +32,10 @@ export type GaussianDropout = InstanceType<typeof GaussianDropout>;
 export const AlphaDropout = kerasLayerClass<typeof TfAlphaDropout, AlphaDropoutArgs, [rate: number]>("AlphaDropout", ["rate"], {}, ["rate"]);
 export type AlphaDropout = InstanceType<typeof AlphaDropout>;
 
-export interface ActivityRegularizationArgs extends LayerArgs { l1?: number; l2?: number }
+export interface ActivityRegularizationArgs extends LayerArgs {
+  l1?: number;
+  l2?: number;
+}
 /**
  * Python `ActivityRegularization(l1=0.0, l2=0.0, **kwargs)`: the identity in the forward pass; its
  * config round-trips. The activity penalty is not added to the training loss yet.

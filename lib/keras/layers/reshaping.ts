@@ -5,8 +5,18 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
-import type { Cropping2D as TfCropping2D, Cropping2DLayerArgs, UpSampling2D as TfUpSampling2D, UpSampling2DLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/convolutional.js";
-import type { Permute as TfPermute, PermuteLayerArgs, RepeatVector as TfRepeatVector, RepeatVectorLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/core.js";
+import type {
+  Cropping2D as TfCropping2D,
+  Cropping2DLayerArgs,
+  UpSampling2D as TfUpSampling2D,
+  UpSampling2DLayerArgs,
+} from "@tensorflow/tfjs-layers/dist/layers/convolutional.js";
+import type {
+  Permute as TfPermute,
+  PermuteLayerArgs,
+  RepeatVector as TfRepeatVector,
+  RepeatVectorLayerArgs,
+} from "@tensorflow/tfjs-layers/dist/layers/core.js";
 import type { ZeroPadding2D as TfZeroPadding2D, ZeroPadding2DLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/padding.js";
 import { kerasLayerClass, optionsFromArguments } from "./keras-layer-class.js";
 import { Layer } from "./layer.js";
@@ -19,10 +29,17 @@ export type RepeatVector = InstanceType<typeof RepeatVector>;
 export const Permute = kerasLayerClass<typeof TfPermute, PermuteLayerArgs, [dims: number[]]>("Permute", ["dims"], {}, ["dims"]);
 export type Permute = InstanceType<typeof Permute>;
 /** Python `ZeroPadding2D(padding=(1, 1), **kwargs)`. */
-export const ZeroPadding2D = kerasLayerClass<typeof TfZeroPadding2D, ZeroPadding2DLayerArgs, [padding: ZeroPadding2DLayerArgs["padding"]]>("ZeroPadding2D", ["padding"]);
+export const ZeroPadding2D = kerasLayerClass<typeof TfZeroPadding2D, ZeroPadding2DLayerArgs, [padding: ZeroPadding2DLayerArgs["padding"]]>("ZeroPadding2D", [
+  "padding",
+]);
 export type ZeroPadding2D = InstanceType<typeof ZeroPadding2D>;
 /** Python `Cropping2D(cropping=((0, 0), (0, 0)), **kwargs)`. */
-export const Cropping2D = kerasLayerClass<typeof TfCropping2D, Cropping2DLayerArgs, [cropping: Cropping2DLayerArgs["cropping"]]>("Cropping2D", ["cropping"], { cropping: [[0, 0], [0, 0]] });
+export const Cropping2D = kerasLayerClass<typeof TfCropping2D, Cropping2DLayerArgs, [cropping: Cropping2DLayerArgs["cropping"]]>("Cropping2D", ["cropping"], {
+  cropping: [
+    [0, 0],
+    [0, 0],
+  ],
+});
 export type Cropping2D = InstanceType<typeof Cropping2D>;
 const UpSampling2DBase = kerasLayerClass<typeof TfUpSampling2D, UpSampling2DLayerArgs, [size: number | number[]]>("UpSampling2D", ["size"]);
 /** Python `UpSampling2D(size=(2, 2), **kwargs)`; an int size means (size, size), as in Keras (tfjs reads only a pair). */
@@ -45,7 +62,9 @@ function pair(value: number | [number, number] | number[], what: string): [numbe
   return [result[0]!, result[1]!];
 }
 
-export interface Cropping1DArgs extends LayerArgs { cropping?: number | [number, number] }
+export interface Cropping1DArgs extends LayerArgs {
+  cropping?: number | [number, number];
+}
 /** Python `Cropping1D(cropping=(1, 1), **kwargs)`: drops steps at the start and end of axis 1. */
 export class Cropping1D extends Layer {
   static readonly className = "Cropping1D";
@@ -73,7 +92,9 @@ export class Cropping1D extends Layer {
 }
 registerWrittenLayer(Cropping1D);
 
-export interface UpSampling1DArgs extends LayerArgs { size?: number }
+export interface UpSampling1DArgs extends LayerArgs {
+  size?: number;
+}
 /** Python `UpSampling1D(size=2, **kwargs)`: repeats each step `size` times along axis 1. */
 export class UpSampling1D extends Layer {
   static readonly className = "UpSampling1D";
@@ -102,7 +123,9 @@ export class UpSampling1D extends Layer {
 }
 registerWrittenLayer(UpSampling1D);
 
-export interface ZeroPadding1DArgs extends LayerArgs { padding?: number | [number, number] }
+export interface ZeroPadding1DArgs extends LayerArgs {
+  padding?: number | [number, number];
+}
 /** Python `ZeroPadding1D(padding=1, **kwargs)`: zeros before and after axis 1. */
 export class ZeroPadding1D extends Layer {
   static readonly className = "ZeroPadding1D";
@@ -124,7 +147,7 @@ export class ZeroPadding1D extends Layer {
     return { ...super.getConfig(), padding: [...this.padding], data_format: "channels_last" };
   }
   static override fromConfig(config: Record<string, unknown>): ZeroPadding1D {
-    if (config["data_format"] === "channels_first") throw new Error("ZeroPadding1D with data_format=\"channels_first\" is not supported yet; use channels_last.");
+    if (config["data_format"] === "channels_first") throw new Error('ZeroPadding1D with data_format="channels_first" is not supported yet; use channels_last.');
     return new ZeroPadding1D({ ...layerArgsFromConfig(config), padding: config["padding"] as [number, number] });
   }
 }

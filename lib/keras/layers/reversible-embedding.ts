@@ -34,7 +34,9 @@ export interface ReversibleEmbeddingArgs extends LayerArgs {
 }
 
 /** Call options: Keras's `reverse`. */
-export interface ReversibleEmbeddingCallOptions { reverse?: boolean }
+export interface ReversibleEmbeddingCallOptions {
+  reverse?: boolean;
+}
 
 const uniformDefault = { minval: -0.05, maxval: 0.05 };
 
@@ -53,10 +55,19 @@ export class ReversibleEmbedding extends Layer {
   constructor(inputDim: number, outputDim: number, options?: ReversibleEmbeddingArgs);
   constructor(options: ReversibleEmbeddingArgs);
   constructor(...args: unknown[]) {
-    const { inputDim, outputDim, tieWeights = true, embeddingsInitializer = "uniform", maskZero = false, reverseDtype = null, logitSoftCap = null, ...rest } =
-      optionsFromArguments("ReversibleEmbedding", ["inputDim", "outputDim"], args) as ReversibleEmbeddingArgs;
+    const {
+      inputDim,
+      outputDim,
+      tieWeights = true,
+      embeddingsInitializer = "uniform",
+      maskZero = false,
+      reverseDtype = null,
+      logitSoftCap = null,
+      ...rest
+    } = optionsFromArguments("ReversibleEmbedding", ["inputDim", "outputDim"], args) as ReversibleEmbeddingArgs;
     if (!inputDim || !outputDim) throw new Error("ReversibleEmbedding needs inputDim and outputDim, e.g. new keras.layers.ReversibleEmbedding(1000, 64).");
-    if (reverseDtype !== null && reverseDtype !== "float32") throw new Error(`ReversibleEmbedding reverseDtype "${reverseDtype}" is not supported; tskeras computes the reverse pass in float32 (reverseDtype null).`);
+    if (reverseDtype !== null && reverseDtype !== "float32")
+      throw new Error(`ReversibleEmbedding reverseDtype "${reverseDtype}" is not supported; tskeras computes the reverse pass in float32 (reverseDtype null).`);
     super(rest);
     this.inputDim = inputDim;
     this.outputDim = outputDim;
@@ -70,7 +81,8 @@ export class ReversibleEmbedding extends Layer {
     const uniform = this.embeddingsInitializerName === "uniform" || this.embeddingsInitializerName === "random_uniform";
     const initializer = () => (uniform ? tfl.initializers.randomUniform(uniformDefault) : this.embeddingsInitializerName);
     this.embeddings = this.addWeight({ name: "embeddings", shape: [this.inputDim, this.outputDim], initializer: initializer() });
-    if (!this.tieWeights) this.reverseEmbeddings = this.addWeight({ name: "reverse_embeddings", shape: [this.outputDim, this.inputDim], initializer: initializer() });
+    if (!this.tieWeights)
+      this.reverseEmbeddings = this.addWeight({ name: "reverse_embeddings", shape: [this.outputDim, this.inputDim], initializer: initializer() });
   }
 
   override call(inputs: tfc.Tensor, kwargs: ReversibleEmbeddingCallOptions = {}): tfc.Tensor {
@@ -100,8 +112,12 @@ export class ReversibleEmbedding extends Layer {
       ...super.getConfig(),
       input_dim: this.inputDim,
       output_dim: this.outputDim,
-      embeddings_initializer: uniform ? { class_name: "RandomUniform", config: { seed: null, ...uniformDefault } } : { class_name: className, config: { seed: null } },
-      embeddings_regularizer: null, activity_regularizer: null, embeddings_constraint: null,
+      embeddings_initializer: uniform
+        ? { class_name: "RandomUniform", config: { seed: null, ...uniformDefault } }
+        : { class_name: className, config: { seed: null } },
+      embeddings_regularizer: null,
+      activity_regularizer: null,
+      embeddings_constraint: null,
       mask_zero: this.maskZero,
       quantization_config: null,
       tie_weights: this.tieWeights,

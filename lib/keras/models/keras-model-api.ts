@@ -18,7 +18,17 @@ import { CheckpointLoadStatus } from "../../tf/tracking/checkpoint.js";
 import { markLibraryClass } from "../library-classes.js";
 import { saveModelOrDelegate, type SaveModelOptions } from "../saving/api.js";
 import { modelToJSON } from "../saving/serialization.js";
-import { allowSparseTargets, evaluateModel, fitModel, toTfjsCompileArgs, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type KerasHistory } from "../training/train.js";
+import {
+  allowSparseTargets,
+  evaluateModel,
+  fitModel,
+  toTfjsCompileArgs,
+  type CompileOptions,
+  type EvaluateOptions,
+  type EvaluateResult,
+  type FitOptions,
+  type KerasHistory,
+} from "../training/train.js";
 // Also gives tfjs-layers' LayerVariable the TensorFlow variable methods (side effect of loading it).
 import "../variable.js";
 import type { KerasVariable } from "../variable.js";
@@ -154,7 +164,6 @@ export function withKerasModelApi<Base extends ModelClass>(base: Base): (abstrac
     get variables(): tfl.LayerVariable[] {
       return this.weights;
     }
-
   }
 
   markLibraryClass(KerasModel);

@@ -48,7 +48,9 @@ export function asKerasModel(model: tfl.LayersModel, source: string): KerasModel
     Object.setPrototypeOf(model, replacement);
     return model as KerasModel;
   }
-  throw new Error(`${source} was rebuilt as a plain TensorFlow.js ${model.getClassName()} (${model.constructor.name}), not a keras.Model: its class must extend keras.Model or keras.Sequential to get Keras's methods.`);
+  throw new Error(
+    `${source} was rebuilt as a plain TensorFlow.js ${model.getClassName()} (${model.constructor.name}), not a keras.Model: its class must extend keras.Model or keras.Sequential to get Keras's methods.`,
+  );
 }
 
 /**

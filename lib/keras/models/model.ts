@@ -55,7 +55,9 @@ export class Model<Outputs extends Tensors = tfl.SymbolicTensor> extends withKer
       return;
     }
     if (args.outputs === undefined || args.inputs === undefined) {
-      throw new Error("keras.Model needs both inputs and outputs: new keras.Model(inputs, outputs) or new keras.Model({ inputs, outputs }); for a subclassed model call super() without them.");
+      throw new Error(
+        "keras.Model needs both inputs and outputs: new keras.Model(inputs, outputs) or new keras.Model({ inputs, outputs }); for a subclassed model call super() without them.",
+      );
     }
     super({ inputs: args.inputs, outputs: args.outputs, name: args.name ?? uniqueName("model") });
   }
@@ -64,7 +66,10 @@ export class Model<Outputs extends Tensors = tfl.SymbolicTensor> extends withKer
   override getConfig(): JsonObject {
     // Like Keras's Layer.get_config: a subclass that writes its own getConfig gets the base keys from super.getConfig().
     if (isSubclassed(this) && this.getConfig !== Model.prototype.getConfig) return { name: this.name, trainable: this.trainable, dtype: "float32" };
-    if (isSubclassed(this)) throw new Error(`${this.constructor.name} is a subclassed model: its configuration is its constructor's arguments, which only it knows. Override getConfig() to return them (and fromConfig if the constructor takes positional arguments), as in Keras.`);
+    if (isSubclassed(this))
+      throw new Error(
+        `${this.constructor.name} is a subclassed model: its configuration is its constructor's arguments, which only it knows. Override getConfig() to return them (and fromConfig if the constructor takes positional arguments), as in Keras.`,
+      );
     return kerasModelConfig(this, super.getConfig());
   }
   /** Python `Model.from_config(config)` (also tfjs's `fromConfig(cls, config)`). */
@@ -72,7 +77,9 @@ export class Model<Outputs extends Tensors = tfl.SymbolicTensor> extends withKer
   // The Keras form comes first so `X.fromConfig(config)` is typed; the tfjs form takes `any` so a subclass may
   // declare Keras's `static fromConfig(config: MyConfig): MyClass` without a type error.
   static override fromConfig(clsOrConfig: any, ...rest: any[]): any;
-  static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Model, "Functional", args, super.fromConfig.bind(this) as never); }
+  static override fromConfig(...args: unknown[]): unknown {
+    return modelFromConfigArguments(this, Model, "Functional", args, super.fromConfig.bind(this) as never);
+  }
 
   /**
    * Python `model.predict(x)`: a tensor for a model with one output, a list for several (known from the
@@ -84,7 +91,8 @@ export class Model<Outputs extends Tensors = tfl.SymbolicTensor> extends withKer
 
   /** Subclassed models define `call(inputs, kwargs)`; functional models run their graph. */
   override call(inputs: tfc.Tensor | tfc.Tensor[], kwargs: NonNullable<Kwargs>): tfc.Tensor | tfc.Tensor[] {
-    if (isSubclassed(this)) throw new Error(`${this.constructor.name} extends keras.Model without inputs/outputs, so it must define call(inputs) { ... } returning its output.`);
+    if (isSubclassed(this))
+      throw new Error(`${this.constructor.name} extends keras.Model without inputs/outputs, so it must define call(inputs) { ... } returning its output.`);
     return super.call(inputs, kwargs);
   }
 
@@ -99,8 +107,14 @@ export class Model<Outputs extends Tensors = tfl.SymbolicTensor> extends withKer
   override apply(inputs: tfl.SymbolicTensor, kwargs?: Kwargs): tfl.SymbolicTensor;
   override apply(inputs: tfl.SymbolicTensor[], kwargs?: Kwargs): tfl.SymbolicTensor | tfl.SymbolicTensor[];
   override apply(inputs: tfc.Tensor, kwargs?: Kwargs): tfc.Tensor;
-  override apply(inputs: tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: Kwargs): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[];
-  override apply(inputs: tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: Kwargs): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[] {
+  override apply(
+    inputs: tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[],
+    kwargs?: Kwargs,
+  ): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[];
+  override apply(
+    inputs: tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[],
+    kwargs?: Kwargs,
+  ): tfc.Tensor | tfc.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[] {
     // tf.Variables made while a subclassed model builds are named under its scope (`my_model/dense/w:0`).
     return isSubclassed(this) ? withNameScope(this.name, () => super.apply(inputs, kwargs)) : super.apply(inputs, kwargs);
   }
@@ -121,7 +135,9 @@ export class Model<Outputs extends Tensors = tfl.SymbolicTensor> extends withKer
   override get nonTrainableWeights(): KerasVariable[] {
     return (isSubclassed(this) ? subclassedNonTrainableWeights(this) : super.nonTrainableWeights) as KerasVariable[];
   }
-  override get trainable(): boolean { return super.trainable; }
+  override get trainable(): boolean {
+    return super.trainable;
+  }
   /** Like Keras: on a subclassed model the flag goes to every tracked layer too. */
   override set trainable(value: boolean) {
     if (!isSubclassed(this)) {
@@ -133,10 +149,26 @@ export class Model<Outputs extends Tensors = tfl.SymbolicTensor> extends withKer
   }
 
   /** Python `model.add_weight(...)` on a subclassed model (the docs' ContrivedModel); returns a tf.Variable. */
-  override addWeight(name: string, shape: tfl.Shape, dtype?: tfc.DataType, initializer?: Initializer, regularizer?: unknown, trainable?: boolean, constraint?: unknown, getInitializerFunction?: Function): tfl.LayerVariable;
+  override addWeight(
+    name: string,
+    shape: tfl.Shape,
+    dtype?: tfc.DataType,
+    initializer?: Initializer,
+    regularizer?: unknown,
+    trainable?: boolean,
+    constraint?: unknown,
+    getInitializerFunction?: Function,
+  ): tfl.LayerVariable;
   override addWeight(name: string | undefined, options: AddWeightOptions): Variable;
   override addWeight(options: AddWeightOptions): Variable;
-  override addWeight(first?: string | AddWeightOptions, second?: tfl.Shape | AddWeightOptions, dtype?: tfc.DataType, initializer?: Initializer, _regularizer?: unknown, trainable?: boolean): Variable | tfl.LayerVariable {
+  override addWeight(
+    first?: string | AddWeightOptions,
+    second?: tfl.Shape | AddWeightOptions,
+    dtype?: tfc.DataType,
+    initializer?: Initializer,
+    _regularizer?: unknown,
+    trainable?: boolean,
+  ): Variable | tfl.LayerVariable {
     if (!isSubclassed(this)) throw new Error("addWeight is for subclassed models; a functional model's weights belong to its layers.");
     const variable = makeWeight("float32", first, second, dtype, initializer, trainable);
     subclassState(this).ownWeights.push(variable as unknown as tfl.LayerVariable);

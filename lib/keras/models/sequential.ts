@@ -43,7 +43,8 @@ export class Sequential extends withKerasModelApi(tfl.Sequential) {
     if (item instanceof tfl.SymbolicTensor || isInputLayer(item)) {
       // Keras 2 allows `Sequential([keras.Input(shape), ...])` and `Sequential(functional.layers)`, whose first
       // item is an InputLayer; like Keras, the InputLayer is not listed in `layers` (nor in the summary).
-      if (this.layers.length > 0 || this.pendingInput) throw new Error("keras.Input(...) or an InputLayer can only be the first item of a Sequential model; move it to the front of the list.");
+      if (this.layers.length > 0 || this.pendingInput)
+        throw new Error("keras.Input(...) or an InputLayer can only be the first item of a Sequential model; move it to the front of the list.");
       this.pendingInput = item instanceof tfl.SymbolicTensor ? item : item.inboundNodes[0]!.outputTensors[0]!;
       return;
     }
@@ -58,13 +59,17 @@ export class Sequential extends withKerasModelApi(tfl.Sequential) {
   }
 
   /** Python `model.get_config()`: a plain object in Keras spelling (snake_case). */
-  override getConfig(): JsonObject { return sequentialConfigWithInputLayer(this, kerasModelConfig(this, super.getConfig())); }
+  override getConfig(): JsonObject {
+    return sequentialConfigWithInputLayer(this, kerasModelConfig(this, super.getConfig()));
+  }
   /** Python `Sequential.from_config(config)` (also tfjs's `fromConfig(cls, config)`). */
   static override fromConfig<M extends Sequential>(this: new (...args: never[]) => M, config: object, options?: FromConfigOptions): M;
   // The Keras form comes first so `X.fromConfig(config)` is typed; the tfjs form takes `any` so a subclass may
   // declare Keras's `static fromConfig(config: MyConfig): MyClass` without a type error.
   static override fromConfig(clsOrConfig: any, ...rest: any[]): any;
-  static override fromConfig(...args: unknown[]): unknown { return modelFromConfigArguments(this, Sequential, "Sequential", args, super.fromConfig.bind(this) as never); }
+  static override fromConfig(...args: unknown[]): unknown {
+    return modelFromConfigArguments(this, Sequential, "Sequential", args, super.fromConfig.bind(this) as never);
+  }
 
   /** Python `model.predict(x)`: a Sequential model has one output, so one tensor. */
   override predict(x: tfc.Tensor | tfc.Tensor[], args?: Parameters<tfl.LayersModel["predict"]>[1]): tfc.Tensor {

@@ -71,7 +71,10 @@ export function subclassedNonTrainableWeights(model: tfl.LayersModel): tfl.Layer
 /** The graph node standing for the model's own `call`. */
 class CallLayer extends tfl.layers.Layer {
   static className = "SubclassedCall";
-  constructor(private readonly model: tfl.LayersModel, private readonly outputShape1: Shape) {
+  constructor(
+    private readonly model: tfl.LayersModel,
+    private readonly outputShape1: Shape,
+  ) {
     super({ name: `${model.name}_call`, trainable: true });
     this.built = true;
   }
@@ -86,7 +89,20 @@ class CallLayer extends tfl.layers.Layer {
 }
 
 /** Graph fields of a tfjs Container that the model takes over; the rest stays the model's own. */
-const keepOwn = new Set(["name", "id", "inboundNodes", "outboundNodes", "_refCount", "_trainableWeights", "_nonTrainableWeights", "trainable_", "_built", "layers", "_callHook", "initialWeights"]);
+const keepOwn = new Set([
+  "name",
+  "id",
+  "inboundNodes",
+  "outboundNodes",
+  "_refCount",
+  "_trainableWeights",
+  "_nonTrainableWeights",
+  "trainable_",
+  "_built",
+  "layers",
+  "_callHook",
+  "initialWeights",
+]);
 
 /**
  * Builds the model for inputs of `inputShape` (batch first): runs `call` once on zeros to create the
@@ -97,7 +113,13 @@ export function buildSubclassed(model: tfl.LayersModel, inputShape: Shape, optio
   const run = () => {
     let outputShape: Shape = [];
     tfc.tidy(() => {
-      const output = model.call(tfc.zeros(inputShape.map((size) => size ?? 1), options.dtype ?? "float32"), {});
+      const output = model.call(
+        tfc.zeros(
+          inputShape.map((size) => size ?? 1),
+          options.dtype ?? "float32",
+        ),
+        {},
+      );
       const first = Array.isArray(output) ? output[0]! : output;
       outputShape = [...first.shape];
     });

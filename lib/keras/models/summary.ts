@@ -95,7 +95,6 @@ export function summarizeModel(model: tfl.LayersModel): ModelSummaryData {
     lines.push(layoutRow([`${row.name} (${row.type})`, row.outputShape, String(row.params), ...(sequentialLike ? [] : [connected[0]])], positions));
     if (!sequentialLike) for (const extra of connected.slice(1)) lines.push(layoutRow(["", "", "", extra], positions));
     lines.push(" ".repeat(lineLength)); // Keras separates rows (and ends the table) with a line of spaces
-
   });
   const count = (value: number) => value.toLocaleString("en-US");
   lines.push(
@@ -134,7 +133,9 @@ function optimizerSummary(model: tfl.LayersModel): Pick<ModelSummaryData, "optim
   const optimizer = (model as unknown as { optimizer?: { getClassName(): string } & Record<string, unknown> }).optimizer;
   if (!optimizer) return undefined;
   const slots = Object.values(optimizer).flatMap((value) =>
-    Array.isArray(value) ? value.filter((entry): entry is { variable: { size: number } } => typeof (entry as { variable?: { size?: unknown } })?.variable?.size === "number") : [],
+    Array.isArray(value)
+      ? value.filter((entry): entry is { variable: { size: number } } => typeof (entry as { variable?: { size?: unknown } })?.variable?.size === "number")
+      : [],
   );
   return { optimizer: { className: optimizer.getClassName(), variables: slots.length + 1, params: slots.reduce((sum, slot) => sum + slot.variable.size, 1) } };
 }

@@ -174,7 +174,9 @@ export async function loadWeights(model: tfl.LayersModel, path: string, options:
       }
     }
     default:
-      throw new Error(`${path} is a ${format} folder, not weights. Load whole models with keras.models.loadModel(path); load weights from a checkpoint prefix, a .h5 or a .keras file.`);
+      throw new Error(
+        `${path} is a ${format} folder, not weights. Load whole models with keras.models.loadModel(path); load weights from a checkpoint prefix, a .h5 or a .keras file.`,
+      );
   }
 }
 

@@ -47,7 +47,9 @@ export function findArchitectureAndWeights(folder: string): { architecture: stri
 /** Python `keras.models.model_from_json(open(architecture).read())` then `model.load_weights(weights)`. */
 export async function loadArchitectureWithWeights(architecture: string, weights: string): Promise<tfl.LayersModel> {
   if (!isKerasArchitecture(architecture)) {
-    throw new Error(`${architecture} is not a Keras architecture JSON (model.to_json(): {"class_name": ..., "config": ...}). A tfjs model.json loads on its own: tskeras predict ${architecture}.`);
+    throw new Error(
+      `${architecture} is not a Keras architecture JSON (model.to_json(): {"class_name": ..., "config": ...}). A tfjs model.json loads on its own: tskeras predict ${architecture}.`,
+    );
   }
   const model = modelFromJSON(readFileSync(architecture, "utf8"));
   await loadWeights(model, weights);

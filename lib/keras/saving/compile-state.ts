@@ -39,7 +39,9 @@ function functionName(value: unknown, what: string): string {
   const snake = snakeCase;
   if (typeof value === "string") return snake(value);
   if (typeof value === "function" && value.name) return snake(value.name);
-  throw new Error(`The model's ${what} is an anonymous function, which a model file cannot name. Compile with a Keras ${what} name (e.g. "mse") or a named function to save the compile state.`);
+  throw new Error(
+    `The model's ${what} is an anonymous function, which a model file cannot name. Compile with a Keras ${what} name (e.g. "mse") or a named function to save the compile state.`,
+  );
 }
 
 function lossEntry(value: unknown): string | JsonObject {
@@ -84,7 +86,10 @@ export function optimizerStateOf(model: tfl.LayersModel): OptimizerState | null 
   const first = (optimizer["accumulatedFirstMoment"] as SlotEntry[] | undefined) ?? [];
   const second = (optimizer["accumulatedSecondMoment"] as SlotEntry[] | undefined) ?? [];
   const count = model.trainableWeights.length;
-  const moments = optimizer.getClassName() === "Adam" && first.length === count && second.length === count ? first.map((entry, index) => ({ m: entry.variable, v: second[index]!.variable })) : [];
+  const moments =
+    optimizer.getClassName() === "Adam" && first.length === count && second.length === count
+      ? first.map((entry, index) => ({ m: entry.variable, v: second[index]!.variable }))
+      : [];
   return { iterations: optimizer.iterations, moments };
 }
 
@@ -97,12 +102,16 @@ export async function restoreOptimizerState(model: tfl.LayersModel, state: Optim
   if (!optimizer) throw new Error(`${source}: cannot restore optimizer state into a model that is not compiled. Load with { compile: true } or compile first.`);
   const trainable = model.trainableWeights;
   if (state.moments.length > 0 && state.moments.length !== trainable.length) {
-    throw new Error(`${source} holds optimizer moments for ${state.moments.length} weights but the model has ${trainable.length} trainable weights. The optimizer state belongs to another architecture; load with { compile: false } to skip it.`);
+    throw new Error(
+      `${source} holds optimizer moments for ${state.moments.length} weights but the model has ${trainable.length} trainable weights. The optimizer state belongs to another architecture; load with { compile: false } to skip it.`,
+    );
   }
   state.moments.forEach(({ m }, index) => {
     const expected = trainable[index]!.shape;
     if (m.shape.length !== expected.length || m.shape.some((size, axis) => size !== expected[axis])) {
-      throw new Error(`${source}: the optimizer moment of ${trainable[index]!.name} has shape [${m.shape.join(", ")}], expected [${expected.join(", ")}]. The optimizer state belongs to another architecture.`);
+      throw new Error(
+        `${source}: the optimizer moment of ${trainable[index]!.name} has shape [${m.shape.join(", ")}], expected [${expected.join(", ")}]. The optimizer state belongs to another architecture.`,
+      );
     }
   });
   const weights: Array<{ name: string; tensor: tfc.Tensor }> = [{ name: "iter", tensor: tfc.scalar(state.iterations, "int32") }];
@@ -124,22 +133,34 @@ function savedName(value: JsonValue): string | null {
 }
 
 /** Compiles a loaded model as its file recorded, then restores the optimizer state. */
-export async function compileAndRestore(model: tfl.LayersModel, optimizerConfig: JsonValue | undefined, compileConfig: JsonObject, source: string, readState: () => OptimizerState | null): Promise<void> {
+export async function compileAndRestore(
+  model: tfl.LayersModel,
+  optimizerConfig: JsonValue | undefined,
+  compileConfig: JsonObject,
+  source: string,
+  readState: () => OptimizerState | null,
+): Promise<void> {
   if (!isJsonObject(optimizerConfig) || typeof optimizerConfig["class_name"] !== "string") return;
   const rawLoss = compileConfig["loss"] ?? null;
   const loss = lossFromKerasConfig(rawLoss) ?? (Array.isArray(rawLoss) ? rawLoss.map(savedName) : savedName(rawLoss));
   if (loss === null || (Array.isArray(loss) && loss.some((item) => item === null))) {
-    console.warn(`${source}: the saved loss ${JSON.stringify(rawLoss)} could not be recognized, so the model was loaded without compiling. Compile it yourself before training.`);
+    console.warn(
+      `${source}: the saved loss ${JSON.stringify(rawLoss)} could not be recognized, so the model was loaded without compiling. Compile it yourself before training.`,
+    );
     return;
   }
   const rawMetrics = compileConfig["metrics"];
-  const metrics = (Array.isArray(rawMetrics) ? rawMetrics.flat(2) : []).map((metric) => savedName(metric as JsonValue)).filter((name): name is string => name !== null);
+  const metrics = (Array.isArray(rawMetrics) ? rawMetrics.flat(2) : [])
+    .map((metric) => savedName(metric as JsonValue))
+    .filter((name): name is string => name !== null);
   try {
     const optimizer = optimizerFromKeras(optimizerConfig["class_name"], isJsonObject(optimizerConfig["config"]) ? optimizerConfig["config"] : {});
     compileFromState(model, { loss: loss as string | string[] | Loss, metrics, optimizer });
   } catch (error) {
     // Like Keras: a model whose compile arguments cannot be rebuilt still loads, uncompiled.
-    console.warn(`${source}: the model was loaded without compiling (${error instanceof Error ? error.message : String(error)}). Compile it yourself before training.`);
+    console.warn(
+      `${source}: the model was loaded without compiling (${error instanceof Error ? error.message : String(error)}). Compile it yourself before training.`,
+    );
     return;
   }
   const state = readState();

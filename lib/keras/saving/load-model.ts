@@ -26,7 +26,10 @@ export interface LoadKerasModelOptions {
  * @example
  * const model = await modelFromKerasConfig(JSON.parse(configJson));
  */
-export async function modelFromKerasConfig(config: KerasObjectConfig, options: LoadKerasModelOptions & Pick<DeserializeOptions, "fastWeightInit"> = {}): Promise<tfl.LayersModel> {
+export async function modelFromKerasConfig(
+  config: KerasObjectConfig,
+  options: LoadKerasModelOptions & Pick<DeserializeOptions, "fastWeightInit"> = {},
+): Promise<tfl.LayersModel> {
   const model = deserializeKerasObject(config, options);
   if (!(model instanceof tfl.LayersModel)) throw new Error(`${options.source ?? "the config"}: describes a ${config.class_name}, not a model.`);
   return model;

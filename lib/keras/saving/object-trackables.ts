@@ -6,7 +6,12 @@ import { variableNode, type SaveableVariable, type Trackable } from "../../tf/tr
 import { isAttributeTracked, onAttributeSet, trackedChildren } from "../../tf/tracking/attribute-tracking.js";
 
 function coreVariable(variable: tfc.Variable): SaveableVariable {
-  return { dtype: variable.dtype, shape: [...variable.shape], read: () => variable, assign: (value) => variable.assign(value.dtype === variable.dtype ? value : tfc.cast(value, variable.dtype)) };
+  return {
+    dtype: variable.dtype,
+    shape: [...variable.shape],
+    read: () => variable,
+    assign: (value) => variable.assign(value.dtype === variable.dtype ? value : tfc.cast(value, variable.dtype)),
+  };
 }
 
 function layerVariable(variable: tfl.LayerVariable): SaveableVariable {
@@ -54,10 +59,11 @@ export class TrackableBuilder {
       addWeights();
       // A layer not built yet has no weights: a restore waits for its first build (TensorFlow's deferred restoration).
       if (!value.built && this.forRestore) {
-        node.onChildrenCreated = (listener) => afterLayerBuild(value, () => {
-          addWeights();
-          listener();
-        });
+        node.onChildrenCreated = (listener) =>
+          afterLayerBuild(value, () => {
+            addWeights();
+            listener();
+          });
       }
       return node;
     }
@@ -76,10 +82,11 @@ export class TrackableBuilder {
     // A tf.Module that has not built yet (no saveable children): restore its variables as they are assigned.
     const observable = value as { [onAttributeSet]?: (listener: () => void) => void };
     if (this.forRestore && node.children.length === 0 && typeof observable[onAttributeSet] === "function") {
-      node.onChildrenCreated = (listener) => observable[onAttributeSet]!(() => {
-        addChildren();
-        listener();
-      });
+      node.onChildrenCreated = (listener) =>
+        observable[onAttributeSet]!(() => {
+          addChildren();
+          listener();
+        });
     }
     return node;
   }
@@ -117,8 +124,14 @@ export class TrackableBuilder {
   /** Fills in optimizer nodes once every model variable has its node. */
   finish(): void {
     for (const { optimizer, node, owner } of this.optimizers) {
-      const model = owner ?? [...this.memo.keys()].find((object): object is tfl.LayersModel => object instanceof tfl.LayersModel && (object as unknown as { optimizer?: unknown }).optimizer === optimizer);
-      const trainable = (model?.trainableWeights ?? []).map((weight) => this.layerVariables.get(weight)).filter((entry): entry is Trackable => entry !== undefined);
+      const model =
+        owner ??
+        [...this.memo.keys()].find(
+          (object): object is tfl.LayersModel => object instanceof tfl.LayersModel && (object as unknown as { optimizer?: unknown }).optimizer === optimizer,
+        );
+      const trainable = (model?.trainableWeights ?? [])
+        .map((weight) => this.layerVariables.get(weight))
+        .filter((entry): entry is Trackable => entry !== undefined);
       Object.assign(node, optimizerTrackable(optimizer, trainable, this.forRestore));
     }
   }

@@ -94,7 +94,10 @@ export function optimizerFromKeras(className: string, config: Record<string, unk
  */
 export function replayBiasCorrectionPowers(optimizer: tfc.Optimizer, iterations: number): void {
   const fields = optimizer as unknown as Record<string, unknown>;
-  for (const [power, beta] of [["accBeta1", "beta1"], ["accBeta2", "beta2"]] as const) {
+  for (const [power, beta] of [
+    ["accBeta1", "beta1"],
+    ["accBeta2", "beta2"],
+  ] as const) {
     const accumulator = fields[power] as tfc.Variable | undefined;
     if (!accumulator || typeof fields[beta] !== "number") continue;
     const factor = Math.fround(fields[beta] as number);

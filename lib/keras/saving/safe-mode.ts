@@ -30,7 +30,19 @@ export class UnsafeConfigError extends Error {
 }
 
 /** Keras API entry points that are not model building blocks (their use in a config is an attack). */
-const nonModelingNames = new Set(["enable_unsafe_deserialization", "load_model", "load_weights", "save_model", "get_file", "load_img", "save_img", "exec", "eval", "system", "popen"]);
+const nonModelingNames = new Set([
+  "enable_unsafe_deserialization",
+  "load_model",
+  "load_weights",
+  "save_model",
+  "get_file",
+  "load_img",
+  "save_img",
+  "exec",
+  "eval",
+  "system",
+  "popen",
+]);
 const nonModelingModules = [/^keras\.(src\.)?config\b/, /^keras\.(src\.)?saving\b/, /^keras\.(src\.)?models\b/, /^keras\.(src\.)?utils\b/];
 
 /** Python modules whose functions are part of the Keras API (activations, losses...). */
@@ -55,7 +67,8 @@ export function findUnsafeContent(config: KerasObjectConfig): UnsafeFinding[] {
     }
     if (!isJsonObject(value)) return;
     if (isKerasObject(value)) inspectObject(value, location, findings);
-    else if (isSerializedFunction(value)) inspectFunction(value.config, typeof value.module === "string" ? value.module : null, location || "(root)", null, findings);
+    else if (isSerializedFunction(value))
+      inspectFunction(value.config, typeof value.module === "string" ? value.module : null, location || "(root)", null, findings);
     for (const [key, entry] of Object.entries(value)) visit(entry, location ? `${location}.${key}` : key);
   };
   visit(config as unknown as JsonValue, "");
@@ -72,10 +85,20 @@ function inspectObject(object: KerasObjectConfig, location: string, findings: Un
     const payload = config["function"];
     if (functionType === "lambda" || Array.isArray(payload) || (typeof payload === "string" && functionType !== "function")) {
       const size = JSON.stringify(payload ?? null).length;
-      findings.push({ location: where, objectName, kind: "lambda-bytecode", detail: `Lambda layer with marshalled Python bytecode (${size} characters of payload)` });
+      findings.push({
+        location: where,
+        objectName,
+        kind: "lambda-bytecode",
+        detail: `Lambda layer with marshalled Python bytecode (${size} characters of payload)`,
+      });
     } else {
       const functionModule = typeof config["module"] === "string" ? config["module"] : "unknown module";
-      findings.push({ location: where, objectName, kind: "lambda-function-reference", detail: `Lambda layer calling Python function ${JSON.stringify(payload)} from ${functionModule}` });
+      findings.push({
+        location: where,
+        objectName,
+        kind: "lambda-function-reference",
+        detail: `Lambda layer calling Python function ${JSON.stringify(payload)} from ${functionModule}`,
+      });
     }
   } else if (object.class_name === "__lambda__") {
     findings.push({ location: where, objectName, kind: "serialized-lambda", detail: "serialized Python lambda (__lambda__) with marshalled bytecode" });
@@ -84,7 +107,12 @@ function inspectObject(object: KerasObjectConfig, location: string, findings: Un
   }
   const modelClass = modelClassNames.has(object.class_name) && module !== null && /^keras\.(src\.)?models\b/.test(module);
   if (nonModelingNames.has(object.class_name) || (!modelClass && module !== null && nonModelingModules.some((pattern) => pattern.test(module)))) {
-    findings.push({ location: where, objectName, kind: "non-modeling-api", detail: `reference to ${module ?? "?"}.${object.class_name}, which is not a model building block` });
+    findings.push({
+      location: where,
+      objectName,
+      kind: "non-modeling-api",
+      detail: `reference to ${module ?? "?"}.${object.class_name}, which is not a model building block`,
+    });
   }
 }
 
@@ -93,7 +121,12 @@ const modelClassNames = new Set(["Functional", "Sequential", "Model"]);
 
 function inspectFunction(name: string, module: string | null, where: string, objectName: string | null, findings: UnsafeFinding[]): void {
   if (nonModelingNames.has(name) || (module !== null && nonModelingModules.some((pattern) => pattern.test(module)))) {
-    findings.push({ location: where, objectName, kind: "non-modeling-api", detail: `reference to ${module ?? "?"}.${name}, which is not a model building block` });
+    findings.push({
+      location: where,
+      objectName,
+      kind: "non-modeling-api",
+      detail: `reference to ${module ?? "?"}.${name}, which is not a model building block`,
+    });
   } else if (module !== null && module !== "builtins" && !isKerasModule(module)) {
     // Keras 3 writes a user's plain function (a custom activation) with module "builtins": it is a name that
     // only the loader's own custom objects resolve, so it reaches no code from the file.

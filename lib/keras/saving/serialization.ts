@@ -10,7 +10,14 @@
 import { constructFromConfig } from "../construct-from-config.js";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { deserializeKerasObject, type DeserializeOptions } from "./keras-json/deserialize.js";
-import { registerCustomObject, registeredNameOf, registeredObject, withCustomObjectScope, type CustomObject, type CustomObjectMap } from "./keras-json/custom-objects.js";
+import {
+  registerCustomObject,
+  registeredNameOf,
+  registeredObject,
+  withCustomObjectScope,
+  type CustomObject,
+  type CustomObjectMap,
+} from "./keras-json/custom-objects.js";
 import { kerasConfigOf, serializeKerasObject, type SerializableObject } from "./keras-json/serialize.js";
 import { isKerasObject, type JsonObject, type JsonValue, type KerasObjectConfig } from "../../formats/keras-json/schema.js";
 import { isSubclassed } from "../models/subclassed.js";
@@ -61,7 +68,13 @@ export function sequentialConfigWithInputLayer(model: tfl.LayersModel, config: J
  * Both forms of a model's static fromConfig: Python's `(config, { customObjects })` and tfjs's
  * `(cls, config, ...)`. A subclass of Model/Sequential is constructed from its config, as Keras does.
  */
-export function modelFromConfigArguments(cls: unknown, base: unknown, className: "Functional" | "Sequential", args: unknown[], tfjsFromConfig: (...args: never[]) => unknown): never {
+export function modelFromConfigArguments(
+  cls: unknown,
+  base: unknown,
+  className: "Functional" | "Sequential",
+  args: unknown[],
+  tfjsFromConfig: (...args: never[]) => unknown,
+): never {
   if (typeof args[0] === "function") return (tfjsFromConfig as (...args: unknown[]) => never)(...args);
   const [config, options] = args as [JsonObject | KerasObjectConfig, FromConfigOptions | undefined];
   if (cls !== base) return constructFromConfig(cls as new () => never, config as Record<string, unknown>);
@@ -125,7 +138,8 @@ export function modelFromJSON(json: string | KerasObjectConfig, customObjects: C
   // hard_sigmoid means what the writing Keras meant (to_json records keras_version; none means Keras 3).
   const config = withVersionedHardSigmoid(parsed.model_config ?? parsed, (parsed as { keras_version?: string }).keras_version);
   const model = deserializeKerasObject(config, { customObjects });
-  if (!(model instanceof tfl.LayersModel)) throw new Error(`modelFromJSON: the JSON describes a ${config.class_name}, not a model. Use keras.layers.deserialize for layers.`);
+  if (!(model instanceof tfl.LayersModel))
+    throw new Error(`modelFromJSON: the JSON describes a ${config.class_name}, not a model. Use keras.layers.deserialize for layers.`);
   return model;
 }
 
@@ -171,9 +185,10 @@ export function registerKerasSerializable(options: RegisterOptions = {}): <T ext
   return <T extends CustomObject>(object: T): T => {
     const own = Object.prototype.hasOwnProperty.call(object, "className") ? (object as { className?: unknown }).className : undefined;
     const name = options.name ?? (typeof own === "string" ? own : object.name);
-    if (!name) throw new Error("registerKerasSerializable: the object has no name; pass one: registerKerasSerializable({ package, name: \"MyName\" }).");
+    if (!name) throw new Error('registerKerasSerializable: the object has no name; pass one: registerKerasSerializable({ package, name: "MyName" }).');
     // tfjs names a layer's class by its static className; give registered classes one, as Keras uses the class name.
-    if (typeof own !== "string" && typeof object === "function" && object.prototype !== undefined) Object.defineProperty(object, "className", { value: name, configurable: true });
+    if (typeof own !== "string" && typeof object === "function" && object.prototype !== undefined)
+      Object.defineProperty(object, "className", { value: name, configurable: true });
     registerCustomObject(object, options.package ?? "Custom", name);
     return object;
   };
@@ -181,7 +196,7 @@ export function registerKerasSerializable(options: RegisterOptions = {}): <T ext
 
 /** Python `keras.saving.get_registered_name(obj)`: `package>Name`, or the plain name when unregistered. */
 export function getRegisteredName(object: CustomObject): string {
-  return registeredNameOf(object) ?? ((object as { className?: string }).className ?? object.name);
+  return registeredNameOf(object) ?? (object as { className?: string }).className ?? object.name;
 }
 
 /** Python `keras.saving.get_registered_object(name, custom_objects)`. */

@@ -49,7 +49,11 @@ function attributeTrackable(value: unknown, name: string, nodes: Map<tfl.LayerVa
   const description = value instanceof tfl.layers.Layer ? `${value.getClassName()} '${value.name}'` : name;
   const node: Trackable = { children: [], description };
   memo.set(value, node);
-  const entries: Array<[string, unknown]> = isAttributeTracked(value) ? value[trackedChildren]() : Array.isArray(value) ? value.map((item, index) => [String(index), item]) : Object.entries(value);
+  const entries: Array<[string, unknown]> = isAttributeTracked(value)
+    ? value[trackedChildren]()
+    : Array.isArray(value)
+      ? value.map((item, index) => [String(index), item])
+      : Object.entries(value);
   for (const [key, item] of entries) {
     const child = attributeTrackable(item, key, nodes, memo);
     if (child && (child.variable || child.children.length > 0)) node.children.push({ name: key, node: child });
@@ -155,11 +159,30 @@ export function optimizerTrackable(optimizer: tfc.Optimizer, trainable: Trackabl
       ),
     });
   };
-  node.children.push({ name: "iter", node: variableNode(scalarVariable(() => optimizer.iterations, (next) => (iterations = next), "int64"), `iter of ${className}`) });
+  node.children.push({
+    name: "iter",
+    node: variableNode(
+      scalarVariable(
+        () => optimizer.iterations,
+        (next) => (iterations = next),
+        "int64",
+      ),
+      `iter of ${className}`,
+    ),
+  });
   const slotNames: Record<string, Array<[string, string]>> = {
-    Adam: [["m", "accumulatedFirstMoment"], ["v", "accumulatedSecondMoment"]],
-    Adamax: [["m", "accumulatedFirstMoment"], ["v", "accumulatedWeightedInfNorm"]],
-    RMSProp: [["rms", "accumulatedMeanSquares"], ["momentum", "accumulatedMoments"]],
+    Adam: [
+      ["m", "accumulatedFirstMoment"],
+      ["v", "accumulatedSecondMoment"],
+    ],
+    Adamax: [
+      ["m", "accumulatedFirstMoment"],
+      ["v", "accumulatedWeightedInfNorm"],
+    ],
+    RMSProp: [
+      ["rms", "accumulatedMeanSquares"],
+      ["momentum", "accumulatedMoments"],
+    ],
     Adagrad: [["accumulator", "accumulatedGrads"]],
     Momentum: [["momentum", "accumulations"]],
   };

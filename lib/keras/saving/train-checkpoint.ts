@@ -39,7 +39,10 @@ export class Checkpoint {
       if (node) root.children.push({ name, node });
     }
     if (withCounter) {
-      const counter = variableNode({ dtype: "int64", shape: [], read: () => this.saveCounter, assign: (value) => this.saveCounter.assign(tfc.cast(value, "int32")) }, "save_counter");
+      const counter = variableNode(
+        { dtype: "int64", shape: [], read: () => this.saveCounter, assign: (value) => this.saveCounter.assign(tfc.cast(value, "int32")) },
+        "save_counter",
+      );
       root.children.push({ name: "save_counter", node: counter });
     }
     builder.finish();
@@ -62,13 +65,18 @@ export class Checkpoint {
     writeCheckpoint(this.tree(false), path, { updateState: false });
     const now = Date.now() / 1000;
     const all = [...(previous?.allModelCheckpointPaths ?? []).filter((entry) => entry !== path && existsSync(`${entry}.index`)), path];
-    writeCheckpointState(directory, { modelCheckpointPath: path, allModelCheckpointPaths: all, allModelCheckpointTimestamps: [...(previous?.allModelCheckpointTimestamps ?? []).slice(-(all.length - 1)), now], lastPreservedTimestamp: previous?.lastPreservedTimestamp ?? now });
+    writeCheckpointState(directory, {
+      modelCheckpointPath: path,
+      allModelCheckpointPaths: all,
+      allModelCheckpointTimestamps: [...(previous?.allModelCheckpointTimestamps ?? []).slice(-(all.length - 1)), now],
+      lastPreservedTimestamp: previous?.lastPreservedTimestamp ?? now,
+    });
     return path;
   }
 
   /** Restores from a prefix (or a folder: its latest checkpoint); see CheckpointLoadStatus for checks. */
   async restore(path: string): Promise<CheckpointLoadStatus> {
-    const prefix = existsSync(path) && !existsSync(`${path}.index`) ? latestCheckpoint(path) ?? path : path;
+    const prefix = existsSync(path) && !existsSync(`${path}.index`) ? (latestCheckpoint(path) ?? path) : path;
     const reader = loadCheckpoint(prefix);
     // TensorFlow makes the counter after reading: a checkpoint without one (from write()) still matches fully.
     this.counterInUse = true;
@@ -91,7 +99,11 @@ export class CheckpointManager {
   readonly maxToKeep: number | undefined;
   private readonly prefix: string;
 
-  constructor(private readonly checkpoint: Checkpoint, readonly directory: string, options: { maxToKeep?: number; checkpointName?: string } = {}) {
+  constructor(
+    private readonly checkpoint: Checkpoint,
+    readonly directory: string,
+    options: { maxToKeep?: number; checkpointName?: string } = {},
+  ) {
     this.maxToKeep = options.maxToKeep;
     this.prefix = join(directory, options.checkpointName ?? "ckpt");
   }
@@ -110,7 +122,11 @@ export class CheckpointManager {
     if (this.maxToKeep !== undefined && state.allModelCheckpointPaths.length > this.maxToKeep) {
       const excess = state.allModelCheckpointPaths.length - this.maxToKeep;
       for (const old of state.allModelCheckpointPaths.slice(0, excess)) removeCheckpointFiles(old);
-      writeCheckpointState(this.directory, { ...state, allModelCheckpointPaths: state.allModelCheckpointPaths.slice(excess), allModelCheckpointTimestamps: state.allModelCheckpointTimestamps.slice(excess) });
+      writeCheckpointState(this.directory, {
+        ...state,
+        allModelCheckpointPaths: state.allModelCheckpointPaths.slice(excess),
+        allModelCheckpointTimestamps: state.allModelCheckpointTimestamps.slice(excess),
+      });
     }
     return path;
   }

@@ -30,7 +30,9 @@ export function toTfjsCompileArgs(options: CompileOptions | tfl.ModelCompileArgs
     return options as tfl.ModelCompileArgs;
   }
   const loss = resolveLoss(options.loss as string | Loss | LossFunction);
-  const metrics = Array.isArray(options.metrics) ? options.metrics.map((metric) => resolveMetric(metric as string | Metric | MetricFunction, loss)) : options.metrics;
+  const metrics = Array.isArray(options.metrics)
+    ? options.metrics.map((metric) => resolveMetric(metric as string | Metric | MetricFunction, loss))
+    : options.metrics;
   return { optimizer: options.optimizer, loss, metrics };
 }
 
@@ -78,7 +80,13 @@ function sampleCount(x: tfc.Tensor | tfc.Tensor[]): number {
 }
 
 /** Runs tfjs-layers' training loop silently and prints Keras-style lines and calls Keras callbacks. */
-export async function fitModel(model: tfl.LayersModel, baseFit: tfl.LayersModel["fit"], x: tfc.Tensor | tfc.Tensor[], y: tfc.Tensor | tfc.Tensor[], options: FitOptions = {}): Promise<KerasHistory> {
+export async function fitModel(
+  model: tfl.LayersModel,
+  baseFit: tfl.LayersModel["fit"],
+  x: tfc.Tensor | tfc.Tensor[],
+  y: tfc.Tensor | tfc.Tensor[],
+  options: FitOptions = {},
+): Promise<KerasHistory> {
   const epochs = options.epochs ?? 1;
   const batchSize = options.batchSize ?? 32;
   const verbose = options.verbose ?? 1;
@@ -87,7 +95,9 @@ export async function fitModel(model: tfl.LayersModel, baseFit: tfl.LayersModel[
   const callbacks = [...(options.callbacks ?? [])];
   if (options.plot && !callbacks.some((callback) => callback instanceof PlotCallback)) callbacks.push(new PlotCallback());
   if (options.progress !== undefined && options.progress !== "text" && options.progress !== "html") {
-    throw new Error(`fit({ progress: ${JSON.stringify(options.progress)} }) is not a progress style; use "text" (Keras lines, the default) or "html" (a bar updated in place in the notebook).`);
+    throw new Error(
+      `fit({ progress: ${JSON.stringify(options.progress)} }) is not a progress style; use "text" (Keras lines, the default) or "html" (a bar updated in place in the notebook).`,
+    );
   }
   // Without a notebook to draw in, the HTML bar falls back to the text lines.
   const htmlBar = options.progress === "html" && verbose > 0 && currentDisplaySink() ? new HtmlProgressBar() : undefined;
@@ -95,7 +105,9 @@ export async function fitModel(model: tfl.LayersModel, baseFit: tfl.LayersModel[
   let currentEpoch = 0;
   for (const callback of callbacks) {
     if (!(callback instanceof Callback)) {
-      throw new Error("fit({ callbacks }) expects keras.callbacks.Callback instances; subclass keras.callbacks.Callback and override onEpochEnd/onBatchEnd etc.");
+      throw new Error(
+        "fit({ callbacks }) expects keras.callbacks.Callback instances; subclass keras.callbacks.Callback and override onEpochEnd/onBatchEnd etc.",
+      );
     }
     callback.setModel(model);
   }
@@ -103,8 +115,12 @@ export async function fitModel(model: tfl.LayersModel, baseFit: tfl.LayersModel[
   const kept = new History();
   let epochStart = 0;
   const bridge: tfl.CustomCallbackArgs = {
-    onTrainBegin: async () => { for (const callback of callbacks) await callback.onTrainBegin({}); },
-    onTrainEnd: async () => { for (const callback of callbacks) await callback.onTrainEnd({}); },
+    onTrainBegin: async () => {
+      for (const callback of callbacks) await callback.onTrainBegin({});
+    },
+    onTrainEnd: async () => {
+      for (const callback of callbacks) await callback.onTrainEnd({});
+    },
     onEpochBegin: async (epoch) => {
       epochStart = performance.now();
       currentEpoch = epoch;
@@ -115,16 +131,24 @@ export async function fitModel(model: tfl.LayersModel, baseFit: tfl.LayersModel[
   };
   // tfjs reads every batch's loss back (a sync) when a batch hook is given: only when something uses it.
   const overrides = (hook: "onBatchBegin" | "onBatchEnd") => callbacks.some((callback) => callback[hook] !== Callback.prototype[hook]);
-  if (overrides("onBatchBegin")) bridge.onBatchBegin = async (batch, logs) => { for (const callback of callbacks) await callback.onBatchBegin(batch, (logs ?? {}) as Logs); };
-  if (htmlBar || overrides("onBatchEnd")) bridge.onBatchEnd = async (batch, logs) => {
+  if (overrides("onBatchBegin"))
+    bridge.onBatchBegin = async (batch, logs) => {
+      for (const callback of callbacks) await callback.onBatchBegin(batch, (logs ?? {}) as Logs);
+    };
+  if (htmlBar || overrides("onBatchEnd"))
+    bridge.onBatchEnd = async (batch, logs) => {
       // Redrawn at most ten times a second: every batch would flood the notebook with messages.
       if (htmlBar && performance.now() - lastBarDraw > 100) {
         lastBarDraw = performance.now();
-        const numbers = Object.fromEntries(Object.entries(logs ?? {}).filter(([key]) => key !== "batch" && key !== "size").map(([key, value]) => [key, Number(value)]));
+        const numbers = Object.fromEntries(
+          Object.entries(logs ?? {})
+            .filter(([key]) => key !== "batch" && key !== "size")
+            .map(([key, value]) => [key, Number(value)]),
+        );
         await htmlBar.update(currentEpoch + 1, epochs, Math.min(batch + 1, steps), steps, numbers);
       }
       for (const callback of callbacks) await callback.onBatchEnd(batch, (logs ?? {}) as Logs);
-  };
+    };
   Object.assign(bridge, {
     onEpochEnd: async (epoch: number, logs?: tfl.Logs) => {
       const numbers = Object.fromEntries(Object.entries(logs ?? {}).map(([key, value]) => [key, Number(value)]));
@@ -139,8 +163,14 @@ export async function fitModel(model: tfl.LayersModel, baseFit: tfl.LayersModel[
   const runEagerly = (model as { runEagerly?: boolean }).runEagerly === true;
   await withFusedOptimizer(model, !runEagerly, () =>
     baseFit(x, y, {
-      epochs, batchSize, verbose: 0, validationData: options.validationData, validationSplit: validationSplit || undefined,
-      shuffle: options.shuffle ?? true, initialEpoch: options.initialEpoch, callbacks: bridge,
+      epochs,
+      batchSize,
+      verbose: 0,
+      validationData: options.validationData,
+      validationSplit: validationSplit || undefined,
+      shuffle: options.shuffle ?? true,
+      initialEpoch: options.initialEpoch,
+      callbacks: bridge,
     }),
   );
   history.history = kept.history;
@@ -163,7 +193,13 @@ export type EvaluateResult = tfc.Scalar[] & PromiseLike<number[]>;
  * Evaluates with tfjs-layers and returns its Scalars as an array that is also awaitable: `await` gives
  * `[loss, ...metrics]` as numbers (the Keras API), while code written for tfjs still sees Scalars.
  */
-export function evaluateModel(model: tfl.LayersModel, evaluate: tfl.LayersModel["evaluate"], x: tfc.Tensor | tfc.Tensor[], y: tfc.Tensor | tfc.Tensor[], options: EvaluateOptions = {}): EvaluateResult {
+export function evaluateModel(
+  model: tfl.LayersModel,
+  evaluate: tfl.LayersModel["evaluate"],
+  x: tfc.Tensor | tfc.Tensor[],
+  y: tfc.Tensor | tfc.Tensor[],
+  options: EvaluateOptions = {},
+): EvaluateResult {
   const batchSize = options.batchSize ?? 32;
   const started = performance.now();
   const result = evaluate.call(model, x, y, { batchSize, verbose: 0 });
@@ -171,13 +207,21 @@ export function evaluateModel(model: tfl.LayersModel, evaluate: tfl.LayersModel[
   let numbers: Promise<number[]> | undefined;
   const read = () => (numbers ??= readAndPrint(model, scalars, x, batchSize, started, options.verbose ?? 1));
   Object.defineProperty(scalars, "then", {
-    value: <A, B>(onFulfilled?: (values: number[]) => A | PromiseLike<A>, onRejected?: (reason: unknown) => B | PromiseLike<B>) => read().then(onFulfilled, onRejected),
+    value: <A, B>(onFulfilled?: (values: number[]) => A | PromiseLike<A>, onRejected?: (reason: unknown) => B | PromiseLike<B>) =>
+      read().then(onFulfilled, onRejected),
     enumerable: false,
   });
   return scalars;
 }
 
-async function readAndPrint(model: tfl.LayersModel, scalars: tfc.Scalar[], x: tfc.Tensor | tfc.Tensor[], batchSize: number, started: number, verbose: number): Promise<number[]> {
+async function readAndPrint(
+  model: tfl.LayersModel,
+  scalars: tfc.Scalar[],
+  x: tfc.Tensor | tfc.Tensor[],
+  batchSize: number,
+  started: number,
+  verbose: number,
+): Promise<number[]> {
   const values: number[] = [];
   for (const scalar of scalars) values.push((await scalar.data())[0]);
   if (verbose === 1 || verbose === 2) {

@@ -102,21 +102,28 @@ function loadedFunction(
   variables: RevivedObjectGraph["variables"],
 ): LoadedFunction {
   // Resolved on first call, so a function this runtime cannot bind does not prevent loading the rest.
-  const resolveConcretes = () => names.map((name) => {
-    const definition = runtime?.functionDefinition(name);
-    if (definition === undefined) throw new Error(`The saved function's concrete function "${name}" is missing from the SavedModel's function library.`);
-    const handles = (concreteFunctions[name]?.bound_inputs ?? []).map((id) => {
-      const variable = variables.get(id);
-      if (variable === undefined) throw new Error(`Concrete function "${name}" captures object ${id}, which is not a variable restored from the checkpoint.`);
-      // The handle reads the live Variable, so later assignments are seen.
-      return new VariableHandle(variable.name, () => variable.value, (value) => variable.value.assign(value.dtype === variable.value.dtype ? value : tfc.cast(value, variable.value.dtype)));
+  const resolveConcretes = () =>
+    names.map((name) => {
+      const definition = runtime?.functionDefinition(name);
+      if (definition === undefined) throw new Error(`The saved function's concrete function "${name}" is missing from the SavedModel's function library.`);
+      const handles = (concreteFunctions[name]?.bound_inputs ?? []).map((id) => {
+        const variable = variables.get(id);
+        if (variable === undefined) throw new Error(`Concrete function "${name}" captures object ${id}, which is not a variable restored from the checkpoint.`);
+        // The handle reads the live Variable, so later assignments are seen.
+        return new VariableHandle(
+          variable.name,
+          () => variable.value,
+          (value) => variable.value.assign(value.dtype === variable.value.dtype ? value : tfc.cast(value, variable.value.dtype)),
+        );
+      });
+      return { definition, inputSpecs: inputSpecsOf(definition), handles };
     });
-    return { definition, inputSpecs: inputSpecsOf(definition), handles };
-  });
   let resolved: ReturnType<typeof resolveConcretes> | undefined;
   const call = (...inputs: tfc.Tensor[]): tfc.Tensor | tfc.Tensor[] | undefined => {
     const concretes = (resolved ??= resolveConcretes());
-    const match = concretes.find((concrete) => concrete.inputSpecs.length === inputs.length && concrete.inputSpecs.every((spec, index) => spec.isCompatibleWith(inputs[index]!)));
+    const match = concretes.find(
+      (concrete) => concrete.inputSpecs.length === inputs.length && concrete.inputSpecs.every((spec, index) => spec.isCompatibleWith(inputs[index]!)),
+    );
     if (match === undefined) {
       throw new Error(
         `No saved concrete function takes (${inputs.map((input) => `${input.dtype}[${input.shape.join(", ")}]`).join(", ")}). ` +
@@ -141,6 +148,12 @@ function inputSpecsOf(definition: FunctionDef): TensorSpec[] {
     if (argument.type === resourceDataType) return [];
     const shape = shapes[index] === undefined ? null : shapeFromProto(shapes[index]);
     const dtype = dataTypeName(argument.type) as tfc.DataType;
-    return [new TensorSpec(shape === null ? null : shape.map((size) => (size < 0 ? null : size)), dtype === ("float64" as tfc.DataType) ? "float32" : dtype, argument.name)];
+    return [
+      new TensorSpec(
+        shape === null ? null : shape.map((size) => (size < 0 ? null : size)),
+        dtype === ("float64" as tfc.DataType) ? "float32" : dtype,
+        argument.name,
+      ),
+    ];
   });
 }

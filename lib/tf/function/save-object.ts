@@ -67,7 +67,8 @@ function buildTree(object: object): ObjectNode {
     for (const [name, child] of Object.entries(value)) {
       const childNode = visit(child);
       // Objects holding nothing to save are left out, as TensorFlow tracks only trackables.
-      if (childNode !== undefined && (childNode.kind !== "object" && childNode.kind !== "list" ? true : childNode.children.length > 0)) node.children.push({ name, node: childNode });
+      if (childNode !== undefined && (childNode.kind !== "object" && childNode.kind !== "list" ? true : childNode.children.length > 0))
+        node.children.push({ name, node: childNode });
     }
     return node;
   };
@@ -95,7 +96,14 @@ function writeInto(object: object, directory: string, options: SaveObjectOptions
     if (known) return known;
     const result: TrackableNode = {};
     converted.set(node, result);
-    if (node.variable) result.attributes = [{ name: VARIABLE_VALUE, tensor: storedTensor({ dtype: node.variable.dtype, shape: node.variable.shape, read: () => node.variable! }), fullName: node.variable.name }];
+    if (node.variable)
+      result.attributes = [
+        {
+          name: VARIABLE_VALUE,
+          tensor: storedTensor({ dtype: node.variable.dtype, shape: node.variable.shape, read: () => node.variable! }),
+          fullName: node.variable.name,
+        },
+      ];
     result.children = node.children.map((child) => ({ name: child.name, node: convert(child.node) }));
     return result;
   };
@@ -117,21 +125,35 @@ function writeInto(object: object, directory: string, options: SaveObjectOptions
     });
   const objects: SavedObject[] = graph.nodes.map((checkpointNode, id) => {
     const node = order[id]!;
-    const object: SavedObject = { children: (checkpointNode.children ?? []).map((child) => ({ node_id: child.node_id, local_name: child.local_name })), slot_variables: [] };
+    const object: SavedObject = {
+      children: (checkpointNode.children ?? []).map((child) => ({ node_id: child.node_id, local_name: child.local_name })),
+      slot_variables: [],
+    };
     if (node.kind === "variable") {
       const variable = node.variable!;
       object.variable = { dtype: dataType(variable.dtype), shape: shapeProto(variable.shape), trainable: variable.trainable, name: variable.name };
     } else if (node.kind === "function") {
       const traced = node.fn!.concreteFunctions();
       if (traced.length === 0) {
-        throw new Error(`The tf.function at "${order.indexOf(node)}" was never traced: call it once, or give it an inputSignature, before saving (TensorFlow saves traced functions only).`);
+        throw new Error(
+          `The tf.function at "${order.indexOf(node)}" was never traced: call it once, or give it an inputSignature, before saving (TensorFlow saves traced functions only).`,
+        );
       }
       traced.forEach((concrete) => concreteFunctions.set(concrete.traced.definition.signature.name, concrete));
-      const argumentNames = traced[0]!.traced.definition.signature.input_arg.filter((argument) => !isResourceArgument(argument)).map((argument) => argument.name);
+      const argumentNames = traced[0]!.traced.definition.signature.input_arg
+        .filter((argument) => !isResourceArgument(argument))
+        .map((argument) => argument.name);
       const declared = node.fn!.inputSignature;
       object.function = {
         concrete_functions: traced.map((concrete) => concrete.traced.definition.signature.name),
-        function_spec: encodeFunctionSpec({ args: argumentNames, inputSignature: declared?.map((spec, position) => ({ name: spec.name ?? argumentNames[position]!, shape: spec.shape ?? [], dtype: dataType(spec.dtype) })) }),
+        function_spec: encodeFunctionSpec({
+          args: argumentNames,
+          inputSignature: declared?.map((spec, position) => ({
+            name: spec.name ?? argumentNames[position]!,
+            shape: spec.shape ?? [],
+            dtype: dataType(spec.dtype),
+          })),
+        }),
       };
     } else {
       object.user_object = { identifier: node.kind === "list" ? "trackable_list_wrapper" : "_generic_user_object", version };
@@ -144,14 +166,26 @@ function writeInto(object: object, directory: string, options: SaveObjectOptions
     const name = definition.signature.name.replace(/^__inference_/, "__inference_signature_wrapper_");
     // A signature gets its own copy of the traced function under TensorFlow's wrapper name: it is
     // called with keywords, while the tf.function's own trace is called positionally.
-    const inputs = definition.signature.input_arg.filter((argument) => !isResourceArgument(argument)).map((argument, position) => ({ name: argument.name, shape: concrete.inputSignature[position]!.shape ?? [], dtype: argument.type! }));
+    const inputs = definition.signature.input_arg
+      .filter((argument) => !isResourceArgument(argument))
+      .map((argument, position) => ({ name: argument.name, shape: concrete.inputSignature[position]!.shape ?? [], dtype: argument.type! }));
     const structure = concrete.traced.structure;
     const outputNames = structure.kind === "record" ? structure.keys : definition.signature.output_arg.map((_, position) => `output_${position}`);
-    const outputs = definition.signature.output_arg.map((argument, position) => ({ name: outputNames[position]!, shape: concrete.outputSpecs[position]!.shape ?? [], dtype: argument.type! }));
+    const outputs = definition.signature.output_arg.map((argument, position) => ({
+      name: outputNames[position]!,
+      shape: concrete.outputSpecs[position]!.shape ?? [],
+      dtype: argument.type!,
+    }));
     return { key, definition: { ...definition, signature: { ...definition.signature, name } }, inputs, outputs, boundInputs: boundInputs(concrete) };
   });
-  const variables = order.flatMap((node, id) => (node.variable ? [{ objectId: id, name: node.variable.name, dtype: dataType(node.variable.dtype), shape: node.variable.shape }] : []));
-  const functions = [...concreteFunctions.values()].map((concrete) => ({ definition: concrete.traced.definition, boundInputs: boundInputs(concrete), structures: functionStructures(concrete) }));
+  const variables = order.flatMap((node, id) =>
+    node.variable ? [{ objectId: id, name: node.variable.name, dtype: dataType(node.variable.dtype), shape: node.variable.shape }] : [],
+  );
+  const functions = [...concreteFunctions.values()].map((concrete) => ({
+    definition: concrete.traced.definition,
+    boundInputs: boundInputs(concrete),
+    structures: functionStructures(concrete),
+  }));
   writeSavedModelFiles(directory, { objects, variables, signatures, functions });
 }
 
@@ -161,7 +195,10 @@ function signatureFunctions(tree: ObjectNode, signatures: SaveObjectOptions["sig
     if (isTfFunction(value)) {
       if (value.inputSignature === undefined) {
         const traced = value.concreteFunctions();
-        if (traced.length !== 1) throw new Error(`Signature "${key}" is a tf.function without inputSignature traced ${traced.length} times; pass fn.getConcreteFunction(spec) or give it an inputSignature.`);
+        if (traced.length !== 1)
+          throw new Error(
+            `Signature "${key}" is a tf.function without inputSignature traced ${traced.length} times; pass fn.getConcreteFunction(spec) or give it an inputSignature.`,
+          );
         return traced[0]!;
       }
       return value.getConcreteFunction();
@@ -201,6 +238,14 @@ function functionStructures(concrete: ConcreteTfFunction): { canonicalized_input
     .map((argument, position) => ({ name: argument.name, shape: concrete.inputSignature[position]!.shape ?? [], dtype: argument.type! }));
   const structure = concrete.traced.structure;
   const names = structure.kind === "record" ? structure.keys : definition.signature.output_arg.map((_, position) => `output_${position}`);
-  const outputs = definition.signature.output_arg.map((argument, position) => ({ name: names[position]!, shape: concrete.outputSpecs[position]!.shape ?? [], dtype: argument.type! }));
-  return positionalFunctionStructures(inputs, outputs, structure.kind === "record" ? "dict" : structure.kind === "tensor" ? "single" : structure.kind === "none" ? "none" : "tuple");
+  const outputs = definition.signature.output_arg.map((argument, position) => ({
+    name: names[position]!,
+    shape: concrete.outputSpecs[position]!.shape ?? [],
+    dtype: argument.type!,
+  }));
+  return positionalFunctionStructures(
+    inputs,
+    outputs,
+    structure.kind === "record" ? "dict" : structure.kind === "tensor" ? "single" : structure.kind === "none" ? "none" : "tuple",
+  );
 }

@@ -87,7 +87,8 @@ export function tfFunction<Fn extends (...inputs: tfc.Tensor[]) => TraceableResu
     inputSignature: options.inputSignature,
     getConcreteFunction: (...specsOrTensors: Array<TensorSpec | tfc.Tensor>): ConcreteTfFunction => {
       if (specsOrTensors.length === 0) {
-        if (options.inputSignature === undefined) throw new Error(`getConcreteFunction() needs specs or tensors when tf.function "${fn.name || "anonymous"}" has no inputSignature.`);
+        if (options.inputSignature === undefined)
+          throw new Error(`getConcreteFunction() needs specs or tensors when tf.function "${fn.name || "anonymous"}" has no inputSignature.`);
         return concreteFor(options.inputSignature);
       }
       return concreteFor(specsOrTensors.map((item) => (item instanceof TensorSpec ? item : TensorSpec.fromTensor(item))));
@@ -106,9 +107,21 @@ export function isTfFunction(value: unknown): value is TfFunction {
 }
 
 function concreteFunction(traced: TracedFunction): ConcreteTfFunction {
-  const runtime = new GraphRuntime({ node: [], library: { function: [traced.definition] } } as never, { opDefinitions: opDefinitions(traced.ops), bindVariable: () => { throw new Error("A traced function has no top-level variables."); } });
+  const runtime = new GraphRuntime({ node: [], library: { function: [traced.definition] } } as never, {
+    opDefinitions: opDefinitions(traced.ops),
+    bindVariable: () => {
+      throw new Error("A traced function has no top-level variables.");
+    },
+  });
   const run = (...inputs: tfc.Tensor[]): TraceableResult => {
-    const handles = traced.captured.map((variable) => new VariableHandle(variable.name, () => variable, (value) => variable.assign(value)));
+    const handles = traced.captured.map(
+      (variable) =>
+        new VariableHandle(
+          variable.name,
+          () => variable,
+          (value) => variable.assign(value),
+        ),
+    );
     const outputs = runTraced(runtime, traced, inputs, handles);
     return restructure(traced, outputs);
   };
@@ -116,7 +129,12 @@ function concreteFunction(traced: TracedFunction): ConcreteTfFunction {
 }
 
 /** Runs a traced function graph; outputs are fresh tensors the caller owns. */
-export function runTraced(runtime: GraphRuntime, traced: { definition: TracedFunction["definition"]; inputSpecs: TensorSpec[] }, inputs: tfc.Tensor[], handles: VariableHandle[]): tfc.Tensor[] {
+export function runTraced(
+  runtime: GraphRuntime,
+  traced: { definition: TracedFunction["definition"]; inputSpecs: TensorSpec[] },
+  inputs: tfc.Tensor[],
+  handles: VariableHandle[],
+): tfc.Tensor[] {
   const name = traced.definition.signature.name;
   if (inputs.length !== traced.inputSpecs.length || inputs.some((input, index) => !traced.inputSpecs[index]!.isCompatibleWith(input))) {
     throw new Error(
@@ -125,7 +143,8 @@ export function runTraced(runtime: GraphRuntime, traced: { definition: TracedFun
   }
   return tfc.tidy(() =>
     runtime.callFunction(name, [...inputs, ...handles] as GraphValue[]).map((value) => {
-      if (isVariableHandle(value) || isTensorList(value)) throw new Error(`Concrete function ${name} returns a ${isTensorList(value) ? "TensorList" : "variable handle"}, which cannot be returned as a tensor.`);
+      if (isVariableHandle(value) || isTensorList(value))
+        throw new Error(`Concrete function ${name} returns a ${isTensorList(value) ? "TensorList" : "variable handle"}, which cannot be returned as a tensor.`);
       return value.clone();
     }),
   );
@@ -140,7 +159,10 @@ export function restructure(traced: { structure: TracedFunction["structure"] }, 
 }
 
 export function opDefinitions(ops: Iterable<string>): OpDef[] {
-  return [...ops].map((name) => ({ name, input_arg: [], output_arg: outputArgumentOf[name] === "" ? [] : [{ name: outputArgumentOf[name] ?? "output" }], attr: [] }) as unknown as OpDef);
+  return [...ops].map(
+    (name) =>
+      ({ name, input_arg: [], output_arg: outputArgumentOf[name] === "" ? [] : [{ name: outputArgumentOf[name] ?? "output" }], attr: [] }) as unknown as OpDef,
+  );
 }
 
 function sanitizeName(name: string): string {
@@ -152,5 +174,13 @@ function parameterNames(fn: Function): string[] {
   const source = fn.toString();
   const match = /^[^(]*\(([^)]*)\)/.exec(source) ?? /^\s*([A-Za-z_$][\w$]*)\s*=>/.exec(source);
   if (match === null) return [];
-  return match[1]!.split(",").map((part) => part.trim().replace(/[:=].*$/, "").trim()).filter((part) => /^[A-Za-z_$][\w$]*$/.test(part));
+  return match[1]!
+    .split(",")
+    .map((part) =>
+      part
+        .trim()
+        .replace(/[:=].*$/, "")
+        .trim(),
+    )
+    .filter((part) => /^[A-Za-z_$][\w$]*$/.test(part));
 }

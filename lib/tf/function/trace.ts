@@ -63,7 +63,12 @@ interface KernelParams {
   attrs?: Record<string, unknown>;
 }
 
-export function traceFunction(fn: (...inputs: tfc.Tensor[]) => TraceableResult, inputSpecs: TensorSpec[], functionName: string, argumentNames: string[]): TracedFunction {
+export function traceFunction(
+  fn: (...inputs: tfc.Tensor[]) => TraceableResult,
+  inputSpecs: TensorSpec[],
+  functionName: string,
+  argumentNames: string[],
+): TracedFunction {
   const anyOpen = inputSpecs.some((spec) => spec.shape !== null && spec.shape.some((size) => size === null));
   return tfc.tidy(() => {
     const first = record(fn, inputSpecs, openDimensionSizes[0]);
@@ -88,7 +93,12 @@ function record(fn: (...inputs: tfc.Tensor[]) => TraceableResult, inputSpecs: Te
   // disposes the ones an op creates from numbers (tf.mul(x, 2)) when the op returns.
   const produced = new Set<number>();
   const constants = new Map<number, ConstantValue>();
-  const placeholders = inputSpecs.map((spec) => tfc.zeros((spec.shape ?? []).map((size) => size ?? openSize), spec.dtype));
+  const placeholders = inputSpecs.map((spec) =>
+    tfc.zeros(
+      (spec.shape ?? []).map((size) => size ?? openSize),
+      spec.dtype,
+    ),
+  );
   placeholders.forEach((tensor) => produced.add(tensor.id));
   const rememberConstant = (tensor: tfc.Tensor | undefined): void => {
     if (tensor === undefined || produced.has(tensor.id) || tensor instanceof tfc.Variable || constants.has(tensor.id)) return;
@@ -98,7 +108,10 @@ function record(fn: (...inputs: tfc.Tensor[]) => TraceableResult, inputSpecs: Te
   engine.runKernelFunc = function (this: unknown, params: KernelParams) {
     if (params.kernelName === undefined) return original.call(engine, params);
     const outer = running === 0;
-    const named = Object.fromEntries(Object.entries(params.inputs ?? {}).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value])) as Record<string, tfc.Tensor | undefined>;
+    const named = Object.fromEntries(Object.entries(params.inputs ?? {}).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value])) as Record<
+      string,
+      tfc.Tensor | undefined
+    >;
     const inputs = Object.values(params.inputs ?? {}).flat() as Array<tfc.Tensor | undefined>;
     if (outer) inputs.forEach(rememberConstant);
     running++;
@@ -180,7 +193,9 @@ function compareRecordings(first: Recording, second: Recording): OpenParts {
   /** Sizes of two shapes with -1 where they differ as the open sizes do; undefined if they differ otherwise. */
   const openPattern = (a: readonly number[], b: readonly number[]): number[] | undefined => {
     if (a.length !== b.length) return undefined;
-    const pattern = a.map((size, position) => (size === b[position] ? size : size === openDimensionSizes[0] && b[position] === openDimensionSizes[1] ? -1 : Number.NaN));
+    const pattern = a.map((size, position) =>
+      size === b[position] ? size : size === openDimensionSizes[0] && b[position] === openDimensionSizes[1] ? -1 : Number.NaN,
+    );
     return pattern.some(Number.isNaN) ? undefined : pattern;
   };
   /** A constant of one repeated value whose shape follows the open size. */
@@ -216,7 +231,8 @@ function compareRecordings(first: Recording, second: Recording): OpenParts {
       const target = a.length === b.length ? a.map((size, position) => (size === b[position] ? size : -1)) : undefined;
       if (target === undefined) throw differs(`the result of ${name}`);
       if (kernel.kernelName === "Reshape" && target.filter((size) => size === -1).length > 1) throw differs(`more than one size of the result of ${name}`);
-      if (kernel.kernelName === "Slice" && attributesExcept(kernel.attrs, "size") !== attributesExcept(other.attrs, "size")) throw differs(`the start of ${name}`);
+      if (kernel.kernelName === "Slice" && attributesExcept(kernel.attrs, "size") !== attributesExcept(other.attrs, "size"))
+        throw differs(`the start of ${name}`);
       if (target.includes(-1)) targets.set(kernel, target);
       return;
     }
@@ -228,7 +244,8 @@ function compareRecordings(first: Recording, second: Recording): OpenParts {
     }
     if (kernel.kernelName === "Conv2DBackpropInput") {
       const target = openPattern(kernel.attrs["inputShape"] as number[], other.attrs["inputShape"] as number[]);
-      if (target === undefined || target.slice(1).includes(-1) || attributesExcept(kernel.attrs, "inputShape") !== attributesExcept(other.attrs, "inputShape")) throw differs(`an attribute of ${name}`);
+      if (target === undefined || target.slice(1).includes(-1) || attributesExcept(kernel.attrs, "inputShape") !== attributesExcept(other.attrs, "inputShape"))
+        throw differs(`an attribute of ${name}`);
       if (target.includes(-1)) targets.set(kernel, target);
       return;
     }
@@ -242,7 +259,14 @@ function compareRecordings(first: Recording, second: Recording): OpenParts {
   return { targets, filled };
 }
 
-function buildFunction(recording: Recording, second: Recording | undefined, open: OpenParts, inputSpecs: TensorSpec[], functionName: string, argumentNames: string[]): TracedFunction {
+function buildFunction(
+  recording: Recording,
+  second: Recording | undefined,
+  open: OpenParts,
+  inputSpecs: TensorSpec[],
+  functionName: string,
+  argumentNames: string[],
+): TracedFunction {
   const { recorded, constants, placeholders, result } = recording;
   const nodes: NodeDef[] = [];
   const ops = new Set<string>();
@@ -260,8 +284,10 @@ function buildFunction(recording: Recording, second: Recording | undefined, open
     nodes.push({ name: unique, op, input, attr });
     return unique;
   };
-  const add = (name: string, op: string, input: string[], attr: Record<string, AttrValue>): string => `${node(name, op, input, attr)}:${outputArgumentOf[op] ?? "output"}:0`;
-  const constant = (name: string, value: ConstantValue): string => add(name, "Const", [], { dtype: { type: typeOf(value.dtype, name) }, value: { tensor: tensorProto(value) as never } });
+  const add = (name: string, op: string, input: string[], attr: Record<string, AttrValue>): string =>
+    `${node(name, op, input, attr)}:${outputArgumentOf[op] ?? "output"}:0`;
+  const constant = (name: string, value: ConstantValue): string =>
+    add(name, "Const", [], { dtype: { type: typeOf(value.dtype, name) }, value: { tensor: tensorProto(value) as never } });
   const intConstant = (name: string, values: number[]): string => constant(name, { values, shape: [values.length], dtype: "int32" });
   let openSizeEdge: string | undefined;
   /** `[n]`, the open size of the first input that has one, read from the input when the function runs. */
@@ -270,9 +296,20 @@ function buildFunction(recording: Recording, second: Recording | undefined, open
     const input = inputSpecs.findIndex((spec) => spec.shape?.includes(null));
     const axis = inputSpecs[input]!.shape!.indexOf(null);
     const shape = add("Shape", "Shape", [argumentNames[input]!], { T: { type: typeOf(inputSpecs[input]!.dtype, "Shape") }, out_type: { type: 3 } });
-    openSizeEdge = add("strided_slice", "StridedSlice", [shape, intConstant("strided_slice/stack", [axis]), intConstant("strided_slice/stack_1", [axis + 1]), intConstant("strided_slice/stack_2", [1])], {
-      T: { type: 3 }, Index: { type: 3 }, begin_mask: { i: 0 }, end_mask: { i: 0 }, ellipsis_mask: { i: 0 }, new_axis_mask: { i: 0 }, shrink_axis_mask: { i: 0 },
-    });
+    openSizeEdge = add(
+      "strided_slice",
+      "StridedSlice",
+      [shape, intConstant("strided_slice/stack", [axis]), intConstant("strided_slice/stack_1", [axis + 1]), intConstant("strided_slice/stack_2", [1])],
+      {
+        T: { type: 3 },
+        Index: { type: 3 },
+        begin_mask: { i: 0 },
+        end_mask: { i: 0 },
+        ellipsis_mask: { i: 0 },
+        new_axis_mask: { i: 0 },
+        shrink_axis_mask: { i: 0 },
+      },
+    );
     return openSizeEdge;
   };
   /** A 1-D int32 shape-like vector with the open size (read from the input) where the pattern has -1. */
@@ -289,11 +326,20 @@ function buildFunction(recording: Recording, second: Recording | undefined, open
       pieces.push(openSize());
     }
     if (fixed.length > 0) pieces.push(intConstant("shape_part", fixed));
-    return pieces.length === 1 ? pieces[0]! : add("shape", "ConcatV2", [...pieces, constant("shape/axis", { values: [0], shape: [], dtype: "int32" })], { N: { i: pieces.length }, T: { type: 3 }, Tidx: { type: 3 } });
+    return pieces.length === 1
+      ? pieces[0]!
+      : add("shape", "ConcatV2", [...pieces, constant("shape/axis", { values: [0], shape: [], dtype: "int32" })], {
+          N: { i: pieces.length },
+          T: { type: 3 },
+          Tidx: { type: 3 },
+        });
   };
   /** A constant of one value whose shape follows the open size: `Fill` with a shape built from the input. */
   const filledConstant = (fill: { value: ConstantValue; shape: number[] }): string =>
-    add("Fill", "Fill", [openVector(fill.shape), constant("Fill/value", fill.value)], { T: { type: typeOf(fill.value.dtype, "Fill") }, index_type: { type: 3 } });
+    add("Fill", "Fill", [openVector(fill.shape), constant("Fill/value", fill.value)], {
+      T: { type: typeOf(fill.value.dtype, "Fill") },
+      index_type: { type: 3 },
+    });
   const controlReturns: Record<string, string> = {};
   const lastAssignment = new Map<tfc.Variable, string>();
   const resourceOf = (variable: tfc.Variable): string => {
@@ -310,7 +356,9 @@ function buildFunction(recording: Recording, second: Recording | undefined, open
     if (tensor instanceof tfc.Variable) {
       // One read per use, ordered after the latest assignment of the variable in this function.
       const assignment = lastAssignment.get(tensor);
-      return add(`${sanitize(tensor.name)}/ReadVariableOp`, "ReadVariableOp", [resourceOf(tensor), ...(assignment ? [`^${assignment}`] : [])], { dtype: { type: typeOf(tensor.dtype, tensor.name) } });
+      return add(`${sanitize(tensor.name)}/ReadVariableOp`, "ReadVariableOp", [resourceOf(tensor), ...(assignment ? [`^${assignment}`] : [])], {
+        dtype: { type: typeOf(tensor.dtype, tensor.name) },
+      });
     }
     const fill = open.filled.get(tensor.id);
     // A tensor made outside any kernel (tf.scalar, a captured tensor): its value is frozen in the graph.
@@ -339,25 +387,49 @@ function buildFunction(recording: Recording, second: Recording | undefined, open
 
   const outputs = resultTensors(result);
   const structure: TracedFunction["structure"] =
-    result === undefined || result === null ? { kind: "none" } : result instanceof tfc.Tensor ? { kind: "tensor" } : Array.isArray(result) ? { kind: "array" } : { kind: "record", keys: Object.keys(result) };
+    result === undefined || result === null
+      ? { kind: "none" }
+      : result instanceof tfc.Tensor
+        ? { kind: "tensor" }
+        : Array.isArray(result)
+          ? { kind: "array" }
+          : { kind: "record", keys: Object.keys(result) };
   const ret: Record<string, string> = {};
   const outputArguments = outputs.map((tensor, index) => {
-    if (!(tensor instanceof tfc.Tensor)) throw new Error(`tf.function: output ${index} is not a tensor; a traced function must return a tensor, an array of tensors or an object of tensors.`);
+    if (!(tensor instanceof tfc.Tensor))
+      throw new Error(`tf.function: output ${index} is not a tensor; a traced function must return a tensor, an array of tensors or an object of tensors.`);
     const argument = index === 0 ? "identity" : `identity_${index}`;
     ret[argument] = add(index === 0 ? "Identity" : `Identity_${index}`, "Identity", [edgeOf(tensor)], { T: { type: typeOf(tensor.dtype, "output") } });
     return { name: argument, type: typeOf(tensor.dtype, "output") };
   });
-  const shapeProto = (shape: Array<number | null> | null) => (shape === null ? { dim: [], unknown_rank: true } : { dim: shape.map((size) => ({ size: size ?? -1 })) });
+  const shapeProto = (shape: Array<number | null> | null) =>
+    shape === null ? { dim: [], unknown_rank: true } : { dim: shape.map((size) => ({ size: size ?? -1 })) };
   const definition: FunctionDef = {
     signature: {
       name: functionName,
-      input_arg: [...inputSpecs.map((spec, index) => ({ name: argumentNames[index]!, type: typeOf(spec.dtype, "input") })), ...capturedArguments.map((name) => ({ name, type: resourceDataType }))],
+      input_arg: [
+        ...inputSpecs.map((spec, index) => ({ name: argumentNames[index]!, type: typeOf(spec.dtype, "input") })),
+        ...capturedArguments.map((name) => ({ name, type: resourceDataType })),
+      ],
       output_arg: outputArguments,
       attr: [],
       is_stateful: captured.length > 0,
     },
     // `_input_shapes` as TensorFlow records it: the shape of every argument (resources are scalars).
-    attr: { _input_shapes: { list: { s: [], i: [], f: [], b: [], type: [], tensor: [], func: [], shape: [...inputSpecs.map((spec) => shapeProto(spec.shape)), ...captured.map(() => shapeProto([]))] } } as unknown as AttrValue },
+    attr: {
+      _input_shapes: {
+        list: {
+          s: [],
+          i: [],
+          f: [],
+          b: [],
+          type: [],
+          tensor: [],
+          func: [],
+          shape: [...inputSpecs.map((spec) => shapeProto(spec.shape)), ...captured.map(() => shapeProto([]))],
+        },
+      } as unknown as AttrValue,
+    },
     node_def: nodes,
     ret,
     control_ret: controlReturns,

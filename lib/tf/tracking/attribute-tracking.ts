@@ -36,13 +36,17 @@ export function markInfrastructure(object: object, keys: string[] = Object.keys(
  * Fields tfjs-layers sets on layers and models after construction (compile, fit, graph building);
  * like Keras's reserved attributes, they are never user attributes.
  */
-const tfjsFields = new Set(("_addedWeightNames _built _callHook _losses _nonTrainableWeights _refCount _stateful _trainableWeights _updates " +
-  "activityRegularizer batchInputShape built collectedTrainableWeights containerNodes dtype fastWeightInitDuringBuild feedInputNames " +
-  "feedInputShapes feedLossFns feedOutputNames feedOutputShapes history id inboundNodes initialWeights inputLayers inputLayersNodeIndices " +
-  "inputLayersTensorIndices inputNames inputSpec inputs internalContainerRefs internalInputShapes internalOutputShapes isOptimizerOwned " +
-  "isTraining layers layersByDepth loss lossFunctions metrics metricsNames metricsTensors name nodesByDepth optimizer_ outboundNodes " +
-  "outputLayers outputLayersNodeIndices outputLayersTensorIndices outputNames outputs stopTraining_ supportsMasking testFunction trainable_ " +
-  "userDefinedMetadata trainFunction predictFunction").split(" "));
+const tfjsFields = new Set(
+  (
+    "_addedWeightNames _built _callHook _losses _nonTrainableWeights _refCount _stateful _trainableWeights _updates " +
+    "activityRegularizer batchInputShape built collectedTrainableWeights containerNodes dtype fastWeightInitDuringBuild feedInputNames " +
+    "feedInputShapes feedLossFns feedOutputNames feedOutputShapes history id inboundNodes initialWeights inputLayers inputLayersNodeIndices " +
+    "inputLayersTensorIndices inputNames inputSpec inputs internalContainerRefs internalInputShapes internalOutputShapes isOptimizerOwned " +
+    "isTraining layers layersByDepth loss lossFunctions metrics metricsNames metricsTensors name nodesByDepth optimizer_ outboundNodes " +
+    "outputLayers outputLayersNodeIndices outputLayersTensorIndices outputNames outputs stopTraining_ supportsMasking testFunction trainable_ " +
+    "userDefinedMetadata trainFunction predictFunction"
+  ).split(" "),
+);
 
 /** The user's attributes of an object, in assignment order (what Keras's `__setattr__` would have seen). */
 export function attributeEntries(object: object): Array<[string, unknown]> {

@@ -11,10 +11,17 @@ export function storedTensor(variable: Pick<SaveableVariable, "dtype" | "shape" 
   // dataSync already gives the stored layout for float32 and int32; the bundle writer only reads it
   // (synchronously), so it is passed on without another copy.
   const data =
-    dtype === "int64" ? BigInt64Array.from(values as ArrayLike<number>, (entry) => BigInt(Math.trunc(entry)))
-      : dtype === "bool" ? Uint8Array.from(values as ArrayLike<number>)
-        : dtype === "int32" ? (values instanceof Int32Array ? values : Int32Array.from(values as ArrayLike<number>))
-          : values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+    dtype === "int64"
+      ? BigInt64Array.from(values as ArrayLike<number>, (entry) => BigInt(Math.trunc(entry)))
+      : dtype === "bool"
+        ? Uint8Array.from(values as ArrayLike<number>)
+        : dtype === "int32"
+          ? values instanceof Int32Array
+            ? values
+            : Int32Array.from(values as ArrayLike<number>)
+          : values instanceof Float32Array
+            ? values
+            : Float32Array.from(values as ArrayLike<number>);
   return { dtype, shape: [...variable.shape], data };
 }
 

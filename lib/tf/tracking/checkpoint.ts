@@ -22,7 +22,12 @@ export function writeCheckpoint(root: Trackable, prefix: string, options: { upda
   if (options.updateState === false) return;
   const now = Date.now() / 1000;
   // The state file stores names relative to its folder; absolute paths say unambiguously which file.
-  writeCheckpointState(dirname(prefix), { modelCheckpointPath: resolve(prefix), allModelCheckpointPaths: [resolve(prefix)], allModelCheckpointTimestamps: [now], lastPreservedTimestamp: now });
+  writeCheckpointState(dirname(prefix), {
+    modelCheckpointPath: resolve(prefix),
+    allModelCheckpointPaths: [resolve(prefix)],
+    allModelCheckpointTimestamps: [now],
+    lastPreservedTimestamp: now,
+  });
 }
 
 /** Raised by the status checks of a restore; lists what did not match. */
@@ -51,15 +56,22 @@ export class CheckpointLoadStatus {
   assertConsumed(): this {
     this.assertExistingObjectsMatched();
     if (this.unusedKeys.length > 0) {
-      const pending = this.pendingObjects.length > 0 ? ` Still waiting to be built (their values are restored when they create their variables, e.g. on their first call): ${this.pendingObjects.join(", ")}.` : "";
-      throw new CheckpointMismatchError(`Unused values in checkpoint ${this.prefix}: ${this.unusedKeys.slice(0, 20).join(", ")}${this.unusedKeys.length > 20 ? ", …" : ""}.${pending} The checkpoint holds objects this model does not have; restore into a model with the same structure, or use assertExistingObjectsMatched()/expectPartial() if a partial restore is intended.`);
+      const pending =
+        this.pendingObjects.length > 0
+          ? ` Still waiting to be built (their values are restored when they create their variables, e.g. on their first call): ${this.pendingObjects.join(", ")}.`
+          : "";
+      throw new CheckpointMismatchError(
+        `Unused values in checkpoint ${this.prefix}: ${this.unusedKeys.slice(0, 20).join(", ")}${this.unusedKeys.length > 20 ? ", …" : ""}.${pending} The checkpoint holds objects this model does not have; restore into a model with the same structure, or use assertExistingObjectsMatched()/expectPartial() if a partial restore is intended.`,
+      );
     }
     return this;
   }
 
   assertExistingObjectsMatched(): this {
     if (this.unmatchedObjects.length > 0) {
-      throw new CheckpointMismatchError(`Nothing in checkpoint ${this.prefix} for: ${this.unmatchedObjects.slice(0, 20).join(", ")}${this.unmatchedObjects.length > 20 ? ", …" : ""}. The checkpoint was written for a model with a different structure (layers with weights are matched by position: layer_with_weights-0, -1, …).`);
+      throw new CheckpointMismatchError(
+        `Nothing in checkpoint ${this.prefix} for: ${this.unmatchedObjects.slice(0, 20).join(", ")}${this.unmatchedObjects.length > 20 ? ", …" : ""}. The checkpoint was written for a model with a different structure (layers with weights are matched by position: layer_with_weights-0, -1, …).`,
+      );
     }
     return this;
   }
@@ -77,18 +89,23 @@ export class CheckpointLoadStatus {
 export async function restoreCheckpoint(root: Trackable, reader: CheckpointReader): Promise<CheckpointLoadStatus> {
   const graph = reader.objectGraph();
   if (!graph) {
-    throw new CheckpointMismatchError(`${reader.prefix} is a name-based (TensorFlow 1) checkpoint without ${OBJECT_GRAPH_KEY}; tskeras restores object-based checkpoints (TensorFlow 2 / tf.keras save_weights).`);
+    throw new CheckpointMismatchError(
+      `${reader.prefix} is a name-based (TensorFlow 1) checkpoint without ${OBJECT_GRAPH_KEY}; tskeras restores object-based checkpoints (TensorFlow 2 / tf.keras save_weights).`,
+    );
   }
   const matched = new Map<Trackable, number>([[root, 0]]);
   const usedKeys = new Set<string>();
-  const valueKey = (checkpointNode: number | undefined) => graph.nodes[checkpointNode ?? -1]?.attributes?.find((entry) => entry.name === VARIABLE_VALUE)?.checkpoint_key;
+  const valueKey = (checkpointNode: number | undefined) =>
+    graph.nodes[checkpointNode ?? -1]?.attributes?.find((entry) => entry.name === VARIABLE_VALUE)?.checkpoint_key;
   const assign = (node: Trackable, checkpointNode: number) => {
     const key = valueKey(checkpointNode);
     if (!node.variable || !key) return;
     const stored = reader.getTensor(key);
     const expected = node.variable.shape;
     if (stored.shape.length !== expected.length || stored.shape.some((size, index) => size !== expected[index])) {
-      throw new CheckpointMismatchError(`Shape mismatch for ${node.description ?? key}: the checkpoint's ${key} has shape [${stored.shape.join(", ")}], the model expects [${expected.join(", ")}]. The checkpoint was written for a different architecture.`);
+      throw new CheckpointMismatchError(
+        `Shape mismatch for ${node.description ?? key}: the checkpoint's ${key} has shape [${stored.shape.join(", ")}], the model expects [${expected.join(", ")}]. The checkpoint was written for a different architecture.`,
+      );
     }
     const value = storedTensorToTfjs(stored);
     const target = node.variable.dtype === "int64" ? value : value.dtype === node.variable.dtype ? value : tfc.cast(value, node.variable.dtype as tfc.DataType);
@@ -116,22 +133,36 @@ export async function restoreCheckpoint(root: Trackable, reader: CheckpointReade
   for (const [node, checkpointNode] of [...matched]) {
     for (const slot of node.slots ?? []) {
       const original = matched.get(slot.variable);
-      const reference = graph.nodes[checkpointNode]?.slot_variables?.find((entry) => entry.original_variable_node_id === original && entry.slot_name === slot.slotName);
+      const reference = graph.nodes[checkpointNode]?.slot_variables?.find(
+        (entry) => entry.original_variable_node_id === original && entry.slot_name === slot.slotName,
+      );
       if (original === undefined || reference?.slot_variable_node_id === undefined) continue;
       matched.set(slot.slot, reference.slot_variable_node_id);
       assign(slot.slot, reference.slot_variable_node_id);
     }
   }
   for (const node of matched.keys()) await node.afterRestore?.();
-  const allKeys = graph.nodes.flatMap((node) => (node.attributes ?? []).map((attribute) => attribute.checkpoint_key ?? "")).filter((key) => key && key !== OBJECT_GRAPH_KEY);
-  const unmatchedVariables = (nodes: Trackable[]) => nodes.filter((node) => node.variable && !usedKeys.has(valueKey(matched.get(node)) ?? "\u0000")).map((node) => node.description ?? "a variable");
+  const allKeys = graph.nodes
+    .flatMap((node) => (node.attributes ?? []).map((attribute) => attribute.checkpoint_key ?? ""))
+    .filter((key) => key && key !== OBJECT_GRAPH_KEY);
+  const unmatchedVariables = (nodes: Trackable[]) =>
+    nodes.filter((node) => node.variable && !usedKeys.has(valueKey(matched.get(node)) ?? "\u0000")).map((node) => node.description ?? "a variable");
   // An optimizer saved before its first step has no slots yet (TF creates them lazily); zero slots are then expected.
   const savedWithSlots = (node: Trackable) => !matched.has(node) || (graph.nodes[matched.get(node)!]?.slot_variables?.length ?? 0) > 0;
-  const ours = [...reachableNodes(root), ...reachableNodes(root).filter(savedWithSlots).flatMap((node) => (node.slots ?? []).map((slot) => slot.slot))];
-  const status = new CheckpointLoadStatus(reader.prefix, allKeys.filter((key) => !usedKeys.has(key)), unmatchedVariables(ours));
+  const ours = [
+    ...reachableNodes(root),
+    ...reachableNodes(root)
+      .filter(savedWithSlots)
+      .flatMap((node) => (node.slots ?? []).map((slot) => slot.slot)),
+  ];
+  const status = new CheckpointLoadStatus(
+    reader.prefix,
+    allKeys.filter((key) => !usedKeys.has(key)),
+    unmatchedVariables(ours),
+  );
   // Objects that create their variables later take their values then; the status follows.
   for (const [node, checkpointNode] of matched) {
-    if (!node.onChildrenCreated || !(graph.nodes[checkpointNode]?.children?.length)) continue;
+    if (!node.onChildrenCreated || !graph.nodes[checkpointNode]?.children?.length) continue;
     const description = node.description ?? "an object";
     status.pendingObjects.push(description);
     node.onChildrenCreated(() => {

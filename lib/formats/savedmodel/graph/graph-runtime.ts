@@ -63,7 +63,10 @@ export class GraphRuntime {
    */
   runGraph(feeds: ReadonlyMap<string, tf.Tensor>, fetches: string[]): GraphValue[] {
     const dependenciesOf = (node: NodeDef): string[] =>
-      node.input.map(parseGraphEdge).filter((edge) => !edge.control).map((edge) => edge.node);
+      node.input
+        .map(parseGraphEdge)
+        .filter((edge) => !edge.control)
+        .map((edge) => edge.node);
     const evaluator: NodeEvaluator = new NodeEvaluator(
       this.graphNodes,
       dependenciesOf,
@@ -123,7 +126,12 @@ export class GraphRuntime {
     const evaluator: NodeEvaluator = new NodeEvaluator(
       bodyNodes,
       dependenciesOf,
-      (node) => this.runNode(node, node.input.flatMap((text) => resolve(text, node.name)), where),
+      (node) =>
+        this.runNode(
+          node,
+          node.input.flatMap((text) => resolve(text, node.name)),
+          where,
+        ),
       where,
     );
     const outputs = signature.output_arg.map((argument) => {
@@ -162,9 +170,7 @@ export class GraphRuntime {
   private runNode(node: NodeDef, inputs: GraphValue[], where: string): GraphValue[] {
     if (node.op === "Placeholder" || node.op === "PlaceholderWithDefault") {
       if (node.op === "PlaceholderWithDefault" && inputs[0] !== undefined) return [inputs[0]];
-      throw new Error(
-        `Placeholder "${node.name}" in ${where} was not fed. Pass every input the signature lists (see inspectSavedModel).`,
-      );
+      throw new Error(`Placeholder "${node.name}" in ${where} was not fed. Pass every input the signature lists (see inspectSavedModel).`);
     }
     if (node.op === "VarHandleOp") return [this.options.bindVariable(node)];
     if (node.op === "Const") return [this.constant(node, where)];

@@ -76,9 +76,7 @@ export class NodeEvaluator {
       for (const dependency of this.dependenciesOf(top.node)) {
         if (this.results.has(dependency)) continue;
         if (expanding.has(dependency)) {
-          throw new Error(
-            `Node "${dependency}" in ${this.where} depends on itself (a cycle). Loops (While/NextIteration) are not supported.`,
-          );
+          throw new Error(`Node "${dependency}" in ${this.where} depends on itself (a cycle). Loops (While/NextIteration) are not supported.`);
         }
         stack.push({ node: this.nodeNamed(dependency, name), expanded: false });
       }

@@ -27,7 +27,9 @@ export class VariableHandle {
   /** Stores a new value (the graph's AssignVariableOp). */
   assign(value: tf.Tensor): void {
     if (this.write === undefined) {
-      throw new Error(`Variable "${this.name}" is read-only here: this SavedModel was loaded for inference, so its variables cannot be assigned. Load it with tf.savedModel.load to call functions that assign variables.`);
+      throw new Error(
+        `Variable "${this.name}" is read-only here: this SavedModel was loaded for inference, so its variables cannot be assigned. Load it with tf.savedModel.load to call functions that assign variables.`,
+      );
     }
     this.write(value);
   }

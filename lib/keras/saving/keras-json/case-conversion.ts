@@ -18,7 +18,6 @@ export function camelCase(text: string): string {
   return text.replace(/_+(\w|$)/g, (_match, letter: string) => letter.toUpperCase());
 }
 
-
 /** Keys whose arrays start with layer names, which are never respelled. */
 const endpointKeys = new Set(["inbound_nodes", "inboundNodes", "input_layers", "inputLayers", "output_layers", "outputLayers"]);
 /** Keys whose string values are names, never respelled. */
@@ -34,7 +33,9 @@ export function toTfjsConfig(value: JsonValue, isVerbatim: IsVerbatim = () => fa
   if (value === null || typeof value === "number" || typeof value === "boolean") return value;
   if (typeof value === "string") return key !== undefined && nameKeys.has(key) ? value : camelCase(value);
   if (Array.isArray(value)) {
-    return value.map((item, index) => (index === 0 && typeof item === "string" && key !== undefined && endpointKeys.has(key) ? item : toTfjsConfig(item, isVerbatim, key)));
+    return value.map((item, index) =>
+      index === 0 && typeof item === "string" && key !== undefined && endpointKeys.has(key) ? item : toTfjsConfig(item, isVerbatim, key),
+    );
   }
   const className = value["class_name"] ?? value["className"];
   const verbatim = typeof className === "string" && isVerbatim(className);
@@ -59,7 +60,9 @@ export function toKerasConfig(value: unknown, isVerbatim: IsVerbatim = () => fal
     return snakeCase(value);
   }
   if (Array.isArray(value)) {
-    return value.map((item, index) => (index === 0 && typeof item === "string" && key !== undefined && endpointKeys.has(key) ? item : toKerasConfig(item, isVerbatim, key)));
+    return value.map((item, index) =>
+      index === 0 && typeof item === "string" && key !== undefined && endpointKeys.has(key) ? item : toKerasConfig(item, isVerbatim, key),
+    );
   }
   if (typeof value !== "object") return String(value);
   const record = value as Record<string, unknown>;

@@ -31,7 +31,9 @@ export class UnknownKerasClassError extends Error {
       `${entry.kind === "function" ? "activation function" : "class"} "${entry.className}"${entry.registeredName && entry.registeredName !== entry.className ? ` (registered in Python as "${entry.registeredName}")` : ""}`;
     const names = unknownClasses.map(describe).join(", ");
     // A saved `package>name` is registered back as package and name; the object is known by the whole string.
-    const [packageName, bareName] = (first.registeredName ?? first.className).includes(">") ? (first.registeredName ?? first.className).split(">", 2) as [string, string] : ["Custom", first.className];
+    const [packageName, bareName] = (first.registeredName ?? first.className).includes(">")
+      ? ((first.registeredName ?? first.className).split(">", 2) as [string, string])
+      : ["Custom", first.className];
     const key = /^[A-Za-z_$][\w$]*$/.test(first.className) ? first.className : JSON.stringify(first.className);
     const function_ = first.kind === "function";
     const object = function_ ? "myFunction" : "MyClass";
@@ -73,7 +75,9 @@ export function findUnknownClasses(config: KerasObjectConfig, customObjects: Cus
     if (!isJsonObject(value)) return;
     if (isKerasObject(value) && !valueClassNames.has(value.class_name) && !/Policy$/.test(value.class_name)) {
       const registeredName = typeof value.registered_name === "string" ? value.registered_name : null;
-      const resolvable = [canonicalClassName(value.class_name), registeredName, `Custom>${value.class_name}`].some((name) => name !== null && (name in known || name in customObjects));
+      const resolvable = [canonicalClassName(value.class_name), registeredName, `Custom>${value.class_name}`].some(
+        (name) => name !== null && (name in known || name in customObjects),
+      );
       if (!resolvable && !unknown.has(value.class_name)) {
         unknown.set(value.class_name, { className: value.class_name, registeredName, module: typeof value.module === "string" ? value.module : null });
       }

@@ -25,7 +25,9 @@ export function registerCustomObject(object: CustomObject, packageName: string, 
   const registeredName = `${packageName}>${name}`;
   const existing = registeredByName.get(registeredName);
   if (existing !== undefined && existing !== object) {
-    throw new Error(`"${registeredName}" is already registered for another object. Pick another package or name: registerKerasSerializable({ package: "${packageName}", name: "Other" }).`);
+    throw new Error(
+      `"${registeredName}" is already registered for another object. Pick another package or name: registerKerasSerializable({ package: "${packageName}", name: "Other" }).`,
+    );
   }
   registeredByName.set(registeredName, object);
   namesByObject.set(object, registeredName);

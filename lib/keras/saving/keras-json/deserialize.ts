@@ -19,7 +19,14 @@ import { toTfjsConfig } from "./case-conversion.js";
 import { UnknownKerasClassError, type UnknownClass } from "./class-registry.js";
 import { resolveCustomObject, type CustomObject, type CustomObjectMap } from "./custom-objects.js";
 import { canonicalClassName, normalizeKerasConfig } from "./normalize.js";
-import { isJsonObject, isKerasObject, isSerializedFunction, type JsonObject, type JsonValue, type KerasObjectConfig } from "../../../formats/keras-json/schema.js";
+import {
+  isJsonObject,
+  isKerasObject,
+  isSerializedFunction,
+  type JsonObject,
+  type JsonValue,
+  type KerasObjectConfig,
+} from "../../../formats/keras-json/schema.js";
 import { activationConfigKeys, FunctionActivation, isActivationFunction, isBuiltinActivationName } from "../../layers/function-activation.js";
 
 export interface DeserializeOptions {
@@ -64,7 +71,9 @@ export interface PreparedConfig {
  */
 export function prepareKerasConfig(config: KerasObjectConfig, options: DeserializeOptions = {}): PreparedConfig {
   if (!isKerasObject(config)) {
-    throw new Error(`Expected a Keras config {class_name, config}, got ${JSON.stringify(config)?.slice(0, 200)}. Pass what getConfig()/toJSON() or a Keras file produced.`);
+    throw new Error(
+      `Expected a Keras config {class_name, config}, got ${JSON.stringify(config)?.slice(0, 200)}. Pass what getConfig()/toJSON() or a Keras file produced.`,
+    );
   }
   assertSafeConfig(config, options);
   const aliases = new Map<string, CustomObject>();
@@ -85,7 +94,14 @@ export function prepareKerasConfig(config: KerasObjectConfig, options: Deseriali
         // tfjs resolves activations by class name: a class standing for this function under a name tfjs keeps as is.
         const alias = `CustomActivation${aliases.size}`;
         const fn = custom;
-        aliases.set(alias, class extends FunctionActivation { constructor() { super(fn, name!); } });
+        aliases.set(
+          alias,
+          class extends FunctionActivation {
+            constructor() {
+              super(fn, name!);
+            }
+          },
+        );
         result[key] = alias;
       } else if (custom === undefined && !unknown.has(name)) {
         unknown.set(name, { className: name, registeredName: null, module: null, kind: "function" });
@@ -94,7 +110,9 @@ export function prepareKerasConfig(config: KerasObjectConfig, options: Deseriali
     if (isKerasObject(value) && !valueClassNames.has(value.class_name) && !/Policy$/.test(value.class_name)) {
       const registeredName = typeof value.registered_name === "string" ? value.registered_name : null;
       // The user's classes first, then Keras classes tskeras writes itself (MultiHeadAttention...), built from their Keras config as written.
-      const custom = resolveCustomObject(registeredName, value.class_name, options.customObjects) ?? (registeredName === null ? writtenLayerClass(value.class_name) : undefined);
+      const custom =
+        resolveCustomObject(registeredName, value.class_name, options.customObjects) ??
+        (registeredName === null ? writtenLayerClass(value.class_name) : undefined);
       if (custom !== undefined) {
         const alias = `${registeredName ?? value.class_name}#${aliases.size}`;
         aliases.set(alias, custom);
@@ -140,7 +158,10 @@ export function deserializeKerasObject(config: KerasObjectConfig, options: Deser
   } catch (error) {
     if (error instanceof UnknownKerasClassError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${where}the config of "${config.class_name}" could not be rebuilt: ${message} The config is corrupt or uses options tskeras does not support yet.`, { cause: error });
+    throw new Error(
+      `${where}the config of "${config.class_name}" could not be rebuilt: ${message} The config is corrupt or uses options tskeras does not support yet.`,
+      { cause: error },
+    );
   }
 }
 

@@ -21,15 +21,70 @@ type Shape = (number | null)[];
 
 /** Keras 3 layers built at construction (`_build_at_init` or `built = True` in `__init__`): no `build_config`. */
 const builtAtInit = new Set([
-  "InputLayer", "Activation", "ELU", "LeakyReLU", "ReLU", "Softmax", "Identity", "Masking", "UnitNormalization",
-  "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
-  "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D",
-  "ActivityRegularization", "AlphaDropout", "Dropout", "GaussianDropout", "GaussianNoise", "Reshape",
+  "InputLayer",
+  "Activation",
+  "ELU",
+  "LeakyReLU",
+  "ReLU",
+  "Softmax",
+  "Identity",
+  "Masking",
+  "UnitNormalization",
+  "MaxPooling1D",
+  "MaxPooling2D",
+  "MaxPooling3D",
+  "AveragePooling1D",
+  "AveragePooling2D",
+  "AveragePooling3D",
+  "GlobalMaxPooling1D",
+  "GlobalMaxPooling2D",
+  "GlobalMaxPooling3D",
+  "GlobalAveragePooling1D",
+  "GlobalAveragePooling2D",
+  "GlobalAveragePooling3D",
+  "ActivityRegularization",
+  "AlphaDropout",
+  "Dropout",
+  "GaussianDropout",
+  "GaussianNoise",
+  "Reshape",
 ]);
 
 const rnnBase = ["return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask"];
-const convKeys = ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"];
-const rnnCellKeys = ["units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout"];
+const convKeys = [
+  "filters",
+  "kernel_size",
+  "strides",
+  "padding",
+  "data_format",
+  "dilation_rate",
+  "groups",
+  "activation",
+  "use_bias",
+  "kernel_initializer",
+  "bias_initializer",
+  "kernel_regularizer",
+  "bias_regularizer",
+  "activity_regularizer",
+  "kernel_constraint",
+  "bias_constraint",
+];
+const rnnCellKeys = [
+  "units",
+  "activation",
+  "use_bias",
+  "kernel_initializer",
+  "recurrent_initializer",
+  "bias_initializer",
+  "kernel_regularizer",
+  "recurrent_regularizer",
+  "bias_regularizer",
+  "kernel_constraint",
+  "recurrent_constraint",
+  "bias_constraint",
+  "dropout",
+  "recurrent_dropout",
+];
 const poolingKeys = ["pool_size", "padding", "strides", "data_format"];
 const globalPoolingKeys = ["data_format", "keepdims"];
 
@@ -39,7 +94,18 @@ const globalPoolingKeys = ["data_format", "keepdims"];
  * keys Keras 3 added get their Keras default.
  */
 const keras3LayerKeys: Record<string, string[]> = {
-  Dense: ["units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint", "quantization_config"],
+  Dense: [
+    "units",
+    "activation",
+    "use_bias",
+    "kernel_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "bias_regularizer",
+    "kernel_constraint",
+    "bias_constraint",
+    "quantization_config",
+  ],
   Conv1D: convKeys,
   Conv2D: convKeys,
   Conv3D: convKeys,
@@ -57,16 +123,195 @@ const keras3LayerKeys: Record<string, string[]> = {
   Dropout: ["rate", "seed", "noise_shape"],
   Activation: ["activation"],
   Reshape: ["target_shape"],
-  Embedding: ["input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "activity_regularizer", "embeddings_constraint", "mask_zero", "quantization_config"],
-  BatchNormalization: ["axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint", "synchronized", "renorm", "renorm_clipping", "renorm_momentum"],
-  LSTM: [...rnnBase, "units", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed"],
-  GRU: [...rnnBase, "units", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "reset_after", "seed"],
-  SimpleRNN: [...rnnBase, "units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout"],
-  Conv2DTranspose: ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"],
-  Conv3DTranspose: ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"],
-  SeparableConv2D: ["depth_multiplier", "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias", "depthwise_initializer", "pointwise_initializer", "bias_initializer", "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint", "pointwise_constraint", "bias_constraint"],
-  DepthwiseConv2D: ["depth_multiplier", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias", "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer", "activity_regularizer", "depthwise_constraint", "bias_constraint"],
-  ConvLSTM2D: [...rnnBase, "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer", "unit_forget_bias", "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed"],
+  Embedding: [
+    "input_dim",
+    "output_dim",
+    "embeddings_initializer",
+    "embeddings_regularizer",
+    "activity_regularizer",
+    "embeddings_constraint",
+    "mask_zero",
+    "quantization_config",
+  ],
+  BatchNormalization: [
+    "axis",
+    "momentum",
+    "epsilon",
+    "center",
+    "scale",
+    "beta_initializer",
+    "gamma_initializer",
+    "moving_mean_initializer",
+    "moving_variance_initializer",
+    "beta_regularizer",
+    "gamma_regularizer",
+    "beta_constraint",
+    "gamma_constraint",
+    "synchronized",
+    "renorm",
+    "renorm_clipping",
+    "renorm_momentum",
+  ],
+  LSTM: [
+    ...rnnBase,
+    "units",
+    "activation",
+    "recurrent_activation",
+    "use_bias",
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "unit_forget_bias",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+    "seed",
+  ],
+  GRU: [
+    ...rnnBase,
+    "units",
+    "activation",
+    "recurrent_activation",
+    "use_bias",
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+    "reset_after",
+    "seed",
+  ],
+  SimpleRNN: [
+    ...rnnBase,
+    "units",
+    "activation",
+    "use_bias",
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+  ],
+  Conv2DTranspose: [
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "output_padding",
+    "data_format",
+    "dilation_rate",
+    "activation",
+    "use_bias",
+    "kernel_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "kernel_constraint",
+    "bias_constraint",
+  ],
+  Conv3DTranspose: [
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "output_padding",
+    "data_format",
+    "dilation_rate",
+    "activation",
+    "use_bias",
+    "kernel_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "kernel_constraint",
+    "bias_constraint",
+  ],
+  SeparableConv2D: [
+    "depth_multiplier",
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "data_format",
+    "dilation_rate",
+    "activation",
+    "use_bias",
+    "depthwise_initializer",
+    "pointwise_initializer",
+    "bias_initializer",
+    "depthwise_regularizer",
+    "pointwise_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "depthwise_constraint",
+    "pointwise_constraint",
+    "bias_constraint",
+  ],
+  DepthwiseConv2D: [
+    "depth_multiplier",
+    "kernel_size",
+    "strides",
+    "padding",
+    "data_format",
+    "dilation_rate",
+    "activation",
+    "use_bias",
+    "depthwise_initializer",
+    "bias_initializer",
+    "depthwise_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "depthwise_constraint",
+    "bias_constraint",
+  ],
+  ConvLSTM2D: [
+    ...rnnBase,
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "data_format",
+    "dilation_rate",
+    "activation",
+    "recurrent_activation",
+    "use_bias",
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "unit_forget_bias",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+    "seed",
+  ],
   SpatialDropout1D: ["rate", "seed"],
   // RNN(cell) and its cells; a cell is written inside its RNN's config.
   RNN: [...rnnBase, "cell"],
@@ -79,7 +324,19 @@ const keras3LayerKeys: Record<string, string[]> = {
   AlphaDropout: ["rate", "seed", "noise_shape"],
   ReLU: ["max_value", "negative_slope", "threshold"],
   Softmax: ["axis"],
-  LayerNormalization: ["axis", "epsilon", "center", "scale", "rms_scaling", "beta_initializer", "gamma_initializer", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"],
+  LayerNormalization: [
+    "axis",
+    "epsilon",
+    "center",
+    "scale",
+    "rms_scaling",
+    "beta_initializer",
+    "gamma_initializer",
+    "beta_regularizer",
+    "gamma_regularizer",
+    "beta_constraint",
+    "gamma_constraint",
+  ],
   Concatenate: ["axis"],
   Add: [],
   Subtract: [],
@@ -139,7 +396,11 @@ export function dtypePolicy(name: string): JsonObject {
  */
 export function keras3ModelConfig(model: tfl.LayersModel): JsonObject {
   const keras2 = kerasModelJson(model);
-  return modelEntry(model, { class_name: keras2["class_name"] as string, config: keras2["config"] as JsonObject, ...(keras2["registered_name"] === undefined ? {} : { registered_name: keras2["registered_name"] }) });
+  return modelEntry(model, {
+    class_name: keras2["class_name"] as string,
+    config: keras2["config"] as JsonObject,
+    ...(keras2["registered_name"] === undefined ? {} : { registered_name: keras2["registered_name"] }),
+  });
 }
 
 function modelEntry(model: tfl.LayersModel, keras2: JsonObject): JsonObject {
@@ -153,7 +414,9 @@ function modelEntry(model: tfl.LayersModel, keras2: JsonObject): JsonObject {
 
 function sequentialEntry(model: tfl.LayersModel, config: JsonObject): JsonObject {
   // Keras 2's config lists the input as an InputLayer first; Keras 3 writes its own InputLayer entry below.
-  const layerConfigs = (((config["layers"] ?? []) as JsonValue[]).filter(isKerasObject) as JsonObject[]).filter((entry, index) => !(index === 0 && entry["class_name"] === "InputLayer"));
+  const layerConfigs = (((config["layers"] ?? []) as JsonValue[]).filter(isKerasObject) as JsonObject[]).filter(
+    (entry, index) => !(index === 0 && entry["class_name"] === "InputLayer"),
+  );
   const layers: JsonValue[] = [];
   const input = model.inputs[0];
   const built = input !== undefined;
@@ -169,7 +432,13 @@ function sequentialEntry(model: tfl.LayersModel, config: JsonObject): JsonObject
   const result: JsonObject = {
     module: "keras",
     class_name: "Sequential",
-    config: { name: model.name, trainable: model.trainable, dtype: dtypePolicy("float32"), layers, ...(built ? { build_input_shape: shapeJson(input.shape) } : {}) },
+    config: {
+      name: model.name,
+      trainable: model.trainable,
+      dtype: dtypePolicy("float32"),
+      layers,
+      ...(built ? { build_input_shape: shapeJson(input.shape) } : {}),
+    },
     registered_name: null,
   };
   if (built) result["build_config"] = { input_shape: shapeJson(input.shape) };
@@ -187,7 +456,13 @@ function functionalEntry(model: tfl.LayersModel, config: JsonObject): JsonObject
   return {
     module: "keras.src.models.functional",
     class_name: "Functional",
-    config: { name: model.name, trainable: model.trainable, layers, input_layers: endpoints(config["input_layers"]), output_layers: endpoints(config["output_layers"]) },
+    config: {
+      name: model.name,
+      trainable: model.trainable,
+      layers,
+      input_layers: endpoints(config["input_layers"]),
+      output_layers: endpoints(config["output_layers"]),
+    },
     // Keras 3 registers nothing for Functional; get_registered_name falls back to the class name.
     registered_name: "Functional",
   };
@@ -221,10 +496,27 @@ function layerEntry(entry: JsonObject, live: Layer | undefined): JsonObject {
   if (className === "InputLayer") {
     const config = entry["config"] as JsonObject;
     const shape = (config["batch_shape"] ?? config["batch_input_shape"] ?? null) as JsonValue;
-    return { module: "keras.layers", class_name: "InputLayer", config: { batch_shape: shape, dtype: (config["dtype"] ?? "float32") as JsonValue, sparse: (config["sparse"] ?? false) as JsonValue, ragged: false, name: config["name"] as JsonValue, optional: (config["optional"] ?? false) as JsonValue }, registered_name: null };
+    return {
+      module: "keras.layers",
+      class_name: "InputLayer",
+      config: {
+        batch_shape: shape,
+        dtype: (config["dtype"] ?? "float32") as JsonValue,
+        sparse: (config["sparse"] ?? false) as JsonValue,
+        ragged: false,
+        name: config["name"] as JsonValue,
+        optional: (config["optional"] ?? false) as JsonValue,
+      },
+      registered_name: null,
+    };
   }
   if (!isBuiltinClassName(className) && !isWrittenKerasLayer(className, live)) return customEntry(entry, live);
-  const result: JsonObject = { module: "keras.layers", class_name: className, config: keras3LayerConfig(className, entry["config"] as JsonObject), registered_name: null };
+  const result: JsonObject = {
+    module: "keras.layers",
+    class_name: className,
+    config: keras3LayerConfig(className, entry["config"] as JsonObject),
+    registered_name: null,
+  };
   const build = buildConfig(className, live);
   if (build) result["build_config"] = build;
   return result;
@@ -239,21 +531,31 @@ function layerEntry(entry: JsonObject, live: Layer | undefined): JsonObject {
 export function keras3NestedLayer(entry: JsonObject): JsonObject {
   const result = layerEntry(entry, undefined);
   const config = result["config"];
-  if (isJsonObject(config) && isJsonObject(config["dtype"]) && isJsonObject(config["dtype"]["config"])) config["dtype"] = config["dtype"]["config"]["name"] ?? "float32";
+  if (isJsonObject(config) && isJsonObject(config["dtype"]) && isJsonObject(config["dtype"]["config"]))
+    config["dtype"] = config["dtype"]["config"]["name"] ?? "float32";
   return result;
 }
 
 /** A user's class: Keras 3 writes its Python module (`null` for `__main__`) and `package>Name` or the class name. */
 function customEntry(entry: JsonObject, live: Layer | tfl.LayersModel | undefined): JsonObject {
   const className = entry["class_name"] as string;
-  const result: JsonObject = { module: null, class_name: className, config: (entry["config"] ?? {}) as JsonValue, registered_name: (entry["registered_name"] ?? className) as JsonValue };
+  const result: JsonObject = {
+    module: null,
+    class_name: className,
+    config: (entry["config"] ?? {}) as JsonValue,
+    registered_name: (entry["registered_name"] ?? className) as JsonValue,
+  };
   const build = live instanceof tfl.LayersModel ? (live.inputs[0] ? { input_shape: shapeJson(live.inputs[0].shape) } : null) : buildConfig(className, live);
   if (build) result["build_config"] = build;
   return result;
 }
 
 function keras3LayerConfig(className: string, keras2: JsonObject): JsonObject {
-  const base: JsonObject = { name: keras2["name"] as JsonValue, trainable: (keras2["trainable"] ?? true) as JsonValue, dtype: dtypePolicy(typeof keras2["dtype"] === "string" ? keras2["dtype"] : "float32") };
+  const base: JsonObject = {
+    name: keras2["name"] as JsonValue,
+    trainable: (keras2["trainable"] ?? true) as JsonValue,
+    dtype: dtypePolicy(typeof keras2["dtype"] === "string" ? keras2["dtype"] : "float32"),
+  };
   const keys = keras3LayerKeys[className];
   const rest: JsonObject = {};
   if (keys === undefined) {
@@ -266,7 +568,8 @@ function keras3LayerConfig(className: string, keras2: JsonObject): JsonObject {
   }
   for (const [key, value] of Object.entries(rest)) rest[key] = activationKeys.has(key) ? keras3Activation(value) : nestedObject(key, value);
   // Transposed convolutions: tfjs has no dilation; Keras writes ones, one per kernel axis.
-  if (keys?.includes("dilation_rate") && rest["dilation_rate"] === null && Array.isArray(rest["kernel_size"])) rest["dilation_rate"] = rest["kernel_size"].map(() => 1);
+  if (keys?.includes("dilation_rate") && rest["dilation_rate"] === null && Array.isArray(rest["kernel_size"]))
+    rest["dilation_rate"] = rest["kernel_size"].map(() => 1);
   // Keras 3.15's SpatialDropout and Discretization layers write a plain dtype and no trainable flag (their constructors take none).
   if (plainDtypeLayers.has(className)) return { ...rest, name: base["name"]!, dtype: typeof keras2["dtype"] === "string" ? keras2["dtype"] : "float32" };
   return { ...base, ...rest };
@@ -291,12 +594,21 @@ function nestedObject(key: string, value: JsonValue): JsonValue {
   // A list of layers (StackedRNNCells' `cells`): each one a Keras 3 layer object.
   if (Array.isArray(value)) return value.map((item) => (isKerasObject(item) ? nestedObject(key, item) : item));
   if (!isKerasObject(value)) return value;
-  const module = key.endsWith("_initializer") ? "keras.initializers" : key.endsWith("_regularizer") ? "keras.regularizers" : key.endsWith("_constraint") ? "keras.constraints" : "keras.layers";
+  const module = key.endsWith("_initializer")
+    ? "keras.initializers"
+    : key.endsWith("_regularizer")
+      ? "keras.regularizers"
+      : key.endsWith("_constraint")
+        ? "keras.constraints"
+        : "keras.layers";
   if (module === "keras.layers") return layerEntry(value as unknown as JsonObject, undefined);
   let className = value.class_name;
   let config: JsonObject = value.config ?? {};
   if (className === "VarianceScaling") {
-    const named = namedVarianceScaling.find((candidate) => candidate.scale === config["scale"] && candidate.mode === config["mode"] && candidate.distributions.includes(String(config["distribution"])));
+    const named = namedVarianceScaling.find(
+      (candidate) =>
+        candidate.scale === config["scale"] && candidate.mode === config["mode"] && candidate.distributions.includes(String(config["distribution"])),
+    );
     if (named) {
       className = named.className;
       config = { seed: config["seed"] ?? null };
@@ -339,7 +651,10 @@ function keras3Node(model: tfl.LayersModel, node: JsonValue, called?: Layer): Js
   const tensors = node.filter(Array.isArray).map((reference) => {
     const [layerName, nodeIndex, tensorIndex] = reference as [string, number, number];
     const tensor = outputTensor(model, layerName, nodeIndex, tensorIndex);
-    return { class_name: "__keras_tensor__", config: { shape: tensor ? shapeJson(tensor.shape) : null, dtype: tensor?.dtype ?? "float32", keras_history: [layerName, nodeIndex, tensorIndex] } } as JsonObject;
+    return {
+      class_name: "__keras_tensor__",
+      config: { shape: tensor ? shapeJson(tensor.shape) : null, dtype: tensor?.dtype ?? "float32", keras_history: [layerName, nodeIndex, tensorIndex] },
+    } as JsonObject;
   });
   const first = node[0];
   const kwargs = Array.isArray(first) && isJsonObject(first[3]) ? first[3] : {};

@@ -103,8 +103,8 @@ function normalizeFunctionalEndpoints(config: JsonObject): void {
 
 /** tfjs-layers registers only L1L2; L1 and L2 are its special cases. */
 function regularizerAsL1L2(className: "L1" | "L2", config: JsonObject): JsonObject {
-  const l1 = className === "L1" ? config["l1"] ?? 0.01 : 0;
-  const l2 = className === "L2" ? config["l2"] ?? 0.01 : 0;
+  const l1 = className === "L1" ? (config["l1"] ?? 0.01) : 0;
+  const l2 = className === "L2" ? (config["l2"] ?? 0.01) : 0;
   return { class_name: "L1L2", config: { l1, l2 } };
 }
 
@@ -115,7 +115,9 @@ function regularizerAsL1L2(className: "L1" | "L2", config: JsonObject): JsonObje
 function normalizeInboundNode(node: JsonValue): JsonValue {
   if (Array.isArray(node)) return node;
   if (!isJsonObject(node) || !Array.isArray(node["args"])) {
-    throw new Error(`Unrecognized inbound node ${JSON.stringify(node).slice(0, 200)}: expected a Keras 2 list or a Keras 3 {args, kwargs} object. The file may be corrupt or from an unsupported Keras version.`);
+    throw new Error(
+      `Unrecognized inbound node ${JSON.stringify(node).slice(0, 200)}: expected a Keras 2 list or a Keras 3 {args, kwargs} object. The file may be corrupt or from an unsupported Keras version.`,
+    );
   }
   const kwargs = isJsonObject(node["kwargs"]) ? plainKwargs(node["kwargs"]) : {};
   const tensors: JsonValue[] = [];

@@ -59,14 +59,20 @@ export async function loadKerasSavedModel(directory: string, options: LoadKerasM
   }
   const root = kerasMetadataEntries(files.kerasMetadata).find((entry) => entry.nodePath === "root");
   const metadata = root?.metadata as RootMetadata | undefined;
-  const config = metadata?.model_config ?? (metadata?.class_name !== undefined ? ({ class_name: metadata.class_name, config: metadata.config } as KerasObjectConfig) : undefined);
+  const config =
+    metadata?.model_config ??
+    (metadata?.class_name !== undefined ? ({ class_name: metadata.class_name, config: metadata.config } as KerasObjectConfig) : undefined);
   const name = typeof metadata?.name === "string" ? metadata.name : "revived_model";
   if (metadata?.is_graph_network === false && !["Sequential", "Functional", "Model"].includes(metadata.class_name ?? "")) {
     return loadSubclassedModel(directory, files.variablesPrefix, metadata, name, options);
   }
   if (config === undefined) {
     // A subclassed model saved without get_config: only its saved forward pass can come back.
-    return reviveKerasSavedModel(directory, { name, originalClassName: metadata?.class_name ?? "Model", reason: "Its root node has no model config (a subclassed model saved without getConfig)." });
+    return reviveKerasSavedModel(directory, {
+      name,
+      originalClassName: metadata?.class_name ?? "Model",
+      reason: "Its root node has no model config (a subclassed model saved without getConfig).",
+    });
   }
   let model: tfl.LayersModel;
   try {
@@ -98,14 +104,27 @@ async function restoreSavedState(model: tfl.LayersModel, metadata: RootMetadata 
  * constructor arguments no config recorded, it comes back as a revived model running the saved
  * forward pass, as tf-keras does.
  */
-async function loadSubclassedModel(directory: string, variablesPrefix: string, metadata: RootMetadata, name: string, options: LoadKerasModelOptions): Promise<tfl.LayersModel> {
+async function loadSubclassedModel(
+  directory: string,
+  variablesPrefix: string,
+  metadata: RootMetadata,
+  name: string,
+  options: LoadKerasModelOptions,
+): Promise<tfl.LayersModel> {
   const className = metadata.class_name ?? "Model";
   const registeredName = typeof metadata.registered_name === "string" ? metadata.registered_name : null;
   const cls = resolveCustomObject(registeredName, className, options.customObjects);
   if (cls === undefined) return reviveKerasSavedModel(directory, { name, originalClassName: className, reason: `Class ${className} is not registered.` });
   let model: unknown;
   if (metadata.config !== undefined) {
-    model = await modelFromKerasConfig({ class_name: className, config: decodeJsonExtensions(metadata.config) as KerasObjectConfig["config"], ...(registeredName ? { registered_name: registeredName } : {}) } as KerasObjectConfig, { source: directory, ...options });
+    model = await modelFromKerasConfig(
+      {
+        class_name: className,
+        config: decodeJsonExtensions(metadata.config) as KerasObjectConfig["config"],
+        ...(registeredName ? { registered_name: registeredName } : {}),
+      } as KerasObjectConfig,
+      { source: directory, ...options },
+    );
   } else if ((cls as { length: number }).length > 0) {
     const reason = `${className} was saved without getConfig and its constructor takes arguments, so it cannot be rebuilt from the class.`;
     console.warn(`${directory}: ${reason} Returning a revived model that runs the saved forward pass; add getConfig() to ${className} to get the class back.`);
@@ -115,12 +134,16 @@ async function loadSubclassedModel(directory: string, variablesPrefix: string, m
     // Keras passes the saved name back in the config; weights are named under it once built.
     if (model instanceof tfl.LayersModel) (model as { name: string }).name = name;
   }
-  if (!(model instanceof tfl.LayersModel)) throw new Error(`${directory}: the class ${className} made a ${String((model as object | null)?.constructor?.name)}, not a keras.Model.`);
+  if (!(model instanceof tfl.LayersModel))
+    throw new Error(`${directory}: the class ${className} made a ${String((model as object | null)?.constructor?.name)}, not a keras.Model.`);
   const built: tfl.LayersModel = model;
   if (!built.built) {
     const saved = metadata.build_input_shape;
     const shape = Array.isArray(saved) ? saved : saved?.items;
-    if (!Array.isArray(shape)) throw new Error(`${directory}: the saved ${className} records no build_input_shape, so it cannot be built before its variables are restored. Build it yourself (model.apply(x)) and load the weights with model.loadWeights("${directory}/variables/variables").`);
+    if (!Array.isArray(shape))
+      throw new Error(
+        `${directory}: the saved ${className} records no build_input_shape, so it cannot be built before its variables are restored. Build it yourself (model.apply(x)) and load the weights with model.loadWeights("${directory}/variables/variables").`,
+      );
     buildSubclassedFor(built, shape, (metadata.input_dtype ?? "float32") as tfc.DataType);
   }
   await restoreSavedState(built, metadata, variablesPrefix, directory);
@@ -133,7 +156,9 @@ function compileFromTrainingConfig(model: tfl.LayersModel, training: TrainingCon
   const loss = typeof training.loss === "string" ? training.loss : lossFromKerasConfig(training.loss);
   if (optimizer === undefined || loss === undefined) {
     // Not fatal: the model predicts; only resuming training needs compile(), which the user can call.
-    console.warn(`${directory}: the training config (loss ${JSON.stringify(training.loss)}, optimizer ${training.optimizer_config?.class_name}) is not supported; the model is loaded uncompiled.`);
+    console.warn(
+      `${directory}: the training config (loss ${JSON.stringify(training.loss)}, optimizer ${training.optimizer_config?.class_name}) is not supported; the model is loaded uncompiled.`,
+    );
     return;
   }
   const metrics = metricNames(training.metrics);

@@ -74,7 +74,14 @@ export class RevivedKerasModel extends tfl.LayersModel {
   /** The SavedModel behind it (signatures, MetaGraph). */
   readonly savedModel: LoadedSavedModel;
 
-  constructor(args: { inputs: tfl.SymbolicTensor[]; outputs: tfl.SymbolicTensor | tfl.SymbolicTensor[]; name: string; originalClassName: string; reason: string; savedModel: LoadedSavedModel }) {
+  constructor(args: {
+    inputs: tfl.SymbolicTensor[];
+    outputs: tfl.SymbolicTensor | tfl.SymbolicTensor[];
+    name: string;
+    originalClassName: string;
+    reason: string;
+    savedModel: LoadedSavedModel;
+  }) {
     super({ inputs: args.inputs, outputs: args.outputs, name: args.name });
     this.originalClassName = args.originalClassName;
     this.reason = args.reason;
@@ -99,14 +106,23 @@ export class RevivedKerasModel extends tfl.LayersModel {
 }
 
 /** Builds the revived model for `directory` from its `serving_default` signature. */
-export async function reviveKerasSavedModel(directory: string, details: { name: string; originalClassName: string; reason: string }): Promise<RevivedKerasModel> {
+export async function reviveKerasSavedModel(
+  directory: string,
+  details: { name: string; originalClassName: string; reason: string },
+): Promise<RevivedKerasModel> {
   const savedModel = await loadSavedModel(directory);
   const signature = savedModel.signatures["serving_default"] ?? Object.values(savedModel.signatures)[0];
   if (signature === undefined) {
-    throw new Error(`${directory}: ${details.reason} It also has no signature to run its saved forward pass, so it cannot be revived. Register the class and load again.`);
+    throw new Error(
+      `${directory}: ${details.reason} It also has no signature to run its saved forward pass, so it cannot be revived. Register the class and load again.`,
+    );
   }
   const inputs = Object.entries(signature.inputs).map(([key, spec]) =>
-    tfl.input({ name: key, dtype: spec.dtype === "int32" || spec.dtype === "int64" ? "int32" : "float32", batchShape: (spec.shape ?? []).map((size) => (size < 0 ? null : size)) }),
+    tfl.input({
+      name: key,
+      dtype: spec.dtype === "int32" || spec.dtype === "int64" ? "int32" : "float32",
+      batchShape: (spec.shape ?? []).map((size) => (size < 0 ? null : size)),
+    }),
   );
   const layer = new SavedForwardPass(signature, `${details.name}_forward`);
   const outputs = layer.apply(inputs.length === 1 ? inputs[0]! : inputs) as tfl.SymbolicTensor | tfl.SymbolicTensor[];
@@ -115,12 +131,14 @@ export async function reviveKerasSavedModel(directory: string, details: { name: 
   const captured = new Set(Object.values(objectGraph.concrete_functions).flatMap((concrete) => concrete.bound_inputs));
   const paths = objectPaths(objectGraph);
   const reader = captured.size > 0 ? loadCheckpoint(savedModel.directory) : undefined;
-  const values = [...captured].sort((left, right) => left - right).flatMap((id) => {
-    const variable = objectGraph.nodes[id]?.variable;
-    const key = `${paths.get(id)}/.ATTRIBUTES/VARIABLE_VALUE`;
-    if (variable === undefined || reader === undefined || !reader.hasTensor(key)) return [];
-    return [{ name: variable.name ?? paths.get(id)!, value: storedTensorToTfjs(reader.getTensor(key), key) }];
-  });
+  const values = [...captured]
+    .sort((left, right) => left - right)
+    .flatMap((id) => {
+      const variable = objectGraph.nodes[id]?.variable;
+      const key = `${paths.get(id)}/.ATTRIBUTES/VARIABLE_VALUE`;
+      if (variable === undefined || reader === undefined || !reader.hasTensor(key)) return [];
+      return [{ name: variable.name ?? paths.get(id)!, value: storedTensorToTfjs(reader.getTensor(key), key) }];
+    });
   layer.addSavedWeights(values);
   values.forEach(({ value }) => value.dispose());
   return new RevivedKerasModel({ inputs, outputs, name: details.name, originalClassName: details.originalClassName, reason: details.reason, savedModel });

@@ -74,7 +74,8 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
   for (const [layer, node] of layerNodes) {
     if (layer === model) continue;
     const config = layerConfigs.find((entry) => entry.config["name"] === layer.name);
-    const identifier = layer.getClassName() === "InputLayer" ? "_tf_keras_input_layer" : layer instanceof tfl.LayersModel ? "_tf_keras_model" : "_tf_keras_layer";
+    const identifier =
+      layer.getClassName() === "InputLayer" ? "_tf_keras_input_layer" : layer instanceof tfl.LayersModel ? "_tf_keras_model" : "_tf_keras_layer";
     kinds.set(node, { identifier, metadata: layerMetadata(layer, config) });
   }
   const takenNames = new Set<string>();
@@ -95,7 +96,10 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
     kinds.set(list, { identifier: "trackable_list_wrapper" });
     metricNames.forEach((name, index) => {
       const metric: Trackable = { children: [] };
-      kinds.set(metric, { identifier: "_tf_keras_metric", metadata: { class_name: index === 0 ? "Mean" : "MeanMetricWrapper", name, dtype: "float32", config: { name, dtype: "float32" } } });
+      kinds.set(metric, {
+        identifier: "_tf_keras_metric",
+        metadata: { class_name: index === 0 ? "Mean" : "MeanMetricWrapper", name, dtype: "float32", config: { name, dtype: "float32" } },
+      });
       for (const field of ["total", "count"]) {
         const child = variableNode(zeroScalar());
         kinds.set(child, { variable: { name: field, trainable: false } });
@@ -151,16 +155,31 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
     if (kind !== undefined && "variable" in kind) {
       object.variable = { dtype: variableCode(node), shape: shapeProto(node.variable!.shape), trainable: kind.variable.trainable, name: kind.variable.name };
     } else {
-      const identifier = id === 0 ? (sequential ? "_tf_keras_sequential" : subclassed ? "_tf_keras_model" : "_tf_keras_network") : kind?.identifier ?? "_generic_user_object";
+      const identifier =
+        id === 0 ? (sequential ? "_tf_keras_sequential" : subclassed ? "_tf_keras_model" : "_tf_keras_network") : (kind?.identifier ?? "_generic_user_object");
       object.user_object = { identifier, version: { producer: 1, min_consumer: 1, bad_consumers: [] } };
     }
     return object;
   });
   const variables = [...ids.entries()]
     .filter(([node]) => node.variable !== undefined)
-    .map(([node, objectId]) => ({ objectId, name: (kinds.get(node) as { variable: { name: string } }).variable.name, dtype: variableCode(node), shape: node.variable!.shape }));
+    .map(([node, objectId]) => ({
+      objectId,
+      name: (kinds.get(node) as { variable: { name: string } }).variable.name,
+      dtype: variableCode(node),
+      shape: node.variable!.shape,
+    }));
   const signatures = forward
-    ? [{ key: "serving_default", definition: forward.definition, inputs: forward.inputs, outputs: forward.outputs, boundInputs: forward.variables.map(variableObjectId), allowedPositionalArguments: 1 }]
+    ? [
+        {
+          key: "serving_default",
+          definition: forward.definition,
+          inputs: forward.inputs,
+          outputs: forward.outputs,
+          boundInputs: forward.variables.map(variableObjectId),
+          allowedPositionalArguments: 1,
+        },
+      ]
     : [];
   writeSavedModelFiles(directory, { objects, variables, signatures, functions: [] });
 
@@ -202,7 +221,10 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
     metadataNodes.push({ node_id: id, node_path: paths.get(id)!, identifier: kind.identifier, metadata: JSON.stringify(kind.metadata), version });
   }
   metadataNodes.sort((left, right) => left.node_id - right.node_id);
-  writeFileSync(join(directory, "keras_metadata.pb"), kerasSavedMetadataMessage.encode(kerasSavedMetadataMessage.fromObject({ nodes: metadataNodes })).finish());
+  writeFileSync(
+    join(directory, "keras_metadata.pb"),
+    kerasSavedMetadataMessage.encode(kerasSavedMetadataMessage.fromObject({ nodes: metadataNodes })).finish(),
+  );
 }
 
 /**
@@ -271,7 +293,11 @@ function trainingConfig(model: tfl.LayersModel, optimizer: tfc.Optimizer, metric
     if (!(error instanceof UnsupportedOptimizerError)) throw error;
   }
   return {
-    loss: configurableLossOf(loss) ? keras2LossConfig(configurableLossOf(loss)!) : lossName ? lossName.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) : null,
+    loss: configurableLossOf(loss)
+      ? keras2LossConfig(configurableLossOf(loss)!)
+      : lossName
+        ? lossName.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
+        : null,
     metrics: [metricNames.slice(1).map((name) => ({ class_name: "MeanMetricWrapper", config: { name, dtype: "float32" } }))],
     optimizer_config: optimizerConfig ? { class_name: optimizerConfig.className, config: optimizerConfig.config } : null,
   };
@@ -280,4 +306,3 @@ function trainingConfig(model: tfl.LayersModel, optimizer: tfc.Optimizer, metric
 function zeroScalar(): SaveableVariable {
   return { dtype: "float32", shape: [], read: () => tfc.scalar(0), assign: () => undefined };
 }
-

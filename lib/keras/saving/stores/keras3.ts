@@ -110,7 +110,11 @@ export async function saveKeras3Weights(model: tfl.LayersModel, path: string): P
 /** Python `keras.models.load_model("model.keras")`: config, weights, compile state and optimizer slots. */
 export async function loadKerasArchiveModel(path: string, options: LoadKerasModelOptions): Promise<tfl.LayersModel> {
   const archive = await readKerasArchive(path);
-  const model = await modelFromKerasConfig(withVersionedHardSigmoid(archive.config, archive.metadata?.keras_version ?? "3"), { ...options, source: path, fastWeightInit: true });
+  const model = await modelFromKerasConfig(withVersionedHardSigmoid(archive.config, archive.metadata?.keras_version ?? "3"), {
+    ...options,
+    source: path,
+    fastWeightInit: true,
+  });
   if (isSubclassed(model) && !model.built) buildFromBuildConfig(model, archive.config, archive.variables, path);
   assignKeras3Weights(model, archive.variables, path);
   const compileConfig = (archive.config as unknown as { compile_config?: unknown }).compile_config;
@@ -128,7 +132,10 @@ export async function loadKerasArchiveModel(path: string, options: LoadKerasMode
 function buildFromBuildConfig(model: tfl.LayersModel, config: KerasObjectConfig, variables: Map<string, Hdf5Array>, source: string): void {
   const buildConfig = (config as unknown as { build_config?: JsonValue }).build_config;
   const inputShape = isJsonObject(buildConfig) ? buildConfig["input_shape"] : undefined;
-  const isShape = Array.isArray(inputShape) && inputShape.length > 0 && inputShape.every((size) => size === null || (typeof size === "number" && Number.isInteger(size) && size >= 0));
+  const isShape =
+    Array.isArray(inputShape) &&
+    inputShape.length > 0 &&
+    inputShape.every((size) => size === null || (typeof size === "number" && Number.isInteger(size) && size >= 0));
   if (isShape) {
     buildSubclassedFor(model, inputShape as Array<number | null>);
     return;
@@ -155,19 +162,30 @@ export async function loadKerasArchiveWeights(model: tfl.LayersModel, path: stri
 export function assignKeras3Weights(model: tfl.LayersModel, variables: Map<string, Hdf5Array>, source: string): WeightMatch {
   const expected = keras3VariablePaths(model);
   const known = new Set(expected.map((entry) => entry.path));
-  const orphans = [...variables.keys()].filter((variablePath) => !variablePath.startsWith("optimizer/") && !known.has(variablePath) && (variablePath.startsWith("layers/") || isSubclassed(model)));
+  const orphans = [...variables.keys()].filter(
+    (variablePath) => !variablePath.startsWith("optimizer/") && !known.has(variablePath) && (variablePath.startsWith("layers/") || isSubclassed(model)),
+  );
   if (orphans.length > 0) {
-    throw new Error(`${source} holds layer variables that match no layer of the model: ${orphans.slice(0, 5).join(", ")}${orphans.length > 5 ? ", …" : ""}. Load into a model with the same architecture.`);
+    throw new Error(
+      `${source} holds layer variables that match no layer of the model: ${orphans.slice(0, 5).join(", ")}${orphans.length > 5 ? ", …" : ""}. Load into a model with the same architecture.`,
+    );
   }
   const missing = expected.filter((entry) => !variables.has(entry.path));
   if (missing.length > 0) {
     const owners = [...new Set(missing.map((entry) => entry.owner))];
-    throw new Error(`${source} has no variables for layers ${owners.join(", ")} (expected ${missing.slice(0, 5).map((entry) => entry.path).join(", ")}${missing.length > 5 ? ", …" : ""}). Load into a model with the same architecture.`);
+    throw new Error(
+      `${source} has no variables for layers ${owners.join(", ")} (expected ${missing
+        .slice(0, 5)
+        .map((entry) => entry.path)
+        .join(", ")}${missing.length > 5 ? ", …" : ""}). Load into a model with the same architecture.`,
+    );
   }
   const tensors = expected.map(({ path, variable }) => {
     const array = variables.get(path)!;
     if (array.shape.join(",") !== variable.shape.join(",")) {
-      throw new Error(`${source}: ${path} has shape [${array.shape.join(", ")}], but the model's variable ${variable.originalName} has shape [${variable.shape.join(", ")}]. Load into a model with the same architecture.`);
+      throw new Error(
+        `${source}: ${path} has shape [${array.shape.join(", ")}], but the model's variable ${variable.originalName} has shape [${variable.shape.join(", ")}]. Load into a model with the same architecture.`,
+      );
     }
     return savedArrayTensor(array, path, variable.dtype);
   });

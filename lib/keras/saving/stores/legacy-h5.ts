@@ -53,7 +53,11 @@ function writeLegacyLayerWeights(h5: Hdf5Writer, model: tfl.LayersModel, root: s
   h5.group(root);
   h5.textAttribute(root, "backend", backend);
   h5.textAttribute(root, "keras_version", kerasVersion);
-  h5.textListAttribute(root, "layer_names", model.layers.map((layer) => layer.name));
+  h5.textListAttribute(
+    root,
+    "layer_names",
+    model.layers.map((layer) => layer.name),
+  );
   for (const layer of model.layers) {
     const group = `${prefix}${layer.name}`;
     h5.group(group);
@@ -106,7 +110,10 @@ export async function saveLegacyH5Model(model: tfl.LayersModel, path: string, op
       model.trainableWeights.forEach((_weight, index) => {
         const moments = optimizerState.moments[index];
         if (!moments) return;
-        for (const [slot, tensor] of [["m", moments.m], ["v", moments.v]] as const) {
+        for (const [slot, tensor] of [
+          ["m", moments.m],
+          ["v", moments.v],
+        ] as const) {
           const name = `${className}/${slot}/${weightNames[index]}`;
           names.push(name);
           writeTensor(h5, `optimizer_weights/${name}`, tensor);
@@ -130,11 +137,17 @@ export async function loadLegacyH5Model(path: string, options: LoadKerasModelOpt
     if (layout.modelConfig === null) {
       throw new Error(`${path} holds only weights (no model_config attribute). Build the model first, then await model.loadWeights("${path}").`);
     }
-    const model = await modelFromKerasConfig(withVersionedHardSigmoid(layout.modelConfig, layout.kerasVersion), { ...options, source: path, fastWeightInit: true });
+    const model = await modelFromKerasConfig(withVersionedHardSigmoid(layout.modelConfig, layout.kerasVersion), {
+      ...options,
+      source: path,
+      fastWeightInit: true,
+    });
     assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), { source: path });
     if (options.compile !== false && layout.trainingConfig) {
       const optimizerNames = file.hasGroup("optimizer_weights") ? (readSplitTextList(file, "optimizer_weights", "weight_names") ?? []) : [];
-      await compileAndRestore(model, layout.trainingConfig["optimizer_config"], layout.trainingConfig, path, () => legacyOptimizerState(optimizerNames, (name) => file.readArray(`optimizer_weights/${name}`)));
+      await compileAndRestore(model, layout.trainingConfig["optimizer_config"], layout.trainingConfig, path, () =>
+        legacyOptimizerState(optimizerNames, (name) => file.readArray(`optimizer_weights/${name}`)),
+      );
     }
     return model;
   } finally {
@@ -143,9 +156,18 @@ export async function loadLegacyH5Model(path: string, options: LoadKerasModelOpt
 }
 
 /** Python `model.load_weights("weights.h5")` from a Keras 2 file (whole model or `save_weights`), by position or `byName`. */
-export function assignLegacyH5Weights(model: tfl.LayersModel, file: Hdf5File, path: string, options: { byName?: boolean; skipMismatch?: boolean }): WeightMatch {
+export function assignLegacyH5Weights(
+  model: tfl.LayersModel,
+  file: Hdf5File,
+  path: string,
+  options: { byName?: boolean; skipMismatch?: boolean },
+): WeightMatch {
   const layout = readLegacyH5Layout(file);
-  return assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), { source: path, byName: options.byName ?? false, skipMismatch: options.skipMismatch ?? false });
+  return assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), {
+    source: path,
+    byName: options.byName ?? false,
+    skipMismatch: options.skipMismatch ?? false,
+  });
 }
 
 /** Keras 2.11+ legacy `optimizer_weights`: `iteration:0`, then `<Opt>/m/<weight>` and `<Opt>/v/<weight>` in turn. */

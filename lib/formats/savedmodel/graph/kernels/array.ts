@@ -57,12 +57,8 @@ export const arrayKernels: Record<string, OpKernel> = {
   OnesLike: (context) => [tf.onesLike(inputTensor(context, 0))],
   Tile: (context) => [tf.tile(inputTensor(context, 0), inputInts(context, 1))],
   Pad: (context) => [tf.pad(inputTensor(context, 0), pairs(inputInts(context, 1)))],
-  PadV2: (context) => [
-    tf.pad(inputTensor(context, 0), pairs(inputInts(context, 1)), inputTensor(context, 2).dataSync()[0] as number),
-  ],
-  GatherV2: (context) => [
-    tf.gather(inputTensor(context, 0), inputTensor(context, 1), inputInts(context, 2)[0], context.attributes.int("batch_dims", 0)),
-  ],
+  PadV2: (context) => [tf.pad(inputTensor(context, 0), pairs(inputInts(context, 1)), inputTensor(context, 2).dataSync()[0] as number)],
+  GatherV2: (context) => [tf.gather(inputTensor(context, 0), inputTensor(context, 1), inputInts(context, 2)[0], context.attributes.int("batch_dims", 0))],
   Range: (context) => {
     const [start, limit, delta] = [0, 1, 2].map((index) => inputTensor(context, index).dataSync()[0] as number);
     return [tf.range(start!, limit!, delta!, inputTensor(context, 0).dtype === "int32" ? "int32" : "float32")];

@@ -11,8 +11,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { inputHandle, inputTensor, type KernelContext, type OpKernel } from "./kernel.js";
 import type { GraphValue } from "../values.js";
 
-const call = (context: KernelContext): GraphValue[] =>
-  context.callFunction(context.attributes.func("f").name!, [...context.inputs]);
+const call = (context: KernelContext): GraphValue[] => context.callFunction(context.attributes.func("f").name!, [...context.inputs]);
 
 export const callKernels: Record<string, OpKernel> = {
   StatefulPartitionedCall: call,

@@ -26,9 +26,7 @@ export type OpKernel = (context: KernelContext) => GraphValue[];
 export function inputTensor(context: KernelContext, index: number): tf.Tensor {
   const value = context.inputs[index];
   if (value === undefined) {
-    throw new Error(
-      `Node "${context.node.name}" (op ${context.node.op}) expected at least ${index + 1} inputs but got ${context.inputs.length}.`,
-    );
+    throw new Error(`Node "${context.node.name}" (op ${context.node.op}) expected at least ${index + 1} inputs but got ${context.inputs.length}.`);
   }
   if (isVariableHandle(value)) {
     throw new Error(

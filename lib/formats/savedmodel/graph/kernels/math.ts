@@ -14,15 +14,17 @@ import { inputInts, inputTensor, type KernelContext, type OpKernel } from "./ker
 type Binary = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 type Unary = (x: tf.Tensor) => tf.Tensor;
 
-const binary = (operation: Binary): OpKernel => (context) => [operation(inputTensor(context, 0), inputTensor(context, 1))];
-const unary = (operation: Unary): OpKernel => (context) => [operation(inputTensor(context, 0))];
+const binary =
+  (operation: Binary): OpKernel =>
+  (context) => [operation(inputTensor(context, 0), inputTensor(context, 1))];
+const unary =
+  (operation: Unary): OpKernel =>
+  (context) => [operation(inputTensor(context, 0))];
 
 /** Reductions take the axes as a second input and `keep_dims` as an attribute. */
 const reduction =
   (operation: (x: tf.Tensor, axis: number[], keepDims: boolean) => tf.Tensor): OpKernel =>
-  (context: KernelContext) => [
-    operation(inputTensor(context, 0), inputInts(context, 1), context.attributes.bool("keep_dims", false)),
-  ];
+  (context: KernelContext) => [operation(inputTensor(context, 0), inputInts(context, 1), context.attributes.bool("keep_dims", false))];
 
 export const mathKernels: Record<string, OpKernel> = {
   Add: binary(tf.add),
@@ -74,12 +76,7 @@ export const mathKernels: Record<string, OpKernel> = {
   Select: (context) => [tf.where(inputTensor(context, 0) as tf.Tensor, inputTensor(context, 1), inputTensor(context, 2))],
   SelectV2: (context) => [tf.where(inputTensor(context, 0) as tf.Tensor, inputTensor(context, 1), inputTensor(context, 2))],
   MatMul: (context) => [
-    tf.matMul(
-      inputTensor(context, 0),
-      inputTensor(context, 1),
-      context.attributes.bool("transpose_a", false),
-      context.attributes.bool("transpose_b", false),
-    ),
+    tf.matMul(inputTensor(context, 0), inputTensor(context, 1), context.attributes.bool("transpose_a", false), context.attributes.bool("transpose_b", false)),
   ],
   BatchMatMul: batchMatMul,
   BatchMatMulV2: batchMatMul,
@@ -93,31 +90,15 @@ export const mathKernels: Record<string, OpKernel> = {
   Any: reduction(tf.any),
   Einsum: (context) => [tf.einsum(context.attributes.string("equation"), ...context.inputs.map((_, index) => inputTensor(context, index)))],
   Cumsum: (context) => [
-    tf.cumsum(
-      inputTensor(context, 0),
-      inputInts(context, 1)[0],
-      context.attributes.bool("exclusive", false),
-      context.attributes.bool("reverse", false),
-    ),
+    tf.cumsum(inputTensor(context, 0), inputInts(context, 1)[0], context.attributes.bool("exclusive", false), context.attributes.bool("reverse", false)),
   ],
   ClipByValue: (context) => [
-    tf.clipByValue(
-      inputTensor(context, 0),
-      inputTensor(context, 1).dataSync()[0] as number,
-      inputTensor(context, 2).dataSync()[0] as number,
-    ),
+    tf.clipByValue(inputTensor(context, 0), inputTensor(context, 1).dataSync()[0] as number, inputTensor(context, 2).dataSync()[0] as number),
   ],
   ArgMax: (context) => [tf.argMax(inputTensor(context, 0), inputInts(context, 1)[0])],
   ArgMin: (context) => [tf.argMin(inputTensor(context, 0), inputInts(context, 1)[0])],
 };
 
 function batchMatMul(context: KernelContext): tf.Tensor[] {
-  return [
-    tf.matMul(
-      inputTensor(context, 0),
-      inputTensor(context, 1),
-      context.attributes.bool("adj_x", false),
-      context.attributes.bool("adj_y", false),
-    ),
-  ];
+  return [tf.matMul(inputTensor(context, 0), inputTensor(context, 1), context.attributes.bool("adj_x", false), context.attributes.bool("adj_y", false))];
 }

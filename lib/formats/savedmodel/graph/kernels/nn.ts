@@ -11,7 +11,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { inputTensor, type KernelContext, type OpKernel } from "./kernel.js";
 
-const activation = (operation: (x: tf.Tensor) => tf.Tensor): OpKernel => (context) => [operation(inputTensor(context, 0))];
+const activation =
+  (operation: (x: tf.Tensor) => tf.Tensor): OpKernel =>
+  (context) => [operation(inputTensor(context, 0))];
 
 export const nnKernels: Record<string, OpKernel> = {
   Relu: activation(tf.relu),
@@ -30,14 +32,10 @@ export const nnKernels: Record<string, OpKernel> = {
     const [, strideHeight, strideWidth] = context.attributes.intList("strides");
     const [, dilationHeight, dilationWidth] = context.attributes.intList("dilations", [1, 1, 1, 1]);
     return [
-      tf.conv2d(
-        inputTensor(context, 0) as tf.Tensor4D,
-        inputTensor(context, 1) as tf.Tensor4D,
-        [strideHeight!, strideWidth!],
-        padding(context),
-        "NHWC",
-        [dilationHeight!, dilationWidth!],
-      ),
+      tf.conv2d(inputTensor(context, 0) as tf.Tensor4D, inputTensor(context, 1) as tf.Tensor4D, [strideHeight!, strideWidth!], padding(context), "NHWC", [
+        dilationHeight!,
+        dilationWidth!,
+      ]),
     ];
   },
   DepthwiseConv2dNative: (context) => {
