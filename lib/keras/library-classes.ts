@@ -44,11 +44,11 @@ export function userClassChain(object: object): Constructor[] {
 /** Whether the object is of a user class that neither it nor a user base class gives a `getConfig`. */
 export function userClassLacksGetConfig(object: object): boolean {
   const chain = userClassChain(object);
-  return chain.length > 0 && !chain.some((cls) => Object.prototype.hasOwnProperty.call(cls.prototype, "getConfig"));
+  return chain.length > 0 && !chain.some((cls) => Object.hasOwn(cls.prototype, "getConfig"));
 }
 
 /** The name Keras writes for an object's class: the registered `className` when set, else the JavaScript name. */
 export function kerasClassName(object: object): string {
   const cls = object.constructor as { className?: unknown; name: string };
-  return Object.prototype.hasOwnProperty.call(cls, "className") && typeof cls.className === "string" && cls.className !== "" ? cls.className : cls.name;
+  return Object.hasOwn(cls, "className") && typeof cls.className === "string" && cls.className !== "" ? cls.className : cls.name;
 }

@@ -80,7 +80,7 @@ export class Module {
   constructor(options: ModuleOptions | string = {}) {
     const name = typeof options === "string" ? options : options.name;
     const chosen = name ?? snakeCase(new.target.name);
-    if (!/^[A-Za-z_][A-Za-z0-9_.\-]*$/.test(chosen)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(chosen)) {
       throw new Error(
         `"${chosen}" is not a valid module name: use letters, digits, "_", "-" and ".", starting with a letter or "_" (Python identifiers work).`,
       );

@@ -43,7 +43,7 @@ describe("save/load magics", () => {
   it("%checkpoints lists a folder's checkpoints and marks the latest", () => {
     assert.equal(reports[1]!.outcome.status, "ok", JSON.stringify(reports[1]!.outcome));
     const text = displayed(reports[2]!)!["text/plain"] as string;
-    assert.match(text, /^ckpts: 2 checkpoints \(\* latest\)\n  ckpt-1 .*\n\* ckpt-2 /);
+    assert.match(text, /^ckpts: 2 checkpoints \(\* latest\)\n {2}ckpt-1 .*\n\* ckpt-2 /);
   });
   it("%diff reports how much each variable changed", () => {
     assert.equal(

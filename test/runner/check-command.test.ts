@@ -76,7 +76,7 @@ describe("tskeras run --check", () => {
     // Readable diffs: the cell, its first source line, expected vs got.
     assert.match(
       run.stdout,
-      /✗ \S+checked\.ipynb cell 3: console\.log\("answer:", 40 \+ 2\);\n  outputs differ from the committed ones\n    --- expected\n    \+\+\+ got\n    @@ -1,2 \+1,2 @@\n     \[stdout\]\n    -answer: 41\n    \+answer: 42\n/,
+      /✗ \S+checked\.ipynb cell 3: console\.log\("answer:", 40 \+ 2\);\n {2}outputs differ from the committed ones\n {4}--- expected\n {4}\+\+\+ got\n {4}@@ -1,2 \+1,2 @@\n {5}\[stdout\]\n {4}-answer: 41\n {4}\+answer: 42\n/,
     );
     assert.match(run.stdout, /cell 10: .*\n(.*\n)*? {4}-TypeError: bad shape \[3, 2\]\n {4}\+TypeError: bad shape \[2, 3\]/);
     assert.match(run.stdout, /output 1 \(display_data\): text\/html tag structure or text differs\n(.*\n)*? {4}- +precision\n {4}\+ +accuracy/);
@@ -157,8 +157,8 @@ describe("tskeras run --check", () => {
     );
     const run = tskerasRun([path, "--check"]);
     assert.equal(run.status, 1, run.all);
-    assert.match(run.stdout, /cell 2: const broken: number = 'text';\n  raised TypeScriptError: .*Type 'string' is not assignable to type 'number'/);
-    assert.match(run.stdout, /cell 3: 2 \+ 2;\n  not executed: an earlier cell failed/);
+    assert.match(run.stdout, /cell 2: const broken: number = 'text';\n {2}raised TypeScriptError: .*Type 'string' is not assignable to type 'number'/);
+    assert.match(run.stdout, /cell 3: 2 \+ 2;\n {2}not executed: an earlier cell failed/);
   });
 
   it("rejects bad usage with exit code 2 and a message", () => {

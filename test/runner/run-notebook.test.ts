@@ -90,7 +90,7 @@ describe("tskeras run (headless notebook runner)", () => {
     assert.equal(run.status, 1, run.stderr);
     const progress = run.stderr.split("\n").filter((line) => /^\[\d+\/\d+\]/.test(line));
     assert.equal(progress.length, 3, run.stderr);
-    assert.match(progress[0]!, /^\[1\/4\] ok +\d+\.\d\ds  console\.log\('to the notebook'\);$/);
+    assert.match(progress[0]!, /^\[1\/4\] ok +\d+\.\d\ds {2}console\.log\('to the notebook'\);$/);
     assert.match(progress[1]!, /^\[2\/4\] raised .*\(tagged raises-exception\)$/);
     assert.match(progress[2]!, /^\[3\/4\] FAILED .*throw new RangeError/);
     assert.match(run.stderr, /RangeError: not expected/);

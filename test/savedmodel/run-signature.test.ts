@@ -27,5 +27,5 @@ test("tskeras inspect DIR lists tags, signatures with input/output names, dtypes
   assert.match(text, /MetaGraphDef with tag-set: 'serve'/);
   assert.match(text, /signature_def\['timestwo'\]:[\s\S]*inputs\['x'\] tensor_info:\s+dtype: DT_FLOAT\s+shape: \(\)\s+name: timestwo_x:0/);
   assert.match(text, /outputs\['output_0'\] tensor_info:\s+dtype: DT_FLOAT\s+shape: \(\)\s+name: StatefulPartitionedCall_1:0/);
-  assert.match(text, /Variables \(2\):\n  v  \(Variable\)  float32  \(\)\n  two  \(Variable\)  float32  \(\)/);
+  assert.match(text, /Variables \(2\):\n {2}v {2}\(Variable\) {2}float32 {2}\(\)\n {2}two {2}\(Variable\) {2}float32 {2}\(\)/);
 });

@@ -35,11 +35,9 @@ function initializerFor(initializer: string | Initializer | undefined, fallback:
   const name = (initializer ?? fallback).replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
   const factory = (tfl.initializers as unknown as Record<string, ((config: object) => Initializer) | undefined>)[name];
   if (typeof factory === "function") return factory({});
-  {
-    throw new Error(
-      `Unknown initializer "${initializer}". Use a Keras name such as "zeros", "ones", "random_normal", "random_uniform", "glorot_uniform", "he_normal", or pass an initializer object (tf.initializers.*).`,
-    );
-  }
+  throw new Error(
+    `Unknown initializer "${initializer}". Use a Keras name such as "zeros", "ones", "random_normal", "random_uniform", "glorot_uniform", "he_normal", or pass an initializer object (tf.initializers.*).`,
+  );
 }
 
 function unique<T>(items: T[]): T[] {
@@ -119,7 +117,7 @@ export class Layer extends tfl.layers.Layer {
 
   override getClassName(): string {
     const constructor = this.constructor as unknown as { className?: string; name: string };
-    return Object.prototype.hasOwnProperty.call(constructor, "className") && constructor.className ? constructor.className : constructor.name;
+    return Object.hasOwn(constructor, "className") && constructor.className ? constructor.className : constructor.name;
   }
 
   /**

@@ -183,7 +183,7 @@ export interface RegisterOptions {
  */
 export function registerKerasSerializable(options: RegisterOptions = {}): <T extends CustomObject>(object: T, context?: unknown) => T {
   return <T extends CustomObject>(object: T): T => {
-    const own = Object.prototype.hasOwnProperty.call(object, "className") ? (object as { className?: unknown }).className : undefined;
+    const own = Object.hasOwn(object, "className") ? (object as { className?: unknown }).className : undefined;
     const name = options.name ?? (typeof own === "string" ? own : object.name);
     if (!name) throw new Error('registerKerasSerializable: the object has no name; pass one: registerKerasSerializable({ package, name: "MyName" }).');
     // tfjs names a layer's class by its static className; give registered classes one, as Keras uses the class name.

@@ -74,7 +74,7 @@ export function resolveCustomObject(registeredName: string | null, className: st
   const sources = [argument, ...[...scopes].reverse()];
   for (const name of [registeredName, className]) {
     if (name === null) continue;
-    for (const source of sources) if (Object.prototype.hasOwnProperty.call(source, name)) return source[name];
+    for (const source of sources) if (Object.hasOwn(source, name)) return source[name];
     const registered = registeredByName.get(name);
     if (registered !== undefined) return registered;
   }
