@@ -15,7 +15,7 @@ export const savingMagics: MagicDefinition[] = [
         import("../../lib/inspect/index.js"),
         import("../../lib/display/renderers/variable-map.js"),
       ]);
-      let description;
+      let description: Awaited<ReturnType<typeof describeSavedFile>>;
       try {
         description = await describeSavedFile(path);
       } catch (error) {

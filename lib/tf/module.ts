@@ -93,6 +93,7 @@ export class Module {
       if (!isSaveable(value)) return;
       for (const listener of [...(target as unknown as Record<symbol, Array<() => void>>)[listenersKey]!]) listener();
     };
+    // biome-ignore lint/correctness/noConstructorReturn: the proxy observes attribute assignment, as tf.Module tracking does.
     return new Proxy(this, {
       set(target, key, value, receiver) {
         const done = Reflect.set(target, key, value, receiver);

@@ -59,7 +59,10 @@ export class GRUCell extends TfjsGRUCell {
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
-    if (!this.resetAfter) return super.build(inputShape);
+    if (!this.resetAfter) {
+      super.build(inputShape);
+      return;
+    }
     const cell = this as unknown as GRUCellFields;
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
     const inputDim = shape[shape.length - 1] as number;

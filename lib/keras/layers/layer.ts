@@ -116,8 +116,8 @@ export class Layer extends tfl.layers.Layer {
   }
 
   override getClassName(): string {
-    const constructor = this.constructor as unknown as { className?: string; name: string };
-    return Object.hasOwn(constructor, "className") && constructor.className ? constructor.className : constructor.name;
+    const cls = this.constructor as unknown as { className?: string; name: string };
+    return Object.hasOwn(cls, "className") && cls.className ? cls.className : cls.name;
   }
 
   /**

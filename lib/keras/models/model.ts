@@ -98,7 +98,10 @@ export class Model<Outputs extends Tensors = tfl.SymbolicTensor> extends withKer
 
   /** A subclassed model builds on its first call: weights come from running `call` once. */
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
-    if (!isSubclassed(this)) return super.build(inputShape);
+    if (!isSubclassed(this)) {
+      super.build(inputShape);
+      return;
+    }
     if (Array.isArray(inputShape[0])) throw new Error("Subclassed models with several inputs are not supported yet; pass one tensor to call().");
     buildSubclassed(this, inputShape as tfl.Shape);
   }

@@ -206,6 +206,7 @@ export function evaluateModel(
   const scalars = (Array.isArray(result) ? [...result] : [result]) as EvaluateResult;
   let numbers: Promise<number[]> | undefined;
   const read = () => (numbers ??= readAndPrint(model, scalars, x, batchSize, started, options.verbose ?? 1));
+  // biome-ignore lint/suspicious/noThenProperty: the result is both Keras's list of scalars and awaitable for its numbers.
   Object.defineProperty(scalars, "then", {
     value: <A, B>(onFulfilled?: (values: number[]) => A | PromiseLike<A>, onRejected?: (reason: unknown) => B | PromiseLike<B>) =>
       read().then(onFulfilled, onRejected),
