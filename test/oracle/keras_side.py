@@ -246,7 +246,8 @@ def read(manifest_path):
                 elif fmt == "savedmodel":
                     loaded = tf.saved_model.load(path)
                     signature = loaded.signatures["serving_default"]
-                    keywords = list(signature.structured_input_signature[1].keys())
+                    # TF lists a dict signature's keys in no set order; the inputs are in sorted-name order (a, b).
+                    keywords = sorted(signature.structured_input_signature[1].keys())
                     outputs = signature(**{key: tf.constant(x) for key, x in zip(keywords, inputs)})
                     outcome["savedmodel"] = {"predicted": np.asarray(list(outputs.values())[0]).astype("float64").tolist()}
                     # TFSMLayer in its own column: its failure is not tf.saved_model.load's.

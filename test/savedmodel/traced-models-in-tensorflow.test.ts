@@ -29,6 +29,11 @@ if case["kind"] == "functional":
     total = keras.layers.Add(name="total")([left, right])
     model = keras.Model([a, b], [scores, total])
     feed = [inputs["a"], inputs["b"]]
+elif case["kind"] == "unsorted":
+    z = keras.Input((3,), name="z")
+    a = keras.Input((2,), name="a")
+    model = keras.Model([z, a], keras.layers.Concatenate(name="joined")([z, a]))
+    feed = [inputs["z"], inputs["a"]]
 else:
     x = keras.Input((5, 3), name="sequence")
     hidden = keras.layers.LSTM(4, name="lstm")(x)
@@ -126,6 +131,31 @@ test("a Functional model with two inputs and two outputs, saved as a SavedModel,
   // And tskeras's own predictions are Keras's.
   const ours = model.predict([tf.tensor2d(inputs.a), tf.tensor2d(inputs.b)]) as tf.Tensor[];
   assertClose(Array.from(ours[0]!.dataSync()), result.expected[0], "tskeras scores");
+});
+
+test("a model whose inputs are not in sorted-name order binds TensorFlow's keyword inputs by name", { timeout: 300_000 }, async (t) => {
+  if (!requireOracle(t)) return;
+  // TensorFlow pairs a signature's keywords with the function's arguments in sorted-name order.
+  const z = keras.Input({ shape: [3], name: "z" });
+  const a = keras.Input({ shape: [2], name: "a" });
+  const model = new keras.Model([z, a], new keras.layers.Concatenate({ name: "joined" }).apply([z, a]) as tf.SymbolicTensor);
+  const inputs = {
+    z: [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    a: [
+      [7, 8],
+      [9, 10],
+    ],
+  };
+  const result = await saveAndRead(model, "unsorted", inputs, {});
+  assert.deepEqual(result.keywords, ["a", "z"]);
+  assert.deepEqual(result.expected[0], [
+    [1, 2, 3, 7, 8],
+    [4, 5, 6, 9, 10],
+  ]);
+  assertClose(Object.values(result.outputs)[0], result.expected[0], "serving_default(z=, a=)");
 });
 
 test("an LSTM model saved as a SavedModel (unrolled over its 5 steps) predicts Keras's numbers in TensorFlow and through TFSMLayer", {

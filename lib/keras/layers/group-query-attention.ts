@@ -16,6 +16,7 @@ import { optionsFromArguments } from "./keras-layer-class.js";
 import { Layer } from "./layer.js";
 import { uniqueName } from "../../util/naming.js";
 import { initializerConfig, layerArgsFromConfig, registerWrittenLayer, type Keras3CallConvention, type Keras3WeightLayout } from "./written-layers.js";
+import { queryValueArguments, withoutRepeatedInput } from "./attention-call.js";
 
 export interface GroupQueryAttentionArgs extends LayerArgs {
   headDim?: number;
@@ -82,15 +83,14 @@ export class GroupQueryAttention extends Layer implements Keras3WeightLayout, Ke
     this.biasInitializerName = biasInitializer;
   }
 
-  /** Self-attention `apply([x, x])` is recorded with `x` once (tfjs releases a tensor once per listed input). */
+  /** Self-attention `apply([x, x])` is recorded with `x` once (see withoutRepeatedInput). */
   override apply(inputs: any, kwargs?: any): any {
-    const deduplicated = Array.isArray(inputs) && inputs.length >= 2 && inputs.every((input) => input === inputs[0]) ? [inputs[0]] : inputs;
-    return super.apply(deduplicated, kwargs);
+    return super.apply(withoutRepeatedInput(inputs), kwargs);
   }
 
   /** Keras 3 calls `layer(query, value)` with separate arguments. */
   keras3CallArguments<T>(tensors: T[]): T[] {
-    return tensors.length === 1 ? [tensors[0]!, tensors[0]!] : tensors;
+    return queryValueArguments(tensors);
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {

@@ -15,6 +15,7 @@ import { EinsumDense, initializerNameOf } from "./einsum-dense.js";
 import { optionsFromArguments } from "./keras-layer-class.js";
 import { Layer } from "./layer.js";
 import { initializerConfig, layerArgsFromConfig, registerWrittenLayer, type Keras3CallConvention, type Keras3WeightLayout } from "./written-layers.js";
+import { queryValueArguments, withoutRepeatedInput } from "./attention-call.js";
 
 export interface MultiHeadAttentionArgs extends LayerArgs {
   numHeads?: number;
@@ -79,18 +80,14 @@ export class MultiHeadAttention extends Layer implements Keras3WeightLayout, Ker
     this.biasInitializerName = biasInitializer;
   }
 
-  /**
-   * Self-attention `apply([x, x])` is recorded with `x` once: tfjs's graph executor releases a
-   * tensor once per listed input, so a repeated input would be released while still needed.
-   */
+  /** Self-attention `apply([x, x])` is recorded with `x` once (see withoutRepeatedInput). */
   override apply(inputs: any, kwargs?: any): any {
-    const deduplicated = Array.isArray(inputs) && inputs.length >= 2 && inputs.every((input) => input === inputs[0]) ? [inputs[0]] : inputs;
-    return super.apply(deduplicated, kwargs);
+    return super.apply(withoutRepeatedInput(inputs), kwargs);
   }
 
   /** Keras 3 calls `layer(query, value)` with separate arguments (self-attention names the tensor twice). */
   keras3CallArguments<T>(tensors: T[]): T[] {
-    return tensors.length === 1 ? [tensors[0]!, tensors[0]!] : tensors;
+    return queryValueArguments(tensors);
   }
 
   /** Keras builds from `[query_shape, value_shape(, key_shape)]`. */

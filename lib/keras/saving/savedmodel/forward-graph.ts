@@ -65,10 +65,21 @@ export function forwardFunction(model: tfl.LayersModel, functionName: string): F
   if (subclassed && symbolicInputs.length !== 1) {
     throw new Error(`${model.name}: a subclassed model is written into a SavedModel from one call on one input; it has ${symbolicInputs.length}.`);
   }
-  const inputNames = subclassed ? ["input_1"] : uniqueNames(symbolicInputs.map((tensor) => tensor.sourceLayer.name));
-  const specs = symbolicInputs.map((tensor) => new TensorSpec(tensor.shape as Array<number | null>, tensor.dtype));
-  requireKnownSizes(model, specs, inputNames);
-  const call = (...inputs: Tensor[]): Tensor[] => {
+  const modelInputNames = subclassed ? ["input_1"] : uniqueNames(symbolicInputs.map((tensor) => tensor.sourceLayer.name));
+  const modelSpecs = symbolicInputs.map((tensor) => new TensorSpec(tensor.shape as Array<number | null>, tensor.dtype));
+  requireKnownSizes(model, modelSpecs, modelInputNames);
+  // TensorFlow binds a signature's keyword inputs to the function's arguments in sorted key order
+  // (nest flattens a dict by sorted keys), so the arguments follow the sorted names, not model.inputs.
+  const order = modelInputNames
+    .map((_, index) => index)
+    .sort((left, right) => compareText(sanitize(modelInputNames[left]!), sanitize(modelInputNames[right]!)));
+  const inputNames = order.map((index) => modelInputNames[index]!);
+  const specs = order.map((index) => modelSpecs[index]!);
+  const call = (...sortedInputs: Tensor[]): Tensor[] => {
+    const inputs: Tensor[] = [];
+    order.forEach((modelIndex, position) => {
+      inputs[modelIndex] = sortedInputs[position]!;
+    });
     const argument = inputs.length === 1 ? inputs[0]! : inputs;
     const result = subclassed ? model.call(argument, {}) : model.apply(argument, { training: false });
     return (Array.isArray(result) ? result : [result]) as Tensor[];
@@ -142,4 +153,8 @@ function firstUntraceableLayer(model: tfl.LayersModel): string | undefined {
     }
   }
   return undefined;
+}
+
+function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
 }
