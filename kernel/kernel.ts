@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { writeSync } from "node:fs";
 import type { LanguageEngine, MimeBundle, OutputSink } from "./engine/types.js";
-import { History } from "./history.js";
+import { History } from "./input-history.js";
 import { collectGarbage } from "./engine/garbage-collector.js";
 import { engineInfo } from "./engine/info.js";
 import { kernelVersion } from "./engine/language-info.js";

@@ -7,7 +7,7 @@
 export * from "@tensorflow/tfjs-core";
 export * from "@tensorflow/tfjs-layers";
 // Our `train` (TensorFlow.js's optimizers plus checkpoint tools) takes precedence over tfjs-core's.
-export { train } from "./train.js";
+export { train } from "./tf-train.js";
 // TensorFlow's tf.saved_model (load/save SavedModel directories); tfjs has no `savedModel` export.
 export { savedModel } from "./saved-model.js";
 // TensorFlow's tf.function and tf.TensorSpec (tracing TypeScript functions into graphs).

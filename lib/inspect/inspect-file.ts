@@ -4,7 +4,7 @@
  */
 import { detectFormat } from "../formats/detect.js";
 import { Hdf5File } from "../formats/hdf5/hdf5-file.js";
-import { readLegacyH5Layout } from "../formats/hdf5/legacy-h5.js";
+import { readLegacyH5Layout } from "../formats/hdf5/legacy-h5-layout.js";
 import { describeVariables, readKeras3Weights, readKerasArchive } from "../formats/keras-archive/keras-archive.js";
 import { isJsonObject, type KerasObjectConfig } from "../formats/keras-json/schema.js";
 

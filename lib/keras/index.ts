@@ -28,7 +28,7 @@ export type { FunctionalModelArgs, ModelOptions, Prediction } from "./models/mod
 export type { KerasModel } from "./models/keras-model.js";
 export type { KerasModelApi, LoadStatus } from "./models/keras-model-api.js";
 /** Keras 3's `keras.Variable`: the type of `model.weights` (assign, assignAdd, assignSub, numpy, shape, path). */
-export type { KerasVariable as Variable, VariableMethods } from "./variable.js";
+export type { KerasVariable as Variable, VariableMethods } from "./weight-variables.js";
 export type { SequentialItem, SequentialOptions } from "./models/sequential.js";
 export type { CompileOptions, EvaluateOptions, FitOptions, KerasHistory } from "./training/train.js";
 

@@ -6,7 +6,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { loadModel as loadKerasModel, loadWeights as loadKerasWeights } from "../../lib/keras/saving/api.js";
 import { modelFromKerasConfig } from "../../lib/keras/saving/load-model.js";
 import { Hdf5File } from "../../lib/formats/hdf5/hdf5-file.js";
-import { readLegacyH5Layout } from "../../lib/formats/hdf5/legacy-h5.js";
+import { readLegacyH5Layout } from "../../lib/formats/hdf5/legacy-h5-layout.js";
 import { fixturePath, flatten, readReference, referenceParameterCount, type Reference } from "./reference-fixtures.js";
 // The loaders rebuild models with the Keras classes, which register themselves when lib/keras is loaded.
 import "../../lib/keras/index.js";

@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import { cellMarkers } from "../../kernel/runner/check/cell-markers.js";
 import { compareNotebook, defaultCheckOptions } from "../../kernel/runner/check/compare-notebook.js";
 import { htmlStructure } from "../../kernel/runner/check/html-structure.js";
-import { normalizeText } from "../../kernel/runner/check/normalize.js";
+import { normalizeText } from "../../kernel/runner/check/normalize-outputs.js";
 import { parseSanitizers } from "../../kernel/runner/check/sanitizers.js";
 import { unifiedDiff } from "../../kernel/runner/check/unified-diff.js";
 import type { Notebook } from "../../kernel/runner/notebook-format.js";

@@ -1,7 +1,7 @@
 import { joinSource, type Cell, type CodeCell, type ErrorOutput, type Notebook, type Output } from "../notebook-format.js";
 import { cellMarkers } from "./cell-markers.js";
 import { htmlStructure } from "./html-structure.js";
-import { defaultNormalizeOptions, normalizeText, type NormalizeOptions } from "./normalize.js";
+import { defaultNormalizeOptions, normalizeText, type NormalizeOptions } from "./normalize-outputs.js";
 import { unifiedDiff } from "./unified-diff.js";
 
 export interface CheckOptions extends NormalizeOptions {

@@ -8,7 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { fsyncDirectory } from "../../io/atomic-file.js";
 import type { BundleEntryProto, BundleHeaderProto } from "../protobuf/messages.js";
 import { bundleEntryMessage, bundleHeaderMessage, decodeFilled } from "../protobuf/tensorflow.js";
-import { dtypeFromEnum, dtypeFromName, typedArrayFromBytes, type CheckpointDtype, type NumericData } from "./dtypes.js";
+import { dtypeFromEnum, dtypeFromName, typedArrayFromBytes, type CheckpointDtype, type NumericData } from "./bundle-dtypes.js";
 import { CheckpointFormatError } from "./errors.js";
 import { crc32cOf, maskCrc, unmaskCrc } from "./masked-crc.js";
 import { readTable, writeTable, type TableEntry } from "./sstable.js";

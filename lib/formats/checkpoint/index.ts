@@ -7,7 +7,7 @@
  */
 export { CheckpointFormatError } from "./errors.js";
 export { BundleReader, writeBundle, dataShardPath, type CheckpointTensor, type CheckpointTensorInput, type BundleEntryInfo } from "./bundle.js";
-export { type CheckpointDtype, type NumericData, float16BitsToNumber, bfloat16BitsToNumber } from "./dtypes.js";
+export { type CheckpointDtype, type NumericData, float16BitsToNumber, bfloat16BitsToNumber } from "./bundle-dtypes.js";
 export { readTable, writeTable, type TableEntry, type TableWriteOptions } from "./sstable.js";
 export { crc32cOf, maskCrc, unmaskCrc } from "./masked-crc.js";
 export {

@@ -11,12 +11,12 @@
 export { loadSavedModel, loadFromFiles, type LoadSavedModelOptions, type LoadedSavedModel } from "./load-saved-model.js";
 export { inspectSavedModel, formatSavedModelInspection, type SavedModelInspection, type SignatureInspection } from "./inspect-saved-model.js";
 export type { ConcreteFunction } from "./signature-function.js";
-export type { TensorSpec } from "./tensor-spec.js";
+export type { TensorSpec } from "./signature-tensor.js";
 export { readSavedModelDirectory, selectMetaGraph, metaGraphTags, type SavedModelFiles } from "./saved-model-directory.js";
 export { decodeSavedModel, decodeKerasMetadata, decodeFingerprint, decodeTrackableObjectGraph } from "../protobuf/decode.js";
 export type * from "../protobuf/messages.js";
 export type { VariableSource, StoredTensor } from "./variable-source.js";
 export { kerasMetadataEntries, type KerasMetadataEntry } from "./keras-metadata.js";
-export { supportedOps } from "./graph/kernels/registry.js";
-export { dataTypeName } from "./dtypes.js";
+export { supportedOps } from "./graph/kernels/op-registry.js";
+export { dataTypeName } from "./graph-dtypes.js";
 export { runSavedModelSignature, type SignatureInput } from "./run-signature.js";

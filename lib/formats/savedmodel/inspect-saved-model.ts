@@ -9,11 +9,11 @@
  * console.log(formatSavedModelInspection(info));
  * ```
  */
-import { dataTypeEnumName, dataTypeName } from "./dtypes.js";
+import { dataTypeEnumName, dataTypeName } from "./graph-dtypes.js";
 import type { TensorInfo } from "../protobuf/messages.js";
 import { readSavedModelDirectory, selectMetaGraph } from "./saved-model-directory.js";
 import { shapeFromProto } from "./tensor-proto.js";
-import { tensorSpecFromInfo, type TensorSpec } from "./tensor-spec.js";
+import { tensorSpecFromInfo, type TensorSpec } from "./signature-tensor.js";
 import { objectPaths } from "./variable-binding.js";
 
 export interface SignatureInspection {

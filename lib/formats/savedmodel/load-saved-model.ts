@@ -19,7 +19,7 @@ import { decodeTrackableObjectGraph } from "../protobuf/decode.js";
 import type { KerasSavedMetadata, MetaGraphDef, NodeDef, TrackableObjectGraph } from "../protobuf/messages.js";
 import { readSavedModelDirectory, selectMetaGraph, type SavedModelFiles } from "./saved-model-directory.js";
 import { createConcreteFunction, type ConcreteFunction } from "./signature-function.js";
-import { tensorSpecFromInfo, type TensorSpec } from "./tensor-spec.js";
+import { tensorSpecFromInfo, type TensorSpec } from "./signature-tensor.js";
 import { checkpointKeysByObject, variableObjectsByHandleNode } from "./variable-binding.js";
 import { storedTensorToTfjs } from "../stored-tensor.js";
 import type { VariableSource } from "./variable-source.js";

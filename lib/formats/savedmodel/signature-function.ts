@@ -15,7 +15,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { GraphRuntime } from "./graph/graph-runtime.js";
 import { isTensorList, isVariableHandle } from "./graph/values.js";
 import { parseGraphEdge } from "./graph/edge-names.js";
-import type { TensorSpec } from "./tensor-spec.js";
+import type { TensorSpec } from "./signature-tensor.js";
 
 /** A signature: call it with tensors keyed by input name; it returns tensors keyed by output name. */
 export interface ConcreteFunction {

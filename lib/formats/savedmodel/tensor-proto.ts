@@ -10,7 +10,7 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { dataTypeName, tfjsDtypeFor } from "./dtypes.js";
+import { dataTypeName, tfjsDtypeFor } from "./graph-dtypes.js";
 import { storedTensorToTfjs } from "../stored-tensor.js";
 import type { TensorProto, TensorShapeProto } from "../protobuf/messages.js";
 

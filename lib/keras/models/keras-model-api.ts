@@ -30,8 +30,8 @@ import {
   type KerasHistory,
 } from "../training/train.js";
 // Also gives tfjs-layers' LayerVariable the TensorFlow variable methods (side effect of loading it).
-import "../variable.js";
-import type { KerasVariable } from "../variable.js";
+import "../weight-variables.js";
+import type { KerasVariable } from "../weight-variables.js";
 import type { TypedApply } from "../layers/registered-class.js";
 import { ensureSubclassedBuilt, isSubclassed, subclassState } from "./subclassed.js";
 import { summarizeModel } from "./summary.js";

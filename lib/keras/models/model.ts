@@ -11,7 +11,7 @@ import { withNameScope, type Variable } from "../../tf/variable.js";
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers.js";
 import { buildSubclassed, initSubclassed, isSubclassed, subclassedNonTrainableWeights, subclassedTrainableWeights, subclassState } from "./subclassed.js";
 import { withKerasModelApi } from "./keras-model-api.js";
-import type { KerasVariable } from "../variable.js";
+import type { KerasVariable } from "../weight-variables.js";
 
 type Tensors = tfl.SymbolicTensor | tfl.SymbolicTensor[];
 type Kwargs = Parameters<tfl.layers.Layer["apply"]>[1];

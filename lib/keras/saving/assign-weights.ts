@@ -1,7 +1,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import type { Hdf5Array } from "../../formats/hdf5/hdf5-file.js";
-import type { SavedLayerWeights } from "../../formats/hdf5/legacy-h5.js";
+import type { SavedLayerWeights } from "../../formats/hdf5/legacy-h5-layout.js";
 
 /** Reads the values of one saved weight (by dataset path). */
 export type WeightValueReader = (path: string) => Hdf5Array;

@@ -11,8 +11,8 @@
  * ```
  */
 import type * as tfc from "@tensorflow/tfjs-core";
-import type { AttrValue } from "../../formats/savedmodel/protos/messages.js";
-import { dataTypeCode } from "../../formats/savedmodel/dtypes.js";
+import type { AttrValue } from "../../formats/protobuf/messages.js";
+import { dataTypeCode } from "../../formats/savedmodel/graph-dtypes.js";
 
 export interface RecordedKernel {
   /** `assign` marks `variable.assign(value)` (inputs = [value]), recorded instead of run. */

@@ -15,14 +15,14 @@ import { loadCheckpoint } from "../../formats/checkpoint/index.js";
 import { GraphRuntime } from "../../formats/savedmodel/graph/graph-runtime.js";
 import { VariableHandle } from "../../formats/savedmodel/graph/values.js";
 import type { LoadedSavedModel } from "../../formats/savedmodel/load-saved-model.js";
-import type { FunctionDef } from "../../formats/savedmodel/protos/messages.js";
-import { dataTypeName } from "../../formats/savedmodel/dtypes.js";
+import type { FunctionDef } from "../../formats/protobuf/messages.js";
+import { dataTypeName } from "../../formats/savedmodel/graph-dtypes.js";
 import { shapeFromProto } from "../../formats/savedmodel/tensor-proto.js";
 import { checkpointKeysByObject, objectPaths } from "../../formats/savedmodel/variable-binding.js";
 import { storedTensorToTfjs } from "../../formats/stored-tensor.js";
 import { TensorSpec } from "./tensor-spec.js";
 import { runTraced } from "./tf-function.js";
-import { resourceDataType } from "../../formats/savedmodel/dtypes.js";
+import { resourceDataType } from "../../formats/savedmodel/graph-dtypes.js";
 
 /** A saved function after loading: call it with tensors; it runs the matching concrete function. */
 export interface LoadedFunction {

@@ -18,9 +18,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import * as tfc from "@tensorflow/tfjs-core";
 import { buildObjectGraph, VARIABLE_VALUE, writeBundle, type TrackableNode } from "../../formats/checkpoint/index.js";
-import type { SavedObject } from "../../formats/savedmodel/protos/messages.js";
+import type { SavedObject } from "../../formats/protobuf/messages.js";
 import { encodeFunctionSpec, positionalFunctionStructures } from "../../formats/savedmodel/structured-value.js";
-import { dataTypeCode } from "../../formats/savedmodel/dtypes.js";
+import { dataTypeCode } from "../../formats/savedmodel/graph-dtypes.js";
 import { isTfFunction, type ConcreteTfFunction, type TfFunction } from "./tf-function.js";
 import { isResourceArgument, shapeProto, writeSavedModelFiles } from "./write-saved-model.js";
 

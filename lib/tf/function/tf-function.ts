@@ -18,7 +18,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { GraphRuntime } from "../../formats/savedmodel/graph/graph-runtime.js";
 import { VariableHandle, isTensorList, isVariableHandle, type GraphValue } from "../../formats/savedmodel/graph/values.js";
-import type { OpDef } from "../../formats/savedmodel/protos/messages.js";
+import type { OpDef } from "../../formats/protobuf/messages.js";
 import { TensorSpec } from "./tensor-spec.js";
 import { outputArgumentOf, traceFunction, type TraceableResult, type TracedFunction } from "./trace.js";
 

@@ -17,8 +17,8 @@
  * ```
  */
 import * as tfc from "@tensorflow/tfjs-core";
-import type { AttrValue, FunctionDef, NodeDef } from "../../formats/savedmodel/protos/messages.js";
-import { resourceDataType } from "../../formats/savedmodel/dtypes.js";
+import type { AttrValue, FunctionDef, NodeDef } from "../../formats/protobuf/messages.js";
+import { resourceDataType } from "../../formats/savedmodel/graph-dtypes.js";
 import { TensorSpec } from "./tensor-spec.js";
 import { emitKernel, outputArgumentOf, typeOf, untraceable, type ConstantValue, type EmitContext, type RecordedKernel } from "./kernel-ops.js";
 

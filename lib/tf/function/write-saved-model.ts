@@ -14,10 +14,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FunctionDef, NodeDef, SavedObject } from "../../formats/savedmodel/protos/messages.js";
-import { fingerprintMessage, savedModelMessage } from "../../formats/savedmodel/protos/schema.js";
+import type { FunctionDef, NodeDef, SavedObject } from "../../formats/protobuf/messages.js";
+import { fingerprintMessage, savedModelMessage } from "../../formats/protobuf/tensorflow.js";
 import { encodeFunctionSpec, signatureWrapperStructures, type TensorSpecValue } from "../../formats/savedmodel/structured-value.js";
-import { resourceDataType } from "../../formats/savedmodel/dtypes.js";
+import { resourceDataType } from "../../formats/savedmodel/graph-dtypes.js";
 import { outputArgumentOf } from "./kernel-ops.js";
 
 /** A variable of the object graph, with the name of its VarHandleOp in the top-level graph. */

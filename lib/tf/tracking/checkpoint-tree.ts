@@ -1,6 +1,6 @@
 import { VARIABLE_VALUE, type TrackableNode } from "../../formats/checkpoint/object-graph.js";
 import type { CheckpointTensorInput } from "../../formats/checkpoint/bundle.js";
-import type { CheckpointDtype } from "../../formats/checkpoint/dtypes.js";
+import type { CheckpointDtype } from "../../formats/checkpoint/bundle-dtypes.js";
 import type { SaveableVariable, Trackable } from "./trackable.js";
 
 /** A variable's current value in the bundle writer's layout (every dtype Keras variables use). */

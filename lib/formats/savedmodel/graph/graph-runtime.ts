@@ -19,7 +19,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { FunctionDef, GraphDef, NodeDef, OpDef } from "../../protobuf/messages.js";
 import { NodeAttributes } from "./attributes.js";
 import { parseFunctionEdge, parseGraphEdge } from "./edge-names.js";
-import { findKernel, supportedOps } from "./kernels/registry.js";
+import { findKernel, supportedOps } from "./kernels/op-registry.js";
 import { NodeEvaluator } from "./node-evaluator.js";
 import { OutputLayouts } from "./output-layout.js";
 import type { GraphValue, VariableHandle } from "./values.js";

@@ -21,8 +21,8 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import type { Tensor } from "@tensorflow/tfjs-core";
 import { traceFunction, type TracedFunction } from "../../../tf/function/trace.js";
 import { TensorSpec } from "../../../tf/function/tensor-spec.js";
-import { dataTypeCode } from "../../../formats/savedmodel/dtypes.js";
-import type { FunctionDef } from "../../../formats/savedmodel/protos/messages.js";
+import { dataTypeCode } from "../../../formats/savedmodel/graph-dtypes.js";
+import type { FunctionDef } from "../../../formats/protobuf/messages.js";
 import { isSubclassed } from "../../models/subclassed.js";
 
 /** A serving input or output: its signature key, shape (`-1` = any size) and DataType code. */

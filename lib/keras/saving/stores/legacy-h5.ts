@@ -10,7 +10,7 @@
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { Hdf5File, type Hdf5Array } from "../../../formats/hdf5/hdf5-file.js";
 import { writeHdf5FileAtomic, type Hdf5Writer } from "../../../formats/hdf5/hdf5-writer.js";
-import { readLegacyH5Layout, readSplitTextList } from "../../../formats/hdf5/legacy-h5.js";
+import { readLegacyH5Layout, readSplitTextList } from "../../../formats/hdf5/legacy-h5-layout.js";
 import { isSubclassed } from "../../models/subclassed.js";
 import { withVersionedHardSigmoid } from "../../layers/hard-sigmoid.js";
 import { assignSavedWeights, type WeightMatch } from "../assign-weights.js";

@@ -7,7 +7,7 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { inputInts, inputTensor, type KernelContext, type OpKernel } from "./kernel.js";
+import { inputInts, inputTensor, type KernelContext, type OpKernel } from "./op-kernel.js";
 
 const allInputs = (context: KernelContext): tf.Tensor[] => context.inputs.map((_, index) => inputTensor(context, index));
 

@@ -8,7 +8,7 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { inputHandle, inputTensor, type KernelContext, type OpKernel } from "./kernel.js";
+import { inputHandle, inputTensor, type KernelContext, type OpKernel } from "./op-kernel.js";
 import type { GraphValue } from "../values.js";
 
 const call = (context: KernelContext): GraphValue[] => context.callFunction(context.attributes.func("f").name!, [...context.inputs]);

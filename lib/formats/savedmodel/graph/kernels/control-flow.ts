@@ -9,7 +9,7 @@
  * ```
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import { inputTensor, type KernelContext, type OpKernel } from "./kernel.js";
+import { inputTensor, type KernelContext, type OpKernel } from "./op-kernel.js";
 import { isTensorList, isVariableHandle, type GraphValue } from "../values.js";
 
 /** TensorFlow's truth rule for a predicate: a scalar is tested by value, any other tensor by being non-empty. */

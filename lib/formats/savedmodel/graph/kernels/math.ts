@@ -8,8 +8,8 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { tfjsDtypeFor } from "../../dtypes.js";
-import { inputInts, inputTensor, type KernelContext, type OpKernel } from "./kernel.js";
+import { tfjsDtypeFor } from "../../graph-dtypes.js";
+import { inputInts, inputTensor, type KernelContext, type OpKernel } from "./op-kernel.js";
 
 type Binary = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 type Unary = (x: tf.Tensor) => tf.Tensor;

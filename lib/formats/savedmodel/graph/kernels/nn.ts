@@ -9,7 +9,7 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { inputTensor, type KernelContext, type OpKernel } from "./kernel.js";
+import { inputTensor, type KernelContext, type OpKernel } from "./op-kernel.js";
 
 const activation =
   (operation: (x: tf.Tensor) => tf.Tensor): OpKernel =>

@@ -10,8 +10,8 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { tfjsDtypeFor } from "../../dtypes.js";
-import { inputInts, inputTensor, type KernelContext, type OpKernel } from "./kernel.js";
+import { tfjsDtypeFor } from "../../graph-dtypes.js";
+import { inputInts, inputTensor, type KernelContext, type OpKernel } from "./op-kernel.js";
 import { isTensorList, TensorList } from "../values.js";
 
 function inputList(context: KernelContext, index: number): TensorList {

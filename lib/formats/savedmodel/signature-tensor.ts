@@ -6,7 +6,7 @@
  * tensorSpecFromInfo(signature.inputs.x!); // { name: "serving_default_x:0", dtype: "float32", shape: [] }
  * ```
  */
-import { dataTypeName } from "./dtypes.js";
+import { dataTypeName } from "./graph-dtypes.js";
 import type { TensorInfo } from "../protobuf/messages.js";
 import { shapeFromProto } from "./tensor-proto.js";
 

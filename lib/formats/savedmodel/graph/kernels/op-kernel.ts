@@ -8,7 +8,7 @@
  * ```
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import type { NodeDef } from "../../protos/messages.js";
+import type { NodeDef } from "../../../protobuf/messages.js";
 import type { NodeAttributes } from "../attributes.js";
 import { isTensorList, isVariableHandle, type GraphValue, type VariableHandle } from "../values.js";
 

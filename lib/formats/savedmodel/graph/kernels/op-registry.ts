@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { findKernel, supportedOps } from "./registry.js";
+ * import { findKernel, supportedOps } from "./op-registry.js";
  * findKernel("MatMul");           // the MatMul kernel
  * supportedOps().includes("Relu"); // true
  * ```
@@ -11,7 +11,7 @@
 import { arrayKernels } from "./array.js";
 import { callKernels } from "./calls-and-variables.js";
 import { controlFlowKernels } from "./control-flow.js";
-import type { OpKernel } from "./kernel.js";
+import type { OpKernel } from "./op-kernel.js";
 import { mathKernels } from "./math.js";
 import { nnKernels } from "./nn.js";
 import { tensorListKernels } from "./tensor-list.js";
