@@ -1,11 +1,12 @@
-// tskeras's wasm MaxPoolGrad against tfjs's CPU kernel (which matches TensorFlow in the layer catalog)
-// and against gradients worked out by hand for ties.
+// tskeras's wasm MaxPoolGrad against tfjs's CPU kernel, against gradients worked out by hand for ties,
+// and against TensorFlow's own gradient (tf.GradientTape) on windows with ties and on random values.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as tfc from "@tensorflow/tfjs-core";
 // Registers tfjs-core's gradient functions, as tskeras does by loading tfjs-layers.
 import "@tensorflow/tfjs-layers";
 import { selectBackend } from "../../lib/backend/select.js";
+import { oracleJson, requireOracle } from "../support/oracle.js";
 
 function values(count: number, seed: number): Float32Array {
   const out = new Float32Array(count);
@@ -67,5 +68,34 @@ describe("wasm MaxPoolGrad", () => {
       gradient.map((v) => Math.round(v * 1e6) / 1e6),
       [weights[0], 0, weights[1], 0, 0, 0, 0, 0, weights[2], 0, weights[3], 0, 0, 0, 0, 0].map((v) => Math.round(v! * 1e6) / 1e6),
     );
+  });
+
+  it("equals TensorFlow's gradient, ties included (tf.GradientTape through tf.nn.max_pool2d)", async (t) => {
+    if (!requireOracle(t)) return;
+    const shape: [number, number, number, number] = [1, 5, 6, 2];
+    // Rounded values so that windows hold ties, plus the same 3×3 stride-2 same-padded pooling.
+    const x = Array.from(values(60, 3), (v) => Math.round(v));
+    const weights = Array.from(values(3 * 3 * 2, 5));
+    const script = `
+import json, sys
+import numpy as np, tensorflow as tf
+x = tf.constant(np.array(json.loads(sys.argv[1]), dtype="float32").reshape([1, 5, 6, 2]))
+w = tf.constant(np.array(json.loads(sys.argv[2]), dtype="float32").reshape([1, 3, 3, 2]))
+with tf.GradientTape() as tape:
+    tape.watch(x)
+    y = tf.nn.max_pool2d(x, 3, 2, "SAME")
+    loss = tf.reduce_sum(y * w)
+print(json.dumps(tape.gradient(loss, x).numpy().reshape(-1).tolist()))
+`;
+    const expected = await oracleJson<number[]>(script, [JSON.stringify(x), JSON.stringify(weights)]);
+    await tfc.setBackend("wasm");
+    const input = tfc.tensor4d(x, shape);
+    const gradient = tfc.grad((value: tfc.Tensor) => tfc.sum(tfc.mul(tfc.maxPool(value as tfc.Tensor4D, 3, 2, "same"), tfc.tensor(weights, [1, 3, 3, 2]))))(
+      input,
+    );
+    const actual = Array.from(await gradient.data());
+    tfc.dispose([input, gradient]);
+    assert.equal(actual.length, expected.length);
+    for (let i = 0; i < actual.length; i++) assert.ok(Math.abs(actual[i]! - expected[i]!) <= 1e-6, `dx[${i}]: ${actual[i]} vs TensorFlow ${expected[i]}`);
   });
 });

@@ -138,11 +138,7 @@ export class CenterCrop extends Layer {
     });
   }
   override computeOutputShape(shape: tfl.Shape): tfl.Shape {
-    const result = [...shape];
-    const [heightAxis, widthAxis] = imageAxes(shape.length, this.dataFormat);
-    result[heightAxis] = this.height;
-    result[widthAxis] = this.width;
-    return result;
+    return withImageSize(shape, this.dataFormat, this.height, this.width);
   }
   override getConfig(): tfc.serialization.ConfigDict {
     return { ...super.getConfig(), height: this.height, width: this.width, data_format: this.dataFormat };
@@ -226,11 +222,7 @@ export class Resizing extends Layer {
     });
   }
   override computeOutputShape(shape: tfl.Shape): tfl.Shape {
-    const result = [...shape];
-    const [heightAxis, widthAxis] = imageAxes(shape.length, this.dataFormat);
-    result[heightAxis] = this.height;
-    result[widthAxis] = this.width;
-    return result;
+    return withImageSize(shape, this.dataFormat, this.height, this.width);
   }
   override getConfig(): tfc.serialization.ConfigDict {
     return {
@@ -621,3 +613,12 @@ export class ContrastLimitedAdaptiveHistogramEqualization extends Layer {
 
 for (const cls of [CenterCrop, Resizing, Solarization, AutoContrast, Equalization, MaxNumBoundingBoxes, ContrastLimitedAdaptiveHistogramEqualization])
   registerWrittenLayer(cls);
+
+/** The shape with its height and width axes set (CenterCrop and Resizing output `height × width` images). */
+function withImageSize(shape: tfl.Shape, dataFormat: DataFormat, height: number, width: number): tfl.Shape {
+  const result = [...shape];
+  const [heightAxis, widthAxis] = imageAxes(shape.length, dataFormat);
+  result[heightAxis] = height;
+  result[widthAxis] = width;
+  return result;
+}
