@@ -77,13 +77,6 @@ const knownFailures: Array<{ entry: RegExp; format: RegExp; direction: RegExp; r
     reason:
       "Keras 3.15's legacy .h5 loader builds the optimizer over model._trainable_variables (empty for a Sequential/Functional model), so the next fit raises \"Unknown variable\" on Keras's own .h5 of the same compiled model too (keras/src/legacy/saving/legacy_h5_format.py); its set_weights also expects Keras 3's order (iteration, learning_rate, ...) where a tf.keras 2.x .h5 has (iteration, m, v, ...). The .keras path passes",
   },
-  {
-    entry: /^Activation:sparsemax$/,
-    format: /SavedModel/,
-    direction: /./,
-    reason:
-      "sparsemax sorts with TopK and sums with Cumsum: the tracer has no TF op mapping for tfjs's TopK/Cumsum kernels yet, and the SavedModel graph runtime lacks TopKV2 (what Keras 3's export writes)",
-  },
 ];
 
 export function knownFailure(entry: string, format: string, direction: string): string | undefined {

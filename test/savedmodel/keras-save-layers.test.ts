@@ -77,17 +77,17 @@ test("Embedding, LSTM, Concatenate (layers the old per-layer switch refused) run
   );
 });
 
-class CumulativeSum extends tfl.layers.Layer {
-  static className = "CumulativeSum";
+class CumulativeProduct extends tfl.layers.Layer {
+  static className = "CumulativeProduct";
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.cumsum(Array.isArray(inputs) ? inputs[0]! : inputs, 1);
+    return tf.cumprod(Array.isArray(inputs) ? inputs[0]! : inputs, 1);
   }
 }
 
 test("a layer whose kernels have no TF op here is refused with an error naming the layer and the kernel", async () => {
-  const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [2], name: "dense" }), new CumulativeSum({ name: "running" })] });
+  const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [2], name: "dense" }), new CumulativeProduct({ name: "running" })] });
   await assert.rejects(
     saveKerasSavedModel(model, join(mkdtempSync(join(tmpdir(), "tskeras-sm-")), "m")),
-    /Layer "running" \(CumulativeSum\) cannot be written into a SavedModel graph: .*kernel "Cumsum"/,
+    /Layer "running" \(CumulativeProduct\) cannot be written into a SavedModel graph: .*kernel "Cumprod"/,
   );
 });

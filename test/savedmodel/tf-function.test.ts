@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { execFileSync } from "node:child_process";
 import * as tfc from "@tensorflow/tfjs-core";
-import { tf } from "../../lib/index.js";
+import { keras, tf } from "../../lib/index.js";
 import { readSavedModelDirectory, selectMetaGraph } from "../../lib/formats/savedmodel/index.js";
 import { loadCheckpoint } from "../../lib/formats/checkpoint/index.js";
 
@@ -96,8 +96,84 @@ test("inputSignature is enforced, a function without one traces once per new sha
   assert.deepEqual(Object.keys(result), ["sum", "mean"]);
   assert.deepEqual([result["sum"]!.arraySync(), result["mean"]!.arraySync()], [12, 3]);
 
-  const cumulative = tf.function((x: tfc.Tensor) => tfc.cumsum(x), { inputSignature: [new tf.TensorSpec([4])] }).getConcreteFunction;
-  assert.throws(() => cumulative(), /cannot trace the tfjs kernel "Cumsum"/);
+  const cumulative = tf.function((x: tfc.Tensor) => tfc.cumprod(x), { inputSignature: [new tf.TensorSpec([4])] }).getConcreteFunction;
+  assert.throws(() => cumulative(), /cannot trace the tfjs kernel "Cumprod"/);
+});
+
+/** Keras's sparsemax formula on one row, by plain arithmetic: sort, cumulative sums, support, τ. */
+function sparsemaxRow(row: number[]): number[] {
+  const sorted = [...row].sort((left, right) => right - left);
+  const cumulative = sorted.map((_, index) => sorted.slice(0, index + 1).reduce((sum, value) => sum + value, 0));
+  const support = sorted.map((value, index) => value - (cumulative[index]! - 1) / (index + 1) > 0);
+  const k = support.filter(Boolean).length;
+  const tau = (cumulative.filter((_, index) => support[index]).reduce((sum, value) => sum + value, 0) - 1) / k;
+  return row.map((value) => Math.max(value - tau, 0));
+}
+
+test("sparsemax traces with an open batch into TopKV2, Cumsum, Range and OneHot, and its graph gives the formula's values for 5 rows", () => {
+  const traced = tf.function((x: tfc.Tensor) => keras.activations.sparsemax(x), { inputSignature: [new tf.TensorSpec([null, 4], "float32", "x")] });
+  const concrete = traced.getConcreteFunction();
+  const ops = concrete.traced.definition.node_def.map((node) => node.op);
+  for (const op of ["TopKV2", "Cumsum", "Range", "OneHot"]) assert.ok(ops.includes(op), `${op} in ${ops.join(", ")}`);
+  // The values output of TopKV2 feeds Cumsum by its argument name, as TensorFlow names function edges.
+  const cumsum = concrete.traced.definition.node_def.find((node) => node.op === "Cumsum")!;
+  assert.match(cumsum.input[0]!, /^TopKV2:values:0$/);
+  assert.deepEqual(
+    concrete.outputSpecs.map((spec) => spec.shape),
+    [[null, 4]],
+  );
+  const rows = [
+    [1, 2, 0.5, -1],
+    [0.3, 0.25, -0.5, 0.1],
+    [0.9, 0.8, 0.7, -2],
+    [-1, -1.5, 3, 0],
+    [0.25, 0.25, 0.25, 0.25],
+  ];
+  const actual = (concrete(tfc.tensor2d(rows)) as tfc.Tensor).arraySync() as number[][];
+  rows.forEach((row, index) => {
+    const expected = sparsemaxRow(row);
+    actual[index]!.forEach((value, position) => assert.ok(Math.abs(value - expected[position]!) < 1e-6, `row ${index}: ${actual[index]} vs ${expected}`));
+  });
+});
+
+test("a failed trace leaves nothing behind: no tensors, the engine and Variable.assign restored, the next trace identical to one made before", () => {
+  const spec = [new tf.TensorSpec([null, 4], "float32", "x")];
+  const nodesOf = (): string =>
+    JSON.stringify(
+      tf
+        .function((x: tfc.Tensor) => keras.activations.sparsemax(x), { inputSignature: spec })
+        .getConcreteFunction()
+        .traced.definition.node_def.map((node) => [node.name, node.op, node.input]),
+    );
+  const before = nodesOf();
+  const engine = tfc.engine() as unknown as { runKernelFunc: unknown; state: { kernelDepth: number; scopeStack: unknown[]; gradientDepth: number } };
+  const state = () => ({
+    tensors: tfc.memory().numTensors,
+    runKernelFunc: engine.runKernelFunc,
+    assign: tfc.Variable.prototype.assign,
+    kernelDepth: engine.state.kernelDepth,
+    scopes: engine.state.scopeStack.length,
+    gradientDepth: engine.state.gradientDepth,
+  });
+  const clean = state();
+  const failing: Array<[string, (x: tfc.Tensor) => tfc.Tensor, RegExp]> = [
+    ["an untraceable kernel after traceable ones", (x) => tfc.cumprod(keras.activations.sparsemax(x), 1), /cannot trace the tfjs kernel "Cumprod"/],
+    ["an error thrown by the function", (x) => (tfc.exp(x), tfc.topk(x, 2), assert.fail("thrown while tracing")), /thrown while tracing/],
+    [
+      "an error inside a custom-gradient body",
+      (x) =>
+        tfc.customGrad((input) => {
+          tfc.cumsum(input as tfc.Tensor, 1);
+          throw new Error("thrown in customGrad");
+        })(x),
+      /thrown in customGrad/,
+    ],
+  ];
+  for (const [what, fn, message] of failing) {
+    assert.throws(() => tf.function(fn, { inputSignature: spec }).getConcreteFunction(), message, what);
+    assert.deepEqual(state(), clean, what);
+  }
+  assert.equal(nodesOf(), before);
 });
 
 test("an open batch size stays open: a reshape from x.shape[0] becomes -1, the output spec is [null], and 12 rows give 12 results", () => {

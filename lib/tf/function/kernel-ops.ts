@@ -123,7 +123,21 @@ export const outputArgumentOf: Record<string, string> = {
   ResizeNearestNeighbor: "resized_images",
   ResizeBilinear: "resized_images",
   AddN: "sum",
+  Cumsum: "out",
+  Range: "output",
+  OneHot: "output",
 };
+
+/** Ops we emit with more than one output argument, their arguments in order (each one tensor). */
+export const multipleOutputArguments: Record<string, string[]> = { TopKV2: ["values", "indices"] };
+
+/** The output argument names of an op as a stripped op list declares them ([] for none). */
+export function outputArgumentsOf(op: string): string[] {
+  const multiple = multipleOutputArguments[op];
+  if (multiple !== undefined) return multiple;
+  const single = outputArgumentOf[op] ?? (op === "VarHandleOp" ? "resource" : "output");
+  return single === "" || op === "NoOp" ? [] : [single];
+}
 
 const binaryOps: Record<string, string> = {
   Add: "AddV2",
@@ -223,6 +237,10 @@ export const traceableKernels = [
   "Select",
   "ArgMax",
   "AddN",
+  "TopK",
+  "Cumsum",
+  "Range",
+  "OneHot",
 ];
 
 /** The edges of a kernel's outputs, in order, after adding its nodes. */
@@ -503,6 +521,49 @@ export function emitKernel(kernel: RecordedKernel, context: EmitContext): string
           Taxis: { type: 3 },
           batch_dims: { i: Number(kernel.attrs["batchDims"] ?? 0) },
         }),
+      ];
+    }
+    case "TopK": {
+      // TensorFlow's TopKV2 also works on the last axis; its indices are int32 as tfjs's are.
+      const unique = node("TopKV2", "TopKV2", [edgeOf(x), scalar("TopKV2/k", Number(kernel.attrs["k"]), "int32")], {
+        T: T(),
+        sorted: { b: kernel.attrs["sorted"] !== false },
+      });
+      return [`${unique}:values:0`, `${unique}:indices:0`];
+    }
+    case "Cumsum":
+      return [
+        add("Cumsum", "Cumsum", [edgeOf(x), scalar("Cumsum/axis", axisOf(kernel.attrs["axis"], x.rank), "int32")], {
+          T: T(),
+          Tidx: { type: 3 },
+          exclusive: { b: kernel.attrs["exclusive"] === true },
+          reverse: { b: kernel.attrs["reverse"] === true },
+        }),
+      ];
+    case "Range": {
+      // Written from the kernel's attributes (its inputs are numbers, not tensors), as TensorFlow's Range op.
+      const dtype = String(kernel.attrs["dtype"] ?? "float32") as tfc.DataType;
+      const bound = (part: string, value: unknown): string => scalar(`range/${part}`, Number(value), dtype);
+      return [
+        add("range", "Range", [bound("start", kernel.attrs["start"]), bound("limit", kernel.attrs["stop"]), bound("delta", kernel.attrs["step"] ?? 1)], {
+          Tidx: { type: typeOf(dtype, name) },
+        }),
+      ];
+    }
+    case "OneHot": {
+      const dtype = String(kernel.attrs["dtype"] ?? "int32") as tfc.DataType;
+      return [
+        add(
+          "one_hot",
+          "OneHot",
+          [
+            edgeOf(x),
+            scalar("one_hot/depth", Number(kernel.attrs["depth"]), "int32"),
+            scalar("one_hot/on_value", Number(kernel.attrs["onValue"] ?? 1), dtype),
+            scalar("one_hot/off_value", Number(kernel.attrs["offValue"] ?? 0), dtype),
+          ],
+          { T: { type: typeOf(dtype, name) }, TI: T(), axis: { i: -1 } },
+        ),
       ];
     }
     case "ResizeNearestNeighbor":

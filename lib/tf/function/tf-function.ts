@@ -20,7 +20,8 @@ import { GraphRuntime } from "../../formats/savedmodel/graph/graph-runtime.js";
 import { VariableHandle, isTensorList, isVariableHandle, type GraphValue } from "../../formats/savedmodel/graph/values.js";
 import type { OpDef } from "../../formats/protobuf/messages.js";
 import { TensorSpec } from "./tensor-spec.js";
-import { outputArgumentOf, traceFunction, type TraceableResult, type TracedFunction } from "./trace.js";
+import { outputArgumentsOf } from "./kernel-ops.js";
+import { traceFunction, type TraceableResult, type TracedFunction } from "./trace.js";
 
 export interface TfFunctionOptions {
   /** One spec per positional argument; fixes the single concrete function. */
@@ -160,8 +161,7 @@ export function restructure(traced: { structure: TracedFunction["structure"] }, 
 
 export function opDefinitions(ops: Iterable<string>): OpDef[] {
   return [...ops].map(
-    (name) =>
-      ({ name, input_arg: [], output_arg: outputArgumentOf[name] === "" ? [] : [{ name: outputArgumentOf[name] ?? "output" }], attr: [] }) as unknown as OpDef,
+    (name) => ({ name, input_arg: [], output_arg: outputArgumentsOf(name).map((argument) => ({ name: argument })), attr: [] }) as unknown as OpDef,
   );
 }
 

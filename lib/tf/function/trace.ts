@@ -22,8 +22,6 @@ import { resourceDataType } from "../../formats/savedmodel/graph-dtypes.js";
 import { TensorSpec } from "./tensor-spec.js";
 import { emitKernel, outputArgumentOf, typeOf, untraceable, type ConstantValue, type EmitContext, type RecordedKernel } from "./kernel-ops.js";
 
-export { attributeList, outputArgumentOf } from "./kernel-ops.js";
-
 export interface TracedFunction {
   definition: FunctionDef;
   inputSpecs: TensorSpec[];

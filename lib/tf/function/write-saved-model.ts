@@ -18,7 +18,7 @@ import type { FunctionDef, NodeDef, SavedObject } from "../../formats/protobuf/m
 import { fingerprintMessage, savedModelMessage } from "../../formats/protobuf/tensorflow.js";
 import { encodeFunctionSpec, signatureWrapperStructures, type TensorSpecValue } from "../../formats/savedmodel/structured-value.js";
 import { resourceDataType } from "../../formats/savedmodel/graph-dtypes.js";
-import { outputArgumentOf } from "./kernel-ops.js";
+import { outputArgumentsOf } from "./kernel-ops.js";
 
 /** A variable of the object graph, with the name of its VarHandleOp in the top-level graph. */
 export interface SavedModelVariable {
@@ -173,8 +173,7 @@ export function writeSavedModelFiles(directory: string, parts: SavedModelParts):
   }
   const ops = new Set<string>(graphNodes.map((node) => node.op));
   for (const definition of library.values()) for (const node of definition.node_def) ops.add(node.op);
-  const opOutputs = (name: string): Array<{ name: string }> =>
-    outputArgumentOf[name] === "" || name === "NoOp" ? [] : [{ name: outputArgumentOf[name] ?? (name === "VarHandleOp" ? "resource" : "output") }];
+  const opOutputs = (name: string): Array<{ name: string }> => outputArgumentsOf(name).map((argument) => ({ name: argument }));
   const savedModel = {
     saved_model_schema_version: 1,
     meta_graphs: [

@@ -89,9 +89,12 @@ export const mathKernels: Record<string, OpKernel> = {
   All: reduction(tf.all),
   Any: reduction(tf.any),
   Einsum: (context) => [tf.einsum(context.attributes.string("equation"), ...context.inputs.map((_, index) => inputTensor(context, index)))],
-  Cumsum: (context) => [
-    tf.cumsum(inputTensor(context, 0), inputInts(context, 1)[0], context.attributes.bool("exclusive", false), context.attributes.bool("reverse", false)),
-  ],
+  Cumsum: (context) => {
+    const x = inputTensor(context, 0);
+    // tfjs's wasm cumsum reads out of bounds on a negative axis (Keras exports axis=-1).
+    const axis = inputInts(context, 1)[0]!;
+    return [tf.cumsum(x, axis < 0 ? axis + x.rank : axis, context.attributes.bool("exclusive", false), context.attributes.bool("reverse", false))];
+  },
   ClipByValue: (context) => [
     tf.clipByValue(inputTensor(context, 0), inputTensor(context, 1).dataSync()[0] as number, inputTensor(context, 2).dataSync()[0] as number),
   ],

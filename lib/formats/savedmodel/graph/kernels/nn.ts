@@ -1,5 +1,5 @@
 /**
- * Neural-network ops: activations, bias, convolution, pooling and inference-mode batch
+ * Neural-network ops: activations, top-k, bias, convolution, pooling and inference-mode batch
  * normalization, mapped onto tfjs-core ops. Convolutions and pools support the NHWC
  * layout Keras uses (TensorFlow itself cannot run NCHW convolutions on CPU either).
  *
@@ -9,7 +9,7 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { inputTensor, type KernelContext, type OpKernel } from "./op-kernel.js";
+import { inputInts, inputTensor, type KernelContext, type OpKernel } from "./op-kernel.js";
 
 const activation =
   (operation: (x: tf.Tensor) => tf.Tensor): OpKernel =>
@@ -25,6 +25,11 @@ export const nnKernels: Record<string, OpKernel> = {
   Softmax: activation((x) => tf.softmax(x)),
   LogSoftmax: activation((x) => tf.logSoftmax(x)),
   LeakyRelu: (context) => [tf.leakyRelu(inputTensor(context, 0), context.attributes.float("alpha", 0.2))],
+  // The k largest values along the last axis and their indices (Keras's sort and sparsemax export it).
+  TopKV2: (context) => {
+    const { values, indices } = tf.topk(inputTensor(context, 0), inputInts(context, 1)[0], context.attributes.bool("sorted", true));
+    return [values, indices];
+  },
   BiasAdd: biasAdd,
   BiasAddV1: biasAdd,
   Conv2D: (context) => {
