@@ -31,8 +31,9 @@ export interface LoadedVariable {
   value: tfc.Variable;
 }
 
-/** A saved `tf.function` after loading, typed for the common case of one tensor out. */
-export type LoadedTfFunction<Result extends tfc.Tensor | tfc.Tensor[] = tfc.Tensor> = ((...inputs: tfc.Tensor[]) => Result) & LoadedFunction;
+/** A saved `tf.function` after loading, typed for the common case of one tensor out; a list argument (Keras 3's `serve([a, b])`) is flattened. */
+export type LoadedTfFunction<Result extends tfc.Tensor | tfc.Tensor[] = tfc.Tensor> = ((...inputs: Array<tfc.Tensor | tfc.Tensor[]>) => Result) &
+  LoadedFunction;
 
 export interface LoadedSavedModelObject {
   /**

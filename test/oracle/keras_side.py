@@ -250,12 +250,15 @@ def read(manifest_path):
                     keywords = sorted(signature.structured_input_signature[1].keys())
                     outputs = signature(**{key: tf.constant(x) for key, x in zip(keywords, inputs)})
                     outcome["savedmodel"] = {"predicted": np.asarray(list(outputs.values())[0]).astype("float64").tolist()}
-                    # TFSMLayer in its own column: its failure is not tf.saved_model.load's.
+                    # TFSMLayer in its own column: its failure is not tf.saved_model.load's. It calls the
+                    # `serve` endpoint, as for Keras 3's own model.export(): one argument, a tensor or a
+                    # list of tensors in the model's input order (serving_default binds inputs by keyword
+                    # only, so TFSMLayer cannot pass it a multi-input model's inputs).
                     fmt = "tfsmlayer"
-                    layer = keras.layers.TFSMLayer(path, call_endpoint="serving_default")
-                    via_layer = layer(inputs[0]) if len(inputs) == 1 else layer({key: x for key, x in zip(keywords, inputs)})
-                    if isinstance(via_layer, dict):
-                        via_layer = list(via_layer.values())[0]
+                    layer = keras.layers.TFSMLayer(path, call_endpoint="serve")
+                    via_layer = layer(inputs[0]) if len(inputs) == 1 else layer(list(inputs))
+                    if isinstance(via_layer, (list, tuple)):
+                        via_layer = via_layer[0]
                     outcome["tfsmlayer"] = {"predicted": np.asarray(via_layer).astype("float64").tolist()}
             except Exception as error:
                 outcome[fmt] = {"error": f"{type(error).__name__}: {str(error)[:400]}"}

@@ -50,13 +50,6 @@ export function supportedEntry(entry: string, supportedClasses: Set<string>): bo
  */
 const knownFailures: Array<{ entry: RegExp; format: RegExp; direction: RegExp; reason: string }> = [
   {
-    entry: /^(Add|Multiply|Average|Maximum|Minimum|Concatenate|Dot)$/,
-    format: /^SavedModel \(TFSMLayer\)$/,
-    direction: /^ts→keras$/,
-    reason:
-      "TFSMLayer(call_endpoint=\"serving_default\") passes a multi-input model's dict positionally, and TensorFlow binds a signature's inputs by keyword only (tf-keras 2's layout, which we write); tf.saved_model.load + serving_default(a=, b=) passes. Keras 3's own model.export() of a two-input model fails the same way with this endpoint; its TFSMLayer works through the `serve` endpoint (one structured argument), which we do not write yet",
-  },
-  {
     entry: /^compiled (Adamax|SGD\(momentum\)|RMSprop|Adagrad|Adadelta)$/,
     format: /^keras$/,
     direction: /^ts→keras$/,

@@ -5,7 +5,8 @@
 //     describes), model.export() SavedModel; plus a tf.Module through tf.saved_model.save and
 //     tf.train.Checkpoint. Predictions within 1e-5, variable values exact.
 //   tskeras writes → Keras/TF reads: .keras, .h5, .weights.h5 (into the model Keras builds from the
-//     recipe), SavedModel via tf.saved_model.load + serving_default and via keras.layers.TFSMLayer;
+//     recipe), SavedModel via tf.saved_model.load + serving_default and via keras.layers.TFSMLayer
+//     (call_endpoint="serve", as for Keras 3's own export);
 //     a tf.Module's SavedModel and a tf.train.Checkpoint (values exact).
 //   Defaults: the layer tskeras builds from the recipe's arguments has Keras 3's get_config() values.
 // Python runs twice in all (write, read), tskeras in this process. The matrix is printed with counts.

@@ -1,8 +1,10 @@
 // A Functional two-input, two-output model and an LSTM model, written by tskeras as SavedModels
 // (the forward pass traced through the one TF-op emitter), load in TensorFlow 2.21: both through
 // tf.saved_model.load + serving_default (called with the input names as keywords, outputs by the
-// output layers' names) and, for the single-input LSTM, keras.layers.TFSMLayer. The expected
-// numbers come from Keras 3 itself: the same architecture built in Python with the same weights.
+// output layers' names) and, for the single-input LSTM, keras.layers.TFSMLayer; and through the
+// `serve` endpoint Keras 3's model.export() writes (loaded.serve(x or [a, b]), TFSMLayer with
+// call_endpoint="serve"), whose structures match Keras's own export, which tskeras calls too. The
+// expected numbers come from Keras 3 itself: the same architecture built in Python with the same weights.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -56,6 +58,20 @@ if case["kind"] == "lstm":
     layer = keras.layers.TFSMLayer(case["directory"], call_endpoint="serving_default")
     via_layer = layer(inputs["sequence"])
     result["tfsmlayer"] = np.asarray(list(via_layer.values())[0] if isinstance(via_layer, dict) else via_layer).tolist()
+
+# The serve endpoint, as Keras 3's model.export() writes it: one argument (the input, or a list of the
+# inputs in the model's order), called directly and through TFSMLayer; its structures are compared with
+# those of Keras's own export of the same model, which tskeras then reads and calls.
+as_list = lambda value: [np.asarray(item).tolist() for item in (value if isinstance(value, (list, tuple)) else [value])]
+result["serve"] = as_list(loaded.serve(feed))
+result["tfsmlayer_serve"] = as_list(keras.layers.TFSMLayer(case["directory"], call_endpoint="serve")(feed))
+exported = case["directory"] + "_keras_export"
+model.export(exported, verbose=False)
+ours = loaded.serve.concrete_functions[0]
+theirs = tf.saved_model.load(exported).serve.concrete_functions[0]
+result["serve_structure"] = {"ours": [str(ours.structured_input_signature), str(ours.structured_outputs)],
+                             "keras": [str(theirs.structured_input_signature), str(theirs.structured_outputs)]}
+result["keras_export"] = exported
 print(json.dumps(result))
 `;
 
@@ -64,6 +80,31 @@ interface OracleResult {
   outputs: Record<string, number[][]>;
   expected: number[][][];
   tfsmlayer?: number[][];
+  /** `loaded.serve(feed)` and `TFSMLayer(call_endpoint="serve")(feed)`: every output, in order. */
+  serve: number[][][];
+  tfsmlayer_serve: number[][][];
+  /** str() of serve's structured input signature and outputs, in our SavedModel and in Keras's export of the same model. */
+  serve_structure: { ours: string[]; keras: string[] };
+  /** Keras's own model.export() of the model. */
+  keras_export: string;
+}
+
+/**
+ * The serve endpoint both ways: in TensorFlow it gives Keras's numbers called directly and through
+ * TFSMLayer, with the structures of Keras's own export; tskeras calls Keras's export's serve the same way.
+ */
+async function assertServe(result: OracleResult, feed: tf.Tensor | tf.Tensor[]): Promise<void> {
+  result.expected.forEach((expected, index) => {
+    assertClose(result.serve[index], expected, `serve output ${index}`);
+    assertClose(result.tfsmlayer_serve[index], expected, `TFSMLayer(call_endpoint="serve") output ${index}`);
+  });
+  assert.equal(result.serve.length, result.expected.length);
+  assert.deepEqual(result.serve_structure.ours, result.serve_structure.keras);
+  const exported = await tf.savedModel.load(result.keras_export);
+  const served = (exported["serve"] as (input: tf.Tensor | tf.Tensor[]) => tf.Tensor | tf.Tensor[])(feed);
+  const list = Array.isArray(served) ? served : [served];
+  assert.equal(list.length, result.expected.length);
+  list.forEach((output, index) => assertClose(Array.from(output.dataSync()), result.expected[index], `tskeras calling Keras's serve, output ${index}`));
 }
 
 function weightsByLayer(model: tf.LayersModel, names: string[], seed: number): Record<string, Array<{ shape: number[]; values: number[] }>> {
@@ -131,9 +172,12 @@ test("a Functional model with two inputs and two outputs, saved as a SavedModel,
   // And tskeras's own predictions are Keras's.
   const ours = model.predict([tf.tensor2d(inputs.a), tf.tensor2d(inputs.b)]) as tf.Tensor[];
   assertClose(Array.from(ours[0]!.dataSync()), result.expected[0], "tskeras scores");
+  await assertServe(result, [tf.tensor2d(inputs.a), tf.tensor2d(inputs.b)]);
 });
 
-test("a model whose inputs are not in sorted-name order binds TensorFlow's keyword inputs by name", { timeout: 300_000 }, async (t) => {
+test("a model whose inputs are not in sorted-name order binds TensorFlow's keyword inputs by name, and serve takes them in the model's order", {
+  timeout: 300_000,
+}, async (t) => {
   if (!requireOracle(t)) return;
   // TensorFlow pairs a signature's keywords with the function's arguments in sorted-name order.
   const z = keras.Input({ shape: [3], name: "z" });
@@ -156,6 +200,8 @@ test("a model whose inputs are not in sorted-name order binds TensorFlow's keywo
     [4, 5, 6, 9, 10],
   ]);
   assertClose(Object.values(result.outputs)[0], result.expected[0], "serving_default(z=, a=)");
+  // serve takes the inputs as one list in the model's order (z, a), not in sorted-name order.
+  await assertServe(result, [tf.tensor2d(inputs.z), tf.tensor2d(inputs.a)]);
 });
 
 test("an LSTM model saved as a SavedModel (unrolled over its 5 steps) predicts Keras's numbers in TensorFlow and through TFSMLayer", {
@@ -174,6 +220,7 @@ test("an LSTM model saved as a SavedModel (unrolled over its 5 steps) predicts K
   assert.deepEqual(Object.keys(result.outputs), ["out"]);
   assertClose(result.outputs["out"], result.expected[0], "serving_default");
   assertClose(result.tfsmlayer, result.expected[0], "TFSMLayer");
+  await assertServe(result, tf.tensor3d(sequence));
 });
 
 test("a model whose time dimension is open is refused with an error naming the input and the fix", async () => {

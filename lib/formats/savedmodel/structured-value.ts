@@ -70,24 +70,39 @@ export function signatureWrapperStructures(
 }
 
 /**
- * A traced function called positionally: input `((spec, ...), {})`; its result a dict of named
- * tensors when `outputs` are named by keys, else one tensor or a tuple of tensors.
+ * One positional argument: a tensor, or a list of tensors (Keras 3's `serve` takes a multi-input
+ * model's inputs as one list).
+ */
+export type PositionalArgument = TensorSpecValue | ReadonlyArray<TensorSpecValue>;
+
+function argumentStructure(argument: PositionalArgument): Structure {
+  return Array.isArray(argument)
+    ? { list: (argument as ReadonlyArray<TensorSpecValue>).map((spec) => ({ tensorSpec: spec })) }
+    : { tensorSpec: argument as TensorSpecValue };
+}
+
+/**
+ * A traced function called positionally: input `((argument, ...), {})`; its result a dict of named
+ * tensors when `outputs` are named by keys, else one tensor, a tuple or a list of tensors.
  */
 export function positionalFunctionStructures(
-  inputs: ReadonlyArray<TensorSpecValue>,
+  inputs: ReadonlyArray<PositionalArgument>,
   outputs: ReadonlyArray<TensorSpecValue>,
-  outputKind: "dict" | "single" | "tuple" | "none",
+  outputKind: "dict" | "single" | "tuple" | "list" | "none",
 ): { canonicalized_input_signature: Uint8Array; output_signature: Uint8Array } {
+  const specs = outputs.map((spec) => ({ tensorSpec: spec }));
   const output: Structure =
     outputKind === "dict"
       ? outputDict(outputs)
       : outputKind === "single"
-        ? { tensorSpec: outputs[0]! }
+        ? specs[0]!
         : outputKind === "none"
           ? { none: true }
-          : { tuple: outputs.map((spec) => ({ tensorSpec: spec })) };
+          : outputKind === "list"
+            ? { list: specs }
+            : { tuple: specs };
   return {
-    canonicalized_input_signature: encodeStructure({ tuple: [{ tuple: inputs.map((input) => ({ tensorSpec: input })) }, { dict: {} }] }),
+    canonicalized_input_signature: encodeStructure({ tuple: [{ tuple: inputs.map(argumentStructure) }, { dict: {} }] }),
     output_signature: encodeStructure(output),
   };
 }
@@ -95,9 +110,9 @@ export function positionalFunctionStructures(
 /**
  * `FunctionSpec` bytes (saved_object_graph.proto) for a `SavedFunction` or a bare concrete function:
  * Python's `FullArgSpec` of the function (positional `args`, or keyword-only `kwonlyargs` for a
- * signature wrapper) and its input signature (a tuple of specs, or None).
+ * signature wrapper) and its input signature (a tuple of arguments, each a spec or a list of specs, or None).
  */
-export function encodeFunctionSpec(options: { args?: string[]; keywordOnlyArgs?: string[]; inputSignature?: ReadonlyArray<TensorSpecValue> }): Uint8Array {
+export function encodeFunctionSpec(options: { args?: string[]; keywordOnlyArgs?: string[]; inputSignature?: ReadonlyArray<PositionalArgument> }): Uint8Array {
   const none: Structure = { none: true };
   const strings = (names: string[] | undefined): Structure => ({ list: (names ?? []).map((name) => ({ string: name })) });
   const fullArgSpec: Structure = {
@@ -114,7 +129,7 @@ export function encodeFunctionSpec(options: { args?: string[]; keywordOnlyArgs?:
       ],
     },
   };
-  const inputSignature: Structure = options.inputSignature === undefined ? none : { tuple: options.inputSignature.map((spec) => ({ tensorSpec: spec })) };
+  const inputSignature: Structure = options.inputSignature === undefined ? none : { tuple: options.inputSignature.map(argumentStructure) };
   return functionSpecMessage
     .encode(functionSpecMessage.fromObject({ fullargspec: toMessage(fullArgSpec), is_method: false, input_signature: toMessage(inputSignature) }))
     .finish();

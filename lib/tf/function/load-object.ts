@@ -24,9 +24,12 @@ import { TensorSpec } from "./tensor-spec.js";
 import { runTraced } from "./tf-function.js";
 import { resourceDataType } from "../../formats/savedmodel/graph-dtypes.js";
 
-/** A saved function after loading: call it with tensors; it runs the matching concrete function. */
+/**
+ * A saved function after loading: call it with tensors; it runs the matching concrete function. A
+ * list argument is flattened, as TensorFlow flattens a structured argument (Keras 3's `serve([a, b])`).
+ */
 export interface LoadedFunction {
-  (...inputs: tfc.Tensor[]): tfc.Tensor | tfc.Tensor[] | undefined;
+  (...inputs: Array<tfc.Tensor | tfc.Tensor[]>): tfc.Tensor | tfc.Tensor[] | undefined;
   /** Input signature of each concrete function, in saved order. */
   readonly concreteSignatures: readonly TensorSpec[][];
 }
@@ -119,7 +122,8 @@ function loadedFunction(
       return { definition, inputSpecs: inputSpecsOf(definition), handles };
     });
   let resolved: ReturnType<typeof resolveConcretes> | undefined;
-  const call = (...inputs: tfc.Tensor[]): tfc.Tensor | tfc.Tensor[] | undefined => {
+  const call = (...args: Array<tfc.Tensor | tfc.Tensor[]>): tfc.Tensor | tfc.Tensor[] | undefined => {
+    const inputs = args.flat();
     const concretes = (resolved ??= resolveConcretes());
     const match = concretes.find(
       (concrete) => concrete.inputSpecs.length === inputs.length && concrete.inputSpecs.every((spec, index) => spec.isCompatibleWith(inputs[index]!)),

@@ -16,7 +16,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FunctionDef, NodeDef, SavedObject } from "../../formats/protobuf/messages.js";
 import { fingerprintMessage, savedModelMessage } from "../../formats/protobuf/tensorflow.js";
-import { encodeFunctionSpec, signatureWrapperStructures, type TensorSpecValue } from "../../formats/savedmodel/structured-value.js";
+import {
+  encodeFunctionSpec,
+  positionalFunctionStructures,
+  signatureWrapperStructures,
+  type PositionalArgument,
+  type TensorSpecValue,
+} from "../../formats/savedmodel/structured-value.js";
 import { resourceDataType } from "../../formats/savedmodel/graph-dtypes.js";
 import { outputArgumentsOf } from "./kernel-ops.js";
 
@@ -47,12 +53,34 @@ export interface SavedModelFunction {
   structures: { canonicalized_input_signature: Uint8Array; output_signature: Uint8Array };
 }
 
+/**
+ * A function restored as an attribute of the root object, as Keras 3's `model.export()` writes
+ * `serve`: called with one argument, a tensor or (for several inputs) a list of tensors in the
+ * model's input order. It is written as a small function that calls `target` (a signature's
+ * function, whose tensor arguments follow the signature's keyword order) with the inputs reordered.
+ */
+export interface SavedModelEndpoint {
+  /** Attribute name on the root (`serve`). */
+  name: string;
+  /** The inputs in call order, each with the position of the `target` argument it feeds. */
+  inputs: ReadonlyArray<TensorSpecValue & { argument: number }>;
+  /** One tensor, or a list of tensors (also for one input when the model takes a list). */
+  inputStructure: "tensor" | "list";
+  outputs: ReadonlyArray<TensorSpecValue>;
+  outputStructure: "tensor" | "list";
+  target: FunctionDef;
+  /** Object ids of the variables `target` reads, passed after the inputs. */
+  boundInputs: number[];
+}
+
 export interface SavedModelParts {
   /** The SavedObjectGraph nodes (id = index; 0 is the root); `signatures` objects are added here. */
   objects: SavedObject[];
   variables: SavedModelVariable[];
   signatures: SavedModelSignature[];
   functions: SavedModelFunction[];
+  /** Functions restored as root attributes (Keras 3's `serve`); none by default. */
+  endpoints?: SavedModelEndpoint[];
 }
 
 const version = { producer: 1, min_consumer: 1, bad_consumers: [] };
@@ -134,6 +162,42 @@ export function writeSavedModelFiles(directory: string, parts: SavedModelParts):
   graphNodes.push({ name: "NoOp", op: "NoOp", input: [], attr: {} });
   signatureDefs["__saved_model_init_op"] = { inputs: {}, outputs: { __saved_model_init_op: { name: "NoOp" } }, method_name: "" };
 
+  // root.<endpoint> → a restored function with one concrete function, also listed as its child trace_0 (as Keras 3 writes `serve`).
+  const endpointFunctions = (parts.endpoints ?? []).map((endpoint) => {
+    const definition = endpointDefinition(endpoint);
+    const argument: PositionalArgument = endpoint.inputStructure === "list" ? endpoint.inputs : endpoint.inputs[0]!;
+    const functionId = objects.length;
+    objects[0]!.children.push({ node_id: functionId, local_name: endpoint.name });
+    objects.push({
+      children: [{ node_id: functionId + 1, local_name: "trace_0" }],
+      slot_variables: [],
+      function: {
+        concrete_functions: [definition.signature.name],
+        function_spec: encodeFunctionSpec({ args: ["args_0"], inputSignature: [argument] }),
+      },
+    });
+    objects.push({
+      children: [],
+      slot_variables: [],
+      bare_concrete_function: {
+        concrete_function_name: definition.signature.name,
+        argument_keywords: endpoint.inputs.map((input) => input.name),
+        allowed_positional_arguments: endpoint.inputs.length,
+        function_spec: encodeFunctionSpec({ args: ["args_0"] }),
+      },
+    });
+    // Keras names a single result "unknown" and a list's tensor_0, tensor_1, ...
+    const outputs =
+      endpoint.outputStructure === "list"
+        ? endpoint.outputs.map((output, index) => ({ ...output, name: `tensor_${index}` }))
+        : [{ ...endpoint.outputs[0]!, name: "unknown" }];
+    return {
+      definition,
+      boundInputs: endpoint.boundInputs,
+      structures: positionalFunctionStructures([argument], outputs, endpoint.outputStructure === "list" ? "list" : "single"),
+    };
+  });
+
   // root.signatures → signature_map → one bare concrete function per key (as TensorFlow lists them).
   if (parts.signatures.length > 0) {
     const mapId = objects.length;
@@ -160,7 +224,8 @@ export function writeSavedModelFiles(directory: string, parts: SavedModelParts):
 
   const library = new Map<string, FunctionDef>();
   const concreteFunctions: Record<string, unknown> = {};
-  for (const fn of parts.functions) {
+  for (const endpoint of parts.endpoints ?? []) library.set(endpoint.target.signature.name, endpoint.target);
+  for (const fn of [...parts.functions, ...endpointFunctions]) {
     library.set(fn.definition.signature.name, fn.definition);
     concreteFunctions[fn.definition.signature.name] = { bound_inputs: fn.boundInputs, ...fn.structures };
   }
@@ -215,6 +280,73 @@ export function writeSavedModelFiles(directory: string, parts: SavedModelParts):
       .finish(),
   );
   return bytes;
+}
+
+/**
+ * An endpoint's function: its inputs in call order (then the target's variables), one
+ * StatefulPartitionedCall of the target with the inputs in the target's order, and an Identity per result.
+ */
+function endpointDefinition(endpoint: SavedModelEndpoint): FunctionDef {
+  const target = endpoint.target.signature;
+  const resources = target.input_arg.filter(isResourceArgument);
+  const tensorArguments = target.input_arg.length - resources.length;
+  const names = uniqueArgumentNames(endpoint.inputs.map((input) => input.name));
+  const feeding = [...Array(tensorArguments).keys()].map((position) => {
+    const index = endpoint.inputs.findIndex((input) => input.argument === position);
+    if (index < 0) throw new Error(`SavedModel: the ${endpoint.name} endpoint feeds no input to argument ${position} of ${target.name}.`);
+    return names[index]!;
+  });
+  const outputTypes = target.output_arg.map((argument) => argument.type!);
+  const nodes: NodeDef[] = [
+    {
+      name: "StatefulPartitionedCall",
+      op: "StatefulPartitionedCall",
+      input: [...feeding, ...resources.map((argument) => argument.name)],
+      attr: {
+        f: { func: { name: target.name, attr: {} } },
+        Tin: { list: { ...emptyList, type: target.input_arg.map((argument) => argument.type!) } },
+        Tout: { list: { ...emptyList, type: outputTypes } },
+      },
+    },
+    ...outputTypes.map((type, index) => ({
+      name: index === 0 ? "Identity" : `Identity_${index}`,
+      op: "Identity",
+      input: [`StatefulPartitionedCall:output:${index}`],
+      attr: { T: { type } },
+    })),
+  ];
+  const outputNames = outputTypes.map((_, index) => (index === 0 ? "identity" : `identity_${index}`));
+  const suffix = /_(\d+)$/.exec(target.name)?.[1] ?? "0";
+  return {
+    signature: {
+      name: `__inference_${endpoint.name}_${suffix}`,
+      input_arg: [...endpoint.inputs.map((input, index) => ({ name: names[index]!, type: input.dtype })), ...resources],
+      output_arg: outputNames.map((name, index) => ({ name, type: outputTypes[index]! })),
+      attr: [],
+      is_stateful: resources.length > 0,
+    },
+    // The shape of every argument (resources are scalars), which loaders read as the input signature.
+    attr: {
+      _input_shapes: {
+        list: { ...emptyList, shape: [...endpoint.inputs.map((input) => shapeProto(input.shape)), ...resources.map(() => shapeProto([]))] },
+      } as unknown as FunctionDef["attr"][string],
+    },
+    node_def: nodes,
+    ret: Object.fromEntries(outputNames.map((name, index) => [name, `${nodes[index + 1]!.name}:output:0`])),
+    control_ret: {},
+  };
+}
+
+/** Function argument names: lower case, [a-z0-9_] only, unique (as TensorFlow names a function's arguments). */
+function uniqueArgumentNames(names: string[]): string[] {
+  const used = new Set<string>();
+  return names.map((name) => {
+    const base = name.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+    let unique = base;
+    for (let index = 1; used.has(unique); index++) unique = `${base}_${index}`;
+    used.add(unique);
+    return unique;
+  });
 }
 
 /** Whether a function argument is a variable (resource) rather than an input. */

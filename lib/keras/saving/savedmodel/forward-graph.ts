@@ -36,6 +36,10 @@ export interface ForwardFunction {
   definition: FunctionDef;
   inputs: ForwardTensor[];
   outputs: ForwardTensor[];
+  /** For each of the model's inputs (in `model.inputs` order), its position in `inputs` (sorted by name). */
+  modelInputOrder: number[];
+  /** The model takes a list of inputs (a graph model with several), rather than one tensor. */
+  takesList: boolean;
   /** The weights passed as resource arguments, in argument order after the inputs. */
   variables: tfl.LayerVariable[];
   /** Ops the body uses (for the MetaGraph's stripped op list). */
@@ -111,6 +115,8 @@ export function forwardFunction(model: tfl.LayersModel, functionName: string): F
     definition: traced.definition,
     inputs: specs.map((spec, index) => ({ name: inputNames[index]!, shape: shapeOf(spec.shape), dtype: dataTypeCode(spec.dtype) })),
     outputs: traced.outputSpecs.map((spec, index) => ({ name: outputNames[index]!, shape: shapeOf(spec.shape), dtype: dataTypeCode(spec.dtype) })),
+    modelInputOrder: modelInputNames.map((_, modelIndex) => order.indexOf(modelIndex)),
+    takesList: modelInputNames.length > 1,
     variables,
     ops: traced.ops,
   };

@@ -169,19 +169,34 @@ function writeInto(model: tfl.LayersModel, directory: string, options: SaveKeras
       dtype: variableCode(node),
       shape: node.variable!.shape,
     }));
+  const boundInputs = forward ? forward.variables.map(variableObjectId) : [];
+  // serving_default as tf-keras 2 writes it (keyword inputs); `serve` as Keras 3's model.export() writes
+  // it: a signature of the same function, and a root function taking the inputs as one argument (a
+  // tensor, or a list in the model's input order), which keras.layers.TFSMLayer(call_endpoint="serve") calls.
   const signatures = forward
+    ? ["serving_default", "serve"].map((key) => ({
+        key,
+        definition: forward.definition,
+        inputs: forward.inputs,
+        outputs: forward.outputs,
+        boundInputs,
+        allowedPositionalArguments: 1,
+      }))
+    : [];
+  const endpoints = forward
     ? [
         {
-          key: "serving_default",
-          definition: forward.definition,
-          inputs: forward.inputs,
+          name: "serve",
+          inputs: forward.modelInputOrder.map((argument) => ({ ...forward.inputs[argument]!, argument })),
+          inputStructure: forward.takesList ? ("list" as const) : ("tensor" as const),
           outputs: forward.outputs,
-          boundInputs: forward.variables.map(variableObjectId),
-          allowedPositionalArguments: 1,
+          outputStructure: forward.outputs.length > 1 ? ("list" as const) : ("tensor" as const),
+          target: forward.definition,
+          boundInputs,
         },
       ]
     : [];
-  writeSavedModelFiles(directory, { objects, variables, signatures, functions: [] });
+  writeSavedModelFiles(directory, { objects, variables, signatures, functions: [], endpoints });
 
   // keras_metadata.pb: one entry per Keras object, named by its first path from the root.
   const paths = new Map<number, string>([[0, "root"]]);
