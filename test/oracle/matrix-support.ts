@@ -57,13 +57,6 @@ const knownFailures: Array<{ entry: RegExp; format: RegExp; direction: RegExp; r
       "TFSMLayer(call_endpoint=\"serving_default\") passes a multi-input model's dict positionally, and TensorFlow binds a signature's inputs by keyword only (tf-keras 2's layout, which we write); tf.saved_model.load + serving_default(a=, b=) passes. Keras 3's own model.export() of a two-input model fails the same way with this endpoint; its TFSMLayer works through the `serve` endpoint (one structured argument), which we do not write yet",
   },
   {
-    entry: /^compiled (Adamax|SGD\(momentum\)|RMSprop|Adagrad|Adadelta)$/,
-    format: /^keras$/,
-    direction: /^ts→keras$/,
-    reason:
-      "tskeras saves only Adam's slot variables (compile-state.ts optimizerStateOf, save-model.ts writeKeras3Variables); Keras restores these optimizers at iteration 0 with fresh slots, so the second fit step differs",
-  },
-  {
     entry: /^loss binaryCrossentropy$/,
     format: /^keras$/,
     direction: /^ts→keras$/,
