@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { keras, tf } from "../../lib/index.js";
 import { oracleJson, requireOracle } from "../support/oracle.js";
+import { kerasOptimizerConfig } from "../../lib/keras/saving/optimizer.js";
 
 const writeScript = `
 import json, sys, numpy as np, keras
@@ -27,6 +28,11 @@ for path in sys.argv[1:]:
     with h5py.File(path) as f:
         configs[path] = json.loads(f.attrs["training_config"])["optimizer_config"]
 print(json.dumps(configs))
+`;
+
+const defaultsScript = `
+import json, sys, keras
+print(json.dumps({name: {"class_name": type(keras.optimizers.get(name)).__name__, "config": keras.optimizers.get(name).get_config()} for name in sys.argv[1:]}))
 `;
 
 describe("the one Keras <-> tfjs optimizer mapping", () => {
@@ -64,5 +70,25 @@ describe("the one Keras <-> tfjs optimizer mapping", () => {
     const adagradWritten = written[join(folder, "adagrad-tskeras.h5")]!;
     assert.equal(adagradWritten.class_name, "Adagrad");
     assert.ok(Math.abs(Number(adagradWritten.config["initial_accumulator_value"]) - 0.2) < 1e-7);
+  });
+
+  it("compile({ optimizer: name }) builds the optimizer Keras 3 builds for that name, with Keras's defaults", async (t) => {
+    if (!requireOracle(t)) return;
+    const names = ["adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax"];
+    const expected = await oracleJson<Record<string, { class_name: string; config: Record<string, unknown> }>>(defaultsScript, names);
+    for (const name of names) {
+      const model = new keras.Sequential([new keras.layers.Dense(1, { inputShape: [2] })]);
+      model.compile({ optimizer: name, loss: "mse" });
+      const ours = kerasOptimizerConfig(model.optimizer as tf.Optimizer);
+      const keras3 = expected[name]!;
+      assert.equal(ours.className, keras3.class_name, name);
+      for (const [key, value] of Object.entries(ours.config)) {
+        if (key === "name" || !(key in keras3.config)) continue;
+        const theirs = keras3.config[key];
+        // Keras reports the learning rate as its float32 variable's value.
+        const same = typeof value === "number" ? Math.fround(value) === Math.fround(theirs as number) : value === theirs;
+        assert.ok(same, `${name}: ${key} is ${value} here, ${theirs} in Keras`);
+      }
+    }
   });
 });

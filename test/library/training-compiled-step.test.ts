@@ -6,6 +6,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { selectBackend } from "../../lib/backend/select.js";
 import * as keras from "../../lib/keras/index.js";
+import { KerasRMSprop } from "../../lib/keras/training/keras-update-rules.js";
 import { oracleJson, requireOracle } from "../support/oracle.js";
 
 /** Deterministic numbers in [-1, 1) (a linear congruential generator), so both sides get the same data. */
@@ -80,6 +81,8 @@ const optimizers: Record<string, () => tfc.Optimizer> = {
   "sgd nesterov": () => tfc.train.momentum(0.05, 0.9, true),
   rmsprop: () => tfc.train.rmsprop(0.01, 0.9, 0, 1e-7),
   "rmsprop momentum": () => tfc.train.rmsprop(0.005, 0.9, 0.5, 1e-7),
+  // Keras's centered step (+ε under the root); tfjs's own eager step subtracts ε, so the eager side is Keras's class.
+  "rmsprop centered momentum": () => new KerasRMSprop(0.005, 0.9, 0.5, 1e-7, true),
 };
 
 for (const backend of ["wasm", "cpu"] as const) {

@@ -200,7 +200,43 @@ def write(out):
         except Exception as error:
             case["errors"]["build"] = traceback.format_exc()[-600:]
     result["module"] = write_module(out)
+    result["compiled"] = write_compiled(out)
     return result
+
+
+# The batch both sides train the compiled models on (matrix.test.ts trains on the same numbers).
+TRAIN_X = [[0.5, -1, 0.25], [1, 0.5, -0.5], [-0.75, 0.2, 1], [0.1, 0.9, -0.3]]
+TRAIN_Y = [[1, 0], [0, 1], [0.3, 0.7], [0.6, 0.4]]
+COMPILED_OPTIMIZERS = {
+    "Adam": lambda: keras.optimizers.Adam(0.01),
+    "Adamax": lambda: keras.optimizers.Adamax(0.01),
+    "SGD": lambda: keras.optimizers.SGD(0.1),
+    "SGD(momentum)": lambda: keras.optimizers.SGD(0.1, momentum=0.9),
+    "SGD(nesterov)": lambda: keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+    "RMSprop": lambda: keras.optimizers.RMSprop(0.01),
+    "RMSprop(centered, momentum)": lambda: keras.optimizers.RMSprop(0.01, momentum=0.5, centered=True),
+    "Adagrad": lambda: keras.optimizers.Adagrad(0.1),
+    "Adadelta": lambda: keras.optimizers.Adadelta(1.0),
+}
+
+
+def write_compiled(out):
+    """Keras trains a compiled model three steps and saves it; two more steps give the loss tskeras must meet after loading."""
+    x = np.asarray(TRAIN_X, dtype="float32")
+    y = np.asarray(TRAIN_Y, dtype="float32")
+    cases = {}
+    for index, (name, make) in enumerate(COMPILED_OPTIMIZERS.items()):
+        for fmt in ("keras", "h5"):
+            model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(2, activation="softmax")])
+            randomize(model, 500 + index)
+            # "mean_squared_error", not "mse": Keras 3.15 cannot read its own .h5 compiled with "mse".
+            model.compile(optimizer=make(), loss="mean_squared_error")
+            model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0)
+            path = os.path.join(out, f"compiled_{index}.{fmt}")
+            model.save(path)
+            history = model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+            cases[f"{name}|{fmt}"] = {"file": path, "optimizer": type(model.optimizer).__name__, "loss": float(history.history["loss"][1])}
+    return {"x": TRAIN_X, "y": TRAIN_Y, "cases": cases}
 
 
 class Scale(tf.Module):
@@ -271,20 +307,46 @@ def read(manifest_path):
     return results
 
 
+def resume(path, x, y):
+    """Keras's resume path: load the compiled model, note the restored step count, two fit steps (the second one's loss)."""
+    iterations = None
+    try:
+        model = keras.saving.load_model(path)
+        iterations = int(model.optimizer.iterations.numpy())
+        # The second step's loss depends on the restored optimizer state, not only on the weights.
+        history = model.fit(x, y, batch_size=len(x), epochs=2, shuffle=False, verbose=0)
+        return {"iterations": iterations, "loss": float(history.history["loss"][1]), "optimizer": type(model.optimizer).__name__}
+    except Exception as error:
+        return {"error": f"{type(error).__name__}: {str(error)[:400]}", "iterations": iterations}
+
+
+def keras_own_h5(path, x, y):
+    """Keras's own compiled .h5 of the same model: tskeras's weights, optimizer and loss, three fit steps, saved by Keras."""
+    import h5py
+
+    model = keras.saving.load_model(path, compile=False)
+    with h5py.File(path, "r") as f:
+        training = json.loads(f.attrs["training_config"])
+    model.compile(optimizer=keras.optimizers.deserialize(training["optimizer_config"]), loss=training["loss"])
+    model.fit(x, y, batch_size=len(x), epochs=3, shuffle=False, verbose=0)
+    own = path[: -len(".h5")] + ".keras-own.h5"
+    model.save(own)
+    return own
+
+
 def read_compiled(compiled):
-    """A compiled, trained tskeras model: optimizer state restored, then two more fit steps (the second one's loss)."""
+    """A compiled, trained tskeras model: optimizer state restored, then two more fit steps (the second one's loss).
+    For .h5, Keras's own .h5 of the same model goes through the same resume path, to compare against."""
     outcome = {}
+    x = np.asarray(compiled["x"], dtype="float32")
+    y = np.asarray(compiled["y"], dtype="float32")
     for fmt, path in compiled["files"].items():
-        try:
-            model = keras.saving.load_model(path)
-            x = np.asarray(compiled["x"], dtype="float32")
-            y = np.asarray(compiled["y"], dtype="float32")
-            iterations = int(model.optimizer.iterations.numpy())
-            # The second step's loss depends on the restored optimizer state, not only on the weights.
-            history = model.fit(x, y, batch_size=len(x), epochs=2, shuffle=False, verbose=0)
-            outcome[fmt] = {"iterations": iterations, "loss": float(history.history["loss"][1]), "optimizer": type(model.optimizer).__name__}
-        except Exception as error:
-            outcome[fmt] = {"error": f"{type(error).__name__}: {str(error)[:400]}"}
+        outcome[fmt] = resume(path, x, y)
+        if fmt.endswith("|h5"):
+            try:
+                outcome[fmt]["keras_own"] = resume(keras_own_h5(path, x, y), x, y)
+            except Exception as error:
+                outcome[fmt]["keras_own"] = {"error": f"writing Keras's own .h5 failed: {type(error).__name__}: {str(error)[:300]}"}
     return outcome
 
 

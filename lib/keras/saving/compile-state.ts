@@ -4,7 +4,8 @@ import { allowSparseTargets, toTfjsCompileArgs } from "../training/train.js";
 import type { Loss } from "../losses.js";
 import { configurableLossOf, keras2LossConfig, lossFromKerasConfig } from "./loss-config.js";
 import { snakeCase } from "../../util/naming.js";
-import { kerasOptimizerConfig, optimizerFromKeras, replayBiasCorrectionPowers, type KerasOptimizerConfig } from "./optimizer.js";
+import { kerasOptimizerConfig, optimizerFromKeras, type KerasOptimizerConfig } from "./optimizer.js";
+import { optimizerStateOf, restoreOptimizer, type OptimizerState } from "./optimizer-slots.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../../formats/keras-json/schema.js";
 
 /** What `compile` was given, in Keras's names, as model files record it. */
@@ -18,18 +19,6 @@ export interface CompileState {
   metrics: string[];
   /** Keras optimizer class (`Adam`, `SGD`, `RMSprop`) and its Keras config (`learning_rate`, `beta_1`, ...). */
   optimizer: KerasOptimizerConfig;
-}
-
-/** An optimizer's saved state: its step count and, for Adam, the two moments of each trainable weight. */
-export interface OptimizerState {
-  iterations: number;
-  /** In `model.trainableWeights` order; empty before the first training step. */
-  moments: Array<{ m: tfc.Tensor; v: tfc.Tensor }>;
-}
-
-interface SlotEntry {
-  originalName: string;
-  variable: tfc.Variable;
 }
 
 type OptimizerFields = tfc.Optimizer & Record<string, unknown>;
@@ -79,46 +68,10 @@ export function compileFromState(model: tfl.LayersModel, state: { loss: string |
   allowSparseTargets(model);
 }
 
-/** Reads the optimizer's iteration count and Adam moments (other optimizers: iterations only). */
-export function optimizerStateOf(model: tfl.LayersModel): OptimizerState | null {
-  const optimizer = model.optimizer as OptimizerFields | undefined;
-  if (!optimizer) return null;
-  const first = (optimizer["accumulatedFirstMoment"] as SlotEntry[] | undefined) ?? [];
-  const second = (optimizer["accumulatedSecondMoment"] as SlotEntry[] | undefined) ?? [];
-  const count = model.trainableWeights.length;
-  const moments =
-    optimizer.getClassName() === "Adam" && first.length === count && second.length === count
-      ? first.map((entry, index) => ({ m: entry.variable, v: second[index]!.variable }))
-      : [];
-  return { iterations: optimizer.iterations, moments };
-}
-
-/**
- * Puts a saved step count and Adam moments into the compiled model's optimizer, so the next
- * `fit` continues exactly where the saved training stopped.
- */
-export async function restoreOptimizerState(model: tfl.LayersModel, state: OptimizerState, source: string): Promise<void> {
-  const optimizer = model.optimizer as OptimizerFields | undefined;
-  if (!optimizer) throw new Error(`${source}: cannot restore optimizer state into a model that is not compiled. Load with { compile: true } or compile first.`);
-  const trainable = model.trainableWeights;
-  if (state.moments.length > 0 && state.moments.length !== trainable.length) {
-    throw new Error(
-      `${source} holds optimizer moments for ${state.moments.length} weights but the model has ${trainable.length} trainable weights. The optimizer state belongs to another architecture; load with { compile: false } to skip it.`,
-    );
-  }
-  state.moments.forEach(({ m }, index) => {
-    const expected = trainable[index]!.shape;
-    if (m.shape.length !== expected.length || m.shape.some((size, axis) => size !== expected[axis])) {
-      throw new Error(
-        `${source}: the optimizer moment of ${trainable[index]!.name} has shape [${m.shape.join(", ")}], expected [${expected.join(", ")}]. The optimizer state belongs to another architecture.`,
-      );
-    }
-  });
-  const weights: Array<{ name: string; tensor: tfc.Tensor }> = [{ name: "iter", tensor: tfc.scalar(state.iterations, "int32") }];
-  state.moments.forEach(({ m }, index) => weights.push({ name: `${trainable[index]!.name}/m`, tensor: m }));
-  state.moments.forEach(({ v }, index) => weights.push({ name: `${trainable[index]!.name}/v`, tensor: v }));
-  await optimizer.setWeights(weights);
-  replayBiasCorrectionPowers(optimizer, state.iterations);
+/** The compiled model's optimizer state in Keras's terms (see optimizer-slots.ts), or null when it is not compiled. */
+export function modelOptimizerState(model: tfl.LayersModel): OptimizerState | null {
+  const optimizer = model.optimizer as tfc.Optimizer | undefined;
+  return optimizer ? optimizerStateOf(optimizer, model.trainableWeights.length) : null;
 }
 
 /** A Keras loss or metric as saved (a name, or a serialized object) → the name `compile` accepts. */
@@ -138,7 +91,7 @@ export async function compileAndRestore(
   optimizerConfig: JsonValue | undefined,
   compileConfig: JsonObject,
   source: string,
-  readState: () => OptimizerState | null,
+  readState: (optimizer: KerasOptimizerConfig, trainableCount: number) => OptimizerState | null,
 ): Promise<void> {
   if (!isJsonObject(optimizerConfig) || typeof optimizerConfig["class_name"] !== "string") return;
   const rawLoss = compileConfig["loss"] ?? null;
@@ -163,6 +116,9 @@ export async function compileAndRestore(
     );
     return;
   }
-  const state = readState();
-  if (state) await restoreOptimizerState(model, state, source);
+  const optimizer = model.optimizer as tfc.Optimizer;
+  const state = readState(kerasOptimizerConfig(optimizer), model.trainableWeights.length);
+  if (state) {
+    restoreOptimizer(optimizer, state, model.trainableWeights as Array<{ name: string; shape: number[] }>, source);
+  }
 }

@@ -8,6 +8,7 @@
  * kerasOptimizerConfig(tf.train.momentum(0.1, 0.9));                   // { className: "SGD", config: { name: "SGD", learning_rate: 0.1, momentum: 0.9, nesterov: false } }
  */
 import * as tfc from "@tensorflow/tfjs-core";
+import { KerasAdadelta, KerasAdagrad, KerasRMSprop } from "../training/keras-update-rules.js";
 
 /** A Keras optimizer as files record it: class name and its Keras config. */
 export interface KerasOptimizerConfig {
@@ -49,7 +50,7 @@ export function kerasOptimizerConfig(optimizer: tfc.Optimizer): KerasOptimizerCo
         centered: Boolean(config["centered"]),
       });
     case "Adagrad":
-      return keras("Adagrad", { initial_accumulator_value: Number(config["initialAccumulatorValue"]), epsilon: 1e-7 });
+      return keras("Adagrad", { initial_accumulator_value: Number(config["initialAccumulatorValue"]), epsilon: Number(config["epsilon"] ?? 1e-7) });
     case "Adadelta":
       return keras("Adadelta", { rho: Number(config["rho"]), epsilon: Number(config["epsilon"]) });
     default:
@@ -75,11 +76,11 @@ export function optimizerFromKeras(className: string, config: Record<string, unk
         ? tfc.train.momentum(learningRate(0.01), number("momentum", 0), config["nesterov"] === true)
         : tfc.train.sgd(learningRate(0.01));
     case "RMSprop":
-      return tfc.train.rmsprop(learningRate(0.001), number("rho", 0.9), number("momentum", 0), number("epsilon", 1e-7), config["centered"] === true);
+      return new KerasRMSprop(learningRate(0.001), number("rho", 0.9), number("momentum", 0), number("epsilon", 1e-7), config["centered"] === true);
     case "Adagrad":
-      return tfc.train.adagrad(learningRate(0.001), number("initial_accumulator_value", 0.1));
+      return new KerasAdagrad(learningRate(0.001), number("initial_accumulator_value", 0.1), number("epsilon", 1e-7));
     case "Adadelta":
-      return tfc.train.adadelta(learningRate(0.001), number("rho", 0.95), number("epsilon", 1e-7));
+      return new KerasAdadelta(learningRate(0.001), number("rho", 0.95), number("epsilon", 1e-7));
     default:
       throw new UnsupportedOptimizerError(
         `The saved optimizer ${className} is not supported yet (supported: ${supportedOptimizers.join(", ")}). Load with { compile: false } and compile the model yourself.`,

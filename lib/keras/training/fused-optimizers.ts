@@ -259,7 +259,8 @@ function rmsPropUpdate(optimizer: RmsPropInternals, buffers: HostBuffers): Fused
         if (meanGrad) {
           const mg = f32(meanGrad[i]! * decay + g * oneMinusDecay);
           meanGrad[i] = mg;
-          denominator = Math.sqrt(ms - (mg * mg + epsilon));
+          // Keras 3 adds ε under the root (tfjs subtracts it; keras-update-rules.ts).
+          denominator = Math.sqrt(ms - mg * mg + epsilon);
         } else {
           denominator = Math.sqrt(ms + epsilon);
         }

@@ -8,6 +8,7 @@ import { Loss, resolveLoss, type LossFunction } from "../losses.js";
 import { resolveMetric, type Metric, type MetricFunction } from "../metrics.js";
 import { epochLineVerbose1, epochLineVerbose2 } from "./progress.js";
 import { withFusedOptimizer } from "./fused-step.js";
+import { optimizerFromKeras } from "../saving/optimizer.js";
 
 export interface CompileOptions {
   /** `"adam"`, `"sgd"`, `"rmsprop"`, ... or an optimizer object (`tf.train.adam(1e-3)`). */
@@ -23,6 +24,22 @@ export interface CompileOptions {
   runEagerly?: boolean;
 }
 
+// Keras's optimizer names (any case) → Keras classes; tfjs-layers' own defaults differ (adadelta lr 1, adagrad 0.01, adamax 0.002).
+const kerasOptimizerNames: Record<string, string> = {
+  adam: "Adam",
+  sgd: "SGD",
+  rmsprop: "RMSprop",
+  adagrad: "Adagrad",
+  adadelta: "Adadelta",
+  adamax: "Adamax",
+};
+
+/** `"adam"`, `"rmsprop"`, … become the optimizer Keras 3 builds for that name, with Keras's defaults. */
+function resolveOptimizer(optimizer: string | tfc.Optimizer): string | tfc.Optimizer {
+  const className = typeof optimizer === "string" ? kerasOptimizerNames[optimizer.toLowerCase()] : undefined;
+  return className ? optimizerFromKeras(className, {}) : optimizer;
+}
+
 /** Translates Keras compile options to tfjs-layers' (named functions so logs use Keras's names). */
 export function toTfjsCompileArgs(options: CompileOptions | tfl.ModelCompileArgs): tfl.ModelCompileArgs {
   // Multi-output forms (arrays/objects of losses) are passed to tfjs-layers unchanged.
@@ -33,7 +50,7 @@ export function toTfjsCompileArgs(options: CompileOptions | tfl.ModelCompileArgs
   const metrics = Array.isArray(options.metrics)
     ? options.metrics.map((metric) => resolveMetric(metric as string | Metric | MetricFunction, loss))
     : options.metrics;
-  return { optimizer: options.optimizer, loss, metrics };
+  return { optimizer: resolveOptimizer(options.optimizer), loss, metrics };
 }
 
 export interface FitOptions {

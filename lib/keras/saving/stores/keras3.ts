@@ -17,12 +17,14 @@ import { isJsonObject, type JsonValue, type KerasObjectConfig } from "../../../f
 import { withVersionedHardSigmoid } from "../../layers/hard-sigmoid.js";
 import { buildSubclassedFor, isSubclassed } from "../../models/subclassed.js";
 import { savedArrayTensor, type WeightMatch } from "../assign-weights.js";
-import { compileAndRestore, compileStateOf, optimizerStateOf, type CompileState, type OptimizerState } from "../compile-state.js";
+import { compileAndRestore, compileStateOf, modelOptimizerState, type CompileState } from "../compile-state.js";
+import { kerasSlotOrder, orderedSlots, type OptimizerState } from "../optimizer-slots.js";
+import type { KerasOptimizerConfig } from "../optimizer.js";
 import { keras3ModelConfig } from "../keras-json/keras3-serialize.js";
 import { modelFromKerasConfig, type LoadKerasModelOptions } from "../load-model.js";
 import { keras3LossConfig } from "../loss-config.js";
 import { keras3Version } from "../serialization.js";
-import { pythonFloat, stringifyWithPythonFloats, withPythonFloats } from "../../../formats/keras-json/python-float.js";
+import { pythonFloat, withPythonFloats } from "../../../formats/keras-json/python-float.js";
 import { keras3VariableGroups, keras3VariablePaths } from "./keras3-walker.js";
 import { scalarNumber, tensorOf, writeTensor } from "./h5-tensors.js";
 
@@ -33,19 +35,26 @@ function writeKeras3Variables(h5: Hdf5Writer, model: tfl.LayersModel, includeOpt
     h5.textAttribute(group.path, "name", group.name);
     group.variables.forEach((variable, index) => writeTensor(h5, `${group.path}/${index}`, variable.read()));
   }
-  const state = includeOptimizer ? optimizerStateOf(model) : null;
+  const state = includeOptimizer ? modelOptimizerState(model) : null;
   const compileState = includeOptimizer ? compileStateOf(model) : null;
   if (state && compileState) {
-    // Keras 3 optimizers save `iterations`, `learning_rate`, then each weight's m and v in turn.
+    // Keras 3 lists `optimizer.variables`: iterations, learning_rate, then the slots in its build order.
+    const { className, config } = compileState.optimizer;
     h5.group("optimizer/vars");
-    h5.textAttribute("optimizer/vars", "name", compileState.optimizer.className.toLowerCase());
+    h5.textAttribute("optimizer/vars", "name", className.toLowerCase());
     h5.dataset("optimizer/vars/0", new BigInt64Array([BigInt(state.iterations)]), []);
-    h5.dataset("optimizer/vars/1", new Float32Array([Number(compileState.optimizer.config["learning_rate"])]), []);
-    let next = 2;
-    for (const { m, v } of state.moments) {
-      writeTensor(h5, `optimizer/vars/${next++}`, m);
-      writeTensor(h5, `optimizer/vars/${next++}`, v);
+    h5.dataset("optimizer/vars/1", new Float32Array([Number(config["learning_rate"])]), []);
+    if (Object.keys(state.slots).length > 0) {
+      orderedSlots(kerasSlotOrder(className, config), model.trainableWeights.length).forEach(({ kind, index }, position) =>
+        writeTensor(h5, `optimizer/vars/${position + 2}`, state.slots[kind]![index]!),
+      );
     }
+    // Slots computed for the file (SGD's momentum in Keras's scale) are not the optimizer's own variables.
+    tfc.dispose(
+      Object.values(state.slots)
+        .flat()
+        .filter((tensor) => !(tensor instanceof tfc.Variable)),
+    );
   }
 }
 
@@ -119,7 +128,9 @@ export async function loadKerasArchiveModel(path: string, options: LoadKerasMode
   assignKeras3Weights(model, archive.variables, path);
   const compileConfig = (archive.config as unknown as { compile_config?: unknown }).compile_config;
   if (options.compile !== false && isJsonObject(compileConfig)) {
-    await compileAndRestore(model, compileConfig["optimizer"], compileConfig, path, () => keras3OptimizerState(archive.variables));
+    await compileAndRestore(model, compileConfig["optimizer"], compileConfig, path, (optimizer, count) =>
+      keras3OptimizerState(archive.variables, optimizer, count, path),
+    );
   }
   return model;
 }
@@ -198,13 +209,31 @@ export function assignKeras3Weights(model: tfl.LayersModel, variables: Map<strin
   return { unusedSaved: [], unmatchedModel: [] };
 }
 
-/** Keras 3 `optimizer/vars`: 0 iterations, 1 learning rate, then each weight's m and v (Adam). */
-function keras3OptimizerState(variables: Map<string, Hdf5Array>): OptimizerState | null {
+/**
+ * Keras 3 `optimizer/vars`: 0 iterations, 1 learning rate, then the slots in the optimizer's build order
+ * ({@link kerasSlotOrder}). A file with a different number of variables (an optimizer option tskeras does
+ * not train with, such as `use_ema`) resumes with a fresh optimizer and says so.
+ */
+function keras3OptimizerState(
+  variables: Map<string, Hdf5Array>,
+  optimizer: KerasOptimizerConfig,
+  trainableCount: number,
+  source: string,
+): OptimizerState | null {
   const iterations = variables.get("optimizer/vars/0");
   if (!iterations) return null;
-  const moments: OptimizerState["moments"] = [];
-  for (let index = 2; variables.has(`optimizer/vars/${index}`) && variables.has(`optimizer/vars/${index + 1}`); index += 2) {
-    moments.push({ m: tensorOf(variables.get(`optimizer/vars/${index}`)!), v: tensorOf(variables.get(`optimizer/vars/${index + 1}`)!) });
+  const saved = [...variables.keys()].filter((name) => /^optimizer\/vars\/\d+$/.test(name)).length;
+  const positions = orderedSlots(kerasSlotOrder(optimizer.className, optimizer.config), trainableCount);
+  const slots: OptimizerState["slots"] = {};
+  if (saved === positions.length + 2) {
+    positions.forEach(({ kind, index }, position) => {
+      (slots[kind] ??= [])[index] = tensorOf(variables.get(`optimizer/vars/${position + 2}`)!);
+    });
+  } else if (saved !== 2) {
+    console.warn(
+      `${source}: the optimizer state holds ${saved} variables where a ${optimizer.className} over ${trainableCount} trainable weights has ${positions.length + 2}, so training resumes with a fresh optimizer.`,
+    );
+    return null;
   }
-  return { iterations: scalarNumber(iterations), moments };
+  return { iterations: scalarNumber(iterations), slots };
 }

@@ -7,6 +7,7 @@
  * await saveLegacyH5Model(model, "model.h5", {});
  * const model = await loadLegacyH5Model("model.h5");
  */
+import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { Hdf5File, type Hdf5Array } from "../../../formats/hdf5/hdf5-file.js";
 import { writeHdf5FileAtomic, type Hdf5Writer } from "../../../formats/hdf5/hdf5-writer.js";
@@ -14,7 +15,9 @@ import { readLegacyH5Layout, readSplitTextList } from "../../../formats/hdf5/leg
 import { isSubclassed } from "../../models/subclassed.js";
 import { withVersionedHardSigmoid } from "../../layers/hard-sigmoid.js";
 import { assignSavedWeights, type WeightMatch } from "../assign-weights.js";
-import { compileAndRestore, compileStateOf, optimizerStateOf, type CompileState, type OptimizerState } from "../compile-state.js";
+import { compileAndRestore, compileStateOf, modelOptimizerState, type CompileState } from "../compile-state.js";
+import { kerasSlotOrder, orderedSlots, type OptimizerState } from "../optimizer-slots.js";
+import type { KerasOptimizerConfig } from "../optimizer.js";
 import { modelFromKerasConfig, type LoadKerasModelOptions } from "../load-model.js";
 import { kerasModelJson, kerasVersion } from "../serialization.js";
 import { stringifyWithPythonFloats, withPythonFloats } from "../../../formats/keras-json/python-float.js";
@@ -94,7 +97,7 @@ export async function saveLegacyH5Model(model: tfl.LayersModel, path: string, op
   const { kerasVersion, backend } = producer(model);
   const includeOptimizer = options.includeOptimizer !== false;
   const compileState = includeOptimizer ? compileStateOf(model) : null;
-  const optimizerState = compileState ? optimizerStateOf(model) : null;
+  const optimizerState = compileState ? modelOptimizerState(model) : null;
   await writeHdf5FileAtomic(path, (h5) => {
     h5.textAttribute("/", "backend", backend);
     h5.textAttribute("/", "keras_version", kerasVersion);
@@ -102,24 +105,24 @@ export async function saveLegacyH5Model(model: tfl.LayersModel, path: string, op
     if (compileState) h5.textAttribute("/", "training_config", legacyTrainingConfig(compileState));
     writeLegacyLayerWeights(h5, model, "model_weights");
     if (optimizerState) {
-      // tf.keras 2.11+ layout: `iteration:0`, then `<Optimizer>/m/<weight>` and `/v/` per trainable weight.
-      const className = compileState!.optimizer.className;
+      // tf.keras 2.11+ layout: `iteration:0`, then `<Optimizer>/<slot>/<weight>:0` in the optimizer's build order.
+      const { className, config } = compileState!.optimizer;
       const names = ["iteration:0"];
       h5.dataset("optimizer_weights/iteration:0", new BigInt64Array([BigInt(optimizerState.iterations)]), []);
       const weightNames = uniqueLegacyWeightNames(model.trainableWeights);
-      model.trainableWeights.forEach((_weight, index) => {
-        const moments = optimizerState.moments[index];
-        if (!moments) return;
-        for (const [slot, tensor] of [
-          ["m", moments.m],
-          ["v", moments.v],
-        ] as const) {
-          const name = `${className}/${slot}/${weightNames[index]}`;
+      if (Object.keys(optimizerState.slots).length > 0) {
+        for (const { kind, index } of orderedSlots(kerasSlotOrder(className, config), weightNames.length)) {
+          const name = `${className}/${legacySlotNames[kind]![0]}/${weightNames[index]}`;
           names.push(name);
-          writeTensor(h5, `optimizer_weights/${name}`, tensor);
+          writeTensor(h5, `optimizer_weights/${name}`, optimizerState.slots[kind]![index]!);
         }
-      });
+      }
       h5.textListAttribute("optimizer_weights", "weight_names", names);
+      tfc.dispose(
+        Object.values(optimizerState.slots)
+          .flat()
+          .filter((tensor) => !(tensor instanceof tfc.Variable)),
+      );
     }
   });
 }
@@ -145,8 +148,8 @@ export async function loadLegacyH5Model(path: string, options: LoadKerasModelOpt
     assignSavedWeights(model, layout.layers, (weightPath) => file.readArray(weightPath), { source: path });
     if (options.compile !== false && layout.trainingConfig) {
       const optimizerNames = file.hasGroup("optimizer_weights") ? (readSplitTextList(file, "optimizer_weights", "weight_names") ?? []) : [];
-      await compileAndRestore(model, layout.trainingConfig["optimizer_config"], layout.trainingConfig, path, () =>
-        legacyOptimizerState(optimizerNames, (name) => file.readArray(`optimizer_weights/${name}`)),
+      await compileAndRestore(model, layout.trainingConfig["optimizer_config"], layout.trainingConfig, path, (optimizer, count) =>
+        legacyOptimizerState(optimizerNames, (name) => file.readArray(`optimizer_weights/${name}`), optimizer, count),
       );
     }
     return model;
@@ -170,12 +173,49 @@ export function assignLegacyH5Weights(
   });
 }
 
-/** Keras 2.11+ legacy `optimizer_weights`: `iteration:0`, then `<Opt>/m/<weight>` and `<Opt>/v/<weight>` in turn. */
-function legacyOptimizerState(names: string[], read: (name: string) => Hdf5Array): OptimizerState | null {
-  const iterationName = names.find((name) => /(^|\/)iterations?:0$/.test(name));
+/**
+ * A slot kind's names in legacy `optimizer_weights` (first: tf.keras 2.11+'s, `Adam/m/dense/kernel:0`;
+ * then older Keras 2's `dense/kernel/rms:0` and Keras 3's `adam/dense_kernel_momentum`).
+ */
+const legacySlotNames: Record<string, string[]> = {
+  momentum: ["m", "momentum", "momentums"],
+  velocity: ["v", "velocity", "velocities", "rms"],
+  norm: ["u", "norm", "v"],
+  average_gradient: ["average_gradient", "mg"],
+  accumulator: ["accumulator"],
+  accumulated_grad: ["accumulated_grad", "accum_grad"],
+  accumulated_delta_var: ["accumulated_delta_var", "accum_var"],
+};
+
+/**
+ * Legacy `optimizer_weights` (tf.keras 2.11+, older Keras 2, or Keras 3's own `.h5`): the iteration
+ * count, and each slot kind's tensors in file order, told apart by the kind's name in the weight name.
+ */
+function legacyOptimizerState(
+  names: string[],
+  read: (name: string) => Hdf5Array,
+  optimizer: KerasOptimizerConfig,
+  trainableCount: number,
+): OptimizerState | null {
+  const iterationName = names.find((name) => /(^|\/)iter(ation)?s?(:0)?$/.test(name));
   if (iterationName === undefined) return null;
-  const first = names.filter((name) => /(^|\/)m\//.test(name));
-  const second = names.filter((name) => /(^|\/)v\//.test(name));
-  const moments = first.length === second.length ? first.map((name, index) => ({ m: tensorOf(read(name)), v: tensorOf(read(second[index]!)) })) : [];
-  return { iterations: scalarNumber(read(iterationName)), moments };
+  const kinds = [...new Set(kerasSlotOrder(optimizer.className, optimizer.config).flat())];
+  // tf.keras 2.11+ names the slot second (`Adam/m/dense/kernel:0`), older Keras 2 last (`…/dense/kernel/m:0`), Keras 3 as a suffix.
+  const kindOf = (name: string) => {
+    const segments = name.replace(/:0$/, "").split("/");
+    const last = segments.at(-1)!;
+    for (const matches of [(token: string) => segments[1] === token, (token: string) => last === token, (token: string) => last.endsWith(`_${token}`)]) {
+      const kind = kinds.find((candidate) => legacySlotNames[candidate]!.some(matches));
+      if (kind !== undefined) return kind;
+    }
+    return undefined;
+  };
+  const slots: OptimizerState["slots"] = {};
+  for (const name of names) {
+    const kind = name === iterationName ? undefined : kindOf(name);
+    if (kind !== undefined) (slots[kind] ??= []).push(tensorOf(read(name)));
+  }
+  const complete = kinds.length > 0 && kinds.every((kind) => slots[kind]?.length === trainableCount);
+  if (!complete) tfc.dispose(Object.values(slots).flat());
+  return { iterations: scalarNumber(read(iterationName)), slots: complete ? slots : {} };
 }
