@@ -202,8 +202,10 @@ def read():
 def read_other_formats(case_id, case, result):
     """tskeras's .h5, SavedModel and TF checkpoint of the model it loaded from Keras's .keras."""
     written = ts_written.get(case_id, {})
+    if not written:
+        return
     xs = [np.load(f"{work}/{case_id}.x{index}.npy") for index in range(len(case["inputs"]))]
-    expected = np.load(f"{work}/{case_id}.y.npy") if "h5" in written or "savedmodel" in written else None
+    expected = np.load(f"{work}/{case_id}.y.npy")
     if "h5" in written:
         try:
             result["h5Error"] = predict_within(keras.models.load_model(written["h5"], compile=False), xs, expected)
@@ -230,7 +232,7 @@ def read_other_formats(case_id, case, result):
             result["savedModelError"] = f"{type(error).__name__}: {error}"[:300]
     if "checkpoint" in written:
         try:
-            result["checkpointError"] = checkpoint_differences(case_id, written["checkpoint"])
+            result["checkpointError"] = checkpoint_differences(case_id, case["className"], written["checkpoint"])
         except Exception as error:
             result["checkpointError"] = f"{type(error).__name__}: {error}"[:300]
 
@@ -240,7 +242,12 @@ def same(stored, value):
     return stored.shape == value.shape and np.array_equal(stored.astype("float64"), value.astype("float64"))
 
 
-def checkpoint_differences(case_id, prefix):
+# tskeras writes tf.keras 2's checkpoint layout (`layer_with_weights-0/kernel`), where a few weights had
+# other attribute names than Keras 3 gives them.
+TF_KERAS_2_NAMES = {("DepthwiseConv2D", "kernel"): "depthwise_kernel"}
+
+
+def checkpoint_differences(case_id, class_name, prefix):
     """Each Keras weight is one checkpoint value under its attribute name (`.../kernel`), exactly equal; nothing else of the model's."""
     reader = tf.train.load_checkpoint(prefix)
     suffix = "/.ATTRIBUTES/VARIABLE_VALUE"
@@ -251,7 +258,8 @@ def checkpoint_differences(case_id, prefix):
     for index, path in enumerate(paths):
         value = weights[f"arr_{index}"]
         attribute = path.split("/")[-1]
-        found = next((key for key in sorted(unused) if key[: -len(suffix)].split("/")[-1] == attribute and same(reader.get_tensor(key), value)), None)
+        names = {attribute, TF_KERAS_2_NAMES.get((class_name, attribute), attribute)}
+        found = next((key for key in sorted(unused) if key[: -len(suffix)].split("/")[-1] in names and same(reader.get_tensor(key), value)), None)
         if found is None:
             problems.append(f"no {attribute} equal to Keras's {path}")
         else:

@@ -74,7 +74,11 @@ type Outcome = { passed: true; notApplicable?: string } | { passed: false; why: 
 const pass: Outcome = { passed: true };
 /** The work directory's random name is left out, so the generated table is the same on every run. */
 let workDirectory = "";
-const clean = (text: string): string => text.split(workDirectory).join("").replace(/\s+/g, " ").slice(0, 300);
+/** One line; a long message keeps its start and its end (a nested graph error says what failed last). */
+const clean = (text: string): string => {
+  const line = text.split(workDirectory).join("").replace(/\s+/g, " ");
+  return line.length <= 300 ? line : `${line.slice(0, 130)} … ${line.slice(-160)}`;
+};
 const fail = (why: string): Outcome => ({ passed: false, why: clean(why) });
 const notApplicable = (why: string): Outcome => ({ passed: true, notApplicable: clean(why) });
 

@@ -664,6 +664,22 @@ function keras3Node(model: tfl.LayersModel, node: JsonValue, called?: Layer): Js
   return { args: tensors.length === 1 ? tensors : [tensors], kwargs };
 }
 
+/**
+ * A Keras 2 model config for legacy `.h5`, with the nodes of layers called on separate arguments
+ * (MultiHeadAttention(query, value)) written as Keras 3 writes them in its own `.h5` (`{args, kwargs}`):
+ * Keras 3 reads a Keras 2 node list as one list argument, which such a layer cannot take.
+ */
+export function withKeras3CallNodes(model: tfl.LayersModel, json: JsonObject): JsonObject {
+  const config = json["config"];
+  if (!isJsonObject(config) || !Array.isArray(config["layers"])) return json;
+  const layers = (config["layers"] as JsonObject[]).map((entry) => {
+    const live = findLayer(model, entry);
+    if (!(live as Keras3CallConvention | undefined)?.keras3CallArguments || !Array.isArray(entry["inbound_nodes"])) return entry;
+    return { ...entry, inbound_nodes: (entry["inbound_nodes"] as JsonValue[]).map((node) => keras3Node(model, node, live)) };
+  });
+  return { ...json, config: { ...config, layers } };
+}
+
 /** The symbolic tensor a `[layer, node, tensor]` reference names; node indices count only the model's own nodes, as in the config. */
 function outputTensor(model: tfl.LayersModel, layerName: string, nodeIndex: number, tensorIndex: number): { shape: Shape; dtype: string } | undefined {
   const layer = model.layers.find((candidate) => candidate.name === layerName);
