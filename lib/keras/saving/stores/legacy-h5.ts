@@ -17,7 +17,7 @@ import { assignSavedWeights, type WeightMatch } from "../assign-weights.js";
 import { compileAndRestore, compileStateOf, optimizerStateOf, type CompileState, type OptimizerState } from "../compile-state.js";
 import { modelFromKerasConfig, type LoadKerasModelOptions } from "../load-model.js";
 import { kerasModelJson, kerasVersion } from "../serialization.js";
-import { withKeras3CallNodes } from "../keras-json/keras3-serialize.js";
+import { withKeras3LegacyH5Entries } from "../keras-json/keras3-serialize.js";
 import { stringifyWithPythonFloats, withPythonFloats } from "../../../formats/keras-json/python-float.js";
 import { scalarNumber, tensorOf, writeTensor } from "./h5-tensors.js";
 
@@ -27,7 +27,7 @@ function producer(_model: tfl.LayersModel): { kerasVersion: string; backend: str
 
 /** The model's architecture as a Keras `{class_name, config}` object. */
 function modelConfigOf(model: tfl.LayersModel): Record<string, unknown> {
-  const { class_name, config } = withKeras3CallNodes(model, kerasModelJson(model));
+  const { class_name, config } = withKeras3LegacyH5Entries(model, kerasModelJson(model));
   return { class_name, config };
 }
 

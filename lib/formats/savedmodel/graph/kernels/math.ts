@@ -10,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { tfjsDtypeFor } from "../../graph-dtypes.js";
 import { inputInts, inputTensor, type KernelContext, type OpKernel } from "./op-kernel.js";
+import { einsum } from "./einsum.js";
 
 type Binary = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 type Unary = (x: tf.Tensor) => tf.Tensor;
@@ -88,7 +89,7 @@ export const mathKernels: Record<string, OpKernel> = {
   Prod: reduction(tf.prod),
   All: reduction(tf.all),
   Any: reduction(tf.any),
-  Einsum: (context) => [tf.einsum(context.attributes.string("equation"), ...context.inputs.map((_, index) => inputTensor(context, index)))],
+  Einsum: (context) => [einsum(context.attributes.string("equation"), ...context.inputs.map((_, index) => inputTensor(context, index)))],
   Cumsum: (context) => [
     tf.cumsum(inputTensor(context, 0), inputInts(context, 1)[0], context.attributes.bool("exclusive", false), context.attributes.bool("reverse", false)),
   ],
