@@ -77,7 +77,7 @@ let workDirectory = "";
 /** One line; a long message keeps its start and its end (a nested graph error says what failed last). */
 const clean = (text: string): string => {
   const line = text.split(workDirectory).join("").replace(/\s+/g, " ");
-  return line.length <= 300 ? line : `${line.slice(0, 130)} … ${line.slice(-160)}`;
+  return line.length <= 360 ? line : `${line.slice(0, 220)} … ${line.slice(-140)}`;
 };
 const fail = (why: string): Outcome => ({ passed: false, why: clean(why) });
 const notApplicable = (why: string): Outcome => ({ passed: true, notApplicable: clean(why) });
