@@ -2,9 +2,14 @@
 #   write CASES.json DIR OUT.json: enumerate keras.layers and keras.activations; for each case build a
 #     one-layer model with seeded random weights, save DIR/<id>.keras and the inputs, outputs and
 #     tf.GradientTape gradients as .npy, and record the fresh layer's get_config().
+#     Each case also goes out in the other formats: legacy DIR/<id>.h5 (when Keras can read its own
+#     .h5 of the case back; otherwise the reason is recorded) and model.export() DIR/<id>.export, plus
+#     the weights in model.weights order (DIR/<id>.weights.npz; their paths go in OUT.json).
 #   read CASES.json DIR OUT.json: load the files tskeras wrote (DIR/<id>.ts.keras: the Keras file
 #     loaded and saved again; DIR/<id>.ctor.keras: the layer built by tskeras's constructor), predict,
-#     and compare tskeras's config with Keras's key for key.
+#     and compare tskeras's config with Keras's key for key; likewise DIR/<id>.ts.h5 (Keras loads it),
+#     DIR/<id>.ts.savedmodel (tf.saved_model.load + serving_default) and DIR/<id>.ts.ckpt/ckpt
+#     (tf.train.load_checkpoint: each Keras weight under its attribute name, values exactly equal).
 import inspect, json, sys, zipfile, zlib
 import numpy as np
 import keras
@@ -12,6 +17,9 @@ import tensorflow as tf
 
 mode, cases_path, work, out_path = sys.argv[1:5]
 cases = json.load(open(cases_path))
+# The read pass also gets what tskeras wrote per case (paths, input names) and Keras's weight paths from the write pass.
+ts_written = json.load(open(sys.argv[5])) if len(sys.argv) > 5 else {}
+cases_written = {case_id: entry.get("weights", []) for case_id, entry in json.load(open(sys.argv[6]))["cases"].items()} if len(sys.argv) > 6 else {}
 
 
 def build(case):
@@ -31,6 +39,35 @@ def arrays_for(case, rng):
     if case.get("integer"):
         return [rng.integers(0, 10, (2, *shape)).astype("int32") for shape in case["inputs"]]
     return [(rng.normal(size=(2, *shape)) * case.get("scale", 1)).astype("float32") for shape in case["inputs"]]
+
+
+def attempt(action):
+    """None when `action` runs, else why not (Keras itself cannot write the case in that format)."""
+    try:
+        action()
+        return None
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"[:200]
+
+
+def predict_within(model, xs, expected):
+    """None when `model` predicts `expected` within 1e-5, else how far off it is."""
+    y = np.asarray(model(xs if len(xs) > 1 else xs[0], training=False))
+    if y.shape != expected.shape:
+        return f"shape {y.shape} vs {expected.shape}"
+    difference = float(np.max(np.abs(y - expected))) if y.size else 0.0
+    return None if difference <= 1e-5 else f"predicts {difference:.2e} away"
+
+
+def own_h5_error(case_id, model, xs, y):
+    """Legacy .h5 only where Keras can write the case and read it back with the same numbers."""
+    path = f"{work}/{case_id}.h5"
+    try:
+        model.save(path)
+        problem = predict_within(keras.models.load_model(path, compile=False), xs, y)
+        return None if problem is None else f"its own .h5 {problem}"
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"[:200]
 
 
 def write():
@@ -77,8 +114,14 @@ def write():
                 value = np.zeros(1, "float32") if grad is None else np.asarray(tf.convert_to_tensor(grad))
                 np.save(f"{work}/{case_id}.g{index}.npy", value.astype("float32"))
             fresh = build(case)
+            np.savez(f"{work}/{case_id}.weights.npz", *[np.asarray(weight.numpy()) for weight in model.weights])
             results[case_id] = {
                 "ok": True,
+                "h5Error": own_h5_error(case_id, model, xs, y),
+                "exportError": attempt(lambda: model.export(f"{work}/{case_id}.export", verbose=False)),
+                # export() names serving_default's inputs after the model's input tensors, in this order.
+                "exportInputs": [tensor.name for tensor in model.inputs],
+                "weights": [weight.path for weight in model.weights],
                 "config": keras.saving.serialize_keras_object(fresh)["config"],
                 "trainable": [weight.path for weight in model.trainable_weights],
                 "inputGrads": len(float_inputs),
@@ -151,8 +194,79 @@ def read():
             result["configError"] = "tskeras could not build or save it"
         except Exception as error:
             result["configError"] = f"{type(error).__name__}: {error}"[:300]
+        read_other_formats(case_id, case, result)
         results[case_id] = result
     json.dump(results, open(out_path, "w"))
+
+
+def read_other_formats(case_id, case, result):
+    """tskeras's .h5, SavedModel and TF checkpoint of the model it loaded from Keras's .keras."""
+    written = ts_written.get(case_id, {})
+    if not written:
+        return
+    xs = [np.load(f"{work}/{case_id}.x{index}.npy") for index in range(len(case["inputs"]))]
+    expected = np.load(f"{work}/{case_id}.y.npy")
+    if "h5" in written:
+        try:
+            result["h5Error"] = predict_within(keras.models.load_model(written["h5"], compile=False), xs, expected)
+        except Exception as error:
+            result["h5Error"] = f"{type(error).__name__}: {error}"[:300]
+    if "savedmodel" in written:
+        try:
+            signature = tf.saved_model.load(written["savedmodel"]).signatures["serving_default"]
+            keywords = signature.structured_input_signature[1]
+            names = written["inputNames"]
+            if sorted(keywords) != sorted(names):
+                raise ValueError(f"serving_default takes {sorted(keywords)}, the model's inputs are {names}")
+            dtypes = {name: spec.dtype for name, spec in keywords.items()}
+            outputs = signature(**{name: tf.constant(x, dtype=dtypes[name]) for name, x in zip(names, xs)})
+            if len(outputs) != 1:
+                raise ValueError(f"serving_default returns {sorted(outputs)}, expected one output")
+            y = np.asarray(list(outputs.values())[0])
+            if y.shape != expected.shape:
+                result["savedModelError"] = f"shape {y.shape} vs {expected.shape}"
+            else:
+                difference = float(np.max(np.abs(y - expected))) if y.size else 0.0
+                result["savedModelError"] = None if difference <= 1e-5 else f"serving_default predicts {difference:.2e} away"
+        except Exception as error:
+            result["savedModelError"] = f"{type(error).__name__}: {error}"[:300]
+    if "checkpoint" in written:
+        try:
+            result["checkpointError"] = checkpoint_differences(case_id, case["className"], written["checkpoint"])
+        except Exception as error:
+            result["checkpointError"] = f"{type(error).__name__}: {error}"[:300]
+
+
+def same(stored, value):
+    stored = np.asarray(stored)
+    return stored.shape == value.shape and np.array_equal(stored.astype("float64"), value.astype("float64"))
+
+
+# tskeras writes tf.keras 2's checkpoint layout (`layer_with_weights-0/kernel`), where a few weights had
+# other attribute names than Keras 3 gives them.
+TF_KERAS_2_NAMES = {("DepthwiseConv2D", "kernel"): "depthwise_kernel"}
+
+
+def checkpoint_differences(case_id, class_name, prefix):
+    """Each Keras weight is one checkpoint value under its attribute name (`.../kernel`), exactly equal; nothing else of the model's."""
+    reader = tf.train.load_checkpoint(prefix)
+    suffix = "/.ATTRIBUTES/VARIABLE_VALUE"
+    unused = {key for key in reader.get_variable_to_shape_map() if key.endswith(suffix) and not key.startswith(("optimizer/", "save_counter/"))}
+    weights = np.load(f"{work}/{case_id}.weights.npz")
+    paths = cases_written[case_id]
+    problems = []
+    for index, path in enumerate(paths):
+        value = weights[f"arr_{index}"]
+        attribute = path.split("/")[-1]
+        names = {attribute, TF_KERAS_2_NAMES.get((class_name, attribute), attribute)}
+        found = next((key for key in sorted(unused) if key[: -len(suffix)].split("/")[-1] in names and same(reader.get_tensor(key), value)), None)
+        if found is None:
+            problems.append(f"no {attribute} equal to Keras's {path}")
+        else:
+            unused.discard(found)
+    if unused:
+        problems.append(f"extra values {sorted(key[: -len(suffix)] for key in unused)}")
+    return "; ".join(problems)[:300] or None
 
 
 write() if mode == "write" else read()

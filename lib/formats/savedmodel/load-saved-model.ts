@@ -78,7 +78,20 @@ export function loadFromFiles(files: SavedModelFiles, options: LoadSavedModelOpt
           `(no saved object binds it). The SavedModel may predate TF2's object graph; re-save it with TF 2.x.`,
       );
     }
-    const handle = new VariableHandle(node.name, () => tf.keep(storedTensorToTfjs(variables().getTensor(key), key)));
+    // Assignable, as in TensorFlow, where a signature may update state (Keras's exported random layers
+    // advance their seed); the new value lives in memory, the files stay as they are.
+    let variable: tf.Variable | undefined;
+    const value = (): tf.Variable => {
+      if (variable === undefined || variable.isDisposed)
+        variable = tf.variable(
+          tf.tidy(() => storedTensorToTfjs(variables().getTensor(key), key)),
+          false,
+        );
+      return variable;
+    };
+    const handle = new VariableHandle(node.name, value, (assigned) =>
+      value().assign(assigned.dtype === value().dtype ? assigned : tf.cast(assigned, value().dtype)),
+    );
     handles.set(node.name, handle);
     return handle;
   };

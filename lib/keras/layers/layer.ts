@@ -1,7 +1,7 @@
 import "../../backend/gradients.js";
 import { constructFromConfig } from "../construct-from-config.js";
 import * as tfc from "@tensorflow/tfjs-core";
-import { markLibraryClass } from "../library-classes.js";
+import { markLibraryClass, userClassChain } from "../library-classes.js";
 import * as tfl from "@tensorflow/tfjs-layers";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers.js";
@@ -215,10 +215,17 @@ export class Layer extends tfl.layers.Layer {
 
   /** The checkpoint children, by attribute name (Keras's object tracking); addWeight names fill gaps. */
   [trackedChildren](): Array<[string, unknown]> {
-    const entries = attributeEntries(this);
+    const own = new Set<unknown>([...this.ownTrainable, ...this.ownNonTrainable]);
+    const weightName = (weight: { originalName: string }) => weight.originalName.split("/").pop()!.replace(/:\d+$/, "");
+    // Keras's own classes keep a weight on the Python attribute of its name (`self.recurrent_kernel`),
+    // so checkpoints name it so; a user's class keeps its property names.
+    const library = userClassChain(this).length === 0;
+    const entries = attributeEntries(this).map(([key, value]): [string, unknown] =>
+      library && own.has(value) ? [weightName(value as { originalName: string }), value] : [key, value],
+    );
     const named = new Set(entries.map(([, value]) => value));
     for (const weight of [...this.ownTrainable, ...this.ownNonTrainable]) {
-      if (!named.has(weight)) entries.push([weight.originalName.split("/").pop()!.replace(/:\d+$/, ""), weight]);
+      if (!named.has(weight)) entries.push([weightName(weight), weight]);
     }
     return entries;
   }

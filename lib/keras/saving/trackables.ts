@@ -79,6 +79,21 @@ function layerTrackable(layer: tfl.layers.Layer, nodes: Map<tfl.LayerVariable, T
     node.children.push({ name: "backward_layer", node: layerTrackable(wrapped.backwardLayer, nodes, memo) });
     return node;
   }
+  // RNN(cell) keeps the weights on its cell (`cell/kernel`); StackedRNNCells on each of its cells (`cells/0/kernel`).
+  const cell = (layer as unknown as { cell?: unknown }).cell;
+  if (layer.getClassName() === "RNN" && cell instanceof tfl.layers.Layer) {
+    node.children.push({ name: "cell", node: layerTrackable(cell, nodes, memo) });
+    return node;
+  }
+  const cells = (layer as unknown as { cells?: unknown }).cells;
+  if (layer.getClassName() === "StackedRNNCells" && Array.isArray(cells)) {
+    const list: Trackable = { children: [], description: `cells of ${node.description}` };
+    cells.forEach((item, index) => {
+      if (item instanceof tfl.layers.Layer) list.children.push({ name: String(index), node: layerTrackable(item, nodes, memo) });
+    });
+    node.children.push({ name: "cells", node: list });
+    return node;
+  }
   const owner: Trackable = recurrentLayers.has(layer.getClassName()) ? { children: [], description: `cell of ${node.description}` } : node;
   if (owner !== node) node.children.push({ name: "cell", node: owner });
   for (const weight of layer.weights) {

@@ -209,6 +209,7 @@ export const traceableKernels = [
   "DepthwiseConv2dNative",
   "FusedDepthwiseConv2D",
   "Conv2DBackpropInput",
+  "Conv3DBackpropInputV2",
   "Conv3D",
   "MaxPool",
   "AvgPool",
@@ -384,6 +385,22 @@ export function emitKernel(kernel: RecordedKernel, context: EmitContext): string
           T: type(dy),
           ...windowAttributes(4),
           dilations: { list: attributeList({ i: [1, 1, 1, 1] }) },
+        }),
+      ];
+    }
+    case "Conv3DBackpropInputV2": {
+      // Conv3DTranspose, as Conv2DTranspose: the output size is an input of the op; its batch follows the input's.
+      const { dy, filter } = kernel.named as { dy: tfc.Tensor; filter: tfc.Tensor };
+      requireChannelsLast(kernel);
+      const outputShape = kernel.attrs["inputShape"] as number[];
+      const open = context.openTarget(kernel);
+      const inputSizes = open !== undefined ? context.openVector(open) : ints("conv3d_transpose/input_sizes", outputShape);
+      return [
+        add("conv3d_transpose", "Conv3DBackpropInputV2", [inputSizes, edgeOf(filter), edgeOf(dy)], {
+          T: type(dy),
+          Tshape: { type: typeOf("int32", name) },
+          ...windowAttributes(5),
+          dilations: { list: attributeList({ i: [1, 1, 1, 1, 1] }) },
         }),
       ];
     }

@@ -17,7 +17,7 @@ import { VariableHandle } from "../../formats/savedmodel/graph/values.js";
 import type { LoadedSavedModel } from "../../formats/savedmodel/load-saved-model.js";
 import type { FunctionDef } from "../../formats/protobuf/messages.js";
 import { dataTypeName } from "../../formats/savedmodel/graph-dtypes.js";
-import { shapeFromProto } from "../../formats/savedmodel/tensor-proto.js";
+import { shapeFromProto, tensorFromProto } from "../../formats/savedmodel/tensor-proto.js";
 import { checkpointKeysByObject, objectPaths } from "../../formats/savedmodel/variable-binding.js";
 import { storedTensorToTfjs } from "../../formats/stored-tensor.js";
 import { TensorSpec } from "./tensor-spec.js";
@@ -69,6 +69,19 @@ export function reviveObjectGraph(savedModel: LoadedSavedModel): RevivedObjectGr
           },
         });
 
+  // Tensors a function captured (Keras's Normalization mean, computed from its variables) are saved
+  // as `constant` objects naming a Const node of the top-level graph; read each once, on first use.
+  const constants = new Map<number, tfc.Tensor>();
+  const capturedConstant = (id: number): tfc.Tensor | undefined => {
+    const operation = objectGraph.nodes[id]?.constant?.operation;
+    if (operation === undefined) return undefined;
+    if (!constants.has(id)) {
+      const proto = graph?.node.find((candidate) => candidate.name === operation)?.attr["value"]?.tensor;
+      if (proto === undefined) throw new Error(`The saved constant ${id} names graph node "${operation}", which the SavedModel's graph lacks.`);
+      constants.set(id, tfc.keep(tensorFromProto(proto)));
+    }
+    return constants.get(id);
+  };
   const built = new Map<number, unknown>();
   const build = (id: number): unknown => {
     if (built.has(id)) return built.get(id);
@@ -79,7 +92,7 @@ export function reviveObjectGraph(savedModel: LoadedSavedModel): RevivedObjectGr
       return value;
     }
     if (node.function !== undefined) {
-      const fn = loadedFunction(node.function.concrete_functions, runtime, objectGraph.concrete_functions, variables);
+      const fn = loadedFunction(node.function.concrete_functions, runtime, objectGraph.concrete_functions, variables, capturedConstant);
       built.set(id, fn);
       return fn;
     }
@@ -103,6 +116,7 @@ function loadedFunction(
   runtime: GraphRuntime | undefined,
   concreteFunctions: Record<string, { bound_inputs: number[] }>,
   variables: RevivedObjectGraph["variables"],
+  capturedConstant: (id: number) => tfc.Tensor | undefined,
 ): LoadedFunction {
   // Resolved on first call, so a function this runtime cannot bind does not prevent loading the rest.
   const resolveConcretes = () =>
@@ -111,7 +125,11 @@ function loadedFunction(
       if (definition === undefined) throw new Error(`The saved function's concrete function "${name}" is missing from the SavedModel's function library.`);
       const handles = (concreteFunctions[name]?.bound_inputs ?? []).map((id) => {
         const variable = variables.get(id);
-        if (variable === undefined) throw new Error(`Concrete function "${name}" captures object ${id}, which is not a variable restored from the checkpoint.`);
+        if (variable === undefined) {
+          const constant = capturedConstant(id);
+          if (constant !== undefined) return constant;
+          throw new Error(`Concrete function "${name}" captures object ${id}, which is neither a variable restored from the checkpoint nor a saved constant.`);
+        }
         // The handle reads the live Variable, so later assignments are seen.
         return new VariableHandle(
           variable.name,

@@ -134,7 +134,8 @@ export function runTraced(
   runtime: GraphRuntime,
   traced: { definition: TracedFunction["definition"]; inputSpecs: TensorSpec[] },
   inputs: tfc.Tensor[],
-  handles: VariableHandle[],
+  /** Captured inputs after the arguments: variables, or tensors the function captured as constants. */
+  handles: Array<VariableHandle | tfc.Tensor>,
 ): tfc.Tensor[] {
   const name = traced.definition.signature.name;
   if (inputs.length !== traced.inputSpecs.length || inputs.some((input, index) => !traced.inputSpecs[index]!.isCompatibleWith(input))) {

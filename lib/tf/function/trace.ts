@@ -240,7 +240,7 @@ function compareRecordings(first: Recording, second: Recording): OpenParts {
       if (target.includes(-1)) targets.set(kernel, target);
       return;
     }
-    if (kernel.kernelName === "Conv2DBackpropInput") {
+    if (kernel.kernelName === "Conv2DBackpropInput" || kernel.kernelName === "Conv3DBackpropInputV2") {
       const target = openPattern(kernel.attrs["inputShape"] as number[], other.attrs["inputShape"] as number[]);
       if (target === undefined || target.slice(1).includes(-1) || attributesExcept(kernel.attrs, "inputShape") !== attributesExcept(other.attrs, "inputShape"))
         throw differs(`an attribute of ${name}`);

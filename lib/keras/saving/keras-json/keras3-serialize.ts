@@ -14,7 +14,7 @@ import { kerasModelJson } from "../serialization.js";
 import { isBuiltinClassName } from "./serialize.js";
 import { activationConfigKeys, isBuiltinActivationName } from "../../layers/function-activation.js";
 import { isJsonObject, isKerasObject, type JsonObject, type JsonValue } from "../../../formats/keras-json/schema.js";
-import { writtenLayerClass, type Keras3CallConvention } from "../../layers/written-layers.js";
+import { pythonClassName, writtenLayerClass, type Keras3CallConvention } from "../../layers/written-layers.js";
 
 type Layer = tfl.LayersModel["layers"][number];
 type Shape = (number | null)[];
@@ -662,6 +662,63 @@ function keras3Node(model: tfl.LayersModel, node: JsonValue, called?: Layer): Js
   const convention = called as Keras3CallConvention | undefined;
   if (convention?.keras3CallArguments) return { args: convention.keras3CallArguments(tensors), kwargs };
   return { args: tensors.length === 1 ? tensors : [tensors], kwargs };
+}
+
+/**
+ * A Keras 2 model config for legacy `.h5`, with what Keras 3's `.h5` reader cannot take from Keras 2
+ * written as Keras 3 writes it in its own `.h5`: the nodes of layers called on separate arguments
+ * (MultiHeadAttention(query, value); a Keras 2 node list is one list argument), the Python class
+ * name where Keras writes it (GroupedQueryAttention), no `trainable` where the constructor takes none
+ * (SpatialDropout2D, Discretization), and a `module` on nested cells (RNN's `cell`, StackedRNNCells'
+ * `cells`), which Keras 3 deserializes by module.
+ */
+export function withKeras3LegacyH5Entries(model: tfl.LayersModel, json: JsonObject): JsonObject {
+  const config = json["config"];
+  if (!isJsonObject(config) || !Array.isArray(config["layers"])) return json;
+  const layers = (config["layers"] as JsonObject[]).map((entry) => {
+    const live = findLayer(model, entry);
+    const converted: JsonObject = { ...entry, config: withModuleOnCells(entry["config"] ?? null) };
+    if (live !== undefined && entry["class_name"] === live.getClassName()) converted["class_name"] = pythonClassName(live);
+    if (plainDtypeLayers.has(entry["class_name"] as string) && isJsonObject(converted["config"])) {
+      const { trainable: _trainable, ...rest } = converted["config"];
+      converted["config"] = rest;
+    }
+    // tfjs's RNN config repeats its cell's keys (units, activation…), which Keras 3's RNN rejects.
+    if (entry["class_name"] === "RNN" && isJsonObject(converted["config"]))
+      converted["config"] = Object.fromEntries(Object.entries(converted["config"]).filter(([key]) => rnnKeys.has(key)));
+    if ((live as Keras3CallConvention | undefined)?.keras3CallArguments && Array.isArray(entry["inbound_nodes"]))
+      converted["inbound_nodes"] = (entry["inbound_nodes"] as JsonValue[]).map((node) => keras3Node(model, node, live));
+    return converted;
+  });
+  return { ...json, config: { ...config, layers } };
+}
+
+/** The keys of Keras's RNN config (the base layer's and its own). */
+const rnnKeys = new Set([
+  "name",
+  "trainable",
+  "dtype",
+  "batch_input_shape",
+  "cell",
+  "return_sequences",
+  "return_state",
+  "go_backwards",
+  "stateful",
+  "unroll",
+  "zero_output_for_mask",
+]);
+
+/** A layer config whose `cell`/`cells` layers carry `module: "keras.layers"`, at any depth. */
+function withModuleOnCells(config: JsonValue): JsonValue {
+  if (!isJsonObject(config)) return config;
+  const cellObject = (value: JsonValue): JsonValue =>
+    isKerasObject(value)
+      ? { module: "keras.layers", ...(value as JsonObject), config: withModuleOnCells((value as JsonObject)["config"] ?? null), registered_name: null }
+      : value;
+  const result: JsonObject = { ...config };
+  if ("cell" in result) result["cell"] = cellObject(result["cell"]!);
+  if (Array.isArray(result["cells"])) result["cells"] = result["cells"].map(cellObject);
+  return result;
 }
 
 /** The symbolic tensor a `[layer, node, tensor]` reference names; node indices count only the model's own nodes, as in the config. */

@@ -20,6 +20,7 @@ import { kerasSlotOrder, orderedSlots, type OptimizerState } from "../optimizer-
 import type { KerasOptimizerConfig } from "../optimizer.js";
 import { modelFromKerasConfig, type LoadKerasModelOptions } from "../load-model.js";
 import { kerasModelJson, kerasVersion } from "../serialization.js";
+import { withKeras3LegacyH5Entries } from "../keras-json/keras3-serialize.js";
 import { stringifyWithPythonFloats, withPythonFloats } from "../../../formats/keras-json/python-float.js";
 import { scalarNumber, tensorOf, writeTensor } from "./h5-tensors.js";
 
@@ -29,7 +30,7 @@ function producer(_model: tfl.LayersModel): { kerasVersion: string; backend: str
 
 /** The model's architecture as a Keras `{class_name, config}` object. */
 function modelConfigOf(model: tfl.LayersModel): Record<string, unknown> {
-  const { class_name, config } = kerasModelJson(model);
+  const { class_name, config } = withKeras3LegacyH5Entries(model, kerasModelJson(model));
   return { class_name, config };
 }
 

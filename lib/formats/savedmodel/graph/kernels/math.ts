@@ -10,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { tfjsDtypeFor } from "../../graph-dtypes.js";
 import { inputInts, inputTensor, type KernelContext, type OpKernel } from "./op-kernel.js";
+import { einsum } from "./einsum.js";
 
 type Binary = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 type Unary = (x: tf.Tensor) => tf.Tensor;
@@ -88,7 +89,7 @@ export const mathKernels: Record<string, OpKernel> = {
   Prod: reduction(tf.prod),
   All: reduction(tf.all),
   Any: reduction(tf.any),
-  Einsum: (context) => [tf.einsum(context.attributes.string("equation"), ...context.inputs.map((_, index) => inputTensor(context, index)))],
+  Einsum: (context) => [einsum(context.attributes.string("equation"), ...context.inputs.map((_, index) => inputTensor(context, index)))],
   Cumsum: (context) => {
     const x = inputTensor(context, 0);
     // tfjs's wasm cumsum reads out of bounds on a negative axis (Keras exports axis=-1).

@@ -92,6 +92,21 @@ export const nnKernels: Record<string, OpKernel> = {
   ],
   MaxPool: (context) => pool(context, tf.maxPool),
   AvgPool: (context) => pool(context, tf.avgPool),
+  Conv3DBackpropInputV2: (context) => {
+    // Keras Conv3DTranspose: inputs are (output size, filter, value), as for Conv2DBackpropInput.
+    requireChannelsLast(context);
+    const [, strideDepth, strideHeight, strideWidth] = context.attributes.intList("strides");
+    const outputShape = Array.from(inputTensor(context, 0).dataSync()) as [number, number, number, number, number];
+    return [
+      tf.conv3dTranspose(
+        inputTensor(context, 2) as tf.Tensor5D,
+        inputTensor(context, 1) as tf.Tensor5D,
+        outputShape,
+        [strideDepth!, strideHeight!, strideWidth!],
+        context.attributes.string("padding") === "SAME" ? "same" : "valid",
+      ),
+    ];
+  },
   Conv3D: (context) => {
     requireChannelsLast(context);
     const [, strideDepth, strideHeight, strideWidth] = context.attributes.intList("strides");
