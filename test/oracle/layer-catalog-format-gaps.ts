@@ -16,27 +16,26 @@ const readerLacks = (op: string) => `the SavedModel runtime has no ${op} kernel 
 const tracerLacks = (kernel: string) => `the SavedModel writer cannot trace tfjs's ${kernel} kernel into a TF op yet (lib/tf/function/kernel-ops.ts)`;
 
 export const formatGaps: FormatGap[] = [
-  { ids: ["CategoryEncoding"], column: "SavedModel read", reason: readerLacks("DenseBincount") },
-  { ids: ["CategoryEncoding"], column: "SavedModel write", reason: tracerLacks("OneHot") },
-  { ids: ["ContrastLimitedAdaptiveHistogramEqualization"], column: "SavedModel read", reason: readerLacks("MirrorPad") },
+  {
+    ids: ["ContrastLimitedAdaptiveHistogramEqualization"],
+    column: "SavedModel read",
+    reason: "Keras's export runs here (MirrorPad included) but its numbers differ by up to 247 on 0–255 pixels: not yet diagnosed",
+  },
   {
     ids: ["ContrastLimitedAdaptiveHistogramEqualization"],
     column: "SavedModel write",
     reason: "what the layer computes depends on the open batch size in a way the writer cannot express as graph ops yet (lib/tf/function/trace.ts)",
   },
-  { ids: ["Discretization"], column: "SavedModel read", reason: readerLacks("Bucketize") },
   {
     ids: ["Discretization"],
-    column: "SavedModel write",
-    reason: tracerLacks("OneHot"),
+    column: "SavedModel read",
+    reason: "Keras's export runs here (Bucketize included) but some bucket indices differ by one: not yet diagnosed",
   },
   {
     ids: ["Solarization"],
     column: "SavedModel read",
     reason: `${readerLacks("StatelessRandomGetKeyCounter / StatelessRandomUniformV2")}: Keras's export draws its random addition even at inference`,
   },
-  { ids: ["activation_sparsemax"], column: "SavedModel read", reason: readerLacks("TopKV2") },
-  { ids: ["activation_sparsemax"], column: "SavedModel write", reason: tracerLacks("TopK") },
 ];
 
 /** The reason a case's cell in a format column is expected to fail, if it is. */

@@ -71,6 +71,13 @@ export class NodeAttributes {
     throw this.missing(name, "list(int)");
   }
 
+  floatList(name: string, fallback?: number[]): number[] {
+    const value = this.lookup(name)?.list?.f;
+    if (value !== undefined) return value;
+    if (fallback !== undefined) return fallback;
+    throw this.missing(name, "list(float)");
+  }
+
   typeList(name: string): number[] {
     return this.lookup(name)?.list?.type ?? [];
   }

@@ -58,6 +58,33 @@ export const arrayKernels: Record<string, OpKernel> = {
   Tile: (context) => [tf.tile(inputTensor(context, 0), inputInts(context, 1))],
   Pad: (context) => [tf.pad(inputTensor(context, 0), pairs(inputInts(context, 1)))],
   PadV2: (context) => [tf.pad(inputTensor(context, 0), pairs(inputInts(context, 1)), inputTensor(context, 2).dataSync()[0] as number)],
+  MirrorPad: (context) => {
+    const mode = context.attributes.string("mode").toLowerCase();
+    if (mode !== "reflect" && mode !== "symmetric")
+      throw new Error(`Node "${context.node.name}" (op MirrorPad) has mode "${mode}"; expected REFLECT or SYMMETRIC.`);
+    return [tf.mirrorPad(inputTensor(context, 0), pairs(inputInts(context, 1)), mode)];
+  },
+  // Bucket i holds boundaries[i-1] <= x < boundaries[i]: the count of boundaries at or below x.
+  Bucketize: (context) => {
+    const boundaries = context.attributes.floatList("boundaries", []);
+    const x = tf.cast(inputTensor(context, 0), "float32");
+    if (boundaries.length === 0) return [tf.cast(tf.zerosLike(x), "int32")];
+    return [tf.sum(tf.cast(tf.greaterEqual(tf.expandDims(x, -1), tf.tensor1d(boundaries, "float32")), "int32"), -1)];
+  },
+  // Counts (or summed weights, or presence with binary_output) of each value below `size`, per row for rank 2.
+  DenseBincount: (context) => {
+    const input = tf.cast(inputTensor(context, 0), "int32");
+    const size = inputInts(context, 1)[0]!;
+    const given = inputTensor(context, 2);
+    const weights = given.size === 0 ? tf.tensor([], [0], "float32") : given;
+    const counts = tf.denseBincount(
+      input as tf.Tensor1D | tf.Tensor2D,
+      weights as tf.Tensor1D | tf.Tensor2D,
+      size,
+      context.attributes.bool("binary_output", false),
+    );
+    return [given.size === 0 ? tf.cast(counts, given.dtype) : counts];
+  },
   GatherV2: (context) => [tf.gather(inputTensor(context, 0), inputTensor(context, 1), inputInts(context, 2)[0], context.attributes.int("batch_dims", 0))],
   Range: (context) => {
     const [start, limit, delta] = [0, 1, 2].map((index) => inputTensor(context, index).dataSync()[0] as number);
