@@ -239,6 +239,7 @@ function secondShareCases(): CatalogCase[] {
       call: "args",
     },
     unary("ReversibleEmbedding", "ReversibleEmbedding(10, 4)", () => new L.ReversibleEmbedding(10, 4), [6], { integer: true }),
+    unary("SpectralNormalization", "SpectralNormalization(keras.layers.Dense(4))", () => new L.SpectralNormalization(new L.Dense(4)), [5]),
   ];
 }
 
