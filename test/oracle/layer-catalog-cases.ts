@@ -107,9 +107,7 @@ export const layerCases: CatalogCase[] = [
   unary("LSTM", "LSTM(4)", () => new L.LSTM(4), [5, 3]),
   unary("GRU", "GRU(4)", () => new L.GRU(4), [5, 3]),
   unary("SimpleRNN", "SimpleRNN(4)", () => new L.SimpleRNN(4), [5, 3]),
-  unary("Bidirectional", "Bidirectional(keras.layers.LSTM(3))", () => new L.Bidirectional(new L.LSTM(3)), [5, 3], {
-    expectedFailure: "Bidirectional(LSTM) weight order and LSTM defaults (#21, branch oracle)",
-  }),
+  unary("Bidirectional", "Bidirectional(keras.layers.LSTM(3))", () => new L.Bidirectional(new L.LSTM(3)), [5, 3]),
   unary("TimeDistributed", "TimeDistributed(keras.layers.Dense(3))", () => new L.TimeDistributed(new L.Dense(3)), [4, 5]),
   unary("ConvLSTM2D", "ConvLSTM2D(2, 2)", () => new L.ConvLSTM2D(2, 2), [3, 4, 4, 1]),
   unary("RepeatVector", "RepeatVector(3)", () => new L.RepeatVector(3), [4]),

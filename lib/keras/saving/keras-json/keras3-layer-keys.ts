@@ -278,6 +278,7 @@ export const keras3LayerKeys: Record<string, string[]> = {
   LSTMCell: ["units", "activation", "recurrent_activation", "use_bias", "unit_forget_bias", ...rnnCellKeys.slice(3), "seed"],
   GRUCell: ["units", "activation", "recurrent_activation", ...rnnCellKeys.slice(2), "reset_after", "seed"],
   StackedRNNCells: ["cells"],
+  Bidirectional: ["merge_mode", "layer", "backward_layer"],
   GaussianNoise: ["stddev", "seed"],
   GaussianDropout: ["rate", "seed"],
   AlphaDropout: ["rate", "seed", "noise_shape"],
