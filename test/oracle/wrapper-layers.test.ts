@@ -16,7 +16,7 @@ import { keras, tf } from "../../lib/index.js";
 import { readNpy } from "../../lib/formats/npy.js";
 import { oracleJson, requireOracle } from "../support/oracle.js";
 
-const writeScript = String.raw`
+const writeScript = `
 import json, sys
 import numpy as np
 import keras
@@ -54,7 +54,7 @@ for name, (layer, shape) in cases.items():
 print(json.dumps(out))
 `;
 
-const readScript = String.raw`
+const readScript = `
 import json, sys, zipfile
 import numpy as np
 import keras
