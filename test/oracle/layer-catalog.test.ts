@@ -72,7 +72,8 @@ async function runTs(kase: CatalogCase, python: PythonCase, work: string): Promi
   try {
     const layer = kase.build() as tf.layers.Layer;
     const inputs = kase.inputs.map((shape) => keras.Input({ shape, dtype: kase.integer ? "int32" : "float32" }));
-    const output = layer.apply(kase.call === "single" || kase.call === undefined ? inputs[0]! : inputs) as tf.SymbolicTensor;
+    const called = layer.apply(kase.call === "single" || kase.call === undefined ? inputs[0]! : inputs) as tf.SymbolicTensor;
+    const output = kase.followedBy ? ((kase.followedBy.build() as tf.layers.Layer).apply(called) as tf.SymbolicTensor) : called;
     const model = new keras.Model({ inputs, outputs: output });
     await model.save(join(work, `${kase.id}.ctor.keras`));
   } catch (error) {
