@@ -30,7 +30,7 @@ export interface CatalogCase {
    * A layer applied to the case's output in both models (Python constructor after `keras.layers.`, and
    * the TypeScript twin): for layers Keras cannot end a functional model with (Equalization).
    */
-  followedBy?: { python: string; build: () => unknown };
+  followedBy?: { python: string; build: () => unknown; why: string };
   /**
    * Why this case is expected to fail for now (a known gap someone is fixing); the test fails when
    * such a case passes, so whoever fixes it removes this line.
@@ -197,7 +197,11 @@ export const layerCases: CatalogCase[] = [
   // input tensor itself, "part of a cycle". An Identity after it makes the model Keras can build, save and load.
   unary("Equalization", "Equalization()", () => new L.Equalization(), [4, 4, 3], {
     scale: 100,
-    followedBy: { python: "Identity()", build: () => new L.Identity() },
+    followedBy: {
+      python: "Identity()",
+      build: () => new L.Identity(),
+      why: "Keras 3.15 cannot end a model with Equalization (its output is its input tensor, 'part of a cycle')",
+    },
   }),
   unary(
     "ContrastLimitedAdaptiveHistogramEqualization",

@@ -217,7 +217,9 @@ test("the Keras 3 layer catalog: forward, gradient, config and .keras save again
           ? "not exported yet"
           : !kase
             ? "no catalog case yet"
-            : failures.join(" · ").replace(/\|/g, "\\|");
+            : [...failures, ...(kase.followedBy ? [`checked followed by ${kase.followedBy.python}: ${kase.followedBy.why}`] : [])]
+                .join(" · ")
+                .replace(/\|/g, "\\|");
       rows.push(
         `| ${names.join(", ")} | ${isExported ? "✓" : names.some((name) => name in exported) ? "partly" : "✗"} | ${columns.map((column) => mark(outcome?.[column])).join(" | ")} | ${note} |`,
       );
