@@ -6,7 +6,8 @@
 //   predicts, keeps its GRU in `backward_layer`, saves, and Keras predicts the same from our file.
 // - SpectralNormalization with training=true: one call normalizes the kernel in place and updates
 //   vector_u; output, kernel and vector_u equal Keras's (Dense, and Conv2D with power_iterations=2), and
-//   the file tskeras saves afterwards predicts in Keras as Keras's normalized layer does.
+//   the file tskeras saves afterwards predicts in Keras as Keras's normalized layer does; Keras's legacy
+//   .h5 of the same models loads here and ours loads in Keras, with the same predictions.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,6 +47,8 @@ for name, (layer, shape) in cases.items():
     randomize(model)
     xs = rng.normal(size=shape).astype("float32")
     model.save(f"{work}/spectral_{name}.keras")
+    model.save(f"{work}/spectral_{name}.h5")
+    np.save(f"{work}/spectral_{name}.before.npy", np.asarray(model(xs, training=False)).astype("float32"))
     np.save(f"{work}/spectral_{name}.x.npy", xs)
     np.save(f"{work}/spectral_{name}.train.npy", np.asarray(layer(xs, training=True)).astype("float32"))
     np.save(f"{work}/spectral_{name}.kernel.npy", np.asarray(layer.kernel).astype("float32"))
@@ -80,6 +83,8 @@ result["backwardClass"] = type(model.layers[-1].backward_layer).__name__
 diffs["bidirectional_gru"] = float(np.max(np.abs(np.asarray(model(np.load(f"{work}/bidirectional_gru.x.npy"))) - np.load(f"{work}/bidirectional_gru.y.npy"))))
 for name in ["dense", "conv"]:
     model = keras.models.load_model(f"{work}/spectral_{name}.ts.keras")
+    legacy = keras.models.load_model(f"{work}/spectral_{name}.ts.h5")
+    diffs[f"spectral_{name}.h5"] = float(np.max(np.abs(np.asarray(legacy(np.load(f"{work}/spectral_{name}.x.npy"))) - np.load(f"{work}/spectral_{name}.before.npy"))))
     diffs[f"spectral_{name}"] = float(np.max(np.abs(np.asarray(model(np.load(f"{work}/spectral_{name}.x.npy"), training=False)) - np.load(f"{work}/spectral_{name}.after.npy"))))
 result["diffs"] = diffs
 print(json.dumps(result))
@@ -143,6 +148,12 @@ test("Bidirectional's config and a GRU backward layer, SpectralNormalization's t
 
     // SpectralNormalization: one training call normalizes the kernel and updates vector_u as Keras's does.
     for (const name of ["dense", "conv"]) {
+      // Keras's legacy .h5 (weights in trainable-then-not order: kernel, bias, vector_u) loads and saves too.
+      const legacy = await keras.models.loadModel(join(work, `spectral_${name}.h5`));
+      const x0 = load(join(work, `spectral_${name}.x.npy`));
+      const legacyDifference = maxDifference(legacy.predict(x0) as tf.Tensor, load(join(work, `spectral_${name}.before.npy`)));
+      assert.ok(legacyDifference < 1e-5, `SpectralNormalization(${name}) from Keras's .h5 predicts ${legacyDifference} away`);
+      await legacy.save(join(work, `spectral_${name}.ts.h5`));
       const model = await keras.models.loadModel(join(work, `spectral_${name}.keras`));
       const spectral = model.layers.find((candidate) => candidate.getClassName() === "SpectralNormalization") as InstanceType<typeof L.SpectralNormalization>;
       const x = load(join(work, `spectral_${name}.x.npy`));

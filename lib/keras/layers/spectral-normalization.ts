@@ -78,12 +78,6 @@ export class SpectralNormalization extends Layer implements Keras3WeightLayout {
     this.vectorU = this.addWeight("vector_u", [1, shape[shape.length - 1]!], "float32", tfl.initializers.truncatedNormal({ stddev: 0.02 }), undefined, false);
   }
 
-  /** Keras's order: the kernel, `vector_u`, then the wrapped layer's other weights. */
-  override get weights(): tfl.LayerVariable[] {
-    const kernel = this.kernel;
-    return [kernel, ...(this.vectorU ? [this.vectorU] : []), ...this.layer.weights.filter((weight) => weight !== kernel)];
-  }
-
   override call(inputs: tfc.Tensor, kwargs: Kwargs = {}): tfc.Tensor {
     if (kwargs.training === true) this.normalizeKernel();
     return this.layer.apply(inputs) as tfc.Tensor;
@@ -114,16 +108,15 @@ export class SpectralNormalization extends Layer implements Keras3WeightLayout {
     });
   }
 
+  /** `.keras` paths of `weights` (trainable then not, the order of Keras's legacy `.h5` too): the wrapped layer's under `layer/`, `vector_u` at `vars/1`. */
   keras3WeightPaths(): { weights: Array<string | string[]>; emptyGroups: string[] } {
     const inner = this.layer.weights;
     const kernel = this.kernel;
     // The kernel is also this layer's own attribute in Keras, so it is saved twice: `layer/vars/i` and `vars/0`.
     return {
-      weights: [
-        [`layer/vars/${inner.indexOf(kernel)}`, "vars/0"],
-        "vars/1",
-        ...inner.filter((weight) => weight !== kernel).map((weight) => `layer/vars/${inner.indexOf(weight)}`),
-      ],
+      weights: this.weights.map((weight) =>
+        weight === kernel ? [`layer/vars/${inner.indexOf(kernel)}`, "vars/0"] : weight === this.vectorU ? "vars/1" : `layer/vars/${inner.indexOf(weight)}`,
+      ),
       emptyGroups: [],
     };
   }
