@@ -84,7 +84,11 @@ def write():
             rng = np.random.default_rng(zlib.crc32(case_id.encode()))
             layer = build(case)
             tensors = inputs_for(case)
-            model = keras.Model(tensors, call(case, layer, tensors))
+            output = call(case, layer, tensors)
+            # A layer Keras cannot end a model with gets one after it (case["followedBy"]).
+            if case.get("followedBy"):
+                output = eval("keras.layers." + case["followedBy"]["python"], {"keras": keras})(output)
+            model = keras.Model(tensors, output)
             for weight in model.weights:
                 value = rng.uniform(-0.5, 0.5, weight.shape)
                 if "variance" in weight.path:

@@ -110,7 +110,8 @@ async function runTs(kase: CatalogCase, python: PythonCase, work: string, writte
   try {
     const layer = kase.build() as tf.layers.Layer;
     const inputs = kase.inputs.map((shape) => keras.Input({ shape, dtype: kase.integer ? "int32" : "float32" }));
-    const output = layer.apply(kase.call === "single" || kase.call === undefined ? inputs[0]! : inputs) as tf.SymbolicTensor;
+    const called = layer.apply(kase.call === "single" || kase.call === undefined ? inputs[0]! : inputs) as tf.SymbolicTensor;
+    const output = kase.followedBy ? ((kase.followedBy.build() as tf.layers.Layer).apply(called) as tf.SymbolicTensor) : called;
     const model = new keras.Model({ inputs, outputs: output });
     await model.save(join(work, `${kase.id}.ctor.keras`));
   } catch (error) {
@@ -366,7 +367,9 @@ test("the Keras 3 layer catalog: forward, gradient, config, and .keras/.h5/Saved
           ? "not exported yet"
           : !kase || !outcome
             ? "no catalog case yet"
-            : notes(kase.id, outcome);
+            : [notes(kase.id, outcome), ...(kase.followedBy ? [`checked followed by ${kase.followedBy.python}: ${kase.followedBy.why}`.replace(/\|/g, "\\|")] : [])]
+                .filter((part) => part !== "")
+                .join(" · ");
       rows.push(
         `| ${names.join(", ")} | ${isExported ? "✓" : names.some((name) => name in exported) ? "partly" : "✗"} | ${columns.map((column) => mark(outcome?.[column])).join(" | ")} | ${note} |`,
       );

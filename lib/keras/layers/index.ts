@@ -321,14 +321,17 @@ export { AdditiveAttention, type AdditiveAttentionArgs } from "./additive-attent
 export { ConvLSTM1D, ConvLSTM3D, type ConvLSTMArgs } from "./conv-lstm.js";
 export { GroupQueryAttention, type GroupQueryAttentionArgs, type GroupQueryAttentionCallOptions } from "./group-query-attention.js";
 export { ReversibleEmbedding, type ReversibleEmbeddingArgs, type ReversibleEmbeddingCallOptions } from "./reversible-embedding.js";
+export { SpectralNormalization, type SpectralNormalizationArgs } from "./spectral-normalization.js";
 import * as rnnCellLayers from "./rnn-cells.js";
 import * as convLstmLayers from "./conv-lstm.js";
 import { AdditiveAttention as AdditiveAttentionLayer } from "./additive-attention.js";
 import { ReversibleEmbedding as ReversibleEmbeddingLayer } from "./reversible-embedding.js";
+import { SpectralNormalization as SpectralNormalizationLayer } from "./spectral-normalization.js";
 import { GroupQueryAttention as GroupQueryAttentionLayer } from "./group-query-attention.js";
 registerKerasClassesByClassName([
   AdditiveAttentionLayer,
   ReversibleEmbeddingLayer,
+  SpectralNormalizationLayer,
   GroupQueryAttentionLayer,
   ...[rnnCellLayers, convLstmLayers].flatMap((family) => Object.values(family)),
 ]);

@@ -4,12 +4,7 @@
  * (GRU's `reset_after=True` default, Bidirectional weight order) are checked by the layer catalog test.
  */
 import type { RNNCell, RNN as TfRNN, RNNLayerArgs, SimpleRNN as TfSimpleRNN, SimpleRNNLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/recurrent.js";
-import type {
-  Bidirectional as TfBidirectional,
-  BidirectionalLayerArgs,
-  TimeDistributed as TfTimeDistributed,
-  WrapperLayerArgs,
-} from "@tensorflow/tfjs-layers/dist/layers/wrappers.js";
+import type { TimeDistributed as TfTimeDistributed, WrapperLayerArgs } from "@tensorflow/tfjs-layers/dist/layers/wrappers.js";
 import type { ConvLSTM2D as TfConvLSTM2D, ConvLSTM2DArgs } from "@tensorflow/tfjs-layers/dist/layers/convolutional_recurrent.js";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { WithActivationFunctions } from "./function-activation.js";
@@ -37,11 +32,8 @@ export const ConvLSTM2D = kerasLayerClass<typeof TfConvLSTM2D, WithActivationFun
   ["filters", "kernelSize"],
 );
 export type ConvLSTM2D = InstanceType<typeof ConvLSTM2D>;
-/** Python `Bidirectional(layer, merge_mode="concat", **kwargs)`. */
-export const Bidirectional = kerasLayerClass<typeof TfBidirectional, BidirectionalLayerArgs, [layer: tfl.RNN]>("Bidirectional", ["layer", "mergeMode"], {}, [
-  "layer",
-]);
-export type Bidirectional = InstanceType<typeof Bidirectional>;
+/** Python `Bidirectional(layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs)`. */
+export { Bidirectional, type BidirectionalArgs } from "./bidirectional.js";
 /** Python `TimeDistributed(layer, **kwargs)`. */
 const TimeDistributedBase = kerasLayerClass<typeof TfTimeDistributed, WrapperLayerArgs, [layer: tfl.layers.Layer]>("TimeDistributed", ["layer"], {}, ["layer"]);
 /** Python `TimeDistributed(layer, **kwargs)`; in `.keras` files its variables are the wrapped layer's (`layer/vars/…`). */

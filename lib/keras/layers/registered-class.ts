@@ -2,7 +2,7 @@ import "../../backend/gradients.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { toKerasConfig } from "../saving/keras-json/case-conversion.js";
-import { kerasLayerSpelling } from "../saving/keras-json/keras-layer-spelling.js";
+import { kerasLayerConfig } from "../saving/keras-json/keras3-serialize.js";
 import { withFunctionActivations } from "./function-activation.js";
 import { withKerasActivationNames } from "./keras-activations.js";
 import { prepareKerasConfig, withKerasClasses } from "../saving/keras-json/deserialize.js";
@@ -35,9 +35,9 @@ export function registeredLayerClass<C extends new (...args: never[]) => tfl.lay
       super(withDefaults(defaults, withKerasActivationNames(withFunctionActivations(args))));
     }
 
-    /** Python `layer.get_config()`: Keras's keys (`use_bias`, `kernel_initializer`...). */
+    /** Python `layer.get_config()`: Keras 3.15's keys (`use_bias`, `kernel_initializer`...), chosen by keras3-layer-keys.ts. */
     override getConfig(): tfc.serialization.ConfigDict {
-      return kerasLayerSpelling(className, toKerasConfig(super.getConfig()) as JsonObject) as tfc.serialization.ConfigDict;
+      return kerasLayerConfig(className, toKerasConfig(super.getConfig()) as JsonObject) as tfc.serialization.ConfigDict;
     }
 
     /**

@@ -42,7 +42,8 @@ export function writtenLayerClass(className: string): LayerClass | undefined {
  * writes without variables. Layers without it use `vars/<i>`.
  */
 export interface Keras3WeightLayout {
-  keras3WeightPaths(): { weights: string[]; emptyGroups: string[] };
+  /** One path per `layer.weights` item, or several for a weight Keras saves under more than one attribute. */
+  keras3WeightPaths(): { weights: Array<string | string[]>; emptyGroups: string[] };
 }
 
 export function hasKeras3WeightLayout(layer: unknown): layer is Keras3WeightLayout {

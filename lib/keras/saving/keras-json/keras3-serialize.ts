@@ -15,6 +15,7 @@ import { isBuiltinClassName } from "./serialize.js";
 import { activationConfigKeys, isBuiltinActivationName } from "../../layers/function-activation.js";
 import { isJsonObject, isKerasObject, type JsonObject, type JsonValue } from "../../../formats/keras-json/schema.js";
 import { pythonClassName, writtenLayerClass, type Keras3CallConvention } from "../../layers/written-layers.js";
+import { keras3Defaults, keras3LayerKeys, plainDtypeLayers } from "./keras3-layer-keys.js";
 
 type Layer = tfl.LayersModel["layers"][number];
 type Shape = (number | null)[];
@@ -49,329 +50,6 @@ const builtAtInit = new Set([
   "GaussianNoise",
   "Reshape",
 ]);
-
-const rnnBase = ["return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask"];
-const convKeys = [
-  "filters",
-  "kernel_size",
-  "strides",
-  "padding",
-  "data_format",
-  "dilation_rate",
-  "groups",
-  "activation",
-  "use_bias",
-  "kernel_initializer",
-  "bias_initializer",
-  "kernel_regularizer",
-  "bias_regularizer",
-  "activity_regularizer",
-  "kernel_constraint",
-  "bias_constraint",
-];
-const rnnCellKeys = [
-  "units",
-  "activation",
-  "use_bias",
-  "kernel_initializer",
-  "recurrent_initializer",
-  "bias_initializer",
-  "kernel_regularizer",
-  "recurrent_regularizer",
-  "bias_regularizer",
-  "kernel_constraint",
-  "recurrent_constraint",
-  "bias_constraint",
-  "dropout",
-  "recurrent_dropout",
-];
-const poolingKeys = ["pool_size", "padding", "strides", "data_format"];
-const globalPoolingKeys = ["data_format", "keepdims"];
-
-/**
- * The keys Keras 3.15 layers write after the base `name, trainable, dtype` (and `activity_regularizer`
- * when set). Keys tfjs has and Keras 3 does not (`input_length`, `implementation`...) are dropped;
- * keys Keras 3 added get their Keras default.
- */
-const keras3LayerKeys: Record<string, string[]> = {
-  Dense: [
-    "units",
-    "activation",
-    "use_bias",
-    "kernel_initializer",
-    "bias_initializer",
-    "kernel_regularizer",
-    "bias_regularizer",
-    "kernel_constraint",
-    "bias_constraint",
-    "quantization_config",
-  ],
-  Conv1D: convKeys,
-  Conv2D: convKeys,
-  Conv3D: convKeys,
-  MaxPooling1D: poolingKeys,
-  MaxPooling2D: poolingKeys,
-  MaxPooling3D: poolingKeys,
-  AveragePooling1D: poolingKeys,
-  AveragePooling2D: poolingKeys,
-  AveragePooling3D: poolingKeys,
-  GlobalMaxPooling1D: globalPoolingKeys,
-  GlobalMaxPooling2D: globalPoolingKeys,
-  GlobalAveragePooling1D: globalPoolingKeys,
-  GlobalAveragePooling2D: globalPoolingKeys,
-  Flatten: ["data_format"],
-  Dropout: ["rate", "seed", "noise_shape"],
-  Activation: ["activation"],
-  Reshape: ["target_shape"],
-  Embedding: [
-    "input_dim",
-    "output_dim",
-    "embeddings_initializer",
-    "embeddings_regularizer",
-    "activity_regularizer",
-    "embeddings_constraint",
-    "mask_zero",
-    "quantization_config",
-  ],
-  BatchNormalization: [
-    "axis",
-    "momentum",
-    "epsilon",
-    "center",
-    "scale",
-    "beta_initializer",
-    "gamma_initializer",
-    "moving_mean_initializer",
-    "moving_variance_initializer",
-    "beta_regularizer",
-    "gamma_regularizer",
-    "beta_constraint",
-    "gamma_constraint",
-    "synchronized",
-    "renorm",
-    "renorm_clipping",
-    "renorm_momentum",
-  ],
-  LSTM: [
-    ...rnnBase,
-    "units",
-    "activation",
-    "recurrent_activation",
-    "use_bias",
-    "kernel_initializer",
-    "recurrent_initializer",
-    "bias_initializer",
-    "unit_forget_bias",
-    "kernel_regularizer",
-    "recurrent_regularizer",
-    "bias_regularizer",
-    "activity_regularizer",
-    "kernel_constraint",
-    "recurrent_constraint",
-    "bias_constraint",
-    "dropout",
-    "recurrent_dropout",
-    "seed",
-  ],
-  GRU: [
-    ...rnnBase,
-    "units",
-    "activation",
-    "recurrent_activation",
-    "use_bias",
-    "kernel_initializer",
-    "recurrent_initializer",
-    "bias_initializer",
-    "kernel_regularizer",
-    "recurrent_regularizer",
-    "bias_regularizer",
-    "activity_regularizer",
-    "kernel_constraint",
-    "recurrent_constraint",
-    "bias_constraint",
-    "dropout",
-    "recurrent_dropout",
-    "reset_after",
-    "seed",
-  ],
-  SimpleRNN: [
-    ...rnnBase,
-    "units",
-    "activation",
-    "use_bias",
-    "kernel_initializer",
-    "recurrent_initializer",
-    "bias_initializer",
-    "kernel_regularizer",
-    "recurrent_regularizer",
-    "bias_regularizer",
-    "activity_regularizer",
-    "kernel_constraint",
-    "recurrent_constraint",
-    "bias_constraint",
-    "dropout",
-    "recurrent_dropout",
-  ],
-  Conv2DTranspose: [
-    "filters",
-    "kernel_size",
-    "strides",
-    "padding",
-    "output_padding",
-    "data_format",
-    "dilation_rate",
-    "activation",
-    "use_bias",
-    "kernel_initializer",
-    "bias_initializer",
-    "kernel_regularizer",
-    "bias_regularizer",
-    "activity_regularizer",
-    "kernel_constraint",
-    "bias_constraint",
-  ],
-  Conv3DTranspose: [
-    "filters",
-    "kernel_size",
-    "strides",
-    "padding",
-    "output_padding",
-    "data_format",
-    "dilation_rate",
-    "activation",
-    "use_bias",
-    "kernel_initializer",
-    "bias_initializer",
-    "kernel_regularizer",
-    "bias_regularizer",
-    "activity_regularizer",
-    "kernel_constraint",
-    "bias_constraint",
-  ],
-  SeparableConv2D: [
-    "depth_multiplier",
-    "filters",
-    "kernel_size",
-    "strides",
-    "padding",
-    "data_format",
-    "dilation_rate",
-    "activation",
-    "use_bias",
-    "depthwise_initializer",
-    "pointwise_initializer",
-    "bias_initializer",
-    "depthwise_regularizer",
-    "pointwise_regularizer",
-    "bias_regularizer",
-    "activity_regularizer",
-    "depthwise_constraint",
-    "pointwise_constraint",
-    "bias_constraint",
-  ],
-  DepthwiseConv2D: [
-    "depth_multiplier",
-    "kernel_size",
-    "strides",
-    "padding",
-    "data_format",
-    "dilation_rate",
-    "activation",
-    "use_bias",
-    "depthwise_initializer",
-    "bias_initializer",
-    "depthwise_regularizer",
-    "bias_regularizer",
-    "activity_regularizer",
-    "depthwise_constraint",
-    "bias_constraint",
-  ],
-  ConvLSTM2D: [
-    ...rnnBase,
-    "filters",
-    "kernel_size",
-    "strides",
-    "padding",
-    "data_format",
-    "dilation_rate",
-    "activation",
-    "recurrent_activation",
-    "use_bias",
-    "kernel_initializer",
-    "recurrent_initializer",
-    "bias_initializer",
-    "unit_forget_bias",
-    "kernel_regularizer",
-    "recurrent_regularizer",
-    "bias_regularizer",
-    "activity_regularizer",
-    "kernel_constraint",
-    "recurrent_constraint",
-    "bias_constraint",
-    "dropout",
-    "recurrent_dropout",
-    "seed",
-  ],
-  SpatialDropout1D: ["rate", "seed"],
-  // RNN(cell) and its cells; a cell is written inside its RNN's config.
-  RNN: [...rnnBase, "cell"],
-  SimpleRNNCell: [...rnnCellKeys, "seed"],
-  LSTMCell: ["units", "activation", "recurrent_activation", "use_bias", "unit_forget_bias", ...rnnCellKeys.slice(3), "seed"],
-  GRUCell: ["units", "activation", "recurrent_activation", ...rnnCellKeys.slice(2), "reset_after", "seed"],
-  StackedRNNCells: ["cells"],
-  GaussianNoise: ["stddev", "seed"],
-  GaussianDropout: ["rate", "seed"],
-  AlphaDropout: ["rate", "seed", "noise_shape"],
-  ReLU: ["max_value", "negative_slope", "threshold"],
-  Softmax: ["axis"],
-  LayerNormalization: [
-    "axis",
-    "epsilon",
-    "center",
-    "scale",
-    "rms_scaling",
-    "beta_initializer",
-    "gamma_initializer",
-    "beta_regularizer",
-    "gamma_regularizer",
-    "beta_constraint",
-    "gamma_constraint",
-  ],
-  Concatenate: ["axis"],
-  Add: [],
-  Subtract: [],
-  Multiply: [],
-  Average: [],
-  Maximum: [],
-  Minimum: [],
-};
-
-/** Keras 3 defaults of keys tfjs configs lack. */
-const keras3Defaults: JsonObject = {
-  groups: 1,
-  data_format: "channels_last",
-  seed: null,
-  noise_shape: null,
-  synchronized: false,
-  zero_output_for_mask: false,
-  keepdims: false,
-  activity_regularizer: null,
-  mask_zero: false,
-  // tfjs's GRU applies the reset gate before the recurrent product: Keras's reset_after=False.
-  reset_after: false,
-  unit_forget_bias: true,
-  dropout: 0,
-  recurrent_dropout: 0,
-  quantization_config: null,
-  output_padding: null,
-  depth_multiplier: 1,
-  negative_slope: 0,
-  threshold: 0,
-  rms_scaling: false,
-  renorm: false,
-  renorm_clipping: null,
-  renorm_momentum: 0.99,
-};
 
 /** Keras 3's named VarianceScaling subclasses, which it writes with `{seed}` only (tfjs writes the parameters). */
 const namedVarianceScaling: Array<{ className: string; scale: number; mode: string; distributions: string[] }> = [
@@ -550,41 +228,74 @@ function customEntry(entry: JsonObject, live: Layer | tfl.LayersModel | undefine
   return result;
 }
 
-function keras3LayerConfig(className: string, keras2: JsonObject): JsonObject {
-  const base: JsonObject = {
-    name: keras2["name"] as JsonValue,
-    trainable: (keras2["trainable"] ?? true) as JsonValue,
-    dtype: dtypePolicy(typeof keras2["dtype"] === "string" ? keras2["dtype"] : "float32"),
-  };
+/**
+ * Python `layer.get_config()` for a built-in layer, from tfjs's config in snake_case: for a class in
+ * keras3-layer-keys.ts exactly Keras 3.15's keys (keys tfjs has and Keras does not are dropped, keys
+ * Keras added get Keras's default), activation aliases under their functions' names, and a wrapper's
+ * nested layers as Keras 3 objects (Keras 3's `Wrapper.from_config` needs their `module`, in a `.h5`
+ * too). Values keep the Keras 2 spelling (a plain dtype name, `{class_name, config}` initializers),
+ * which every Keras reads; the `.keras` writer respells them. `getConfig()` of the tfjs-backed classes
+ * returns this, so every format writes the same keys.
+ *
+ * @example
+ * kerasLayerConfig("SpatialDropout1D", { name: "s", trainable: true, dtype: "float32", rate: 0.5, noise_shape: null, seed: null });
+ * // { rate: 0.5, seed: null, name: "s", dtype: "float32" }
+ */
+export function kerasLayerConfig(className: string, config: JsonObject): JsonObject {
   const keys = keras3LayerKeys[className];
-  const rest: JsonObject = {};
+  let result: JsonObject;
   if (keys === undefined) {
-    // A layer without a Keras 3 key table: its Keras 2 keys, minus the ones Keras 3 moved elsewhere.
-    for (const [key, value] of Object.entries(keras2)) if (!(key in base) && key !== "batch_input_shape" && key !== "input_dtype") rest[key] = value;
+    result = { ...config };
   } else {
-    if (!keys.includes("activity_regularizer") && keras2["activity_regularizer"] != null) base["activity_regularizer"] = keras2["activity_regularizer"];
+    result = { name: config["name"] ?? null, trainable: config["trainable"] ?? true, dtype: config["dtype"] ?? "float32" };
+    // The first layer of a tfjs-style Sequential carries the model's input shape.
+    if (config["batch_input_shape"] !== undefined) result["batch_input_shape"] = config["batch_input_shape"];
+    if (!keys.includes("activity_regularizer") && config["activity_regularizer"] != null) result["activity_regularizer"] = config["activity_regularizer"];
     // tfjs writes options left unset as null; Keras writes its default there.
-    for (const key of keys) rest[key] = keras2[key] ?? keras3Defaults[key] ?? null;
+    for (const key of keys) result[key] = config[key] ?? keras3Defaults[key] ?? null;
+    // Transposed convolutions: tfjs has no dilation; Keras writes ones, one per kernel axis.
+    if (keys.includes("dilation_rate") && result["dilation_rate"] === null && Array.isArray(result["kernel_size"]))
+      result["dilation_rate"] = result["kernel_size"].map(() => 1);
   }
-  for (const [key, value] of Object.entries(rest)) rest[key] = activationKeys.has(key) ? keras3Activation(value) : nestedObject(key, value);
-  // Transposed convolutions: tfjs has no dilation; Keras writes ones, one per kernel axis.
-  if (keys?.includes("dilation_rate") && rest["dilation_rate"] === null && Array.isArray(rest["kernel_size"]))
-    rest["dilation_rate"] = rest["kernel_size"].map(() => 1);
-  // Keras 3.15's SpatialDropout and Discretization layers write a plain dtype and no trainable flag (their constructors take none).
-  if (plainDtypeLayers.has(className)) return { ...rest, name: base["name"]!, dtype: typeof keras2["dtype"] === "string" ? keras2["dtype"] : "float32" };
-  return { ...base, ...rest };
+  for (const key of activationKeys) {
+    const value = result[key];
+    // Keras writes an alias under its function's name (`keras.activations.serialize`).
+    if (value === "swish" || value === "hard_swish") result[key] = value === "swish" ? "silu" : "hard_silu";
+  }
+  for (const key of wrappedLayerKeys) {
+    const value = result[key];
+    if (isKerasObject(value) && isJsonObject(value.config)) result[key] = keras3NestedLayer(value as unknown as JsonObject);
+  }
+  if (!plainDtypeLayers.has(className)) return result;
+  // These constructors take no trainable flag (nor an input shape): Keras writes the name and a plain dtype.
+  const { trainable: _trainable, batch_input_shape: _shape, name, dtype, ...rest } = result;
+  return { ...rest, name: name ?? null, dtype: typeof dtype === "string" ? dtype : "float32" };
+}
+
+/** Config keys holding a wrapped layer (Wrapper's `layer`, Bidirectional's `backward_layer`). */
+const wrappedLayerKeys = ["layer", "backward_layer"];
+
+/** The Keras 3 config of a built-in layer: `kerasLayerConfig`'s keys with a `DTypePolicy`, Keras 3 initializer objects and function objects. */
+function keras3LayerConfig(className: string, keras2: JsonObject): JsonObject {
+  const selected = kerasLayerConfig(className, keras2);
+  const dtype = typeof selected["dtype"] === "string" ? selected["dtype"] : "float32";
+  const rest: JsonObject = {};
+  for (const [key, value] of Object.entries(selected)) {
+    // Keras 3 keeps the input shape on the InputLayer only.
+    if (key === "name" || key === "trainable" || key === "dtype" || key === "batch_input_shape" || key === "input_dtype") continue;
+    rest[key] = activationKeys.has(key) ? keras3Activation(value) : nestedObject(key, value);
+  }
+  if (plainDtypeLayers.has(className)) return { ...rest, name: selected["name"]!, dtype };
+  return { name: selected["name"]!, trainable: selected["trainable"] ?? true, dtype: dtypePolicy(dtype), ...rest };
 }
 
 const activationKeys = new Set<string>(activationConfigKeys);
-const plainDtypeLayers = new Set(["SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "Discretization"]);
 
 /**
  * Keras 3 writes a built-in activation as its name and a user's function as a function object
  * (`keras.activations.serialize`): module "builtins", the function's (registered) name as config.
  */
 function keras3Activation(value: JsonValue): JsonValue {
-  // Keras writes an alias under its function's name.
-  if (value === "swish" || value === "hard_swish") return value === "swish" ? "silu" : "hard_silu";
   if (typeof value !== "string" || isBuiltinActivationName(value)) return value;
   return { module: "builtins", class_name: "function", config: value, registered_name: "function" };
 }

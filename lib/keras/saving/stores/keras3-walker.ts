@@ -114,9 +114,12 @@ export function keras3VariableGroups(model: tfl.LayersModel): Keras3VariableGrou
     };
     for (const relative of ["vars", ...layout.emptyGroups]) groupAt(relative);
     object.weights.forEach((weight, index) => {
-      const weightPath = layout.weights[index]!;
-      const slash = weightPath.lastIndexOf("/");
-      groupAt(weightPath.slice(0, slash)).variables[Number(weightPath.slice(slash + 1))] = weight;
+      // A weight Keras keeps under two attributes (SpectralNormalization's kernel) is saved at each of its paths.
+      const weightPaths = layout.weights[index]!;
+      for (const weightPath of Array.isArray(weightPaths) ? weightPaths : [weightPaths]) {
+        const slash = weightPath.lastIndexOf("/");
+        groupAt(weightPath.slice(0, slash)).variables[Number(weightPath.slice(slash + 1))] = weight;
+      }
     });
   };
 
