@@ -9,6 +9,7 @@ import { findNativeBackend, nativeBackendDirectory } from "./native-location.js"
 import { patchWasmBatchMatMul } from "./wasm-batch-matmul.js";
 import { registerWasmConv2DBackpropFilter } from "./wasm-conv2d-backprop-filter.js";
 import { registerWasmCpuFallbacks } from "./wasm-cpu-fallback.js";
+import { registerWasmGatherRows } from "./wasm-gather-rows.js";
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js";
 
 const require = createRequire(import.meta.url);
@@ -46,6 +47,7 @@ async function tryWasm(): Promise<string | undefined> {
   patchWasmBatchMatMul();
   registerWasmConv2DBackpropFilter();
   registerWasmMaxPoolGrad();
+  registerWasmGatherRows();
   registerWasmCpuFallbacks();
   try {
     return (await tfc.setBackend("wasm")) ? "wasm" : undefined;
