@@ -11,6 +11,7 @@ import { registerWasmConv2DBackpropFilter } from "./wasm-conv2d-backprop-filter.
 import { registerWasmCpuFallbacks } from "./wasm-cpu-fallback.js";
 import { registerWasmGatherRows } from "./wasm-gather-rows.js";
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js";
+import { registerWasmSharedIdentity } from "./wasm-shared-identity.js";
 
 const require = createRequire(import.meta.url);
 
@@ -48,6 +49,7 @@ async function tryWasm(): Promise<string | undefined> {
   registerWasmConv2DBackpropFilter();
   registerWasmMaxPoolGrad();
   registerWasmGatherRows();
+  registerWasmSharedIdentity();
   registerWasmCpuFallbacks();
   try {
     return (await tfc.setBackend("wasm")) ? "wasm" : undefined;
