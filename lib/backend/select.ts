@@ -12,6 +12,7 @@ import { registerWasmCpuFallbacks } from "./wasm-cpu-fallback.js";
 import { registerWasmGatherRows } from "./wasm-gather-rows.js";
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js";
 import { registerWasmSharedIdentity } from "./wasm-shared-identity.js";
+import { registerWasmSumLeadingAxes } from "./wasm-sum-leading-axes.js";
 
 const require = createRequire(import.meta.url);
 
@@ -50,6 +51,7 @@ async function tryWasm(): Promise<string | undefined> {
   registerWasmMaxPoolGrad();
   registerWasmGatherRows();
   registerWasmSharedIdentity();
+  registerWasmSumLeadingAxes();
   registerWasmCpuFallbacks();
   try {
     return (await tfc.setBackend("wasm")) ? "wasm" : undefined;
