@@ -9,7 +9,10 @@ import { findNativeBackend, nativeBackendDirectory } from "./native-location.js"
 import { patchWasmBatchMatMul } from "./wasm-batch-matmul.js";
 import { registerWasmConv2DBackpropFilter } from "./wasm-conv2d-backprop-filter.js";
 import { registerWasmCpuFallbacks } from "./wasm-cpu-fallback.js";
+import { registerWasmGatherRows } from "./wasm-gather-rows.js";
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js";
+import { registerWasmSharedIdentity } from "./wasm-shared-identity.js";
+import { registerWasmSumLeadingAxes } from "./wasm-sum-leading-axes.js";
 
 const require = createRequire(import.meta.url);
 
@@ -46,6 +49,9 @@ async function tryWasm(): Promise<string | undefined> {
   patchWasmBatchMatMul();
   registerWasmConv2DBackpropFilter();
   registerWasmMaxPoolGrad();
+  registerWasmGatherRows();
+  registerWasmSharedIdentity();
+  registerWasmSumLeadingAxes();
   registerWasmCpuFallbacks();
   try {
     return (await tfc.setBackend("wasm")) ? "wasm" : undefined;

@@ -1,17 +1,27 @@
 import * as tfc from "@tensorflow/tfjs-core";
 
 /**
- * tfjs-backend-wasm 4.22 multiplies transposed operands (`transposeA`/`transposeB`) 5–20× slower than
- * untransposed ones, and Dense backprop uses exactly those calls. This replacement transposes the last
- * two axes with the wasm Transpose kernel first, then runs the original kernel untransposed.
+ * Two costs of tfjs-backend-wasm 4.22's BatchMatMul that training pays every step, removed here:
+ * - it multiplies transposed operands (`transposeA`/`transposeB`) 5–20× slower than untransposed ones,
+ *   and Dense backprop uses exactly those calls: operands are transposed with the wasm Transpose kernel
+ *   first, then the original kernel runs untransposed;
+ * - it packs its right operand B into an XNNPACK operator, cached by B's tensor id, and repacking a
+ *   784×512 kernel costs about three times the product itself. A trained weight has a new id every step
+ *   (fused-optimizers.ts), so every step repacked it. When B is larger than A and not packed already,
+ *   the product is computed as (Bᵀ·Aᵀ)ᵀ instead: the small operand is the one packed. A B seen a second
+ *   time under the same id (inference with fixed weights) takes the original route and stays cached.
  */
 type KernelArguments = Parameters<tfc.KernelFunc>[0];
 
 interface WasmBackendLike {
   disposeData(dataId: object): boolean;
+  dataIdMap: { get(dataId: object): { id: number } | undefined };
 }
 
 let originalKernel: tfc.KernelConfig | undefined;
+
+/** B's storage → the wasm tensor id it had when it was last multiplied here (its packing is cached under that id). */
+const packedIds = new WeakMap<object, number>();
 
 /** Swaps the last two axes of `x` with the backend's own Transpose kernel (no tensor bookkeeping). */
 function transposeLastTwo(x: tfc.TensorInfo, backend: KernelArguments["backend"]): tfc.TensorInfo {
@@ -23,19 +33,50 @@ function transposeLastTwo(x: tfc.TensorInfo, backend: KernelArguments["backend"]
   return transpose.kernelFunc({ inputs: { x }, attrs: { perm }, backend }) as tfc.TensorInfo;
 }
 
+function batchSize(shape: number[]): number {
+  return shape.slice(0, -2).reduce((product, size) => product * size, 1);
+}
+
+function size(shape: number[]): number {
+  return shape.reduce((product, dimension) => product * dimension, 1);
+}
+
+/** True when packing B would cost more than packing A: B is the larger operand and has no cached packing. */
+function packSmallerOperand(a: tfc.TensorInfo, b: tfc.TensorInfo, transposeB: boolean, backend: WasmBackendLike): boolean {
+  if (batchSize(a.shape) !== 1 || batchSize(b.shape) !== 1 || size(a.shape) >= size(b.shape)) return false;
+  // A transposed B is a fresh tensor every call (never cached): always the larger packing.
+  if (transposeB) return true;
+  const id = backend.dataIdMap.get(b.dataId)?.id;
+  if (id === undefined) return false;
+  if (packedIds.get(b.dataId) === id) return false;
+  packedIds.set(b.dataId, id);
+  return true;
+}
+
 function batchMatMulUntransposed(args: KernelArguments): tfc.TensorInfo {
   const original = originalKernel!;
   const { a, b } = args.inputs as { a: tfc.TensorInfo; b: tfc.TensorInfo };
   const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
-  if (!transposeA && !transposeB) return original.kernelFunc(args) as tfc.TensorInfo;
   const backend = args.backend as unknown as WasmBackendLike;
-  const left = transposeA ? transposeLastTwo(a, args.backend) : a;
-  const right = transposeB ? transposeLastTwo(b, args.backend) : b;
+  const temporaries: tfc.TensorInfo[] = [];
+  const untransposed = (x: tfc.TensorInfo) => {
+    const result = transposeLastTwo(x, args.backend);
+    temporaries.push(result);
+    return result;
+  };
+  const multiply = (left: tfc.TensorInfo, right: tfc.TensorInfo) =>
+    original.kernelFunc({ ...args, inputs: { a: left, b: right }, attrs: { ...args.attrs, transposeA: false, transposeB: false } }) as tfc.TensorInfo;
   try {
-    return original.kernelFunc({ ...args, inputs: { a: left, b: right }, attrs: { ...args.attrs, transposeA: false, transposeB: false } }) as tfc.TensorInfo;
+    if (packSmallerOperand(a, b, transposeB, backend)) {
+      // C = op(A)·op(B) = (op(B)ᵀ·op(A)ᵀ)ᵀ; a transposed operand is its own transpose as stored.
+      const product = multiply(transposeB ? b : untransposed(b), transposeA ? a : untransposed(a));
+      temporaries.push(product);
+      return transposeLastTwo(product, args.backend);
+    }
+    if (!transposeA && !transposeB) return original.kernelFunc(args) as tfc.TensorInfo;
+    return multiply(transposeA ? untransposed(a) : a, transposeB ? untransposed(b) : b);
   } finally {
-    if (left !== a) backend.disposeData(left.dataId);
-    if (right !== b) backend.disposeData(right.dataId);
+    for (const temporary of temporaries) backend.disposeData(temporary.dataId);
   }
 }
 

@@ -3,9 +3,10 @@ import * as tfc from "@tensorflow/tfjs-core";
 /**
  * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so training any Conv2D layer on wasm
  * failed ("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'"). This one lays the input
- * patches out as a [filterHeight·filterWidth·inChannels, positions] matrix (im2col, zeros where the
- * window hangs over the padding) and lets the wasm BatchMatMul multiply it with dy as
- * [positions, outChannels]: dW is that product, in the filter's [h, w, in, out] order.
+ * patches out as a [positions, filterHeight·filterWidth·inChannels] matrix (im2col, one contiguous row
+ * per output position, zeros where the window hangs over the padding) and lets the wasm BatchMatMul
+ * multiply its transpose with dy as [positions, outChannels]: dW is that product, in the filter's
+ * [h, w, in, out] order.
  */
 type KernelArguments = Parameters<tfc.KernelFunc>[0];
 
@@ -42,8 +43,9 @@ function conv2DBackpropFilter(args: KernelArguments): tfc.TensorInfo {
   const backend = args.backend as unknown as WasmBackendLike;
   const input = backend.readSync(x.dataId) as Float32Array;
   const positions = batchSize * outHeight * outWidth;
-  // patches[(fy·filterWidth + fx)·inChannels + c][position] = x[b, oy·sh − top + fy, ox·sw − left + fx, c]
-  const patches = new Float32Array(filterHeight * filterWidth * inChannels * positions);
+  // patches[position][(fy·filterWidth + fx)·inChannels + c] = x[b, oy·sh − top + fy, ox·sw − left + fx, c]
+  const patchSize = filterHeight * filterWidth * inChannels;
+  const patches = new Float32Array(patchSize * positions);
   for (let b = 0, position = 0; b < batchSize; b++) {
     for (let oy = 0; oy < outHeight; oy++) {
       for (let ox = 0; ox < outWidth; ox++, position++) {
@@ -54,8 +56,8 @@ function conv2DBackpropFilter(args: KernelArguments): tfc.TensorInfo {
             const ix = ox * strideWidth - left + fx;
             if (ix < 0 || ix >= inWidth) continue;
             const source = ((b * inHeight + iy) * inWidth + ix) * inChannels;
-            const row = (fy * filterWidth + fx) * inChannels;
-            for (let c = 0; c < inChannels; c++) patches[(row + c) * positions + position] = input[source + c]!;
+            const target = position * patchSize + (fy * filterWidth + fx) * inChannels;
+            for (let c = 0; c < inChannels; c++) patches[target + c] = input[source + c]!;
           }
         }
       }
@@ -64,8 +66,8 @@ function conv2DBackpropFilter(args: KernelArguments): tfc.TensorInfo {
   const batchMatMul = tfc.getKernel(tfc.BatchMatMul, "wasm");
   if (!batchMatMul) throw new Error("The wasm backend has no BatchMatMul kernel; cannot compute Conv2DBackpropFilter.");
   const patchesInfo: tfc.TensorInfo = {
-    dataId: backend.write(patches, [1, filterHeight * filterWidth * inChannels, positions], "float32"),
-    shape: [1, filterHeight * filterWidth * inChannels, positions],
+    dataId: backend.write(patches, [1, positions, patchSize], "float32"),
+    shape: [1, positions, patchSize],
     dtype: "float32",
   };
   try {
@@ -73,7 +75,7 @@ function conv2DBackpropFilter(args: KernelArguments): tfc.TensorInfo {
     const dyMatrix: tfc.TensorInfo = { dataId: dy.dataId, shape: [1, positions, outChannels], dtype: dy.dtype };
     const product = batchMatMul.kernelFunc({
       inputs: { a: patchesInfo, b: dyMatrix },
-      attrs: { transposeA: false, transposeB: false },
+      attrs: { transposeA: true, transposeB: false },
       backend: args.backend,
     }) as tfc.TensorInfo;
     return { dataId: product.dataId, shape: [...filterShape], dtype: "float32" };

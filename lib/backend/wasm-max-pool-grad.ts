@@ -40,6 +40,10 @@ function maxPoolGrad(args: KernelArguments): tfc.TensorInfo {
   const x = heapView(backend, input);
   const gradient = heapView(backend, dy);
   dx.fill(0);
+  // Per window, the positions in row-major order and the channels innermost (contiguous in memory);
+  // a strict > keeps the first maximum.
+  const best = new Float32Array(inChannels);
+  const bestIndex = new Int32Array(inChannels);
   for (let b = 0; b < batchSize; b++) {
     for (let oy = 0; oy < outHeight; oy++) {
       const yStart = Math.max(0, oy * strideHeight - top);
@@ -47,21 +51,25 @@ function maxPoolGrad(args: KernelArguments): tfc.TensorInfo {
       for (let ox = 0; ox < outWidth; ox++) {
         const xStart = Math.max(0, ox * strideWidth - left);
         const xEnd = Math.min(inWidth, ox * strideWidth - left + filterWidth);
-        const dyOffset = ((b * outHeight + oy) * outWidth + ox) * inChannels;
-        for (let c = 0; c < inChannels; c++) {
-          let best = Number.NEGATIVE_INFINITY;
-          let bestIndex = -1;
-          for (let iy = yStart; iy < yEnd; iy++) {
-            for (let ix = xStart; ix < xEnd; ix++) {
-              const index = ((b * inHeight + iy) * inWidth + ix) * inChannels + c;
-              const value = x[index]!;
-              if (value > best) {
-                best = value;
-                bestIndex = index;
+        if (yStart >= yEnd || xStart >= xEnd) continue;
+        best.fill(Number.NEGATIVE_INFINITY);
+        bestIndex.fill(-1);
+        for (let iy = yStart; iy < yEnd; iy++) {
+          for (let ix = xStart; ix < xEnd; ix++) {
+            const base = ((b * inHeight + iy) * inWidth + ix) * inChannels;
+            for (let c = 0; c < inChannels; c++) {
+              const value = x[base + c]!;
+              if (value > best[c]!) {
+                best[c] = value;
+                bestIndex[c] = base + c;
               }
             }
           }
-          if (bestIndex >= 0) dx[bestIndex] = dx[bestIndex]! + gradient[dyOffset + c]!;
+        }
+        const dyOffset = ((b * outHeight + oy) * outWidth + ox) * inChannels;
+        for (let c = 0; c < inChannels; c++) {
+          const index = bestIndex[c]!;
+          if (index >= 0) dx[index] = dx[index]! + gradient[dyOffset + c]!;
         }
       }
     }

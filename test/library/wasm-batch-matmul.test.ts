@@ -94,6 +94,32 @@ describe("wasm BatchMatMul transpose-first kernel", () => {
     }
   }
 
+  // A small A times a larger B (a batch through a Dense kernel): computed as (Bᵀ·Aᵀ)ᵀ the first time B
+  // is seen, as the plain product (cached packing) the second time; both must match the cpu backend.
+  for (const transposeA of [false, true]) {
+    for (const transposeB of [false, true]) {
+      it(`matches cpu when B is the larger operand, transposeA=${transposeA}, transposeB=${transposeB}, B used twice`, async () => {
+        const [m, k, n] = [3, 37, 29];
+        const aShape = transposeA ? [k, m] : [m, k];
+        const bShape = transposeB ? [n, k] : [k, n];
+        const expected = await product("cpu", aShape, bShape, transposeA, transposeB);
+        await tfc.setBackend("wasm");
+        const a = tfc.tensor(values(m * k, 1), aShape);
+        const b = tfc.tensor(values(k * n, 2), bShape);
+        const backend = tfc.backend() as unknown as { numDataIds(): number };
+        const idsBefore = backend.numDataIds();
+        for (let use = 0; use < 2; use++) {
+          const result = tfc.matMul(a, b, transposeA, transposeB);
+          assert.deepEqual(result.shape, [m, n]);
+          assertClose((await result.data()) as Float32Array, expected.data);
+          assert.equal(backend.numDataIds(), idsBefore + 1, "only the result is left");
+          result.dispose();
+        }
+        tfc.dispose([a, b]);
+      });
+    }
+  }
+
   it("frees its temporary transposes (no leaked tensors on wasm)", async () => {
     await tfc.setBackend("wasm");
     const a = tfc.tensor(values(12, 3), [4, 3]);

@@ -14,6 +14,7 @@
  * update?.(variables, gradients);                          // same effect as optimizer.applyGradients
  */
 import * as tfc from "@tensorflow/tfjs-core";
+import { wasmAdamKernel, type WasmAdamKernel, type WasmMemory } from "../../backend/wasm-adam-kernel.js";
 
 /** The backend pieces a fused update reads and writes through (wasm heap views or cpu typed arrays). */
 interface HostBuffers {
@@ -23,12 +24,18 @@ interface HostBuffers {
   sharers(tensor: tfc.Tensor): number;
   /** Tells the backend the tensor's values changed behind its back (drops caches keyed by the tensor). */
   changed(tensor: tfc.Tensor): void;
+  /** On wasm: the tensor's byte offset in the backend's memory, and Adam as a SIMD kernel working there. */
+  wasm?: { offset(tensor: tfc.Tensor): number; adam: WasmAdamKernel };
 }
 
 interface WasmBackendInternals {
   dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
   dataIdNextNumber: number;
-  wasm: { HEAPU8: Uint8Array; tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void } };
+  wasm: {
+    HEAPU8: Uint8Array;
+    asm: { memory: WasmMemory };
+    tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void };
+  };
   refCount(dataId: object): number;
 }
 
@@ -41,7 +48,9 @@ function hostBuffers(): HostBuffers | undefined {
   const name = tfc.getBackend();
   if (name === "wasm") {
     const backend = tfc.backend() as unknown as WasmBackendInternals;
+    const adam = wasmAdamKernel(backend.wasm.asm.memory);
     return {
+      wasm: adam && { offset: (tensor) => backend.dataIdMap.get(tensor.dataId)!.memoryOffset, adam },
       // The heap may have grown (and its buffer been replaced) since the last call: a fresh view each time.
       view: (tensor) => new Float32Array(backend.wasm.HEAPU8.buffer, backend.dataIdMap.get(tensor.dataId)!.memoryOffset, tensor.size),
       sharers: (tensor) => backend.refCount(tensor.dataId),
@@ -126,7 +135,8 @@ const f32 = Math.fround;
 
 /**
  * One Adam step over one variable (tfjs's formula, m̂/(sqrt(v̂)+ε)): a plain top-level loop over typed
- * arrays, so V8 optimizes it once for every variable; intermediates stay in double precision.
+ * arrays, so V8 optimizes it once for every variable; intermediates stay in double precision. The cpu
+ * backend's path; on wasm the SIMD kernel of wasm-adam-kernel.ts does the same in float32.
  */
 function adamLoop(
   value: Float32Array,
@@ -175,6 +185,25 @@ function adamUpdate(optimizer: AdamInternals, buffers: HostBuffers): FusedUpdate
       // A variable the loss does not depend on has no gradient (its slots exist, as in tfjs).
       const given = gradients[index];
       if (!given) continue;
+      if (buffers.wasm) {
+        const offset = buffers.wasm.offset;
+        buffers.wasm.adam(
+          offset(variables[index]!),
+          offset(given),
+          offset(first[index]!),
+          offset(second[index]!),
+          variables[index]!.size,
+          beta1,
+          beta2,
+          oneMinusBeta1,
+          oneMinusBeta2,
+          correction1,
+          correction2,
+          epsilon,
+          -learningRate,
+        );
+        continue;
+      }
       adamLoop(
         buffers.view(variables[index]!),
         buffers.view(given),
