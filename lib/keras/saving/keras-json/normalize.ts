@@ -133,11 +133,14 @@ function collectTensorReferences(value: JsonValue, found: JsonValue[]): void {
   if (Array.isArray(value)) for (const item of value) collectTensorReferences(item, found);
 }
 
-/** Keyword arguments that are plain values (tensor-valued kwargs such as masks are dropped). */
+/**
+ * Keyword arguments that are plain values (tensor-valued kwargs such as masks are dropped), in the
+ * camelCase tskeras's layers take (`use_causal_mask` → `useCausalMask`).
+ */
 function plainKwargs(kwargs: JsonObject): JsonObject {
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(kwargs)) {
-    if (!containsTensorReference(value)) result[key] = value;
+    if (!containsTensorReference(value)) result[key.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase())] = value;
   }
   return result;
 }
