@@ -421,6 +421,40 @@ function variantCases(): CatalogCase[] {
       ...masked,
     },
     variant(
+      "STFTSpectrogram",
+      "STFTSpectrogram_psd",
+      'mode="psd", hamming, periodic, expand_dims',
+      'STFTSpectrogram(mode="psd", frame_length=12, frame_step=5, fft_length=16, window="hamming", periodic=True, scaling="spectrum", expand_dims=True)',
+      () =>
+        new L.STFTSpectrogram({
+          mode: "psd",
+          frameLength: 12,
+          frameStep: 5,
+          fftLength: 16,
+          window: "hamming",
+          periodic: true,
+          scaling: "spectrum",
+          expandDims: true,
+        }),
+      [30, 2],
+    ),
+    variant(
+      "STFTSpectrogram",
+      "STFTSpectrogram_stft",
+      'mode="stft", window=None, scaling=None',
+      'STFTSpectrogram(mode="stft", frame_length=8, window=None, scaling=None)',
+      () => new L.STFTSpectrogram({ mode: "stft", frameLength: 8, window: null, scaling: null }),
+      [20, 1],
+    ),
+    variant(
+      "MelSpectrogram",
+      "MelSpectrogram_power",
+      "power_to_db=False, hamming, mag_exp=1",
+      'MelSpectrogram(fft_length=16, sequence_stride=4, window="hamming", sampling_rate=1000, num_mel_bins=5, power_to_db=False, mag_exp=1.0)',
+      () => new L.MelSpectrogram({ fftLength: 16, sequenceStride: 4, window: "hamming", samplingRate: 1000, numMelBins: 5, powerToDb: false, magExp: 1 }),
+      [40],
+    ),
+    variant(
       "BatchNormalization",
       "BatchNormalization_training",
       "training=True (batch statistics)",
@@ -475,6 +509,18 @@ function secondShareCases(): CatalogCase[] {
       ],
       call: "args",
     },
+    unary(
+      "MelSpectrogram",
+      "MelSpectrogram(fft_length=32, sequence_stride=8, sequence_length=24, sampling_rate=800, num_mel_bins=6, top_db=20.0)",
+      () => new L.MelSpectrogram({ fftLength: 32, sequenceStride: 8, sequenceLength: 24, samplingRate: 800, numMelBins: 6, topDb: 20 }),
+      [64],
+    ),
+    unary(
+      "STFTSpectrogram",
+      'STFTSpectrogram(frame_length=16, frame_step=4, padding="same")',
+      () => new L.STFTSpectrogram({ frameLength: 16, frameStep: 4, padding: "same" }),
+      [40, 2],
+    ),
     unary("ReversibleEmbedding", "ReversibleEmbedding(10, 4)", () => new L.ReversibleEmbedding(10, 4), [6], { integer: true }),
   ];
 }
