@@ -13,8 +13,13 @@ import type {
 import type { ConvLSTM2D as TfConvLSTM2D, ConvLSTM2DArgs } from "@tensorflow/tfjs-layers/dist/layers/convolutional_recurrent.js";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { WithActivationFunctions } from "./function-activation.js";
-import { kerasLayerClass } from "./keras-layer-class.js";
-import type { Keras3WeightLayout } from "./written-layers.js";
+import * as tfc from "@tensorflow/tfjs-core";
+import type { JsonValue, KerasObjectConfig } from "../../formats/keras-json/schema.js";
+import { toTfjsConfig } from "../saving/keras-json/case-conversion.js";
+import { normalizeKerasConfig } from "../saving/keras-json/normalize.js";
+import { markLibraryClass } from "../library-classes.js";
+import { kerasLayerClass, optionsFromArguments } from "./keras-layer-class.js";
+import { type Keras3WeightLayout, writtenLayerClass } from "./written-layers.js";
 
 const kerasRecurrentDefaults = { kernelInitializer: "glorotUniform", recurrentInitializer: "orthogonal", biasInitializer: "zeros" };
 
@@ -38,10 +43,38 @@ export const ConvLSTM2D = kerasLayerClass<typeof TfConvLSTM2D, WithActivationFun
 );
 export type ConvLSTM2D = InstanceType<typeof ConvLSTM2D>;
 /** Python `Bidirectional(layer, merge_mode="concat", **kwargs)`. */
-export const Bidirectional = kerasLayerClass<typeof TfBidirectional, BidirectionalLayerArgs, [layer: tfl.RNN]>("Bidirectional", ["layer", "mergeMode"], {}, [
+const BidirectionalBase = kerasLayerClass<typeof TfBidirectional, BidirectionalLayerArgs, [layer: tfl.RNN]>("Bidirectional", ["layer", "mergeMode"], {}, [
   "layer",
 ]);
-export type Bidirectional = InstanceType<typeof Bidirectional>;
+/**
+ * Python `Bidirectional(layer, merge_mode="concat", **kwargs)`. tfjs copies the wrapped layer through
+ * `getConfig()` and its camelCase deserializer; tskeras's recurrent layers answer `getConfig()` in
+ * Keras's snake_case, so the copies lost `return_sequences`, `return_state`, activations… They are
+ * made again here from the converted config (layers written in tskeras keep tfjs's copies).
+ */
+export class Bidirectional extends BidirectionalBase {
+  constructor(...args: ConstructorParameters<typeof BidirectionalBase>) {
+    super(...args);
+    const wrapped = (optionsFromArguments("Bidirectional", ["layer", "mergeMode"], args) as { layer?: tfl.layers.Layer }).layer;
+    if (!wrapped || writtenLayerClass(wrapped.getClassName())) return;
+    const self = this as unknown as { forwardLayer: tfl.RNN; backwardLayer: tfl.RNN; returnSequences: boolean; returnState: boolean };
+    const copy = (goBackwards: boolean, prefix: string) => {
+      // The path a loaded file's config takes: Keras spelling normalized, then tfjs's camelCase.
+      const keras = normalizeKerasConfig({ class_name: wrapped.getClassName(), config: wrapped.getConfig() } as unknown as KerasObjectConfig);
+      const config = (toTfjsConfig(keras as unknown as JsonValue) as { config: tfc.serialization.ConfigDict }).config;
+      config["goBackwards"] = goBackwards;
+      const [cls, fromConfig] = tfc.serialization.SerializationMap.getMap().classNameMap[wrapped.getClassName()]!;
+      const layer = fromConfig(cls, config) as tfl.RNN;
+      // Keras's naming: the prefix once ("forward_gru" stays "forward_gru" when reloaded).
+      layer.name = prefix + (layer.name.startsWith(prefix) ? layer.name.slice(prefix.length) : layer.name);
+      return layer;
+    };
+    const forwards = (wrapped as tfl.RNN).goBackwards === true;
+    self.forwardLayer = copy(forwards, "forward_");
+    self.backwardLayer = copy(!forwards, "backward_");
+  }
+}
+markLibraryClass(Bidirectional);
 /** Python `TimeDistributed(layer, **kwargs)`. */
 const TimeDistributedBase = kerasLayerClass<typeof TfTimeDistributed, WrapperLayerArgs, [layer: tfl.layers.Layer]>("TimeDistributed", ["layer"], {}, ["layer"]);
 /** Python `TimeDistributed(layer, **kwargs)`; in `.keras` files its variables are the wrapped layer's (`layer/vars/…`). */
