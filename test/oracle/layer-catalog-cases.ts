@@ -228,6 +228,11 @@ export const layerCases: CatalogCase[] = [
  * use_causal_mask, and deterministic training=True behaviour.
  */
 function variantCases(): CatalogCase[] {
+  const bidirectionalConfigGap = "config: Keras 3's backward_layer key is not written yet (branch catalog-config)";
+  // Keras masks attention scores with the value's mask and zeroes padded query steps; tskeras's graph
+  // executor (tfjs's) hands a multi-input layer only its first input's mask, and the attention layers do not read masks yet.
+  const attentionMaskGap =
+    "propagated query/value masks: tfjs's graph executor passes a multi-input layer only its first input's mask, and tskeras's attention layers ignore masks";
   const masked = { pythonPre: "Masking()", buildPre: () => new L.Masking(), padded: true };
   const variant = (className: string, id: string, name: string, python: string, build: () => unknown, input: number[], extra: Partial<CatalogCase> = {}) =>
     unary(className, python, build, input, { id, variant: name, ...extra });
@@ -298,6 +303,7 @@ function variantCases(): CatalogCase[] {
       "Bidirectional(keras.layers.GRU(3, return_sequences=True))",
       () => new L.Bidirectional(new L.GRU(3, { returnSequences: true })),
       [5, 3],
+      { expectedFailure: bidirectionalConfigGap },
     ),
     variant(
       "Bidirectional",
@@ -306,7 +312,7 @@ function variantCases(): CatalogCase[] {
       "Bidirectional(keras.layers.SimpleRNN(3))",
       () => new L.Bidirectional(new L.SimpleRNN(3)),
       [5, 3],
-      masked,
+      { ...masked, expectedFailure: bidirectionalConfigGap },
     ),
     variant(
       "ConvLSTM1D",
@@ -348,12 +354,14 @@ function variantCases(): CatalogCase[] {
       ...merge("Attention", "Attention()", () => new L.Attention(), attentionInputs),
       id: "Attention_masked",
       variant: "Masking in front of query and value",
+      expectedFailure: attentionMaskGap,
       ...masked,
     },
     {
       ...merge("AdditiveAttention", "AdditiveAttention()", () => new L.AdditiveAttention(), attentionInputs),
       id: "AdditiveAttention_masked",
       variant: "Masking in front of query and value",
+      expectedFailure: attentionMaskGap,
       ...masked,
     },
     {
@@ -371,6 +379,7 @@ function variantCases(): CatalogCase[] {
       id: "MultiHeadAttention_masked",
       className: "MultiHeadAttention",
       variant: "Masking in front of query and value",
+      expectedFailure: attentionMaskGap,
       python: "MultiHeadAttention(2, 4)",
       build: () => new L.MultiHeadAttention(2, 4),
       inputs: [
@@ -383,13 +392,26 @@ function variantCases(): CatalogCase[] {
     {
       id: "GroupQueryAttention_causal",
       className: "GroupedQueryAttention",
-      variant: "use_causal_mask=True, Masking in front",
+      variant: "use_causal_mask=True",
       python: "GroupQueryAttention(4, 4, 2)",
       build: () => new L.GroupQueryAttention(4, 4, 2),
       inputs: selfAttentionInputs,
       call: "args",
       pythonKwargs: "use_causal_mask=True",
       kwargs: { useCausalMask: true },
+    },
+    {
+      id: "GroupQueryAttention_masked",
+      className: "GroupedQueryAttention",
+      variant: "Masking in front of query and value",
+      expectedFailure: attentionMaskGap,
+      python: "GroupQueryAttention(4, 4, 2)",
+      build: () => new L.GroupQueryAttention(4, 4, 2),
+      inputs: [
+        [5, 8],
+        [6, 8],
+      ],
+      call: "args",
       ...masked,
     },
     variant(
