@@ -32,13 +32,33 @@ def inputs_for(case):
 
 def call(case, layer, tensors):
     kind = case.get("call", "single")
-    return layer(tensors[0]) if kind == "single" else layer(tensors) if kind == "list" else layer(*tensors)
+    # Variants: a layer in front of each input (Masking, Embedding(mask_zero=True)) and call-site keywords.
+    if case.get("pythonPre"):
+        tensors = [build({"python": case["pythonPre"]})(tensor) for tensor in tensors]
+    kwargs = eval(f"dict({case.get('pythonKwargs', '')})")
+    return layer(tensors[0], **kwargs) if kind == "single" else layer(tensors, **kwargs) if kind == "list" else layer(*tensors, **kwargs)
+
+
+def as_list(value):
+    return [np.asarray(item) for item in value] if isinstance(value, (list, tuple)) else [np.asarray(value)]
+
+
+def suffix(index):
+    """Output 0 keeps the plain names (x.y.npy, x.r.npy); further outputs (return_state) are y1, y2, ..."""
+    return "" if index == 0 else str(index)
 
 
 def arrays_for(case, rng):
     if case.get("integer"):
-        return [rng.integers(0, 10, (2, *shape)).astype("int32") for shape in case["inputs"]]
-    return [(rng.normal(size=(2, *shape)) * case.get("scale", 1)).astype("float32") for shape in case["inputs"]]
+        arrays = [rng.integers(0, 10, (2, *shape)).astype("int32") for shape in case["inputs"]]
+    else:
+        arrays = [(rng.normal(size=(2, *shape)) * case.get("scale", 1)).astype("float32") for shape in case["inputs"]]
+    if case.get("padded"):
+        # Padded steps (all zeros, what Masking and mask_zero mask): the last two of sample 0, the second of sample 1.
+        for array in arrays:
+            array[0, -2:] = 0
+            array[1, 1] = 0
+    return arrays
 
 
 def attempt(action):
@@ -99,20 +119,24 @@ def write():
                 if hasattr(sublayer, "finalize_state"):
                     sublayer.finalize_state()
             xs = arrays_for(case, rng)
-            y = np.asarray(model(xs if len(xs) > 1 else xs[0], training=False))
+            training = case.get("training", False)
+            ys = as_list(model(xs if len(xs) > 1 else xs[0], training=training))
             model.save(f"{work}/{case_id}.keras")
             for index, x in enumerate(xs):
                 np.save(f"{work}/{case_id}.x{index}.npy", x)
-            np.save(f"{work}/{case_id}.y.npy", y.astype("float32"))
-            r = rng.normal(size=y.shape).astype("float32")
-            np.save(f"{work}/{case_id}.r.npy", r)
+            rs = []
+            for index, y in enumerate(ys):
+                np.save(f"{work}/{case_id}.y{suffix(index)}.npy", y.astype("float32"))
+                rs.append(rng.normal(size=y.shape).astype("float32"))
+                np.save(f"{work}/{case_id}.r{suffix(index)}.npy", rs[-1])
             constants = [tf.constant(x) for x in xs]
             float_inputs = [] if case.get("integer") else constants
             with tf.GradientTape() as tape:
                 for constant in float_inputs:
                     tape.watch(constant)
-                output = model(constants if len(constants) > 1 else constants[0], training=False)
-                loss = tf.reduce_sum(output * r)
+                outputs = model(constants if len(constants) > 1 else constants[0], training=training)
+                outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+                loss = tf.add_n([tf.reduce_sum(output * r) for output, r in zip(outputs, rs)])
             grads = tape.gradient(loss, float_inputs + list(model.trainable_weights))
             for index, grad in enumerate(grads):
                 value = np.zeros(1, "float32") if grad is None else np.asarray(tf.convert_to_tensor(grad))
@@ -129,6 +153,7 @@ def write():
                 "config": keras.saving.serialize_keras_object(fresh)["config"],
                 "trainable": [weight.path for weight in model.trainable_weights],
                 "inputGrads": len(float_inputs),
+                "outputs": len(ys),
             }
         except Exception as error:  # recorded per case; the test reports it
             results[case_id] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:400]}
@@ -171,11 +196,15 @@ def read():
         try:
             model = keras.models.load_model(f"{work}/{case_id}.ts.keras")
             xs = [np.load(f"{work}/{case_id}.x{index}.npy") for index in range(len(case["inputs"]))]
-            y = np.asarray(model(xs if len(xs) > 1 else xs[0], training=False))
-            expected = np.load(f"{work}/{case_id}.y.npy")
-            result["saveDiff"] = float(np.max(np.abs(y - expected))) if y.shape == expected.shape else None
-            if y.shape != expected.shape:
-                result["saveError"] = f"shape {y.shape} vs {expected.shape}"
+            ys = as_list(model(xs if len(xs) > 1 else xs[0], training=case.get("training", False)))
+            result["saveDiff"] = 0.0
+            for index, y in enumerate(ys):
+                expected = np.load(f"{work}/{case_id}.y{suffix(index)}.npy")
+                if y.shape != expected.shape:
+                    result["saveDiff"] = None
+                    result["saveError"] = f"output {index}: shape {y.shape} vs {expected.shape}"
+                    break
+                result["saveDiff"] = max(result["saveDiff"], float(np.max(np.abs(y - expected))) if y.size else 0.0)
         except Exception as error:
             result["saveError"] = f"{type(error).__name__}: {error}"[:300]
         try:

@@ -44,6 +44,7 @@ interface PythonCase {
   exportError?: string | null;
   /** The names Keras's export gives serving_default's inputs, in the model's input order. */
   exportInputs?: string[];
+  outputs?: number;
 }
 interface PythonWrite {
   keras: string;
@@ -110,7 +111,8 @@ async function runTs(kase: CatalogCase, python: PythonCase, work: string, writte
   try {
     const layer = kase.build() as tf.layers.Layer;
     const inputs = kase.inputs.map((shape) => keras.Input({ shape, dtype: kase.integer ? "int32" : "float32" }));
-    const called = layer.apply(kase.call === "single" || kase.call === undefined ? inputs[0]! : inputs) as tf.SymbolicTensor;
+    const fed = kase.buildPre ? inputs.map((input) => (kase.buildPre!() as tf.layers.Layer).apply(input) as tf.SymbolicTensor) : inputs;
+    const called = layer.apply(kase.call === "single" || kase.call === undefined ? fed[0]! : fed, kase.kwargs) as tf.SymbolicTensor | tf.SymbolicTensor[];
     const output = kase.followedBy ? ((kase.followedBy.build() as tf.layers.Layer).apply(called) as tf.SymbolicTensor) : called;
     const model = new keras.Model({ inputs, outputs: output });
     await model.save(join(work, `${kase.id}.ctor.keras`));
@@ -130,20 +132,35 @@ async function runTs(kase: CatalogCase, python: PythonCase, work: string, writte
   }
   const xs = kase.inputs.map((_shape, index) => load(join(work, `${kase.id}.x${index}.npy`)));
   const feed = xs.length === 1 ? xs[0]! : xs;
+  // Output 0 is x.y.npy / x.r.npy; further outputs (return_state) x.y1.npy, x.r1.npy, …
+  const outputFile = (letter: string, index: number) => join(work, `${kase.id}.${letter}${index === 0 ? "" : index}.npy`);
+  const outputCount = python.outputs ?? 1;
+  const asList = (value: tf.Tensor | tf.Tensor[]) => (Array.isArray(value) ? value : [value]);
   try {
-    const y = model.predict(feed) as tf.Tensor;
-    const problem = excess(y, load(join(work, `${kase.id}.y.npy`)), 1e-5);
-    result.forward = problem ? fail(problem) : pass;
+    // A training=True variant runs the model called with training: true (predict is inference only).
+    const ys = asList(kase.training ? (model.apply(feed, { training: true }) as tf.Tensor | tf.Tensor[]) : (model.predict(feed) as tf.Tensor | tf.Tensor[]));
+    if (ys.length !== outputCount) throw new Error(`${ys.length} outputs vs Keras's ${outputCount}`);
+    const problems = ys
+      .map((y, index) => {
+        const problem = excess(y, load(outputFile("y", index)), 1e-5);
+        return problem && outputCount > 1 ? `output ${index}: ${problem}` : problem;
+      })
+      .filter((problem) => problem !== null);
+    result.forward = problems.length > 0 ? fail(problems.join("; ")) : pass;
   } catch (error) {
     result.forward = fail(errorText(error));
   }
   try {
-    const r = load(join(work, `${kase.id}.r.npy`));
+    const rs = Array.from({ length: outputCount }, (_unused, index) => load(outputFile("r", index)));
     const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
     if (variables.length !== python.trainable!.length)
       throw new Error(`${variables.length} trainable weights vs Keras's ${python.trainable!.length} (${python.trainable!.join(", ")})`);
     const loss = (...inputs: tf.Tensor[]) =>
-      tf.sum(tf.mul(model.apply(inputs.length === 1 ? inputs[0]! : inputs, { training: false }) as tf.Tensor, r)) as tf.Scalar;
+      tf.addN(
+        asList(model.apply(inputs.length === 1 ? inputs[0]! : inputs, { training: kase.training === true }) as tf.Tensor | tf.Tensor[]).map((output, index) =>
+          tf.sum(tf.mul(output, rs[index]!)),
+        ),
+      ) as tf.Scalar;
     const inputGrads = python.inputGrads! > 0 ? tf.grads((...inputs: tf.Tensor[]) => loss(...inputs))(xs) : [];
     const { grads } = variables.length > 0 ? tf.variableGrads(() => loss(...xs), variables) : { grads: {} as Record<string, tf.Tensor> };
     const ours = [...inputGrads, ...variables.map((variable) => grads[variable.name]!)];
@@ -356,10 +373,13 @@ test("the Keras 3 layer catalog: forward, gradient, config, and .keras/.h5/Saved
         continue;
       }
       inScope++;
-      const kase = layerCases.find((candidate) => candidate.className === className);
+      const kase = layerCases.find((candidate) => candidate.className === className && candidate.variant === undefined);
       const isExported = names.every((name) => name in exported);
       const outcome = kase ? outcomes.get(kase.id) : undefined;
-      const allPass = outcome !== undefined && columns.every((column) => outcome[column].passed);
+      // The class passes when its main case and every variant of it (variants table below) pass every column.
+      const variants = layerCases.filter((candidate) => candidate.className === className && candidate.variant !== undefined);
+      const failingVariants = variants.filter((variant) => !columns.every((column) => outcomes.get(variant.id)![column].passed));
+      const allPass = outcome !== undefined && columns.every((column) => outcome[column].passed) && failingVariants.length === 0;
       if (allPass && isExported) covered++;
       const note = kase?.expectedFailure
         ? `expected to fail for now: ${kase.expectedFailure}`
@@ -367,7 +387,11 @@ test("the Keras 3 layer catalog: forward, gradient, config, and .keras/.h5/Saved
           ? "not exported yet"
           : !kase || !outcome
             ? "no catalog case yet"
-            : [notes(kase.id, outcome), ...(kase.followedBy ? [`checked followed by ${kase.followedBy.python}: ${kase.followedBy.why}`.replace(/\|/g, "\\|")] : [])]
+            : [
+                notes(kase.id, outcome),
+                ...(kase.followedBy ? [`checked followed by ${kase.followedBy.python}: ${kase.followedBy.why}`.replace(/\|/g, "\\|")] : []),
+                ...(failingVariants.length > 0 ? [`variants failing: ${failingVariants.map((variant) => variant.variant).join(", ")}`] : []),
+              ]
                 .filter((part) => part !== "")
                 .join(" · ");
       rows.push(
@@ -384,6 +408,16 @@ test("the Keras 3 layer catalog: forward, gradient, config, and .keras/.h5/Saved
       };
     });
     const activationsPassing = activationRows.filter((row) => row.passed).length;
+    const variantCases = layerCases.filter((candidate) => candidate.variant !== undefined);
+    const variantRows = variantCases.map((variant) => {
+      const outcome = outcomes.get(variant.id)!;
+      const note = variant.expectedFailure ? `expected to fail for now: ${variant.expectedFailure}` : notes(variant.id, outcome);
+      return {
+        passed: columns.every((column) => outcome[column].passed),
+        row: `| ${variant.className} | ${variant.variant} | ${columns.map((column) => mark(outcome[column])).join(" | ")} | ${note} |`,
+      };
+    });
+    const variantsPassing = variantRows.filter((row) => row.passed).length;
     const table = [
       "# Layer coverage against Keras " + written.keras,
       "",
@@ -401,6 +435,16 @@ test("the Keras 3 layer catalog: forward, gradient, config, and .keras/.h5/Saved
       `| Keras names | exported | ${columns.map((column) => headings[column]).join(" | ")} | notes |`,
       `|---|---|${columns.map(() => "---|").join("")}---|`,
       ...rows,
+      "",
+      "## Variants",
+      "",
+      "Further configurations of a class, counted under it (a class passes only when its variants pass): RNN return_sequences / return_state / go_backwards, masked inputs",
+      "(padded all-zero steps behind `Masking` or `Embedding(mask_zero=True)`), attention masks and `use_causal_mask`, and `training=True` where it is deterministic.",
+      `**${variantsPassing} of ${variantRows.length} variants pass every column.**`,
+      "",
+      `| class | variant | ${columns.map((column) => headings[column]).join(" | ")} | notes |`,
+      `|---|---|${columns.map(() => "---|").join("")}---|`,
+      ...variantRows.map((row) => row.row),
       "",
       "## keras.activations (through `Activation(name)`)",
       "",

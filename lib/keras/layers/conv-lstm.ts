@@ -161,7 +161,8 @@ abstract class ConvLSTM extends Layer implements Keras3WeightLayout {
         if (biases) value = tfc.add(value, biases[index]!);
         return h ? tfc.add(value, this.convolve(h, recurrentKernels[index]!, ones, "same", ones)) : value;
       };
-      const steps = tfc.unstack(inputs, 1);
+      // A copy: tfjs's tape keeps unstack's output array, so reversing it in place would pair gradients with the wrong steps.
+      const steps = [...tfc.unstack(inputs, 1)];
       if (this.goBackwards) steps.reverse();
       let h: tfc.Tensor | undefined;
       let c: tfc.Tensor | undefined;

@@ -335,3 +335,8 @@ registerKerasClassesByClassName([
   GroupQueryAttentionLayer,
   ...[rnnCellLayers, convLstmLayers].flatMap((family) => Object.values(family)),
 ]);
+
+// Audio preprocessing (issue #22): spectrogram front ends.
+export { MelSpectrogram, type MelSpectrogramArgs, STFTSpectrogram, type STFTSpectrogramArgs } from "./audio-preprocessing.js";
+import { MelSpectrogram as MelSpectrogramLayer, STFTSpectrogram as STFTSpectrogramLayer } from "./audio-preprocessing.js";
+registerKerasClassesByClassName([MelSpectrogramLayer, STFTSpectrogramLayer]);

@@ -1,4 +1,5 @@
 import "../../backend/gradients.js";
+import "./call-site-arguments.js";
 import { constructFromConfig } from "../construct-from-config.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import { markLibraryClass, userClassChain } from "../library-classes.js";

@@ -17,6 +17,7 @@ import type {
 import * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
+import { markLibraryClass } from "../library-classes.js";
 import { kerasLayerClass } from "./keras-layer-class.js";
 import { Layer } from "./layer.js";
 import { layerArgsFromConfig, registerWrittenLayer } from "./written-layers.js";
@@ -48,9 +49,20 @@ export const AveragePooling3D = kerasLayerClass<typeof TfAveragePooling3D, Pooli
   poolSize: [2, 2, 2],
 });
 export type AveragePooling3D = InstanceType<typeof AveragePooling3D>;
-/** Python `GlobalAveragePooling1D(data_format="channels_last", **kwargs)`. */
-export const GlobalAveragePooling1D = kerasLayerClass<typeof TfGlobalAveragePooling1D, LayerArgs, []>("GlobalAveragePooling1D");
-export type GlobalAveragePooling1D = InstanceType<typeof GlobalAveragePooling1D>;
+const GlobalAveragePooling1DBase = kerasLayerClass<typeof TfGlobalAveragePooling1D, LayerArgs, []>("GlobalAveragePooling1D");
+/** Python `GlobalAveragePooling1D(data_format="channels_last", **kwargs)`; with a mask (padded steps), the mean of the unmasked steps, as Keras. */
+export class GlobalAveragePooling1D extends GlobalAveragePooling1DBase {
+  override call(inputs: tfc.Tensor | tfc.Tensor[], kwargs: { mask?: tfc.Tensor | null; [key: string]: unknown }): tfc.Tensor | tfc.Tensor[] {
+    const mask = kwargs?.mask;
+    if (mask === null || mask === undefined) return super.call(inputs, kwargs as never);
+    return tfc.tidy(() => {
+      const input = Array.isArray(inputs) ? inputs[0]! : inputs;
+      const weights = tfc.expandDims(tfc.cast(mask, input.dtype), -1); // [batch, steps, 1]
+      return tfc.div(tfc.sum(tfc.mul(input, weights), 1), tfc.sum(weights, 1));
+    });
+  }
+}
+markLibraryClass(GlobalAveragePooling1D);
 /** Python `GlobalMaxPooling1D(data_format="channels_last", **kwargs)`. */
 export const GlobalMaxPooling1D = kerasLayerClass<typeof TfGlobalMaxPooling1D, LayerArgs, []>("GlobalMaxPooling1D");
 export type GlobalMaxPooling1D = InstanceType<typeof GlobalMaxPooling1D>;

@@ -8,8 +8,13 @@ import type { TimeDistributed as TfTimeDistributed, WrapperLayerArgs } from "@te
 import type { ConvLSTM2D as TfConvLSTM2D, ConvLSTM2DArgs } from "@tensorflow/tfjs-layers/dist/layers/convolutional_recurrent.js";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { WithActivationFunctions } from "./function-activation.js";
-import { kerasLayerClass } from "./keras-layer-class.js";
-import type { Keras3WeightLayout } from "./written-layers.js";
+import * as tfc from "@tensorflow/tfjs-core";
+import type { JsonValue, KerasObjectConfig } from "../../formats/keras-json/schema.js";
+import { toTfjsConfig } from "../saving/keras-json/case-conversion.js";
+import { normalizeKerasConfig } from "../saving/keras-json/normalize.js";
+import { markLibraryClass } from "../library-classes.js";
+import { kerasLayerClass, optionsFromArguments } from "./keras-layer-class.js";
+import { type Keras3WeightLayout, writtenLayerClass } from "./written-layers.js";
 
 const kerasRecurrentDefaults = { kernelInitializer: "glorotUniform", recurrentInitializer: "orthogonal", biasInitializer: "zeros" };
 

@@ -2,7 +2,8 @@
  * Keras's regularization layers: tfjs-layers's `SpatialDropout1D`, `GaussianNoise`,
  * `GaussianDropout`, `AlphaDropout`, and `ActivityRegularization`, written here.
  */
-import type * as tfc from "@tensorflow/tfjs-core";
+import * as tfc from "@tensorflow/tfjs-core";
+import { markLibraryClass } from "../library-classes.js";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology.js";
 import type { SpatialDropout1D as TfSpatialDropout1D, SpatialDropout1DLayerConfig } from "@tensorflow/tfjs-layers/dist/layers/core.js";
 import type {
@@ -28,9 +29,28 @@ export type GaussianNoise = InstanceType<typeof GaussianNoise>;
 /** Python `GaussianDropout(rate, **kwargs)`. */
 export const GaussianDropout = kerasLayerClass<typeof TfGaussianDropout, GaussianDropoutArgs, [rate: number]>("GaussianDropout", ["rate"], {}, ["rate"]);
 export type GaussianDropout = InstanceType<typeof GaussianDropout>;
-/** Python `AlphaDropout(rate, **kwargs)`. */
-export const AlphaDropout = kerasLayerClass<typeof TfAlphaDropout, AlphaDropoutArgs, [rate: number]>("AlphaDropout", ["rate"], {}, ["rate"]);
-export type AlphaDropout = InstanceType<typeof AlphaDropout>;
+const AlphaDropoutBase = kerasLayerClass<typeof TfAlphaDropout, AlphaDropoutArgs, [rate: number]>("AlphaDropout", ["rate"], {}, ["rate"]);
+/**
+ * Python `AlphaDropout(rate, **kwargs)`. In training, dropped values become SELU's negative
+ * saturation value −α·λ and an affine map restores mean and variance, as Keras does (tfjs-layers
+ * set them to +α·λ, which shifted the mean of self-normalizing activations by about 0.6).
+ */
+export class AlphaDropout extends AlphaDropoutBase {
+  override call(inputs: tfc.Tensor | tfc.Tensor[], kwargs: { training?: boolean; [key: string]: unknown }): tfc.Tensor | tfc.Tensor[] {
+    const input = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const rate = (this as unknown as { rate: number }).rate;
+    if (kwargs?.training !== true || rate <= 0 || rate >= 1) return input;
+    return tfc.tidy(() => {
+      const saturation = -1.6732632423543772 * 1.0507009873554805;
+      const noiseShape = (this as unknown as { noiseShape?: number[] }).noiseShape ?? input.shape;
+      const kept = tfc.broadcastTo(tfc.greaterEqual(tfc.randomUniform(noiseShape), rate), input.shape);
+      const a = ((1 - rate) * (1 + rate * saturation ** 2)) ** -0.5;
+      const b = -a * saturation * rate;
+      return tfc.add(tfc.mul(tfc.where(kept, input, tfc.fill(input.shape, saturation)), a), b);
+    });
+  }
+}
+markLibraryClass(AlphaDropout);
 
 export interface ActivityRegularizationArgs extends LayerArgs {
   l1?: number;

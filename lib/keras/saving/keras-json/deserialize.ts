@@ -18,7 +18,7 @@ import { writtenLayerClass } from "../../layers/written-layers.js";
 import { toTfjsConfig } from "./case-conversion.js";
 import { UnknownKerasClassError, type UnknownClass } from "./class-registry.js";
 import { resolveCustomObject, type CustomObject, type CustomObjectMap } from "./custom-objects.js";
-import { canonicalClassName, normalizeKerasConfig } from "./normalize.js";
+import { canonicalClassName, normalizeKerasConfig, withoutMaskOperations } from "./normalize.js";
 import {
   isJsonObject,
   isKerasObject,
@@ -124,7 +124,7 @@ export function prepareKerasConfig(config: KerasObjectConfig, options: Deseriali
     }
     return result;
   };
-  const resolved = visit(untuple(config as unknown as JsonValue)) as unknown as KerasObjectConfig;
+  const resolved = visit(withoutMaskOperations(untuple(config as unknown as JsonValue))) as unknown as KerasObjectConfig;
   if (unknown.size > 0) throw new UnknownKerasClassError([...unknown.values()], options.source);
   const normalized = normalizeKerasConfig(resolved);
   const tfjsConfig = toTfjsConfig(normalized as unknown as JsonValue, (className) => aliases.has(className)) as unknown as PreparedConfig["config"];

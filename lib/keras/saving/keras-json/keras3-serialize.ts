@@ -10,6 +10,7 @@
  * const config = keras3ModelConfig(model); // { module: "keras", class_name: "Sequential", ... }
  */
 import * as tfl from "@tensorflow/tfjs-layers";
+import { snakeCase } from "../../../util/naming.js";
 import { kerasModelJson } from "../serialization.js";
 import { isBuiltinClassName } from "./serialize.js";
 import { activationConfigKeys, isBuiltinActivationName } from "../../layers/function-activation.js";
@@ -368,7 +369,10 @@ function keras3Node(model: tfl.LayersModel, node: JsonValue, called?: Layer): Js
     } as JsonObject;
   });
   const first = node[0];
-  const kwargs = Array.isArray(first) && isJsonObject(first[3]) ? first[3] : {};
+  // Call-site keywords in Keras's spelling (useCausalMask → use_causal_mask).
+  const kwargs = Object.fromEntries(
+    Object.entries(Array.isArray(first) && isJsonObject(first[3]) ? first[3] : {}).map(([key, value]) => [snakeCase(key), value]),
+  );
   // Layers such as MultiHeadAttention(query, value) take their inputs as separate arguments.
   const convention = called as Keras3CallConvention | undefined;
   if (convention?.keras3CallArguments) return { args: convention.keras3CallArguments(tensors), kwargs };

@@ -133,11 +133,14 @@ function collectTensorReferences(value: JsonValue, found: JsonValue[]): void {
   if (Array.isArray(value)) for (const item of value) collectTensorReferences(item, found);
 }
 
-/** Keyword arguments that are plain values (tensor-valued kwargs such as masks are dropped). */
+/**
+ * Keyword arguments that are plain values (tensor-valued kwargs such as masks are dropped), in the
+ * camelCase tskeras's layers take (`use_causal_mask` → `useCausalMask`).
+ */
 function plainKwargs(kwargs: JsonObject): JsonObject {
   const result: JsonObject = {};
   for (const [key, value] of Object.entries(kwargs)) {
-    if (!containsTensorReference(value)) result[key] = value;
+    if (!containsTensorReference(value)) result[key.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase())] = value;
   }
   return result;
 }
@@ -147,4 +150,57 @@ function containsTensorReference(value: JsonValue): boolean {
   if (Array.isArray(value)) return value.some(containsTensorReference);
   if (isJsonObject(value)) return Object.values(value).some(containsTensorReference);
   return false;
+}
+
+/**
+ * Keras 3.15 writes a functional model's masks as operations of their own (Masking's
+ * `Any(NotEqual(x, mask_value))`, Embedding's `NotEqual(ids, 0)`) passed to the next layer as its
+ * `mask` keyword. tskeras propagates masks from the layers (computeMask) as Keras 2 did, so the
+ * operations whose outputs only ever feed `mask` keywords (directly or through each other) are left out.
+ */
+export function withoutMaskOperations(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(withoutMaskOperations);
+  if (!isJsonObject(value)) return value;
+  const result: JsonObject = {};
+  for (const [key, entry] of Object.entries(value)) result[key] = withoutMaskOperations(entry);
+  return isKerasObject(result) ? functionalWithoutMaskOperations(result) : result;
+}
+
+function functionalWithoutMaskOperations(object: KerasObjectConfig): JsonValue {
+  const config = object.config as JsonObject | undefined;
+  const layers = config?.["layers"];
+  if ((object.class_name !== "Functional" && object.class_name !== "Model") || !Array.isArray(layers)) return object as unknown as JsonValue;
+  const entries = layers.filter(isJsonObject);
+  const isOperation = (entry: JsonObject) => typeof entry["module"] === "string" && entry["module"].startsWith("keras.src.ops.");
+  const removable = new Set(entries.filter(isOperation).map((entry) => entry["name"] as string));
+  if (removable.size === 0) return object as unknown as JsonValue;
+  const outputNames = new Set<string>();
+  const outputLayers = config!["output_layers"];
+  if (Array.isArray(outputLayers))
+    for (const endpoint of typeof outputLayers[0] === "string" ? [outputLayers] : outputLayers)
+      if (Array.isArray(endpoint)) outputNames.add(endpoint[0] as string);
+  for (const name of outputNames) removable.delete(name);
+  // Shrink to a fixed point: an operation stays when anything but a mask keyword (of a kept layer) reads it.
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const entry of entries) {
+      if (removable.has(entry["name"] as string)) continue;
+      for (const node of Array.isArray(entry["inbound_nodes"]) ? entry["inbound_nodes"] : []) {
+        if (!isJsonObject(node)) continue;
+        const found: JsonValue[] = [];
+        collectTensorReferences(node["args"] ?? [], found);
+        if (isJsonObject(node["kwargs"])) for (const [key, value] of Object.entries(node["kwargs"])) if (key !== "mask") collectTensorReferences(value, found);
+        for (const history of found) {
+          const name = (history as JsonValue[])[0] as string;
+          if (removable.delete(name)) changed = true;
+        }
+      }
+    }
+  }
+  if (removable.size === 0) return object as unknown as JsonValue;
+  return {
+    ...object,
+    config: { ...config!, layers: layers.filter((entry) => !(isJsonObject(entry) && removable.has(entry["name"] as string))) },
+  } as unknown as JsonValue;
 }
