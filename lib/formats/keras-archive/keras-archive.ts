@@ -136,7 +136,9 @@ async function readWeightsMember(zip: SafeZipFile): Promise<{ variables: Map<str
 async function readWeightsFile(file: string, source: string): Promise<{ variables: Map<string, Hdf5Array>; varsGroupNames: Map<string, string> }> {
   const member = `${source} (member model.weights.h5)`;
   const h5 = await Hdf5File.open(file).catch((error: unknown) => {
-    throw new Error(`${source}: its model.weights.h5 member is not readable HDF5 (${error instanceof Error ? error.message.split(file).join(member) : String(error)}).`);
+    throw new Error(
+      `${source}: its model.weights.h5 member is not readable HDF5 (${error instanceof Error ? error.message.split(file).join(member) : String(error)}).`,
+    );
   });
   try {
     return readKeras3Weights(h5);
