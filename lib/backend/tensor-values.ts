@@ -2,6 +2,8 @@ import * as tfc from "@tensorflow/tfjs-core";
 
 /** What the wasm backend keeps per tensor (tfjs-backend-wasm 4.22's `dataIdMap` entries). */
 interface WasmTensorRecord {
+  /** The tensor's id in the backend's C++ side. */
+  id: number;
   memoryOffset: number | null;
   dtype: string;
   shape: number[];
@@ -10,7 +12,10 @@ interface WasmTensorRecord {
 
 interface WasmBackendInternals {
   dataIdMap: { get(dataId: object): WasmTensorRecord | undefined };
-  wasm: { HEAPU8: Uint8Array };
+  wasm: {
+    HEAPU8: Uint8Array;
+    tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void };
+  };
 }
 
 /** What the cpu backend keeps per tensor (tfjs-backend-cpu 4.22's `data` entries). */
@@ -22,7 +27,7 @@ interface CpuBackendInternals {
  * The bytes of a float32 or int32 tensor as the backend holds them, when it holds them in this
  * thread's memory (wasm heap, cpu arrays): `owned` says whether no other tensor shares them.
  */
-function backendBytes(tensor: tfc.Tensor): { bytes: Uint8Array; owned: boolean } | undefined {
+function backendBytes(tensor: tfc.Tensor): { bytes: Uint8Array; owned: boolean; changed: () => void } | undefined {
   if (tensor.dtype !== "float32" && tensor.dtype !== "int32") return undefined;
   const byteLength = tensor.size * 4;
   const name = tfc.getBackend();
@@ -31,13 +36,20 @@ function backendBytes(tensor: tfc.Tensor): { bytes: Uint8Array; owned: boolean }
     const record = backend.dataIdMap?.get(tensor.dataId);
     const heap = backend.wasm?.HEAPU8;
     if (!record || !heap || typeof record.memoryOffset !== "number" || record.dtype !== tensor.dtype) return undefined;
-    return { bytes: new Uint8Array(heap.buffer, heap.byteOffset + record.memoryOffset, byteLength), owned: record.refCount === 1 };
+    const memoryOffset = record.memoryOffset;
+    // The C++ side caches weights packed for XNNPACK (matMul, conv2d) by tensor id and drops them
+    // when the id is disposed: re-registering the id at the same memory makes it repack new values.
+    const changed = () => {
+      backend.wasm!.tfjs.disposeData(record.id);
+      backend.wasm!.tfjs.registerTensor(record.id, tensor.size, memoryOffset);
+    };
+    return { bytes: new Uint8Array(heap.buffer, heap.byteOffset + memoryOffset, byteLength), owned: record.refCount === 1, changed };
   }
   if (name === "cpu") {
     const record = (tfc.backend() as unknown as Partial<CpuBackendInternals>).data?.get(tensor.dataId);
     const values = record?.values;
     if (!(values instanceof Float32Array || values instanceof Int32Array) || values.byteLength !== byteLength) return undefined;
-    return { bytes: new Uint8Array(values.buffer, values.byteOffset, byteLength), owned: record!.refCount === 1 };
+    return { bytes: new Uint8Array(values.buffer, values.byteOffset, byteLength), owned: record!.refCount === 1, changed: () => {} };
   }
   return undefined;
 }
@@ -74,7 +86,11 @@ export function overwriteVariableValues(variable: tfc.Variable, fill: (bytes: Ui
   }
   const held = backendBytes(variable);
   if (held?.owned) {
-    fill(held.bytes);
+    try {
+      fill(held.bytes);
+    } finally {
+      held.changed();
+    }
     return true;
   }
   const bytes = new Uint8Array(variable.size * 4);

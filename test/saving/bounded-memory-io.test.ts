@@ -38,8 +38,11 @@ function ramp(count: number, seed: number): Float32Array {
 
 /** A Dense model whose first kernel (2048×640 float32, 5 MiB) is bigger than the HDF5 reader's 4 MiB row blocks. */
 function model(seed: number): keras.Sequential {
-  const built = new keras.Sequential([keras.Input({ shape: [2048] }), new keras.layers.Dense(640), new keras.layers.Dense(3)]);
-  built.setWeights(built.getWeights().map((weight, index) => tfc.tensor(ramp(weight.size, seed + index), weight.shape)));
+  // relu makes the first layer a fused matMul, which the wasm backend runs through XNNPACK with cached packed weights.
+  const built = new keras.Sequential([keras.Input({ shape: [2048] }), new keras.layers.Dense(640, { activation: "relu" }), new keras.layers.Dense(3)]);
+  const values = built.getWeights().map((weight, index) => tfc.tensor(ramp(weight.size, seed + index), weight.shape));
+  built.setWeights(values);
+  tfc.dispose(values); // the variables alone hold their memory, as after a build (restores then write in place)
   return built;
 }
 
@@ -81,10 +84,16 @@ for (const backend of ["wasm", "cpu"]) {
       const saved = model(1);
       await saveWeights(saved, join(directory, "ckpt", "cp"));
       await saveWeights(saved, join(directory, "w.weights.h5"));
+      const x = tfc.tensor(ramp(2 * 2048, 9), [2, 2048]);
+      const expected = Array.from((saved.predict(x) as tfc.Tensor).dataSync());
       for (const path of [join(directory, "ckpt", "cp"), join(directory, "w.weights.h5")]) {
         const restored = model(50);
+        // A prediction first: the wasm backend then caches its kernels packed for XNNPACK, which a
+        // restore writing into the same memory must invalidate.
+        restored.predict(x);
         (await loadWeights(restored, path)).assertConsumed();
         assert.deepEqual(weightValues(restored), weightValues(saved), path);
+        assert.deepEqual(Array.from((restored.predict(x) as tfc.Tensor).dataSync()), expected, `${path}: predictions use the restored weights`);
       }
     }));
 }
