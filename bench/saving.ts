@@ -97,24 +97,38 @@ try {
     `Median of ${rounds} round(s), each operation in a fresh process; load average ${load.map((value) => value.toFixed(1)).join(" → ")} on ${availableParallelism()} cores.`,
   );
   console.log(
-    `${"operation".padEnd(26)} ${"Keras ms".padStart(9)} ${"tskeras ms".padStart(10)} ${"ratio".padStart(7)}   ${"Keras +RSS".padStart(10)} ${"tskeras +RSS".padStart(12)}`,
+    `${"operation".padEnd(26)} ${"Keras ms".padStart(9)} ${"tskeras ms".padStart(10)} ${"ratio".padStart(7)}   ${"Keras +RSS".padStart(10)} ${"tskeras +RSS".padStart(12)}   targets`,
   );
   const kerasLoad = theirs.get("load .keras")!;
+  // Issue 17's targets: at or below Keras's time, and at most twice the model's size above the RSS before the operation.
+  const modelMegabytes = (parameters * 4) / 2 ** 20;
+  const misses: string[] = [];
   for (const name of operations) {
     const mine = ours.get(name)!;
     const baseline = name === "load Keras's .keras" ? kerasLoad : theirs.get(name)!;
     const ms = median(mine.map((entry) => entry.ms));
     const theirMs = baseline.length ? median(baseline.map((entry) => entry.ms)) : undefined;
-    const megabytes = (entries: Measurement[]) => (entries.length ? `${median(entries.map((entry) => entry.peak_mb)).toFixed(0)} MB` : "—");
+    const megabytes = (entries: Measurement[]) => (entries.length ? `${median(entries.map((entry) => entry.peak_mb)).toFixed(0)} MiB` : "—");
     // Paired: each round's tskeras time over the Keras time measured next to it, then the median.
     const pairs = mine.length === baseline.length ? mine.map((entry, index) => entry.ms / baseline[index]!.ms) : [];
     const ratio = pairs.length ? `${median(pairs).toFixed(2)}×` : "—";
+    const peak = median(mine.map((entry) => entry.peak_mb));
+    const fast = pairs.length ? median(pairs) <= 1 : undefined;
+    const small = peak <= 2 * modelMegabytes;
+    if (fast === false) misses.push(`${name} (time)`);
+    if (!small) misses.push(`${name} (memory)`);
+    const verdict = `${fast === undefined ? "time ?" : fast ? "time ok" : "TIME MISSED"}, ${small ? "memory ok" : "MEMORY MISSED"}`;
     console.log(
-      `${name.padEnd(26)} ${(theirMs === undefined ? "—" : theirMs.toFixed(0)).padStart(9)} ${ms.toFixed(0).padStart(10)} ${ratio.padStart(7)}   ${megabytes(baseline).padStart(10)} ${megabytes(mine).padStart(12)}`,
+      `${name.padEnd(26)} ${(theirMs === undefined ? "—" : theirMs.toFixed(0)).padStart(9)} ${ms.toFixed(0).padStart(10)} ${ratio.padStart(7)}   ${megabytes(baseline).padStart(10)} ${megabytes(mine).padStart(12)}   ${verdict}`,
     );
   }
   console.log('ratio = median over rounds of tskeras ms ÷ Keras ms (below 1 is faster; "load Keras\'s .keras" is compared with Keras loading its own file);');
-  console.log(`+RSS = peak RSS during the operation above the RSS just before it (the model itself is ${((parameters * 4) / 2 ** 20).toFixed(0)} MiB).`);
+  console.log(`+RSS = peak RSS during the operation above the RSS just before it (MiB; the model itself is ${modelMegabytes.toFixed(0)} MiB).`);
+  console.log(
+    `Targets (issue 17): ratio ≤ 1.00 and +RSS ≤ ${(2 * modelMegabytes).toFixed(0)} MiB (twice the model). ${
+      misses.length ? `Missed: ${misses.join(", ")}.` : `All ${operations.length} rows meet both.`
+    }`,
+  );
 } finally {
   rmSync(directory, { recursive: true, force: true });
 }

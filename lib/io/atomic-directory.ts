@@ -1,11 +1,11 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { fsyncDirectory } from "./atomic-file.js";
 
 /**
  * Writes a directory (a SavedModel) so that readers see the old one or the new one, never a mix:
- * `fill` writes into a temporary sibling, every file is fsynced, then the old directory is moved
- * aside and the new one renamed into place. A crash before the swap leaves the old save untouched.
+ * `fill` writes into a temporary sibling, then the old directory is moved aside and the new one
+ * renamed into place. A crash before the swap leaves the old save untouched. Like model files
+ * (see writeFileAtomicWith), the files are not fsynced, as TensorFlow does not fsync a SavedModel.
  */
 export async function writeDirectoryAtomic(directory: string, fill: (temporary: string) => void | Promise<void>): Promise<void> {
   const target = resolve(directory);
@@ -14,7 +14,6 @@ export async function writeDirectoryAtomic(directory: string, fill: (temporary: 
   mkdirSync(temporary, { recursive: true });
   try {
     await fill(temporary);
-    fsyncTree(temporary);
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
     throw error;
@@ -22,24 +21,5 @@ export async function writeDirectoryAtomic(directory: string, fill: (temporary: 
   const previous = existsSync(target) ? join(dirname(target), `.${basename(target)}.old-${stamp}`) : undefined;
   if (previous) renameSync(target, previous);
   renameSync(temporary, target);
-  fsyncDirectory(dirname(target));
   if (previous) rmSync(previous, { recursive: true, force: true });
-}
-
-/** fsyncs every file and folder below `directory`, so the rename publishes data that is on disk. */
-function fsyncTree(directory: string): void {
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) {
-      fsyncTree(path);
-      continue;
-    }
-    const descriptor = openSync(path, "r");
-    try {
-      fsyncSync(descriptor);
-    } finally {
-      closeSync(descriptor);
-    }
-  }
-  fsyncDirectory(directory);
 }

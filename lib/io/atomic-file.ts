@@ -1,19 +1,5 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-
-/** Flushes a directory entry change (a rename) to disk; not every platform allows it, so failures are ignored. */
-export function fsyncDirectory(directory: string): void {
-  try {
-    const descriptor = openSync(directory, "r");
-    try {
-      fsyncSync(descriptor);
-    } finally {
-      closeSync(descriptor);
-    }
-  } catch {
-    // Directories cannot be opened for fsync on some platforms (Windows); the rename is still atomic.
-  }
-}
 
 /** The temporary file an atomic write fills: its path (for libraries that open files themselves) and an open descriptor. */
 export interface AtomicTemporaryFile {
@@ -24,7 +10,11 @@ export interface AtomicTemporaryFile {
 /**
  * Writes a file so that readers see either the old content or the new, never a mix: `fill` writes
  * a temporary file in the same folder (through `descriptor`, or by opening `path` itself), which is
- * then fsynced and renamed over the target. Content is streamed, never gathered in memory here.
+ * then renamed over the target. Content is streamed, never gathered in memory here. Model files are
+ * not fsynced, as TensorFlow's checkpoint writer and Keras (h5py, zipfile) do not: the rename keeps
+ * the save atomic for readers and against a crashed or killed process, and waiting for 100 MB to
+ * reach the disk would double a save's time. (Nor is a small file fsynced: on ext4 that waits for
+ * every file written before it, such as the checkpoint a `checkpoint` state file points to.)
  *
  * @example
  * await writeFileAtomicWith("model.keras", ({ descriptor }) => writeSync(descriptor, header));
@@ -34,7 +24,6 @@ export async function writeFileAtomicWith(path: string, fill: (temporary: Atomic
   const descriptor = openSync(temporaryPath, "w");
   try {
     await fill({ path: temporaryPath, descriptor });
-    fsyncSync(descriptor);
   } catch (error) {
     closeSync(descriptor);
     rmSync(temporaryPath, { force: true });
@@ -42,19 +31,18 @@ export async function writeFileAtomicWith(path: string, fill: (temporary: Atomic
   }
   closeSync(descriptor);
   renameSync(temporaryPath, path);
-  fsyncDirectory(dirname(path));
 }
 
 /**
  * Writes a file so that readers see either the old content or the new, never a mix: the data goes
- * to a temporary file in the same folder, is fsynced, then renamed over the target.
+ * to a temporary file in the same folder, then is renamed over the target (not fsynced; see
+ * {@link writeFileAtomicWith}).
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const temporary = temporaryPathFor(path);
   const descriptor = openSync(temporary, "w");
   try {
     writeAll(descriptor, typeof data === "string" ? Buffer.from(data, "utf8") : data);
-    fsyncSync(descriptor);
   } catch (error) {
     closeSync(descriptor);
     rmSync(temporary, { force: true });
@@ -62,7 +50,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
   closeSync(descriptor);
   renameSync(temporary, path);
-  fsyncDirectory(dirname(path));
 }
 
 /** Writes all of `bytes` at the descriptor's current position (a single write may be partial). */

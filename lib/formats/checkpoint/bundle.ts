@@ -3,9 +3,8 @@
  * with a BundleHeaderProto under the empty key) plus `PREFIX.data-%05d-of-%05d` shards holding the
  * raw tensor bytes. Kept independent of tfjs so values come out exact (int64, float16 bits, bytes).
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { fsyncDirectory } from "../../io/atomic-file.js";
 import type { BundleEntryProto, BundleHeaderProto } from "../protobuf/messages.js";
 import { bundleEntryMessage, bundleHeaderMessage, decodeFilled } from "../protobuf/tensorflow.js";
 import { dtypeFromEnum, dtypeFromName, typedArrayFromBytes, type CheckpointDtype, type NumericData } from "./bundle-dtypes.js";
@@ -21,11 +20,18 @@ export interface CheckpointTensor {
   data: NumericData | Uint8Array[];
 }
 
-/** What the writer accepts: like {@link CheckpointTensor}, and strings may be given as JS strings (UTF-8 encoded). */
+/**
+ * Lends a numeric tensor's bytes (little-endian) to `use` for the duration of the call: the writer
+ * asks for each tensor's bytes only when it writes them, so a save never holds every value at once
+ * and the bytes can come straight from a variable's memory.
+ */
+export type TensorBytesLender = (use: (bytes: Uint8Array) => void) => void;
+
+/** What the writer accepts: like {@link CheckpointTensor}, strings may be given as JS strings (UTF-8 encoded), numbers lent ({@link TensorBytesLender}). */
 export interface CheckpointTensorInput {
   dtype: CheckpointDtype;
   shape: number[];
-  data: NumericData | Uint8Array[] | string[];
+  data: NumericData | Uint8Array[] | string[] | TensorBytesLender;
 }
 
 /** Dtype and shape of a stored tensor, known without reading its data. */
@@ -208,6 +214,38 @@ export class BundleReader {
    * Errors: CheckpointFormatError when the entry disagrees with its data (size, bounds, CRC).
    */
   readTensor(key: string): CheckpointTensor {
+    const { dtype, shape, elementCount, byteSize, entry, shard, offset, size } = this.locate(key);
+    const bytes = readRange(shard, offset, size, key);
+    const crcPath = `${shard.path} (tensor "${key}")`;
+    if (byteSize === 0) return { dtype, shape, data: decodeStrings(bytes, elementCount, entry.crc32c, crcPath) };
+    this.verifyCrc(key, shard.path, entry, bytes);
+    return { dtype, shape, data: typedArrayFromBytes(dtype, bytes) };
+  }
+
+  /**
+   * Reads a numeric tensor's bytes straight into `target` (exactly its byte size; e.g. a variable's
+   * own memory), then verifies the CRC32C. On a CRC mismatch `target` already holds the bad bytes.
+   */
+  readTensorInto(key: string, target: Uint8Array): void {
+    const { dtype, byteSize, entry, shard, offset, size } = this.locate(key);
+    if (byteSize === 0) throw new TypeError(`readTensorInto: tensor "${key}" is a ${dtype} tensor; read strings with readTensor.`);
+    if (target.length !== size) throw new RangeError(`readTensorInto: tensor "${key}" holds ${size} bytes, the target has ${target.length}.`);
+    readRangeInto(shard, offset, target, key);
+    this.verifyCrc(key, shard.path, entry, target);
+  }
+
+  private verifyCrc(key: string, dataPath: string, entry: BundleEntryProto, bytes: Uint8Array): void {
+    const actual = crc32cOf(bytes);
+    if (actual !== unmaskCrc(entry.crc32c)) {
+      throw new CheckpointFormatError(
+        `${dataPath} (tensor "${key}")`,
+        `CRC32C mismatch: the index expects ${unmaskCrc(entry.crc32c)}, the data gives ${actual}; the data file is corrupt or belongs to another checkpoint.`,
+      );
+    }
+  }
+
+  /** Where a tensor's bytes are, after checking its entry against its shape, dtype and shard. */
+  private locate(key: string) {
     const entry = this.entry(key);
     if (entry.slices.length > 0) {
       throw new CheckpointFormatError(this.indexPath, `tensor "${key}" is stored as partitioned slices, which this reader does not support yet.`);
@@ -244,17 +282,7 @@ export class BundleReader {
         `tensor "${key}" spans bytes ${offset}..${offset + size}, past the end of the ${shard.size}-byte data file; it is truncated.`,
       );
     }
-    const bytes = readRange(shard, offset, size, key);
-    const crcPath = `${dataPath} (tensor "${key}")`;
-    if (byteSize === 0) return { dtype, shape, data: decodeStrings(bytes, elementCount, entry.crc32c, crcPath) };
-    const actual = crc32cOf(bytes);
-    if (actual !== unmaskCrc(entry.crc32c)) {
-      throw new CheckpointFormatError(
-        crcPath,
-        `CRC32C mismatch: the index expects ${unmaskCrc(entry.crc32c)}, the data gives ${actual}; the data file is corrupt or belongs to another checkpoint.`,
-      );
-    }
-    return { dtype, shape, data: typedArrayFromBytes(dtype, bytes) };
+    return { dtype, shape, elementCount, byteSize, entry, shard, offset, size };
   }
 }
 
@@ -263,14 +291,17 @@ export class BundleReader {
  * and owning its whole ArrayBuffer lets typed arrays view it without a copy).
  */
 function readRange(shard: OpenShard, offset: number, size: number, key: string): Uint8Array {
-  const bytes = Buffer.allocUnsafeSlow(size);
-  let done = 0;
-  while (done < size) {
-    const read = readSync(shard.descriptor, bytes, done, size - done, offset + done);
+  const bytes = new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+  readRangeInto(shard, offset, bytes, key);
+  return bytes;
+}
+
+function readRangeInto(shard: OpenShard, offset: number, target: Uint8Array, key: string): void {
+  for (let done = 0; done < target.length; ) {
+    const read = readSync(shard.descriptor, target, done, target.length - done, offset + done);
     if (read === 0) throw new CheckpointFormatError(shard.path, `unexpected end of file while reading tensor "${key}".`);
     done += read;
   }
-  return new Uint8Array(bytes.buffer, 0, size);
 }
 
 /** The running CRC of a string tensor feeds each length as uint32 (uint64 when it does not fit). */
@@ -329,7 +360,33 @@ function encodeStrings(values: readonly (Uint8Array | string)[]): { bytes: Uint8
   return { bytes: Buffer.concat([Uint8Array.from(header), lengthCrc, ...encoded]), crc };
 }
 
-function tensorBytes(key: string, tensor: CheckpointTensorInput): { bytes: Uint8Array; crc: number } {
+/** Lends a tensor's stored bytes and their (unmasked) CRC to `use`. */
+function withTensorBytes(key: string, tensor: CheckpointTensorInput, use: (bytes: Uint8Array, crc: number) => void): void {
+  const data = tensor.data;
+  if (typeof data !== "function") {
+    const { bytes, crc } = tensorBytes(key, { ...tensor, data });
+    use(bytes, crc);
+    return;
+  }
+  const info = dtypeFromName(tensor.dtype);
+  const count = tensor.shape.reduce((product, size) => product * size, 1);
+  let lent = false;
+  data((bytes) => {
+    if (info.byteSize === 0 || bytes.byteLength !== count * info.byteSize) {
+      throw new Error(
+        `Tensor "${key}" of ${tensor.dtype} and shape [${tensor.shape.join(", ")}] needs ${count * info.byteSize} bytes; ${bytes.byteLength} were lent.`,
+      );
+    }
+    lent = true;
+    use(bytes, crc32cOf(bytes));
+  });
+  if (!lent) throw new Error(`Tensor "${key}": its bytes were never lent to the writer.`);
+}
+
+function tensorBytes(
+  key: string,
+  tensor: CheckpointTensorInput & { data: Exclude<CheckpointTensorInput["data"], TensorBytesLender> },
+): { bytes: Uint8Array; crc: number } {
   const info = dtypeFromName(tensor.dtype);
   if (!tensor.shape.every((size) => Number.isSafeInteger(size) && size >= 0)) {
     throw new Error(`Tensor "${key}" has shape [${tensor.shape.join(", ")}]; dimensions must be non-negative integers.`);
@@ -388,9 +445,9 @@ function temporaryName(path: string): string {
 }
 
 /**
- * Writes a single-shard bundle at `prefix` atomically: data and index go to temporary files, are
- * fsynced, then renamed into place data first and index last, so an interrupted save leaves the
- * previous checkpoint's files untouched. (Between the two renames, a few microseconds, the old
+ * Writes a single-shard bundle at `prefix` atomically: data and index go to temporary files, then
+ * are renamed into place data first and index last, so an interrupted save leaves the previous
+ * checkpoint's files untouched. Like TensorFlow's bundle writer it does not fsync (see atomic-file.ts). (Between the two renames, a few microseconds, the old
  * index would see the new data; its per-tensor CRCs would then fail rather than return wrong values.)
  *
  * @example
@@ -418,21 +475,21 @@ export function writeBundle(prefix: string, tensors: Iterable<readonly [string, 
       const data = new StagedWriter(descriptor);
       let offset = 0;
       for (const { key, encodedKey, tensor } of sorted) {
-        const { bytes, crc } = tensorBytes(key, tensor);
-        data.write(bytes);
-        const entry = bundleEntryMessage.fromObject({
-          dtype: dtypeFromName(tensor.dtype).enumValue,
-          shape: { dim: tensor.shape.map((size) => ({ size })) },
-          shard_id: 0,
-          offset,
-          size: bytes.length,
-          crc32c: maskCrc(crc),
+        withTensorBytes(key, tensor, (bytes, crc) => {
+          data.write(bytes);
+          const entry = bundleEntryMessage.fromObject({
+            dtype: dtypeFromName(tensor.dtype).enumValue,
+            shape: { dim: tensor.shape.map((size) => ({ size })) },
+            shard_id: 0,
+            offset,
+            size: bytes.length,
+            crc32c: maskCrc(crc),
+          });
+          entries.push({ key: encodedKey, value: bundleEntryMessage.encode(entry).finish() });
+          offset += bytes.length;
         });
-        entries.push({ key: encodedKey, value: bundleEntryMessage.encode(entry).finish() });
-        offset += bytes.length;
       }
       data.flush();
-      fsyncSync(descriptor);
     } finally {
       closeSync(descriptor);
     }
@@ -440,13 +497,11 @@ export function writeBundle(prefix: string, tensors: Iterable<readonly [string, 
     const indexDescriptor = openSync(indexTemporary, "w");
     try {
       writeFully(indexDescriptor, index);
-      fsyncSync(indexDescriptor);
     } finally {
       closeSync(indexDescriptor);
     }
     renameSync(dataTemporary, dataPath);
     renameSync(indexTemporary, indexPath);
-    fsyncDirectory(dirname(indexPath));
   } finally {
     rmSync(dataTemporary, { force: true });
     rmSync(indexTemporary, { force: true });

@@ -3,7 +3,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { BundleReader, type CheckpointTensor } from "./bundle.js";
+import { BundleReader, type BundleEntryInfo, type CheckpointTensor } from "./bundle.js";
 import { CheckpointFormatError } from "./errors.js";
 import { decodeObjectGraph, OBJECT_GRAPH_KEY, type TrackableObjectGraph } from "./object-graph.js";
 import { latestCheckpoint } from "./state-file.js";
@@ -59,6 +59,16 @@ export class CheckpointReader {
   /** Reads one tensor, verifying its CRC32C. */
   getTensor(key: string): CheckpointTensor {
     return this.bundle.readTensor(key);
+  }
+
+  /** Dtype and shape of one tensor, without reading it. */
+  tensorInfo(key: string): BundleEntryInfo {
+    return this.bundle.info(key);
+  }
+
+  /** Reads a numeric tensor's bytes into `target` (its exact byte size), then verifies its CRC32C. */
+  readTensorInto(key: string, target: Uint8Array): void {
+    this.bundle.readTensorInto(key, target);
   }
 
   getVariableToDtypeMap(): Record<string, string> {

@@ -76,8 +76,35 @@ function describeObject(entity: unknown): SnapshotObject {
       return { type, size, signed };
     }),
     shape: [...(dataset.shape ?? [])],
-    value: read(() => dataset.value),
+    value: read(() => datasetValue(dataset)),
   };
+}
+
+/** Numeric datasets bigger than this are read in blocks of rows of about this size. */
+const blockBytes = 4 << 20;
+
+type NumericArray = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
+
+/**
+ * A dataset's value. A big integer or float dataset is read a block of rows at a time into one
+ * array: the library's heap, which never shrinks, then holds one block instead of the whole dataset.
+ */
+function datasetValue(dataset: InstanceType<typeof h5wasm.Dataset>): unknown {
+  const shape = dataset.shape ?? [];
+  const { type, size } = dataset.metadata;
+  const count = shape.reduce((product, extent) => product * extent, 1);
+  if (shape.length === 0 || (type !== 0 && type !== 1) || count * size <= blockBytes) return dataset.value;
+  const rowsPerBlock = Math.max(1, Math.floor(blockBytes / ((count / shape[0]!) * size)));
+  let values: NumericArray | undefined;
+  let filled = 0;
+  for (let start = 0; start < shape[0]!; start += rowsPerBlock) {
+    const block = dataset.slice([[start, Math.min(shape[0]!, start + rowsPerBlock)]]);
+    if (!ArrayBuffer.isView(block)) return dataset.value; // a type h5wasm does not give as a typed array
+    values ??= new (block.constructor as new (length: number) => NumericArray)(count);
+    (values as Float32Array).set(block as unknown as Float32Array, filled);
+    filled += (block as NumericArray).length;
+  }
+  return values;
 }
 
 const maxDepth = 64;

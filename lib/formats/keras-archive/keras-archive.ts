@@ -82,7 +82,8 @@ export async function writeKerasArchive(
       const zip = new StoredZipWriter(archive.descriptor);
       zip.addBytes(kerasArchiveMembers.metadata, text(content.metadata));
       zip.addBytes(kerasArchiveMembers.config, text(content.config));
-      zip.addFile(kerasArchiveMembers.weightsH5, weightsPath);
+      // At a power-of-two offset, so a load opens the archive itself as the HDF5 file (no extraction).
+      zip.addFile(kerasArchiveMembers.weightsH5, weightsPath, { dataAtPowerOfTwo: true });
       zip.finish();
     } finally {
       rmSync(weightsPath, { force: true });
@@ -90,12 +91,32 @@ export async function writeKerasArchive(
   });
 }
 
+/** The 8 bytes that start an HDF5 superblock. */
+const hdf5Signature = Uint8Array.of(0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a);
+
 /**
- * h5wasm's Node build reads files from disk, so the member is extracted (in chunks, never whole in
- * memory) to a private temporary file that is removed before returning.
+ * Whether the HDF5 library, opening the archive file itself, finds the member's superblock: the
+ * library looks at offsets 0, 512, 1024, 2048, … and takes the first signature (addresses are then
+ * relative to it), so the member must be stored at such an offset with no signature before it.
+ */
+function opensAsHdf5InPlace(zip: SafeZipFile, range: { offset: number; size: number }): boolean {
+  const { offset } = range;
+  if (offset < 512 || (offset & (offset - 1)) !== 0) return false;
+  const startsWith = (at: number) => zip.readAt(at, hdf5Signature.length).every((byte, index) => byte === hdf5Signature[index]);
+  if (!startsWith(offset)) return false;
+  for (let at = 0; at < offset; at = at === 0 ? 512 : at * 2) if (startsWith(at)) return false;
+  return true;
+}
+
+/**
+ * h5wasm's Node build reads files from disk. A stored member at a power-of-two offset (as tskeras
+ * writes archives) is read in place, from the archive; otherwise the member is extracted (in chunks,
+ * never whole in memory) to a private temporary file that is removed before returning.
  */
 async function readWeightsMember(zip: SafeZipFile): Promise<{ variables: Map<string, Hdf5Array>; varsGroupNames: Map<string, string> }> {
   const source = zip.source;
+  const range = zip.storedRange(kerasArchiveMembers.weightsH5);
+  if (range && opensAsHdf5InPlace(zip, range)) return readWeightsFile(source, source);
   const directory = mkdtempSync(join(tmpdir(), "tskeras-weights-"));
   const file = join(directory, `${randomUUID()}.h5`);
   try {
@@ -105,19 +126,27 @@ async function readWeightsMember(zip: SafeZipFile): Promise<{ variables: Map<str
     } finally {
       closeSync(descriptor);
     }
-    const h5 = await Hdf5File.open(file).catch((error: unknown) => {
-      throw new Error(`${source}: its model.weights.h5 member is not readable HDF5 (${error instanceof Error ? error.message : String(error)}).`);
-    });
-    try {
-      return readKeras3Weights(h5);
-    } catch (error) {
-      // Name the archive member, not the private temporary copy.
-      throw new Error(error instanceof Error ? error.message.split(file).join(`${source} (member model.weights.h5)`) : String(error));
-    } finally {
-      h5.close();
-    }
+    return await readWeightsFile(file, source);
   } finally {
     rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** Reads the weights member from `file` (the archive itself or an extracted copy); errors name the member of `source`. */
+async function readWeightsFile(file: string, source: string): Promise<{ variables: Map<string, Hdf5Array>; varsGroupNames: Map<string, string> }> {
+  const member = `${source} (member model.weights.h5)`;
+  const h5 = await Hdf5File.open(file).catch((error: unknown) => {
+    throw new Error(
+      `${source}: its model.weights.h5 member is not readable HDF5 (${error instanceof Error ? error.message.split(file).join(member) : String(error)}).`,
+    );
+  });
+  try {
+    return readKeras3Weights(h5);
+  } catch (error) {
+    // Name the archive member, not the file HDF5 read.
+    throw new Error(error instanceof Error ? error.message.split(file).join(member) : String(error));
+  } finally {
+    h5.close();
   }
 }
 

@@ -108,6 +108,33 @@ export class SafeZipFile {
     if (written !== member.size || crc >>> 0 !== member.crc) throw corrupt(this.source, member);
   }
 
+  /**
+   * Where a stored (uncompressed) member's bytes lie in the archive file, after checking them against
+   * its CRC-32 and size (read in chunks); undefined for a deflated member.
+   */
+  storedRange(name: string): { offset: number; size: number } | undefined {
+    const member = this.member(name);
+    if (member.method !== 0) return undefined;
+    const read = descriptorReader(this.descriptor);
+    const offset = dataOffset(read, member, this.source);
+    if (member.compressedSize !== member.size) throw corrupt(this.source, member);
+    const buffer = Buffer.allocUnsafe(Math.min(copyChunkBytes, Math.max(member.size, 1)));
+    let crc = 0;
+    for (let done = 0; done < member.size; ) {
+      const count = readSync(this.descriptor, buffer, 0, Math.min(buffer.length, member.size - done), offset + done);
+      if (count === 0) throw truncated(this.source, member);
+      crc = crc32(buffer.subarray(0, count), crc);
+      done += count;
+    }
+    if (crc >>> 0 !== member.crc) throw corrupt(this.source, member);
+    return { offset, size: member.size };
+  }
+
+  /** Reads `length` bytes at `offset` of the archive (fewer at its end). */
+  readAt(offset: number, length: number): Uint8Array {
+    return descriptorReader(this.descriptor)(offset, length);
+  }
+
   close(): void {
     closeSync(this.descriptor);
   }

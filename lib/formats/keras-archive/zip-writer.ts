@@ -36,12 +36,17 @@ export class StoredZipWriter {
     this.members.push(member);
   }
 
-  /** A member holding the content of the file at `path`, copied in chunks. */
-  addFile(name: string, path: string): void {
+  /**
+   * A member holding the content of the file at `path`, copied in chunks. `dataAtPowerOfTwo` pads the
+   * local header (an alignment extra field, as Android's zipalign writes) so the member's bytes start
+   * at a power-of-two offset from 512 on: where the HDF5 library looks for a superblock, so the archive
+   * opens directly as the member's HDF5 file (the padding is skipped when it would not fit an extra field).
+   */
+  addFile(name: string, path: string, options: { dataAtPowerOfTwo?: boolean } = {}): void {
     const source = openSync(path, "r");
     try {
       const size = fstatSync(source).size;
-      const member = this.writeLocalHeader(name, size, 0);
+      const member = this.writeLocalHeader(name, size, 0, options.dataAtPowerOfTwo === true);
       const buffer = Buffer.allocUnsafe(Math.min(copyChunkBytes, Math.max(size, 1)));
       let crc = 0;
       for (let done = 0; done < size; ) {
@@ -118,12 +123,12 @@ export class StoredZipWriter {
     this.write(end);
   }
 
-  private writeLocalHeader(name: string, size: number, crc: number): WrittenMember {
+  private writeLocalHeader(name: string, size: number, crc: number, dataAtPowerOfTwo = false): WrittenMember {
     const encodedName = new TextEncoder().encode(name);
     const offset = this.position;
     const needs64 = size >= zip64Limit;
     // In a local header the zip64 extra holds both sizes (original, then compressed).
-    const extra = needs64 ? zip64Extra([size, size]) : new Uint8Array(0);
+    const extra = needs64 ? zip64Extra([size, size]) : dataAtPowerOfTwo ? alignmentExtra(offset + 30 + encodedName.length) : new Uint8Array(0);
     const header = Buffer.alloc(30);
     header.writeUInt32LE(0x04034b50, 0);
     header.writeUInt16LE(needs64 ? 45 : 20, 4);
@@ -146,6 +151,22 @@ export class StoredZipWriter {
     for (let done = 0; done < bytes.length; ) done += writeSync(this.descriptor, bytes, done, bytes.length - done, this.position + done);
     this.position += bytes.length;
   }
+}
+
+/** Extra-field ID of alignment padding (Android's zipalign): 2 bytes of alignment, then zeros. */
+const alignmentFieldId = 0xd935;
+
+/** An alignment extra field that makes data starting at `dataStart` + its length begin at a power of two ≥ 512, or none when it cannot. */
+function alignmentExtra(dataStart: number): Uint8Array {
+  let target = 512;
+  while (target < dataStart + 6) target *= 2;
+  const length = target - dataStart;
+  if (length > 0xffff) return new Uint8Array(0);
+  const extra = Buffer.alloc(length);
+  extra.writeUInt16LE(alignmentFieldId, 0);
+  extra.writeUInt16LE(length - 4, 2);
+  extra.writeUInt16LE(Math.min(target, 0x8000), 4);
+  return extra;
 }
 
 function zip64Extra(values: number[]): Uint8Array {

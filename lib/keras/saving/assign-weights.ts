@@ -1,5 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import type { LayersModel } from "@tensorflow/tfjs-layers";
+import type { LayersModel, LayerVariable } from "@tensorflow/tfjs-layers";
+import { overwriteVariableValues } from "../../backend/tensor-values.js";
 import type { Hdf5Array } from "../../formats/hdf5/hdf5-file.js";
 import type { SavedLayerWeights } from "../../formats/hdf5/legacy-h5-layout.js";
 
@@ -54,22 +55,23 @@ export function assignSavedWeights(model: LayersModel, saved: SavedLayerWeights[
     }
     modelLayers.forEach((layer, index) => pairs.push([layer, savedLayers[index]!]));
   }
-  const assignments: [ModelLayer, tfc.Tensor[]][] = [];
-  try {
-    for (const [layer, savedLayer] of pairs) {
-      try {
-        assignments.push([layer, tensorsForLayer(layer, savedLayer, read, source)]);
-      } catch (error) {
-        if (!(options.skipMismatch && options.byName) || !(error instanceof WeightMismatchError)) throw error;
-        console.warn(`Skipping loading weights for layer "${layer.name}": ${error.message}`);
-      }
+  const assignments: ModelLayer[] = [];
+  const writes: Array<() => void> = [];
+  for (const [layer, savedLayer] of pairs) {
+    try {
+      checkLayer(layer, savedLayer, source);
+    } catch (error) {
+      if (!(options.skipMismatch && options.byName) || !(error instanceof WeightMismatchError)) throw error;
+      console.warn(`Skipping loading weights for layer "${layer.name}": ${error.message}`);
+      continue;
     }
-    // Assign only after every layer checked out, so a mismatch leaves the model untouched.
-    for (const [layer, tensors] of assignments) layer.setWeights(tensors);
-  } finally {
-    for (const [, tensors] of assignments) tfc.dispose(tensors);
+    assignments.push(layer);
+    savedLayer.weights.forEach((weight, index) => writes.push(() => writeSavedArray(layer.weights[index]!, read(weight.path), weight.path)));
   }
-  const assignedLayers = new Set(assignments.map(([layer]) => layer));
+  // Written only after every layer checked out, so a mismatch leaves the model untouched; one
+  // weight at a time, straight into its variable's memory (no second copy of the model).
+  for (const write of writes) write();
+  const assignedLayers = new Set(assignments);
   const usedSaved = new Set(pairs.filter(([layer]) => assignedLayers.has(layer)).map(([, savedLayer]) => savedLayer));
   return {
     unusedSaved: saved.filter((layer) => layer.weights.length > 0 && !usedSaved.has(layer)).map((layer) => layer.layerName),
@@ -80,7 +82,7 @@ export function assignSavedWeights(model: LayersModel, saved: SavedLayerWeights[
 /** A saved layer whose weights do not fit the model's layer (count or shape); `skipMismatch` skips these. */
 export class WeightMismatchError extends Error {}
 
-function tensorsForLayer(layer: ModelLayer, saved: SavedLayerWeights, read: WeightValueReader, source: string): tfc.Tensor[] {
+function checkLayer(layer: ModelLayer, saved: SavedLayerWeights, source: string): void {
   const expected = layer.weights;
   if (expected.length !== saved.weights.length) {
     throw new WeightMismatchError(
@@ -88,7 +90,7 @@ function tensorsForLayer(layer: ModelLayer, saved: SavedLayerWeights, read: Weig
         `The layer configuration differs from the one that was saved.`,
     );
   }
-  return saved.weights.map((weight, index) => {
+  saved.weights.forEach((weight, index) => {
     const target = expected[index]!;
     const same = target.shape.length === weight.shape.length && target.shape.every((size, axis) => size === weight.shape[axis]);
     if (!same) {
@@ -97,8 +99,26 @@ function tensorsForLayer(layer: ModelLayer, saved: SavedLayerWeights, read: Weig
           `The model architecture differs from the saved one (check units, filters, kernel sizes and input shape).`,
       );
     }
-    return savedArrayTensor(read(weight.path), weight.path, target.dtype);
   });
+}
+
+/**
+ * Writes a saved array into a model weight: float32 values into a float32 variable go byte for byte
+ * into its memory (see overwriteVariableValues); other dtypes become a tensor that is assigned.
+ */
+export function writeSavedArray(weight: LayerVariable, array: Hdf5Array, path: string): void {
+  const values = array.values;
+  const backing = weight.read() as tfc.Variable;
+  if (values instanceof Float32Array && backing.dtype === "float32" && values.length === backing.size) {
+    overwriteVariableValues(backing, (bytes) => bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)));
+    return;
+  }
+  const tensor = savedArrayTensor(array, path, weight.dtype);
+  try {
+    weight.write(tensor);
+  } finally {
+    tensor.dispose();
+  }
 }
 
 /** A saved array as a tensor for a variable of `dtype` (int32 stays int32, everything else is float32). */

@@ -11,11 +11,18 @@ function coreVariable(variable: tfc.Variable): SaveableVariable {
     shape: [...variable.shape],
     read: () => variable,
     assign: (value) => variable.assign(value.dtype === variable.dtype ? value : tfc.cast(value, variable.dtype)),
+    backing: variable,
   };
 }
 
 function layerVariable(variable: tfl.LayerVariable): SaveableVariable {
-  return { dtype: variable.dtype, shape: [...variable.shape] as number[], read: () => variable.read(), assign: (value) => variable.write(value) };
+  return {
+    dtype: variable.dtype,
+    shape: [...variable.shape] as number[],
+    read: () => variable.read(),
+    assign: (value) => variable.write(value),
+    backing: variable.read() as tfc.Variable,
+  };
 }
 
 /**

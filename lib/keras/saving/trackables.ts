@@ -13,6 +13,7 @@ function layerVariable(variable: tfl.LayerVariable): SaveableVariable {
     shape: [...variable.shape] as number[],
     read: () => variable.read(),
     assign: (value) => variable.write(value),
+    backing: variable.read() as tfc.Variable,
   };
 }
 

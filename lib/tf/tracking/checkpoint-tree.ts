@@ -2,26 +2,29 @@ import { VARIABLE_VALUE, type TrackableNode } from "../../formats/checkpoint/obj
 import type { CheckpointTensorInput } from "../../formats/checkpoint/bundle.js";
 import type { CheckpointDtype } from "../../formats/checkpoint/bundle-dtypes.js";
 import type { SaveableVariable, Trackable } from "./trackable.js";
+import { tensorBytesForReading } from "../../backend/tensor-values.js";
 
-/** A variable's current value in the bundle writer's layout (every dtype Keras variables use). */
+/**
+ * A variable's current value in the bundle writer's layout (every dtype Keras variables use).
+ * float32 and int32 values are lent to the writer straight from the backend's memory when it writes
+ * them (no copy, and never every variable's values at once); other dtypes are converted here.
+ */
 export function storedTensor(variable: Pick<SaveableVariable, "dtype" | "shape" | "read">): CheckpointTensorInput {
   const value = variable.read();
   const dtype = variable.dtype === "int64" ? "int64" : (value.dtype as CheckpointDtype);
+  if (dtype === "float32" || dtype === "int32") {
+    // The writer runs synchronously, with no tf operation between lending and writing.
+    return { dtype, shape: [...variable.shape], data: (use) => use(tensorBytesForReading(value)) };
+  }
   const values = value.dataSync();
-  // dataSync already gives the stored layout for float32 and int32; the bundle writer only reads it
-  // (synchronously), so it is passed on without another copy.
   const data =
     dtype === "int64"
       ? BigInt64Array.from(values as ArrayLike<number>, (entry) => BigInt(Math.trunc(entry)))
       : dtype === "bool"
         ? Uint8Array.from(values as ArrayLike<number>)
-        : dtype === "int32"
-          ? values instanceof Int32Array
-            ? values
-            : Int32Array.from(values as ArrayLike<number>)
-          : values instanceof Float32Array
-            ? values
-            : Float32Array.from(values as ArrayLike<number>);
+        : values instanceof Float32Array
+          ? values
+          : Float32Array.from(values as ArrayLike<number>);
   return { dtype, shape: [...variable.shape], data };
 }
 

@@ -8,6 +8,7 @@ import { writeCheckpointState } from "../../formats/checkpoint/state-file.js";
 import { storedTensorToTfjs } from "../../formats/stored-tensor.js";
 import { reachableNodes, type Trackable } from "./trackable.js";
 import { checkpointTree } from "./checkpoint-tree.js";
+import { overwriteVariableValues } from "../../backend/tensor-values.js";
 
 /**
  * Writes a TF2 object-based checkpoint (`PREFIX.index`, `PREFIX.data-00000-of-00001`) and points the
@@ -100,16 +101,23 @@ export async function restoreCheckpoint(root: Trackable, reader: CheckpointReade
   const assign = (node: Trackable, checkpointNode: number) => {
     const key = valueKey(checkpointNode);
     if (!node.variable || !key) return;
-    const stored = reader.getTensor(key);
+    const stored = reader.tensorInfo(key);
     const expected = node.variable.shape;
     if (stored.shape.length !== expected.length || stored.shape.some((size, index) => size !== expected[index])) {
       throw new CheckpointMismatchError(
         `Shape mismatch for ${node.description ?? key}: the checkpoint's ${key} has shape [${stored.shape.join(", ")}], the model expects [${expected.join(", ")}]. The checkpoint was written for a different architecture.`,
       );
     }
-    const value = storedTensorToTfjs(stored);
-    const target = node.variable.dtype === "int64" ? value : value.dtype === node.variable.dtype ? value : tfc.cast(value, node.variable.dtype as tfc.DataType);
-    node.variable.assign(target);
+    const backing = node.variable.backing;
+    if (backing && backing.dtype === stored.dtype && (stored.dtype === "float32" || stored.dtype === "int32")) {
+      // The bytes go from the file straight into the variable's memory: one variable at a time, no copies.
+      overwriteVariableValues(backing, (bytes) => reader.readTensorInto(key, bytes));
+    } else {
+      const value = storedTensorToTfjs(reader.getTensor(key));
+      const target =
+        node.variable.dtype === "int64" ? value : value.dtype === node.variable.dtype ? value : tfc.cast(value, node.variable.dtype as tfc.DataType);
+      node.variable.assign(target);
+    }
     usedKeys.add(key);
   };
   /** Matches the children of already matched nodes, breadth-first, assigning variables on the way. */

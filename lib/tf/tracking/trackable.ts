@@ -6,6 +6,11 @@ export interface SaveableVariable {
   readonly shape: number[];
   read(): tfc.Tensor;
   assign(value: tfc.Tensor): void;
+  /**
+   * The tfjs variable that holds the value, when assigning means writing that variable: a restore
+   * may then write its bytes in place (bounded memory) instead of calling `assign`.
+   */
+  readonly backing?: tfc.Variable;
 }
 
 /**

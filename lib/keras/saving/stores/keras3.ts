@@ -16,7 +16,7 @@ import { readKerasArchive, writeKerasArchive } from "../../../formats/keras-arch
 import { isJsonObject, type JsonValue, type KerasObjectConfig } from "../../../formats/keras-json/schema.js";
 import { withVersionedHardSigmoid } from "../../layers/hard-sigmoid.js";
 import { buildSubclassedFor, isSubclassed } from "../../models/subclassed.js";
-import { savedArrayTensor, type WeightMatch } from "../assign-weights.js";
+import { writeSavedArray, type WeightMatch } from "../assign-weights.js";
 import { compileAndRestore, compileStateOf, modelOptimizerState, type CompileState } from "../compile-state.js";
 import { kerasSlotOrder, orderedSlots, type OptimizerState } from "../optimizer-slots.js";
 import type { KerasOptimizerConfig } from "../optimizer.js";
@@ -191,20 +191,16 @@ export function assignKeras3Weights(model: tfl.LayersModel, variables: Map<strin
         .join(", ")}${missing.length > 5 ? ", …" : ""}). Load into a model with the same architecture.`,
     );
   }
-  const tensors = expected.map(({ path, variable }) => {
+  for (const { path, variable } of expected) {
     const array = variables.get(path)!;
     if (array.shape.join(",") !== variable.shape.join(",")) {
       throw new Error(
         `${source}: ${path} has shape [${array.shape.join(", ")}], but the model's variable ${variable.originalName} has shape [${variable.shape.join(", ")}]. Load into a model with the same architecture.`,
       );
     }
-    return savedArrayTensor(array, path, variable.dtype);
-  });
-  try {
-    expected.forEach(({ variable }, index) => variable.write(tensors[index]!));
-  } finally {
-    tfc.dispose(tensors);
   }
+  // Every variable checked out (a mismatch leaves the model untouched); each is written in place.
+  for (const { path, variable } of expected) writeSavedArray(variable, variables.get(path)!, path);
   // Every saved layer variable found its variable and every variable its saved value (else it threw above).
   return { unusedSaved: [], unmatchedModel: [] };
 }
