@@ -237,7 +237,6 @@ export const layerCases: CatalogCase[] = [
  * use_causal_mask, and deterministic training=True behaviour.
  */
 function variantCases(): CatalogCase[] {
-  const bidirectionalConfigGap = "config: Keras 3's backward_layer key is not written yet (branch catalog-config)";
   // Keras masks attention scores with the value's mask and zeroes padded query steps; tskeras's graph
   // executor (tfjs's) hands a multi-input layer only its first input's mask, and the attention layers do not read masks yet.
   const attentionMaskGap =
@@ -312,7 +311,6 @@ function variantCases(): CatalogCase[] {
       "Bidirectional(keras.layers.GRU(3, return_sequences=True))",
       () => new L.Bidirectional(new L.GRU(3, { returnSequences: true })),
       [5, 3],
-      { expectedFailure: bidirectionalConfigGap },
     ),
     variant(
       "Bidirectional",
@@ -321,7 +319,7 @@ function variantCases(): CatalogCase[] {
       "Bidirectional(keras.layers.SimpleRNN(3))",
       () => new L.Bidirectional(new L.SimpleRNN(3)),
       [5, 3],
-      { ...masked, expectedFailure: bidirectionalConfigGap },
+      masked,
     ),
     variant(
       "ConvLSTM1D",

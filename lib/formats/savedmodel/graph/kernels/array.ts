@@ -58,6 +58,7 @@ export const arrayKernels: Record<string, OpKernel> = {
   Tile: (context) => [tf.tile(inputTensor(context, 0), inputInts(context, 1))],
   Pad: (context) => [tf.pad(inputTensor(context, 0), pairs(inputInts(context, 1)))],
   PadV2: (context) => [tf.pad(inputTensor(context, 0), pairs(inputInts(context, 1)), inputTensor(context, 2).dataSync()[0] as number)],
+  MatrixBandPart: (context) => [tf.linalg.bandPart(inputTensor(context, 0), inputInts(context, 1)[0]!, inputInts(context, 2)[0]!)],
   MirrorPad: (context) => {
     const mode = context.attributes.string("mode").toLowerCase();
     if (mode !== "reflect" && mode !== "symmetric")
