@@ -86,13 +86,6 @@ const knownFailures: Array<{ entry: RegExp; format: RegExp; direction: RegExp; r
       "TFSMLayer(call_endpoint=\"serving_default\") passes a multi-input model's dict positionally, and TensorFlow binds a signature's inputs by keyword only (tf-keras 2's layout, which we write); tf.saved_model.load + serving_default(a=, b=) passes. Keras 3's own model.export() of a two-input model fails the same way with this endpoint; its TFSMLayer works through the `serve` endpoint (one structured argument), which we do not write yet",
   },
   {
-    entry: /^loss binaryCrossentropy$/,
-    format: /^keras$/,
-    direction: /^ts→keras$/,
-    reason:
-      "Keras 3 (TensorFlow backend) computes binary_crossentropy of a softmax or sigmoid output from the activation's input: ops.softmax/ops.sigmoid tag their result with `_keras_logits`, and binary_crossentropy then takes sigmoid_cross_entropy_with_logits of those logits, even when they fed a softmax (checked with the oracle: 2.3398 from the logits where the probability formula gives 0.8409 on the same weights). tskeras's loss sees only the probabilities; matching needs the output layer's pre-activation carried to the loss",
-  },
-  {
     entry: /^Activation:sparsemax$/,
     format: /SavedModel/,
     direction: /./,
