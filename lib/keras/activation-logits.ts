@@ -5,7 +5,7 @@
  * the prediction carries them, whichever of the two activations made it: a model ending in
  * `Dense(3, activation="softmax")` compiled with `"binary_crossentropy"` is trained and evaluated on
  * sigmoid-crossentropy of the softmax's input. tskeras does the same inside a train or test step
- * (fit, evaluate, trainOnBatch, testOnBatch): tfjs's sigmoid/softmax activations record their input
+ * (fit, evaluate, trainOnBatch, fitDataset, evaluateDataset): tfjs's sigmoid/softmax activations record their input
  * for the step, and the crossentropy losses look it up with {@link kerasLogitsOf}.
  */
 import * as tfc from "@tensorflow/tfjs-core";
