@@ -10,8 +10,14 @@
  */
 import * as tfc from "@tensorflow/tfjs-core";
 import { FunctionActivation } from "./layers/function-activation.js";
+import { recordLogits } from "./activation-logits.js";
 
 type Tensor = tfc.Tensor;
+
+function withLogits(output: Tensor, logits: Tensor): Tensor {
+  recordLogits(output, logits);
+  return output;
+}
 
 export const linear = (x: Tensor): Tensor => x;
 export const relu = (x: Tensor, options: { negativeSlope?: number; maxValue?: number | null; threshold?: number } = {}): Tensor =>
@@ -22,9 +28,10 @@ export const relu = (x: Tensor, options: { negativeSlope?: number; maxValue?: nu
     return maxValue === null ? result : tfc.minimum(result, maxValue);
   });
 export const relu6 = (x: Tensor): Tensor => tfc.clipByValue(x, 0, 6);
-export const sigmoid = (x: Tensor): Tensor => tfc.sigmoid(x);
+/** Within a train/test step the output carries its logits to crossentropy losses, as Keras's does. */
+export const sigmoid = (x: Tensor): Tensor => withLogits(tfc.sigmoid(x), x);
 export const tanh = (x: Tensor): Tensor => tfc.tanh(x);
-export const softmax = (x: Tensor, axis = -1): Tensor => tfc.softmax(x, axis);
+export const softmax = (x: Tensor, axis = -1): Tensor => withLogits(tfc.softmax(x, axis), x);
 export const logSoftmax = (x: Tensor, axis = -1): Tensor => tfc.logSoftmax(x, axis);
 export const softplus = (x: Tensor): Tensor => tfc.softplus(x);
 export const softsign = (x: Tensor): Tensor => tfc.tidy(() => tfc.div(x, tfc.add(1, tfc.abs(x))));

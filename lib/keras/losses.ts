@@ -1,5 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { snakeCase } from "../util/naming.js";
+import { kerasLogitsOf } from "./activation-logits.js";
 
 /** A per-sample loss function with a Keras name (tfjs averages it over the batch). */
 export type LossFunction = (yTrue: tfc.Tensor, yPred: tfc.Tensor) => tfc.Tensor;
@@ -32,6 +33,15 @@ abstract class CrossentropyLoss extends Loss {
   }
 }
 
+/**
+ * What a crossentropy computes from, as Keras 3's TensorFlow backend decides: the logits a sigmoid or
+ * softmax output carries (then always as logits, see activation-logits.ts), else the prediction itself.
+ */
+function crossentropyInput(yPred: tfc.Tensor, fromLogits: boolean): { scores: tfc.Tensor; fromLogits: boolean } {
+  const logits = kerasLogitsOf(yPred);
+  return logits ? { scores: logits, fromLogits: true } : { scores: yPred, fromLogits };
+}
+
 /** Log-probabilities from either probabilities or logits. */
 function logProbabilities(yPred: tfc.Tensor, fromLogits: boolean): tfc.Tensor {
   if (fromLogits) return tfc.logSoftmax(yPred);
@@ -52,7 +62,8 @@ export class SparseCategoricalCrossentropy extends CrossentropyLoss {
       const classes = yPred.shape[yPred.shape.length - 1]!;
       const labels = tfc.cast(tfc.reshape(yTrue, [-1]), "int32");
       const oneHot = tfc.reshape(tfc.oneHot(labels, classes), yPred.shape);
-      return tfc.neg(tfc.sum(tfc.mul(oneHot, logProbabilities(yPred, this.fromLogits)), -1));
+      const { scores, fromLogits } = crossentropyInput(yPred, this.fromLogits);
+      return tfc.neg(tfc.sum(tfc.mul(oneHot, logProbabilities(scores, fromLogits)), -1));
     });
   }
 }
@@ -61,7 +72,10 @@ export class SparseCategoricalCrossentropy extends CrossentropyLoss {
 export class CategoricalCrossentropy extends CrossentropyLoss {
   readonly name = "categorical_crossentropy";
   call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor {
-    return tfc.tidy(() => tfc.neg(tfc.sum(tfc.mul(yTrue, logProbabilities(yPred, this.fromLogits)), -1)));
+    return tfc.tidy(() => {
+      const { scores, fromLogits } = crossentropyInput(yPred, this.fromLogits);
+      return tfc.neg(tfc.sum(tfc.mul(yTrue, logProbabilities(scores, fromLogits)), -1));
+    });
   }
 }
 
@@ -79,13 +93,14 @@ export class BinaryCrossentropy extends CrossentropyLoss {
   call(yTrue: tfc.Tensor, yPred: tfc.Tensor): tfc.Tensor {
     return tfc.tidy(() => {
       const labels = tfc.cast(yTrue, "float32");
-      if (this.fromLogits) {
+      const { scores, fromLogits } = crossentropyInput(yPred, this.fromLogits);
+      if (fromLogits) {
         // max(x, 0) - x * z + log(1 + exp(-|x|)): stable for large logits.
-        const perLabel = tfc.add(tfc.sub(tfc.relu(yPred), tfc.mul(yPred, labels)), tfc.log1p(tfc.exp(tfc.neg(tfc.abs(yPred)))));
+        const perLabel = tfc.add(tfc.sub(tfc.relu(scores), tfc.mul(scores, labels)), tfc.log1p(tfc.exp(tfc.neg(tfc.abs(scores)))));
         return tfc.mean(perLabel, -1);
       }
       const epsilon = 1e-7;
-      const p = tfc.clipByValue(yPred, epsilon, 1 - epsilon);
+      const p = tfc.clipByValue(scores, epsilon, 1 - epsilon);
       const perLabel = tfc.neg(tfc.add(tfc.mul(labels, tfc.log(p)), tfc.mul(tfc.sub(1, labels), tfc.log(tfc.sub(1, p)))));
       return tfc.mean(perLabel, -1);
     });

@@ -35,6 +35,20 @@ import json, sys, keras
 print(json.dumps({name: {"class_name": type(keras.optimizers.get(name)).__name__, "config": keras.optimizers.get(name).get_config()} for name in sys.argv[1:]}))
 `;
 
+// Keras's own name for each optimizer (keras.optimizers.get(name).name) against what a tskeras .keras records.
+const namesScript = `
+import json, sys, zipfile, io, h5py, keras
+names = json.loads(sys.argv[1])
+out = {}
+for name, path in zip(names, sys.argv[2:]):
+    with zipfile.ZipFile(path) as archive:
+        config = json.loads(archive.read("config.json"))["compile_config"]["optimizer"]["config"]["name"]
+        with h5py.File(io.BytesIO(archive.read("model.weights.h5"))) as weights:
+            vars_name = weights["optimizer/vars"].attrs["name"]
+    out[name] = {"keras": keras.optimizers.get(name).name, "config": config, "vars": str(vars_name)}
+print(json.dumps(out))
+`;
+
 describe("the one Keras <-> tfjs optimizer mapping", () => {
   it("loads SGD(momentum, nesterov) and Adagrad from Keras .h5 files compiled, and writes them back as Keras reads them", async (t) => {
     if (!requireOracle(t)) return;
@@ -89,6 +103,27 @@ describe("the one Keras <-> tfjs optimizer mapping", () => {
         const same = typeof value === "number" ? Math.fround(value) === Math.fround(theirs as number) : value === theirs;
         assert.ok(same, `${name}: ${key} is ${value} here, ${theirs} in Keras`);
       }
+    }
+  });
+
+  it("a .keras file names each optimizer as Keras 3 does (RMSprop → rm_sprop) in its config and its optimizer variables", async (t) => {
+    if (!requireOracle(t)) return;
+    const names = ["adam", "sgd", "rmsprop", "adagrad", "adadelta", "adamax"];
+    const folder = mkdtempSync(join(tmpdir(), "tskeras-optimizer-names-"));
+    const paths: string[] = [];
+    for (const name of names) {
+      const model = new keras.Sequential([new keras.layers.Dense(1, { inputShape: [2] })]);
+      model.compile({ optimizer: name, loss: "mse" });
+      await model.fit(tf.ones([4, 2]), tf.ones([4, 1]), { epochs: 1, verbose: 0 });
+      const path = join(folder, `${name}.keras`);
+      await model.save(path);
+      paths.push(path);
+    }
+    const names3 = await oracleJson<Record<string, { keras: string; config: string; vars: string }>>(namesScript, [JSON.stringify(names), ...paths]);
+    for (const name of names) {
+      const entry = names3[name]!;
+      assert.equal(entry.config, entry.keras, `${name}: compile_config optimizer name`);
+      assert.equal(entry.vars, entry.keras, `${name}: optimizer/vars name attribute`);
     }
   });
 });

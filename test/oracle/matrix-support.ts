@@ -77,15 +77,7 @@ export function supportedEntry(entry: string, supportedClasses: Set<string>): bo
  * Cells known to fail, each with the reason and who fixes it. Only a failing cell listed here is a
  * todo; a listed cell that passes counts as a pass (so the list can shrink as fixes land).
  */
-const knownFailures: Array<{ entry: RegExp; format: RegExp; direction: RegExp; reason: string }> = [
-  {
-    entry: /^loss binaryCrossentropy$/,
-    format: /^keras$/,
-    direction: /^ts→keras$/,
-    reason:
-      "Keras 3 (TensorFlow backend) computes binary_crossentropy of a softmax or sigmoid output from the activation's input: ops.softmax/ops.sigmoid tag their result with `_keras_logits`, and binary_crossentropy then takes sigmoid_cross_entropy_with_logits of those logits, even when they fed a softmax (checked with the oracle: 2.3398 from the logits where the probability formula gives 0.8409 on the same weights). tskeras's loss sees only the probabilities; matching needs the output layer's pre-activation carried to the loss",
-  },
-];
+const knownFailures: Array<{ entry: RegExp; format: RegExp; direction: RegExp; reason: string }> = [];
 
 export function knownFailure(entry: string, format: string, direction: string): string | undefined {
   return knownFailures.find((known) => known.entry.test(entry) && known.format.test(format) && known.direction.test(direction))?.reason;

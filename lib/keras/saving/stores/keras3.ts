@@ -26,6 +26,7 @@ import { keras3LossConfig } from "../loss-config.js";
 import { keras3Version } from "../serialization.js";
 import { pythonFloat, withPythonFloats } from "../../../formats/keras-json/python-float.js";
 import { keras3VariableGroups, keras3VariablePaths } from "./keras3-walker.js";
+import { snakeCase } from "../../../util/naming.js";
 import { scalarNumber, tensorOf, writeTensor } from "./h5-tensors.js";
 
 /** Keras 3's groups, from the one walk ({@link keras3VariableGroups}): `layers/<snake_case class>[_k]/…/vars/<i>`, `optimizer/vars`, root `vars`. */
@@ -41,7 +42,8 @@ function writeKeras3Variables(h5: Hdf5Writer, model: tfl.LayersModel, includeOpt
     // Keras 3 lists `optimizer.variables`: iterations, learning_rate, then the slots in its build order.
     const { className, config } = compileState.optimizer;
     h5.group("optimizer/vars");
-    h5.textAttribute("optimizer/vars", "name", className.toLowerCase());
+    // Keras names an optimizer by its class in snake case: RMSprop → rm_sprop.
+    h5.textAttribute("optimizer/vars", "name", snakeCase(className));
     h5.dataset("optimizer/vars/0", new BigInt64Array([BigInt(state.iterations)]), []);
     h5.dataset("optimizer/vars/1", new Float32Array([Number(config["learning_rate"])]), []);
     if (Object.keys(state.slots).length > 0) {
@@ -67,7 +69,7 @@ function keras3DateSaved(date: Date): string {
 function keras3OptimizerConfig(state: CompileState): Record<string, unknown> {
   const { name: _keras2Name, learning_rate: learningRate, ...own } = state.optimizer.config;
   return {
-    name: state.optimizer.className.toLowerCase(),
+    name: snakeCase(state.optimizer.className),
     // Keras keeps the learning rate in a float32 variable and writes its value.
     learning_rate: pythonFloat(Math.fround(Number(learningRate))),
     weight_decay: null,
