@@ -10,6 +10,7 @@ import { patchWasmBatchMatMul } from "./wasm-batch-matmul.js";
 import { registerWasmConv2DBackpropFilter } from "./wasm-conv2d-backprop-filter.js";
 import { registerWasmCpuFallbacks } from "./wasm-cpu-fallback.js";
 import { registerWasmGatherRows } from "./wasm-gather-rows.js";
+import { registerWasmOneHot } from "./wasm-one-hot.js";
 import { registerWasmMaxPoolGrad } from "./wasm-max-pool-grad.js";
 import { registerWasmSharedIdentity } from "./wasm-shared-identity.js";
 import { registerWasmSumLeadingAxes } from "./wasm-sum-leading-axes.js";
@@ -50,6 +51,7 @@ async function tryWasm(): Promise<string | undefined> {
   registerWasmConv2DBackpropFilter();
   registerWasmMaxPoolGrad();
   registerWasmGatherRows();
+  registerWasmOneHot();
   registerWasmSharedIdentity();
   registerWasmSumLeadingAxes();
   registerWasmCpuFallbacks();

@@ -1,4 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { overrideWasmKernel } from "./wasm-kernel-override.js";
 
 /**
  * GatherV2 along the first axis on wasm as one copy per gathered row. `fit` takes every batch out of
@@ -49,11 +50,6 @@ function gatherRows(args: KernelArguments): tfc.TensorInfo {
 
 /** Puts the row-copying GatherV2 in front of tfjs's wasm kernel. Idempotent; false when wasm has no GatherV2. */
 export function registerWasmGatherRows(): boolean {
-  if (originalKernel) return true;
-  const existing = tfc.getKernel(tfc.GatherV2, "wasm");
-  if (!existing) return false;
-  originalKernel = existing;
-  tfc.unregisterKernel(tfc.GatherV2, "wasm");
-  tfc.registerKernel({ ...existing, kernelFunc: gatherRows as unknown as tfc.KernelFunc });
-  return true;
+  originalKernel = overrideWasmKernel(tfc.GatherV2, gatherRows);
+  return originalKernel !== undefined;
 }

@@ -1,4 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { overrideWasmKernel } from "./wasm-kernel-override.js";
 
 /**
  * Identity on wasm as a second reference to the same storage, as tfjs's cpu backend and wasm's own
@@ -21,11 +22,6 @@ function sharedIdentity(args: KernelArguments): tfc.TensorInfo {
 
 /** Puts the storage-sharing Identity in place of tfjs's wasm kernel. Idempotent; false when wasm has no Identity. */
 export function registerWasmSharedIdentity(): boolean {
-  if (originalKernel) return true;
-  const existing = tfc.getKernel(tfc.Identity, "wasm");
-  if (!existing) return false;
-  originalKernel = existing;
-  tfc.unregisterKernel(tfc.Identity, "wasm");
-  tfc.registerKernel({ ...existing, kernelFunc: sharedIdentity as unknown as tfc.KernelFunc });
-  return true;
+  originalKernel = overrideWasmKernel(tfc.Identity, sharedIdentity);
+  return originalKernel !== undefined;
 }

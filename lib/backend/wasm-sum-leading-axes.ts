@@ -1,4 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { overrideWasmKernel } from "./wasm-kernel-override.js";
 
 /**
  * Sum over leading axes on wasm (a bias gradient: dy [batch, height, width, channels] summed to
@@ -42,11 +43,6 @@ function sumLeadingAxes(args: KernelArguments): tfc.TensorInfo {
 
 /** Puts the leading-axes Sum in front of tfjs's wasm kernel. Idempotent; false when wasm has no Sum. */
 export function registerWasmSumLeadingAxes(): boolean {
-  if (originalKernel) return true;
-  const existing = tfc.getKernel(tfc.Sum, "wasm");
-  if (!existing) return false;
-  originalKernel = existing;
-  tfc.unregisterKernel(tfc.Sum, "wasm");
-  tfc.registerKernel({ ...existing, kernelFunc: sumLeadingAxes as unknown as tfc.KernelFunc });
-  return true;
+  originalKernel = overrideWasmKernel(tfc.Sum, sumLeadingAxes);
+  return originalKernel !== undefined;
 }

@@ -18,18 +18,8 @@ const tracerLacks = (kernel: string) => `the SavedModel writer cannot trace tfjs
 export const formatGaps: FormatGap[] = [
   {
     ids: ["ContrastLimitedAdaptiveHistogramEqualization"],
-    column: "SavedModel read",
-    reason: "Keras's export runs here (MirrorPad included) but its numbers differ by up to 247 on 0–255 pixels: not yet diagnosed",
-  },
-  {
-    ids: ["ContrastLimitedAdaptiveHistogramEqualization"],
     column: "SavedModel write",
     reason: "what the layer computes depends on the open batch size in a way the writer cannot express as graph ops yet (lib/tf/function/trace.ts)",
-  },
-  {
-    ids: ["Discretization"],
-    column: "SavedModel read",
-    reason: "Keras's export runs here (Bucketize included) but some bucket indices differ by one: not yet diagnosed",
   },
   {
     ids: ["MelSpectrogram"],

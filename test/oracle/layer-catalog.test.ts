@@ -188,7 +188,8 @@ async function runTs(kase: CatalogCase, python: PythonCase, work: string, writte
   } catch (error) {
     result.save = fail(`saving: ${errorText(error)}`);
   }
-  await otherFormats(kase, python, work, model, feed, written, result);
+  // A variant's formats are its class's main case's (marked n/a by the caller).
+  if (kase.variant === undefined) await otherFormats(kase, python, work, model, feed, written, result);
   return result;
 }
 

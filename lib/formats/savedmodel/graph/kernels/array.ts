@@ -63,7 +63,25 @@ export const arrayKernels: Record<string, OpKernel> = {
     const mode = context.attributes.string("mode").toLowerCase();
     if (mode !== "reflect" && mode !== "symmetric")
       throw new Error(`Node "${context.node.name}" (op MirrorPad) has mode "${mode}"; expected REFLECT or SYMMETRIC.`);
-    return [tf.mirrorPad(inputTensor(context, 0), pairs(inputInts(context, 1)), mode)];
+    // Built from slices, reversals and concatenation rather than tfjs's wasm MirrorPad kernel, whose
+    // writes went outside its output on the paddings Keras's CLAHE export uses.
+    const edge = mode === "reflect" ? 1 : 0;
+    let padded = inputTensor(context, 0);
+    pairs(inputInts(context, 1)).forEach(([before, after], axis) => {
+      const size = padded.shape[axis]!;
+      if (before > size - edge || after > size - edge)
+        throw new Error(
+          `Node "${context.node.name}" (op MirrorPad): padding [${before}, ${after}] on axis ${axis} of size ${size} exceeds what ${mode.toUpperCase()} allows (${size - edge}).`,
+        );
+      const piece = (start: number, length: number) => {
+        const begin = padded.shape.map((_, index) => (index === axis ? start : 0));
+        const extent = padded.shape.map((dimension, index) => (index === axis ? length : dimension));
+        return tf.reverse(tf.slice(padded, begin, extent), axis);
+      };
+      const parts = [...(before > 0 ? [piece(edge, before)] : []), padded, ...(after > 0 ? [piece(size - edge - after, after)] : [])];
+      if (parts.length > 1) padded = tf.concat(parts, axis);
+    });
+    return [padded];
   },
   // Bucket i holds boundaries[i-1] <= x < boundaries[i]: the count of boundaries at or below x.
   Bucketize: (context) => {
