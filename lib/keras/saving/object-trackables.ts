@@ -1,6 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
-import { modelTrackables, optimizerTrackable } from "./trackables.js";
+import { layerVariable, modelTrackables, optimizerTrackable } from "./trackables.js";
 import { afterLayerBuild } from "./deferred-build.js";
 import { variableNode, type SaveableVariable, type Trackable } from "../../tf/tracking/trackable.js";
 import { isAttributeTracked, onAttributeSet, trackedChildren } from "../../tf/tracking/attribute-tracking.js";
@@ -12,16 +12,6 @@ function coreVariable(variable: tfc.Variable): SaveableVariable {
     read: () => variable,
     assign: (value) => variable.assign(value.dtype === variable.dtype ? value : tfc.cast(value, variable.dtype)),
     backing: variable,
-  };
-}
-
-function layerVariable(variable: tfl.LayerVariable): SaveableVariable {
-  return {
-    dtype: variable.dtype,
-    shape: [...variable.shape] as number[],
-    read: () => variable.read(),
-    assign: (value) => variable.write(value),
-    backing: variable.read() as tfc.Variable,
   };
 }
 

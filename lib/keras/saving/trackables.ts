@@ -7,7 +7,8 @@ import { replayBiasCorrectionPowers } from "./optimizer.js";
 /** Recurrent layers keep their weights on a `cell` object in Keras, so checkpoint paths go through it. */
 const recurrentLayers = new Set(["LSTM", "GRU", "SimpleRNN"]);
 
-function layerVariable(variable: tfl.LayerVariable): SaveableVariable {
+/** A Keras layer weight as a checkpoint variable (the one adapter `trackables` and `object-trackables` use). */
+export function layerVariable(variable: tfl.LayerVariable): SaveableVariable {
   return {
     dtype: variable.dtype,
     shape: [...variable.shape] as number[],
